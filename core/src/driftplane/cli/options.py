@@ -1,0 +1,71 @@
+"""Options and parameter types shared by several commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class TimeParam(click.ParamType):
+    """An ISO 8601 date or time ('2026-01-31', '2026-01-31T06:00', 'now'); UTC unless an offset is given."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        text = str(value).strip()
+        if text.lower() == "now":
+            return datetime.now(UTC)
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(
+                f"'{value}' is not a time; write an ISO 8601 date or time such as 2026-01-31 or "
+                "2026-01-31T06:00:00Z, or 'now'",
+                param,
+                ctx,
+            )
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+TIME = TimeParam()
+
+
+def spec_argument(f: F) -> F:
+    """The optional SPEC argument: a file, or a directory holding monitors.yaml."""
+    return click.argument(
+        "spec_path",
+        metavar="[SPEC]",
+        required=False,
+        type=click.Path(dir_okay=True, file_okay=True),
+    )(f)
+
+
+def provider_option(f: F) -> F:
+    return click.option(
+        "--provider",
+        "provider_name",
+        metavar="NAME",
+        help="Use this provider instead of the spec's 'provider:' (e.g. local in CI).",
+    )(f)
+
+
+def monitor_option(f: F) -> F:
+    return click.option(
+        "--monitor",
+        "-m",
+        "monitor_names",
+        multiple=True,
+        metavar="NAME",
+        help="Only this monitor (repeat for several). Default: every enabled monitor.",
+    )(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(f)

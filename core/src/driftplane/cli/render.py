@@ -1,0 +1,75 @@
+"""Human-readable renderings of plans and results for the terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from driftplane.provider import Plan
+from driftplane.result import RunResult
+
+_STATUS_WORDS = {
+    "ok": "no drift, no violations",
+    "drift": "DRIFT",
+    "violations": "VIOLATIONS",
+    "drift_and_violations": "DRIFT and VIOLATIONS",
+    "failed": "FAILED",
+}
+
+
+def render_plan(plan: Plan, out: Console) -> None:
+    """A table of changes and a one-line summary."""
+    if not plan.changes:
+        out.print(f"{plan.provider} ({plan.backend}): nothing to do; everything matches the spec.")
+        return
+    table = Table(title=f"Plan for {plan.provider} ({plan.backend})", title_justify="left")
+    for column in ("action", "kind", "name", "monitor", "why"):
+        table.add_column(column)
+    symbols = {"create": "+ create", "update": "~ update", "delete": "- delete", "noop": "  no change"}
+    for change in plan.changes:
+        table.add_row(symbols[change.action], change.kind, change.name, change.monitor, change.reason or "")
+    out.print(table)
+    out.print(f"Plan: {plan.summary()}.")
+
+
+def render_result(result: RunResult, out: Console) -> None:
+    """The verdict first, then what drifted, then violations, then where the reports are."""
+    window = ""
+    if result.window is not None:
+        window = f" [{result.window.start:%Y-%m-%d %H:%M} to {result.window.end:%Y-%m-%d %H:%M} UTC]"
+    checked = [f for f in result.features if f.drift is not None]
+    drifted = result.drifted_features
+    verdict = _STATUS_WORDS.get(result.status, result.status)
+    if result.status in ("drift", "drift_and_violations"):
+        verdict += f" on {len(drifted)} of {len(checked)} features"
+    if result.violations:
+        verdict += f", {len(result.violations)} violation{'s' if len(result.violations) != 1 else ''}"
+    out.print(
+        f"{result.monitor}{window}: {verdict} "
+        f"({result.rows.target:,} target rows against {result.rows.baseline:,} baseline rows)"
+    )
+    if result.error:
+        out.print(f"  {result.error}")
+    if drifted:
+        table = Table(show_edge=False, pad_edge=False, box=None)
+        for column in ("feature", "kind", "metric", "value", "threshold"):
+            table.add_column(column)
+        for feature in sorted(drifted, key=lambda f: -(f.drift.value or 0) if f.drift else 0):
+            assert feature.drift is not None
+            threshold = feature.drift.threshold
+            effective = feature.drift.effective_threshold
+            shown = f"{threshold:g}" if effective is None or effective == threshold else f"{effective:.3g} ({threshold:g} set)"
+            table.add_row(
+                f"  {feature.name}",
+                feature.kind,
+                feature.drift.metric,
+                "n/a" if feature.drift.value is None else f"{feature.drift.value:.3g}",
+                shown,
+            )
+        out.print(table)
+    for violation in result.violations:
+        out.print(f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.description}")
+    for message in result.messages:
+        out.print(f"  note: {message}")
+    for kind, path in result.reports.items():
+        out.print(f"  {kind} report: {path}")

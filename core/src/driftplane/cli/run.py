@@ -1,0 +1,69 @@
+"""``driftplane run``: run monitors now, or backfill a range of windows."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+
+import click
+
+from driftplane.cli.common import load_for_provider
+from driftplane.cli.exit_codes import ExitCode
+from driftplane.cli.options import TIME, json_option, monitor_option, provider_option, spec_argument
+from driftplane.cli.output import console
+from driftplane.cli.render import render_result
+from driftplane.errors import UsageError
+
+
+@click.command("run")
+@spec_argument
+@provider_option
+@monitor_option
+@click.option("--at", "at", type=TIME, help="Run the window ending at this time (default: now).")
+@click.option("--from", "start", type=TIME, help="Backfill: every window ending after this time...")
+@click.option("--to", "end", type=TIME, help="...and at or before this one.")
+@json_option
+@click.pass_context
+def command(
+    ctx: click.Context,
+    spec_path: str | None,
+    provider_name: str | None,
+    monitor_names: tuple[str, ...],
+    at: datetime | None,
+    start: datetime | None,
+    end: datetime | None,
+    as_json: bool,
+) -> None:
+    """Run monitors: read each target window, compare it with the baseline, write reports, alert.
+
+    With --json, prints one result object per line (JSON Lines), in the format of
+    docs/cli.md#result-json. Exit code 1 when any monitor found drift or violations.
+
+    \b
+    Examples:
+      driftplane run examples/quickstart/monitors.yaml
+      driftplane run monitors.yaml --monitor churn --at 2026-01-31
+      driftplane run monitors.yaml --from 2026-01-01 --to 2026-02-01
+    """
+    if at is not None and (start is not None or end is not None):
+        raise UsageError("use either --at, or --from and --to, not both")
+    if (start is None) != (end is None):
+        raise UsageError("a backfill needs both --from and --to")
+    if start is not None and end is not None and end <= start:
+        raise UsageError(f"--to {end.isoformat()} is not after --from {start.isoformat()}")
+    spec, provider = load_for_provider(spec_path, provider_name)
+    found = failed = False
+    out = console()
+    for result in provider.run(spec, monitors=list(monitor_names) or None, at=at, start=start, end=end):
+        found = found or result.found_something
+        failed = failed or result.status == "failed"
+        if as_json:
+            sys.stdout.write(json.dumps(result.model_dump(mode="json")) + "\n")
+            sys.stdout.flush()
+        else:
+            render_result(result, out)
+    if failed:
+        ctx.exit(ExitCode.FAILURE)
+    if found:
+        ctx.exit(ExitCode.FOUND)

@@ -1,0 +1,77 @@
+"""``driftplane validate``: check a spec without running anything."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from driftplane.cli.exit_codes import ExitCode
+from driftplane.cli.options import provider_option, spec_argument
+from driftplane.cli.output import show_problems
+from driftplane.errors import Problem, SpecError
+from driftplane.plugins import get_providers, provider_for_spec, spec_plugin_problems
+from driftplane.spec import load_spec
+
+logger = logging.getLogger(__name__)
+
+
+@click.command("validate")
+@spec_argument
+@provider_option
+@click.pass_context
+def command(ctx: click.Context, spec_path: str | None, provider_name: str | None) -> None:
+    """Check a spec: structure, references, channels, provider settings.
+
+    Every problem is printed as FILE:LINE:COL: key.path: message. No data is read and no
+    cloud is called. With --provider, also checks what that provider can express (e.g.
+    metrics a cloud does not offer).
+
+    \b
+    Examples:
+      driftplane validate monitors.yaml
+      driftplane validate monitors.yaml --provider azure
+    """
+    spec = load_spec(spec_path)  # structural problems raise SpecError, shown by the group
+    problems: list[Problem] = list(spec_plugin_problems(spec))
+    installed = get_providers()
+    # Settings of every installed provider the spec configures.
+    for name in spec.providers:
+        cls = installed.get(name)
+        if cls is None:
+            logger.warning(
+                "providers.%s is not checked: the %s provider is not installed "
+                "(pip install 'driftplane[%s]')",
+                name,
+                name,
+                name,
+            )
+            continue
+        try:
+            cls.validate_settings(spec.providers[name] or {}, spec=spec)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    try:
+        provider = provider_for_spec(spec, provider_name)
+    except SpecError as exc:
+        problems.extend(exc.problems)
+        provider = None
+    if provider is not None:
+        problems.extend(provider.check(spec))
+    if problems:
+        # Report in file order so they read top to bottom.
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        count = show_problems(problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''}; the spec is not valid.", err=True)
+        ctx.exit(ExitCode.USAGE)
+    names = ", ".join(spec.monitors)
+    assert provider is not None
+    logger.info(
+        "%s is valid: %d monitor%s (%s) for the %s provider (backend %s).",
+        spec.source.file if spec.source else "spec",
+        len(spec.monitors),
+        "s" if len(spec.monitors) != 1 else "",
+        names,
+        provider.name,
+        provider.backend,
+    )

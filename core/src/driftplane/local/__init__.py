@@ -1,0 +1,1 @@
+"""The built-in local provider: runs monitors in-process, keeps history in SQLite, alerts."""

@@ -1,0 +1,195 @@
+"""The Provider interface and the Plan/Change types of ``plan --json``.
+
+A provider makes a Spec real somewhere: the local machine, SageMaker, Azure ML, Cloud
+Monitoring. Its plugin registers the class; the class carries a settings model (the
+``providers.<name>`` section of the spec) and the five verbs. Every verb that a provider
+does not implement says so plainly instead of pretending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from driftplane.errors import NotAvailableYet, Problem, SpecError
+from driftplane.result import RunResult
+
+if TYPE_CHECKING:
+    from driftplane.spec.models import Spec
+
+Action = Literal["create", "update", "delete", "noop"]
+
+
+class Request(BaseModel):
+    """Exactly what would be sent: botocore operation, ARM method and path, or gRPC method."""
+
+    model_config = ConfigDict(frozen=True)
+
+    api: str = Field(description="aws: botocore service name; azure: 'arm'; gcp: the gRPC service.")
+    operation: str = Field(description="aws: CreateMonitoringSchedule; azure: 'PUT /subscriptions/...'; gcp: CreateAlertPolicy.")
+    body: dict[str, Any] = Field(default_factory=dict)
+
+
+class Change(BaseModel):
+    """One thing apply would create, change or delete."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action: Action
+    kind: str = Field(description="e.g. sagemaker:MonitoringSchedule, monitoring:AlertPolicy")
+    name: str = Field(description="The cloud-side name or id.")
+    monitor: str = Field(description="The spec's monitor it belongs to.")
+    request: Request | None = None
+    reason: str | None = Field(default=None, description="Why an update or delete is needed, in words.")
+
+
+class Plan(BaseModel):
+    """What apply would do; ``plan --json`` prints it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    provider: str
+    backend: str
+    changes: list[Change] = Field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """How many changes of each action."""
+        out = {"create": 0, "update": 0, "delete": 0, "noop": 0}
+        for change in self.changes:
+            out[change.action] += 1
+        return out
+
+    @property
+    def has_changes(self) -> bool:
+        """True when applying would change anything."""
+        return any(c.action != "noop" for c in self.changes)
+
+    def summary(self) -> str:
+        """``2 to create, 1 to update, 0 to delete`` for people."""
+        c = self.counts()
+        return f"{c['create']} to create, {c['update']} to update, {c['delete']} to delete"
+
+
+class MonitorStatus(BaseModel):
+    """What a provider knows about one monitor right now."""
+
+    model_config = ConfigDict(frozen=True)
+
+    monitor: str
+    provider: str
+    state: str = Field(description="e.g. scheduled, stopped, not deployed, failing")
+    schedule: str | None = None
+    next_run: datetime | None = None
+    runs: list[RunResult] = Field(default_factory=list, description="Most recent first.")
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ProviderSettings(BaseModel):
+    """Base of each provider's settings model (the spec's ``providers.<name>`` section)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Provider:
+    """Base class of providers. Subclasses set the class attributes and override the verbs."""
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    backends: ClassVar[tuple[str, ...]] = ("default",)
+    settings_model: ClassVar[type[ProviderSettings]] = ProviderSettings
+
+    def __init__(self, settings: ProviderSettings | Mapping[str, Any] | None = None) -> None:
+        if settings is None:
+            settings = {}
+        if isinstance(settings, self.settings_model):
+            self.settings = settings
+        else:
+            self.settings = self.validate_settings(dict(settings))
+
+    @classmethod
+    def validate_settings(
+        cls, raw: Mapping[str, Any], *, spec: Spec | None = None
+    ) -> ProviderSettings:
+        """The settings model from raw data; SpecError locates problems under providers.<name>."""
+        from driftplane.spec.problems import problems_from_validation_error
+
+        try:
+            return cls.settings_model.model_validate(raw)
+        except ValidationError as exc:
+            source = spec.source if spec is not None else None
+            raise SpecError(
+                problems_from_validation_error(
+                    exc,
+                    model=cls.settings_model,
+                    data=raw,
+                    source=source,
+                    prefix=("providers", cls.name),
+                )
+            ) from None
+
+    @classmethod
+    def from_spec(cls, spec: Spec) -> Provider:
+        """An instance configured from the spec's ``providers.<name>`` section."""
+        raw = spec.providers.get(cls.name, {}) or {}
+        return cls(cls.validate_settings(raw, spec=spec))
+
+    @property
+    def backend(self) -> str:
+        """The backend these settings select (the first one when there is no choice)."""
+        return str(getattr(self.settings, "backend", None) or self.backends[0])
+
+    # --- checks ---------------------------------------------------------------------------
+
+    def check(self, spec: Spec) -> list[Problem]:
+        """Problems this provider has with the spec (e.g. a metric the cloud cannot compute).
+
+        Called by ``validate --provider``. The default finds none.
+        """
+        return []
+
+    # --- verbs ----------------------------------------------------------------------------
+
+    def _not_yet(self, verb: str) -> NotAvailableYet:
+        return NotAvailableYet(
+            f"the {self.name} provider cannot {verb} yet in this version of driftplane"
+        )
+
+    def plan(self, spec: Spec, *, monitors: Sequence[str] | None = None, offline: bool = False) -> Plan:
+        """What apply would create, change or delete. ``offline`` assumes nothing exists."""
+        raise self._not_yet("plan")
+
+    def apply(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
+        """Make the cloud match the spec; returns the changes made. Idempotent."""
+        raise self._not_yet("apply")
+
+    def destroy(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
+        """Remove what this provider created for the spec's monitors, nothing else."""
+        raise self._not_yet("destroy")
+
+    def run(
+        self,
+        spec: Spec,
+        *,
+        monitors: Sequence[str] | None = None,
+        at: datetime | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> Iterable[RunResult]:
+        """Run monitors now (window ending at ``at``) or backfill windows in [start, end)."""
+        raise self._not_yet("run monitors")
+
+    def status(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> list[MonitorStatus]:
+        """What is deployed and how its recent runs went."""
+        raise self._not_yet("report status")
+
+
+def selected_monitors(spec: Spec, monitors: Sequence[str] | None) -> list[str]:
+    """The monitor names a verb should act on: all enabled ones, or the named ones (checked)."""
+    if not monitors:
+        return [name for name, m in spec.monitors.items() if m.enabled]
+    for name in monitors:
+        spec.monitor(name)  # raises a UsageError naming the monitors there are
+    return list(monitors)

@@ -1,0 +1,114 @@
+"""RunResult: what one execution of a monitor found, the same shape from every provider.
+
+``run --json`` and ``compare --json`` print exactly ``RunResult.to_json()``; the cloud
+providers read their service's results back into the same model, so a team can compare a
+SageMaker run with a local run field for field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["ok", "drift", "violations", "drift_and_violations", "failed"]
+Kind = Literal["numerical", "categorical"]
+
+# Exit codes the CLI uses for a result's status.
+STATUS_FOUND_NOTHING = "ok"
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Window(_Result):
+    """The half-open time range [start, end) a run read."""
+
+    start: datetime
+    end: datetime
+
+
+class Rows(_Result):
+    """How many rows each side of the comparison had."""
+
+    baseline: int
+    target: int
+
+
+class Drift(_Result):
+    """One feature's drift: the metric, its value, the configured and the effective threshold."""
+
+    metric: str
+    value: float | None = Field(description="None when the metric could not be computed (e.g. no rows).")
+    threshold: float = Field(description="The threshold the spec configured.")
+    effective_threshold: float | None = Field(
+        default=None,
+        description="The threshold actually applied after correcting for sampling noise; never below threshold.",
+    )
+    drifted: bool
+
+
+class FeatureResult(_Result):
+    """Per-feature drift and summaries of both sides."""
+
+    name: str
+    kind: Kind
+    drift: Drift | None = None
+    baseline: dict[str, Any] = Field(default_factory=dict)
+    target: dict[str, Any] = Field(default_factory=dict)
+
+
+class Violation(_Result):
+    """A data-quality violation, field for field as SageMaker's constraint_violations.json."""
+
+    feature_name: str
+    constraint_check_type: str
+    description: str
+
+
+class RunResult(_Result):
+    """One execution of a monitor: drift per feature, violations, a verdict."""
+
+    monitor: str
+    window: Window | None = None
+    rows: Rows
+    status: Status
+    features: list[FeatureResult] = Field(default_factory=list)
+    violations: list[Violation] = Field(default_factory=list)
+    reports: dict[str, str] = Field(default_factory=dict)
+    drift_share: float | None = Field(default=None, description="Share of checked features that drifted.")
+    dataset_drift: dict[str, Any] | None = Field(
+        default=None, description="Dataset-level measures such as the domain-classifier magnitude."
+    )
+    provider: str = "local"
+    started_at: datetime | None = None
+    duration_seconds: float | None = None
+    messages: list[str] = Field(default_factory=list, description="Notes a person should read (skipped lines, empty columns).")
+    error: str | None = Field(default=None, description="Why the run failed, when status is failed.")
+
+    @property
+    def drifted_features(self) -> list[FeatureResult]:
+        """The features whose drift exceeded the effective threshold."""
+        return [f for f in self.features if f.drift is not None and f.drift.drifted]
+
+    @property
+    def found_something(self) -> bool:
+        """True when the run found drift or violations (exit code 1)."""
+        return self.status in ("drift", "violations", "drift_and_violations")
+
+    @staticmethod
+    def status_for(drift: bool, violations: bool) -> Status:
+        """The status word for a combination of findings."""
+        if drift and violations:
+            return "drift_and_violations"
+        if drift:
+            return "drift"
+        if violations:
+            return "violations"
+        return "ok"
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The result JSON of DESIGN.md (``run --json``)."""
+        return self.model_dump_json(indent=kwargs.pop("indent", 2), **kwargs)

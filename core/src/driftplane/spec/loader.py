@@ -1,0 +1,80 @@
+"""``load_spec``: a YAML file in, a validated Spec out, or every problem located."""
+
+from __future__ import annotations
+
+from pathlib import Path as FilePath
+from typing import Any
+
+from pydantic import ValidationError
+
+from driftplane.errors import Problem, SpecError
+from driftplane.spec.models import Spec
+from driftplane.spec.problems import SourceMap, problems_from_validation_error
+from driftplane.spec.references import reference_problems
+from driftplane.spec.yamlfile import read_yaml
+
+DEFAULT_SPEC_NAMES = ("monitors.yaml", "monitors.yml", "driftplane.yaml", "driftplane.yml")
+
+
+def find_spec(path: str | FilePath | None = None) -> FilePath:
+    """The spec to use: the given path, or monitors.yaml (or driftplane.yaml) here."""
+    if path is not None:
+        candidate = FilePath(path)
+        if candidate.is_dir():
+            for name in DEFAULT_SPEC_NAMES:
+                if (candidate / name).is_file():
+                    return candidate / name
+        return candidate
+    for name in DEFAULT_SPEC_NAMES:
+        if FilePath(name).is_file():
+            return FilePath(name)
+    raise SpecError(
+        "no spec given and none found here (looked for "
+        + ", ".join(DEFAULT_SPEC_NAMES)
+        + "); pass a path, e.g. driftplane validate examples/quickstart/monitors.yaml"
+    )
+
+
+def _by_position(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def spec_from_data(
+    data: Any, source: SourceMap | None = None, earlier: list[Problem] | None = None
+) -> Spec:
+    """Validate already-parsed data (a dict) into a Spec, locating problems via ``source``.
+
+    ``earlier`` are problems found while reading; they are reported together with the
+    validation problems, and a value that already has one is not reported twice.
+    """
+    earlier = list(earlier or [])
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as exc:
+        found = problems_from_validation_error(exc, model=Spec, data=data, source=source)
+        seen = {p.path for p in earlier}
+        found = [p for p in found if not any(p.path[: len(s)] == s for s in seen)]
+        raise SpecError(_by_position(earlier + found)) from None
+    problems = earlier + reference_problems(spec, source)
+    if problems:
+        raise SpecError(_by_position(problems))
+    if source is not None:
+        spec._source = source
+    return spec
+
+
+def load_spec(path: str | FilePath | None = None, *, env: dict[str, str] | None = None) -> Spec:
+    """Read, interpolate and validate a spec file; SpecError lists every problem found.
+
+    Relative data paths in the spec are resolved against the spec file's directory when
+    the spec is run, so a spec works from any working directory.
+    """
+    file = find_spec(path)
+    data, source, problems = read_yaml(file, env=env)
+    return spec_from_data(data, source, problems)
+
+
+def load_spec_text(text: str, *, file: str = "<string>", env: dict[str, str] | None = None) -> Spec:
+    """Like load_spec, from a string (tests, generated specs)."""
+    data, source, problems = read_yaml(file, text=text, env=env)
+    return spec_from_data(data, source, problems)

@@ -1,0 +1,545 @@
+"""The spec as pydantic models: what a monitors.yaml file may say, and its defaults.
+
+These are the objects ``load_spec`` returns and the objects teams build in code
+(``dp.Monitor(...)``). Every model is frozen and rejects unknown keys, so a typo is an
+error with a suggestion, never a silently ignored setting. Building a model in code raises
+the same ``SpecError`` (with key paths) that loading a file does (with lines and columns).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path as FilePath
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic._internal._model_construction import ModelMetaclass
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from driftplane.spec.durations import Duration
+from driftplane.spec.schedules import Schedule
+
+FORMATS = ("auto", "csv", "parquet", "jsonl", "sagemaker-capture")
+Format = Literal["auto", "csv", "parquet", "jsonl", "sagemaker-capture"]
+
+NUMERICAL_METRICS = (
+    "normalized_wasserstein",
+    "jensen_shannon",
+    "psi",
+    "hellinger",
+    "ks",
+    "linf",
+    "linf_robust",
+)
+CATEGORICAL_METRICS = ("jensen_shannon", "psi", "hellinger", "linf", "linf_robust", "chi_squared")
+ALL_METRICS = tuple(dict.fromkeys(NUMERICAL_METRICS + CATEGORICAL_METRICS))
+# Names other tools use for the same metrics, so a migrated spec reads naturally.
+METRIC_ALIASES = {
+    "wasserstein": "normalized_wasserstein",
+    "normalized_wasserstein_distance": "normalized_wasserstein",
+    "jensen_shannon_distance": "jensen_shannon",
+    "js": "jensen_shannon",
+    "population_stability_index": "psi",
+    "hellinger_distance": "hellinger",
+    "kolmogorov_smirnov": "ks",
+    "two_sample_kolmogorov_smirnov_test": "ks",
+    "l_infinity": "linf",
+    "linfinity": "linf",
+    "chi2": "chi_squared",
+    "chisquared": "chi_squared",
+    "pearsons_chi_squared_test": "chi_squared",
+}
+CHECK_TYPES = (
+    "data_type_check",
+    "completeness_check",
+    "baseline_drift_check",
+    "missing_column_check",
+    "extra_column_check",
+    "categorical_values_check",
+)
+CheckType = Literal[
+    "data_type_check",
+    "completeness_check",
+    "baseline_drift_check",
+    "missing_column_check",
+    "extra_column_check",
+    "categorical_values_check",
+]
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
+NAME_RULE = "1-63 letters, digits, '-' or '_', starting with a letter or digit"
+
+
+class _SpecModelMeta(ModelMetaclass):
+    """Turns pydantic's ValidationError into SpecError when a model is built in code.
+
+    Done in the metaclass rather than ``__init__`` because pydantic calls an overridden
+    ``__init__`` for every nested model too, which would nest errors inside errors.
+    """
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        from driftplane.errors import SpecError
+        from driftplane.spec.problems import problems_from_validation_error
+
+        try:
+            instance = super().__call__(*args, **kwargs)
+        except ValidationError as exc:
+            raise SpecError(problems_from_validation_error(exc, model=cls, data=kwargs)) from None  # type: ignore[arg-type]
+        instance._check_built()
+        return instance
+
+
+class SpecModel(BaseModel, metaclass=_SpecModelMeta):
+    """Base of every spec model: frozen, strict about keys, SpecError on bad input."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
+
+    def _check_built(self) -> None:
+        """Checks that need the whole object, run after building in code (none by default)."""
+
+
+def normalize_metric(value: Any) -> Any:
+    """Map alias metric names (Azure's, Evidently's) onto driftplane's canonical names."""
+    if isinstance(value, str):
+        key = value.strip().lower().replace("-", "_")
+        return METRIC_ALIASES.get(key, key)
+    return value
+
+
+Metric = Literal[
+    "normalized_wasserstein",
+    "jensen_shannon",
+    "psi",
+    "hellinger",
+    "ks",
+    "linf",
+    "linf_robust",
+    "chi_squared",
+]
+
+
+def _utc(value: datetime) -> datetime:
+    """Times without an offset are UTC; everything is compared in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _date_to_datetime(value: Any) -> Any:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return value
+
+
+UtcDatetime = Annotated[datetime, BeforeValidator(_date_to_datetime), AfterValidator(_utc)]
+
+
+class FixedWindow(SpecModel):
+    """An explicit time range, for one-off comparisons or a fixed reference period."""
+
+    start: UtcDatetime = Field(description="Inclusive start (ISO 8601; UTC when no offset is given).")
+    end: UtcDatetime = Field(description="Exclusive end.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FixedWindow:
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end.isoformat()} is not after start {self.start.isoformat()}")
+        return self
+
+
+class DataSource(SpecModel):
+    """Where data is and how to read it; shared by Baseline and Target."""
+
+    data: str | None = Field(
+        default=None,
+        description=(
+            "A file, directory or glob, local or remote (s3://, gs://, az://). May contain "
+            "partition fields such as {timestamp:yyyy}/{timestamp:MM}/{timestamp:dd} that give "
+            "a virtual timestamp column."
+        ),
+        examples=["data/train.parquet", "capture/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.jsonl"],
+    )
+    format: Format = Field(
+        default="auto",
+        description="csv, parquet, jsonl or sagemaker-capture; auto decides from the file extension.",
+    )
+    header: bool = Field(
+        default=True,
+        description="CSV only: whether the first row names the columns. Headerless columns take the baseline's names by position.",
+    )
+    delimiter: str = Field(default=",", min_length=1, max_length=1, description="CSV only: the field separator.")
+    columns: list[str] | None = Field(
+        default=None,
+        description="Column names for headerless data, in order; default: the baseline's names.",
+    )
+    timestamp_column: str | None = Field(
+        default=None,
+        description="A column holding each row's time, used to select windows (instead of partition fields).",
+    )
+    storage_options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Options passed to fsspec for remote data, e.g. {anon: true} or a profile name.",
+    )
+
+
+class Baseline(DataSource):
+    """The reference a target is compared with: a dataset, SageMaker files, or the target itself earlier."""
+
+    lag: Duration | None = Field(
+        default=None,
+        description="Seasonal comparison: use the target's own data this long before the window (1y, 7d).",
+    )
+    statistics: str | None = Field(
+        default=None,
+        description="A SageMaker statistics.json to use as the baseline instead of data.",
+    )
+    constraints: str | None = Field(
+        default=None,
+        description="A SageMaker constraints.json; default: suggested from the baseline, as SageMaker does.",
+    )
+    window: FixedWindow | None = Field(
+        default=None, description="Only use baseline rows in this time range (needs a timestamp)."
+    )
+    job: Literal["driftplane", "sagemaker"] = Field(
+        default="driftplane",
+        description="aws provider: who computes the baseline files. sagemaker runs SageMaker's own baselining job.",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Baseline:
+        given = [k for k in ("data", "lag", "statistics") if getattr(self, k) is not None]
+        if not given:
+            raise ValueError(
+                "needs one of 'data' (a dataset), 'statistics' (a SageMaker statistics.json) "
+                "or 'lag' (the target itself, earlier)"
+            )
+        if len(given) > 1:
+            raise ValueError(f"takes one of 'data', 'statistics' or 'lag', not {' and '.join(repr(g) for g in given)}")
+        return self
+
+
+class Target(DataSource):
+    """The data being watched, read one window at a time."""
+
+    window: Duration | FixedWindow | None = Field(
+        default=None,
+        description="How much recent data each run reads (1h, 1d, 7d) or a fixed {start, end}; default: the schedule's period.",
+    )
+    latency: Duration | None = Field(
+        default=None,
+        description="How late data arrives; a run at time T reads the window ending at T minus this.",
+    )
+    endpoint: str | None = Field(
+        default=None,
+        description="Cloud providers: watch this model endpoint's captured traffic instead of a path.",
+    )
+    capture_output: Literal["start", "end", "ignore"] = Field(
+        default="start",
+        description=(
+            "sagemaker-capture only: where the endpoint's output columns go when matching the "
+            "baseline's columns by position (SageMaker puts them first)."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _has_data(self) -> Target:
+        if self.data is None and self.endpoint is None:
+            raise ValueError("needs 'data' (a path, glob or URI) or 'endpoint' (a model endpoint)")
+        return self
+
+
+class MetricRule(SpecModel):
+    """A drift metric and the distance above which a feature counts as drifted."""
+
+    metric: Metric
+    threshold: float = Field(gt=0, description="Distance above which the feature has drifted.")
+
+    _normalize = field_validator("metric", mode="before")(normalize_metric)
+
+
+class FeatureRule(SpecModel):
+    """Per-feature overrides of the drift check."""
+
+    enabled: bool = True
+    metric: Metric | None = None
+    threshold: float | None = Field(default=None, gt=0)
+    kind: Literal["numerical", "categorical"] | None = Field(
+        default=None, description="Treat the column as this kind (e.g. integer codes as categorical)."
+    )
+
+    _normalize = field_validator("metric", mode="before")(normalize_metric)
+
+
+class DriftChecks(SpecModel):
+    """Distribution drift per feature, decided by distance metrics and fixed thresholds."""
+
+    enabled: bool = True
+    numerical: MetricRule = Field(
+        default_factory=lambda: MetricRule(metric="normalized_wasserstein", threshold=0.1),
+        description="Metric and threshold for numerical features (default normalized Wasserstein, 0.1).",
+    )
+    categorical: MetricRule = Field(
+        default_factory=lambda: MetricRule(metric="jensen_shannon", threshold=0.1),
+        description="Metric and threshold for categorical features (default Jensen-Shannon distance, 0.1).",
+    )
+    features: dict[str, FeatureRule] = Field(default_factory=dict, description="Per-feature overrides.")
+    noise_correction: bool = Field(
+        default=True,
+        description=(
+            "Raise a feature's effective threshold above the configured one when the samples are "
+            "too small to tell drift from noise; never lowers it. Both are reported."
+        ),
+    )
+    classifier: bool = Field(
+        default=False,
+        description="Also compute a dataset-level domain-classifier drift magnitude (needs driftplane[classifier]).",
+    )
+
+    @model_validator(mode="after")
+    def _metric_kinds(self) -> DriftChecks:
+        if self.numerical.metric not in NUMERICAL_METRICS:
+            raise ValueError(
+                f"numerical.metric '{self.numerical.metric}' applies to categories only; "
+                f"numerical metrics are {', '.join(NUMERICAL_METRICS)}"
+            )
+        if self.categorical.metric not in CATEGORICAL_METRICS:
+            raise ValueError(
+                f"categorical.metric '{self.categorical.metric}' applies to numbers only; "
+                f"categorical metrics are {', '.join(CATEGORICAL_METRICS)}"
+            )
+        return self
+
+
+class QualityChecks(SpecModel):
+    """SageMaker-compatible data-quality checks; thresholds as SageMaker's monitoring_config."""
+
+    enabled: bool = True
+    data_type_threshold: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="data_type_check: the share of values that must have the baseline's type (SageMaker datatype_check_threshold).",
+    )
+    domain_content_threshold: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="categorical_values_check: the share of values that must be among the baseline's categories.",
+    )
+    completeness: bool = Field(default=True, description="completeness_check: flag a rise in missing values.")
+    columns: bool = Field(default=True, description="missing_column_check and extra_column_check.")
+    comparison_method: Literal["robust", "simple"] = Field(
+        default="robust",
+        description="baseline_drift_check (SageMaker's L-infinity check): Robust corrects for sample size, Simple does not.",
+    )
+    comparison_threshold: float = Field(
+        default=0.1, gt=0, le=1, description="baseline_drift_check threshold for numerical features."
+    )
+    categorical_comparison_threshold: float = Field(
+        default=0.1, gt=0, le=1, description="baseline_drift_check threshold for categorical features."
+    )
+
+
+class Checks(SpecModel):
+    """What a monitor checks."""
+
+    drift: DriftChecks = Field(default_factory=DriftChecks)
+    quality: QualityChecks = Field(default_factory=QualityChecks)
+
+
+class FeatureSelection(SpecModel):
+    """Which columns a monitor looks at and how to treat them."""
+
+    include: list[str] | None = Field(default=None, description="Only these columns (default: all).")
+    exclude: list[str] = Field(default_factory=list, description="Never these columns (ids, labels, timestamps).")
+    categorical: list[str] = Field(default_factory=list, description="Treat these as categorical whatever their type.")
+    numerical: list[str] = Field(default_factory=list, description="Treat these as numerical.")
+
+
+class ChannelSpec(BaseModel):
+    """An alert channel: a type (webhook, slack, email, log, or a plugin's) and its settings.
+
+    The settings are checked by the channel type's own model once plugins are loaded.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    type: str = Field(description="webhook, slack, email, log, or a channel type a plugin registers.")
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The channel's settings without ``type``."""
+        return dict(self.model_extra or {})
+
+
+ChannelRef = Annotated[
+    str | ChannelSpec,
+    Field(
+        description=(
+            "A channel named under 'channels', a shorthand such as email:ml@example.com, "
+            "webhook:https://..., slack:https://... or log, or an inline {type: ..., ...}."
+        )
+    ),
+]
+
+AlertCondition = Literal["drift", "violation", "metric", "failure"]
+
+
+class Alert(SpecModel):
+    """A condition over a monitor's result and the channels to notify when it starts and resolves."""
+
+    name: str | None = Field(default=None, description="Shown in notifications; default: derived from the condition.")
+    when: AlertCondition = Field(
+        description=(
+            "drift: features drifted; violation: data-quality violations; "
+            "metric: a feature's metric above or below a value; failure: the run itself failed."
+        )
+    )
+    min_features: int = Field(default=1, ge=1, description="drift: at least this many drifted features.")
+    features: list[str] | None = Field(
+        default=None, description="drift: only count these features (any of them drifting fires)."
+    )
+    check_types: list[CheckType] | None = Field(
+        default=None, description="violation: only these constraint_check_types (default: any)."
+    )
+    feature: str | None = Field(default=None, description="metric: the feature whose metric is watched.")
+    metric: Metric | None = Field(default=None, description="metric: which metric (default: the feature's drift metric).")
+    above: float | None = Field(default=None, description="metric: fire when the value is above this.")
+    below: float | None = Field(default=None, description="metric: fire when the value is below this.")
+    notify: list[ChannelRef] = Field(min_length=1, description="Where to send it.")
+
+    _normalize = field_validator("metric", mode="before")(normalize_metric)
+
+    @model_validator(mode="after")
+    def _condition_fields(self) -> Alert:
+        used = {
+            "drift": {"min_features", "features"},
+            "violation": {"check_types"},
+            "metric": {"feature", "metric", "above", "below"},
+            "failure": set(),
+        }
+        allowed = used[self.when]
+        foreign = sorted(
+            key
+            for key in set().union(*used.values())
+            if key not in allowed and key in self.model_fields_set
+        )
+        if foreign:
+            raise ValueError(
+                f"{', '.join(repr(k) for k in foreign)} does not apply when 'when' is {self.when}"
+            )
+        if self.when == "metric":
+            if self.feature is None:
+                raise ValueError("'feature' is needed when 'when' is metric")
+            if self.above is None and self.below is None:
+                raise ValueError("'above' or 'below' is needed when 'when' is metric")
+        return self
+
+    def describe(self) -> str:
+        """A short human name for the condition, used when ``name`` is not given."""
+        if self.name:
+            return self.name
+        if self.when == "drift":
+            scope = f" among {', '.join(self.features)}" if self.features else ""
+            return f"drift on at least {self.min_features} feature{'s' if self.min_features > 1 else ''}{scope}"
+        if self.when == "violation":
+            return "violations" + (f" ({', '.join(self.check_types)})" if self.check_types else "")
+        if self.when == "metric":
+            bounds = []
+            if self.above is not None:
+                bounds.append(f"above {self.above:g}")
+            if self.below is not None:
+                bounds.append(f"below {self.below:g}")
+            return f"{self.feature} {self.metric or 'drift'} {' or '.join(bounds)}"
+        return "run failed"
+
+
+class Monitor(SpecModel):
+    """A Baseline, a Target, the checks to run, a schedule and the alerts."""
+
+    description: str | None = None
+    baseline: Baseline
+    target: Target
+    features: FeatureSelection = Field(default_factory=FeatureSelection)
+    checks: Checks = Field(default_factory=Checks)
+    schedule: Schedule = Field(default=Schedule.parse("daily"), description="hourly, daily, weekly or a 5-field cron expression (UTC).")
+    alerts: list[Alert] = Field(default_factory=list)
+    tags: dict[str, str] = Field(default_factory=dict, description="Added to everything a provider creates for this monitor.")
+    enabled: bool = True
+
+    REQUIRED_HINTS: ClassVar[dict[str, str]] = {
+        "baseline": "the reference data, e.g. baseline: {data: data/train.parquet}",
+        "target": "the data to watch, e.g. target: {data: 'capture/*.jsonl', window: 1d}",
+    }
+
+
+class Spec(SpecModel):
+    """A whole monitors.yaml: the provider, its settings, shared channels and the monitors."""
+
+    version: Literal[1] = Field(default=1, description="Spec format version.")
+    provider: str = Field(default="local", description="Which provider runs the monitors: local, aws, azure, gcp.")
+    providers: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Settings per provider, checked by the provider's own model (see `driftplane schema`).",
+    )
+    channels: dict[str, ChannelSpec] = Field(default_factory=dict, description="Named alert channels that alerts refer to.")
+    monitors: dict[str, Monitor] = Field(min_length=1, description="The monitors, by name.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Added to everything any monitor creates.")
+
+    _source: Any = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Any:
+        """The SourceMap of the file this spec was loaded from (None when built in code)."""
+        return self._source
+
+    @property
+    def base_dir(self) -> FilePath:
+        """The directory relative data paths are resolved against: the spec file's, else cwd."""
+        if self._source is not None and self._source.file:
+            return FilePath(self._source.file).resolve().parent
+        return FilePath.cwd()
+
+    @field_validator("monitors")
+    @classmethod
+    def _names(cls, monitors: dict[str, Monitor]) -> dict[str, Monitor]:
+        for name in monitors:
+            if not NAME_PATTERN.match(name):
+                raise ValueError(f"monitor name '{name}' must be {NAME_RULE}")
+        return monitors
+
+    @field_validator("channels")
+    @classmethod
+    def _channel_names(cls, channels: dict[str, ChannelSpec]) -> dict[str, ChannelSpec]:
+        for name in channels:
+            if not NAME_PATTERN.match(name):
+                raise ValueError(f"channel name '{name}' must be {NAME_RULE}")
+        return channels
+
+    def _check_built(self) -> None:
+        from driftplane.errors import SpecError
+        from driftplane.spec.references import reference_problems
+
+        problems = reference_problems(self)
+        if problems:
+            raise SpecError(problems)
+
+    def monitor(self, name: str) -> Monitor:
+        """The named monitor, or a UsageError listing the names there are."""
+        from driftplane.errors import UsageError
+        from driftplane.spec.problems import did_you_mean
+
+        try:
+            return self.monitors[name]
+        except KeyError:
+            raise UsageError(
+                f"no monitor named '{name}'{did_you_mean(name, self.monitors)}; "
+                f"the spec has: {', '.join(self.monitors)}"
+            ) from None

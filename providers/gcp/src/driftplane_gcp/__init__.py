@@ -1,0 +1,1 @@
+"""driftplane provider for Google Cloud Monitoring."""

@@ -1,0 +1,16 @@
+"""Suite-wide settings: installed third-party plugins never leak into driftplane's tests."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    sys._called_from_test = True  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if hasattr(sys, "_called_from_test"):
+        del sys._called_from_test
