@@ -51,7 +51,16 @@ class Drift(_Result):
 
 
 class FeatureResult(_Result):
-    """Per-feature drift and summaries of both sides."""
+    """Per-feature drift and summaries of both sides.
+
+    ``baseline`` and ``target`` summaries share these keys (absent when not applicable):
+    ``type`` (SageMaker inferred type: Integral, Fractional, String, Boolean, Unknown),
+    ``count`` (present values), ``missing``, ``distinct`` (estimate);
+    numerical: ``min``, ``max``, ``mean``, ``std``, ``quantiles`` ({"0.05": v, "0.25": v,
+    "0.5": v, "0.75": v, "0.95": v}), ``histogram`` ({"edges": [k+1 floats], "counts": [k
+    numbers]}, the same edges on both sides: the baseline's); categorical: ``categories``
+    ({value: count} for the most frequent values, the rest summed under "__other__").
+    """
 
     name: str
     kind: Kind

@@ -1,0 +1,1 @@
+"""The engine: readers, streaming profiles, drift metrics, data-quality checks, SageMaker files."""
