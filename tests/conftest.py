@@ -14,3 +14,16 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if hasattr(sys, "_called_from_test"):
         del sys._called_from_test
+
+
+@pytest.fixture(autouse=True)
+def _detach_cli_log_handlers():
+    """The CLI attaches handlers to the streams of its run; drop them after each test."""
+    yield
+    import logging
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_driftplane", False):
+            root.removeHandler(handler)
+            handler.close()

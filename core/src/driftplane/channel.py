@@ -27,14 +27,14 @@ class ChannelSettings(BaseModel):
 class AlertChannel:
     """Base class of alert channels."""
 
-    type: ClassVar[str] = ""
+    channel_type: ClassVar[str] = ""
     description: ClassVar[str] = ""
     settings_model: ClassVar[type[ChannelSettings]] = ChannelSettings
     shorthand_field: ClassVar[str | None] = None  # 'email:x' sets this field to 'x'
 
     def __init__(self, settings: ChannelSettings, *, name: str | None = None) -> None:
         self.settings = settings
-        self.name = name or self.type
+        self.name = name or self.channel_type
 
     @classmethod
     def settings_from(
@@ -61,10 +61,10 @@ class AlertChannel:
         """Settings for ``type:target`` references, e.g. ``email:ml@example.com``."""
         if cls.shorthand_field is None:
             raise ValueError(
-                f"channel type '{cls.type}' has no shorthand; define it under 'channels:' and refer to it by name"
+                f"channel type '{cls.channel_type}' has no shorthand; define it under 'channels:' and refer to it by name"
             )
         return {cls.shorthand_field: target}
 
     def send(self, notification: Any) -> None:
         """Deliver one notification; raise on failure so the caller can retry later."""
-        raise NotAvailableYet(f"sending to {self.type} channels is not available in this version")
+        raise NotAvailableYet(f"sending to {self.channel_type} channels is not available in this version")

@@ -108,7 +108,7 @@ def get_channel_types() -> dict[str, type[AlertChannel]]:
     found: dict[str, type[AlertChannel]] = {}
 
     def register(cls: type[AlertChannel]) -> None:
-        found[cls.type] = cls
+        found[cls.channel_type] = cls
 
     pm.hook.register_alert_channels(register=register)
     return found
@@ -194,8 +194,8 @@ def spec_plugin_problems(spec: Spec) -> list[Problem]:
             problems.append(
                 locate(
                     type_path,
-                    f"unknown channel type '{kind}'{did_you_mean(kind, channel_types)}; "
-                    f"available: {', '.join(sorted(channel_types))}",
+                    f"unknown channel type '{kind}'{did_you_mean(kind, channel_types)} "
+                    f"(available: {', '.join(sorted(channel_types))})",
                 )
             )
             return

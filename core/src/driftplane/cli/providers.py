@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.table import Table
 
@@ -19,7 +21,7 @@ def command(as_json: bool) -> None:
     A provider that is not listed installs as an extra, e.g.:
       pip install 'driftplane[aws]'
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, cls in sorted(get_providers().items(), key=lambda kv: (kv[0] != "local", kv[0])):
         dist, version = distribution_of(cls)
         rows.append(

@@ -67,28 +67,28 @@ class LogSettings(ChannelSettings):
 
 
 class WebhookChannel(AlertChannel):
-    type: ClassVar[str] = "webhook"
+    channel_type: ClassVar[str] = "webhook"
     description: ClassVar[str] = "JSON POST with retries and an optional HMAC signature"
     settings_model: ClassVar[type[ChannelSettings]] = WebhookSettings
     shorthand_field: ClassVar[str | None] = "url"
 
 
 class SlackChannel(AlertChannel):
-    type: ClassVar[str] = "slack"
+    channel_type: ClassVar[str] = "slack"
     description: ClassVar[str] = "Slack incoming webhook"
     settings_model: ClassVar[type[ChannelSettings]] = SlackSettings
     shorthand_field: ClassVar[str | None] = "webhook_url"
 
 
 class EmailChannel(AlertChannel):
-    type: ClassVar[str] = "email"
+    channel_type: ClassVar[str] = "email"
     description: ClassVar[str] = "email over SMTP (STARTTLS)"
     settings_model: ClassVar[type[ChannelSettings]] = EmailSettings
     shorthand_field: ClassVar[str | None] = "to"
 
 
 class LogChannel(AlertChannel):
-    type: ClassVar[str] = "log"
+    channel_type: ClassVar[str] = "log"
     description: ClassVar[str] = "a line in driftplane's log"
     settings_model: ClassVar[type[ChannelSettings]] = LogSettings
     shorthand_field: ClassVar[str | None] = "level"

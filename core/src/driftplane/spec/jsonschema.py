@@ -28,13 +28,13 @@ def spec_json_schema() -> dict[str, Any]:
         "additionalProperties": {"type": "object", "description": "Settings of a provider that is not installed here."},
     }
     variants = []
-    for kind, cls in sorted(get_channel_types().items()):
-        sub = cls.settings_model.model_json_schema(ref_template="#/$defs/{model}")
+    for kind, channel in sorted(get_channel_types().items()):
+        sub = channel.settings_model.model_json_schema(ref_template="#/$defs/{model}")
         defs.update(sub.pop("$defs", {}))
         sub.setdefault("properties", {})["type"] = {"const": kind}
         sub.setdefault("required", []).append("type")
         sub["title"] = f"{kind} channel"
-        sub["description"] = cls.description
+        sub["description"] = channel.description
         variants.append(sub)
     if variants:
         defs["ChannelSpec"] = {"oneOf": variants, "description": "An alert channel."}

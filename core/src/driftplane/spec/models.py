@@ -9,15 +9,14 @@ the same ``SpecError`` (with key paths) that loading a file does (with lines and
 from __future__ import annotations
 
 import re
-from pathlib import Path as FilePath
 from datetime import UTC, date, datetime
+from pathlib import Path as FilePath
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic._internal._model_construction import ModelMetaclass
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -25,6 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic._internal._model_construction import ModelMetaclass
 
 from driftplane.spec.durations import Duration
 from driftplane.spec.schedules import Schedule
@@ -426,10 +426,11 @@ class Alert(SpecModel):
             "failure": set(),
         }
         allowed = used[self.when]
+        fields = type(self).model_fields
         foreign = sorted(
             key
             for key in set().union(*used.values())
-            if key not in allowed and key in self.model_fields_set
+            if key not in allowed and getattr(self, key) != fields[key].get_default(call_default_factory=True)
         )
         if foreign:
             raise ValueError(

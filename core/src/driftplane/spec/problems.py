@@ -154,13 +154,10 @@ def _walk_input(data: Any, loc: tuple[Any, ...]) -> tuple[Path, Any, bool]:
         last = index == len(loc) - 1
         if isinstance(value, BaseModel):
             value = value.model_dump(exclude_unset=True) | (value.model_extra or {})
-        if isinstance(value, Mapping) and segment in value:
+        if (isinstance(value, Mapping) and segment in value) or (isinstance(value, list | tuple) and isinstance(segment, int) and segment < len(value)):
             cleaned.append(segment)
             value = value[segment]
-        elif isinstance(value, list | tuple) and isinstance(segment, int) and segment < len(value):
-            cleaned.append(segment)
-            value = value[segment]
-        elif _looks_like_tag(segment) or not isinstance(value, Mapping) and not last:
+        elif _looks_like_tag(segment) or (not isinstance(value, Mapping) and not last):
             continue  # a union-branch tag such as 'FixedWindow' or 'function-plain[parse()]'
         elif last:
             cleaned.append(segment)
@@ -230,7 +227,8 @@ def problems_from_validation_error(
         data = {}
     chosen: dict[Path, tuple[Mapping[str, Any], Any, bool]] = {}
     ranks: dict[Path, tuple[int, int]] = {}
-    for error in exc.errors(include_url=False):
+    for detail in exc.errors(include_url=False):
+        error: Mapping[str, Any] = detail
         path, value, exists = _walk_input(data, tuple(error["loc"]))
         if not exists and "input" in error and error["type"] != "missing":
             value = error["input"]
@@ -250,7 +248,7 @@ def problems_from_validation_error(
         if path not in ranks or rank < ranks[path]:
             ranks[path] = rank
             chosen[path] = (error, value, exists)
-    problems = []
+    problems: list[Problem] = []
     for path, (error, value, _exists) in chosen.items():
         parent = model_at(model, path[:-1]) if path else model
         message = _message(error, value, parent)

@@ -59,6 +59,7 @@ class _Builder:
         if isinstance(node, SequenceNode):
             self._check_tag(node, f"{_STANDARD}seq", path)
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
         return self._scalar(node, path)
 
     def _check_tag(self, node: Node, expected: str, path: Path) -> bool:
@@ -67,7 +68,7 @@ class _Builder:
         self.problems.append(
             self.source.problem(
                 path,
-                f"the tag '{node.tag.replace(_STANDARD, '!!')}' is not allowed; a spec holds plain "
+                f"the tag '{str(node.tag).replace(_STANDARD, '!!')}' is not allowed; a spec holds plain "
                 "data only (strings, numbers, booleans, lists and mappings)",
             )
         )

@@ -1,0 +1,33 @@
+"""The aws provider is found through the driftplane entry point, like any third-party plugin."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import pytest
+
+from driftplane.provider import Provider
+from driftplane.testing import ProviderConformance, sample_spec
+from driftplane_aws.provider import AwsProvider
+
+
+def test_entry_point_resolves_to_the_plugin_module() -> None:
+    (entry_point,) = entry_points(group="driftplane", name="aws")
+    assert entry_point.dist is not None and entry_point.dist.name == "driftplane-aws"
+    plugin = entry_point.load()
+    registered: list[type[Provider]] = []
+    plugin.register_providers(register=registered.append)
+    assert registered == [AwsProvider]
+
+
+class TestConformance(ProviderConformance):
+    provider_name = "aws"
+    implements = frozenset()
+
+    @pytest.fixture
+    def provider(self) -> Provider:
+        return AwsProvider()
+
+    @pytest.fixture
+    def spec(self):  # type: ignore[no-untyped-def]
+        return sample_spec("aws")

@@ -1,0 +1,46 @@
+"""The generated parts of docs/ match the code (regenerate with scripts/gen_docs.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _gen_docs():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("relative", ["docs/yaml-reference.md", "docs/cli.md"])
+def test_generated_docs_are_current(relative: str) -> None:
+    gen = _gen_docs()
+    text = (ROOT / relative).read_text(encoding="utf-8")
+    assert gen.regenerate(text) == text, f"{relative} is stale: run `uv run python scripts/gen_docs.py`"
+
+
+def test_every_spec_model_is_documented() -> None:
+    gen = _gen_docs()
+    text = (ROOT / "docs" / "yaml-reference.md").read_text(encoding="utf-8")
+    for name in ("Spec", "Monitor", "Baseline", "Target", "Checks", "DriftChecks", "QualityChecks", "Alert"):
+        assert f"<!-- generated:{name} -->" in text
+    for name in gen.models():
+        if name in ("SpecModel", "DataSource", "ChannelSpec", "ChannelSettings", "ProviderSettings"):
+            continue
+        assert f"<!-- generated:{name} -->" in text, f"{name} is not in docs/yaml-reference.md"
+
+
+def test_every_command_is_documented() -> None:
+    from driftplane.cli import cli
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        if name.startswith("dummy"):
+            continue
+        assert f"<!-- generated:cli.{name} -->" in text, f"{name} is not in docs/cli.md"
