@@ -1,0 +1,496 @@
+"""Inline SVG charts drawn in Python: overlaid distributions, sparklines and the run strip.
+
+No chart library and no script: the report must open offline, years later, from an email
+attachment, and print. Baseline and target differ in more than colour (the baseline is
+hatched grey, the target a bold outline), so the charts read in greyscale and for people
+who do not tell blue from grey. Every chart carries a ``<title>`` and a ``<desc>`` that
+says in words what it shows. Styling lives in the page's CSS (classes ``b``, ``t``...) so
+each chart stays a few hundred bytes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from driftplane.local.report_assets.formats import as_float, number, percent
+from driftplane.local.report_assets.markup import Html, join, svg_tag
+from driftplane.local.report_assets.wording import OTHER
+
+HATCH_ID = "dp-hatch"
+
+# The hatch the baseline is filled with, defined once per page and referenced by every chart.
+PATTERN_DEFS = Html(
+    '<svg class="defs" width="0" height="0" aria-hidden="true" focusable="false"><defs>'
+    f'<pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">'
+    '<rect width="6" height="6" fill="#eef0f3"/><line x1="0" y1="0" x2="0" y2="6" stroke="#6b7280" stroke-width="2.2"/>'
+    "</pattern></defs></svg>"
+)
+
+
+def _r(value: float) -> str:
+    """A coordinate with one decimal, without a trailing ``.0``: charts stay small."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def nice_ceiling(value: float) -> float:
+    """The next 'round' number at or above value (1, 2, 2.5, 5 times a power of ten)."""
+    if value <= 0 or not math.isfinite(value):
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * power >= value * 0.999999:
+            return step * power
+    return 10 * power
+
+
+def _svg(chart_id: str, width: int, height: int, title: str, desc: str, *body: Html, css: str = "chart") -> Html:
+    return svg_tag(
+        "svg",
+        svg_tag("title", title, id=f"{chart_id}-t"),
+        svg_tag("desc", desc, id=f"{chart_id}-d"),
+        *body,
+        xmlns="http://www.w3.org/2000/svg",
+        viewBox=f"0 0 {width} {height}",
+        width=width,
+        height=height,
+        role="img",
+        class_=css,
+        aria_labelledby=f"{chart_id}-t {chart_id}-d",
+    )
+
+
+def _text(x: float, y: float, content: str, anchor: str = "middle", css: str | None = None) -> Html:
+    """A label; chart text is centred by the page's CSS unless ``anchor`` says start or end.
+
+    The anchor is a class, not the ``text-anchor`` attribute: any CSS rule outranks an SVG
+    presentation attribute, so the page's default would win over the attribute.
+    """
+    classes = " ".join(c for c in (_ANCHORS.get(anchor), css) if c)
+    return svg_tag("text", content, x=_r(x), y=_r(y), class_=classes or None)
+
+
+_ANCHORS = {"start": "s", "end": "e"}
+
+
+# ---------------------------------------------------------------------------------------
+# Numerical: histograms on shared bin edges
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """One side's histogram, validated: finite edges and each bin's share of the values."""
+
+    edges: list[float]
+    shares: list[float]
+    total: float
+
+
+def read_histogram(summary: dict[str, Any]) -> Histogram | None:
+    """The summary's histogram if it is usable (k+1 ordered edges, k non-negative counts)."""
+    raw = summary.get("histogram")
+    if not isinstance(raw, dict):
+        return None
+    edges_raw, counts_raw = raw.get("edges"), raw.get("counts")
+    if not isinstance(edges_raw, list | tuple) or not isinstance(counts_raw, list | tuple):
+        return None
+    edges = [as_float(e) for e in edges_raw]
+    counts = [as_float(c) for c in counts_raw]
+    if len(edges) < 2 or len(counts) != len(edges) - 1 or any(e is None for e in edges):
+        return None
+    if any(c is None or c < 0 or math.isinf(c) for c in counts):
+        return None
+    finite_edges = _finite_edges([e for e in edges if e is not None])
+    if finite_edges is None:
+        return None
+    total = float(sum(c for c in counts if c is not None))
+    shares = [(c or 0.0) / total if total else 0.0 for c in counts]
+    return Histogram(finite_edges, shares, total)
+
+
+def _finite_edges(edges: list[float]) -> list[float] | None:
+    """Open-ended outer bins (±infinity) drawn as wide as a typical bin, so the scale stays readable."""
+    inner = [e for e in edges if math.isfinite(e)]
+    if len(inner) < 2 or any(b < a for a, b in pairwise(edges)):
+        return None
+    widths = sorted(b - a for a, b in pairwise(inner))
+    typical = widths[len(widths) // 2] or 1.0
+    out = list(edges)
+    if math.isinf(out[0]):
+        out[0] = inner[0] - typical
+    if math.isinf(out[-1]):
+        out[-1] = inner[-1] + typical
+    if any(math.isinf(e) for e in out):
+        return None
+    return out
+
+
+def histogram_chart(chart_id: str, name: str, baseline: dict[str, Any], target: dict[str, Any]) -> Html | None:
+    """Baseline (hatched area) and target (bold outline) histograms overlaid, as shares of rows."""
+    sides = [(css, read_histogram(summary)) for css, summary in (("b", baseline), ("t", target))]
+    drawn = [(css, h) for css, h in sides if h is not None and h.total > 0]
+    if not drawn:
+        return None
+    width, height = 480, 200
+    left, right, top, bottom = 46, 12, 12, 40
+    low = min(h.edges[0] for _, h in drawn)
+    high = max(h.edges[-1] for _, h in drawn)
+    if high <= low:
+        high = low + 1.0
+    # Unequal bins are drawn as densities so a wide bin does not look like a peak.
+    uneven = any(_uneven(h.edges) for _, h in drawn)
+    heights = {css: _heights(h, uneven) for css, h in drawn}
+    peak = nice_ceiling(max(max(v) for v in heights.values()) or 1.0)
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(value: float) -> float:
+        return left + (value - low) / (high - low) * plot_w
+
+    def y(value: float) -> float:
+        return top + plot_h - value / peak * plot_h
+
+    body: list[Html] = []
+    for fraction in (0.5, 1.0):
+        level = y(peak * fraction)
+        body.append(svg_tag("line", x1=left, x2=width - right, y1=_r(level), y2=_r(level), class_="grid"))
+        body.append(_text(left - 5, level + 4, percent(peak * fraction) if not uneven else number(peak * fraction), "end"))
+    for css, histogram in drawn:
+        body.append(svg_tag("path", d=_step_path(histogram.edges, heights[css], x, y), class_=css))
+    body.append(svg_tag("line", x1=left, x2=width - right, y1=top + plot_h, y2=top + plot_h, class_="axis"))
+    ticks = _tick_edges(drawn[0][1].edges)
+    for value in ticks:
+        body.append(svg_tag("line", x1=_r(x(value)), x2=_r(x(value)), y1=top + plot_h, y2=top + plot_h + 4, class_="axis"))
+        body.append(_text(x(value), top + plot_h + 16, number(value)))
+    body.append(_text(left + plot_w / 2, height - 4, f"{name} (value)" if len(name) < 40 else "value", css="label"))
+    title = f"Distribution of {name}: baseline against target"
+    return _svg(chart_id, width, height, title, _histogram_desc(sides), *body)
+
+
+def _uneven(edges: list[float]) -> bool:
+    widths = [b - a for a, b in pairwise(edges)]
+    return min(widths) <= 0 or max(widths) / min(widths) > 1.05
+
+
+def _heights(histogram: Histogram, uneven: bool) -> list[float]:
+    if not uneven:
+        return histogram.shares
+    edges = histogram.edges
+    mean_width = (edges[-1] - edges[0]) / (len(edges) - 1) or 1.0
+    return [
+        share * mean_width / (b - a) if b > a else 0.0
+        for share, (a, b) in zip(histogram.shares, pairwise(edges), strict=False)
+    ]
+
+
+def _step_path(edges: list[float], heights: list[float], x: Any, y: Any) -> str:
+    """One closed step outline: a histogram in a single path element."""
+    base = y(0.0)
+    parts = [f"M{_r(x(edges[0]))} {_r(base)}"]
+    for height, right_edge in zip(heights, edges[1:], strict=False):
+        parts.append(f"V{_r(y(height))}H{_r(x(right_edge))}")
+    parts.append(f"V{_r(base)}Z")
+    return "".join(parts)
+
+
+def _tick_edges(edges: list[float]) -> list[float]:
+    if len(edges) <= 5:
+        return edges
+    last = len(edges) - 1
+    return [edges[round(i * last / 4)] for i in range(5)]
+
+
+def _histogram_desc(sides: list[tuple[str, Histogram | None]]) -> str:
+    baseline = dict(sides).get("b")
+    target = dict(sides).get("t")
+    if baseline is None or target is None or not baseline.total or not target.total:
+        return "Only one side has values, so there is nothing to overlay."
+    if baseline.edges != target.edges:
+        return "Baseline and target are drawn on their own bins."
+    gaps = [abs(t - b) for b, t in zip(baseline.shares, target.shares, strict=False)]
+    worst = max(range(len(gaps)), key=gaps.__getitem__)
+    low, high = baseline.edges[worst], baseline.edges[worst + 1]
+    return (
+        f"Shares of rows per bin. The largest difference is between {number(low)} and {number(high)}: "
+        f"{percent(target.shares[worst])} of the target against {percent(baseline.shares[worst])} of the baseline."
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Numerical without a histogram: quantile ranges
+
+
+def read_quantiles(summary: dict[str, Any]) -> dict[float, float]:
+    """The summary's quantiles as {probability: value}, min and max as 0 and 1 when present."""
+    out: dict[float, float] = {}
+    raw = summary.get("quantiles")
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            probability, quantile = as_float(key), as_float(value)
+            if probability is not None and quantile is not None and 0 <= probability <= 1 and math.isfinite(quantile):
+                out[probability] = quantile
+    for key, probability in (("min", 0.0), ("max", 1.0)):
+        value = as_float(summary.get(key))
+        if value is not None and math.isfinite(value):
+            out.setdefault(probability, value)
+    return out
+
+
+def _nearest(quantiles: dict[float, float], probability: float) -> float:
+    return quantiles[min(quantiles, key=lambda p: abs(p - probability))]
+
+
+def quantile_chart(chart_id: str, name: str, baseline: dict[str, Any], target: dict[str, Any]) -> Html | None:
+    """Box-and-whisker rows (5% to 95% whiskers, 25% to 75% box, median) when no histogram exists."""
+    rows = [(label, css, read_quantiles(s)) for label, css, s in (("baseline", "b", baseline), ("target", "t", target))]
+    rows = [(label, css, q) for label, css, q in rows if len(q) >= 2]
+    if not rows:
+        return None
+    width, height = 480, 40 + 38 * len(rows)
+    left, right = 70, 14
+    low = min(min(q.values()) for _, _, q in rows)
+    high = max(max(q.values()) for _, _, q in rows)
+    if high <= low:
+        high = low + 1.0
+
+    def x(value: float) -> float:
+        return left + (value - low) / (high - low) * (width - left - right)
+
+    body: list[Html] = []
+    for index, (label, css, q) in enumerate(rows):
+        middle = 24 + index * 38
+        whisker_low, whisker_high = _nearest(q, 0.05), _nearest(q, 0.95)
+        box_low, box_high, median = _nearest(q, 0.25), _nearest(q, 0.75), _nearest(q, 0.5)
+        body.append(_text(left - 8, middle + 4, label, "end"))
+        body.append(svg_tag("line", x1=_r(x(whisker_low)), x2=_r(x(whisker_high)), y1=middle, y2=middle, class_=f"w{css}"))
+        body.append(svg_tag("rect", x=_r(x(box_low)), y=middle - 11, width=_r(max(x(box_high) - x(box_low), 1.5)), height=22, class_=css))
+        body.append(svg_tag("line", x1=_r(x(median)), x2=_r(x(median)), y1=middle - 11, y2=middle + 11, class_="median"))
+    axis_y = height - 22
+    body.append(svg_tag("line", x1=left, x2=width - right, y1=axis_y, y2=axis_y, class_="axis"))
+    for value in (low, (low + high) / 2, high):
+        body.append(_text(x(value), axis_y + 15, number(value)))
+    medians = ", ".join(f"{label} median {number(_nearest(q, 0.5))}" for label, _, q in rows)
+    desc = f"Middle half of the values (box), 5% to 95% (whiskers) and the median (line): {medians}."
+    return _svg(chart_id, width, height, f"Value ranges of {name}: baseline against target", desc, *body)
+
+
+# ---------------------------------------------------------------------------------------
+# Categorical: grouped horizontal bars
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """One bar pair: a category's share of rows on each side."""
+
+    label: str
+    baseline: float
+    target: float
+    new: bool = False
+    grouped: bool = False
+
+
+def read_categories(summary: dict[str, Any]) -> dict[str, float]:
+    """The summary's category counts, keeping only usable non-negative numbers."""
+    raw = summary.get("categories")
+    if not isinstance(raw, dict):
+        return {}
+    out: dict[str, float] = {}
+    for key, value in raw.items():
+        amount = as_float(value)
+        if amount is not None and amount >= 0 and math.isfinite(amount):
+            out[str(key)] = amount
+    return out
+
+
+def category_rows(baseline: dict[str, Any], target: dict[str, Any], limit: int = 10) -> list[CategoryRow]:
+    """The most frequent categories of either side, the rest (and "__other__") as one row."""
+    counts_b, counts_t = read_categories(baseline), read_categories(target)
+    total_b, total_t = sum(counts_b.values()), sum(counts_t.values())
+    share_b = {k: v / total_b for k, v in counts_b.items()} if total_b else {}
+    share_t = {k: v / total_t for k, v in counts_t.items()} if total_t else {}
+    names = [k for k in dict.fromkeys([*share_b, *share_t]) if k != OTHER]
+    names.sort(key=lambda k: max(share_b.get(k, 0.0), share_t.get(k, 0.0)), reverse=True)
+    shown, rest = names[:limit], names[limit:]
+    rows = [
+        CategoryRow(k, share_b.get(k, 0.0), share_t.get(k, 0.0), new=bool(share_b) and k not in counts_b and OTHER not in counts_b)
+        for k in shown
+    ]
+    other_b = share_b.get(OTHER, 0.0) + sum(share_b.get(k, 0.0) for k in rest)
+    other_t = share_t.get(OTHER, 0.0) + sum(share_t.get(k, 0.0) for k in rest)
+    if other_b > 0 or other_t > 0:
+        rows.append(CategoryRow("(all other values)", other_b, other_t, grouped=True))
+    return rows
+
+
+def _short(label: str, limit: int = 22) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def category_chart(chart_id: str, name: str, baseline: dict[str, Any], target: dict[str, Any]) -> Html | None:
+    """Baseline (hatched) and target (solid) bars per category, as shares of rows."""
+    rows = category_rows(baseline, target)
+    if not rows:
+        return None
+    width, pitch, top = 480, 30, 6
+    left, right = 150, 46
+    height = top + pitch * len(rows) + 22
+    peak = nice_ceiling(max(max(r.baseline, r.target) for r in rows) or 1.0)
+    plot_w = width - left - right
+
+    def w(share: float) -> float:
+        return max(share / peak * plot_w, 0.0)
+
+    body: list[Html] = []
+    for index, row in enumerate(rows):
+        y = top + index * pitch
+        label = _short(row.label) + (" (new)" if row.new else "")
+        body.append(
+            svg_tag("text", svg_tag("title", row.label), label, x=left - 6, y=_r(y + 17),
+                    class_="e other" if row.grouped else "e")
+        )
+        for offset, css, share in ((2, "b", row.baseline), (14, "tb", row.target)):
+            body.append(svg_tag("rect", x=left, y=y + offset, width=_r(max(w(share), 0.5)), height=11, class_=css))
+            body.append(_text(left + w(share) + 4, y + offset + 9.5, percent(share), "start", css="v"))
+    axis_y = top + pitch * len(rows)
+    body.append(svg_tag("line", x1=left, x2=left, y1=top, y2=axis_y, class_="axis"))
+    body.append(_text(left + plot_w, axis_y + 15, percent(peak), "end"))
+    body.append(_text(left, axis_y + 15, "0%"))
+    biggest = max(rows, key=lambda r: abs(r.target - r.baseline))
+    desc = (
+        f"Share of rows per category, {len(rows)} rows of bars. The largest change is "
+        f"{biggest.label}: {percent(biggest.target)} of the target against {percent(biggest.baseline)} of the baseline."
+    )
+    return _svg(chart_id, width, height, f"Categories of {name}: baseline against target", desc, *body)
+
+
+# ---------------------------------------------------------------------------------------
+# Trends over past runs
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One past run of a feature: when, the metric value, the threshold applied, the decision."""
+
+    label: str
+    value: float | None
+    threshold: float | None
+    drifted: bool
+
+
+def sparkline(chart_id: str, name: str, metric: str, points: Sequence[TrendPoint]) -> Html | None:
+    """The metric over the last runs with the threshold as a dashed line; drifted runs filled."""
+    values = [p.value for p in points if p.value is not None and math.isfinite(p.value)]
+    if not values:
+        return None
+    width, height = 240, 56
+    left, right, top, bottom = 4, 40, 6, 6
+    thresholds = [p.threshold for p in points if p.threshold is not None and math.isfinite(p.threshold)]
+    peak = max([*values, *thresholds, 1e-12]) * 1.1
+    step = (width - left - right) / max(len(points) - 1, 1)
+
+    def x(index: int) -> float:
+        return left + index * step if len(points) > 1 else (width - right) / 2
+
+    def y(value: float) -> float:
+        return top + (height - top - bottom) * (1 - value / peak)
+
+    body: list[Html] = []
+    if thresholds:
+        line = "".join(
+            f"{'M' if i == 0 or points[i - 1].threshold is None else 'L'}{_r(x(i))} {_r(y(p.threshold))}"
+            for i, p in enumerate(points)
+            if p.threshold is not None
+        )
+        if len(points) == 1:
+            line += f"L{_r(width - right)} {_r(y(points[0].threshold or 0.0))}"
+        body.append(svg_tag("path", d=line, class_="threshold"))
+        body.append(_text(width - right + 4, y(thresholds[-1]) + 4, number(thresholds[-1]), "start", css="v"))
+    path, pen_up = [], True
+    for index, point in enumerate(points):
+        if point.value is None or not math.isfinite(point.value):
+            pen_up = True
+            continue
+        path.append(f"{'M' if pen_up else 'L'}{_r(x(index))} {_r(y(point.value))}")
+        pen_up = False
+    body.append(svg_tag("path", d="".join(path), class_="trend"))
+    for index, point in enumerate(points):
+        if point.value is None or not math.isfinite(point.value):
+            continue
+        body.append(
+            svg_tag(
+                "circle",
+                svg_tag("title", f"{point.label}: {number(point.value)}{' (drifted)' if point.drifted else ''}"),
+                cx=_r(x(index)),
+                cy=_r(y(point.value)),
+                r=3.2 if index == len(points) - 1 else 2.4,
+                class_="hit" if point.drifted else "miss",
+            )
+        )
+    drifted_runs = sum(1 for p in points if p.drifted)
+    desc = (
+        f"{metric} over the last {len(points)} runs, from {number(values[0])} to {number(values[-1])}; "
+        f"above the threshold in {drifted_runs} of them."
+    )
+    return _svg(chart_id, width, height, f"Trend of {name}", desc, *body, css="spark")
+
+
+@dataclass(frozen=True)
+class RunMark:
+    """One past run in the status strip."""
+
+    label: str
+    status: str
+    drifted: int
+    headline: str
+
+
+STATUS_LETTERS = {"ok": "✓", "drift": "D", "violations": "V", "drift_and_violations": "D+V", "failed": "✗"}
+STATUS_WORDS = {
+    "ok": "no drift, no violations",
+    "drift": "drift",
+    "violations": "violations",
+    "drift_and_violations": "drift and violations",
+    "failed": "failed",
+}
+
+
+def status_strip(chart_id: str, runs: Sequence[RunMark]) -> Html | None:
+    """Each run as a marked cell (letter and colour) under a bar of its drifted-feature count."""
+    if not runs:
+        return None
+    cell = 34
+    width, height = max(cell * len(runs) + 8, 120), 104
+    bar_top, bar_bottom = 16, 64
+    peak = max([r.drifted for r in runs] + [1])
+    body: list[Html] = []
+    for index, run in enumerate(runs):
+        x0 = 4 + index * cell
+        bar = (bar_bottom - bar_top) * run.drifted / peak
+        parts = [svg_tag("title", f"{run.label}: {run.headline}")]
+        if run.drifted:
+            parts.append(svg_tag("rect", x=x0 + 6, y=_r(bar_bottom - bar), width=cell - 12, height=_r(bar), class_="count"))
+            parts.append(_text(x0 + cell / 2, bar_bottom - bar - 2, str(run.drifted), css="v"))
+        parts.append(svg_tag("rect", x=x0 + 2, y=bar_bottom + 6, width=cell - 4, height=22, rx=3, class_=f"s-{run.status}"))
+        parts.append(_text(x0 + cell / 2, bar_bottom + 21, STATUS_LETTERS.get(run.status, "?"), css=f"l-{run.status}"))
+        body.append(svg_tag("g", *parts))
+    body.append(svg_tag("line", x1=2, x2=width - 2, y1=bar_bottom, y2=bar_bottom, class_="axis"))
+    body.append(_text(4, height - 2, "oldest", "start", css="v"))
+    body.append(_text(width - 4, height - 2, "latest", "end", css="v"))
+    counts: dict[str, int] = {}
+    for run in runs:
+        counts[run.status] = counts.get(run.status, 0) + 1
+    tally = ", ".join(f"{n} {STATUS_WORDS.get(s, s)}" for s, n in counts.items())
+    desc = f"The last {len(runs)} runs, oldest first: {tally}. Bars show how many features drifted in each run."
+    return _svg(chart_id, width, height, "Run status over time", desc, *body, css="strip")
+
+
+def legend(bars: bool = False) -> Html:
+    """The key of a distribution chart: hatched grey baseline; target outlined (histograms) or solid (bars)."""
+    def swatch(css: str) -> Html:
+        return svg_tag("svg", svg_tag("rect", x=1.5, y=1.5, width=19, height=11, class_=css), width=22, height=14, aria_hidden="true")
+
+    target = (swatch("tb"), " target (solid blue)") if bars else (swatch("t"), " target (bold blue outline)")
+    return Html('<p class="legend">' + join(swatch("b"), " baseline (hatched grey)", Html("&ensp;"), *target) + "</p>")
