@@ -111,6 +111,7 @@ def render_report(
         tag("meta", name="viewport", content="width=device-width, initial-scale=1"),
         tag("meta", http_equiv="Content-Security-Policy", content=policy),
         tag("meta", name="generator", content=f"driftplane {_driftplane_version()}"),
+        tag("link", rel="icon", href="data:,"),  # no favicon request: the page loads nothing
         tag("title", f"{said.headline} · {page_title}"),
         Html(f"<style>{_asset('report.css')}</style>"),
     )

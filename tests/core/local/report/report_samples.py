@@ -248,3 +248,36 @@ def make_history(count: int, *, monitor: str = "churn-model", end: datetime = ST
             )
         )
     return runs
+
+
+PAYLOADS = [
+    "<script>window.__pwned = 1</script>",
+    '"><img src=x onerror="window.__pwned=2">',
+    "</textarea><svg onload=window.__pwned=3>",
+    "a & b < c > d ' \"",
+]
+
+
+def hostile_result() -> RunResult:
+    """Every text field a user's data reaches, filled with markup."""
+    name = PAYLOADS[0] + " naïve ünïcödé feature"
+    features = [
+        categorical_feature(name, {"ok": 60, PAYLOADS[1]: 40}, {"ok": 30, PAYLOADS[1]: 20, PAYLOADS[2]: 50}),
+        FeatureResult(name=PAYLOADS[1], kind="numerical", drift=Drift(metric=PAYLOADS[2], value=0.5, threshold=0.1, drifted=True),
+                      baseline={"type": PAYLOADS[3], "count": 3}, target={"type": "String", "count": 3}),
+    ]
+    violations = [
+        Violation(feature_name=name, constraint_check_type="categorical_values_check", description=PAYLOADS[2]),
+        Violation(feature_name=PAYLOADS[3], constraint_check_type=PAYLOADS[0], description=PAYLOADS[1]),
+    ]
+    return RunResult(
+        monitor=PAYLOADS[3],
+        window=Window(start=START - timedelta(hours=1), end=START),
+        rows=Rows(baseline=100, target=100),
+        status="drift_and_violations",
+        features=features,
+        violations=violations,
+        messages=[PAYLOADS[0]],
+        reports={"html": PAYLOADS[2]},
+        dataset_drift={PAYLOADS[1]: PAYLOADS[0]},
+    )

@@ -48,7 +48,7 @@ def missing_browser() -> str | None:
 class Browser:
     """One headless Chromium session: open pages, read console errors, run script, screenshot."""
 
-    def __init__(self, width: int = 1280, height: int = 900) -> None:
+    def __init__(self, width: int = 1280, height: int = 900, javascript: bool = True) -> None:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
@@ -61,6 +61,8 @@ class Browser:
         options.add_argument(f"--user-data-dir={self._profile}")
         options.add_argument(f"--window-size={width},{height}")
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        if not javascript:  # pages' own scripts off; the driver still inspects the page
+            options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
         self.driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
         self.driver.set_page_load_timeout(60)
 
