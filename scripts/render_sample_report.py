@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "core" / "local" / "report"))
 
-from report_samples import make_history, make_result
+from report_samples import START, make_history, make_result
 
 from driftplane.local.report import write_report
 from driftplane.result import Rows, RunResult
@@ -37,6 +37,7 @@ def samples() -> list[Sample]:
                 monitor="churn-model",
                 rows=Rows(baseline=5000, target=0),
                 status="failed",
+                started_at=START,
                 error="DataError: no target data in window 2024-05-01 00:00 to 2024-05-02 00:00: "
                 "capture/2024/05/01/*.jsonl matched no files.\nCheck target.data and target.latency.",
             ),

@@ -105,6 +105,13 @@ def test_sorting_by_name_reorders_cards_and_the_table(page: Browser) -> None:
     page.driver.find_element("css selector", "#glance th button[data-key=name]").click()
     rows = page.run("return Array.prototype.map.call(document.querySelectorAll('#glance tbody tr'), function(r){return r.dataset.name})")
     assert rows == sorted(rows, key=str.lower)
+    value = page.driver.find_element("xpath", "//table[@id='glance']//th/button[text()='Value']")
+    value.click()
+    values = page.run("return Array.prototype.map.call(document.querySelectorAll('#glance tbody tr'), function(r){return parseFloat(r.children[3].textContent)})")
+    assert values == sorted(values) and values[-1] == 1.25
+    value.click()
+    values = page.run("return Array.prototype.map.call(document.querySelectorAll('#glance tbody tr'), function(r){return parseFloat(r.children[3].textContent)})")
+    assert values == sorted(values, reverse=True)
 
 
 def test_text_has_enough_contrast(page: Browser) -> None:

@@ -95,6 +95,8 @@ def test_a_failed_run_says_why_first_and_shows_the_whole_error() -> None:
     assert "tone-failed" in page.find("header", class_="verdict").classes
     assert page.find("pre", class_="error").text == " ".join(error.split())
     assert "No features were compared in this run." in page.by_id("features").text
+    assert "Not known: the run failed before its data-quality checks finished." in page.by_id("violations").text
+    assert "not recorded (the run failed)" in page.find("dl", class_="facts").text
 
 
 def test_a_result_without_features_says_so() -> None:

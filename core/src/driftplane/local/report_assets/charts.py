@@ -17,7 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 from driftplane.local.report_assets.formats import as_float, number, percent
-from driftplane.local.report_assets.markup import Html, join, svg_tag
+from driftplane.local.report_assets.markup import Html, svg_tag
 from driftplane.local.report_assets.wording import OTHER
 
 HATCH_ID = "dp-hatch"
@@ -54,7 +54,6 @@ def _svg(chart_id: str, width: int, height: int, title: str, desc: str, *body: H
         svg_tag("title", title, id=f"{chart_id}-t"),
         svg_tag("desc", desc, id=f"{chart_id}-d"),
         *body,
-        xmlns="http://www.w3.org/2000/svg",
         viewBox=f"0 0 {width} {height}",
         width=width,
         height=height,
@@ -154,17 +153,18 @@ def histogram_chart(chart_id: str, name: str, baseline: dict[str, Any], target: 
         return top + plot_h - value / peak * plot_h
 
     body: list[Html] = []
-    for fraction in (0.5, 1.0):
-        level = y(peak * fraction)
-        body.append(svg_tag("line", x1=left, x2=width - right, y1=_r(level), y2=_r(level), class_="grid"))
+    levels = [y(peak * fraction) for fraction in (0.5, 1.0)]
+    body.append(svg_tag("path", d="".join(f"M{left} {_r(level)}H{width - right}" for level in levels), class_="grid"))
+    for fraction, level in zip((0.5, 1.0), levels, strict=True):
         body.append(_text(left - 5, level + 4, percent(peak * fraction) if not uneven else number(peak * fraction), "end"))
     for css, histogram in drawn:
         body.append(svg_tag("path", d=_step_path(histogram.edges, heights[css], x, y), class_=css))
-    body.append(svg_tag("line", x1=left, x2=width - right, y1=top + plot_h, y2=top + plot_h, class_="axis"))
     ticks = _tick_edges(drawn[0][1].edges)
+    base = top + plot_h
+    axis = f"M{left} {base}H{width - right}" + "".join(f"M{_r(x(value))} {base}v4" for value in ticks)
+    body.append(svg_tag("path", d=axis, class_="axis"))
     for value in ticks:
-        body.append(svg_tag("line", x1=_r(x(value)), x2=_r(x(value)), y1=top + plot_h, y2=top + plot_h + 4, class_="axis"))
-        body.append(_text(x(value), top + plot_h + 16, number(value)))
+        body.append(_text(x(value), base + 16, number(value)))
     body.append(_text(left + plot_w / 2, height - 4, f"{name} (value)" if len(name) < 40 else "value", css="label"))
     title = f"Distribution of {name}: baseline against target"
     return _svg(chart_id, width, height, title, _histogram_desc(sides), *body)
@@ -487,10 +487,19 @@ def status_strip(chart_id: str, runs: Sequence[RunMark]) -> Html | None:
     return _svg(chart_id, width, height, "Run status over time", desc, *body, css="strip")
 
 
-def legend(bars: bool = False) -> Html:
-    """The key of a distribution chart: hatched grey baseline; target outlined (histograms) or solid (bars)."""
-    def swatch(css: str) -> Html:
-        return svg_tag("svg", svg_tag("rect", x=1.5, y=1.5, width=19, height=11, class_=css), width=22, height=14, aria_hidden="true")
+LEGEND = Html(
+    '<p class="legend"><span class="sw sb"></span> baseline (hatched grey)&ensp;'
+    '<span class="sw st"></span> target (bold blue outline)</p>'
+)
+BAR_LEGEND = Html(
+    '<p class="legend"><span class="sw sb"></span> baseline (hatched grey)&ensp;'
+    '<span class="sw stb"></span> target (solid blue)</p>'
+)
 
-    target = (swatch("tb"), " target (solid blue)") if bars else (swatch("t"), " target (bold blue outline)")
-    return Html('<p class="legend">' + join(swatch("b"), " baseline (hatched grey)", Html("&ensp;"), *target) + "</p>")
+
+def legend(bars: bool = False) -> Html:
+    """The key of a distribution chart: hatched grey baseline; target outlined (histograms) or solid (bars).
+
+    The swatches are CSS-drawn spans: the same key repeats on every card, so it must be small.
+    """
+    return BAR_LEGEND if bars else LEGEND

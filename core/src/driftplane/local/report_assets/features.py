@@ -126,13 +126,13 @@ def violation_badge(view: FeatureView) -> Html | None:
 
 def glance_table(views: Sequence[FeatureView]) -> Html:
     """Every feature in one sortable table: the index for reports with hundreds of features."""
-    def header(text: str, key: str, numeric: bool = False) -> Html:
+    def header(text: str, key: str | None = None, numeric: bool = False) -> Html:
+        """A sortable column: by the cells' text, or by a data attribute of the rows (``key``)."""
         return tag("th", tag("button", text, type="button", data_key=key), scope="col", class_="num" if numeric else None)
 
     rows = []
     for view in views:
         drift = view.feature.drift
-        ratio = view.ratio
         rows.append(
             tag(
                 "tr",
@@ -145,10 +145,6 @@ def glance_table(views: Sequence[FeatureView]) -> Html:
                 tag("td", len(view.violations) or "", class_="num"),
                 data_name=view.feature.name,
                 data_rank=view.rank,
-                data_kind=view.feature.kind,
-                data_value=number(drift.value) if drift and drift.value is not None else "-1",
-                data_ratio=f"{ratio:.6g}" if ratio is not None else "-1",
-                data_violations=len(view.violations),
                 class_=view.status,
             )
         )
@@ -162,12 +158,12 @@ def glance_table(views: Sequence[FeatureView]) -> Html:
                 tag(
                     "tr",
                     header("Feature", "name"),
-                    header("Kind", "kind"),
-                    tag("th", "Metric", scope="col"),
-                    header("Value", "value", True),
-                    header("Threshold", "ratio", True),
+                    header("Kind"),
+                    header("Metric"),
+                    header("Value", numeric=True),
+                    header("Threshold", numeric=True),
                     header("Result", "rank"),
-                    header("Violations", "violations", True),
+                    header("Violations", numeric=True),
                 ),
             ),
             tag("tbody", rows),
@@ -342,7 +338,7 @@ def _stats(feature: FeatureResult) -> Html:
     body = [
         tag(
             "tr",
-            tag("th", label, scope="row"),
+            tag("th", label),  # a header cell leading a body row heads that row
             tag("td", b),
             tag("td", t),
             tag("td", change, class_="changed" if change else None),

@@ -30,15 +30,21 @@
     }
     shown.textContent = count + " shown";
   }
-  function key(el, field) {
-    var raw = el.getAttribute("data-" + field) || "";
-    var number = parseFloat(raw);
-    return isNaN(number) ? raw.toLowerCase() : number;
+  function parse(raw) {
+    var number = parseFloat(raw.replace("\u2212", "-"));
+    return isNaN(number) ? raw.trim().toLowerCase() : number;
   }
-  function sortChildren(parent, selector, field, descending) {
+  function attribute(field) {
+    return function (el) { return parse(el.getAttribute("data-" + field) || ""); };
+  }
+  function cell(column) {
+    return function (row) { return parse(row.children[column].textContent); };
+  }
+  function sortChildren(parent, selector, key, descending) {
     var items = Array.prototype.slice.call(parent.querySelectorAll(selector));
     items.sort(function (a, b) {
-      var x = key(a, field), y = key(b, field);
+      var x = key(a), y = key(b);
+      if (typeof x !== typeof y) { x = String(x); y = String(y); }
       var result = x < y ? -1 : x > y ? 1 : 0;
       return descending ? -result : result;
     });
@@ -48,17 +54,18 @@
   find.addEventListener("input", filter);
   order.addEventListener("change", function () {
     var byName = order.value === "name";
-    sortChildren(cards, ".feature", byName ? "name" : "rank", false);
+    sortChildren(cards, ".feature", attribute(byName ? "name" : "rank"), false);
   });
   if (table) {
     each(table.querySelectorAll("th button"), function (button) {
       button.addEventListener("click", function () {
-        var field = button.getAttribute("data-key");
+        var column = Array.prototype.indexOf.call(button.parentNode.parentNode.children, button.parentNode);
+        var key = button.getAttribute("data-key") ? attribute(button.getAttribute("data-key")) : cell(column);
         var header = button.parentNode;
         var descending = header.getAttribute("aria-sort") === "ascending";
         each(table.querySelectorAll("th"), function (th) { th.removeAttribute("aria-sort"); });
         header.setAttribute("aria-sort", descending ? "descending" : "ascending");
-        sortChildren(table.querySelector("tbody"), "tr", field, descending);
+        sortChildren(table.querySelector("tbody"), "tr", key, descending);
       });
     });
   }

@@ -83,6 +83,8 @@ def _monitor_text(result: RunResult, monitor: Monitor | None) -> Html:
 def _window_text(result: RunResult, monitor: Monitor | None) -> Html:
     configured = monitor.target.window if monitor is not None else None
     if result.window is None:
+        if result.status == "failed":
+            return join("not recorded (the run failed)")
         return join("all of the target data (no time window)")
     length = span(result.window.end - result.window.start)
     text = f"{timestamp(result.window.start)} → {timestamp(result.window.end)} ({length})"
@@ -224,8 +226,11 @@ def violations_section(result: RunResult, views: Sequence[FeatureView]) -> Html:
     """Each violation as a sentence, grouped by kind, with SageMaker's own wording as detail."""
     heading = tag("h2", "Data-quality violations", id="violations-heading")
     if not result.violations:
-        return tag("section", heading, tag("p", "None: the target passed every data-quality check."), id="violations",
-                   aria_labelledby="violations-heading")
+        if result.status == "failed":
+            text = "Not known: the run failed before its data-quality checks finished."
+        else:
+            text = "None: the target passed every data-quality check."
+        return tag("section", heading, tag("p", text), id="violations", aria_labelledby="violations-heading")
     by_name = {v.feature.name: v for v in views}
     groups: dict[str, list[Violation]] = {}
     for violation in result.violations:
