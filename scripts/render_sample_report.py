@@ -1,12 +1,19 @@
-"""Write sample HTML reports to look at: `uv run python scripts/render_sample_report.py [OUT_DIR]`.
+"""Write sample HTML reports to look at.
+
+    uv run python scripts/render_sample_report.py [OUT_DIR] [--screenshot]
+
+OUT_DIR defaults to driftplane-sample-reports in the system's temporary directory.
 
 Builds realistic RunResults from generated data (the same helper the report tests use) and
-writes a drift report with history, a clean report, a failed run and a 500-feature report.
+writes a drift report with history, a clean report, a failed run and a 500-feature report,
+printing each file's size. ``--screenshot`` also saves a PNG of the top of each report,
+taken with the headless Chromium the browser tests use.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +54,27 @@ def samples() -> list[Sample]:
     ]
 
 
+def screenshot(report: Path) -> Path:
+    from report_browser import Browser, missing_browser
+
+    problem = missing_browser()
+    if problem is not None:
+        raise SystemExit(problem)
+    browser = Browser(1280, 1800)
+    try:
+        errors = browser.open(report.as_uri())
+        if errors:
+            print(f"  console errors in {report.name}: {errors}")
+        png = report.with_suffix(".png")
+        browser.driver.save_screenshot(str(png))
+        return png
+    finally:
+        browser.close()
+
+
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "sample-reports")
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    out = Path(arguments[0]) if arguments else Path(tempfile.gettempdir()) / "driftplane-sample-reports"
     monitor = Monitor(
         description="Churn model inputs, daily against the training set",
         baseline=Baseline(data="data/train.parquet"),
@@ -57,6 +83,8 @@ def main() -> None:
     for sample in samples():
         path = write_report(out / f"{sample.name}.html", sample.result, history=sample.history, monitor=monitor)
         print(f"{path}  {path.stat().st_size / 1024:.0f} KB")
+        if "--screenshot" in sys.argv:
+            print(f"{screenshot(path)}")
 
 
 if __name__ == "__main__":

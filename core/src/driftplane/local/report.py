@@ -26,7 +26,12 @@ from pathlib import Path
 
 from driftplane.errors import DataError
 from driftplane.local.report_assets import charts
-from driftplane.local.report_assets.features import feature_card, glance_table, order_features
+from driftplane.local.report_assets.features import (
+    FeatureView,
+    feature_card,
+    glance_table,
+    order_features,
+)
 from driftplane.local.report_assets.markup import Html, join, tag
 from driftplane.local.report_assets.sections import (
     about_section,
@@ -123,7 +128,7 @@ def render_report(
     return str(document)
 
 
-def _features_section(views: Sequence, cards: Sequence[Html]) -> Html:
+def _features_section(views: Sequence[FeatureView], cards: Sequence[Html]) -> Html:
     heading = tag("h2", "Features", id="features-heading")
     if not views:
         return tag("section", heading, tag("p", "No features were compared in this run."), id="features",

@@ -257,6 +257,16 @@ def test_odd_summaries_still_render(baseline: dict, target: dict, expected: str 
         assert charts and charts[0].find("title").text.startswith(expected)
 
 
+@pytest.mark.parametrize(("value", "expected"), [(float("nan"), "could not be computed"), (float("inf"), "∞ against threshold 0.1")])
+def test_non_finite_metric_values_are_words_not_broken_numbers(value: float, expected: str) -> None:
+    feature = FeatureResult(name="weird", kind="numerical", drift=Drift(metric="psi", value=value, threshold=0.1, drifted=value > 0.1))
+    html = render_report(run_with(feature))
+    page = parse(html)
+    assert expected in card_of(page, "weird").text
+    assert not re.search(r"\bnan\b", page.find("div", class_="page").text, re.IGNORECASE)
+    assert not re.search(r"(width|left):(inf|nan)", html)
+
+
 def test_a_categorical_feature_without_categories_says_so() -> None:
     feature = FeatureResult(name="c", kind="categorical", drift=drift(0.3, metric="jensen_shannon"), baseline={"count": 5}, target={"count": 5})
     card = card_of(render(run_with(feature)), "c")

@@ -346,7 +346,7 @@ def category_chart(chart_id: str, name: str, baseline: dict[str, Any], target: d
     body: list[Html] = []
     for index, row in enumerate(rows):
         y = top + index * pitch
-        label = _short(row.label) + (" (new)" if row.new else "")
+        label = _short(row.label, 16) + " (new)" if row.new else _short(row.label)
         body.append(
             svg_tag("text", svg_tag("title", row.label), label, x=left - 6, y=_r(y + 17),
                     class_="e other" if row.grouped else "e")

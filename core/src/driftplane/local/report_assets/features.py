@@ -220,7 +220,7 @@ def _measure(view: FeatureView) -> Html:
     threshold_note: list[Any] = []
     if view.raised:
         threshold_note = [" ", tag("span", f"(configured {number(drift.threshold)}, raised for the sample size)", class_="muted")]
-    if drift.value is None:
+    if drift.value is None or math.isnan(drift.value):
         return tag(
             "p",
             f"The {name} could not be computed (for example, one side has no values); threshold ",
@@ -233,11 +233,13 @@ def _measure(view: FeatureView) -> Html:
     relation = ""
     if ratio is not None:
         relation = f" — {times(ratio)} the threshold" if ratio >= 1 else f" — {percent(ratio)} of the threshold"
-    scale = max(drift.value, applied or 0.0) * 1.25 or 1.0
+    scale = max(drift.value, applied or 0.0) * 1.25
+    if not math.isfinite(scale) or scale <= 0:
+        scale = 1.0 if not math.isinf(drift.value) else math.inf
     gauge = tag(
         "span",
-        tag("span", style=f"width:{min(drift.value / scale, 1) * 100:.1f}%"),
-        tag("i", style=f"left:{min((applied or 0) / scale, 1) * 100:.1f}%") if applied else None,
+        tag("span", style=f"width:{min(drift.value / scale if math.isfinite(scale) else 1.0, 1) * 100:.1f}%"),
+        tag("i", style=f"left:{min((applied or 0) / scale, 1) * 100:.1f}%") if applied and math.isfinite(scale) else None,
         class_="gauge",
         aria_hidden="true",
     )
