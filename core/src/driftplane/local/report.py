@@ -13,11 +13,9 @@ file opens offline, as an email attachment or years later, and reads fully witho
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import logging
 import os
-import tempfile
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -25,6 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from driftplane.errors import DataError
+from driftplane.local.bundle import write_atomic
 from driftplane.local.report_assets import charts
 from driftplane.local.report_assets.features import (
     FeatureView,
@@ -182,25 +181,12 @@ def write_report(
     target = Path(path)
     text = render_report(result, history=history, monitor=monitor, title=title)
     data = text.encode("utf-8", errors="replace")
-    temporary: str | None = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-        temporary = None
+        write_atomic(target, data)
     except OSError as error:
         raise DataError(
             f"could not write the report of monitor '{result.monitor}' to {target}: "
             f"{error.strerror or error}; check that the directory is writable and the disk has space"
         ) from error
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
     logger.info("Wrote the report of monitor '%s' to %s (%d KB).", result.monitor, target, len(data) // 1024)
     return target
