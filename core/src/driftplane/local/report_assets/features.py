@@ -233,20 +233,11 @@ def _measure(view: FeatureView) -> Html:
     relation = ""
     if ratio is not None:
         relation = f" — {times(ratio)} the threshold" if ratio >= 1 else f" — {percent(ratio)} of the threshold"
-    scale = max(drift.value, applied or 0.0) * 1.25
-    if not math.isfinite(scale) or scale <= 0:
-        scale = 1.0 if not math.isinf(drift.value) else math.inf
-    gauge = tag(
-        "span",
-        tag("span", style=f"width:{min(drift.value / scale if math.isfinite(scale) else 1.0, 1) * 100:.1f}%"),
-        tag("i", style=f"left:{min((applied or 0) / scale, 1) * 100:.1f}%") if applied and math.isfinite(scale) else None,
-        class_="gauge",
-        aria_hidden="true",
-    )
+    gauge = _gauge(drift.value, applied)
     value_text, threshold_text = number_pair(drift.value, applied) if applied is not None else (number(drift.value), MISSING)
     sentence = tag(
         "p",
-        name[0].upper() + name[1:],
+        name[:1].upper() + name[1:],
         " ",
         tag("strong", value_text),
         " against threshold ",
@@ -257,6 +248,23 @@ def _measure(view: FeatureView) -> Html:
         class_="measure",
     )
     return join(sentence, gauge)
+
+
+def _gauge(value: float, threshold: float | None) -> Html:
+    """The metric as a bar with a tick at the threshold, scaled to leave room past both."""
+    if math.isinf(value):
+        fill, tick = (1.0 if value > 0 else 0.0), None
+    else:
+        scale = max(value, threshold or 0.0) * 1.25 or 1.0
+        fill = min(max(value, 0.0) / scale, 1.0)
+        tick = threshold / scale if threshold else None
+    return tag(
+        "span",
+        tag("span", style=f"width:{fill * 100:.1f}%"),
+        tag("i", style=f"left:{tick * 100:.1f}%") if tick is not None else None,
+        class_="gauge",
+        aria_hidden="true",
+    )
 
 
 def _chart(view: FeatureView) -> Html | None:
