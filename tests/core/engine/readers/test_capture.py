@@ -117,13 +117,13 @@ def test_multi_row_payload_gives_a_row_each_with_the_record_time(tmp_path: Path)
 def test_more_fields_than_baseline_names(tmp_path: Path) -> None:
     path = write(tmp_path / "c.jsonl", [record("1,2,3", "0.5")])
     stream = read(DataSource(data=str(path), format="sagemaker-capture"), column_names=["y", "a"])
-    assert list(stream)[0].schema.names == ["y", "a", "_c2", "_c3", TIMESTAMP_COLUMN]
+    assert next(iter(stream)).schema.names == ["y", "a", "_c2", "_c3", TIMESTAMP_COLUMN]
     assert any("_c2, _c3" in m for m in stream.stats.messages)
 
 
 def test_no_baseline_names_gives_c_names(tmp_path: Path) -> None:
     path = write(tmp_path / "c.jsonl", [record("1,2", "0.5")])
-    assert list(read(DataSource(data=str(path), format="sagemaker-capture")))[0].schema.names == [
+    assert next(iter(read(DataSource(data=str(path), format="sagemaker-capture")))).schema.names == [
         "_c0", "_c1", "_c2", TIMESTAMP_COLUMN
     ]
 

@@ -93,9 +93,9 @@ def test_row_with_too_many_fields_deep_in_a_big_file_names_its_line(tmp_path: Pa
     lines.insert(40_001, "1,2,3")  # becomes line 40002
     path = tmp_path / "big.csv"
     path.write_text("\n".join(lines) + "\n")
+    from driftplane.engine.readers import ReadStats
     from driftplane.engine.readers.csv import read_csv_file
     from driftplane.engine.readers.files import filesystem_for, list_files
-    from driftplane.engine.readers import ReadStats
 
     fs, p = filesystem_for(str(path))
     [file], _ = list_files(fs, p, data=str(path), base_dir=None)

@@ -30,7 +30,7 @@ def test_missing_file_is_named_with_where_relative_paths_start(tmp_path: Path, r
 
 def test_missing_file_without_base_dir_says_current_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(DataError, match="relative paths start from .*the current directory"):
+    with pytest.raises(DataError, match=r"relative paths start from .*the current directory"):
         read(DataSource(data="nope.parquet"))
 
 
@@ -78,7 +78,7 @@ def test_directory_mixing_formats_is_an_error_that_says_so(tmp_path: Path, read_
 
 def test_unknown_extension_of_a_single_file_asks_for_a_format(tmp_path: Path, read_path) -> None:
     (tmp_path / "data.txt").write_text("x\n1\n")
-    with pytest.raises(DataError, match="cannot tell the format of .*data.txt.*set format"):
+    with pytest.raises(DataError, match=r"cannot tell the format of .*data\.txt.*set format"):
         read_path("data.txt")
     assert rows(read_path("data.txt", format="csv")) == [{"x": 1}]
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from driftplane.engine.readers import TIMESTAMP_COLUMN, read
+from driftplane.engine.readers import TIMESTAMP_COLUMN
 from driftplane.engine.readers.partitions import PartitionTemplate
 from driftplane.engine.readers.windows import (
     describe_window,

@@ -24,9 +24,8 @@ import csv
 import io
 import json
 import logging
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -34,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 
-from driftplane.engine.readers.chunks import TextChunk, line_chunks
+from driftplane.engine.readers.chunks import LineIndex, TextChunk, line_chunks
 from driftplane.engine.readers.files import DataFile
 from driftplane.engine.readers.jsonl import _read_json
 from driftplane.engine.readers.options import ReadOptions, list_line_numbers, positional_names
@@ -61,43 +60,36 @@ Row = list[Cell]
 NOT_A_RECORD = "not a capture record"
 
 
-@dataclass
-class _Records:
-    """The fields of a chunk's capture records, one list entry per record."""
-
-    line: list[int] = field(default_factory=list)
-    time: list[Any] = field(default_factory=list)
-    in_data: list[Any] = field(default_factory=list)
-    in_encoding: list[str | None] = field(default_factory=list)
-    in_type: list[str | None] = field(default_factory=list)
-    out_data: list[Any] = field(default_factory=list)
-    out_encoding: list[str | None] = field(default_factory=list)
-    out_type: list[str | None] = field(default_factory=list)
-
-
 class _Problems:
     """Skipped lines by reason, for one message per reason."""
 
     def __init__(self) -> None:
         self.lines: dict[str, list[int]] = defaultdict(list)
+        self.chunk: TextChunk | None = None  # the chunk being decoded
 
-    def add(self, reason: str, line: int) -> None:
-        self.lines[reason].append(line)
+    def add(self, reason: str, position: int) -> None:
+        """A problem on the line at ``position`` (0-based) in the current chunk."""
+        first = self.chunk.first_line if self.chunk is not None else 1
+        self.lines[reason].append(first + position)
 
 
 def read_capture_file(file: DataFile, options: ReadOptions, timestamp_column: str) -> Iterator[pa.RecordBatch]:
     """Stream ``file``'s captured rows, each with its inference time in ``timestamp_column``."""
     problems = _Problems()
     decoder = _Decoder(file, options, timestamp_column, problems)
-    with file.open() as stream:
-        chunks = line_chunks(stream, options.chunk_bytes)
-        first = next(chunks, None)
-        if first is None:
-            raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it")
-        check_text(first.data[:65536], file.display, expected="SageMaker capture JSON Lines")
-        yield from decoder.chunk(first)
-        for chunk in chunks:
-            yield from decoder.chunk(chunk)
+    index = LineIndex(file.open)
+    try:
+        with file.open() as stream:
+            chunks = line_chunks(stream, options.chunk_bytes, index)
+            first = next(chunks, None)
+            if first is None:
+                raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it")
+            check_text(bytes(first.view[:65536]), file.display, expected="SageMaker capture JSON Lines")
+            yield from decoder.chunk(first)
+            for chunk in chunks:
+                yield from decoder.chunk(chunk)
+    finally:
+        index.close()
     _report(file, options, problems)
 
 
@@ -107,6 +99,15 @@ def _report(file: DataFile, options: ReadOptions, problems: _Problems) -> None:
         options.stats.bad_lines += len(lines)
         count = len(lines)
         options.note(f"{file.display}: skipped {count} line{'s' if count > 1 else ''} ({reason}): {list_line_numbers(lines)}")
+
+
+_FIELDS = ("position", "time", "in_data", "in_encoding", "in_type", "out_data", "out_encoding", "out_type")
+
+
+def _records_table(columns: dict[str, Any]) -> pa.Table:
+    """The fields of a chunk's capture records as one table (``position`` is the line in the chunk)."""
+    types = {"position": pa.int64()}
+    return pa.table({name: pa.array(columns[name], type=types.get(name, pa.string())) for name in _FIELDS})
 
 
 class _Decoder:
@@ -120,105 +121,127 @@ class _Decoder:
 
     # -- records ---------------------------------------------------------------------------
     def chunk(self, chunk: TextChunk) -> Iterator[pa.RecordBatch]:
-        if not chunk.data.strip():
-            return
+        self.problems.chunk = chunk
         records = self._records(chunk)
-        if not records.line:
+        if records.num_rows == 0:
             return
         times = self._times(records)
         use_output = self.options.capture_output != "ignore"
-        fast: list[int] = []
-        fast_in: list[str] = []
-        fast_out: list[str | None] = []
-        slow: list[int] = []
-        for i in range(len(records.line)):
-            if times[i] is None:
-                continue
-            if records.in_data[i] is None:
-                self.problems.add("no captureData.endpointInput.data", records.line[i])
-                continue
-            kind_in = _payload_kind(records.in_encoding[i], records.in_type[i])
-            has_output = use_output and records.out_data[i] is not None
-            kind_out = _payload_kind(records.out_encoding[i], records.out_type[i]) if has_output else None
-            if kind_in is None:
-                self.problems.add(_unreadable(records.in_type[i], records.in_encoding[i]), records.line[i])
-                continue
-            if has_output and kind_out is None:
-                self.problems.add(_unreadable(records.out_type[i], records.out_encoding[i]), records.line[i])
-                continue
-            if kind_in != "csv" or (has_output and kind_out != "csv"):
-                slow.append(i)
-                continue
-            try:
-                text_in = _text(records, "in", i)
-                text_out = _text(records, "out", i) if has_output else None
-            except _Unreadable as exc:
-                self.problems.add(str(exc), records.line[i])
-                continue
-            fast.append(i)
-            fast_in.append(text_in)  # type: ignore[arg-type]
-            fast_out.append(text_out)
-        if fast:
-            yield from self._csv_records(records, times, fast, fast_in, fast_out)
-        if slow:
-            yield from self._python_records(records, times, slow)
+        has_input = pc.is_valid(_column(records, "in_data"))
+        has_output = pc.is_valid(_column(records, "out_data")) if use_output else pa.repeat(False, records.num_rows)
+        valid = pc.and_(pc.is_valid(times), has_input)
+        csv_in = _is_csv(_column(records, "in_encoding"))
+        csv_out = pc.or_(pc.invert(has_output), _is_csv(_column(records, "out_encoding")))
+        fast = pc.and_(valid, pc.and_(csv_in, csv_out))
+        for position in pc.filter(_column(records, "position"), pc.and_(pc.is_valid(times), pc.invert(has_input))).to_pylist():
+            self.problems.add("no captureData.endpointInput.data", position)
+        inputs = pc.filter(_column(records, "in_data"), fast)
+        outputs = pc.filter(pc.if_else(has_output, _column(records, "out_data"), pa.scalar(None, pa.string())), fast)
+        positions = pc.filter(_column(records, "position"), fast)
+        fast_times = pc.filter(times, fast)
+        # Records that are not plain CSV: base64 CSV is decoded here and joins the fast path;
+        # JSON payloads go the Python way.
+        rest = records.filter(pc.and_(valid, pc.invert(fast)))
+        if rest.num_rows:
+            rest_times = pc.filter(times, pc.and_(valid, pc.invert(fast)))
+            decoded, slow = self._sort_rest(rest, has_output_column=use_output)
+            if decoded:
+                take = pa.array([k for k, _, _ in decoded], type=pa.int64())
+                inputs = pa.concat_arrays([inputs, pa.array([t for _, t, _ in decoded], pa.string())])
+                outputs = pa.concat_arrays([outputs, pa.array([o for _, _, o in decoded], pa.string())])
+                positions = pa.concat_arrays([positions, _column(rest, "position").take(take)])
+                fast_times = pa.concat_arrays([fast_times, rest_times.take(take)])
+            if slow:
+                take = pa.array(slow, type=pa.int64())
+                yield from self._python_records(rest.take(take), rest_times.take(take))
+        if len(inputs):
+            yield from self._csv_records(inputs, outputs, positions.to_pylist(), fast_times)
 
-    def _records(self, chunk: TextChunk) -> _Records:
+    def _sort_rest(self, rest: pa.Table, *, has_output_column: bool) -> tuple[list[tuple[int, str, str | None]], list[int]]:
+        """Base64 CSV records decoded to text (index, input, output); indices of JSON ones."""
+        decoded: list[tuple[int, str, str | None]] = []
+        slow: list[int] = []
+        for k, row in enumerate(rest.to_pylist()):
+            kind_in = _payload_kind(row["in_encoding"], row["in_type"])
+            has_output = has_output_column and row["out_data"] is not None
+            kind_out = _payload_kind(row["out_encoding"], row["out_type"]) if has_output else None
+            if kind_in is None:
+                self.problems.add(_unreadable(row["in_type"], row["in_encoding"]), row["position"])
+            elif has_output and kind_out is None:
+                self.problems.add(_unreadable(row["out_type"], row["out_encoding"]), row["position"])
+            elif kind_in == "csv" and kind_out in ("csv", None):
+                try:
+                    text_in = _payload_text(row["in_data"], row["in_encoding"])
+                    text_out = _payload_text(row["out_data"], row["out_encoding"]) if has_output else None
+                except _Unreadable as exc:
+                    self.problems.add(str(exc), row["position"])
+                    continue
+                decoded.append((k, text_in, text_out))
+            else:
+                slow.append(k)
+        return decoded, slow
+
+    def _records(self, chunk: TextChunk) -> pa.Table:
         """The capture fields of every line; malformed lines recorded as problems."""
         try:
-            table = _read_json(chunk.data, _PARSE)
+            table = _read_json(chunk.view, _PARSE)
         except pa.ArrowInvalid:
             return self._records_in_python(chunk)
-        numbers = _line_numbers(chunk, table.num_rows)
         capture = table.column("captureData")
         payload_in = pc.struct_field(capture, "endpointInput")
         payload_out = pc.struct_field(capture, "endpointOutput")
-        records = _Records(
-            line=numbers,
-            time=pc.struct_field(table.column("eventMetadata"), "inferenceTime").to_pylist(),
-            in_data=pc.struct_field(payload_in, "data").to_pylist(),
-            in_encoding=pc.struct_field(payload_in, "encoding").to_pylist(),
-            in_type=pc.struct_field(payload_in, "observedContentType").to_pylist(),
-            out_data=pc.struct_field(payload_out, "data").to_pylist(),
-            out_encoding=pc.struct_field(payload_out, "encoding").to_pylist(),
-            out_type=pc.struct_field(payload_out, "observedContentType").to_pylist(),
+        time = pc.struct_field(table.column("eventMetadata"), "inferenceTime")
+        records = pa.table(
+            {
+                "position": pa.array(_line_numbers(chunk, table.num_rows), pa.int64()),
+                "time": time,
+                "in_data": pc.struct_field(payload_in, "data"),
+                "in_encoding": pc.struct_field(payload_in, "encoding"),
+                "in_type": pc.struct_field(payload_in, "observedContentType"),
+                "out_data": pc.struct_field(payload_out, "data"),
+                "out_encoding": pc.struct_field(payload_out, "encoding"),
+                "out_type": pc.struct_field(payload_out, "observedContentType"),
+            }
         )
+        not_records = pc.and_(pc.is_null(records.column("in_data")), pc.is_null(time))
+        if pc.any(not_records).as_py():  # valid JSON without capture fields
+            for position in pc.filter(records.column("position"), not_records).to_pylist():
+                self.problems.add(f"{NOT_A_RECORD}: no captureData", position)
+            records = records.filter(pc.invert(not_records))
         return records
 
-    def _records_in_python(self, chunk: TextChunk) -> _Records:
-        records = _Records()
-        for number, line in chunk.lines():
+    def _records_in_python(self, chunk: TextChunk) -> pa.Table:
+        columns: dict[str, list[Any]] = {name: [] for name in _FIELDS}
+        for position, line in chunk.relative_lines():
             if not line.strip():
                 continue
             try:
                 value = json.loads(line)
             except (json.JSONDecodeError, UnicodeDecodeError):
-                self.problems.add("not valid JSON", number)
+                self.problems.add("not valid JSON", position)
                 continue
             capture = value.get("captureData") if isinstance(value, dict) else None
             if not isinstance(capture, dict):
-                self.problems.add(f"{NOT_A_RECORD}: no captureData", number)
+                self.problems.add(f"{NOT_A_RECORD}: no captureData", position)
                 continue
             metadata = value.get("eventMetadata")
-            payload_in = capture.get("endpointInput")
-            payload_out = capture.get("endpointOutput")
-            payload_in = payload_in if isinstance(payload_in, dict) else {}
-            payload_out = payload_out if isinstance(payload_out, dict) else {}
-            records.line.append(number)
-            records.time.append(metadata.get("inferenceTime") if isinstance(metadata, dict) else None)
-            records.in_data.append(payload_in.get("data"))
-            records.in_encoding.append(payload_in.get("encoding"))
-            records.in_type.append(payload_in.get("observedContentType"))
-            records.out_data.append(payload_out.get("data"))
-            records.out_encoding.append(payload_out.get("encoding"))
-            records.out_type.append(payload_out.get("observedContentType"))
-        return records
+            time = metadata.get("inferenceTime") if isinstance(metadata, dict) else None
+            columns["position"].append(position)
+            columns["time"].append(time if isinstance(time, str) else None)
+            for side, key in (("in", "endpointInput"), ("out", "endpointOutput")):
+                payload = capture.get(key)
+                payload = payload if isinstance(payload, dict) else {}
+                data = payload.get("data")
+                columns[f"{side}_data"].append(data if data is None or isinstance(data, str) else json.dumps(data))
+                columns[f"{side}_encoding"].append(_str_or_none(payload.get("encoding")))
+                columns[f"{side}_type"].append(_str_or_none(payload.get("observedContentType")))
+        return _records_table(columns)
 
-    def _times(self, records: _Records) -> list[Any]:
-        """Each record's inference time as a UTC datetime; None (and a problem) when missing."""
-        raw = pa.array([t if isinstance(t, str) else None for t in records.time], type=pa.string())
+    def _times(self, records: pa.Table) -> pa.Array:
+        """Each record's inference time (UTC); null, with a problem noted, when missing or bad."""
+        raw = records.column("time").combine_chunks()
         try:
-            parsed = to_utc(raw, column="eventMetadata.inferenceTime", where=self.file.display).to_pylist()
+            times = to_utc(raw, column="eventMetadata.inferenceTime", where=self.file.display)
         except DataError:
             parsed = []
             for text in raw.to_pylist():
@@ -226,46 +249,34 @@ class _Decoder:
                     parsed.append(to_utc(pa.array([text], pa.string()), column="", where="")[0].as_py())
                 except DataError:
                     parsed.append(None)
-        for i, when in enumerate(parsed):
-            if when is None:
-                reason = (
-                    "no eventMetadata.inferenceTime"
-                    if records.time[i] is None
-                    else "eventMetadata.inferenceTime is not a time"
-                )
-                if records.in_data[i] is None and records.time[i] is None:
-                    reason = NOT_A_RECORD
-                self.problems.add(reason, records.line[i])
-        return parsed
+            times = pa.array(parsed, type=UTC_US)
+        missing = pc.is_null(times)
+        if pc.any(missing).as_py():
+            positions = pc.filter(records.column("position"), missing).to_pylist()
+            texts = pc.filter(raw, missing).to_pylist()
+            for position, text in zip(positions, texts, strict=True):
+                reason = "no eventMetadata.inferenceTime" if text is None else "eventMetadata.inferenceTime is not a time"
+                self.problems.add(reason, position)
+        return times
 
     # -- CSV payloads, vectorised ----------------------------------------------------------
     def _csv_records(
-        self,
-        records: _Records,
-        times: list[Any],
-        which: list[int],
-        texts_in: list[str],
-        texts_out: list[str | None],
+        self, inputs: pa.Array, outputs: pa.Array, positions: list[int], when: pa.Array
     ) -> Iterator[pa.RecordBatch]:
-        inputs = pa.array(texts_in, type=pa.string())
-        outputs = pa.array(texts_out, type=pa.string())
-        lines = [int(records.line[i]) for i in which]
-        when = pa.array([times[i] for i in which], type=UTC_US)
         in_rows = _split_rows(inputs)
         out_rows = _split_rows(outputs)
-        in_counts = pc.list_value_length(in_rows).to_pylist()
-        out_counts = pc.list_value_length(out_rows).to_pylist()
-        with_output: list[int] = []
-        without_output: list[int] = []
-        for k, (n_in, n_out) in enumerate(zip(in_counts, out_counts, strict=True)):
-            if not n_in:
-                self.problems.add("empty endpointInput payload", lines[k])
-            elif n_out is None or n_out == 0:
-                without_output.append(k)
-            elif n_out != n_in:
-                self.problems.add(f"endpointOutput has {n_out} rows but endpointInput {n_in}", lines[k])
-            else:
-                with_output.append(k)
+        n_in = pc.list_value_length(in_rows)
+        n_out = pc.list_value_length(out_rows)
+        no_input = pc.is_null(n_in)
+        mismatch = pc.fill_null(pc.not_equal(n_in, n_out), False)
+        for k in pc.indices_nonzero(no_input).to_pylist():
+            self.problems.add("empty endpointInput payload", positions[k])
+        for k in pc.indices_nonzero(mismatch).to_pylist():
+            self.problems.add(
+                f"endpointOutput has {n_out[k].as_py()} rows but endpointInput {n_in[k].as_py()}", positions[k]
+            )
+        with_output = pc.indices_nonzero(pc.fill_null(pc.equal(n_in, n_out), False)).to_pylist()
+        without_output = pc.indices_nonzero(pc.and_(pc.is_valid(n_in), pc.is_null(n_out))).to_pylist()
         for group, has_output in ((with_output, True), (without_output, False)):
             if not group:
                 continue
@@ -277,33 +288,36 @@ class _Decoder:
                 outs = pc.list_flatten(out_rows.take(take))
                 first, second = (outs, joined) if self.options.capture_output == "start" else (joined, outs)
                 joined = pc.binary_join_element_wise(first, second, ",")
-            group_lines = [lines[k] for k in group]
-            table = self._parse_csv_rows(joined, parents, group_lines)
-            if table is None:  # quoting the fast path cannot count: parse these records in Python
-                yield from self._python_records(records, times, [which[k] for k in group])
+            group_positions = [positions[k] for k in group]
+            parsed = self._parse_csv_rows(joined, parents, group_positions)
+            if parsed is None:  # quoting the fast path cannot count: parse these records in Python
+                rows = [
+                    {"in_data": inputs[k].as_py(), "out_data": outputs[k].as_py(), "position": positions[k]}
+                    for k in group
+                ]
+                yield from self._python_rows(rows, when.take(take).to_pylist())
                 continue
-            kept_rows, kept_parents = table
-            if kept_rows.num_rows == 0:
+            table, kept_parents = parsed
+            if table.num_rows == 0:
                 continue
-            names = self._names(kept_rows.num_columns, has_output=has_output)
-            row_times = when.take(pa.array(group, type=pa.int64())).take(kept_parents)
-            out_table = kept_rows.rename_columns(names).append_column(self.timestamp_column, row_times)
+            names = self._names(table.num_columns, has_output=has_output)
+            row_times = when.take(take).take(kept_parents)
+            out_table = table.rename_columns(names).append_column(self.timestamp_column, row_times)
             yield from out_table.to_batches(max_chunksize=self.options.batch_rows)
 
     def _parse_csv_rows(
-        self, rows: pa.Array, parents: pa.Array, lines: list[int]
+        self, rows: pa.Array, parents: pa.Array, positions: list[int]
     ) -> tuple[pa.Table, pa.Array] | None:
         """Parse joined CSV rows; rows whose field count is not the usual one are skipped."""
         fields = pc.add(pc.count_substring(rows, ","), 1)
-        counts = Counter(fields.to_pylist())
-        usual = counts.most_common(1)[0][0]
+        counts = pc.value_counts(fields)
         if len(counts) > 1:
+            usual = counts.field("values")[pc.index(counts.field("counts"), pc.max(counts.field("counts"))).as_py()]
             odd = pc.not_equal(fields, usual)
             odd_parents = sorted(set(pc.filter(parents, odd).to_pylist()))
             for parent in odd_parents:
-                self.problems.add(f"payload does not have {usual} fields like most rows", lines[parent])
-            bad = pa.array(odd_parents, type=parents.type)
-            keep = pc.invert(pc.is_in(parents, value_set=bad))
+                self.problems.add(f"payload does not have {usual.as_py()} fields like most rows", positions[parent])
+            keep = pc.invert(pc.is_in(parents, value_set=pa.array(odd_parents, type=parents.type)))
             rows, parents = rows.filter(keep), parents.filter(keep)
             if len(rows) == 0:
                 return pa.table({}), parents
@@ -317,40 +331,43 @@ class _Decoder:
         except pa.ArrowInvalid:
             return None
         if table.num_rows != len(rows):
-            return None  # quoted line breaks: let the Python path sort it out
+            return None  # quoted line breaks or blank lines: let the Python path sort it out
         return table, parents
 
     # -- JSON and mixed payloads, in Python ------------------------------------------------
-    def _python_records(self, records: _Records, times: list[Any], which: Sequence[int]) -> Iterator[pa.RecordBatch]:
+    def _python_records(self, records: pa.Table, times: pa.Array) -> Iterator[pa.RecordBatch]:
+        yield from self._python_rows(records.to_pylist(), times.to_pylist())
+
+    def _python_rows(self, records: list[dict[str, Any]], times: list[Any]) -> Iterator[pa.RecordBatch]:
         rows: list[dict[str, Any]] = []
         row_times: list[Any] = []
         naming: dict[tuple[bool, int], list[str]] = {}
-        for i in which:
-            line = records.line[i]
+        for record, when in zip(records, times, strict=True):
+            position = record["position"]
             try:
-                inputs = decode_payload(records.in_data[i], records.in_encoding[i], records.in_type[i])
+                inputs = decode_payload(record["in_data"], record.get("in_encoding", "CSV"), record.get("in_type"))
                 outputs: list[Row] = []
-                if self.options.capture_output != "ignore" and records.out_data[i] is not None:
-                    outputs = decode_payload(records.out_data[i], records.out_encoding[i], records.out_type[i])
+                if self.options.capture_output != "ignore" and record["out_data"] is not None:
+                    outputs = decode_payload(record["out_data"], record.get("out_encoding", "CSV"), record.get("out_type"))
             except _Unreadable as exc:
-                self.problems.add(str(exc), line)
+                self.problems.add(str(exc), position)
                 continue
             if not inputs:
-                self.problems.add("empty endpointInput payload", line)
+                self.problems.add("empty endpointInput payload", position)
                 continue
-            outputs = _match_outputs(outputs, len(inputs))
-            if outputs is None:
-                self.problems.add("endpointOutput rows do not match endpointInput rows", line)
+            matched = _match_outputs(outputs, len(inputs))
+            if matched is None:
+                self.problems.add("endpointOutput rows do not match endpointInput rows", position)
                 continue
             for k, row_in in enumerate(inputs):
-                row_out = outputs[k] if outputs else []
+                row_out = matched[k] if matched else []
                 cells = row_out + row_in if self.options.capture_output == "start" else row_in + row_out
-                key = (bool(outputs), len(cells))
+                key = (bool(matched), len(cells))
                 if key not in naming:
-                    naming[key] = self._names(len(cells), has_output=bool(outputs))
+                    naming[key] = self._names(len(cells), has_output=bool(matched))
                 names = naming[key]
                 rows.append({(name if name is not None else names[p]): value for p, (name, value) in enumerate(cells)})
-                row_times.append(times[i])
+                row_times.append(when)
         if not rows:
             return
         table = table_from_rows(rows).append_column(self.timestamp_column, pa.array(row_times, type=UTC_US))
@@ -399,14 +416,21 @@ def _unreadable(content_type: str | None, encoding: str | None) -> str:
     )
 
 
-def _text(records: _Records, side: str, i: int) -> str | None:
-    data = getattr(records, f"{side}_data")[i]
-    if data is None:
-        return None
-    encoding = (getattr(records, f"{side}_encoding")[i] or "").upper()
-    if encoding == "BASE64":
-        return _b64_text(data)
-    return data if isinstance(data, str) else json.dumps(data)
+def _column(table: pa.Table, name: str) -> pa.Array:
+    return table.column(name).combine_chunks()
+
+
+def _is_csv(encodings: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """True where a payload's encoding is CSV (false for missing ones)."""
+    return pc.fill_null(pc.equal(pc.utf8_upper(encodings), "CSV"), False)
+
+
+def _payload_text(data: str, encoding: str | None) -> str:
+    return _b64_text(data) if (encoding or "").upper() == "BASE64" else data
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _b64_text(data: Any) -> str:
@@ -416,8 +440,10 @@ def _b64_text(data: Any) -> str:
         raise _Unreadable("base64 payload does not decode to UTF-8 text") from None
 
 
-def _split_rows(payloads: pa.Array) -> pa.ListArray:
+def _split_rows(payloads: pa.Array | pa.ChunkedArray) -> pa.ListArray:
     """Each payload's lines without line breaks; an empty or missing payload has none (null)."""
+    if isinstance(payloads, pa.ChunkedArray):
+        payloads = payloads.combine_chunks()
     trimmed = pc.utf8_rtrim(payloads, characters="\r\n")
     empty = pc.equal(pc.utf8_length(trimmed), 0)
     trimmed = pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
@@ -427,12 +453,12 @@ def _split_rows(payloads: pa.Array) -> pa.ListArray:
 
 
 def _line_numbers(chunk: TextChunk, expected: int) -> list[int]:
-    """The file line number of each record pyarrow returned (it skips blank lines)."""
-    data = chunk.data
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    """The 0-based line in the chunk of each record pyarrow returned (it skips blank lines)."""
+    view = chunk.view
+    lines = bytes(view).count(b"\n") + (0 if bytes(view[-1:]) == b"\n" else 1)
     if lines == expected:
-        return list(range(chunk.first_line, chunk.first_line + expected))
-    return [n for n, line in chunk.lines() if line.strip()][:expected]
+        return list(range(expected))
+    return [n for n, line in chunk.relative_lines() if line.strip()][:expected]
 
 
 # -- decoding payloads in Python ------------------------------------------------------------

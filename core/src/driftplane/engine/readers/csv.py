@@ -21,7 +21,7 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from driftplane.engine.readers.chunks import TextChunk, line_chunks
+from driftplane.engine.readers.chunks import LineIndex, TextChunk, line_chunks
 from driftplane.engine.readers.files import DataFile
 from driftplane.engine.readers.options import ReadOptions, positional_names
 from driftplane.engine.readers.sniff import check_text
@@ -35,17 +35,21 @@ BLOCK_BYTES = 2 << 20  # pyarrow block inside a chunk: several per chunk keep bo
 
 def read_csv_file(file: DataFile, options: ReadOptions) -> Iterator[pa.RecordBatch]:
     """Stream ``file`` as record batches; DataError for anything a person must fix."""
-    with file.open() as stream:
-        chunks = line_chunks(stream, options.chunk_bytes)
-        try:
-            first = next(chunks)
-        except StopIteration:
-            raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it") from None
-        check_text(first.data[:65536], file.display, expected="CSV")
-        reader = _ChunkParser(file, options)
-        yield from reader.first(first)
-        for chunk in chunks:
-            yield from reader.more(chunk)
+    index = LineIndex(file.open)
+    try:
+        with file.open() as stream:
+            chunks = line_chunks(stream, options.chunk_bytes, index)
+            try:
+                first = next(chunks)
+            except StopIteration:
+                raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it") from None
+            check_text(bytes(first.view[:65536]), file.display, expected="CSV")
+            reader = _ChunkParser(file, options)
+            yield from reader.first(first)
+            for chunk in chunks:
+                yield from reader.more(chunk)
+    finally:
+        index.close()
 
 
 class _ChunkParser:
@@ -90,7 +94,7 @@ class _ChunkParser:
         convert_options = pacsv.ConvertOptions(strings_can_be_null=True)
         try:
             return pacsv.read_csv(
-                pa.py_buffer(chunk.data),
+                pa.py_buffer(chunk.view),
                 read_options=read_options,
                 parse_options=parse_options,
                 convert_options=convert_options,

@@ -8,14 +8,13 @@ seen in the file; a key missing from part of the file is null there.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 
 import pyarrow as pa
 import pyarrow.json as pajson
 
-from driftplane.engine.readers.chunks import TextChunk, line_chunks
+from driftplane.engine.readers.chunks import LineIndex, TextChunk, line_chunks
 from driftplane.engine.readers.files import DataFile
 from driftplane.engine.readers.options import ReadOptions, list_line_numbers
 from driftplane.engine.readers.sniff import check_text
@@ -30,19 +29,23 @@ def read_jsonl_file(file: DataFile, options: ReadOptions) -> Iterator[pa.RecordB
     known: list[str] = []
     bad_lines: list[int] = []
     rows = 0
-    with file.open() as stream:
-        chunks = line_chunks(stream, options.chunk_bytes)
-        first = next(chunks, None)
-        if first is None:
-            raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it")
-        check_text(first.data[:65536], file.display, expected="JSON Lines")
-        for chunk in _with_first(first, chunks):
-            table = parse_json_chunk(chunk, bad_lines)
-            if table is None or table.num_rows == 0:
-                continue
-            table = align_columns(flatten_structs(table), known)
-            rows += table.num_rows
-            yield from table.to_batches(max_chunksize=options.batch_rows)
+    index = LineIndex(file.open)
+    try:
+        with file.open() as stream:
+            chunks = line_chunks(stream, options.chunk_bytes, index)
+            first = next(chunks, None)
+            if first is None:
+                raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it")
+            check_text(bytes(first.view[:65536]), file.display, expected="JSON Lines")
+            for chunk in _with_first(first, chunks):
+                table = parse_json_chunk(chunk, bad_lines)
+                if table is None or table.num_rows == 0:
+                    continue
+                table = align_columns(flatten_structs(table), known)
+                rows += table.num_rows
+                yield from table.to_batches(max_chunksize=options.batch_rows)
+    finally:
+        index.close()
     report_bad_lines(file, bad_lines, options, what="JSON object")
     if rows == 0 and not bad_lines:
         options.note(f"{file.display} has no rows (only blank lines)")
@@ -60,12 +63,10 @@ def parse_json_chunk(
     parse_options: pajson.ParseOptions | None = None,
 ) -> pa.Table | None:
     """One chunk of JSON Lines as a table; malformed lines go to ``bad_lines``."""
-    if not chunk.data.strip():
-        return None
     try:
-        return _read_json(chunk.data, parse_options)
+        return _read_json(chunk.view, parse_options)
     except pa.ArrowInvalid:
-        pass
+        pass  # a malformed line, or only blank lines: sort it out line by line
     good: list[bytes] = []
     objects: list[dict[str, object]] = []
     for number, line in chunk.lines():
@@ -89,16 +90,16 @@ def parse_json_chunk(
         return table_from_rows(objects)  # types that change between lines: mixed columns as text
 
 
-def _read_json(data: bytes, parse_options: pajson.ParseOptions | None) -> pa.Table:
+def _read_json(data: bytes | memoryview, parse_options: pajson.ParseOptions | None) -> pa.Table:
     read_options = pajson.ReadOptions(use_threads=True, block_size=BLOCK_BYTES)
     try:
-        return pajson.read_json(io.BytesIO(data), read_options=read_options, parse_options=parse_options)
+        return pajson.read_json(pa.BufferReader(pa.py_buffer(data)), read_options=read_options, parse_options=parse_options)
     except pa.ArrowInvalid as exc:
         if "straddling" not in str(exc) and "block size" not in str(exc):
             raise
     # A line longer than a block: read the chunk as one block.
     read_options = pajson.ReadOptions(use_threads=False, block_size=len(data) + 1)
-    return pajson.read_json(io.BytesIO(data), read_options=read_options, parse_options=parse_options)
+    return pajson.read_json(pa.BufferReader(pa.py_buffer(data)), read_options=read_options, parse_options=parse_options)
 
 
 def report_bad_lines(file: DataFile, bad_lines: list[int], options: ReadOptions, *, what: str) -> None:
