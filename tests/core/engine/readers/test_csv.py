@@ -189,3 +189,27 @@ def test_gzip_compressed_csv_is_read(tmp_path: Path, read_path) -> None:
 
     (tmp_path / "z.csv.gz").write_bytes(gzip.compress(b"a,b\n1,2\n"))
     assert rows(read_path("z.csv.gz")) == [{"a": 1, "b": 2}]
+
+
+def test_only_blank_lines_is_an_error(tmp_path: Path, read_path) -> None:
+    (tmp_path / "blank.csv").write_text("\n\n\n")
+    with pytest.raises(DataError, match=r"blank\.csv has only blank lines"):
+        list(read_path("blank.csv"))
+
+
+def test_headerless_file_across_many_chunks_keeps_names_and_rows(tmp_path: Path) -> None:
+    from driftplane.engine.readers import ReadStats
+    from driftplane.engine.readers.csv import read_csv_file
+    from driftplane.engine.readers.files import filesystem_for, list_files
+
+    path = tmp_path / "h.csv"
+    path.write_text("".join(f"{i},{i * 2},n{i}\n" for i in range(5_000)) + "\n\n\n")
+    fs, p = filesystem_for(str(path))
+    [file], _ = list_files(fs, p, data=str(path), base_dir=None)
+    options = ReadOptions(stats=ReadStats(), header=False, column_names=["a", "b", "c"], chunk_bytes=4096)
+    batches = list(read_csv_file(file, options))
+    assert len(batches) > 10
+    assert {tuple(b.schema.names) for b in batches} == {("a", "b", "c")}
+    table = pa.Table.from_batches(batches)
+    assert table.column("a").to_pylist() == list(range(5_000))
+    assert table.column("c").to_pylist()[-1] == "n4999"

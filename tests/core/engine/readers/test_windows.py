@@ -202,6 +202,7 @@ def test_window_shorter_than_partitions_counts_each_file_at_its_start(tmp_path: 
     later = read_path(DAILY, window=Window(start=utc(2026, 1, 5, 1), end=utc(2026, 1, 5, 2)))
     assert len(rows(at_start)) == 2
     assert rows(later) == []  # no double counting across consecutive hourly windows
+    assert any("partitioned by 1d" in m and "add a timestamp_column" in m for m in later.stats.messages)
 
 
 def test_files_for_window_targets_partitions(tmp_path: Path) -> None:

@@ -48,6 +48,8 @@ def read_csv_file(file: DataFile, options: ReadOptions) -> Iterator[pa.RecordBat
             yield from reader.first(first)
             for chunk in chunks:
                 yield from reader.more(chunk)
+            if reader.rows == 0 and options.header:
+                yield reader.no_rows()
     finally:
         index.close()
 
@@ -62,6 +64,8 @@ class _ChunkParser:
         self.parse_names: list[str] = []  # unique names handed to pyarrow for later chunks
         self.kinds: dict[int, str] = {}  # column index -> "number"/"text" seen so far
         self.noted_mixed: set[int] = set()
+        self.schema: pa.Schema | None = None
+        self.rows = 0
 
     def first(self, chunk: TextChunk) -> Iterator[pa.RecordBatch]:
         header = self.options.header
@@ -75,18 +79,23 @@ class _ChunkParser:
             self.names = positional_names(table.num_columns, self.options, self.file.display)
         self.parse_names = [f"f{i}" for i in range(table.num_columns)]
         table = table.rename_columns(self.names)
-        if table.num_rows == 0 and header:
-            self.options.note(
-                f"{self.file.display} has a header ({', '.join(self.names[:10])}"
-                f"{', ...' if len(self.names) > 10 else ''}) but no rows"
-            )
-            yield pa.RecordBatch.from_pylist([], schema=table.schema)
-            return
+        self.schema = table.schema
         yield from self._batches(table, chunk)
+
+    def no_rows(self) -> pa.RecordBatch:
+        """An empty batch with the header's columns, and a message: a file of headers only."""
+        self.options.note(
+            f"{self.file.display} has a header ({', '.join(self.names[:10])}"
+            f"{', ...' if len(self.names) > 10 else ''}) but no rows"
+        )
+        return pa.RecordBatch.from_pylist([], schema=self.schema)
 
     def more(self, chunk: TextChunk) -> Iterator[pa.RecordBatch]:
         read_options = pacsv.ReadOptions(use_threads=True, block_size=BLOCK_BYTES, column_names=self.parse_names)
-        table = self._parse(chunk, read_options, header_line=False)
+        try:
+            table = self._parse(chunk, read_options, header_line=False)
+        except _BlankChunk:
+            return
         yield from self._batches(table.rename_columns(self.names), chunk)
 
     def _parse(self, chunk: TextChunk, read_options: pacsv.ReadOptions, *, header_line: bool) -> pa.Table:
@@ -105,6 +114,7 @@ class _ChunkParser:
     def _batches(self, table: pa.Table, chunk: TextChunk) -> Iterator[pa.RecordBatch]:
         if table.num_rows == 0:
             return
+        self.rows += table.num_rows
         self._note_type_changes(table, chunk)
         if table.column(0).num_chunks > 1 if table.num_columns else False:
             table = table.combine_chunks()  # one batch per pyarrow block would be too small
@@ -125,12 +135,14 @@ class _ChunkParser:
                     "each value's type is counted, so a data-type check will show the share"
                 )
 
-    def _explain(self, exc: pa.ArrowInvalid, chunk: TextChunk, *, header_line: bool) -> DataError:
+    def _explain(self, exc: pa.ArrowInvalid, chunk: TextChunk, *, header_line: bool) -> Exception:
         """Turn pyarrow's message into one that names the file and the line."""
         message = str(exc)
         where = self.file.display
         if "Empty CSV file" in message:
-            return DataError(f"{where} has no rows and no header; remove it or write data to it")
+            if chunk.offset > 0:
+                return _BlankChunk()
+            return DataError(f"{where} has only blank lines; remove it or write data to it")
         counts = _FIELD_COUNT.search(message)
         if counts:
             expected = int(counts.group(1))
@@ -147,6 +159,10 @@ class _ChunkParser:
         if "invalid UTF8" in message or "UTF-8" in message:
             return DataError(f"{where} is not UTF-8 text; save it as UTF-8 (CSV is read as UTF-8)")
         return DataError(f"{where}: could not be read as CSV (near line {chunk.first_line}): {message}")
+
+
+class _BlankChunk(Exception):
+    """A later chunk holding only blank lines: nothing to parse, nothing wrong."""
 
 
 def _find_bad_row(chunk: TextChunk, delimiter: str, expected: int) -> tuple[int, int, str] | None:

@@ -60,7 +60,7 @@ class DataFile:
     def open(self) -> IO[bytes]:
         """A binary file object; compressed files (.gz, .bz2, ...) are decompressed on the fly."""
         try:
-            return self.fs.open(self.path, "rb", compression="infer")  # type: ignore[no-any-return]
+            return self.fs.open(self.path, "rb", compression="infer")
         except FileNotFoundError:
             raise DataError(f"{self.display}: the file disappeared while reading; run again") from None
         except PermissionError as exc:

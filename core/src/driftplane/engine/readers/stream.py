@@ -27,7 +27,7 @@ from driftplane.engine.readers.timestamps import UTC_US, to_utc
 from driftplane.engine.readers.windows import describe_window, files_for_window, filter_rows, utc
 from driftplane.errors import DataError
 from driftplane.result import Window
-from driftplane.spec.models import DataSource
+from driftplane.spec.models import DataSource, Target
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def open_stream(
         header=source.header,
         delimiter=source.delimiter,
         column_names=list(source.columns) if source.columns is not None else column_names,
-        capture_output=capture_output or getattr(source, "capture_output", "start"),
+        capture_output=capture_output or _capture_output(source),
     )
     found = files_for_window(source, window, base_dir=base_dir)
     stats.looked_at = list(found.looked_at)
@@ -88,6 +88,12 @@ def open_stream(
             else:
                 stats.files_skipped += 1
         selected = inside
+        if found.period is not None and found.period.after(utc(window.start)) > utc(window.end):
+            options.note(
+                f"{where} is partitioned by {found.period} but the window {describe_window(window)} is "
+                "shorter: rows take their partition's start as their time, so a window that does not "
+                "contain a partition's start gets none of its rows; add a timestamp_column for finer windows"
+            )
     if window is not None and not partitioned and not row_times:
         options.note(
             f"{where} has no time (no {{timestamp:...}} fields in the path and no timestamp_column), "
@@ -103,6 +109,11 @@ def open_stream(
         window=window if (partitioned or row_times) else None,
     )
     return DataStream(_finish(batches, stats, window, where, found.looked_at), stats, description)
+
+
+def _capture_output(source: DataSource) -> CaptureOutput:
+    """A Target says where the endpoint output goes; other sources take SageMaker's default."""
+    return source.capture_output if isinstance(source, Target) else "start"
 
 
 def _batches(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from fsspec.spec import AbstractFileSystem
 
 from driftplane.engine.readers.files import DataFile, absolute_location, filesystem_for, list_files
 from driftplane.engine.readers.partitions import Partition, PartitionTemplate
@@ -76,6 +77,7 @@ class WindowFiles:
     skipped: list[DataFile] = field(default_factory=list)  # listed but outside the window
     looked_at: list[str] = field(default_factory=list)  # the globs or paths listed
     has_time: bool = False  # the path has time fields (partitions)
+    period: Duration | None = None  # how long one partition lasts
 
 
 def partitions_for_window(source: DataSource, window: Window, *, base_dir: Path | None = None) -> list[Partition]:
@@ -100,7 +102,10 @@ def files_for_window(source: DataSource, window: Window | None, *, base_dir: Pat
     location = absolute_location(source.data, base_dir)
     fs, path = filesystem_for(location, source.storage_options)
     template = PartitionTemplate.parse(path)
-    result = WindowFiles(has_time=template is not None and template.has_time)
+    result = WindowFiles(
+        has_time=template is not None and template.has_time,
+        period=template.period if template is not None else None,
+    )
     if template is None:
         files, _kind = list_files(fs, path, data=source.data, base_dir=base_dir)
         result.files = [(f, None) for f in files]
@@ -136,10 +141,12 @@ def files_for_window(source: DataSource, window: Window | None, *, base_dir: Pat
     return result
 
 
-def _list_partition(fs: object, pattern: str, data: str, base_dir: Path | None) -> tuple[list[DataFile], str]:
+def _list_partition(
+    fs: AbstractFileSystem, pattern: str, data: str, base_dir: Path | None
+) -> tuple[list[DataFile], str]:
     """List one partition; a partition with nothing in it is normal, not an error."""
     try:
-        return list_files(fs, pattern, data=data, base_dir=base_dir)  # type: ignore[arg-type]
+        return list_files(fs, pattern, data=data, base_dir=base_dir)
     except DataError:
         return [], "missing"
 
