@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from driftplane.engine.readers import ReadStats
+
+logger = logging.getLogger(__name__)
 
 CaptureOutput = Literal["start", "end", "ignore"]
 CHUNK_BYTES = 8 << 20  # text is parsed in chunks this size: big enough for pyarrow's threads
@@ -26,9 +29,10 @@ class ReadOptions:
     chunk_bytes: int = CHUNK_BYTES
 
     def note(self, message: str) -> None:
-        """Add a message for a person, once."""
+        """Add a message for a person, once (the caller decides how to show it; logged at debug)."""
         if message not in self.stats.messages:
             self.stats.messages.append(message)
+            logger.debug(message)
 
 
 def positional_names(count: int, options: ReadOptions, where: str, *, offset: int = 0) -> list[str]:

@@ -195,7 +195,7 @@ def _finish(
         stats.messages.append(
             f"no data for window {describe_window(window)} in {where}: {opened}{skipped}; looked at {places}"
         )
-        logger.info(stats.messages[-1])
+        logger.debug(stats.messages[-1])
 
 
 def _nothing_found(source: DataSource, base_dir: Path | None, looked_at: list[str]) -> str:
