@@ -114,6 +114,10 @@ def test_window_ending_at_a_duration() -> None:
     assert window_ending_at(datetime(2026, 3, 31, 12), "1mo") == Window(start=utc(2026, 2, 28, 12), end=utc(2026, 3, 31, 12))
 
 
+def test_window_ending_at_with_latency() -> None:
+    assert window_ending_at(utc(2026, 1, 6, 2), "1d", latency="2h") == Window(start=utc(2026, 1, 5), end=utc(2026, 1, 6))
+
+
 def test_window_ending_at_a_fixed_window_is_the_fixed_window() -> None:
     fixed = FixedWindow(start="2026-01-01", end="2026-02-01")
     assert window_ending_at(utc(2030, 1, 1), fixed) == Window(start=utc(2026, 1, 1), end=utc(2026, 2, 1))

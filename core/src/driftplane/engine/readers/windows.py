@@ -32,12 +32,19 @@ def utc(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
-def window_ending_at(end: datetime, length: Duration | FixedWindow | str) -> Window:
-    """The window a run at ``end`` reads: ``length`` back from ``end``, or the fixed range itself."""
+def window_ending_at(
+    end: datetime, length: Duration | FixedWindow | str, *, latency: Duration | str | None = None
+) -> Window:
+    """The window a run at ``end`` reads: ``length`` back from ``end``, or the fixed range itself.
+
+    ``latency`` (a Target's) moves the end back first, for data that arrives late.
+    """
     if isinstance(length, FixedWindow):
         return Window(start=utc(length.start), end=utc(length.end))
     duration = Duration.parse(length)
     end = utc(end)
+    if latency is not None:
+        end = Duration.parse(latency).before(end)
     return Window(start=duration.before(end), end=end)
 
 
