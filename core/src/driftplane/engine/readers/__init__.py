@@ -4,6 +4,25 @@
 file, directory, glob or remote URI (through fsspec), skips files whose partition time
 lies outside the window without opening them, and yields ``pyarrow.RecordBatch`` objects
 so that memory stays bounded however large the data is.
+
+What consumers (profiles, checks) can rely on, and what they must handle:
+
+- Column names and order are kept exactly as the data has them (spaces, non-ASCII).
+  Headerless CSV and capture columns take ``column_names`` by position; fields beyond them
+  are named ``_c<index>`` (with a message); without names they are ``_c0, _c1, ...``.
+- Batches of one stream may DISAGREE on a column's Arrow type: int64 in one file and
+  float64 or string in another, or even within one large CSV file (types are inferred per
+  chunk, so a numeric column that turns to text later arrives as strings from there on).
+  A column with no values in a batch may be of type null. A string column is never cast
+  to numbers; consumers count types per value.
+- A batch may lack a column other batches have (a JSON key absent from a whole file).
+- ``TIMESTAMP_COLUMN`` (timestamp[us, tz=UTC]) is present only when a partition format in
+  the path, a ``timestamp_column`` or capture's ``eventMetadata.inferenceTime`` gives each
+  row a time; it is not a feature.
+- A file with a header (or a Parquet schema) but no rows yields one empty batch so its
+  columns are known, and leaves a message in ``stats.messages``.
+- Data problems raise ``DataError`` naming the file (and line); malformed JSON/capture
+  lines are skipped, counted in ``stats.bad_lines`` and described in ``stats.messages``.
 """
 
 from __future__ import annotations
@@ -11,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import pyarrow as pa
 
@@ -30,6 +50,8 @@ class ReadStats:
     bad_lines: int = 0  # malformed lines skipped (capture/JSONL)
     bytes_read: int = 0
     messages: list[str] = field(default_factory=list)  # notes a person should read
+    opened: list[str] = field(default_factory=list)  # the files opened, as named in messages
+    looked_at: list[str] = field(default_factory=list)  # paths and globs listed to find them
 
 
 class DataStream:
@@ -54,14 +76,25 @@ def read(
     window: Window | None = None,
     column_names: list[str] | None = None,
     batch_rows: int = 131_072,
+    capture_output: Literal["start", "end", "ignore"] | None = None,
 ) -> DataStream:
     """Open ``source`` and stream its rows inside ``window`` as record batches.
 
     base_dir: where relative paths start (the spec file's directory).
     window: only rows whose timestamp (column or partition) is in [start, end).
-    column_names: names for headerless CSV / capture columns, by position (the baseline's).
-    Raises DataError with a message naming the file and what to do.
+    column_names: names for headerless CSV / capture columns, by position (the baseline's);
+        ``source.columns`` wins when set.
+    capture_output: sagemaker-capture only; default: the Target's ``capture_output``, else "start".
+    Raises DataError with a message naming the file and what to do. Paths, formats and
+    missing packages are checked before this returns; file contents as they are read.
     """
-    from driftplane.engine.readers.simple import read_simple
+    from driftplane.engine.readers.stream import open_stream
 
-    return read_simple(source, base_dir=base_dir, window=window, column_names=column_names, batch_rows=batch_rows)
+    return open_stream(
+        source,
+        base_dir=base_dir,
+        window=window,
+        column_names=column_names,
+        batch_rows=batch_rows,
+        capture_output=capture_output,
+    )

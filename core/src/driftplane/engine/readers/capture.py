@@ -1,0 +1,565 @@
+"""SageMaker data-capture JSONL: one inference per line, its request and response as payloads.
+
+Each line holds ``captureData.endpointInput`` and (optionally) ``captureData.endpointOutput``,
+each ``{"data": ..., "encoding": "CSV" | "JSON" | "BASE64", "observedContentType": ...}``, and
+``eventMetadata.inferenceTime``, which becomes the row's ``TIMESTAMP_COLUMN``. Key order varies
+between writers, so lines are parsed by key.
+
+Captured CSV has no header. As SageMaker does, a row is matched to the baseline's columns BY
+POSITION, with the endpoint output first (``capture_output: start``, the default), last
+(``end``) or dropped (``ignore``). A payload may hold several rows (a batch request); each
+becomes a row with the record's time.
+
+Fast path: the lines of a chunk are parsed by pyarrow's JSON reader, CSV payloads are split
+into lines and joined to their outputs with Arrow compute functions, and the joined lines are
+parsed by pyarrow's CSV reader in one go. JSON payloads, base64 payloads and chunks with
+malformed lines take a slower path in Python.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.json as pajson
+
+from driftplane.engine.readers.chunks import LineIndex, TextChunk, line_chunks
+from driftplane.engine.readers.files import DataFile
+from driftplane.engine.readers.jsonl import _read_json
+from driftplane.engine.readers.options import ReadOptions, list_line_numbers, positional_names
+from driftplane.engine.readers.sniff import check_text
+from driftplane.engine.readers.tables import table_from_rows
+from driftplane.engine.readers.timestamps import UTC_US, to_utc
+from driftplane.errors import DataError
+
+logger = logging.getLogger(__name__)
+
+_PAYLOAD = pa.struct(
+    [("data", pa.string()), ("encoding", pa.string()), ("observedContentType", pa.string())]
+)
+CAPTURE_SCHEMA = pa.schema(
+    [
+        ("captureData", pa.struct([("endpointInput", _PAYLOAD), ("endpointOutput", _PAYLOAD)])),
+        ("eventMetadata", pa.struct([("inferenceTime", pa.string())])),
+    ]
+)
+_PARSE = pajson.ParseOptions(explicit_schema=CAPTURE_SCHEMA, unexpected_field_behavior="ignore")
+# A value in a JSON payload: a position (None) or a key, and the value.
+Cell = tuple[str | None, Any]
+Row = list[Cell]
+NOT_A_RECORD = "not a capture record"
+
+
+class _Problems:
+    """Skipped lines by reason, for one message per reason."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, list[int]] = defaultdict(list)
+        self.chunk: TextChunk | None = None  # the chunk being decoded
+
+    def add(self, reason: str, position: int) -> None:
+        """A problem on the line at ``position`` (0-based) in the current chunk."""
+        first = self.chunk.first_line if self.chunk is not None else 1
+        self.lines[reason].append(first + position)
+
+
+def read_capture_file(file: DataFile, options: ReadOptions, timestamp_column: str) -> Iterator[pa.RecordBatch]:
+    """Stream ``file``'s captured rows, each with its inference time in ``timestamp_column``."""
+    problems = _Problems()
+    decoder = _Decoder(file, options, timestamp_column, problems)
+    index = LineIndex(file.open)
+    try:
+        with file.open() as stream:
+            chunks = line_chunks(stream, options.chunk_bytes, index)
+            first = next(chunks, None)
+            if first is None:
+                raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it")
+            check_text(bytes(first.view[:65536]), file.display, expected="SageMaker capture JSON Lines")
+            yield from decoder.chunk(first)
+            for chunk in chunks:
+                yield from decoder.chunk(chunk)
+    finally:
+        index.close()
+    _report(file, options, problems)
+
+
+def _report(file: DataFile, options: ReadOptions, problems: _Problems) -> None:
+    for reason, lines in problems.lines.items():
+        lines.sort()
+        options.stats.bad_lines += len(lines)
+        count = len(lines)
+        options.note(f"{file.display}: skipped {count} line{'s' if count > 1 else ''} ({reason}): {list_line_numbers(lines)}")
+
+
+_FIELDS = ("position", "time", "in_data", "in_encoding", "in_type", "out_data", "out_encoding", "out_type")
+
+
+def _records_table(columns: dict[str, Any]) -> pa.Table:
+    """The fields of a chunk's capture records as one table (``position`` is the line in the chunk)."""
+    types = {"position": pa.int64()}
+    return pa.table({name: pa.array(columns[name], type=types.get(name, pa.string())) for name in _FIELDS})
+
+
+class _Decoder:
+    """Turns chunks of capture lines into record batches with positional column names."""
+
+    def __init__(self, file: DataFile, options: ReadOptions, timestamp_column: str, problems: _Problems) -> None:
+        self.file = file
+        self.options = options
+        self.timestamp_column = timestamp_column
+        self.problems = problems
+
+    # -- records ---------------------------------------------------------------------------
+    def chunk(self, chunk: TextChunk) -> Iterator[pa.RecordBatch]:
+        self.problems.chunk = chunk
+        records = self._records(chunk)
+        if records.num_rows == 0:
+            return
+        times = self._times(records)
+        use_output = self.options.capture_output != "ignore"
+        has_input = pc.is_valid(_column(records, "in_data"))
+        has_output = pc.is_valid(_column(records, "out_data")) if use_output else pa.repeat(False, records.num_rows)
+        valid = pc.and_(pc.is_valid(times), has_input)
+        csv_in = _is_csv(_column(records, "in_encoding"))
+        csv_out = pc.or_(pc.invert(has_output), _is_csv(_column(records, "out_encoding")))
+        fast = pc.and_(valid, pc.and_(csv_in, csv_out))
+        for position in pc.filter(_column(records, "position"), pc.and_(pc.is_valid(times), pc.invert(has_input))).to_pylist():
+            self.problems.add("no captureData.endpointInput.data", position)
+        inputs = pc.filter(_column(records, "in_data"), fast)
+        outputs = pc.filter(pc.if_else(has_output, _column(records, "out_data"), pa.scalar(None, pa.string())), fast)
+        positions = pc.filter(_column(records, "position"), fast)
+        fast_times = pc.filter(times, fast)
+        # Records that are not plain CSV: base64 CSV is decoded here and joins the fast path;
+        # JSON payloads go the Python way.
+        rest = records.filter(pc.and_(valid, pc.invert(fast)))
+        if rest.num_rows:
+            rest_times = pc.filter(times, pc.and_(valid, pc.invert(fast)))
+            decoded, slow = self._sort_rest(rest, has_output_column=use_output)
+            if decoded:
+                take = pa.array([k for k, _, _ in decoded], type=pa.int64())
+                inputs = pa.concat_arrays([inputs, pa.array([t for _, t, _ in decoded], pa.string())])
+                outputs = pa.concat_arrays([outputs, pa.array([o for _, _, o in decoded], pa.string())])
+                positions = pa.concat_arrays([positions, _column(rest, "position").take(take)])
+                fast_times = pa.concat_arrays([fast_times, rest_times.take(take)])
+            if slow:
+                take = pa.array(slow, type=pa.int64())
+                yield from self._python_records(rest.take(take), rest_times.take(take))
+        if len(inputs):
+            yield from self._csv_records(inputs, outputs, positions.to_pylist(), fast_times)
+
+    def _sort_rest(self, rest: pa.Table, *, has_output_column: bool) -> tuple[list[tuple[int, str, str | None]], list[int]]:
+        """Base64 CSV records decoded to text (index, input, output); indices of JSON ones."""
+        decoded: list[tuple[int, str, str | None]] = []
+        slow: list[int] = []
+        for k, row in enumerate(rest.to_pylist()):
+            kind_in = _payload_kind(row["in_encoding"], row["in_type"])
+            has_output = has_output_column and row["out_data"] is not None
+            kind_out = _payload_kind(row["out_encoding"], row["out_type"]) if has_output else None
+            if kind_in is None:
+                self.problems.add(_unreadable(row["in_type"], row["in_encoding"]), row["position"])
+            elif has_output and kind_out is None:
+                self.problems.add(_unreadable(row["out_type"], row["out_encoding"]), row["position"])
+            elif kind_in == "csv" and kind_out in ("csv", None):
+                try:
+                    text_in = _payload_text(row["in_data"], row["in_encoding"])
+                    text_out = _payload_text(row["out_data"], row["out_encoding"]) if has_output else None
+                except _Unreadable as exc:
+                    self.problems.add(str(exc), row["position"])
+                    continue
+                decoded.append((k, text_in, text_out))
+            else:
+                slow.append(k)
+        return decoded, slow
+
+    def _records(self, chunk: TextChunk) -> pa.Table:
+        """The capture fields of every line; malformed lines recorded as problems."""
+        try:
+            table = _read_json(chunk.view, _PARSE)
+        except pa.ArrowInvalid:
+            return self._records_in_python(chunk)
+        capture = table.column("captureData")
+        payload_in = pc.struct_field(capture, "endpointInput")
+        payload_out = pc.struct_field(capture, "endpointOutput")
+        time = pc.struct_field(table.column("eventMetadata"), "inferenceTime")
+        records = pa.table(
+            {
+                "position": pa.array(_line_numbers(chunk, table.num_rows), pa.int64()),
+                "time": time,
+                "in_data": pc.struct_field(payload_in, "data"),
+                "in_encoding": pc.struct_field(payload_in, "encoding"),
+                "in_type": pc.struct_field(payload_in, "observedContentType"),
+                "out_data": pc.struct_field(payload_out, "data"),
+                "out_encoding": pc.struct_field(payload_out, "encoding"),
+                "out_type": pc.struct_field(payload_out, "observedContentType"),
+            }
+        )
+        not_records = pc.and_(pc.is_null(records.column("in_data")), pc.is_null(time))
+        if pc.any(not_records).as_py():  # valid JSON without capture fields
+            for position in pc.filter(records.column("position"), not_records).to_pylist():
+                self.problems.add(f"{NOT_A_RECORD}: no captureData", position)
+            records = records.filter(pc.invert(not_records))
+        return records
+
+    def _records_in_python(self, chunk: TextChunk) -> pa.Table:
+        columns: dict[str, list[Any]] = {name: [] for name in _FIELDS}
+        for position, line in chunk.relative_lines():
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                self.problems.add("not valid JSON", position)
+                continue
+            capture = value.get("captureData") if isinstance(value, dict) else None
+            if not isinstance(capture, dict):
+                self.problems.add(f"{NOT_A_RECORD}: no captureData", position)
+                continue
+            metadata = value.get("eventMetadata")
+            time = metadata.get("inferenceTime") if isinstance(metadata, dict) else None
+            columns["position"].append(position)
+            columns["time"].append(time if isinstance(time, str) else None)
+            for side, key in (("in", "endpointInput"), ("out", "endpointOutput")):
+                payload = capture.get(key)
+                payload = payload if isinstance(payload, dict) else {}
+                data = payload.get("data")
+                columns[f"{side}_data"].append(data if data is None or isinstance(data, str) else json.dumps(data))
+                columns[f"{side}_encoding"].append(_str_or_none(payload.get("encoding")))
+                columns[f"{side}_type"].append(_str_or_none(payload.get("observedContentType")))
+        return _records_table(columns)
+
+    def _times(self, records: pa.Table) -> pa.Array:
+        """Each record's inference time (UTC); null, with a problem noted, when missing or bad."""
+        raw = records.column("time").combine_chunks()
+        try:
+            times = to_utc(raw, column="eventMetadata.inferenceTime", where=self.file.display)
+        except DataError:
+            parsed = []
+            for text in raw.to_pylist():
+                try:
+                    parsed.append(to_utc(pa.array([text], pa.string()), column="", where="")[0].as_py())
+                except DataError:
+                    parsed.append(None)
+            times = pa.array(parsed, type=UTC_US)
+        missing = pc.is_null(times)
+        if pc.any(missing).as_py():
+            positions = pc.filter(records.column("position"), missing).to_pylist()
+            texts = pc.filter(raw, missing).to_pylist()
+            for position, text in zip(positions, texts, strict=True):
+                reason = "no eventMetadata.inferenceTime" if text is None else "eventMetadata.inferenceTime is not a time"
+                self.problems.add(reason, position)
+        return times
+
+    # -- CSV payloads, vectorised ----------------------------------------------------------
+    def _csv_records(
+        self, inputs: pa.Array, outputs: pa.Array, positions: list[int], when: pa.Array
+    ) -> Iterator[pa.RecordBatch]:
+        in_rows = _split_rows(inputs)
+        out_rows = _split_rows(outputs)
+        n_in = pc.list_value_length(in_rows)
+        n_out = pc.list_value_length(out_rows)
+        no_input = pc.is_null(n_in)
+        mismatch = pc.fill_null(pc.not_equal(n_in, n_out), False)
+        for k in pc.indices_nonzero(no_input).to_pylist():
+            self.problems.add("empty endpointInput payload", positions[k])
+        for k in pc.indices_nonzero(mismatch).to_pylist():
+            self.problems.add(
+                f"endpointOutput has {n_out[k].as_py()} rows but endpointInput {n_in[k].as_py()}", positions[k]
+            )
+        with_output = pc.indices_nonzero(pc.fill_null(pc.equal(n_in, n_out), False)).to_pylist()
+        without_output = pc.indices_nonzero(pc.and_(pc.is_valid(n_in), pc.is_null(n_out))).to_pylist()
+        for group, has_output in ((with_output, True), (without_output, False)):
+            if not group:
+                continue
+            take = pa.array(group, type=pa.int64())
+            group_in = in_rows.take(take)
+            parents = pc.list_parent_indices(group_in)
+            joined = pc.list_flatten(group_in)
+            if has_output:
+                outs = pc.list_flatten(out_rows.take(take))
+                first, second = (outs, joined) if self.options.capture_output == "start" else (joined, outs)
+                joined = pc.binary_join_element_wise(first, second, ",")
+            group_positions = [positions[k] for k in group]
+            parsed = self._parse_csv_rows(joined, parents, group_positions)
+            if parsed is None:  # quoting the fast path cannot count: parse these records in Python
+                rows = [
+                    {"in_data": inputs[k].as_py(), "out_data": outputs[k].as_py(), "position": positions[k]}
+                    for k in group
+                ]
+                yield from self._python_rows(rows, when.take(take).to_pylist())
+                continue
+            table, kept_parents = parsed
+            if table.num_rows == 0:
+                continue
+            names = self._names(table.num_columns, has_output=has_output)
+            row_times = when.take(take).take(kept_parents)
+            out_table = table.rename_columns(names).append_column(self.timestamp_column, row_times)
+            yield from out_table.to_batches(max_chunksize=self.options.batch_rows)
+
+    def _parse_csv_rows(
+        self, rows: pa.Array, parents: pa.Array, positions: list[int]
+    ) -> tuple[pa.Table, pa.Array] | None:
+        """Parse joined CSV rows; rows whose field count is not the usual one are skipped."""
+        fields = pc.add(pc.count_substring(rows, ","), 1)
+        counts = pc.value_counts(fields)
+        if len(counts) > 1:
+            usual = counts.field("values")[pc.index(counts.field("counts"), pc.max(counts.field("counts"))).as_py()]
+            odd = pc.not_equal(fields, usual)
+            odd_parents = sorted(set(pc.filter(parents, odd).to_pylist()))
+            for parent in odd_parents:
+                self.problems.add(f"payload does not have {usual.as_py()} fields like most rows", positions[parent])
+            keep = pc.invert(pc.is_in(parents, value_set=pa.array(odd_parents, type=parents.type)))
+            rows, parents = rows.filter(keep), parents.filter(keep)
+            if len(rows) == 0:
+                return pa.table({}), parents
+        text = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(rows)], pa.int32()), rows), "\n")[0]
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(text.as_buffer()),
+                read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=True),
+                convert_options=pacsv.ConvertOptions(strings_can_be_null=True),
+            )
+        except pa.ArrowInvalid:
+            return None
+        if table.num_rows != len(rows):
+            return None  # quoted line breaks or blank lines: let the Python path sort it out
+        return table, parents
+
+    # -- JSON and mixed payloads, in Python ------------------------------------------------
+    def _python_records(self, records: pa.Table, times: pa.Array) -> Iterator[pa.RecordBatch]:
+        yield from self._python_rows(records.to_pylist(), times.to_pylist())
+
+    def _python_rows(self, records: list[dict[str, Any]], times: list[Any]) -> Iterator[pa.RecordBatch]:
+        rows: list[dict[str, Any]] = []
+        row_times: list[Any] = []
+        naming: dict[tuple[bool, int], list[str]] = {}
+        for record, when in zip(records, times, strict=True):
+            position = record["position"]
+            try:
+                inputs = decode_payload(record["in_data"], record.get("in_encoding", "CSV"), record.get("in_type"))
+                outputs: list[Row] = []
+                if self.options.capture_output != "ignore" and record["out_data"] is not None:
+                    outputs = decode_payload(record["out_data"], record.get("out_encoding", "CSV"), record.get("out_type"))
+            except _Unreadable as exc:
+                self.problems.add(str(exc), position)
+                continue
+            if not inputs:
+                self.problems.add("empty endpointInput payload", position)
+                continue
+            matched = _match_outputs(outputs, len(inputs))
+            if matched is None:
+                self.problems.add("endpointOutput rows do not match endpointInput rows", position)
+                continue
+            for k, row_in in enumerate(inputs):
+                row_out = matched[k] if matched else []
+                cells = row_out + row_in if self.options.capture_output == "start" else row_in + row_out
+                key = (bool(matched), len(cells))
+                if key not in naming:
+                    naming[key] = self._names(len(cells), has_output=bool(matched))
+                names = naming[key]
+                rows.append({(name if name is not None else names[p]): value for p, (name, value) in enumerate(cells)})
+                row_times.append(when)
+        if not rows:
+            return
+        table = table_from_rows(rows).append_column(self.timestamp_column, pa.array(row_times, type=UTC_US))
+        yield from table.to_batches(max_chunksize=self.options.batch_rows)
+
+    # -- names -----------------------------------------------------------------------------
+    def _names(self, n_fields: int, *, has_output: bool) -> list[str]:
+        """Baseline names by position; without an output, input aligned to where it would be."""
+        known = self.options.column_names
+        offset = 0
+        if not has_output and self.options.capture_output == "start" and known and len(known) > n_fields:
+            offset = len(known) - n_fields
+            self.options.note(
+                f"{self.file.display}: records have no endpointOutput, so their {n_fields} input "
+                f"columns were matched to the baseline's last {n_fields} columns "
+                f"({known[offset]} onwards; capture_output: start)"
+            )
+        return positional_names(n_fields, self.options, self.file.display, offset=offset)
+
+
+class _Unreadable(Exception):
+    """A payload that cannot become columns (an image, a NumPy array, broken base64)."""
+
+
+def _payload_kind(encoding: str | None, content_type: str | None) -> str | None:
+    """"csv", "json" or "jsonlines" by encoding, else (BASE64) by content type; None if unreadable."""
+    enc = (encoding or "").upper()
+    kind = (content_type or "").lower()
+    if enc == "CSV":
+        return "csv"
+    if enc == "JSON":
+        return "jsonlines" if "jsonl" in kind else "json"
+    if "csv" in kind:
+        return "csv"
+    if "jsonl" in kind:
+        return "jsonlines"
+    if "json" in kind:
+        return "json"
+    return None
+
+
+def _unreadable(content_type: str | None, encoding: str | None) -> str:
+    return (
+        f"payload with content type {content_type or 'unknown'} and encoding {encoding or 'unknown'} "
+        "cannot be read as columns"
+    )
+
+
+def _column(table: pa.Table, name: str) -> pa.Array:
+    return table.column(name).combine_chunks()
+
+
+def _is_csv(encodings: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """True where a payload's encoding is CSV (false for missing ones)."""
+    return pc.fill_null(pc.equal(pc.utf8_upper(encodings), "CSV"), False)
+
+
+def _payload_text(data: str, encoding: str | None) -> str:
+    return _b64_text(data) if (encoding or "").upper() == "BASE64" else data
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _b64_text(data: Any) -> str:
+    try:
+        return base64.b64decode(str(data), validate=False).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise _Unreadable("base64 payload does not decode to UTF-8 text") from None
+
+
+def _split_rows(payloads: pa.Array | pa.ChunkedArray) -> pa.ListArray:
+    """Each payload's lines without line breaks; an empty or missing payload has none (null)."""
+    if isinstance(payloads, pa.ChunkedArray):
+        payloads = payloads.combine_chunks()
+    trimmed = pc.utf8_rtrim(payloads, characters="\r\n")
+    empty = pc.equal(pc.utf8_length(trimmed), 0)
+    trimmed = pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+    rows = pc.split_pattern(trimmed, pattern="\n")
+    flat = pc.utf8_rtrim(rows.values, characters="\r")
+    return pa.ListArray.from_arrays(rows.offsets, flat, mask=pc.is_null(rows))
+
+
+def _line_numbers(chunk: TextChunk, expected: int) -> list[int]:
+    """The 0-based line in the chunk of each record pyarrow returned (it skips blank lines)."""
+    view = chunk.view
+    lines = bytes(view).count(b"\n") + (0 if bytes(view[-1:]) == b"\n" else 1)
+    if lines == expected:
+        return list(range(expected))
+    return [n for n, line in chunk.relative_lines() if line.strip()][:expected]
+
+
+# -- decoding payloads in Python ------------------------------------------------------------
+def decode_payload(data: Any, encoding: str | None, content_type: str | None) -> list[Row]:
+    """A payload as rows of cells: CSV values by position, JSON objects by key."""
+    kind = _payload_kind(encoding, content_type)
+    if kind is None:
+        raise _Unreadable(_unreadable(content_type, encoding))
+    if (encoding or "").upper() == "BASE64":
+        data = _b64_text(data)
+    if kind == "csv":
+        text = data if isinstance(data, str) else json.dumps(data)
+        return [[(None, _number(v)) for v in row] for row in csv.reader(io.StringIO(text.strip("\r\n"))) if row]
+    if not isinstance(data, str):
+        return json_rows(data)
+    if kind == "jsonlines":
+        rows: list[Row] = []
+        for line in data.splitlines():
+            if line.strip():
+                rows.extend(json_rows(_loads(line)))
+        return rows
+    return json_rows(_loads(data))
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _Unreadable(f"JSON payload is not valid JSON ({exc.msg})") from None
+
+
+def _number(text: str) -> Any:
+    """CSV text to int or float when it is one, so numbers are numbers in the slow path too."""
+    value = text.strip()
+    if value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        return float(value)
+    except ValueError:
+        return text
+
+
+def json_rows(value: Any) -> list[Row]:
+    """Rows of a JSON payload: ``[..]`` one row, ``[[..],[..]]`` rows, ``{"instances": [...]}`` unwrapped."""
+    value = _unwrap(value)
+    if isinstance(value, list):
+        if not value:
+            return []
+        if all(isinstance(v, list) for v in value):
+            return [_positional(v) for v in value]
+        if all(isinstance(v, dict) for v in value):
+            out: list[Row] = []
+            for item in value:
+                inner = _unwrap(item)
+                out.append(_positional(inner) if isinstance(inner, list) else _keyed(inner))
+            return out
+        return [_positional(value)]
+    if isinstance(value, dict):
+        return [_keyed(value)]
+    return [[(None, value)]]
+
+
+def _unwrap(value: Any) -> Any:
+    """``{"instances": [...]}``, ``{"features": [...]}``, ``{"predictions": [...]}``: the list inside."""
+    while isinstance(value, dict) and len(value) == 1:
+        inner = next(iter(value.values()))
+        if not isinstance(inner, list | dict):
+            return value
+        value = inner
+    return value
+
+
+def _positional(values: list[Any]) -> Row:
+    return [(None, _scalar(v)) for v in values]
+
+
+def _keyed(obj: dict[str, Any], prefix: str = "") -> Row:
+    cells: Row = []
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            cells.extend(_keyed(value, prefix=f"{name}."))
+        else:
+            cells.append((name, _scalar(value)))
+    return cells
+
+
+def _scalar(value: Any) -> Any:
+    return json.dumps(value, separators=(",", ":")) if isinstance(value, list | dict) else value
+
+
+def _match_outputs(outputs: list[Row], n_inputs: int) -> list[Row] | None:
+    """Output rows lined up with input rows; a flat list of n predictions for n inputs is split."""
+    if not outputs:
+        return []
+    if len(outputs) == n_inputs:
+        return outputs
+    if len(outputs) == 1 and n_inputs > 1 and len(outputs[0]) == n_inputs:
+        return [[cell] for cell in outputs[0]]
+    return None

@@ -1,0 +1,178 @@
+"""Windows: which time range a run reads, and which partitions and files that covers.
+
+A window is half-open, [start, end), in UTC (``driftplane.result.Window``). The local
+runner uses these helpers to compute the window a scheduled run reads, to cut a backfill
+range into consecutive windows, and to say "no data for window X" with the partitions it
+looked at. The readers use them to skip files and to filter rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from fsspec.spec import AbstractFileSystem
+
+from driftplane.engine.readers.files import DataFile, absolute_location, filesystem_for, list_files
+from driftplane.engine.readers.partitions import Partition, PartitionTemplate
+from driftplane.errors import DataError
+from driftplane.result import Window
+from driftplane.spec.durations import Duration
+from driftplane.spec.models import DataSource, FixedWindow
+
+# Listing partition by partition is cheaper than listing everything only up to a point.
+MAX_PARTITIONS_TO_LIST = 256
+
+
+def utc(when: datetime) -> datetime:
+    """Naive times are UTC; aware ones are converted to UTC."""
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def window_ending_at(
+    end: datetime, length: Duration | FixedWindow | str, *, latency: Duration | str | None = None
+) -> Window:
+    """The window a run at ``end`` reads: ``length`` back from ``end``, or the fixed range itself.
+
+    ``latency`` (a Target's) moves the end back first, for data that arrives late.
+    """
+    if isinstance(length, FixedWindow):
+        return Window(start=utc(length.start), end=utc(length.end))
+    duration = Duration.parse(length)
+    end = utc(end)
+    if latency is not None:
+        end = Duration.parse(latency).before(end)
+    return Window(start=duration.before(end), end=end)
+
+
+def windows_between(start: datetime, end: datetime, length: Duration | str) -> list[Window]:
+    """Consecutive windows of ``length`` ending after ``start`` up to ``end`` (for backfills).
+
+    The windows end at ``start + length``, ``start + 2*length``... and the last one ends at
+    or before ``end``; a range shorter than one window gives none.
+    """
+    duration = Duration.parse(length)
+    start, end = utc(start), utc(end)
+    out: list[Window] = []
+    current = start
+    while True:
+        following = duration.after(current)
+        if following > end:
+            return out
+        out.append(Window(start=current, end=following))
+        current = following
+
+
+def describe_window(window: Window) -> str:
+    """``[2026-01-05T00:00:00Z, 2026-01-06T00:00:00Z)`` for messages."""
+    return f"[{_iso(window.start)}, {_iso(window.end)})"
+
+
+def _iso(when: datetime) -> str:
+    return utc(when).isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class WindowFiles:
+    """What a window covers in a partitioned source: its partitions and the files in them."""
+
+    partitions: list[Partition] = field(default_factory=list)  # only when listed one by one
+    files: list[tuple[DataFile, tuple[datetime, datetime] | None]] = field(default_factory=list)
+    skipped: list[DataFile] = field(default_factory=list)  # listed but outside the window
+    looked_at: list[str] = field(default_factory=list)  # the globs or paths listed
+    has_time: bool = False  # the path has time fields (partitions)
+    period: Duration | None = None  # how long one partition lasts
+
+
+def partitions_for_window(source: DataSource, window: Window, *, base_dir: Path | None = None) -> list[Partition]:
+    """The partitions of ``source`` that overlap ``window`` (from the path template, no listing).
+
+    Empty when the path has no time fields.
+    """
+    template = _template(source, base_dir)
+    if template is None or not template.has_time:
+        return []
+    return list(template.partitions(utc(window.start), utc(window.end)))
+
+
+def files_for_window(source: DataSource, window: Window | None, *, base_dir: Path | None = None) -> WindowFiles:
+    """The files of ``source`` whose partition overlaps ``window``, each with its period.
+
+    Files outside the window are never opened. Without time fields in the path every file
+    is returned (with period None): rows are then filtered by a timestamp column, if any.
+    """
+    if source.data is None:
+        raise DataError("this source has no 'data' path to read")
+    location = absolute_location(source.data, base_dir)
+    fs, path = filesystem_for(location, source.storage_options)
+    template = PartitionTemplate.parse(path)
+    result = WindowFiles(
+        has_time=template is not None and template.has_time,
+        period=template.period if template is not None else None,
+    )
+    if template is None:
+        files, _kind = list_files(fs, path, data=source.data, base_dir=base_dir)
+        result.files = [(f, None) for f in files]
+        result.looked_at = [path]
+        return result
+    if not template.has_time:
+        files, _kind = list_files(fs, template.glob, data=source.data, base_dir=base_dir)
+        result.files = [(f, None) for f in files if template.regex.fullmatch(f.path)]
+        result.looked_at = [template.glob]
+        return result
+    if window is not None:
+        start, end = utc(window.start), utc(window.end)
+        if template.count_partitions(start, end) <= MAX_PARTITIONS_TO_LIST:
+            for partition in template.partitions(start, end):
+                result.partitions.append(partition)
+                result.looked_at.append(partition.pattern)
+                files, _kind = _list_partition(fs, partition.pattern, source.data, base_dir)
+                for f in files:
+                    period = template.period_of(f.path)
+                    if period is not None and period[0] < end and period[1] > start:
+                        result.files.append((f, period))
+            return result
+    files, _kind = list_files(fs, template.glob, data=source.data, base_dir=base_dir)
+    result.looked_at = [template.glob]
+    for f in files:
+        period = template.period_of(f.path)
+        if period is None:
+            continue  # matched the wildcards but not the date digits (e.g. 2026/xx/05)
+        if window is None or (period[0] < utc(window.end) and period[1] > utc(window.start)):
+            result.files.append((f, period))
+        else:
+            result.skipped.append(f)
+    return result
+
+
+def _list_partition(
+    fs: AbstractFileSystem, pattern: str, data: str, base_dir: Path | None
+) -> tuple[list[DataFile], str]:
+    """List one partition; a partition with nothing in it is normal, not an error."""
+    try:
+        return list_files(fs, pattern, data=data, base_dir=base_dir)
+    except DataError:
+        return [], "missing"
+
+
+def _template(source: DataSource, base_dir: Path | None) -> PartitionTemplate | None:
+    if source.data is None:
+        return None
+    location = absolute_location(source.data, base_dir)
+    _fs, path = filesystem_for(location, source.storage_options)
+    return PartitionTemplate.parse(path)
+
+
+def filter_rows(batch: pa.RecordBatch, times: pa.Array, window: Window) -> pa.RecordBatch:
+    """The rows of ``batch`` whose time is in [start, end); rows without a time are dropped."""
+    start = pa.scalar(utc(window.start), type=pa.timestamp("us", tz="UTC"))
+    end = pa.scalar(utc(window.end), type=pa.timestamp("us", tz="UTC"))
+    keep = pc.and_(pc.greater_equal(times, start), pc.less(times, end))
+    keep = pc.fill_null(keep, False)
+    if pc.all(keep).as_py():
+        return batch
+    return batch.filter(keep)
+
