@@ -176,7 +176,7 @@ def load_baseline(
         beside = path.with_name(CONSTRAINTS_FILE)
         constraints = read_constraints(beside) if beside.is_file() and beside != path else None
         if constraints is not None:
-            logger.info("using the constraints beside the baseline statistics: %s", beside)
+            stats.messages.append(f"data-quality checks use the constraints beside the baseline: {beside}")
         return stats, constraints
     return (
         _profile_source(

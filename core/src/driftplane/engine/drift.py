@@ -21,7 +21,7 @@ from driftplane.engine.profile import OTHER, ColumnProfile
 from driftplane.result import Drift, Kind
 
 SIMULATIONS = 200
-NOISE_SPREAD = 4.0  # the bound is the simulated mean plus this many standard deviations
+NOISE_SPREAD = 5.0  # the bound is the simulated mean plus this many standard deviations
 NORMAL_APPROXIMATION_ROWS = 20_000  # above this, simulated counts are drawn from the normal limit
 SIMULATION_BINS = 512  # fine bins used when simulating CDF-based metrics
 SEED = 20260101  # the bound is the same on every run

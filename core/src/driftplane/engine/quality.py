@@ -5,7 +5,7 @@ constraints' ``monitoring_config``; descriptions use SageMaker's wording where i
 (data_type_check) and its pattern ("distance: X exceeds threshold: Y") where tools parse it.
 
 One deliberate difference, tied to the comparison method: under ``Robust`` a completeness
-drop must exceed what sampling noise explains (4 standard errors of the two proportions);
+drop must exceed what sampling noise explains (4 standard errors of a two-proportion test);
 with SageMaker's literal rule ("completeness below the baseline's") an incomplete column
 fails by chance on about half of all runs. A complete baseline column (completeness 1.0)
 still fails on the first missing value, as in SageMaker. ``Simple`` applies the literal rule.
@@ -59,9 +59,10 @@ def _completeness(
     observed = target.present / target.rows
     allowance = 0.0
     if config.comparison_method == "Robust" and 0 < expected < 1:
-        variance = expected * (1 - expected) / target.rows
-        if baseline is not None and baseline.rows:
-            variance += expected * (1 - expected) / baseline.rows
+        # two-proportion test with the pooled missing rate: is the drop more than noise?
+        n = baseline.rows if baseline is not None and baseline.rows else 0
+        missing_rate = ((1 - expected) * n + target.missing) / (n + target.rows)
+        variance = missing_rate * (1 - missing_rate) * ((1 / n if n else 0.0) + 1 / target.rows)
         allowance = COMPLETENESS_Z * math.sqrt(variance)
     if observed >= expected - allowance:
         return None
