@@ -81,7 +81,7 @@ def test_baseline_drift_check_robust_and_simple() -> None:
     [violation] = [v for v in simple.violations if v.constraint_check_type == "baseline_drift_check"]
     import re
 
-    found = re.search("distance: (.+) exceeds threshold: (.+) ", violation.description)  # as AWS's samples parse it
+    found = re.search(r"distance: (\S+) exceeds threshold: (\S+)", violation.description)  # as AWS's samples parse it
     assert found and float(found.group(1)) == pytest.approx(0.12) and float(found.group(2)) == 0.1
 
 

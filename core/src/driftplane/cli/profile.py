@@ -52,25 +52,28 @@ def command(data: str, out_dir: str | None, as_json: bool) -> None:
     out = console()
     out.print(f"{data}: {result.rows:,} rows, {len(result.columns)} columns")
     table = Table(show_edge=False, pad_edge=False, box=None)
-    for heading in ("column", "type", "present", "missing", "distinct", "min", "mean", "std", "max", "most frequent"):
-        table.add_column(heading)
+    table.add_column("column", overflow="fold")
+    table.add_column("type", no_wrap=True, min_width=10)
+    for heading in ("present", "missing", "distinct"):
+        table.add_column(heading, justify="right", no_wrap=True)
+    table.add_column("summary", overflow="fold")
     for column in result.columns.values():
         numeric = column.numeric if column.inferred_type in ("Integral", "Fractional") else None
         distinct = column.distinct_count()
-        top = ""
-        if numeric is None and column.categorical is not None:
-            top = ", ".join(f"{value} ({count / max(column.present, 1):.0%})" for value, count in list(column.categorical.top(TOP_VALUES).items())[:TOP_VALUES] if value != "__other__")
+        if numeric is not None and numeric.count:
+            summary = f"min {_number(numeric.min)}, mean {_number(numeric.mean)}, std {_number(numeric.std)}, max {_number(numeric.max)}"
+        elif column.categorical is not None and column.categorical.total:
+            top = [(v, c) for v, c in column.categorical.top(TOP_VALUES).items() if v != "__other__"]
+            summary = ", ".join(f"{value} {count / max(column.present, 1):.0%}" for value, count in top)
+        else:
+            summary = ""
         table.add_row(
             f"  {column.name}",
             column.inferred_type,
             f"{column.present:,}",
             f"{column.missing:,}",
             "" if distinct is None else f"{distinct:,.0f}",
-            _number(numeric.min) if numeric is not None and numeric.count else "",
-            _number(numeric.mean) if numeric is not None and numeric.count else "",
-            _number(numeric.std) if numeric is not None and numeric.count else "",
-            _number(numeric.max) if numeric is not None and numeric.count else "",
-            top,
+            summary,
         )
     out.print(table)
     for message in result.messages:
