@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pyarrow as pa
@@ -22,6 +22,35 @@ from driftplane.spec.models import FeatureSelection
 logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int], None]
+COALESCE_ROWS = 131_072  # small batches (CSV blocks of ~1 MB) are joined up to this many rows
+
+
+def coalesce(batches: Iterable[pa.RecordBatch], min_rows: int = COALESCE_ROWS) -> Iterator[pa.RecordBatch]:
+    """Join consecutive small batches of one schema: per-batch overhead dominates below ~100k rows.
+
+    Batches whose schemas differ (a column typed int in one file and string in the next)
+    are never joined.
+    """
+    pending: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in batches:
+        if pending and not batch.schema.equals(pending[0].schema):
+            yield _joined(pending)
+            pending, rows = [], 0
+        pending.append(batch)
+        rows += batch.num_rows
+        if rows >= min_rows:
+            yield _joined(pending)
+            pending, rows = [], 0
+    if pending:
+        yield _joined(pending)
+
+
+def _joined(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
+    if len(batches) == 1:
+        return batches[0]
+    joined = pa.Table.from_batches(batches).combine_chunks().to_batches()
+    return joined[0] if len(joined) == 1 else batches[0]
 
 
 def _update_column(column: ColumnProfile, array: pa.Array | pa.ChunkedArray) -> None:
@@ -62,7 +91,7 @@ def profile_stream(
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="driftplane-profile") if workers > 1 else None
     pending: list[Future[None]] = []
     try:
-        for batch in batches:
+        for batch in coalesce(batches):
             names = batch.schema.names
             if len(set(names)) != len(names):
                 duplicated = sorted({n for n in names if names.count(n) > 1})
