@@ -123,3 +123,15 @@ def test_column_types_that_differ_between_batches() -> None:
     assert col.type_counts["Integral"] == 4 and col.type_counts["Fractional"] == 1 and col.type_counts["String"] == 1
     assert col.inferred_type == "String"
     assert col.numeric.count == 5 and col.numeric.max == 5.5
+
+
+def test_distinct_numbers_exact_when_few_and_close_when_many() -> None:
+    from driftplane.engine.sketches import DistinctNumbers
+
+    few = DistinctNumbers()
+    few.update(np.random.default_rng(0).poisson(3, 200_000).astype(float))
+    assert few.estimate() == len(np.unique(np.random.default_rng(0).poisson(3, 200_000)))
+    many = DistinctNumbers()
+    for start in range(0, 1_000_000, 131_072):
+        many.update(np.arange(start, min(start + 131_072, 1_000_000), dtype=float))
+    assert many.estimate() == pytest.approx(1_000_000, rel=0.05)

@@ -260,9 +260,6 @@ class DistinctNumbers:
         self._absorb(hashed)
 
     def _absorb(self, hashed: np.ndarray) -> None:
-        if len(hashed) > 4 * self.k:
-            # keep only candidates that could be among the k smallest
-            hashed = np.partition(hashed, self.k)[: self.k + 1]
         merged = np.unique(np.concatenate([self.hashes, hashed]))
         self.hashes = merged[: self.k]
 
