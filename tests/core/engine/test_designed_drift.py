@@ -6,9 +6,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from tests.core.engine.conftest import DESIGNED, STEADY, designed_tables, write
 
 import driftplane as dp
-from tests.core.engine.conftest import DESIGNED, STEADY, designed_tables, write
 
 
 def findings(result: dp.RunResult) -> dict[str, set[str]]:

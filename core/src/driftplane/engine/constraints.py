@@ -206,9 +206,9 @@ def suggest_constraints(profile: Profile, quality: QualityChecks | None = None) 
         completeness = column.present / column.rows if column.rows else 0.0
         is_non_negative = None
         domains = None
-        if inferred in ("Integral", "Fractional") and column.numeric is not None and column.numeric.count:
-            if column.numeric.min >= 0:
-                is_non_negative = True
+        numeric = column.numeric
+        if inferred in ("Integral", "Fractional") and numeric is not None and numeric.count and numeric.min >= 0:
+            is_non_negative = True
         if inferred == "String":
             domains = _suggested_domain(column.categorical)
         features.append(

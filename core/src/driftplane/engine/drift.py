@@ -161,7 +161,7 @@ def _count_metric(metric: str, p: np.ndarray, q: np.ndarray, categorical: bool =
 
 def _draw(rng: np.random.Generator, size: float, probabilities: np.ndarray) -> np.ndarray:
     """SIMULATIONS count vectors of ``size`` draws from ``probabilities``."""
-    size_int = max(int(round(size)), 1)
+    size_int = max(round(size), 1)
     if size_int <= NORMAL_APPROXIMATION_ROWS:
         return rng.multinomial(size_int, probabilities, size=SIMULATIONS).astype(np.float64)
     spread = np.sqrt(size_int * probabilities * (1 - probabilities))

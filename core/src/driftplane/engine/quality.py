@@ -87,7 +87,7 @@ def _categorical_values(constraint: FeatureConstraint, target: ColumnProfile, co
     if share >= config.domain_content_threshold:
         return None
     listed = sorted(((v, c) for v, c in outside.items() if v != OTHER), key=lambda vc: -vc[1])[:_LISTED_VALUES]
-    examples = ", ".join(f"'{v}' ({int(round(c)):,} rows)" for v, c in listed)
+    examples = ", ".join(f"'{v}' ({round(c):,} rows)" for v, c in listed)
     more = len(outside) - len(listed)
     if more > 0:
         examples += f" and {more} more" if listed else "values the sketch did not keep"

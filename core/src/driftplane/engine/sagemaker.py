@@ -62,7 +62,7 @@ def _feature_statistics(column: ColumnProfile) -> dict[str, Any]:
             "std_dev": numeric.std,
             "min": numeric.min,
             "max": numeric.max,
-            "approximate_num_distinct_values": int(round(distinct)) if distinct is not None else None,
+            "approximate_num_distinct_values": round(distinct) if distinct is not None else None,
             "completeness": completeness,
             "distribution": {
                 "kll": {
@@ -134,7 +134,7 @@ def _column_from_statistics(feature: dict[str, Any], rows: int, settings: Profil
         else:
             weighted = WeightedValues(np.empty(0), np.empty(0))
         k = (sketch.get("parameters") or {}).get("k")
-        count = present if present else int(round(weighted.total))
+        count = present if present else round(weighted.total)
         low = _number(stats, "min", where, math.inf if count == 0 else None)
         high = _number(stats, "max", where, -math.inf if count == 0 else None)
         std = _number(stats, "std_dev", where, 0.0)

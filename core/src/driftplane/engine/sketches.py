@@ -149,7 +149,7 @@ class Quantiles:
         if self._sketch is not None:
             return int(self._sketch.n)
         assert self._fixed is not None
-        return int(round(self._fixed.total))
+        return round(self._fixed.total)
 
     def update(self, values: np.ndarray) -> None:
         """Add finite float64 values (the array must be writable: DataSketches 5.2 rejects read-only ones)."""
