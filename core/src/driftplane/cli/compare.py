@@ -2,17 +2,113 @@
 
 from __future__ import annotations
 
-import click
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
+from driftplane.cli.exit_codes import ExitCode
 from driftplane.cli.options import json_option
-from driftplane.errors import NotAvailableYet
+from driftplane.cli.output import console
+from driftplane.cli.render import render_result
+
+PROGRESS_DELAY_SECONDS = 2.0
+
+
+class DelayedProgress:
+    """A progress bar on the terminal that appears only once a run has taken a couple of seconds.
+
+    Quick runs print nothing extra, and nothing is drawn when stderr is not a terminal
+    (piped, CI) or when JSON was asked for.
+    """
+
+    def __init__(self, enabled: bool, delay: float = PROGRESS_DELAY_SECONDS) -> None:
+        self.stderr = Console(stderr=True)
+        self.enabled = enabled and self.stderr.is_terminal
+        self.delay = delay
+        self.started = time.monotonic()
+        self.progress: Progress | None = None
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, phase: str, rows: int) -> None:
+        if not self.enabled:
+            return
+        if self.progress is None:
+            if time.monotonic() - self.started < self.delay:
+                return
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TextColumn("{task.completed:,} rows"),
+                TimeElapsedColumn(),
+                console=self.stderr,
+                transient=True,
+            )
+            self.progress.start()
+        task = self.tasks.get(phase)
+        if task is None:
+            task = self.tasks[phase] = self.progress.add_task(f"reading the {phase}", total=None)
+        self.progress.update(task, completed=rows)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+@contextmanager
+def progress_reporter(enabled: bool) -> Iterator[DelayedProgress]:
+    reporter = DelayedProgress(enabled)
+    try:
+        yield reporter
+    finally:
+        reporter.close()
 
 
 @click.command("compare")
 @click.argument("baseline")
 @click.argument("target")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write the reports here.")
+@click.option(
+    "--classifier",
+    is_flag=True,
+    help="Also measure dataset-level drift with a domain classifier (needs driftplane[classifier]).",
+)
 @json_option
-def command(baseline: str, target: str, out_dir: str | None, as_json: bool) -> None:
-    """Compare TARGET with BASELINE using default settings."""
-    raise NotAvailableYet("compare is not available in this version of driftplane; it comes with the engine")
+@click.pass_context
+def command(ctx: click.Context, baseline: str, target: str, out_dir: str | None, classifier: bool, as_json: bool) -> None:
+    """Compare TARGET with BASELINE using default settings.
+
+    BASELINE is a dataset (file, directory, glob or URI) or a SageMaker statistics.json;
+    a constraints.json beside the statistics.json is used for the data-quality checks.
+    With --out, writes statistics.json (the target's), constraints.json,
+    constraint_violations.json and result.json there. Exit code 1 when drift or
+    violations were found.
+
+    \b
+    Examples:
+      driftplane compare train.parquet today.parquet
+      driftplane compare baseline/statistics.json capture/ --out reports/ --json
+    """
+    from driftplane.engine.api import compare
+    from driftplane.spec.models import Checks, DriftChecks
+
+    checks = Checks(drift=DriftChecks(classifier=True)) if classifier else None
+    with progress_reporter(enabled=not as_json) as report:
+        result = compare(baseline, target, checks=checks, out_dir=out_dir, progress=report)
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        render_result(result, console())
+        classifier_result = (result.dataset_drift or {}).get("classifier")
+        if classifier_result and classifier_result.get("value") is not None:
+            verdict = "drifted" if classifier_result["drifted"] else "not drifted"
+            console().print(
+                f"  domain classifier: Matthews correlation {classifier_result['value']:.3f} "
+                f"(threshold {classifier_result['threshold']}): {verdict}"
+            )
+    if result.found_something:
+        ctx.exit(ExitCode.FOUND)

@@ -301,6 +301,16 @@ class DriftChecks(SpecModel):
         default=False,
         description="Also compute a dataset-level domain-classifier drift magnitude (needs driftplane[classifier]).",
     )
+    bins: int = Field(
+        default=20,
+        ge=2,
+        le=1000,
+        description=(
+            "Equal-width bins over the baseline's range for numerical features: used by the histogram "
+            "metrics (jensen_shannon, psi, hellinger) and the reported histograms. The target is counted "
+            "on the baseline's bins."
+        ),
+    )
 
     @model_validator(mode="after")
     def _metric_kinds(self) -> DriftChecks:

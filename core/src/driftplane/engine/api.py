@@ -1,0 +1,295 @@
+"""The engine in two calls: ``profile(data)`` and ``compare(baseline, target)``.
+
+    import driftplane as dp
+    result = dp.compare("train.parquet", "today.parquet")       # a RunResult
+    result = dp.compare("baseline/statistics.json", "today.parquet", out_dir="reports/")
+
+``compare`` reads the baseline (a dataset, SageMaker's statistics.json with the
+constraints.json beside it, a driftplane profile, or a Profile), profiles the target on the
+baseline's bins and categories, decides drift and data quality, and optionally writes
+statistics.json, constraints.json, constraint_violations.json and result.json.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from driftplane.engine.classifier import RowSample
+from driftplane.engine.constraints import Constraints, suggest_constraints
+from driftplane.engine.evaluate import evaluate
+from driftplane.engine.features import forced_categorical
+from driftplane.engine.files import write_json_atomic
+from driftplane.engine.profile import Profile, ProfileSettings
+from driftplane.engine.profiler import profile_stream
+from driftplane.engine.readers import read
+from driftplane.engine.sagemaker import (
+    read_constraints,
+    read_statistics,
+    write_constraints,
+    write_statistics,
+    write_violations,
+)
+from driftplane.errors import DataError
+from driftplane.result import RunResult, Window
+from driftplane.spec.models import Checks, DataSource, FeatureSelection
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int], None]  # (phase: "baseline" | "target", rows so far)
+DataLike = str | Path | DataSource
+STATISTICS_FILE = "statistics.json"
+CONSTRAINTS_FILE = "constraints.json"
+VIOLATIONS_FILE = "constraint_violations.json"
+RESULT_FILE = "result.json"
+
+
+def _source(data: DataLike) -> DataSource:
+    if isinstance(data, DataSource):
+        return data
+    return DataSource(data=str(data))
+
+
+def _json_kind(path: Path) -> str | None:
+    """'statistics' or 'profile' for a SageMaker statistics.json or a saved driftplane profile, else None."""
+    if path.suffix.lower() != ".json" or not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        head = handle.read(4096).decode("utf-8", errors="replace")
+    if '"driftplane-profile"' in head:
+        return "profile"
+    if '"features"' in head or '"dataset"' in head or '"version"' in head:
+        return "statistics"
+    return None
+
+
+def _stream(
+    source: DataSource,
+    *,
+    base_dir: Path | None,
+    window: Window | None,
+    column_names: list[str] | None,
+    sample: RowSample | None,
+) -> tuple[Iterator[pa.RecordBatch], Any]:
+    stream = read(source, base_dir=base_dir, window=window, column_names=column_names)
+    if sample is None:
+        return iter(stream), stream
+
+    def sampled() -> Iterator[pa.RecordBatch]:
+        for batch in stream:
+            sample.update(batch)
+            yield batch
+
+    return sampled(), stream
+
+
+def _profile_source(
+    source: DataSource,
+    *,
+    phase: str,
+    reference: Profile | None,
+    features: FeatureSelection | None,
+    checks: Checks | None,
+    settings: ProfileSettings | None,
+    base_dir: Path | None,
+    window: Window | None,
+    progress: Progress | None,
+    threads: int | None,
+    sample: RowSample | None = None,
+) -> Profile:
+    column_names = source.columns or (reference.column_names if reference is not None else None)
+    batches, stream = _stream(source, base_dir=base_dir, window=window, column_names=column_names, sample=sample)
+    profile = profile_stream(
+        batches,
+        reference=reference,
+        features=features,
+        settings=settings,
+        categorical=forced_categorical(features, checks.drift if checks else None),
+        threads=threads,
+        progress=(lambda rows: progress(phase, rows)) if progress is not None else None,
+        source=getattr(stream, "description", None) or str(source.data),
+    )
+    profile.messages.extend(m for m in getattr(stream.stats, "messages", []) if m not in profile.messages)
+    return profile
+
+
+def profile(
+    data: DataLike,
+    *,
+    features: FeatureSelection | None = None,
+    settings: ProfileSettings | None = None,
+    base_dir: Path | None = None,
+    window: Window | None = None,
+    progress: Progress | None = None,
+    threads: int | None = None,
+) -> Profile:
+    """Profile a dataset (a file, directory, glob or URI); ``Profile.to_statistics()`` gives statistics.json."""
+    return _profile_source(
+        _source(data),
+        phase="baseline",
+        reference=None,
+        features=features,
+        checks=None,
+        settings=settings,
+        base_dir=base_dir,
+        window=window,
+        progress=progress,
+        threads=threads,
+    )
+
+
+def load_baseline(
+    baseline: DataLike | Profile,
+    *,
+    features: FeatureSelection | None = None,
+    checks: Checks | None = None,
+    settings: ProfileSettings | None = None,
+    base_dir: Path | None = None,
+    progress: Progress | None = None,
+    threads: int | None = None,
+    sample: RowSample | None = None,
+) -> tuple[Profile, Constraints | None]:
+    """The baseline profile and, for a SageMaker statistics.json, the constraints.json beside it."""
+    if isinstance(baseline, Profile):
+        return baseline, None
+    source = _source(baseline)
+    path = Path(source.data) if source.data is not None else None
+    if path is not None and base_dir is not None and not path.is_absolute():
+        path = base_dir / path
+    kind = _json_kind(path) if path is not None else None
+    if kind == "profile":
+        assert path is not None
+        try:
+            return Profile.from_dict(json.loads(path.read_text(encoding="utf-8"))), None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DataError(f"{path}: not a usable driftplane profile: {exc}") from None
+    if kind == "statistics":
+        assert path is not None
+        stats = read_statistics(path)
+        beside = path.with_name(CONSTRAINTS_FILE)
+        constraints = read_constraints(beside) if beside.is_file() and beside != path else None
+        if constraints is not None:
+            stats.messages.append(f"data-quality checks use the constraints beside the baseline: {beside}")
+        return stats, constraints
+    return (
+        _profile_source(
+            source,
+            phase="baseline",
+            reference=None,
+            features=features,
+            checks=checks,
+            settings=settings,
+            base_dir=base_dir,
+            window=None,
+            progress=progress,
+            threads=threads,
+            sample=sample,
+        ),
+        None,
+    )
+
+
+def write_reports(
+    out_dir: str | Path, result: RunResult, target: Profile, constraints: Constraints
+) -> RunResult:
+    """statistics.json (the target's), constraints.json, constraint_violations.json and result.json."""
+    out = Path(out_dir)
+    reports = {
+        "statistics": str(write_statistics(target, out / STATISTICS_FILE)),
+        "constraints": str(write_constraints(constraints, out / CONSTRAINTS_FILE)),
+        "constraint_violations": str(write_violations(result.violations, out / VIOLATIONS_FILE)),
+        "result": str(out / RESULT_FILE),
+    }
+    result = result.model_copy(update={"reports": {**result.reports, **reports}})
+    write_json_atomic(out / RESULT_FILE, result.model_dump(mode="json"))
+    return result
+
+
+def compare(
+    baseline: DataLike | Profile,
+    target: DataLike | Profile,
+    *,
+    checks: Checks | None = None,
+    features: FeatureSelection | None = None,
+    constraints: Constraints | str | Path | None = None,
+    out_dir: str | Path | None = None,
+    monitor: str = "compare",
+    window: Window | None = None,
+    base_dir: Path | None = None,
+    settings: ProfileSettings | None = None,
+    progress: Progress | None = None,
+    threads: int | None = None,
+) -> RunResult:
+    """Compare a target with a baseline: drift per feature, SageMaker's data-quality checks, a verdict.
+
+    baseline: a dataset path (file, directory, glob, URI), a DataSource, SageMaker's
+        statistics.json (the constraints.json beside it is used), a saved profile, or a Profile.
+    target: a dataset path or DataSource (or a Profile computed against this baseline).
+    constraints: a constraints.json path or Constraints; default: the one beside a
+        statistics.json baseline, else suggested from the baseline as SageMaker does.
+    out_dir: write statistics.json, constraints.json, constraint_violations.json, result.json.
+    """
+    checks = checks or Checks()
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    want_samples = checks.drift.enabled and checks.drift.classifier
+    base_sample = RowSample() if want_samples and not isinstance(baseline, Profile) else None
+    base_profile, beside = load_baseline(
+        baseline,
+        features=features,
+        checks=checks,
+        settings=settings,
+        base_dir=base_dir,
+        progress=progress,
+        threads=threads,
+        sample=base_sample,
+    )
+    if base_profile.rows == 0:
+        raise DataError(f"{base_profile.source or baseline}: the baseline has no rows; there is nothing to compare against")
+    if isinstance(constraints, str | Path):
+        constraints = read_constraints(constraints)
+    constraints = constraints or beside
+    target_sample = RowSample(seed=1) if base_sample is not None else None
+    if isinstance(target, Profile):
+        target_profile = target
+    else:
+        target_profile = _profile_source(
+            _source(target),
+            phase="target",
+            reference=base_profile,
+            features=features,
+            checks=checks,
+            settings=settings,
+            base_dir=base_dir,
+            window=window,
+            progress=progress,
+            threads=threads,
+            sample=target_sample,
+        )
+    if target_profile.rows == 0:
+        raise DataError(f"{target_profile.source or target}: the target has no rows to compare")
+    samples = (base_sample.table(), target_sample.table()) if base_sample is not None and target_sample is not None else None
+    if constraints is None:
+        constraints = suggest_constraints(base_profile, checks.quality)
+    result = evaluate(
+        base_profile,
+        target_profile,
+        constraints=constraints,
+        checks=checks,
+        features=features,
+        monitor=monitor,
+        window=window,
+        samples=samples,
+        started_at=started,
+    )
+    result = result.model_copy(update={"duration_seconds": round(time.perf_counter() - clock, 3)})
+    if out_dir is not None:
+        result = write_reports(out_dir, result, target_profile, constraints)
+    return result

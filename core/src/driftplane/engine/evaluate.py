@@ -1,0 +1,148 @@
+"""evaluate: a baseline profile and a target profile in, a RunResult out.
+
+This is the one place drift and data quality are decided; the local provider, the CLI's
+compare and the AWS processing backend all call it, so their verdicts agree.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+
+from driftplane.engine.constraints import Constraints, suggest_constraints
+from driftplane.engine.drift import feature_drift, numeric_bins
+from driftplane.engine.features import feature_kind, is_selected
+from driftplane.engine.profile import OTHER, ColumnProfile, Profile
+from driftplane.engine.quality import check_quality
+from driftplane.engine.summary import column_summary
+from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Window
+from driftplane.spec.models import CATEGORICAL_METRICS, NUMERICAL_METRICS, Checks, FeatureSelection
+
+logger = logging.getLogger(__name__)
+
+
+def _rule_for(name: str, kind: Kind, checks: Checks, messages: list[str]) -> tuple[bool, str, float]:
+    """(enabled, metric, threshold) for one feature: the per-feature rule over the kind's default."""
+    drift = checks.drift
+    default = drift.numerical if kind == "numerical" else drift.categorical
+    rule = drift.features.get(name)
+    if rule is None:
+        return True, default.metric, default.threshold
+    metric = rule.metric or default.metric
+    allowed = NUMERICAL_METRICS if kind == "numerical" else CATEGORICAL_METRICS
+    if metric not in allowed:
+        messages.append(
+            f"'{name}' is {kind}, and metric {metric} does not apply to {kind} features "
+            f"({', '.join(allowed)} do); {default.metric} was used instead"
+        )
+        metric = default.metric
+    threshold = rule.threshold if rule.threshold is not None else default.threshold
+    return rule.enabled, metric, threshold
+
+
+def _drift_for(
+    name: str, kind: Kind, base: ColumnProfile, target: ColumnProfile, checks: Checks, messages: list[str]
+) -> Drift | None:
+    enabled, metric, threshold = _rule_for(name, kind, checks, messages)
+    if not checks.drift.enabled or not enabled:
+        return None
+    if target.present == 0:
+        messages.append(f"'{name}' has no values in the target (all {target.rows:,} missing); its drift was not measured")
+        return Drift(metric=metric, value=None, threshold=threshold, effective_threshold=threshold, drifted=False)
+    if kind == "categorical" and base.categorical is not None and set(base.categorical.frequencies()) <= {OTHER}:
+        messages.append(
+            f"'{name}': the baseline has no category counts (too many distinct values for SageMaker's "
+            "statistics.json); its drift was not measured"
+        )
+        return Drift(metric=metric, value=None, threshold=threshold, effective_threshold=threshold, drifted=False)
+    result = feature_drift(kind, metric, threshold, base, target, bins=checks.drift.bins, noise_correction=checks.drift.noise_correction)
+    if result.value is None:
+        if kind == "numerical":
+            messages.append(f"'{name}' is numerical in the baseline but the target has no numbers in it; its drift was not measured")
+        else:
+            messages.append(f"'{name}' is categorical in the baseline but the target has no categories for it; its drift was not measured")
+    return result
+
+
+def evaluate(
+    baseline: Profile,
+    target: Profile,
+    *,
+    constraints: Constraints | None = None,
+    checks: Checks | None = None,
+    features: FeatureSelection | None = None,
+    monitor: str = "compare",
+    window: Window | None = None,
+    samples: tuple[pa.Table, pa.Table] | None = None,
+    started_at: datetime | None = None,
+) -> RunResult:
+    """Drift per feature, data-quality violations and the verdict for target against baseline.
+
+    constraints: the baseline's constraints.json (default: suggested from the baseline, as
+        SageMaker does). Thresholds a spec sets explicitly override the file's monitoring_config.
+    samples: rows of both sides, needed only for the domain classifier (checks.drift.classifier).
+    """
+    checks = checks or Checks()
+    if constraints is None:
+        constraints = suggest_constraints(baseline, checks.quality)
+    config = constraints.monitoring_config.overridden_by(checks.quality)
+    messages: list[str] = list(dict.fromkeys(baseline.messages + target.messages))
+    kinds: dict[str, Kind | None] = {}
+    results: list[FeatureResult] = []
+    for name, base in baseline.columns.items():
+        if not is_selected(name, features):
+            continue
+        kind = feature_kind(base, features, checks.drift)
+        kinds[name] = kind
+        if kind is None:
+            messages.append(f"'{name}' has no values in the baseline (all {base.rows:,} missing); it is not checked for drift")
+            continue
+        target_column = target.columns.get(name)
+        drift = None
+        target_summary: dict[str, Any] = {}
+        if target_column is not None:
+            drift = _drift_for(name, kind, base, target_column, checks, messages)
+            bins = numeric_bins(base, target_column, checks.drift.bins) if kind == "numerical" else None
+            target_summary = column_summary(target_column, kind, bins=checks.drift.bins, target_bins=bins)
+            for side, column in (("baseline", base), ("target", target_column)):
+                if column.numeric is not None and column.numeric.infinite:
+                    messages.append(
+                        f"'{name}' has {column.numeric.infinite:,} infinite value(s) in the {side}; "
+                        "they count as present but are left out of its statistics and drift"
+                    )
+        results.append(
+            FeatureResult(
+                name=name,
+                kind=kind,
+                drift=drift,
+                baseline=column_summary(base, kind, bins=checks.drift.bins),
+                target=target_summary,
+            )
+        )
+    violations = check_quality(baseline, target, constraints, config, checks.quality, kinds, features)
+    checked = [r for r in results if r.drift is not None and r.drift.value is not None]
+    drifted = [r for r in checked if r.drift is not None and r.drift.drifted]
+    share = len(drifted) / len(checked) if checked else None
+    dataset: dict[str, Any] = {"drifted_features": len(drifted), "checked_features": len(checked), "share": share}
+    if checks.drift.enabled and checks.drift.classifier:
+        from driftplane.engine.classifier import domain_classifier_drift
+
+        if samples is None:
+            messages.append("the domain classifier needs rows of both sides; it runs with driftplane.compare or a monitor run")
+        else:
+            dataset["classifier"] = domain_classifier_drift(samples[0], samples[1], [r.name for r in results], kinds)
+    return RunResult(
+        monitor=monitor,
+        window=window,
+        rows=Rows(baseline=baseline.rows, target=target.rows),
+        status=RunResult.status_for(bool(drifted), bool(violations)),
+        features=results,
+        violations=violations,
+        drift_share=share,
+        dataset_drift=dataset,
+        started_at=started_at,
+        messages=messages,
+    )
