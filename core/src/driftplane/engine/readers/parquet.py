@@ -32,7 +32,9 @@ def read_parquet_file(file: DataFile, options: ReadOptions) -> Iterator[pa.Recor
 
 def _read(file: DataFile, source: object, options: ReadOptions) -> Iterator[pa.RecordBatch]:
     try:
-        parquet = pq.ParquetFile(source)
+        # pre_buffer keeps every row group read so far in memory until the file closes
+        # (1.15 GB after iterating a 10M-row file); buffered reads keep memory flat.
+        parquet = pq.ParquetFile(source, pre_buffer=False, buffer_size=1 << 20)
     except (pa.ArrowInvalid, OSError) as exc:
         raise DataError(_not_parquet(file, exc)) from None
     if parquet.metadata.num_rows == 0:
