@@ -9,13 +9,17 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
+from pydantic import SecretStr
 
+from driftplane.channel import AlertChannel, ChannelSettings
+from driftplane.hookspecs import hookimpl
 from driftplane.local import alert_state
 from driftplane.local.alerts import process_alerts
 from driftplane.local.history import HistoryStore
+from driftplane.plugins import pm
 from driftplane.result import RunResult
 from driftplane.spec import Spec, spec_from_data
 
@@ -285,3 +289,48 @@ def test_a_pending_delivery_whose_channel_left_the_spec_is_dropped(
     [dropped] = outcomes
     assert not dropped.delivered and not dropped.pending
     assert "webhook 'ops' is no longer in the spec" in caplog.text
+
+
+class _PagerSettings(ChannelSettings):
+    url: SecretStr
+
+
+class _BrokenPagerChannel(AlertChannel):
+    """A third-party channel with a bug: its send raises whatever, quoting its secret URL."""
+
+    type: ClassVar[str] = "pager"
+    settings_model: ClassVar[type[ChannelSettings]] = _PagerSettings
+    shorthand_field: ClassVar[str | None] = "url"
+
+    def send(self, notification: Any) -> None:
+        settings = self.settings
+        assert isinstance(settings, _PagerSettings)
+        raise RuntimeError(f"pager client crashed posting to {settings.url.get_secret_value()}")
+
+
+class _PagerPlugin:
+    @hookimpl
+    def register_alert_channels(self, register: Callable[[type[AlertChannel]], None]) -> None:
+        register(_BrokenPagerChannel)
+
+
+def test_a_plugin_channel_that_crashes_does_not_fail_the_run_and_leaks_nothing(
+    tmp_path: Path, make_result: MakeResult, caplog: pytest.LogCaptureFixture
+) -> None:
+    plugin = _PagerPlugin()
+    pm.register(plugin, name="test-pager")
+    try:
+        secret_url = "https://pager.example.com/v1/k3y-SUPERSECRET"
+        spec = make_spec({}, [f"pager:{secret_url}", "log"])
+        with caplog.at_level(logging.DEBUG), HistoryStore.open(tmp_path) as store:
+            outcomes = process_alerts(spec, "churn", drifting(make_result), store, now=NOW)
+            stored = database_text(store)
+    finally:
+        pm.unregister(plugin)
+    by_channel = {o.channel: o for o in outcomes}
+    pager = by_channel["pager (https://pager.example.com/…)"]
+    assert not pager.delivered and pager.pending
+    assert pager.error == "RuntimeError: pager client crashed posting to *** (raised by the pager channel)"
+    assert by_channel["log"].delivered
+    for text in (caplog.text, stored, repr(outcomes)):
+        assert "SUPERSECRET" not in text

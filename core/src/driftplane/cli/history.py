@@ -101,7 +101,7 @@ def _runs_table(records: list[RunRecord], title: str) -> Table:
             shown = ", ".join(drifted[:4]) + (f" +{len(drifted) - 4}" if len(drifted) > 4 else "")
             findings = Text(f"{len(drifted)} of {checked}" + (f": {shown}" if drifted else ""))
             violations = str(len(result.violations))
-        row = [
+        row: list[str | Text] = [
             _window(record),
             Text(_STATUS_SHORT.get(result.status, result.status), style=_STATUS_STYLE.get(result.status, "")),
             f"{result.rows.target:,}",

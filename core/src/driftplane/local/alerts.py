@@ -126,8 +126,8 @@ def resolve_channel(spec: Spec, ref: ChannelRef, *, smtp: SmtpSettings | None = 
             name = f"{kind} ({', '.join(map(str, shown))})"
         elif shown is not None:
             name = f"{kind} ({shown})"
-    if cls is EmailChannel or issubclass(cls, EmailChannel):
-        channel: AlertChannel = cls(settings, name=name, smtp=smtp)  # type: ignore[call-arg]
+    if issubclass(cls, EmailChannel):
+        channel: AlertChannel = cls(settings, name=name, smtp=smtp)
     else:
         channel = cls(settings, name=name)
     secrets = secret_values(settings, smtp if isinstance(channel, EmailChannel) else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 from typing import Any, ClassVar, Literal
@@ -83,7 +84,7 @@ class LogSettings(ChannelSettings):
 class WebhookChannel(AlertChannel):
     type: ClassVar[str] = "webhook"
     description: ClassVar[str] = "JSON POST with retries and an optional HMAC signature"
-    settings_model: ClassVar[type[ChannelSettings]] = WebhookSettings
+    settings_model: ClassVar[builtins.type[ChannelSettings]] = WebhookSettings
     shorthand_field: ClassVar[str | None] = "url"
 
     def send(self, notification: Notification) -> None:
@@ -110,7 +111,7 @@ class WebhookChannel(AlertChannel):
 class SlackChannel(AlertChannel):
     type: ClassVar[str] = "slack"
     description: ClassVar[str] = "Slack incoming webhook"
-    settings_model: ClassVar[type[ChannelSettings]] = SlackSettings
+    settings_model: ClassVar[builtins.type[ChannelSettings]] = SlackSettings
     shorthand_field: ClassVar[str | None] = "webhook_url"
 
     def send(self, notification: Notification) -> None:
@@ -130,7 +131,7 @@ class SlackChannel(AlertChannel):
 class EmailChannel(AlertChannel):
     type: ClassVar[str] = "email"
     description: ClassVar[str] = "email over SMTP (STARTTLS)"
-    settings_model: ClassVar[type[ChannelSettings]] = EmailSettings
+    settings_model: ClassVar[builtins.type[ChannelSettings]] = EmailSettings
     shorthand_field: ClassVar[str | None] = "to"
 
     def __init__(self, settings: ChannelSettings, *, name: str | None = None, smtp: SmtpSettings | None = None) -> None:
@@ -147,7 +148,7 @@ class EmailChannel(AlertChannel):
 class LogChannel(AlertChannel):
     type: ClassVar[str] = "log"
     description: ClassVar[str] = "a line in driftplane's log"
-    settings_model: ClassVar[type[ChannelSettings]] = LogSettings
+    settings_model: ClassVar[builtins.type[ChannelSettings]] = LogSettings
     shorthand_field: ClassVar[str | None] = "level"
 
     def send(self, notification: Notification) -> None:
