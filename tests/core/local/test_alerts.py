@@ -134,3 +134,15 @@ def test_a_monitor_without_alerts_records_nothing(tmp_path: Path, make_result: M
     with HistoryStore.open(tmp_path) as store:
         assert process_alerts(spec, "churn", make_result(values={"age": 0.9}), store, now=NOW) == []
         assert alert_state.load_states(store, "churn") == {}
+
+
+def test_the_same_condition_twice_notifies_each_channel_once(tmp_path: Path, make_result: MakeResult) -> None:
+    spec = make_spec(
+        [
+            {"when": "drift", "notify": ["log"]},
+            {"when": "drift", "notify": ["log", "log:info"]},
+        ]
+    )
+    with HistoryStore.open(tmp_path) as store:
+        outcomes = process_alerts(spec, "churn", make_result(values={"age": 0.5}), store, now=NOW)
+    assert sorted(o.channel for o in outcomes) == ["log", "log (info)"]

@@ -154,7 +154,10 @@ def _channels_for(
                     exc,
                 )
                 continue
-            by_alert.setdefault(key, []).append(resolved)
+            # Two alerts with the same condition share one state; each channel hears it once.
+            channels = by_alert.setdefault(key, [])
+            if all(c.id != resolved.id for c in channels):
+                channels.append(resolved)
             by_id.setdefault(resolved.id, resolved)
     return by_alert, by_id
 
@@ -206,6 +209,8 @@ def process_alerts(
     logged with its reason and kept for the next run; the outcomes say what happened.
     """
     now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
     monitor = spec.monitor(monitor_name)
     try:
         smtp = _local_settings(spec).smtp
@@ -222,8 +227,12 @@ def process_alerts(
 
     states: list[AlertState] = []
     new_deliveries: list[PendingDelivery] = []
+    judged: set[str] = set()
     for alert in monitor.alerts:
         key = alert_key(alert)
+        if key in judged:
+            continue  # the same condition twice: one state, one notification per channel
+        judged.add(key)
         previous = previous_states.get(key)
         if result.status == "failed" and alert.when != "failure":
             continue  # a failed run says nothing about drift or violations: keep the state

@@ -54,7 +54,7 @@ MIGRATIONS: tuple[str, ...] = (
         drifted INTEGER NOT NULL,
         PRIMARY KEY (run_id, feature)
     );
-    CREATE INDEX feature_trend ON feature_metrics (monitor, feature, sort_time);
+    CREATE INDEX feature_trend ON feature_metrics (monitor, feature, sort_time, run_id);
     """,
     # 2: alerts. alert_state remembers whether each alert of each monitor is firing, so a
     # notification goes out when a condition starts and when it resolves, not at every
