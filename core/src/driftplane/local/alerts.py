@@ -1,0 +1,358 @@
+"""Alerts of the local provider: evaluate conditions, remember state, deliver on changes.
+
+The runner calls ``process_alerts`` once per run, after recording the run in the history.
+An alert notifies when its condition starts holding (event ``firing``) and when it stops
+(``resolved``), never at every run. Notifications go through an outbox in the history
+database: a delivery that fails is logged with the reason and retried at the monitor's
+next run. Nothing here raises into the run: a broken channel must never cost a result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from pydantic import SecretStr
+
+from driftplane.channel import AlertChannel
+from driftplane.errors import DataError, DriftplaneError, SpecError
+from driftplane.local import alert_state
+from driftplane.local.alert_state import AlertState, PendingDelivery
+from driftplane.local.conditions import evaluate
+from driftplane.local.history import HistoryStore
+from driftplane.local.notification import Event, build_notification
+from driftplane.local.notify.errors import DeliveryError
+from driftplane.local.notify.redact import redact_url, scrub, secret_values
+from driftplane.local.settings import LocalSettings, SmtpSettings
+from driftplane.result import RunResult
+from driftplane.spec.models import Alert, ChannelRef, ChannelSpec, Spec
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# A notification no channel accepted for this long is dropped (with an error in the log).
+MAX_PENDING_AGE = timedelta(days=7)
+_CONDITION_FIELDS = {"when", "min_features", "features", "check_types", "feature", "metric", "above", "below"}
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """What happened to one notification on one channel during this run."""
+
+    monitor: str
+    alert: str
+    event: Event
+    channel: str  # as it may be shown: a name or type, never a URL's secret parts
+    delivered: bool
+    attempts: int
+    error: str | None = None
+    pending: bool = False
+    notification_id: str = ""
+
+
+@dataclass(frozen=True)
+class ResolvedChannel:
+    """A channel reference of the spec turned into a ready channel, with a stable id."""
+
+    id: str
+    name: str
+    channel: AlertChannel
+    secrets: list[str]
+
+
+def alert_key(alert: Alert) -> str:
+    """A stable identity for an alert within its monitor, so its state survives spec edits.
+
+    Its name when it has one; otherwise a digest of its condition (changing the channels it
+    notifies keeps its state; changing the condition makes it a new alert).
+    """
+    if alert.name:
+        return f"name:{alert.name}"
+    condition = alert.model_dump(include=_CONDITION_FIELDS, mode="json")
+    digest = hashlib.sha256(json.dumps(condition, sort_keys=True).encode()).hexdigest()[:16]
+    return f"{alert.when}:{digest}"
+
+
+def _digest(data: object) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _local_settings(spec: Spec) -> LocalSettings:
+    from driftplane.local.provider import LocalProvider
+
+    settings = LocalProvider.validate_settings(spec.providers.get("local") or {}, spec=spec)
+    assert isinstance(settings, LocalSettings)
+    return settings
+
+
+def resolve_channel(spec: Spec, ref: ChannelRef, *, smtp: SmtpSettings | None = None) -> ResolvedChannel:
+    """The channel an alert's ``notify`` entry refers to (SpecError when it cannot be built)."""
+    from driftplane.local.channels import EmailChannel
+    from driftplane.plugins import get_channel_types
+
+    types = get_channel_types()
+    if isinstance(ref, ChannelSpec):
+        kind, raw = ref.type, ref.settings
+        channel_id, name = f"{kind}:{_digest(raw)}", f"{kind} (defined in the alert)"
+    elif ref in spec.channels:
+        kind, raw = spec.channels[ref].type, spec.channels[ref].settings
+        channel_id, name = f"channel:{ref}", f"{kind} '{ref}'"
+    elif ":" in ref:
+        kind, _, target = ref.partition(":")
+        if kind not in types:
+            raise SpecError(f"'{ref}': unknown channel type '{kind}'; available: {', '.join(sorted(types))}")
+        raw = types[kind].shorthand(target)
+        channel_id, name = f"{kind}:{_digest(ref)}", kind
+    elif ref == "log":
+        kind, raw = "log", {}
+        channel_id, name = "log", "log"
+    else:
+        raise SpecError(f"no channel named '{ref}'; define it under 'channels:'")
+    cls = types.get(kind)
+    if cls is None:
+        raise SpecError(f"unknown channel type '{kind}'; available: {', '.join(sorted(types))}")
+    settings = cls.settings_from(raw)
+    if isinstance(ref, str) and ":" in ref and cls.shorthand_field:
+        shown = getattr(settings, cls.shorthand_field, None)
+        if isinstance(shown, SecretStr):
+            name = f"{kind} ({redact_url(shown)})"
+        elif isinstance(shown, list):
+            name = f"{kind} ({', '.join(map(str, shown))})"
+        elif shown is not None:
+            name = f"{kind} ({shown})"
+    if issubclass(cls, EmailChannel):
+        channel: AlertChannel = cls(settings, name=name, smtp=smtp)
+    else:
+        channel = cls(settings, name=name)
+    secrets = secret_values(settings, smtp if isinstance(channel, EmailChannel) else None)
+    return ResolvedChannel(channel_id, name, channel, secrets)
+
+
+def _channels_for(
+    spec: Spec, monitor: str, alerts: list[Alert], smtp: SmtpSettings
+) -> tuple[dict[str, list[ResolvedChannel]], dict[str, ResolvedChannel]]:
+    by_alert: dict[str, list[ResolvedChannel]] = {}
+    by_id: dict[str, ResolvedChannel] = {}
+    for alert in alerts:
+        key = alert_key(alert)
+        for ref in alert.notify:
+            try:
+                resolved = resolve_channel(spec, ref, smtp=smtp)
+            except (SpecError, ValueError) as exc:
+                # validate reports this with its line; here it must not stop the run.
+                logger.error(
+                    "alert '%s' of monitor %s cannot notify one of its channels: %s; run "
+                    "'driftplane validate' to see where",
+                    alert.describe(),
+                    monitor,
+                    exc,
+                )
+                continue
+            # Two alerts with the same condition share one state; each channel hears it once.
+            channels = by_alert.setdefault(key, [])
+            if all(c.id != resolved.id for c in channels):
+                channels.append(resolved)
+            by_id.setdefault(resolved.id, resolved)
+    return by_alert, by_id
+
+
+def _next_state(
+    alert: Alert, result: RunResult, previous: AlertState | None, monitor: str, now: datetime
+) -> tuple[AlertState, Event | None]:
+    firing, reason = evaluate(alert, result)
+    was_firing = previous is not None and previous.firing
+    event: Event | None = None
+    if firing and not was_firing:
+        event = "firing"
+    elif was_firing and not firing:
+        event = "resolved"
+    since = now if (event is not None or previous is None) else previous.since
+    window_end = result.window.end if result.window else None
+    state = AlertState(
+        monitor=monitor,
+        alert_key=alert_key(alert),
+        alert_name=alert.describe(),
+        state="firing" if firing else "ok",
+        since=since,
+        reason=reason,
+        last_window_end=window_end or (previous.last_window_end if previous else None),
+        updated_at=now,
+    )
+    return state, event
+
+
+def _is_older(result: RunResult, previous: AlertState | None) -> bool:
+    """A backfilled window older than the last one judged must not flip today's state."""
+    if previous is None or previous.last_window_end is None or result.window is None:
+        return False
+    end = result.window.end if result.window.end.tzinfo else result.window.end.replace(tzinfo=UTC)
+    return end < previous.last_window_end
+
+
+def process_alerts(
+    spec: Spec,
+    monitor_name: str,
+    result: RunResult,
+    store: HistoryStore,
+    *,
+    now: datetime | None = None,
+) -> list[DeliveryOutcome]:
+    """Evaluate the monitor's alerts on ``result``, notify on changes, retry what is pending.
+
+    Call after recording the run. Never raises for a channel or delivery problem: each is
+    logged with its reason and kept for the next run; the outcomes say what happened.
+    """
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    monitor = spec.monitor(monitor_name)
+    try:
+        smtp = _local_settings(spec).smtp
+    except SpecError as exc:
+        logger.error("alerts of monitor %s use default SMTP settings: providers.local is invalid: %s", monitor_name, exc)
+        smtp = SmtpSettings()
+    by_alert, by_id = _channels_for(spec, monitor_name, monitor.alerts, smtp)
+
+    try:
+        previous_states = alert_state.load_states(store, monitor_name)
+    except DataError as exc:
+        logger.error("alerts of monitor %s were not evaluated: %s", monitor_name, exc)
+        return []
+
+    states: list[AlertState] = []
+    new_deliveries: list[PendingDelivery] = []
+    judged: set[str] = set()
+    for alert in monitor.alerts:
+        key = alert_key(alert)
+        if key in judged:
+            continue  # the same condition twice: one state, one notification per channel
+        judged.add(key)
+        previous = previous_states.get(key)
+        if result.status == "failed" and alert.when != "failure":
+            continue  # a failed run says nothing about drift or violations: keep the state
+        if _is_older(result, previous):
+            logger.debug("alert '%s' of %s: window older than the last judged one, state kept", alert.describe(), monitor_name)
+            continue
+        state, event = _next_state(alert, result, previous, monitor_name, now)
+        states.append(state)
+        if event is None:
+            continue
+        log = logger.warning if event == "firing" else logger.info
+        log("monitor %s: alert '%s' is %s: %s", monitor_name, state.alert_name, event.upper(), state.reason)
+        notification = build_notification(
+            monitor=monitor_name,
+            alert_name=state.alert_name,
+            alert_key=key,
+            condition=alert.when,
+            event=event,
+            reason=state.reason,
+            result=result,
+            now=now,
+        )
+        for resolved in by_alert.get(key, []):
+            new_deliveries.append(
+                PendingDelivery(
+                    id=str(uuid.uuid4()),
+                    monitor=monitor_name,
+                    alert_key=key,
+                    channel_id=resolved.id,
+                    channel_name=resolved.name,
+                    event=event,
+                    notification=notification,
+                    created_at=now,
+                )
+            )
+
+    try:
+        alert_state.save(store, states, new_deliveries)
+        queue = alert_state.pending(store, monitor_name)
+        stored = True
+    except DataError as exc:
+        logger.error(
+            "the alert state of monitor %s could not be saved (%s); sending this run's "
+            "notifications now, but they may be sent again at the next run",
+            monitor_name,
+            exc,
+        )
+        queue, stored = new_deliveries, False
+    return [outcome for item in queue if (outcome := _deliver(store, item, by_id, now, stored)) is not None]
+
+
+def _deliver(
+    store: HistoryStore,
+    item: PendingDelivery,
+    channels: dict[str, ResolvedChannel],
+    now: datetime,
+    stored: bool,
+) -> DeliveryOutcome | None:
+    what = f"the {item.event.upper()} alert '{item.notification.alert}' of monitor {item.monitor}"
+    resolved = channels.get(item.channel_id)
+    created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
+    if resolved is None or now - created > MAX_PENDING_AGE:
+        why = (
+            f"its channel {item.channel_name} is no longer in the spec"
+            if resolved is None
+            else f"no attempt in {MAX_PENDING_AGE.days} days succeeded (last error: {item.last_error})"
+        )
+        logger.error("gave up sending %s to %s: %s", what, item.channel_name, why)
+        if stored:
+            _quietly(lambda: alert_state.drop(store, item.id))
+        return _outcome(item, item.channel_name, delivered=False, attempts=item.attempts, error=why, pending=False)
+    try:
+        resolved.channel.send(item.notification)
+    except DeliveryError as exc:
+        reason = scrub(exc.reason, resolved.secrets)
+    except DriftplaneError as exc:  # e.g. a plugin channel that cannot send yet
+        reason = scrub(str(exc), resolved.secrets)
+    except Exception as exc:  # noqa: BLE001 - a plugin channel's bug must not fail the run; its cause is logged
+        reason = scrub(f"{type(exc).__name__}: {exc}", resolved.secrets) + f" (raised by the {resolved.channel.channel_type} channel)"
+    else:
+        logger.info("sent %s to %s", what, resolved.name)
+        if stored:
+            _quietly(lambda: alert_state.delivered(store, item.id))
+        return _outcome(item, resolved.name, delivered=True, attempts=item.attempts + 1)
+    attempts = item.attempts + 1
+    if stored:
+        attempts = _quietly(lambda: alert_state.failed(store, item.id, reason, now)) or attempts
+    later = f"it is kept and retried at the next run of {item.monitor}" if stored else "it could not be queued for a retry"
+    logger.warning(
+        "could not send %s to %s: %s; %s (attempt %d)", what, resolved.name, reason, later, attempts
+    )
+    return _outcome(item, resolved.name, delivered=False, attempts=attempts, error=reason, pending=stored)
+
+
+def _outcome(
+    item: PendingDelivery,
+    channel: str,
+    *,
+    delivered: bool,
+    attempts: int,
+    error: str | None = None,
+    pending: bool = False,
+) -> DeliveryOutcome:
+    return DeliveryOutcome(
+        monitor=item.monitor,
+        alert=item.notification.alert,
+        event=item.notification.event,
+        channel=channel,
+        delivered=delivered,
+        attempts=attempts,
+        error=error,
+        pending=pending,
+        notification_id=item.notification.id,
+    )
+
+
+def _quietly(action: Callable[[], T]) -> T | None:
+    """Outbox bookkeeping after a delivery: a database error is logged, never raised."""
+    try:
+        return action()
+    except DataError as exc:
+        logger.error("could not update the alert outbox: %s; a notification may be sent twice", exc)
+        return None
