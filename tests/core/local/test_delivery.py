@@ -298,7 +298,7 @@ class _PagerSettings(ChannelSettings):
 class _BrokenPagerChannel(AlertChannel):
     """A third-party channel with a bug: its send raises whatever, quoting its secret URL."""
 
-    type: ClassVar[str] = "pager"
+    channel_type: ClassVar[str] = "pager"
     settings_model: ClassVar[type[ChannelSettings]] = _PagerSettings
     shorthand_field: ClassVar[str | None] = "url"
 
