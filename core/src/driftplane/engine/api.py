@@ -90,7 +90,7 @@ def _stream(
     return sampled(), stream
 
 
-def _profile_source(
+def profile_source(
     source: DataSource,
     *,
     phase: str,
@@ -131,7 +131,7 @@ def profile(
     threads: int | None = None,
 ) -> Profile:
     """Profile a dataset (a file, directory, glob or URI); ``Profile.to_statistics()`` gives statistics.json."""
-    return _profile_source(
+    return profile_source(
         _source(data),
         phase="baseline",
         reference=None,
@@ -179,7 +179,7 @@ def load_baseline(
             stats.messages.append(f"data-quality checks use the constraints beside the baseline: {beside}")
         return stats, constraints
     return (
-        _profile_source(
+        profile_source(
             source,
             phase="baseline",
             reference=None,
@@ -260,7 +260,7 @@ def compare(
     if isinstance(target, Profile):
         target_profile = target
     else:
-        target_profile = _profile_source(
+        target_profile = profile_source(
             _source(target),
             phase="target",
             reference=base_profile,

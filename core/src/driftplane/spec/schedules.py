@@ -74,14 +74,14 @@ class Schedule:
     def next_after(self, when: datetime) -> datetime:
         """The first scheduled time strictly after ``when`` (timezone kept)."""
         result: datetime = croniter(self.cron, when).get_next(datetime)
-        return result
+        return result.replace(fold=0)
 
     def previous_at_or_before(self, when: datetime) -> datetime:
         """The last scheduled time at or before ``when``."""
         if croniter.match(self.cron, when) and when.second == 0 and when.microsecond == 0:
             return when
         result: datetime = croniter(self.cron, when).get_prev(datetime)
-        return result
+        return result.replace(fold=0)
 
     def __str__(self) -> str:
         return self.keyword or self.cron

@@ -1,0 +1,362 @@
+"""Run one monitor of a spec over one window: the pipeline every provider shares.
+
+The local provider wraps it with history, locks, reports and alerts; the gcp provider
+publishes what it returns as time series; the aws processing backend runs it inside a
+SageMaker Processing job. Keeping the pipeline here means every provider decides drift the
+same way, so a SageMaker run and a local run of one spec agree field for field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from driftplane.engine.api import load_baseline, profile_source
+from driftplane.engine.constraints import Constraints, suggest_constraints
+from driftplane.engine.evaluate import evaluate
+from driftplane.engine.files import write_json_atomic
+from driftplane.engine.profile import Profile, ProfileSettings
+from driftplane.engine.readers.files import absolute_location, filesystem_for, list_files
+from driftplane.engine.readers.windows import describe_window, utc, window_ending_at
+from driftplane.engine.sagemaker import read_constraints
+from driftplane.errors import DataError
+from driftplane.result import RunResult, Window
+from driftplane.spec.durations import Duration
+from driftplane.spec.models import Baseline, DataSource, FixedWindow, Monitor, Spec, Target
+from driftplane.spec.schedules import Schedule
+
+logger = logging.getLogger(__name__)
+
+# Bump when the cached profile's meaning changes, so stale caches are recomputed.
+CACHE_FORMAT = 1
+Progress = Callable[[str, int], None]
+
+
+def schedule_period(schedule: Schedule, *, near: datetime | None = None) -> Duration:
+    """The time between two runs: 1h, 1d, 7d for keywords, else measured on the cron."""
+    fixed = {"hourly": "1h", "daily": "1d", "weekly": "7d"}
+    if schedule.keyword in fixed:
+        return Duration.parse(fixed[schedule.keyword])
+    start = schedule.previous_at_or_before(near or datetime.now(UTC))
+    return Duration.parse(schedule.next_after(start) - start)
+
+
+def window_length(monitor: Monitor, *, near: datetime | None = None) -> Duration | FixedWindow:
+    """The target window: as configured, else the schedule's period (as Azure does)."""
+    if monitor.target.window is not None:
+        return monitor.target.window
+    return schedule_period(monitor.schedule, near=near)
+
+
+def window_for(monitor: Monitor, at: datetime | None = None, *, exact: bool = False) -> Window:
+    """The window a run reads.
+
+    at: the window ends here (``run --at``) when ``exact``; otherwise the window ends at the
+        last scheduled time at or before ``at`` (default now), so a daily monitor run at
+        00:05 reads the previous day. A target's ``latency`` moves the end back.
+    """
+    length = window_length(monitor, near=at)
+    when = utc(at or datetime.now(UTC))
+    if isinstance(length, FixedWindow):
+        return window_ending_at(when, length)
+    if not exact:
+        latency = monitor.target.latency
+        shifted = latency.before(when) if latency is not None else when
+        return window_ending_at(monitor.schedule.previous_at_or_before(shifted), length)
+    return window_ending_at(when, length, latency=monitor.target.latency)
+
+
+def backfill_windows(monitor: Monitor, start: datetime, end: datetime) -> list[Window]:
+    """Every window a schedule would have run with an end in (start, end], oldest first."""
+    if isinstance(monitor.target.window, FixedWindow):
+        return [window_for(monitor)]
+    start, end = utc(start), utc(end)
+    ends: list[datetime] = []
+    tick = monitor.schedule.next_after(start)
+    while tick <= end:
+        ends.append(tick)
+        tick = monitor.schedule.next_after(tick)
+    return [window_for(monitor, e, exact=True) for e in ends]
+
+
+# --- the baseline ------------------------------------------------------------------------
+
+
+def _fingerprint(source: DataSource, base_dir: Path | None) -> list[str]:
+    """What identifies the data's content: each file's path and fsspec's unique key.
+
+    fsspec's ukey changes when a file is rewritten (size and modification time locally,
+    the ETag on S3), so a changed baseline is profiled again without hashing all of it.
+    """
+    assert source.data is not None
+    location = absolute_location(source.data, base_dir)
+    fs, path = filesystem_for(location, source.storage_options)
+    if "{" in path:  # partitioned data: list what exists under the fixed prefix
+        path = path.split("{", 1)[0].rstrip("/") or "/"
+    files, _ = list_files(fs, path, data=source.data, base_dir=base_dir)
+    keys = []
+    for file in files:
+        try:
+            keys.append(f"{file.path}:{file.size}:{fs.ukey(file.path)}")
+        except (OSError, NotImplementedError):
+            keys.append(f"{file.path}:{file.size}")
+    return keys
+
+
+def _cache_key(baseline: Baseline, monitor: Monitor, settings: ProfileSettings, fingerprint: list[str], extra: Any = None) -> str:
+    material = {
+        "format": CACHE_FORMAT,
+        "baseline": baseline.model_dump(mode="json", exclude={"constraints", "job"}),
+        "features": monitor.features.model_dump(mode="json"),
+        "categorical": sorted(n for n, r in monitor.checks.drift.features.items() if r.kind),
+        "settings": settings.__dict__,
+        "files": fingerprint,
+        "extra": extra,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+@dataclass
+class BaselineCache:
+    """Baseline profiles kept under a state directory, keyed by the data and the settings."""
+
+    directory: Path
+
+    def path(self, monitor: str, key: str) -> Path:
+        return self.directory / monitor / f"{key}.json"
+
+    def load(self, monitor: str, key: str) -> Profile | None:
+        path = self.path(monitor, key)
+        if not path.is_file():
+            return None
+        try:
+            return Profile.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            logger.warning("the cached baseline %s could not be read (%s); profiling the baseline again", path, exc)
+            return None
+
+    def store(self, monitor: str, key: str, profile: Profile) -> None:
+        folder = self.directory / monitor
+        write_json_atomic(self.path(monitor, key), profile.to_dict())
+        for old in folder.glob("*.json"):  # keep only the current baseline of each monitor
+            if old.stem != key:
+                old.unlink(missing_ok=True)
+
+
+@dataclass
+class BaselineData:
+    """The baseline profile a run compares with, the constraints, and where they came from."""
+
+    profile: Profile
+    constraints: Constraints
+    cached: bool = False
+    description: str = ""
+
+
+def load_monitor_baseline(
+    spec: Spec,
+    name: str,
+    *,
+    window: Window,
+    cache: BaselineCache | None = None,
+    settings: ProfileSettings | None = None,
+    progress: Progress | None = None,
+) -> BaselineData:
+    """The baseline of monitor ``name``: from the cache, SageMaker files, data, or the target earlier."""
+    monitor = spec.monitor(name)
+    baseline = monitor.baseline
+    base_dir = spec.base_dir
+    settings = settings or ProfileSettings()
+    constraints: Constraints | None = None
+    if baseline.lag is not None:
+        lag = baseline.lag
+        earlier = Window(start=lag.before(window.start), end=lag.before(window.end))
+        source: DataSource = monitor.target
+        description = f"the target {lag} earlier, {describe_window(earlier)}"
+        read_window: Window | None = earlier
+        extra: Any = [earlier.start.isoformat(), earlier.end.isoformat()]
+    elif baseline.statistics is not None:
+        path = Path(baseline.statistics)
+        path = path if path.is_absolute() else base_dir / path
+        profile, constraints = load_baseline(DataSource(data=str(path)), base_dir=base_dir)
+        if baseline.constraints is not None:
+            constraints = read_constraints(_resolve(baseline.constraints, base_dir))
+        return BaselineData(
+            profile, constraints or suggest_constraints(profile, monitor.checks.quality), description=str(path)
+        )
+    else:
+        source = baseline
+        description = str(baseline.data)
+        read_window = Window(start=baseline.window.start, end=baseline.window.end) if baseline.window else None
+        extra = None
+    if baseline.constraints is not None:
+        constraints = read_constraints(_resolve(baseline.constraints, base_dir))
+    key = None
+    if cache is not None and source.data is not None:
+        key = _cache_key(baseline, monitor, settings, _fingerprint(source, base_dir), extra)
+        cached = cache.load(name, key)
+        if cached is not None:
+            logger.debug("monitor %s: using the cached baseline profile %s", name, cache.path(name, key))
+            return BaselineData(
+                cached, constraints or suggest_constraints(cached, monitor.checks.quality), cached=True, description=description
+            )
+    logger.info("monitor %s: profiling the baseline (%s)", name, description)
+    profile = profile_source(
+        source,
+        phase="baseline",
+        reference=None,
+        features=monitor.features,
+        checks=monitor.checks,
+        settings=settings,
+        base_dir=base_dir,
+        window=read_window,
+        progress=progress,
+        threads=None,
+    )
+    if profile.rows == 0:
+        where = f" in {describe_window(read_window)}" if read_window is not None else ""
+        raise DataError(f"monitor {name}: the baseline ({description}) has no rows{where}; there is nothing to compare against")
+    if cache is not None and key is not None:
+        cache.store(name, key, profile)
+    return BaselineData(profile, constraints or suggest_constraints(profile, monitor.checks.quality), description=description)
+
+
+def _resolve(path: str, base_dir: Path) -> Path:
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else base_dir / candidate
+
+
+# --- one run -------------------------------------------------------------------------------
+
+
+@dataclass
+class MonitorRun:
+    """Everything one run produced; providers write the parts they publish."""
+
+    result: RunResult
+    target: Profile | None = None
+    baseline: BaselineData | None = None
+    read_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def run_monitor(
+    spec: Spec,
+    name: str,
+    window: Window,
+    *,
+    cache: BaselineCache | None = None,
+    provider: str = "local",
+    settings: ProfileSettings | None = None,
+    progress: Progress | None = None,
+) -> MonitorRun:
+    """Profile the baseline (or reuse it), profile the target window, decide drift and quality.
+
+    Data problems do not raise: they give a RunResult with status ``failed`` and the reason
+    in ``error``, so the run is recorded and ``failure`` alerts can fire.
+    """
+    monitor = spec.monitor(name)
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    read_seconds: dict[str, float] = {}
+    baseline: BaselineData | None = None
+    try:
+        tick = time.perf_counter()
+        baseline = load_monitor_baseline(spec, name, window=window, cache=cache, settings=settings, progress=progress)
+        read_seconds["baseline"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        target = _profile_target(monitor.target, spec, name, window, baseline.profile, monitor, settings, progress)
+        read_seconds["target"] = time.perf_counter() - tick
+        result = evaluate(
+            baseline.profile,
+            target,
+            constraints=baseline.constraints,
+            checks=monitor.checks,
+            features=monitor.features,
+            monitor=name,
+            window=window,
+            started_at=started,
+        )
+    except DataError as exc:
+        logger.error("monitor %s: the run for %s failed: %s", name, describe_window(window), exc)
+        rows = baseline.profile.rows if baseline is not None else 0
+        failed = RunResult.model_validate(
+            {
+                "monitor": name,
+                "window": window,
+                "rows": {"baseline": rows, "target": 0},
+                "status": "failed",
+                "error": str(exc),
+                "provider": provider,
+                "started_at": started,
+                "duration_seconds": round(time.perf_counter() - clock, 3),
+            }
+        )
+        return MonitorRun(failed, None, baseline, read_seconds)
+    messages = list(result.messages)
+    if baseline.cached:
+        messages.append(f"the baseline profile was reused from the cache ({baseline.description} has not changed)")
+    result = result.model_copy(
+        update={
+            "provider": provider,
+            "duration_seconds": round(time.perf_counter() - clock, 3),
+            "messages": messages,
+        }
+    )
+    return MonitorRun(result, target, baseline, read_seconds)
+
+
+def _profile_target(
+    target: Target,
+    spec: Spec,
+    name: str,
+    window: Window,
+    reference: Profile,
+    monitor: Monitor,
+    settings: ProfileSettings | None,
+    progress: Progress | None,
+) -> Profile:
+    if target.data is None:
+        raise DataError(
+            f"monitor {name}: the target names endpoint '{target.endpoint}' but no 'data' path; "
+            "the local provider reads data, so add target.data (e.g. the capture S3 URI)"
+        )
+    profile = profile_source(
+        target,
+        phase="target",
+        reference=reference,
+        features=monitor.features,
+        checks=monitor.checks,
+        settings=settings,
+        base_dir=spec.base_dir,
+        window=window,
+        progress=progress,
+        threads=None,
+    )
+    if profile.rows == 0:
+        looked = f" ({profile.source})" if profile.source else ""
+        notes = "; ".join(profile.messages[-2:])
+        raise DataError(
+            f"monitor {name}: no data for the window {describe_window(window)} in {target.data}{looked}"
+            + (f": {notes}" if notes else "")
+        )
+    return profile
+
+
+__all__ = [
+    "BaselineCache",
+    "BaselineData",
+    "MonitorRun",
+    "backfill_windows",
+    "load_monitor_baseline",
+    "run_monitor",
+    "schedule_period",
+    "window_for",
+    "window_length",
+]
