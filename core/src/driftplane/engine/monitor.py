@@ -179,7 +179,7 @@ def load_monitor_baseline(
         lag = baseline.lag
         earlier = Window(start=lag.before(window.start), end=lag.before(window.end))
         source: DataSource = monitor.target
-        description = f"the target {lag} earlier, {describe_window(earlier)}"
+        description = f"the target {lag} earlier"
         read_window: Window | None = earlier
         extra: Any = [earlier.start.isoformat(), earlier.end.isoformat()]
     elif baseline.statistics is not None:
