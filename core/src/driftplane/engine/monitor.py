@@ -29,7 +29,7 @@ from driftplane.engine.sagemaker import read_constraints
 from driftplane.errors import DataError
 from driftplane.result import RunResult, Window
 from driftplane.spec.durations import Duration
-from driftplane.spec.models import Baseline, DataSource, FixedWindow, Monitor, Spec, Target
+from driftplane.spec.models import Baseline, DataSource, FixedWindow, Monitor, Spec
 from driftplane.spec.schedules import Schedule
 
 logger = logging.getLogger(__name__)
