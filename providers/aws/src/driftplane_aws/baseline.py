@@ -14,6 +14,8 @@ import hashlib
 import json
 import logging
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,16 +119,44 @@ def features_from_statistics(monitor: Monitor, text: str) -> list[FeatureInfo]:
     return features_of(profile_from_statistics(json.loads(text)), monitor)
 
 
+class _AsDebug(logging.Filter):
+    """Turns the engine's progress lines into debug lines while a plan is built.
+
+    The CLI prints info lines on stdout, where ``plan --json`` prints the plan; the engine's
+    "profiling the baseline" must not end up inside the JSON.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+@contextmanager
+def engine_progress_as_debug() -> Iterator[None]:
+    engine = logging.getLogger("driftplane.engine")
+    loggers = [engine] + [logging.getLogger(n) for n in list(logging.root.manager.loggerDict) if n.startswith("driftplane.engine.")]
+    quiet = _AsDebug()
+    for each in loggers:
+        each.addFilter(quiet)
+    try:
+        yield
+    finally:
+        for each in loggers:
+            each.removeFilter(quiet)
+
+
 def compute_baseline(spec: Spec, name: str, fingerprint: str | None = None) -> BaselineFiles:
     """Profile the monitor's baseline with the engine and render SageMaker's two files."""
     monitor = spec.monitor(name)
     now = datetime.now(UTC)
-    data = load_monitor_baseline(spec, name, window=Window(start=now, end=now))
+    with engine_progress_as_debug():
+        data = load_monitor_baseline(spec, name, window=Window(start=now, end=now))
     constraints = data.constraints or suggest_constraints(data.profile, monitor.checks.quality)
     with tempfile.TemporaryDirectory(prefix="driftplane-aws-") as folder:
         statistics = write_statistics(data.profile, Path(folder) / "statistics.json").read_text(encoding="utf-8")
         constraints_text = write_constraints(constraints, Path(folder) / "constraints.json").read_text(encoding="utf-8")
-    logger.info("monitor %s: baseline profiled from %s (%d rows)", name, data.description, data.profile.rows)
+    logger.debug("monitor %s: baseline profiled from %s (%d rows)", name, data.description, data.profile.rows)
     return BaselineFiles(
         fingerprint=fingerprint or baseline_fingerprint(spec, name),
         statistics=statistics,
