@@ -35,9 +35,27 @@ def write_spec(tmp_path: Path, *, backend: str = "model-monitor", schedule: str 
     return path
 
 
+def capturing_endpoint(provider: Any, name: str = "churn-prod") -> None:
+    """An endpoint in moto whose config captures traffic, as monitored endpoints must."""
+    sagemaker = provider.clients.client("sagemaker")
+    sagemaker.create_model(ModelName="churn-model", ExecutionRoleArn="arn:aws:iam::123456789012:role/r", PrimaryContainer={"Image": "img"})
+    sagemaker.create_endpoint_config(
+        EndpointConfigName=f"{name}-config",
+        ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": "churn-model", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}],
+        DataCaptureConfig={
+            "EnableCapture": True,
+            "InitialSamplingPercentage": 20,
+            "DestinationS3Uri": f"s3://{BUCKET}/capture",
+            "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
+        },
+    )
+    sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+
+
 def test_model_monitor_lifecycle(tmp_path, make_provider, fake, request_log, s3) -> None:
     spec = load_spec(write_spec(tmp_path))
     provider = make_provider(spec)
+    capturing_endpoint(provider)
     assert provider.check(spec) == []
 
     done = provider.apply(spec)
@@ -102,6 +120,7 @@ def test_model_monitor_lifecycle(tmp_path, make_provider, fake, request_log, s3)
 def test_processing_lifecycle(tmp_path, make_provider, request_log, s3) -> None:
     spec = load_spec(write_spec(tmp_path, backend="processing"))
     provider = make_provider(spec)
+    capturing_endpoint(provider)
     assert provider.check(spec) == []
     provider.apply(spec)
     scheduler = provider.clients.client("scheduler")

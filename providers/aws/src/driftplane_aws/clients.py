@@ -66,7 +66,7 @@ class AwsClients:
             from botocore.config import Config
 
             config = Config(
-                retries={"mode": "standard", "max_attempts": self.settings.max_attempts},
+                retries={"mode": "standard", "total_max_attempts": self.settings.max_attempts},
                 user_agent_extra="driftplane",
             )
             client = self.session.client(service, region_name=self.region, endpoint_url=self.endpoint_url, config=config)

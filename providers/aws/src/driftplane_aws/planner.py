@@ -128,6 +128,11 @@ class Planner:
         return changes
 
     def plan_monitor(self, monitor: str, translation: Translation) -> list[Change]:
+        endpoint = self.spec.monitor(monitor).target.endpoint
+        if endpoint and self.clients is not None:
+            from driftplane_aws.capture import require_capture
+
+            require_capture(self.clients, endpoint)
         changes, features = self.baseline_changes(monitor)
         if self.settings.backend == "processing":
             changes += self.job_spec_changes(monitor)
