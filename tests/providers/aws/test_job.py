@@ -1,0 +1,93 @@
+"""driftplane run with the aws provider: inside a processing job it writes SageMaker's layout and publishes;
+on a laptop it writes the same files and publishes nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, settings_dict
+from driftplane.spec import Spec
+from driftplane_aws.translate import BATCH_NAMESPACE, DRIFTPLANE_NAMESPACE
+
+AT = datetime(2026, 1, 12, tzinfo=UTC)  # the quickstart's data drifts from 2026-01-10
+
+
+def job_spec() -> Spec:
+    return Spec.model_validate(
+        {
+            "provider": "aws",
+            "providers": {"aws": settings_dict(backend="processing", image_uri="123456789012.dkr.ecr.us-east-1.amazonaws.com/driftplane:1")},
+            "monitors": {
+                "churn": {
+                    "baseline": {"data": str(REPO / "examples/quickstart/data/train.parquet")},
+                    "target": {"data": str(REPO / "examples/quickstart/data/daily/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet"), "window": "1d"},
+                    "features": {"exclude": ["customer_id"]},
+                    "schedule": "daily",
+                    "alerts": [{"name": "drifted", "when": "drift", "notify": ["email:ml@example.com"]}],
+                }
+            },
+        }
+    )
+
+
+def test_in_a_job_run_writes_sagemakers_layout_and_publishes_the_alarmed_metrics(tmp_path, make_provider, monkeypatch) -> None:
+    monkeypatch.setenv("DRIFTPLANE_AWS_JOB", "1")
+    monkeypatch.setenv("DRIFTPLANE_OUTPUT_PATH", str(tmp_path / "output"))
+    spec = job_spec()
+    provider = make_provider(spec)
+    (result,) = list(provider.run(spec, at=AT))
+    assert result.status in ("drift", "drift_and_violations") and result.provider == "aws"
+    folder = tmp_path / "output" / "churn" / "driftplane-churn" / "2026" / "01" / "12" / "00"
+    for name in ("statistics.json", "constraints.json", "constraint_violations.json", "result.json"):
+        assert (folder / name).is_file(), name
+    assert json.loads((folder / "result.json").read_text())["status"] == result.status
+
+    cloudwatch = provider.clients.client("cloudwatch")
+    published = {m["MetricName"]: m["Dimensions"] for m in cloudwatch.list_metrics(Namespace=BATCH_NAMESPACE)["Metrics"]}
+    drifted = [f.name for f in result.drifted_features]
+    assert drifted
+    for name in drifted:
+        assert published[f"feature_baseline_drift_{name}"] == [{"Name": "MonitoringSchedule", "Value": "driftplane-churn"}]
+    value = cloudwatch.get_metric_statistics(
+        Namespace=BATCH_NAMESPACE, MetricName=f"feature_baseline_drift_{drifted[0]}",
+        Dimensions=[{"Name": "MonitoringSchedule", "Value": "driftplane-churn"}],
+        StartTime=datetime(2020, 1, 1, tzinfo=UTC), EndTime=datetime(2100, 1, 1, tzinfo=UTC), Period=86400, Statistics=["Maximum"],
+    )["Datapoints"][0]["Maximum"]
+    assert value == pytest.approx(next(f for f in result.features if f.name == drifted[0]).drift.value)
+
+    # The alarms apply would create watch exactly these metrics.
+    plan = provider.plan(spec, offline=True)
+    for change in plan.changes:
+        body = change.request.body if change.request else {}
+        if change.kind == "cloudwatch:MetricAlarm" and body.get("Namespace") == BATCH_NAMESPACE:
+            assert body["MetricName"] in published and body["Dimensions"] == published[body["MetricName"]]
+    own = {m["MetricName"] for m in cloudwatch.list_metrics(Namespace=DRIFTPLANE_NAMESPACE)["Metrics"]}
+    assert {"runs", "rows_read", "feature_drift", "drift_share"} <= own
+
+
+def test_on_a_laptop_run_writes_files_and_publishes_nothing(tmp_path: Path, make_provider, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    spec = job_spec()
+    provider = make_provider(spec)
+    (result,) = list(provider.run(spec, at=AT))
+    assert result.found_something
+    folder = tmp_path / ".driftplane" / "aws-output" / "churn" / "driftplane-churn" / "2026" / "01" / "12" / "00"
+    assert (folder / "constraint_violations.json").is_file()
+    cloudwatch = provider.clients.client("cloudwatch")
+    assert cloudwatch.list_metrics(Namespace=BATCH_NAMESPACE)["Metrics"] == []
+    assert cloudwatch.list_metrics(Namespace=DRIFTPLANE_NAMESPACE)["Metrics"] == []
+
+
+def test_a_failed_window_is_a_failed_result_with_its_reason(tmp_path, make_provider, monkeypatch) -> None:
+    monkeypatch.setenv("DRIFTPLANE_AWS_JOB", "1")
+    monkeypatch.setenv("DRIFTPLANE_OUTPUT_PATH", str(tmp_path))
+    spec = job_spec()
+    provider = make_provider(spec)
+    (result,) = list(provider.run(spec, at=datetime(2025, 6, 1, tzinfo=UTC)))  # no data then
+    assert result.status == "failed" and "no data for the window" in (result.error or "")
+    runs = provider.clients.client("cloudwatch").list_metrics(Namespace=DRIFTPLANE_NAMESPACE, MetricName="runs")["Metrics"]
+    assert {"Name": "status", "Value": "failed"} in runs[0]["Dimensions"]
