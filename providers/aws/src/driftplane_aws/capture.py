@@ -44,7 +44,8 @@ def capture_requests(config: dict[str, Any], endpoint: str, destination: str, sa
     if not destination.startswith("s3://"):
         raise ProviderError(f"--destination {destination} is not an s3:// URI")
     allowed = operation_model("sagemaker", "CreateEndpointConfig").input_shape.members
-    body = {k: v for k, v in config.items() if k in allowed and k not in ("EndpointConfigName", "DataCaptureConfig", "Tags")}
+    skip = ("EndpointConfigName", "DataCaptureConfig", "Tags")
+    body = {k: v for k, v in config.items() if k in allowed and k not in skip and v not in (None, {}, [])}
     old = config["EndpointConfigName"]
     name = f"{old[:50].rstrip('-')}-cap-{names.short_hash(old + destination + str(sampling), 6)}"
     body = {"EndpointConfigName": name, **body, "DataCaptureConfig": capture_config(destination, sampling)}
