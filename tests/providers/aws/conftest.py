@@ -43,6 +43,9 @@ def _free_port() -> int:
 def moto_url() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -132,15 +135,25 @@ def make_provider(make_clients: Callable[..., AwsClients], s3: Any) -> Callable[
     return build
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _aws_plugin_registered() -> None:
-    """The suite does not load installed entry points; register the aws plugin and its commands."""
+@pytest.fixture(autouse=True)
+def _aws_plugin_registered() -> Iterator[None]:
+    """The suite loads no installed entry points: register the aws plugin and its commands for each
+    test, and take them away after, so tests elsewhere see driftplane without it."""
     import driftplane_aws.plugin as plugin
     from driftplane.cli import cli
     from driftplane_aws.commands import aws
 
     load_plugins()
-    if pm.get_plugin("aws") is None:
+    added_plugin = pm.get_plugin("aws") is None
+    if added_plugin:
         pm.register(plugin, name="aws")
-    if "aws" not in cli.commands:
+    added_command = "aws" not in cli.commands
+    if added_command:
         cli.add_command(aws)
+    try:
+        yield
+    finally:
+        if added_command:
+            cli.commands.pop("aws", None)
+        if added_plugin:
+            pm.unregister(name="aws")
