@@ -23,7 +23,7 @@ from driftplane_aws.provider import AwsProvider
 from driftplane_aws.settings import AwsSettings
 
 sys.path.insert(0, str(Path(__file__).parent))
-from aws_fakes import FakeMonitoring, RequestLog  # noqa: E402
+from aws_fakes import FakeMonitoring, RequestLog
 
 REPO = Path(__file__).parents[3]
 REFERENCE = Path("/work/shared/reference/sagemaker")
@@ -41,9 +41,9 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
     import logging
+
+    from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     port = _free_port()

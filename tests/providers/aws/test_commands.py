@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-
 from conftest import BUCKET, REPO, settings_dict
+
 from driftplane.cli import cli
 from driftplane.spec import Spec
 from driftplane_aws.capture import enable_capture

@@ -8,15 +8,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aws_fakes import FakeError
-
 from conftest import ACCOUNT, REGION, settings_dict
+from test_lifecycle import capturing_endpoint, write_spec
+
 from driftplane.errors import ProviderError
 from driftplane.spec import load_spec
 from driftplane_aws.capture import require_capture
 from driftplane_aws.clients import AwsClients
 from driftplane_aws.provider import AwsProvider
 from driftplane_aws.settings import AwsSettings
-from test_lifecycle import capturing_endpoint, write_spec
 
 
 def test_no_credentials_says_how_to_provide_them(tmp_path) -> None:
@@ -82,7 +82,7 @@ def test_plan_checks_the_endpoint_captures(tmp_path, make_provider) -> None:
 class _Throttling(BaseHTTPRequestHandler):
     hits = 0
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         type(self).hits += 1
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"}).encode()

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, settings_dict
+
 from driftplane.spec import Spec
 from driftplane_aws.translate import BATCH_NAMESPACE, DRIFTPLANE_NAMESPACE
 

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from conftest import BUCKET, REPO, settings_dict
+
 from driftplane.spec import load_spec
 
 

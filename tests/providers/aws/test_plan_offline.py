@@ -7,8 +7,8 @@ import socket
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO
+
 from driftplane.cli import cli
 from driftplane_aws.servicemodel import request_problems
 from driftplane_aws.translate import EXECUTION_ID, SCHEDULED_TIME

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from conftest import BUCKET, REFERENCE, ROLE, settings_dict
+
 from driftplane.result import RunResult
 from driftplane.spec import Spec
 

@@ -6,8 +6,8 @@ import textwrap
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import REPO
+
 from driftplane.cli import cli
 
 SETTINGS = """\

@@ -56,7 +56,7 @@ class BaselineFiles:
 
 def _file_keys(data: str, storage_options: dict[str, object], base_dir: Path) -> list[str]:
     location = absolute_location(data, base_dir)
-    fs, path = filesystem_for(location, storage_options)  # type: ignore[arg-type]
+    fs, path = filesystem_for(location, storage_options)
     if "{" in path:
         path = path.split("{", 1)[0].rstrip("/") or "/"
     files, _ = list_files(fs, path, data=data, base_dir=base_dir)

@@ -113,7 +113,7 @@ class Planner:
         return found.get(names.MANAGED_BY_KEY) == names.MANAGED_BY_VALUE and found.get(names.MONITOR_KEY) == monitor
 
     def _change(self, action: str, kind: str, name: str, monitor: str, request: Request | None, reason: str | None = None) -> Change:
-        return Change(action=action, kind=kind, name=name, monitor=monitor, request=request, reason=reason)  # type: ignore[arg-type]
+        return Change(action=action, kind=kind, name=name, monitor=monitor, request=request, reason=reason)
 
     # --- the plan ---------------------------------------------------------------------------------
 

@@ -57,6 +57,9 @@ def _weekday_names(field: str) -> str:
 def scheduler_cron(schedule: Schedule) -> str:
     """EventBridge Scheduler's cron(minutes hours day-of-month month day-of-week year)."""
     minute, hour, dom, month, dow = schedule.fields
+    # EventBridge writes increments from a start value (0/15), not from a star (*/15).
+    minute, hour = (re.sub(r"^\*/", "0/", f) for f in (minute, hour))
+    dom, month = (re.sub(r"^\*/", "1/", f) for f in (dom, month))
     if dow in ("*", "?"):
         dow = "?"
     elif dom in ("*", "?"):
