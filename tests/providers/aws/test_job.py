@@ -91,3 +91,23 @@ def test_a_failed_window_is_a_failed_result_with_its_reason(tmp_path, make_provi
     assert result.status == "failed" and "no data for the window" in (result.error or "")
     runs = provider.clients.client("cloudwatch").list_metrics(Namespace=DRIFTPLANE_NAMESPACE, MetricName="runs")["Metrics"]
     assert {"Name": "status", "Value": "failed"} in runs[0]["Dimensions"]
+
+
+def test_the_job_spec_loads_and_validates_inside_the_job(tmp_path, make_provider) -> None:
+    """What apply uploads for the processing job is a valid spec for `driftplane run --provider aws`."""
+    from driftplane.spec import load_spec
+    from driftplane_aws.translate import Account, Translator
+
+    spec = job_spec()
+    settings = make_provider(spec).aws_settings
+    text = Translator(spec, settings, Account("us-east-1", "123456789012")).job_spec("churn")
+    path = tmp_path / "monitors.yaml"
+    path.write_text(text)
+    loaded = load_spec(path)
+    assert list(loaded.monitors) == ["churn"]
+    monitor = loaded.monitor("churn")
+    assert monitor.baseline.statistics == "/opt/ml/processing/input/baseline/statistics.json"
+    assert monitor.alerts == [] and loaded.channels == {}
+    assert str(monitor.schedule) == "daily" and str(monitor.target.window) == "1d"
+    assert monitor.features.exclude == ["customer_id"]
+    assert "ml@example.com" not in text  # alerts and their channels stay on the machine that applies
