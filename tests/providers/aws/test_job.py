@@ -111,3 +111,33 @@ def test_the_job_spec_loads_and_validates_inside_the_job(tmp_path, make_provider
     assert str(monitor.schedule) == "daily" and str(monitor.target.window) == "1d"
     assert monitor.features.exclude == ["customer_id"]
     assert "ml@example.com" not in text  # alerts and their channels stay on the machine that applies
+
+
+def test_status_reads_back_what_a_processing_job_wrote(tmp_path, make_provider, monkeypatch, s3) -> None:
+    """A job's files, uploaded where SageMaker puts its output, come back through status unchanged."""
+    from conftest import BUCKET, ROLE
+
+    monkeypatch.setenv("DRIFTPLANE_AWS_JOB", "1")
+    monkeypatch.setenv("DRIFTPLANE_OUTPUT_PATH", str(tmp_path / "output"))
+    spec = job_spec()
+    provider = make_provider(spec)
+    (result,) = list(provider.run(spec, at=AT))
+    for file in (tmp_path / "output").rglob("*.json"):  # what SageMaker uploads at the end of the job
+        s3.put_object(Bucket=BUCKET, Key="driftplane/churn/reports/" + str(file.relative_to(tmp_path / "output")), Body=file.read_bytes())
+    provider.apply(spec)
+    provider.clients.client("sagemaker").create_processing_job(
+        ProcessingJobName="driftplane-churn-d32c5kddcf5bb8c3",
+        ProcessingResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30}},
+        AppSpecification={
+            "ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/driftplane:1",
+            "ContainerArguments": ["run", "/opt/ml/processing/input/spec/monitors.yaml", "--monitor", "churn", "--at", "2026-01-12T00:00:00Z"],
+        },
+        ProcessingOutputConfig={"Outputs": [{"OutputName": "reports", "S3Output": {"S3Uri": f"s3://{BUCKET}/driftplane/churn/reports", "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "EndOfJob"}}]},
+        Environment={"DRIFTPLANE_MONITOR": "churn"},
+        RoleArn=ROLE,
+    )
+    (status,) = provider.status(spec)
+    assert status.state == "scheduled"
+    (run,) = status.runs
+    assert run.status == result.status and run.features == result.features and run.violations == result.violations
+    assert run.reports["result"] == f"s3://{BUCKET}/driftplane/churn/reports/churn/driftplane-churn/2026/01/12/00/result.json"

@@ -202,7 +202,7 @@ class StatusReader:
             if len(runs) >= self.limit:
                 break
             job = self.clients.call("sagemaker", "DescribeProcessingJob", {"ProcessingJobName": summary["ProcessingJobName"]})
-            if job.get("Environment", {}).get("DRIFTPLANE_MONITOR") != monitor:
+            if _job_monitor(job) != monitor:
                 continue
             result = self.job_result(monitor, job)
             if result is not None:
@@ -239,6 +239,17 @@ class StatusReader:
         return RunResult.model_validate(
             {"monitor": monitor, "window": window, "rows": {"baseline": 0, "target": 0}, "status": "failed", "error": reason, "provider": "aws"}
         )
+
+
+def _job_monitor(job: dict[str, Any]) -> str | None:
+    """The monitor a processing job ran: its environment says so, and so does its --monitor argument."""
+    found = (job.get("Environment") or {}).get("DRIFTPLANE_MONITOR")
+    if found:
+        return str(found)
+    arguments = (job.get("AppSpecification") or {}).get("ContainerArguments") or []
+    if "--monitor" in arguments and arguments.index("--monitor") + 1 < len(arguments):
+        return str(arguments[arguments.index("--monitor") + 1])
+    return None
 
 
 class _S3Root:
