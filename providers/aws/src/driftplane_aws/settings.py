@@ -8,12 +8,15 @@ from pydantic import Field
 
 from driftplane.provider import ProviderSettings
 
+ROLE_ARN_PATTERN = r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$"
+S3_URI_PATTERN = r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?$"
+
 
 class NetworkSettings(ProviderSettings):
-    """VPC settings for the monitoring or processing jobs."""
+    """VPC settings for the monitoring or processing jobs (SageMaker's NetworkConfig)."""
 
-    security_group_ids: list[str] = Field(default_factory=list)
-    subnets: list[str] = Field(default_factory=list)
+    security_group_ids: list[str] = Field(default_factory=list, max_length=5)
+    subnets: list[str] = Field(default_factory=list, max_length=16)
     enable_network_isolation: bool = False
     enable_inter_container_traffic_encryption: bool = False
 
@@ -25,19 +28,58 @@ class AwsSettings(ProviderSettings):
         default="model-monitor",
         description=(
             "model-monitor: SageMaker Model Monitor schedules (accounts that already use it); "
-            "processing: EventBridge Scheduler starting SageMaker Processing jobs (any account)."
+            "processing: EventBridge Scheduler starting SageMaker Processing jobs that run driftplane (any account)."
         ),
     )
-    region: str | None = Field(default=None, description="AWS region; default: the AWS configuration's.")
-    role_arn: str | None = Field(default=None, description="IAM role SageMaker assumes; use ${SAGEMAKER_ROLE_ARN}.")
-    output_s3_uri: str | None = Field(default=None, description="s3://bucket/prefix for baselines and reports.")
-    instance_type: str = Field(default="ml.m5.xlarge")
+    region: str | None = Field(default=None, description="AWS region; default: the AWS configuration's (AWS_REGION, ~/.aws/config).")
+    profile: str | None = Field(default=None, description="A named profile of ~/.aws/config to take credentials from.")
+    role_arn: str | None = Field(
+        default=None,
+        pattern=ROLE_ARN_PATTERN,
+        description="IAM role SageMaker assumes to run the jobs; use ${SAGEMAKER_ROLE_ARN}.",
+    )
+    scheduler_role_arn: str | None = Field(
+        default=None,
+        pattern=ROLE_ARN_PATTERN,
+        description="processing: the role EventBridge Scheduler assumes to start the jobs; default: role_arn.",
+    )
+    output_s3_uri: str | None = Field(
+        default=None,
+        pattern=S3_URI_PATTERN,
+        description="s3://bucket/prefix under which baselines, job specs and reports are written.",
+    )
+    name_prefix: str = Field(
+        default="driftplane",
+        pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,19}$",
+        description="Start of every name driftplane gives a cloud resource (1-20 letters, digits, '-').",
+    )
+    instance_type: str = Field(default="ml.m5.xlarge", description="SageMaker instance type of each job.")
     instance_count: int = Field(default=1, ge=1, le=100)
     volume_size_gb: int = Field(default=30, ge=1, le=16384)
     max_runtime_seconds: int = Field(default=3600, ge=1, le=86400)
-    volume_kms_key_id: str | None = None
-    output_kms_key_id: str | None = None
+    volume_kms_key_id: str | None = Field(default=None, max_length=2048)
+    output_kms_key_id: str | None = Field(default=None, max_length=2048)
     network: NetworkSettings | None = None
-    image_uri: str | None = Field(default=None, description="processing backend: the driftplane container image.")
-    sns_topic_arn: str | None = Field(default=None, description="Use this SNS topic for email alerts instead of creating one.")
-    tags: dict[str, str] = Field(default_factory=dict)
+    image_uri: str | None = Field(
+        default=None,
+        max_length=255,
+        description="processing: the driftplane container image (see providers/aws/Dockerfile).",
+    )
+    capture_variant: str = Field(
+        default="AllTraffic",
+        description="processing: the endpoint variant whose captured traffic a job reads.",
+    )
+    sns_topic_arn: str | None = Field(
+        default=None,
+        pattern=r"^arn:aws[a-z\-]*:sns:[a-z0-9\-]+:\d{12}:[A-Za-z0-9_\-]{1,256}$",
+        description="Send alarms to this SNS topic instead of creating one per alert with email subscriptions.",
+    )
+    wait_seconds: int = Field(
+        default=300,
+        ge=0,
+        le=7200,
+        description="How long apply waits for a schedule to leave Pending (and for a baselining job).",
+    )
+    poll_seconds: float = Field(default=5.0, ge=0, le=60, description="Seconds between two status polls while waiting.")
+    max_attempts: int = Field(default=5, ge=1, le=20, description="Attempts per AWS call in botocore's standard retry mode.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Added to everything the provider creates.")

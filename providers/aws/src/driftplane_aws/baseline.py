@@ -1,0 +1,165 @@
+"""The baseline files a monitor needs on S3, computed by driftplane's engine.
+
+SageMaker's analyzer compares each window with a statistics.json and constraints.json; the
+processing backend reads the same two files. driftplane profiles the baseline itself (no
+baselining job) and writes them in SageMaker's format. Profiles use randomised sketches, so
+the files are never byte-identical twice: what decides whether they must be uploaded again
+is a fingerprint of their inputs (the data files' paths, sizes and ETags, and the spec's
+settings that shape the profile), kept in the objects' metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from driftplane.engine.constraints import suggest_constraints
+from driftplane.engine.features import feature_kind, is_selected
+from driftplane.engine.monitor import load_monitor_baseline
+from driftplane.engine.profile import Profile
+from driftplane.engine.readers.files import absolute_location, filesystem_for, list_files
+from driftplane.engine.sagemaker import profile_from_statistics, write_constraints, write_statistics
+from driftplane.result import Kind, Window
+from driftplane.spec.models import Monitor, Spec
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1  # bump when the files driftplane writes change meaning
+
+
+@dataclass(frozen=True)
+class FeatureInfo:
+    """A feature that gets drift alarms: its kind, drift metric and threshold."""
+
+    name: str
+    kind: Kind
+    metric: str
+    threshold: float
+
+
+@dataclass
+class BaselineFiles:
+    """statistics.json and constraints.json as text, their inputs' fingerprint, and the features."""
+
+    fingerprint: str
+    statistics: str
+    constraints: str
+    features: list[FeatureInfo]
+
+
+def _file_keys(data: str, storage_options: dict[str, object], base_dir: Path) -> list[str]:
+    location = absolute_location(data, base_dir)
+    fs, path = filesystem_for(location, storage_options)
+    if "{" in path:
+        path = path.split("{", 1)[0].rstrip("/") or "/"
+    files, _ = list_files(fs, path, data=data, base_dir=base_dir)
+    keys = []
+    for file in files:
+        try:
+            keys.append(f"{file.display}:{file.size}:{fs.ukey(file.path)}")
+        except (OSError, NotImplementedError):
+            keys.append(f"{file.display}:{file.size}")
+    return keys
+
+
+def baseline_fingerprint(spec: Spec, name: str) -> str:
+    """What the baseline files are computed from; equal fingerprints mean equal files."""
+    monitor = spec.monitor(name)
+    baseline = monitor.baseline
+    material: dict[str, object] = {
+        "format": FORMAT,
+        "baseline": baseline.model_dump(mode="json", exclude={"job"}),
+        "features": monitor.features.model_dump(mode="json"),
+        "checks": monitor.checks.model_dump(mode="json"),
+    }
+    for key, path in (("data", baseline.data), ("statistics", baseline.statistics), ("constraints", baseline.constraints)):
+        if path is not None:
+            material[f"{key}_files"] = _file_keys(path, baseline.storage_options, spec.base_dir)
+    return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def drift_rule(monitor: Monitor, name: str, kind: Kind) -> tuple[bool, str, float]:
+    """(enabled, metric, threshold) of one feature, as the engine decides it."""
+    drift = monitor.checks.drift
+    default = drift.numerical if kind == "numerical" else drift.categorical
+    rule = drift.features.get(name)
+    if rule is None:
+        return drift.enabled, default.metric, default.threshold
+    return (
+        drift.enabled and rule.enabled,
+        rule.metric or default.metric,
+        rule.threshold if rule.threshold is not None else default.threshold,
+    )
+
+
+def features_of(profile: Profile, monitor: Monitor) -> list[FeatureInfo]:
+    """The features a monitor checks for drift, in the baseline's column order."""
+    out = []
+    for column in profile.columns.values():
+        if not is_selected(column.name, monitor.features):
+            continue
+        kind = feature_kind(column, monitor.features, monitor.checks.drift)
+        if kind is None:
+            continue
+        enabled, metric, threshold = drift_rule(monitor, column.name, kind)
+        if enabled:
+            out.append(FeatureInfo(column.name, kind, metric, threshold))
+    return out
+
+
+def features_from_statistics(monitor: Monitor, text: str) -> list[FeatureInfo]:
+    """The features of a statistics.json already on S3."""
+    return features_of(profile_from_statistics(json.loads(text)), monitor)
+
+
+class _AsDebug(logging.Filter):
+    """Turns the engine's progress lines into debug lines while a plan is built.
+
+    The CLI prints info lines on stdout, where ``plan --json`` prints the plan; the engine's
+    "profiling the baseline" must not end up inside the JSON.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+@contextmanager
+def engine_progress_as_debug() -> Iterator[None]:
+    engine = logging.getLogger("driftplane.engine")
+    loggers = [engine] + [logging.getLogger(n) for n in list(logging.root.manager.loggerDict) if n.startswith("driftplane.engine.")]
+    quiet = _AsDebug()
+    for each in loggers:
+        each.addFilter(quiet)
+    try:
+        yield
+    finally:
+        for each in loggers:
+            each.removeFilter(quiet)
+
+
+def compute_baseline(spec: Spec, name: str, fingerprint: str | None = None) -> BaselineFiles:
+    """Profile the monitor's baseline with the engine and render SageMaker's two files."""
+    monitor = spec.monitor(name)
+    now = datetime.now(UTC)
+    with engine_progress_as_debug():
+        data = load_monitor_baseline(spec, name, window=Window(start=now, end=now))
+    constraints = data.constraints or suggest_constraints(data.profile, monitor.checks.quality)
+    with tempfile.TemporaryDirectory(prefix="driftplane-aws-") as folder:
+        statistics = write_statistics(data.profile, Path(folder) / "statistics.json").read_text(encoding="utf-8")
+        constraints_text = write_constraints(constraints, Path(folder) / "constraints.json").read_text(encoding="utf-8")
+    logger.debug("monitor %s: baseline profiled from %s (%d rows)", name, data.description, data.profile.rows)
+    return BaselineFiles(
+        fingerprint=fingerprint or baseline_fingerprint(spec, name),
+        statistics=statistics,
+        constraints=constraints_text,
+        features=features_of(data.profile, monitor),
+    )

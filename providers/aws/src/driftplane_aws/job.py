@@ -1,0 +1,128 @@
+"""``driftplane run`` with the aws provider: inside a SageMaker Processing job, or on a laptop.
+
+Inside a job (``DRIFTPLANE_AWS_JOB=1``, which the processing backend sets): run the engine
+pipeline for the window ending at the scheduled time, write statistics.json,
+constraints.json, constraint_violations.json and result.json in SageMaker's layout under
+``DRIFTPLANE_OUTPUT_PATH`` (SageMaker uploads it to the reports URI when the job ends), and
+publish the CloudWatch metrics the alarms watch.
+
+Anywhere else: the same pipeline and files, written under ``.driftplane/aws-output`` beside
+the spec (or ``DRIFTPLANE_OUTPUT_PATH``), and nothing published, so trying a monitor on a
+laptop never sets off the team's alarms.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from driftplane.engine.api import RESULT_FILE, write_reports
+from driftplane.engine.files import write_json_atomic
+from driftplane.engine.monitor import backfill_windows, run_monitor, window_for
+from driftplane.errors import ProviderError
+from driftplane.result import RunResult, Window
+from driftplane.spec.models import Spec
+from driftplane_aws import names
+from driftplane_aws.publish import metric_data, publish
+from driftplane_aws.translate import Account, Translator
+
+if TYPE_CHECKING:
+    from driftplane_aws.clients import AwsClients
+    from driftplane_aws.settings import AwsSettings
+
+logger = logging.getLogger(__name__)
+
+JOB_ENV = "DRIFTPLANE_AWS_JOB"
+OUTPUT_ENV = "DRIFTPLANE_OUTPUT_PATH"
+JOB_OUTPUT = "/opt/ml/processing/output"
+
+
+def in_job() -> bool:
+    """True inside a processing job the aws provider started (or when asked to behave as one)."""
+    return os.environ.get(JOB_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def output_root(spec: Spec) -> Path:
+    configured = os.environ.get(OUTPUT_ENV)
+    if configured:
+        return Path(configured)
+    if in_job():
+        return Path(JOB_OUTPUT)
+    return spec.base_dir / ".driftplane" / "aws-output"
+
+
+def result_folder(root: Path, spec: Spec, settings: AwsSettings, monitor: str, window: Window) -> Path:
+    """SageMaker's layout: <output>/<endpoint or monitor>/<schedule>/yyyy/mm/dd/hh (the window's end)."""
+    target = spec.monitor(monitor).target
+    schedule = names.schedule_name(settings.name_prefix, monitor)
+    return root / (target.endpoint or monitor) / schedule / window.end.strftime("%Y/%m/%d/%H")
+
+
+def capture_data(clients: AwsClients, settings: AwsSettings, endpoint: str) -> str:
+    """The partitioned path of an endpoint's captured traffic, from its DataCaptureConfig."""
+    described = clients.call("sagemaker", "DescribeEndpoint", {"EndpointName": endpoint}, resource=f"endpoint {endpoint}")
+    config_name = described["EndpointConfigName"]
+    config = clients.call("sagemaker", "DescribeEndpointConfig", {"EndpointConfigName": config_name}, resource=config_name)
+    capture = config.get("DataCaptureConfig") or {}
+    if not capture.get("EnableCapture"):
+        raise ProviderError(
+            f"data capture is not enabled on endpoint {endpoint}: turn it on with "
+            f"`driftplane aws enable-capture --endpoint {endpoint} --destination s3://BUCKET/capture`"
+        )
+    destination = str(capture["DestinationS3Uri"]).rstrip("/")
+    return f"{destination}/{endpoint}/{settings.capture_variant}/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/{{timestamp:HH}}/*.jsonl"
+
+
+def with_capture(spec: Spec, monitor: str, data: str) -> Spec:
+    """The spec with the monitor's target reading ``data`` as SageMaker capture files."""
+    original = spec.monitor(monitor)
+    target = original.target.model_copy(update={"data": data, "format": "sagemaker-capture"})
+    monitors = {**spec.monitors, monitor: original.model_copy(update={"target": target})}
+    return spec.model_copy(update={"monitors": monitors})
+
+
+def run_monitors(
+    spec: Spec,
+    settings: AwsSettings,
+    clients: AwsClients | None,
+    monitors: list[str],
+    *,
+    at: datetime | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Iterator[RunResult]:
+    publishing = in_job()
+    root = output_root(spec)
+    if not publishing:
+        logger.info(
+            "running here, not in a SageMaker job: reports go to %s and no CloudWatch metric is published "
+            "(set %s=1 to behave as the job does)",
+            root,
+            JOB_ENV,
+        )
+    for name in monitors:
+        monitor = spec.monitor(name)
+        run_spec = spec
+        if monitor.target.endpoint and not monitor.target.data:
+            if clients is None:
+                raise ProviderError(f"monitor {name}: reading endpoint {monitor.target.endpoint}'s capture needs AWS access")
+            run_spec = with_capture(spec, name, capture_data(clients, settings, monitor.target.endpoint))
+        windows = backfill_windows(monitor, start, end) if start is not None and end is not None else [window_for(monitor, at)]
+        for window in windows:
+            run = run_monitor(run_spec, name, window, provider="aws")
+            folder = result_folder(root, spec, settings, name, window)
+            result = run.result
+            if run.target is not None and run.baseline is not None:
+                result = write_reports(folder, result, run.target, run.baseline.constraints)
+            else:
+                write_json_atomic(folder / RESULT_FILE, result.model_dump(mode="json"))
+            logger.info("monitor %s: %s; reports in %s", name, result.status, folder)
+            if publishing and clients is not None:
+                region = clients.region
+                namespace, dims = Translator(spec, settings, Account(region, "0" * 12)).dimensions(name)
+                publish(clients, metric_data(result, namespace=namespace, dimensions=dims, read_seconds=run.read_seconds, when=datetime.now(UTC)))
+            yield result

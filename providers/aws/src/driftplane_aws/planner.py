@@ -1,0 +1,615 @@
+"""Plans: the changes that make AWS match the spec, read from what exists (or assumed absent offline).
+
+Every change carries the exact request apply will send. Reading is done with Describe, Get,
+Head and List calls only, so ``plan`` never changes anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from driftplane.errors import ProviderError
+from driftplane.provider import Change, Request
+from driftplane.spec.models import Spec
+from driftplane_aws import names
+from driftplane_aws.baseline import (
+    BaselineFiles,
+    FeatureInfo,
+    baseline_fingerprint,
+    compute_baseline,
+    features_from_statistics,
+)
+from driftplane_aws.clients import AwsClients
+from driftplane_aws.settings import AwsSettings
+from driftplane_aws.translate import Account, AlarmNotExpressible, Translation, Translator
+
+logger = logging.getLogger(__name__)
+
+FINGERPRINT_KEY = "driftplane-baseline"
+SHA_KEY = "driftplane-sha256"
+ALARM_PLACEHOLDER = "cloudwatch:MetricAlarm"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def offline_account(settings: AwsSettings) -> Account:
+    """Region and account without any call: the settings (or AWS config files) and the role's ARN."""
+    region = settings.region
+    if region is None:
+        import botocore.session
+
+        region = botocore.session.get_session().get_config_variable("region")
+    if not region:
+        raise ProviderError("plan --offline needs a region: set providers.aws.region in the spec (or AWS_REGION)")
+    if not settings.role_arn:
+        raise ProviderError("providers.aws.role_arn is not set; it names the IAM role SageMaker assumes")
+    return Account(region=str(region), account=settings.role_arn.split(":")[4])
+
+
+def _normalise(value: Any) -> Any:
+    """Compare requests and Describe answers alike: floats for numbers, sorted dimensions."""
+    if isinstance(value, dict):
+        out = {k: _normalise(v) for k, v in value.items()}
+        return out
+    if isinstance(value, list):
+        items = [_normalise(v) for v in value]
+        if items and all(isinstance(i, dict) and set(i) == {"Name", "Value"} for i in items):
+            items.sort(key=lambda d: d["Name"])
+        return items
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    return value
+
+
+def _subset_differs(desired: Any, observed: Any) -> list[str]:
+    """Keys of ``desired`` whose value differs in ``observed`` (missing keys differ)."""
+    if isinstance(desired, dict) and isinstance(observed, dict):
+        out = []
+        for key, value in desired.items():
+            if key not in observed:
+                if value in ([], {}, None):
+                    continue
+                out.append(key)
+            elif _subset_differs(value, observed[key]):
+                out.append(key)
+        return out
+    if isinstance(desired, list) and isinstance(observed, list):
+        if len(desired) != len(observed):
+            return ["length"]
+        return [str(i) for i, (d, o) in enumerate(zip(desired, observed, strict=True)) if _subset_differs(d, o)]
+    return [] if _normalise(desired) == _normalise(observed) else ["value"]
+
+
+class Planner:
+    """Builds the plan of one spec, online (reading AWS) or offline."""
+
+    def __init__(self, spec: Spec, settings: AwsSettings, clients: AwsClients | None) -> None:
+        self.spec = spec
+        self.settings = settings
+        self.clients = clients
+        self.offline = clients is None
+        self.account = offline_account(settings) if clients is None else Account(clients.region, clients.account_id())
+        self.translator = Translator(spec, settings, self.account)
+        self.translations: dict[str, Translation] = {}
+        self.baselines: dict[str, BaselineFiles] = {}
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _client_call(self, service: str, operation: str, body: dict[str, Any], resource: str | None = None) -> dict[str, Any] | None:
+        assert self.clients is not None
+        return self.clients.try_call(service, operation, body, resource=resource)
+
+    def _tags_say_ours(self, tags: Iterable[dict[str, str]] | dict[str, str], monitor: str) -> bool:
+        found = tags if isinstance(tags, dict) else {t.get("Key", ""): t.get("Value", "") for t in tags}
+        return found.get(names.MANAGED_BY_KEY) == names.MANAGED_BY_VALUE and found.get(names.MONITOR_KEY) == monitor
+
+    def _change(self, action: str, kind: str, name: str, monitor: str, request: Request | None, reason: str | None = None) -> Change:
+        return Change(action=action, kind=kind, name=name, monitor=monitor, request=request, reason=reason)
+
+    # --- the plan ---------------------------------------------------------------------------------
+
+    def plan(self, monitors: list[str]) -> list[Change]:
+        changes: list[Change] = []
+        for monitor in monitors:
+            translation = Translation(monitor)
+            self.translations[monitor] = translation
+            changes.extend(self.plan_monitor(monitor, translation))
+            for note in dict.fromkeys(translation.notes):
+                logger.warning("monitor %s: %s", monitor, note)
+        return changes
+
+    def plan_monitor(self, monitor: str, translation: Translation) -> list[Change]:
+        endpoint = self.spec.monitor(monitor).target.endpoint
+        if endpoint and self.clients is not None:
+            from driftplane_aws.capture import require_capture
+
+            require_capture(self.clients, endpoint)
+        changes, features = self.baseline_changes(monitor)
+        if self.settings.backend == "processing":
+            changes += self.job_spec_changes(monitor)
+        changes += self.topic_changes(monitor, translation)
+        if self.settings.backend == "processing":
+            changes += self.scheduler_changes(monitor)
+            job_definition_deletes: list[Change] = []
+        else:
+            schedule_changes, job_definition_deletes = self.model_monitor_changes(monitor)
+            changes += schedule_changes
+        changes += job_definition_deletes
+        changes += self.alarm_changes(monitor, features, translation)
+        return changes
+
+    # --- baseline ---------------------------------------------------------------------------------
+
+    def baseline_changes(self, monitor: str) -> tuple[list[Change], list[FeatureInfo] | None]:
+        baseline = self.spec.monitor(monitor).baseline
+        t = self.translator
+        if baseline.lag is not None:
+            return [], None
+        if baseline.job == "sagemaker":
+            return self.baselining_job_changes(monitor)
+        if baseline.statistics and baseline.statistics.startswith("s3://"):
+            features = None
+            if not self.offline:
+                text = self._read_s3_text(baseline.statistics)
+                features = features_from_statistics(self.spec.monitor(monitor), text) if text is not None else None
+            return [], features
+        statistics_uri, constraints_uri = t.baseline_resources(monitor)
+        fingerprint = baseline_fingerprint(self.spec, monitor) if not self.offline else ""
+        current = []
+        if not self.offline:
+            for uri in (statistics_uri, constraints_uri):
+                head = self._head(uri)
+                current.append(head is not None and head.get("Metadata", {}).get(FINGERPRINT_KEY) == fingerprint)
+        if current and all(current):
+            text = self._read_s3_text(statistics_uri)
+            if text is not None:
+                return [], features_from_statistics(self.spec.monitor(monitor), text)
+        files = compute_baseline(self.spec, monitor, fingerprint or None)
+        self.baselines[monitor] = files
+        changes = []
+        for index, (uri, body) in enumerate(((statistics_uri, files.statistics), (constraints_uri, files.constraints))):
+            if current and current[index]:
+                continue
+            request = t.put_object(monitor, uri, body, {FINGERPRINT_KEY: files.fingerprint, SHA_KEY: sha256(body)})
+            reason = None if self.offline or self._head(uri) is None else "the baseline data or its settings changed"
+            changes.append(self._change("update" if reason else "create", "s3:Object", uri, monitor, request, reason))
+        return changes, files.features
+
+    def baselining_job_changes(self, monitor: str) -> tuple[list[Change], list[FeatureInfo] | None]:
+        name, request = self.translator.baselining_job(monitor)
+        spec_monitor = self.spec.monitor(monitor)
+        if self.offline:
+            return [self._change("create", "sagemaker:ProcessingJob", name, monitor, request)], self._declared_features(monitor)
+        job = self._client_call("sagemaker", "DescribeProcessingJob", {"ProcessingJobName": name}, name)
+        if job is None:
+            return [self._change("create", "sagemaker:ProcessingJob", name, monitor, request)], self._declared_features(monitor)
+        status = job.get("ProcessingJobStatus")
+        if status == "Failed":
+            raise ProviderError(
+                f"monitor {monitor}: SageMaker's baselining job {name} failed: {job.get('FailureReason') or job.get('ExitMessage')}. "
+                "Fix the cause (the baseline data or its format); changing the baseline gives a new job"
+            )
+        if status != "Completed":
+            return [], self._declared_features(monitor)
+        text = self._read_s3_text(self.translator.baseline_uri(monitor, "statistics.json"))
+        return [], features_from_statistics(spec_monitor, text) if text is not None else self._declared_features(monitor)
+
+    def _declared_features(self, monitor: str) -> list[FeatureInfo] | None:
+        """Features the spec lists explicitly (features.include); None when only the data knows them."""
+        from driftplane_aws.baseline import drift_rule
+
+        spec_monitor = self.spec.monitor(monitor)
+        include = spec_monitor.features.include
+        if not include:
+            return None
+        out = []
+        for name in include:
+            if name in spec_monitor.features.exclude:
+                continue
+            kind = "categorical" if name in spec_monitor.features.categorical else "numerical"
+            rule = spec_monitor.checks.drift.features.get(name)
+            if rule is not None and rule.kind:
+                kind = rule.kind
+            enabled, metric, threshold = drift_rule(spec_monitor, name, kind)  # type: ignore[arg-type]
+            if enabled:
+                out.append(FeatureInfo(name, kind, metric, threshold))  # type: ignore[arg-type]
+        return out
+
+    def job_spec_changes(self, monitor: str) -> list[Change]:
+        t = self.translator
+        uri = t.output_uri(monitor, "job", "monitors.yaml")
+        body = t.job_spec(monitor)
+        request = t.put_object(monitor, uri, body, {SHA_KEY: sha256(body)})
+        if self.offline:
+            return [self._change("create", "s3:Object", uri, monitor, request)]
+        head = self._head(uri)
+        if head is None:
+            return [self._change("create", "s3:Object", uri, monitor, request)]
+        if head.get("Metadata", {}).get(SHA_KEY) != sha256(body):
+            return [self._change("update", "s3:Object", uri, monitor, request, "the monitor's spec changed")]
+        return []
+
+    def _head(self, uri: str) -> dict[str, Any] | None:
+        bucket, key = names.split_s3_uri(uri)
+        return self._client_call("s3", "HeadObject", {"Bucket": bucket, "Key": key}, uri)
+
+    def _read_s3_text(self, uri: str) -> str | None:
+        bucket, key = names.split_s3_uri(uri)
+        found = self._client_call("s3", "GetObject", {"Bucket": bucket, "Key": key}, uri)
+        if found is None:
+            return None
+        return found["Body"].read().decode("utf-8")
+
+    # --- SNS --------------------------------------------------------------------------------------
+
+    def topic_changes(self, monitor: str, translation: Translation) -> list[Change]:
+        t = self.translator
+        changes: list[Change] = []
+        wanted = [topic for topic in t.topics(monitor, translation) if topic.name is not None]
+        for topic in wanted:
+            assert topic.name is not None
+            exists = None if self.offline else self._client_call("sns", "GetTopicAttributes", {"TopicArn": topic.arn}, topic.arn)
+            if exists is None:
+                changes.append(self._change("create", "sns:Topic", topic.name, monitor, t.create_topic(monitor, topic)))
+            subscribed: dict[str, str] = {}
+            if exists is not None:
+                for sub in self._subscriptions(topic.arn):
+                    if sub.get("Protocol") == "email":
+                        subscribed[sub["Endpoint"]] = sub["SubscriptionArn"]
+            for email in topic.emails:
+                if email not in subscribed:
+                    request = Request(api="sns", operation="Subscribe", body={"TopicArn": topic.arn, "Protocol": "email", "Endpoint": email})
+                    changes.append(self._change("create", "sns:Subscription", f"{topic.name} -> {email}", monitor, request))
+            for email, arn in subscribed.items():
+                if email in topic.emails:
+                    continue
+                if not arn.startswith("arn:"):
+                    logger.warning(
+                        "monitor %s: %s is no longer in the spec but has not confirmed its subscription to %s; "
+                        "SNS removes unconfirmed subscriptions after 3 days",
+                        monitor,
+                        email,
+                        topic.name,
+                    )
+                    continue
+                request = Request(api="sns", operation="Unsubscribe", body={"SubscriptionArn": arn})
+                changes.append(self._change("delete", "sns:Subscription", f"{topic.name} -> {email}", monitor, request, "no longer in the spec"))
+        if not self.offline:
+            keep = {topic.arn for topic in wanted}
+            for arn in self.owned_topics(monitor):
+                if arn not in keep:
+                    request = Request(api="sns", operation="DeleteTopic", body={"TopicArn": arn})
+                    changes.append(self._change("delete", "sns:Topic", arn.rsplit(":", 1)[1], monitor, request, "its alert is no longer in the spec"))
+        return changes
+
+    def _subscriptions(self, topic_arn: str) -> list[dict[str, Any]]:
+        assert self.clients is not None
+        out: list[dict[str, Any]] = []
+        body: dict[str, Any] = {"TopicArn": topic_arn}
+        while True:
+            page = self.clients.call("sns", "ListSubscriptionsByTopic", body, resource=topic_arn)
+            out.extend(page.get("Subscriptions", []))
+            if not page.get("NextToken"):
+                return out
+            body["NextToken"] = page["NextToken"]
+
+    def owned_topics(self, monitor: str) -> list[str]:
+        """ARNs of SNS topics driftplane created for this monitor (by name, confirmed by tags)."""
+        assert self.clients is not None
+        start = names.monitor_base(self.translator.prefix, monitor, 200) + "-"
+        found: list[str] = []
+        body: dict[str, Any] = {}
+        while True:
+            page = self.clients.call("sns", "ListTopics", body)
+            for topic in page.get("Topics", []):
+                arn = topic["TopicArn"]
+                if arn.rsplit(":", 1)[1].startswith(start):
+                    tags = self.clients.call("sns", "ListTagsForResource", {"ResourceArn": arn}, resource=arn).get("Tags", [])
+                    if self._tags_say_ours(tags, monitor):
+                        found.append(arn)
+            if not page.get("NextToken"):
+                return found
+            body["NextToken"] = page["NextToken"]
+
+    # --- model-monitor ----------------------------------------------------------------------------
+
+    def model_monitor_changes(self, monitor: str) -> tuple[list[Change], list[Change]]:
+        t = self.translator
+        definition, create_definition = t.job_definition(monitor)
+        schedule = t.schedule_name(monitor)
+        if self.offline:
+            return [
+                self._change("create", "sagemaker:DataQualityJobDefinition", definition, monitor, create_definition),
+                self._change("create", "sagemaker:MonitoringSchedule", schedule, monitor, t.create_schedule(monitor, definition)),
+            ], []
+        changes: list[Change] = []
+        existing = self._client_call("sagemaker", "DescribeDataQualityJobDefinition", {"JobDefinitionName": definition}, definition)
+        if existing is None:
+            changes.append(self._change("create", "sagemaker:DataQualityJobDefinition", definition, monitor, create_definition))
+        current = self._client_call("sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}, schedule)
+        if current is None:
+            changes.append(self._change("create", "sagemaker:MonitoringSchedule", schedule, monitor, t.create_schedule(monitor, definition)))
+        else:
+            config = current.get("MonitoringScheduleConfig", {})
+            now_definition = config.get("MonitoringJobDefinitionName")
+            now_cron = config.get("ScheduleConfig", {}).get("ScheduleExpression")
+            want_cron = t.schedule_config(monitor, definition)["ScheduleConfig"]["ScheduleExpression"]
+            reasons = []
+            if now_cron != want_cron:
+                reasons.append(f"schedule {now_cron} -> {want_cron}")
+            if now_definition != definition:
+                reasons.append(f"the job changed: definition {now_definition} -> {definition}")
+            if reasons:
+                changes.append(
+                    self._change("update", "sagemaker:MonitoringSchedule", schedule, monitor, t.update_schedule(monitor, definition), "; ".join(reasons))
+                )
+        deletes = [
+            self._change(
+                "delete",
+                "sagemaker:DataQualityJobDefinition",
+                name,
+                monitor,
+                Request(api="sagemaker", operation="DeleteDataQualityJobDefinition", body={"JobDefinitionName": name}),
+                "replaced by " + definition,
+            )
+            for name in self.owned_job_definitions(monitor)
+            if name != definition
+        ]
+        return changes, deletes
+
+    def owned_job_definitions(self, monitor: str) -> list[str]:
+        """Data-quality job definitions driftplane made for this monitor (exact name form, tags when readable)."""
+        assert self.clients is not None
+        base = names.monitor_base(self.translator.prefix, monitor, 63 - 12)
+        form = re.compile(rf"^{re.escape(base)}-dq-[0-9a-f]{{8}}$")
+        found = []
+        body: dict[str, Any] = {"NameContains": base, "MaxResults": 100}
+        while True:
+            page = self.clients.call("sagemaker", "ListDataQualityJobDefinitions", body)
+            for summary in page.get("JobDefinitionSummaries", []):
+                name = summary["MonitoringJobDefinitionName"]
+                if form.match(name) and self._sagemaker_ours(summary.get("MonitoringJobDefinitionArn"), monitor):
+                    found.append(name)
+            if not page.get("NextToken"):
+                return found
+            body["NextToken"] = page["NextToken"]
+
+    def _sagemaker_ours(self, arn: str | None, monitor: str) -> bool:
+        if not arn:
+            return True
+        assert self.clients is not None
+        found = self.clients.try_call("sagemaker", "ListTags", {"ResourceArn": arn}, resource=arn)
+        if found is None:
+            return False
+        tags = found.get("Tags", [])
+        if not tags:
+            return True  # some stand-ins keep no tags; the exact name form already says it is ours
+        return self._tags_say_ours(tags, monitor)
+
+    # --- processing -------------------------------------------------------------------------------
+
+    def scheduler_changes(self, monitor: str) -> list[Change]:
+        t = self.translator
+        group = names.schedule_group_name(t.prefix, monitor)
+        schedule = t.schedule_name(monitor)
+        create = t.scheduler_schedule(monitor)
+        if self.offline:
+            return [
+                self._change("create", "scheduler:ScheduleGroup", group, monitor, t.schedule_group(monitor)),
+                self._change("create", "scheduler:Schedule", schedule, monitor, create),
+            ]
+        changes = []
+        if self._client_call("scheduler", "GetScheduleGroup", {"Name": group}, group) is None:
+            changes.append(self._change("create", "scheduler:ScheduleGroup", group, monitor, t.schedule_group(monitor)))
+            current = None
+        else:
+            current = self._client_call("scheduler", "GetSchedule", {"Name": schedule, "GroupName": group}, schedule)
+        if current is None:
+            changes.append(self._change("create", "scheduler:Schedule", schedule, monitor, create))
+            return changes
+        desired = dict(create.body)
+        observed = dict(current)
+        desired_target = dict(desired.pop("Target"))
+        observed_target = dict(observed.get("Target", {}))
+        differs = _subset_differs({k: v for k, v in desired.items() if k != "Name"}, observed)
+        if json.loads(desired_target.pop("Input")) != json.loads(observed_target.pop("Input", "null") or "null"):
+            differs.append("Target.Input (the job it starts)")
+        differs += [f"Target.{k}" for k in _subset_differs(desired_target, observed_target)]
+        if differs:
+            changes.append(
+                self._change("update", "scheduler:Schedule", schedule, monitor, t.scheduler_schedule(monitor, update=True), "changed: " + ", ".join(differs))
+            )
+        return changes
+
+    # --- CloudWatch alarms --------------------------------------------------------------------------
+
+    def _observed_dimensions(self, monitor: str, features: list[FeatureInfo] | None) -> tuple[str, list[dict[str, str]]] | None:
+        """The namespace and dimensions of drift metrics that already exist, when there are any."""
+        if self.offline or not features:
+            return None
+        assert self.clients is not None
+        namespace, dims = self.translator.dimensions(monitor)
+        schedule = [d for d in dims if d["Name"] == "MonitoringSchedule"]
+        page = self.clients.call(
+            "cloudwatch",
+            "ListMetrics",
+            {"Namespace": namespace, "MetricName": f"feature_baseline_drift_{features[0].name}", "Dimensions": schedule},
+        )
+        metrics = page.get("Metrics", [])
+        if not metrics:
+            return None
+        found = sorted(metrics[0].get("Dimensions", []), key=lambda d: d["Name"])
+        found = [d for d in found if d["Name"] != "Feature"]  # a per-feature dimension, if any, is not shared
+        return (namespace, found) if found else None
+
+    def alarm_changes(self, monitor: str, features: list[FeatureInfo] | None, translation: Translation) -> list[Change]:
+        t = self.translator
+        try:
+            desired = t.alarms(monitor, features, translation, dimensions=self._observed_dimensions(monitor, features))
+        except AlarmNotExpressible as exc:
+            raise ProviderError(f"monitor {monitor}: {exc}") from None
+        changes: list[Change] = []
+        if features is None and any(a.when in ("drift", "metric", "violation") for a in self.spec.monitor(monitor).alerts):
+            changes.append(
+                self._change(
+                    "noop",
+                    "cloudwatch:MetricAlarm",
+                    names.alarm_prefix(t.prefix, monitor) + "*",
+                    monitor,
+                    None,
+                    "one alarm per feature of the baseline; planned once the baseline's statistics.json exists "
+                    "(after SageMaker's baselining job), or list the features in features.include",
+                )
+            )
+        existing = {} if self.offline else self.existing_alarms(monitor)
+        for request in desired:
+            name = request.body["AlarmName"]
+            observed = existing.get(name)
+            if observed is None:
+                changes.append(self._change("create", "cloudwatch:MetricAlarm", name, monitor, request))
+                continue
+            compare = {k: v for k, v in request.body.items() if k != "Tags"}
+            differs = _subset_differs(_alarm_view(compare), _alarm_view(observed))
+            if differs:
+                changes.append(self._change("update", "cloudwatch:MetricAlarm", name, monitor, request, "changed: " + ", ".join(differs)))
+        if features is not None:
+            wanted = {r.body["AlarmName"] for r in desired}
+            for name, alarm in existing.items():
+                if name not in wanted and self._alarm_ours(alarm, monitor):
+                    request = Request(api="cloudwatch", operation="DeleteAlarms", body={"AlarmNames": [name]})
+                    changes.append(self._change("delete", "cloudwatch:MetricAlarm", name, monitor, request, "no longer asked for by the spec"))
+        return changes
+
+    def existing_alarms(self, monitor: str) -> dict[str, dict[str, Any]]:
+        assert self.clients is not None
+        prefix = names.alarm_prefix(self.translator.prefix, monitor)
+        out: dict[str, dict[str, Any]] = {}
+        body: dict[str, Any] = {"AlarmNamePrefix": prefix, "AlarmTypes": ["MetricAlarm"]}
+        while True:
+            page = self.clients.call("cloudwatch", "DescribeAlarms", body)
+            for alarm in page.get("MetricAlarms", []):
+                out[alarm["AlarmName"]] = alarm
+            if not page.get("NextToken"):
+                return out
+            body["NextToken"] = page["NextToken"]
+
+    def _alarm_ours(self, alarm: dict[str, Any], monitor: str) -> bool:
+        assert self.clients is not None
+        arn = alarm.get("AlarmArn")
+        if not arn:
+            return False
+        tags = self.clients.call("cloudwatch", "ListTagsForResource", {"ResourceARN": arn}, resource=arn).get("Tags", [])
+        return self._tags_say_ours(tags, monitor)
+
+
+def _alarm_view(alarm: dict[str, Any]) -> dict[str, Any]:
+    """The parts of an alarm that matter, in one shape for requests and DescribeAlarms answers."""
+    keys = (
+        "AlarmDescription",
+        "ActionsEnabled",
+        "AlarmActions",
+        "OKActions",
+        "Namespace",
+        "MetricName",
+        "Dimensions",
+        "Statistic",
+        "Period",
+        "EvaluationPeriods",
+        "DatapointsToAlarm",
+        "Threshold",
+        "ComparisonOperator",
+        "TreatMissingData",
+    )
+    view = {k: alarm[k] for k in keys if k in alarm}
+    metrics = []
+    for metric in alarm.get("Metrics") or []:
+        stat = metric.get("MetricStat") or {}
+        inner = stat.get("Metric") or {}
+        metrics.append(
+            {
+                "Id": metric.get("Id"),
+                "Expression": metric.get("Expression"),
+                "ReturnData": metric.get("ReturnData", True),
+                "MetricName": inner.get("MetricName"),
+                "Namespace": inner.get("Namespace"),
+                "Dimensions": inner.get("Dimensions"),
+                "Period": stat.get("Period"),
+                "Stat": stat.get("Stat"),
+            }
+        )
+    if metrics:
+        view["Metrics"] = metrics
+    return view
+
+
+def destroy_changes(planner: Planner, monitor: str) -> list[Change]:
+    """Deletes of everything driftplane created for ``monitor`` and still finds, checked by name and tags."""
+    assert planner.clients is not None
+    clients = planner.clients
+    t = planner.translator
+    changes: list[Change] = []
+    for name, alarm in planner.existing_alarms(monitor).items():
+        if planner._alarm_ours(alarm, monitor):
+            changes.append(planner._change("delete", "cloudwatch:MetricAlarm", name, monitor, Request(api="cloudwatch", operation="DeleteAlarms", body={"AlarmNames": [name]})))
+    schedule = t.schedule_name(monitor)
+    if planner.settings.backend == "model-monitor":
+        current = clients.try_call("sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}, resource=schedule)
+        if current is not None:
+            if planner._sagemaker_ours(current.get("MonitoringScheduleArn"), monitor):
+                changes.append(
+                    planner._change(
+                        "delete",
+                        "sagemaker:MonitoringSchedule",
+                        schedule,
+                        monitor,
+                        Request(api="sagemaker", operation="DeleteMonitoringSchedule", body={"MonitoringScheduleName": schedule}),
+                    )
+                )
+            else:
+                logger.warning("monitor %s: the monitoring schedule %s is not tagged as driftplane's; it is left alone", monitor, schedule)
+        for name in planner.owned_job_definitions(monitor):
+            changes.append(
+                planner._change(
+                    "delete",
+                    "sagemaker:DataQualityJobDefinition",
+                    name,
+                    monitor,
+                    Request(api="sagemaker", operation="DeleteDataQualityJobDefinition", body={"JobDefinitionName": name}),
+                )
+            )
+    else:
+        group = names.schedule_group_name(t.prefix, monitor)
+        found = clients.try_call("scheduler", "GetScheduleGroup", {"Name": group}, resource=group)
+        if found is not None:
+            tags = clients.call("scheduler", "ListTagsForResource", {"ResourceArn": found["Arn"]}, resource=group).get("Tags", [])
+            if planner._tags_say_ours(tags, monitor):
+                if clients.try_call("scheduler", "GetSchedule", {"Name": schedule, "GroupName": group}, resource=schedule) is not None:
+                    changes.append(
+                        planner._change(
+                            "delete", "scheduler:Schedule", schedule, monitor,
+                            Request(api="scheduler", operation="DeleteSchedule", body={"Name": schedule, "GroupName": group}),
+                        )
+                    )
+                changes.append(
+                    planner._change("delete", "scheduler:ScheduleGroup", group, monitor, Request(api="scheduler", operation="DeleteScheduleGroup", body={"Name": group}))
+                )
+            else:
+                logger.warning("monitor %s: the schedule group %s is not tagged as driftplane's; it is left alone", monitor, group)
+    for arn in planner.owned_topics(monitor):
+        changes.append(planner._change("delete", "sns:Topic", arn.rsplit(":", 1)[1], monitor, Request(api="sns", operation="DeleteTopic", body={"TopicArn": arn})))
+    uris = [t.baseline_uri(monitor, "statistics.json"), t.baseline_uri(monitor, "constraints.json"), t.output_uri(monitor, "job", "monitors.yaml")]
+    for uri in uris:
+        head = planner._head(uri)
+        if head is not None and head.get("Metadata", {}).get("driftplane-monitor") == monitor:
+            bucket, key = names.split_s3_uri(uri)
+            changes.append(planner._change("delete", "s3:Object", uri, monitor, Request(api="s3", operation="DeleteObject", body={"Bucket": bucket, "Key": key})))
+    return changes

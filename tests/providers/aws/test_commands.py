@@ -1,0 +1,88 @@
+"""driftplane aws enable-capture and iam-policy; SageMaker's own baselining job."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from conftest import BUCKET, REPO, settings_dict
+
+from driftplane.cli import cli
+from driftplane.spec import Spec
+from driftplane_aws.capture import enable_capture
+from driftplane_aws.settings import AwsSettings
+
+
+def test_enable_capture_copies_the_config_with_capture_and_updates_the_endpoint(make_clients, fake) -> None:
+    clients = make_clients(AwsSettings(**settings_dict()))
+    sagemaker = clients.client("sagemaker")
+    sagemaker.create_model(ModelName="m", ExecutionRoleArn="arn:aws:iam::123456789012:role/r", PrimaryContainer={"Image": "img"})
+    variants = [{"VariantName": "AllTraffic", "ModelName": "m", "InitialInstanceCount": 2, "InstanceType": "ml.m5.large"}]
+    sagemaker.create_endpoint_config(EndpointConfigName="churn-config", ProductionVariants=variants)
+    sagemaker.create_endpoint(EndpointName="churn-prod", EndpointConfigName="churn-config")
+
+    name = enable_capture(clients, "churn-prod", f"s3://{BUCKET}/capture", 50)
+    config = sagemaker.describe_endpoint_config(EndpointConfigName=name)
+    capture = config["DataCaptureConfig"]
+    assert capture["EnableCapture"] is True and capture["InitialSamplingPercentage"] == 50
+    assert capture["DestinationS3Uri"] == f"s3://{BUCKET}/capture"
+    assert [o["CaptureMode"] for o in capture["CaptureOptions"]] == ["Input", "Output"]
+    assert config["ProductionVariants"][0]["InitialInstanceCount"] == 2  # copied from the current config
+    assert fake.endpoint_updates == [{"EndpointName": "churn-prod", "EndpointConfigName": name}]
+    assert not sagemaker.describe_endpoint_config(EndpointConfigName="churn-config").get("DataCaptureConfig")
+
+
+def test_enable_capture_command_reports_a_missing_endpoint(moto, monkeypatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    result = CliRunner().invoke(cli, ["aws", "enable-capture", "--endpoint", "nope", "--destination", "s3://b/c", "--region", "us-east-1"])
+    assert result.exit_code == 3
+    assert "endpoint nope does not exist in us-east-1" in result.stderr
+
+
+def test_iam_policy_lists_what_the_spec_needs() -> None:
+    result = CliRunner().invoke(cli, ["aws", "iam-policy", str(REPO / "examples/aws/monitors.yaml")])
+    assert result.exit_code == 0, result.stderr
+    policies = json.loads(result.stdout)
+    actions = {a for s in policies["driftplane"]["Statement"] for a in s["Action"]}
+    assert {"sagemaker:CreateMonitoringSchedule", "cloudwatch:PutMetricAlarm", "sns:Subscribe", "iam:PassRole", "s3:PutObject"} <= actions
+    assert "scheduler:CreateSchedule" not in actions
+    resources = [r for s in policies["driftplane"]["Statement"] for r in s["Resource"]]
+    assert "arn:aws:sagemaker:eu-west-1:123456789012:monitoring-schedule/driftplane-*" in resources
+    job = {a for s in policies["job_role"]["Statement"] for a in s["Action"]}
+    assert "cloudwatch:PutMetricData" in job
+    processing = json.loads(CliRunner().invoke(cli, ["aws", "iam-policy", str(REPO / "examples/aws/processing/monitors.yaml")]).stdout)
+    assert processing["scheduler_role_trust"]["Statement"][0]["Principal"] == {"Service": "scheduler.amazonaws.com"}
+
+
+def test_sagemaker_baselining_job_uses_the_regional_analyzer(make_provider, request_log) -> None:
+    spec = Spec.model_validate(
+        {
+            "provider": "aws",
+            "providers": {"aws": settings_dict(region="eu-west-1")},
+            "monitors": {
+                "churn": {
+                    "baseline": {"data": f"s3://{BUCKET}/train/train.csv", "job": "sagemaker"},
+                    "target": {"data": f"s3://{BUCKET}/scores/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.csv", "format": "csv"},
+                    "schedule": "daily",
+                    "alerts": [{"when": "drift", "notify": ["email:ml@example.com"]}],
+                }
+            },
+        }
+    )
+    provider = make_provider(spec)
+    assert provider.check(spec) == []
+    plan = provider.plan(spec, offline=True)
+    job = next(c for c in plan.changes if c.kind == "sagemaker:ProcessingJob")
+    assert job.request is not None
+    body = job.request.body
+    assert body["AppSpecification"]["ImageUri"] == "468650794304.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-model-monitor-analyzer"
+    assert body["Environment"]["publish_cloudwatch_metrics"] == "Disabled"
+    assert body["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]["S3Uri"] == f"s3://{BUCKET}/driftplane/churn/baseline"
+    definition = next(c for c in plan.changes if c.kind == "sagemaker:DataQualityJobDefinition").request
+    assert definition is not None
+    assert definition.body["DataQualityJobInput"]["BatchTransformInput"]["DataCapturedDestinationS3Uri"] == f"s3://{BUCKET}/scores"
+    assert definition.body["DataQualityJobInput"]["BatchTransformInput"]["DatasetFormat"] == {"Csv": {"Header": True}}
+    placeholder = next(c for c in plan.changes if c.kind == "cloudwatch:MetricAlarm")
+    assert placeholder.action == "noop" and "baselining job" in (placeholder.reason or "")

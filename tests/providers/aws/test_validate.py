@@ -1,0 +1,139 @@
+"""driftplane validate --provider aws: what AWS cannot take is refused with its place in the file."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import REPO
+
+from driftplane.cli import cli
+
+SETTINGS = """\
+provider: aws
+providers:
+  aws:
+    region: eu-west-1
+    role_arn: arn:aws:iam::123456789012:role/SageMaker
+    output_s3_uri: s3://bucket/driftplane
+"""
+
+
+def validate(tmp_path: Path, text: str) -> tuple[int, str]:
+    path = tmp_path / "monitors.yaml"
+    path.write_text(textwrap.dedent(text))
+    result = CliRunner().invoke(cli, ["validate", str(path), "--provider", "aws"])
+    return result.exit_code, result.stderr.replace(str(path), "F")
+
+
+def test_the_examples_are_valid() -> None:
+    for example in ("examples/aws/monitors.yaml", "examples/aws/processing/monitors.yaml"):
+        result = CliRunner().invoke(cli, ["validate", str(REPO / example)])
+        assert result.exit_code == 0, result.stderr
+        assert "for the aws provider" in result.stdout
+
+
+def test_weekly_is_refused_for_model_monitor_with_the_line(tmp_path) -> None:
+    code, err = validate(
+        tmp_path,
+        SETTINGS
+        + """\
+monitors:
+  churn:
+    baseline: {data: train.parquet}
+    target: {endpoint: churn-prod}
+    schedule: weekly
+""",
+    )
+    assert code == 2
+    assert "F:11:15: monitors.churn.schedule: SageMaker Model Monitor runs only hourly, daily at a fixed hour, or every N hours" in err
+    assert "'weekly' cannot be expressed: use daily, or backend: processing" in err
+
+
+def test_cloud_specific_problems_are_each_located(tmp_path) -> None:
+    code, err = validate(
+        tmp_path,
+        SETTINGS
+        + """\
+    instance_type: ml.m5.huge
+monitors:
+  churn:
+    baseline: {lag: 7d}
+    target: {data: data/scores/*.parquet, window: 1d}
+    schedule: "30 2 * * *"
+    checks:
+      drift:
+        numerical: {metric: psi, threshold: 0.2}
+  fraud:
+    baseline: {data: train.csv}
+    target: {endpoint: fraud_endpoint!}
+""",
+    )
+    assert code == 2
+    assert "F:7:20: providers.aws.instance_type: 'ml.m5.huge' is not a SageMaker processing instance type" in err
+    assert "monitors.churn.baseline.lag: SageMaker Model Monitor compares with fixed baseline files" in err
+    assert "monitors.churn.target.data: SageMaker jobs read the target from S3" in err
+    assert "monitors.churn.schedule: SageMaker Model Monitor runs only hourly" in err and "'30 2 * * *' cannot be expressed" in err
+    assert "monitors.churn.checks.drift.numerical.metric: SageMaker Model Monitor measures drift as L-infinity distance; psi needs backend: processing" in err
+    assert "monitors.fraud.target.endpoint: 'fraud_endpoint!' is not a SageMaker endpoint name" in err
+
+
+def test_missing_settings_say_what_is_needed(tmp_path) -> None:
+    code, err = validate(
+        tmp_path,
+        """\
+provider: aws
+providers:
+  aws: {backend: processing, region: eu-west-1}
+monitors:
+  churn:
+    baseline: {data: train.parquet}
+    target: {data: "s3://b/scores/*.parquet"}
+""",
+    )
+    assert code == 2
+    assert "providers.aws: role_arn is needed" in err
+    assert "providers.aws: output_s3_uri is needed" in err
+    assert "providers.aws: image_uri is needed with backend: processing" in err
+
+
+def test_bad_settings_values_are_refused_by_the_model(tmp_path) -> None:
+    code, err = validate(
+        tmp_path,
+        """\
+provider: aws
+providers:
+  aws: {region: eu-west-1, role_arn: "my-role", output_s3_uri: "https://bucket", name_prefix: "drift_plane"}
+monitors:
+  churn:
+    baseline: {data: train.parquet}
+    target: {endpoint: churn}
+""",
+    )
+    assert code == 2
+    for key in ("providers.aws.role_arn", "providers.aws.output_s3_uri", "providers.aws.name_prefix"):
+        assert key in err
+
+
+def test_processing_accepts_what_sagemaker_cannot_schedule(tmp_path) -> None:
+    code, err = validate(
+        tmp_path,
+        """\
+provider: aws
+providers:
+  aws:
+    backend: processing
+    region: eu-west-1
+    role_arn: arn:aws:iam::123456789012:role/SageMaker
+    output_s3_uri: s3://bucket/driftplane
+    image_uri: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/driftplane:1
+monitors:
+  churn:
+    baseline: {lag: 7d}
+    target: {data: "s3://b/scores/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet", window: 1d}
+    schedule: weekly
+    checks: {drift: {numerical: {metric: psi, threshold: 0.2}}}
+""",
+    )
+    assert code == 0, err
