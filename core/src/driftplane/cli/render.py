@@ -25,11 +25,13 @@ def render_plan(plan: Plan, out: Console) -> None:
         out.print(f"{plan.provider} ({plan.backend}): nothing to do; everything matches the spec.")
         return
     table = Table(title=f"Plan for {plan.provider} ({plan.backend})", title_justify="left")
-    for column in ("action", "kind", "name", "monitor", "why"):
-        table.add_column(column)
+    with_reasons = any(change.reason for change in plan.changes)
+    for column in ("action", "kind", "name", "monitor", *(("why",) if with_reasons else ())):
+        table.add_column(column, overflow="fold")
     symbols = {"create": "+ create", "update": "~ update", "delete": "- delete", "noop": "  no change"}
     for change in plan.changes:
-        table.add_row(symbols[change.action], change.kind, change.name, change.monitor, change.reason or "")
+        row = [symbols[change.action], change.kind, change.name, change.monitor]
+        table.add_row(*row, *((change.reason or "",) if with_reasons else ()))
     out.print(table)
     out.print(f"Plan: {plan.summary()}.")
 
