@@ -12,6 +12,7 @@ import io
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from driftplane.errors import DataError, ProviderError, SpecError
@@ -91,7 +92,7 @@ class AzureProvider(Provider):
                 translation = translate(spec, name, self.azure)
                 changes.extend(self._create_changes(spec, translation, scope))
             return Plan(provider=self.name, backend=self.backend, changes=changes)
-        session = _Session(self, spec)
+        session = Session(self, spec)
         return Plan(provider=self.name, backend=self.backend, changes=session.plan(names)[0])
 
     def _create_changes(self, spec: Spec, translation: Translation, scope: WorkspaceScope) -> list[Change]:
@@ -147,7 +148,7 @@ class AzureProvider(Provider):
     def apply(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
         """Make the workspace match the spec; a second apply changes nothing."""
         self._require_valid(spec)
-        session = _Session(self, spec)
+        session = Session(self, spec)
         changes, work = session.plan(self._names(spec, monitors))
         for step in work:
             step()
@@ -155,7 +156,7 @@ class AzureProvider(Provider):
 
     def destroy(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
         """Disable, then delete, the schedules (and alert rules) driftplane made for these monitors."""
-        session = _Session(self, spec)
+        session = Session(self, spec)
         return Plan(provider=self.name, backend=self.backend, changes=session.destroy(self._names(spec, monitors)))
 
     # --- status -------------------------------------------------------------------------------
@@ -164,18 +165,18 @@ class AzureProvider(Provider):
         """Each monitor's schedule and its recent monitoring runs as RunResults."""
         from driftplane_azure.runs import monitor_status
 
-        session = _Session(self, spec)
+        session = Session(self, spec)
         return [monitor_status(session, name) for name in self._names(spec, monitors)]
 
 
-class _Session:
+class Session:
     """One conversation with a workspace: the client, the scope, and what it has found."""
 
-    def __init__(self, provider: AzureProvider, spec: Spec) -> None:
+    def __init__(self, provider: AzureProvider, spec: Spec | None, *, base_dir: Path | None = None) -> None:
         self.provider = provider
         self.settings = provider.azure
-        self.spec = spec
-        self.scope = resolve_scope(self.settings, spec.base_dir)
+        self.spec = spec  # type: ignore[assignment]
+        self.scope = resolve_scope(self.settings, spec.base_dir if spec is not None else (base_dir or Path.cwd()))
         self.ml = ml_client(self.settings, self.scope)
         self._monitor_client: Any = None
         self._check_workspace()

@@ -17,7 +17,7 @@ from driftplane.result import RunResult, Rows, Window
 from driftplane_azure.mapping import DRIFT_SIGNAL, QUALITY_SIGNAL, production_window, schedule_name
 
 if TYPE_CHECKING:
-    from driftplane_azure.provider import _Session
+    from driftplane_azure.provider import Session
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def _created(job: Any) -> datetime | None:
     return None
 
 
-def run_result(session: _Session, monitor_name: str, job: Any) -> RunResult:
+def run_result(session: Session, monitor_name: str, job: Any) -> RunResult:
     """One finished monitoring job as a RunResult."""
     monitor = session.spec.monitors[monitor_name]
     created = _created(job)
@@ -85,7 +85,7 @@ def monitor_signals(monitor: Any) -> list[str]:
     return out
 
 
-def monitor_status(session: _Session, monitor_name: str) -> MonitorStatus:
+def monitor_status(session: Session, monitor_name: str) -> MonitorStatus:
     """The schedule's state and its recent finished runs, most recent first."""
     name = schedule_name(session.settings, monitor_name)
     monitor = session.spec.monitors[monitor_name]
