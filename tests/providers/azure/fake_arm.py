@@ -267,3 +267,11 @@ def transport_for(fake: FakeARM) -> RequestsTransport:
     session = requests.Session()
     session.mount("https://", fake)
     return RequestsTransport(session=session, session_owner=False)
+
+
+def as_schedule(body: dict[str, Any], name: str) -> Any:
+    """A REST body read back by azure-ai-ml's own REST model into a MonitorSchedule entity."""
+    from azure.ai.ml._restclient.arm_ml_service.models import Schedule as RestSchedule
+    from azure.ai.ml.entities import MonitorSchedule
+
+    return MonitorSchedule._from_rest_object(RestSchedule({**body, "name": name}))

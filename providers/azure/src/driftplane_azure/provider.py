@@ -260,7 +260,7 @@ class Session:
 
     def owned_schedules(self) -> list[Any]:
         """Every schedule of the workspace, enabled or not."""
-        from azure.ai.ml.constants import ScheduleListViewType
+        from azure.ai.ml._restclient.arm_ml_service.models import ScheduleListViewType
 
         with self.errors("listing schedules"), _quiet_sdk():
             return list(self.ml.schedules.list(list_view_type=ScheduleListViewType.ALL))

@@ -26,6 +26,11 @@ RECENT_RUNS = 5
 FINISHED = {"Completed", "Failed", "Canceled", "NotResponding"}
 
 
+def _text(value: Any) -> str:
+    """An SDK enum or string as its plain value."""
+    return str(getattr(value, "value", value) or "")
+
+
 def _created(job: Any) -> datetime | None:
     created = getattr(getattr(job, "creation_context", None), "created_at", None)
     if isinstance(created, datetime):
@@ -42,7 +47,7 @@ def run_result(session: Session, monitor_name: str, job: Any) -> RunResult:
         end = created - (monitor.target.latency.approx_timedelta() if monitor.target.latency else timedelta(0))
         window = Window(start=production_window(monitor).before(end), end=end)
     tags = {**(getattr(job, "tags", None) or {}), **(getattr(job, "properties", None) or {})}
-    status = str(getattr(job, "status", ""))
+    status = _text(getattr(job, "status", None))
     messages = [f"Azure ML job {job.name} ({status})"]
     studio = getattr(job, "studio_url", None)
     if studio:
@@ -93,15 +98,15 @@ def monitor_status(session: Session, monitor_name: str) -> MonitorStatus:
     if existing is None:
         return MonitorStatus(monitor=monitor_name, provider="azure", state="not deployed", schedule=str(monitor.schedule))
     state = "scheduled" if existing._is_enabled is not False else "disabled"
-    provisioning = str(getattr(existing, "provisioning_state", "") or "")
+    provisioning = _text(getattr(existing, "provisioning_state", None))
     if provisioning.lower().endswith("failed"):
         state = "failing"
     with session.errors(f"listing the runs of schedule '{name}'"):
         jobs = list(session.ml.jobs.list(schedule_defined=True, scheduled_job_name=name))
-    finished = [j for j in jobs if j is not None and str(getattr(j, "status", "")) in FINISHED]
+    finished = [j for j in jobs if j is not None and _text(getattr(j, "status", None)) in FINISHED]
     finished.sort(key=lambda j: _created(j) or datetime.min.replace(tzinfo=UTC), reverse=True)
     runs = [run_result(session, monitor_name, job) for job in finished[:RECENT_RUNS]]
-    running = [j.name for j in jobs if j is not None and str(getattr(j, "status", "")) not in FINISHED]
+    running = [j.name for j in jobs if j is not None and _text(getattr(j, "status", None)) not in FINISHED]
     next_run = monitor.schedule.next_after(datetime.now(UTC)) if state == "scheduled" else None
     return MonitorStatus(
         monitor=monitor_name,
