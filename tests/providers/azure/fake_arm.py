@@ -112,6 +112,7 @@ class FakeARM(BaseAdapter):
             "properties": {
                 "endpointComputeType": "Managed",
                 "instanceType": "Standard_F2s_v2",
+                "scaleSettings": {"scaleType": "Default"},
                 "model": f"{WS_ID}/models/credit-default-model/versions/1",
                 "provisioningState": "Succeeded",
                 "dataCollector": collector,

@@ -413,7 +413,7 @@ class Session:
     def _upload(self, monitor: str, upload: Upload) -> None:
         from azure.ai.ml.entities import Data
 
-        logger.info("uploading %s as data asset %s:%s", upload.path, upload.name, upload.version)
+        logger.debug("uploading %s as data asset %s:%s", upload.path, upload.name, upload.version)
         data = Data(
             name=upload.name,
             version=upload.version,
@@ -429,17 +429,17 @@ class Session:
             raise DataError(f"cannot read {upload.path} to upload it: {exc}") from exc
 
     def _put_schedule(self, schedule: Any, verb: str) -> None:
-        logger.info("%s schedule %s in workspace %s", verb, schedule.name, self.scope.workspace)
+        logger.debug("%s schedule %s in workspace %s", verb, schedule.name, self.scope.workspace)
         with self.errors(f"{verb} schedule '{schedule.name}'"), _quiet_sdk():
             self.ml.schedules.begin_create_or_update(schedule).result()
 
     def _put_alert(self, resource: alerts.AlertResource) -> None:
-        logger.info("writing %s %s", resource.kind, resource.name)
+        logger.debug("writing %s %s", resource.kind, resource.name)
         with self.errors(f"writing {resource.kind} '{resource.name}'"):
             alerts.create_or_update(self.monitor_client, self.scope, resource)
 
     def _delete_alert(self, kind: str, name: str) -> None:
-        logger.info("deleting %s %s", kind, name)
+        logger.debug("deleting %s %s", kind, name)
         with self.errors(f"deleting {kind} '{name}'"):
             alerts.delete(self.monitor_client, self.scope, kind, name)
 
@@ -467,7 +467,7 @@ class Session:
                         self.ml.schedules.begin_disable(schedule.name).result()
                 with self.errors(f"deleting schedule '{schedule.name}'"), _quiet_sdk():
                     self.ml.schedules.begin_delete(schedule.name).result()
-                logger.info("deleted schedule %s of monitor %s", schedule.name, name)
+                logger.debug("deleted schedule %s of monitor %s", schedule.name, name)
             from driftplane_azure.mapping import schedule_name
 
             prefix = schedule_name(self.settings, name)
