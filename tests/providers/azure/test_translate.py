@@ -71,7 +71,13 @@ def test_plan_deserializes_into_the_monitor_the_spec_describes(churn_spec: Spec)
     assert drift.production_data.data_context == "model_inputs"
     assert drift.reference_data.data_context == "training"
     assert drift.alert_enabled and quality.alert_enabled
+    # Numbers: nulls and type errors; categories also values never seen in the baseline.
     assert vars(quality.metric_thresholds.numerical) == {
+        "null_value_rate": 0.0,
+        "data_type_error_rate": 0.0,
+        "out_of_bounds_rate": None,
+    }
+    assert vars(quality.metric_thresholds.categorical) == {
         "null_value_rate": 0.0,
         "data_type_error_rate": 0.0,
         "out_of_bounds_rate": 0.0,
@@ -151,8 +157,10 @@ def test_latency_lag_and_other_metrics(write_spec: Callable[..., Path]) -> None:
     assert (reference.data_window.lookback_window_size, reference.data_window.lookback_window_offset) == ("P1D", "P7DT2H")
     assert drift.metric_thresholds.numerical.population_stability_index == 0.2
     assert drift.metric_thresholds.categorical.pearsons_chi_squared_test == 0.05
-    quality = signals["data-quality-signal"].metric_thresholds.numerical
-    assert (quality.null_value_rate, quality.data_type_error_rate, quality.out_of_bounds_rate) == (None, 0.01, 0.05)
+    quality = signals["data-quality-signal"].metric_thresholds
+    numerical, categorical = quality.numerical, quality.categorical
+    assert (numerical.null_value_rate, numerical.data_type_error_rate, numerical.out_of_bounds_rate) == (None, 0.01, None)
+    assert (categorical.null_value_rate, categorical.data_type_error_rate, categorical.out_of_bounds_rate) == (None, 0.01, 0.05)
     assert not signals["data-drift-signal"].alert_enabled
 
 

@@ -326,21 +326,39 @@ def _drift_checks(signal: Any, name: str, notes: list[str], monitor: dict[str, A
 
 
 def _quality_checks(signal: Any, name: str, notes: list[str], azure: dict[str, Any]) -> dict[str, Any]:
-    checks: dict[str, Any] = {"columns": False}
+    """checks.quality that maps to the signal's thresholds, plus Azure-only overrides for the rest."""
     thresholds = signal.metric_thresholds
-    numerical = getattr(thresholds, "numerical", None) if thresholds is not None else None
-    if numerical is not None:
-        null_rate = getattr(numerical, "null_value_rate", None)
-        if null_rate is None:
-            checks["completeness"] = False
-        elif null_rate:
-            azure["null_value_rate"] = float(null_rate)
-        type_rate = getattr(numerical, "data_type_error_rate", None)
-        if type_rate is not None:
-            checks["data_type_threshold"] = round(1 - float(type_rate), 6)
-        bounds = getattr(numerical, "out_of_bounds_rate", None)
-        if bounds is not None:
-            checks["domain_content_threshold"] = round(1 - float(bounds), 6)
+    actual: dict[str, dict[str, float | None]] = {}
+    for kind in ("numerical", "categorical"):
+        metrics = getattr(thresholds, kind, None) if thresholds is not None else None
+        actual[kind] = {
+            key: getattr(metrics, key, None) for key in ("null_value_rate", "data_type_error_rate", "out_of_bounds_rate")
+        }
+    nulls = [actual[k]["null_value_rate"] for k in actual if actual[k]["null_value_rate"] is not None]
+    types = [actual[k]["data_type_error_rate"] for k in actual if actual[k]["data_type_error_rate"] is not None]
+    bounds = actual["categorical"]["out_of_bounds_rate"]
+    checks: dict[str, Any] = {
+        "columns": False,
+        "completeness": bool(nulls),
+        "data_type_threshold": round(1 - float(types[0]), 6) if types else 0.0,
+        "domain_content_threshold": round(1 - float(bounds), 6) if bounds is not None else 0.0,
+    }
+    mapped_type = None if not types else float(types[0])
+    mapped = {
+        "numerical": {"null_value_rate": 0.0 if nulls else None, "data_type_error_rate": mapped_type, "out_of_bounds_rate": None},
+        "categorical": {
+            "null_value_rate": 0.0 if nulls else None,
+            "data_type_error_rate": mapped_type,
+            "out_of_bounds_rate": None if bounds is None else float(bounds),
+        },
+    }
+    overrides: dict[str, dict[str, float | None]] = {}
+    for kind, metrics in actual.items():
+        for metric, value in metrics.items():
+            if value != mapped[kind][metric]:
+                overrides.setdefault(kind, {})[metric] = value
+    if overrides:
+        azure["quality_thresholds"] = overrides
     return checks
 
 

@@ -157,15 +157,34 @@ def schedule_name(settings: AzureSettings, monitor_name: str) -> str:
     return settings.for_monitor(monitor_name).schedule_name or f"{settings.name_prefix}{monitor_name}"
 
 
-def quality_rates(monitor: Monitor, settings: AzureSettings, monitor_name: str) -> dict[str, float | None]:
-    """Azure's three data-quality thresholds from driftplane's quality checks.
+def quality_rates(monitor: Monitor, settings: AzureSettings, monitor_name: str) -> dict[str, dict[str, float | None]]:
+    """Azure's data-quality thresholds per feature kind, from driftplane's quality checks.
 
-    azure-ai-ml sends the numerical thresholds for categorical features too, so one set of
-    rates serves both kinds.
+    completeness -> null value rate 0 (any null in the window is reported, Azure's default);
+    data_type_threshold -> data type error rate (1 - share); domain_content_threshold ->
+    out-of-bounds rate of categorical features (driftplane has no range check of numbers).
+    A rate of 1 would never fire, so it is left out. providers.azure.monitors.<name>.
+    quality_thresholds replaces any of them.
     """
     quality = monitor.checks.quality
-    return {
-        "null_value_rate": settings.for_monitor(monitor_name).null_value_rate if quality.completeness else None,
-        "data_type_error_rate": round(1.0 - quality.data_type_threshold, 6),
-        "out_of_bounds_rate": round(1.0 - quality.domain_content_threshold, 6),
+
+    def rate(share: float) -> float | None:
+        value = round(1.0 - share, 6)
+        return None if value >= 1.0 else value
+
+    null_rate = 0.0 if quality.completeness else None
+    rates: dict[str, dict[str, float | None]] = {
+        "numerical": {
+            "null_value_rate": null_rate,
+            "data_type_error_rate": rate(quality.data_type_threshold),
+            "out_of_bounds_rate": None,
+        },
+        "categorical": {
+            "null_value_rate": null_rate,
+            "data_type_error_rate": rate(quality.data_type_threshold),
+            "out_of_bounds_rate": rate(quality.domain_content_threshold),
+        },
     }
+    for kind, overrides in settings.for_monitor(monitor_name).quality_thresholds.items():
+        rates[kind].update(overrides)
+    return rates

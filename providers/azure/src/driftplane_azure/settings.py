@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from driftplane.provider import ProviderSettings
 
@@ -16,6 +16,10 @@ DOCUMENTED_INSTANCE_TYPES = (
     "standard_e32s_v3",
     "standard_e64s_v3",
 )
+
+
+QualityKind = Literal["numerical", "categorical"]
+QualityMetric = Literal["null_value_rate", "data_type_error_rate", "out_of_bounds_rate"]
 
 
 class AzureMonitorSettings(ProviderSettings):
@@ -57,16 +61,43 @@ class AzureMonitorSettings(ProviderSettings):
             "(Azure's top_n_feature_importance) instead of features.include; needs target_column."
         ),
     )
-    null_value_rate: float = Field(
-        default=0.0,
-        ge=0,
-        le=1,
-        description="Share of nulls the data-quality signal tolerates when checks.quality.completeness is on.",
+    quality_thresholds: dict[QualityKind, dict[QualityMetric, float | None]] = Field(
+        default_factory=dict,
+        description=(
+            "Azure-only: data-quality thresholds per feature kind as Azure writes them (rates in "
+            "[0, 1]); each one given replaces what checks.quality maps to, null removes that metric. "
+            "E.g. {numerical: {null_value_rate: 0.05}}."
+        ),
+    )
+    reference_window: str | None = Field(
+        default=None,
+        description=(
+            "Azure-only, with baseline.lag: how long the lagged reference window is (Azure's "
+            "out-of-box monitors use twice the target window); default: the target's window."
+        ),
     )
     schedule_name: str | None = Field(
         default=None,
         description="The Azure schedule's name; default: name_prefix plus the monitor's name.",
     )
+
+    @field_validator("reference_window")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        from driftplane.spec.durations import Duration
+
+        if value is not None:
+            Duration.parse(value)
+        return value
+
+    @field_validator("quality_thresholds")
+    @classmethod
+    def _rates(cls, value: dict[str, dict[str, float | None]]) -> dict[str, dict[str, float | None]]:
+        for kind, metrics in value.items():
+            for metric, rate in metrics.items():
+                if rate is not None and not 0 <= rate <= 1:
+                    raise ValueError(f"{kind}.{metric} is {rate}; a rate is between 0 and 1")
+        return value
 
 
 class AzureSettings(ProviderSettings):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driftplane.errors import DataError
+from driftplane.spec.durations import Duration
 from driftplane.spec.models import Monitor, Spec
 from driftplane_azure.checks import channel_of
 from driftplane_azure.data_refs import DataRef, content_version, parse_data_ref
@@ -220,12 +221,13 @@ def translate(
         columns = {"target_column": azure.target_column} if (with_label and azure.target_column) else None
         baseline = monitor.baseline
         if baseline.lag is not None:
+            length = Duration.parse(azure.reference_window) if azure.reference_window else window
             return ReferenceData(
                 input_data=Input(path=target_path, type=target_type),
                 data_context="model_inputs",
                 pre_processing_component=preprocessing,
                 data_window=BaselineDataRange(
-                    lookback_window_size=iso(window), lookback_window_offset=iso(plus(baseline.lag, target.latency))
+                    lookback_window_size=iso(length), lookback_window_offset=iso(plus(baseline.lag, target.latency))
                 ),
                 data_column_names=columns,
             )
@@ -248,7 +250,7 @@ def translate(
     # Features and kinds.
     features = monitor.features
     drift = monitor.checks.drift
-    selected: list[str] | None = None
+    selected: Any = "all_features"  # what Azure's own default signals watch
     if features.include is not None:
         selected = [
             f
@@ -291,8 +293,8 @@ def translate(
             features=selected,
             feature_type_override=overrides or None,
             metric_thresholds=DataQualityMetricThreshold(
-                numerical=DataQualityMetricsNumerical(**rates),
-                categorical=DataQualityMetricsCategorical(**rates),
+                numerical=DataQualityMetricsNumerical(**rates["numerical"]),
+                categorical=DataQualityMetricsCategorical(**rates["categorical"]),
             ),
             alert_enabled="violation" in alerting,
         )
