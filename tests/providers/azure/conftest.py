@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM, FakeCredential, transport_for
 
 from driftplane.spec import Spec, load_spec
 from driftplane_azure.workspace import client_options
-from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM, FakeCredential, transport_for
 
 SETTINGS = f"""\
 provider: azure

@@ -68,6 +68,7 @@ class FakeARM(BaseAdapter):
     async_schedule_failure: dict[str, Any] | None = None
     jobs: list[dict[str, Any]] = field(default_factory=list)
     v1_monitors: list[dict[str, Any]] = field(default_factory=list)
+    blobs: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -87,6 +88,23 @@ class FakeARM(BaseAdapter):
                 "isArchived": False,
                 "tags": {},
                 "properties": {},
+            },
+        }
+
+    def add_datastore(self, name: str = "workspaceblobstore") -> None:
+        path = f"{WS_ID}/datastores/{name}"
+        self.resources[path.lower()] = {
+            "id": path,
+            "name": name,
+            "type": "Microsoft.MachineLearningServices/workspaces/datastores",
+            "properties": {
+                "datastoreType": "AzureBlob",
+                "accountName": "mlstore",
+                "containerName": "azureml-blobstore",
+                "endpoint": "core.windows.net",
+                "protocol": "https",
+                "credentials": {"credentialsType": "AccountKey"},
+                "isDefault": True,
             },
         }
 
@@ -143,11 +161,13 @@ class FakeARM(BaseAdapter):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         body = None
         if request.body:
-            raw = request.body.decode() if isinstance(request.body, bytes) else request.body
+            raw: Any = request.body
+            if hasattr(raw, "read"):
+                raw = raw.read()
             try:
                 body = json.loads(raw)
-            except ValueError:
-                body = raw
+            except (ValueError, UnicodeDecodeError):
+                body = raw  # bytes of an uploaded file
         method = request.method or "GET"
         self.sent.append(Sent(method, parts.path, query, body))
         status, payload, headers = self._answer(method, parts.netloc, parts.path, query, body)
@@ -176,6 +196,10 @@ class FakeARM(BaseAdapter):
                 if failure.times <= 0:
                     self.failures.remove(failure)
                 return failure.status, failure.body, {}
+        if path.endswith("/listSecrets") and method == "POST":
+            return 200, {"secretsType": "AccountKey", "key": "ZmFrZS1rZXk="}, {}
+        if host.endswith(".blob.core.windows.net"):
+            return self._blob(method, host, path, query, body)
         if path.startswith("/operations/"):
             return 200, self.async_schedule_failure, {}
         if host.endswith("api.azureml.ms"):
@@ -201,6 +225,17 @@ class FakeARM(BaseAdapter):
         if "/schedules/" in path:
             return self._schedule(method, path, body)
         return self._resource(method, path, body, kind="plain")
+
+    def _blob(self, method: str, host: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any, dict[str, str]]:
+        """Just enough of Blob Storage for azure-ai-ml's upload of a local file."""
+        if method == "PUT":
+            self.blobs[path] = body
+            return 201, None, {"ETag": '"1"', "Last-Modified": "Wed, 25 Nov 2026 00:00:00 GMT", "Content-MD5": ""}
+        if method == "HEAD" or (method == "GET" and query.get("comp") != "list"):
+            if path in self.blobs:
+                return 200, None, {"Content-Length": "0"}
+            return 404, None, {"x-ms-error-code": "BlobNotFound"}
+        return 200, None, {}
 
     def _workspace(self, name: str) -> dict[str, Any]:
         return {

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
+from tests.providers.azure.conftest import SETTINGS
 
 from driftplane.cli import cli
 from driftplane.spec import load_spec
 from driftplane_azure.provider import AzureProvider
-from tests.providers.azure.conftest import SETTINGS
 
 UNEXPRESSIBLE = SETTINGS + """\
 monitors:

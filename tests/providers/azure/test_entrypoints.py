@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from importlib.metadata import entry_points
 
 import pytest
+from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM, FakeCredential, transport_for
 
 from driftplane.provider import Provider
 from driftplane.spec import Spec
+from driftplane.testing import ProviderConformance
 from driftplane_azure.provider import AzureProvider
 from driftplane_azure.workspace import client_options
-from driftplane.testing import ProviderConformance
-from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM, FakeCredential, transport_for
 
 
 def test_entry_point_resolves_to_the_plugin_module() -> None:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.providers.azure.conftest import CHURN
+from tests.providers.azure.fake_arm import FakeARM, transport_for
 
 from driftplane.cli import cli
 from driftplane.errors import ProviderError
 from driftplane.spec import Spec, load_spec
 from driftplane_azure.provider import AzureProvider
 from driftplane_azure.workspace import client_options
-from tests.providers.azure.conftest import CHURN
-from tests.providers.azure.fake_arm import FakeARM, transport_for
 
 
 def apply_error(spec: Spec) -> str:

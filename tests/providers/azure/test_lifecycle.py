@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.providers.azure.conftest import CHURN
+from tests.providers.azure.fake_arm import WS_ID, FakeARM, as_schedule
 
 from driftplane.cli import cli
 from driftplane.errors import ProviderError
 from driftplane.spec import Spec, load_spec
 from driftplane_azure.provider import AzureProvider
-from tests.providers.azure.conftest import CHURN
-from tests.providers.azure.fake_arm import WS_ID, FakeARM, as_schedule
 
 ML = WS_ID
 SCHEDULE = f"{ML}/schedules/churn"
@@ -139,7 +139,7 @@ def test_endpoint_target_reads_the_deployment_and_its_collected_inputs(
     connected.add_data_asset("credit-default-main-model_inputs", "3", data_type="uri_folder")
     spec = load_spec(str(write_spec(CHURN.replace('target: {data: "azureml:churn-scoring:1", window: 1d}', 'target: {endpoint: "credit-default:main", window: 1d}'))))
     AzureProvider.from_spec(spec).apply(spec)
-    put = [s for s in connected.sent if s.method == "PUT"][0]
+    put = next(s for s in connected.sent if s.method == "PUT")
     production = put.body["properties"]["action"]["monitorDefinition"]["signals"]["data-drift-signal"]["productionData"]
     assert production["uri"].endswith("/data/credit-default-main-model_inputs/versions/3")
     assert production["jobInputType"] == "uri_folder"

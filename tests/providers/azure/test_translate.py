@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.providers.azure.conftest import SETTINGS
+from tests.providers.azure.fake_arm import RG, SUB, WS, as_schedule
 
 from driftplane.spec import Spec, load_spec
 from driftplane_azure.provider import AzureProvider
-from tests.providers.azure.conftest import SETTINGS
-from tests.providers.azure.fake_arm import RG, SUB, WS, as_schedule
 
 
 def offline(spec: Spec) -> list[dict[str, Any]]:

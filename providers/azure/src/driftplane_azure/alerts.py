@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -91,8 +92,8 @@ def alert_resources(
         enabled=True,
         webhook_receivers=receivers,
     )
-    group_body = group.serialize()
-    shown_group = group.serialize()
+    group_body = dict(group.serialize())
+    shown_group = dict(group.serialize())
     for receiver in shown_group["properties"].get("webhookReceivers", []):
         receiver["serviceUri"] = redact(receiver["serviceUri"])
 
@@ -107,8 +108,8 @@ def alert_resources(
         severity=settings.alert_severity,
         enabled=True,
         scopes=[scope.workspace_id],
-        evaluation_frequency="PT15M",
-        window_size="PT1H",
+        evaluation_frequency=timedelta(minutes=15),
+        window_size=timedelta(hours=1),
         criteria=MetricAlertSingleResourceMultipleMetricCriteria(
             all_of=[
                 MetricCriteria(
@@ -128,7 +129,7 @@ def alert_resources(
         auto_mitigate=True,
         actions=[MetricAlertAction(action_group_id=group_path)],
     )
-    rule_body = rule.serialize()
+    rule_body = dict(rule.serialize())
     return [
         AlertResource(ACTION_GROUP_KIND, group_name, group_path, ACTION_GROUPS_API_VERSION, group, group_body, shown_group),
         AlertResource(
@@ -162,7 +163,7 @@ def get_existing(client: Any, scope: WorkspaceScope, kind: str, name: str) -> di
             found = client.metric_alerts.get(scope.resource_group, name)
     except ResourceNotFoundError:
         return None
-    body: dict[str, Any] = found.serialize(keep_readonly=True)
+    body: dict[str, Any] = dict(found.serialize(keep_readonly=True))
     return body
 
 

@@ -295,7 +295,7 @@ def _features(signal: Any, monitor: dict[str, Any], azure: dict[str, Any], name:
         monitor.setdefault("features", {})["include"] = list(features)
     elif features is not None and getattr(features, "top_n_feature_importance", None):
         if drift:
-            azure["top_n_features"] = int(features.top_n_feature_importance)
+            azure["top_n_features"] = int(getattr(features, "top_n_feature_importance"))  # noqa: B009
         else:
             notes.append(f"{name}: the quality signal's top-N feature selection was not imported")
     overrides = getattr(signal, "feature_type_override", None) or {}
@@ -340,10 +340,10 @@ def _quality_checks(signal: Any, name: str, notes: list[str], azure: dict[str, A
     checks: dict[str, Any] = {
         "columns": False,
         "completeness": bool(nulls),
-        "data_type_threshold": round(1 - float(types[0]), 6) if types else 0.0,
+        "data_type_threshold": round(1 - float(types[0] or 0), 6) if types else 0.0,
         "domain_content_threshold": round(1 - float(bounds), 6) if bounds is not None else 0.0,
     }
-    mapped_type = None if not types else float(types[0])
+    mapped_type = None if not types else float(types[0] or 0)
     mapped = {
         "numerical": {"null_value_rate": 0.0 if nulls else None, "data_type_error_rate": mapped_type, "out_of_bounds_rate": None},
         "categorical": {
@@ -365,6 +365,23 @@ def _quality_checks(signal: Any, name: str, notes: list[str], azure: dict[str, A
 # --- v1 dataset monitors --------------------------------------------------------------------------
 
 
+def _v1_data(
+    raw: dict[str, Any], side: str, key: str, name: str, datasets: dict[str, str], notes: list[str]
+) -> str:
+    """The v2 data asset of a v1 dataset id: given, named in the resource, or a placeholder to fix."""
+    dataset_id = str(raw.get(f"{key}Id") or "")
+    if dataset_id in datasets:
+        return datasets[dataset_id]
+    named = raw.get(f"{key}Name")
+    if named:
+        return f"azureml:{named}:{raw.get(f'{key}Version') or '1'}"
+    notes.append(
+        f"{name}: v1 {side} dataset {dataset_id or '(none)'} has no v2 data asset given; pass "
+        f"--dataset {dataset_id or 'ID'}=azureml:NAME:VERSION or edit monitors.{name}.{side}.data"
+    )
+    return f"REPLACE-with-the-data-asset-of-v1-dataset-{dataset_id or 'unknown'}"
+
+
 V1_FREQUENCIES = {"day": "daily", "week": "weekly", "month": "0 0 1 * *"}
 
 
@@ -382,22 +399,8 @@ def import_v1(monitors: list[dict[str, Any]], datasets: dict[str, str] | None = 
         notes = out.notes
         monitor: dict[str, Any] = {}
 
-        def data_for(side: str, key: str, name: str = name) -> str:
-            dataset_id = str(raw.get(f"{key}Id") or "")
-            if dataset_id in datasets:
-                return datasets[dataset_id]
-            named = raw.get(f"{key}Name")
-            if named:
-                version = raw.get(f"{key}Version") or "1"
-                return f"azureml:{named}:{version}"
-            notes.append(
-                f"{name}: v1 {side} dataset {dataset_id or '(none)'} has no v2 data asset given; pass "
-                f"--dataset {dataset_id or 'ID'}=azureml:NAME:VERSION or edit monitors.{name}.{side}.data"
-            )
-            return f"REPLACE-with-the-data-asset-of-v1-dataset-{dataset_id or 'unknown'}"
-
-        monitor["baseline"] = {"data": data_for("baseline", "baseDataset")}
-        target: dict[str, Any] = {"data": data_for("target", "targetDataset")}
+        monitor["baseline"] = {"data": _v1_data(raw, "baseline", "baseDataset", name, datasets, notes)}
+        target: dict[str, Any] = {"data": _v1_data(raw, "target", "targetDataset", name, datasets, notes)}
         latency = raw.get("jobLatency")
         if latency:
             target["latency"] = f"{int(latency)}h"

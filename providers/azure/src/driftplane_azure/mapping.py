@@ -186,5 +186,6 @@ def quality_rates(monitor: Monitor, settings: AzureSettings, monitor_name: str) 
         },
     }
     for kind, overrides in settings.for_monitor(monitor_name).quality_thresholds.items():
-        rates[kind].update(overrides)
+        for metric, value in overrides.items():
+            rates[kind][metric] = value
     return rates

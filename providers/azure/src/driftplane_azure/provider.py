@@ -15,8 +15,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from driftplane.errors import DataError, ProviderError, SpecError
-from driftplane.provider import Change, MonitorStatus, Plan, Provider, ProviderSettings, Request
+from driftplane.errors import DataError, Problem, ProviderError, SpecError
+from driftplane.provider import (
+    Action,
+    Change,
+    MonitorStatus,
+    Plan,
+    Provider,
+    ProviderSettings,
+    Request,
+)
 from driftplane.spec.models import Spec
 from driftplane_azure import alerts
 from driftplane_azure.arm import resolve_references, schedule_body, schedule_operation
@@ -26,14 +34,20 @@ from driftplane_azure.diff import differences
 from driftplane_azure.errors import azure_errors
 from driftplane_azure.mapping import MANAGED_TAG, MANAGED_VALUE, MONITOR_TAG
 from driftplane_azure.settings import AzureSettings
-from driftplane_azure.translate import Translation, Upload, default_collector_asset, tags_for, translate
+from driftplane_azure.translate import (
+    Translation,
+    Upload,
+    default_collector_asset,
+    tags_for,
+    translate,
+)
 from driftplane_azure.workspace import WorkspaceScope, ml_client, monitor_client, resolve_scope
 
 logger = logging.getLogger(__name__)
 
 SCHEDULE_KIND = "azureml:Schedule"
 DATA_KIND = "azureml:DataAsset"
-DATA_API_VERSION = "2023-04-01"
+DATA_API_VERSION = "2023-04-01-preview"  # what azure-ai-ml sends for data versions
 
 
 @contextlib.contextmanager
@@ -46,6 +60,28 @@ def _quiet_sdk() -> Iterator[None]:
 def _owned_by(schedule: Any, monitor: str) -> bool:
     tags = getattr(schedule, "tags", None) or {}
     return tags.get(MONITOR_TAG) == monitor and tags.get(MANAGED_TAG) == MANAGED_VALUE
+
+
+def upload_prefix(monitor: str, upload: Upload) -> str:
+    """Where in the datastore an uploaded baseline goes: one folder per monitor and content version."""
+    return f"driftplane/{monitor}/{upload.version}"
+
+
+def data_entity(settings: AzureSettings, monitor: str, upload: Upload) -> Any:
+    """The data asset an uploaded baseline is registered as (its files already in the datastore)."""
+    from azure.ai.ml.entities import Data
+
+    uri = f"azureml://datastores/{settings.datastore}/paths/{upload_prefix(monitor, upload)}/"
+    if upload.path.is_file():
+        uri += upload.path.name
+    return Data(
+        name=upload.name,
+        version=upload.version,
+        path=uri,
+        type=upload.type,
+        description=f"Baseline of driftplane monitor '{monitor}', uploaded from {upload.path.name}",
+        tags={MONITOR_TAG: monitor, MANAGED_TAG: MANAGED_VALUE},
+    )
 
 
 class AzureProvider(Provider):
@@ -61,7 +97,7 @@ class AzureProvider(Provider):
 
     # --- checks ---------------------------------------------------------------------------
 
-    def check(self, spec: Spec) -> list:  # type: ignore[type-arg]
+    def check(self, spec: Spec) -> list[Problem]:
         """What Azure ML cannot express in this spec, each problem located (no SDK, no network)."""
         return azure_problems(spec, self.azure)
 
@@ -124,6 +160,7 @@ class AzureProvider(Provider):
         return changes
 
     def _upload_change(self, monitor: str, upload: Upload, scope: WorkspaceScope) -> Change:
+        body: dict[str, Any] = data_entity(self.azure, monitor, upload)._to_rest_object().as_dict()
         return Change(
             action="create",
             kind=DATA_KIND,
@@ -132,15 +169,9 @@ class AzureProvider(Provider):
             request=Request(
                 api="arm",
                 operation=f"PUT {scope.data_id(upload.name, upload.version)}?api-version={DATA_API_VERSION}",
-                body={
-                    "properties": {
-                        "dataType": upload.type,
-                        "dataUri": f"azureml://datastores/{self.azure.datastore}/paths/driftplane/{monitor}/{upload.version}/{upload.path.name}",
-                        "tags": {MONITOR_TAG: monitor, MANAGED_TAG: MANAGED_VALUE},
-                    }
-                },
+                body=body,
             ),
-            reason=f"upload {upload.path} to datastore {self.azure.datastore}",
+            reason=f"upload {upload.path.name} to datastore {self.azure.datastore}, then register it",
         )
 
     # --- apply / destroy --------------------------------------------------------------------
@@ -175,11 +206,17 @@ class Session:
     def __init__(self, provider: AzureProvider, spec: Spec | None, *, base_dir: Path | None = None) -> None:
         self.provider = provider
         self.settings = provider.azure
-        self.spec = spec  # type: ignore[assignment]
+        self._spec = spec
         self.scope = resolve_scope(self.settings, spec.base_dir if spec is not None else (base_dir or Path.cwd()))
         self.ml = ml_client(self.settings, self.scope)
         self._monitor_client: Any = None
         self._check_workspace()
+
+    @property
+    def spec(self) -> Spec:
+        """The spec this session plans for (import sessions have none and never ask)."""
+        assert self._spec is not None, "this session was opened without a spec"
+        return self._spec
 
     @property
     def monitor_client(self) -> Any:
@@ -311,7 +348,7 @@ class Session:
                 f"did not create (it has no {MONITOR_TAG}={translation.monitor} tag); driftplane leaves it "
                 "alone. Rename the monitor or set providers.azure.name_prefix"
             )
-        action: str = "create"
+        action: Action = "create"
         reason: str | None = None
         if existing is not None:
             current = resolve_references(existing, self.scope)._to_rest_object().as_dict()
@@ -326,7 +363,7 @@ class Session:
             action, reason = "update", "; ".join(diffs)
         changes.append(
             Change(
-                action=action,  # type: ignore[arg-type]
+                action=action,
                 kind=SCHEDULE_KIND,
                 name=name,
                 monitor=translation.monitor,
@@ -363,7 +400,8 @@ class Session:
         for resource in wanted:
             with self.errors(f"reading {resource.kind} '{resource.name}'"):
                 existing = alerts.get_existing(self.monitor_client, self.scope, resource.kind, resource.name)
-            action, reason = "create", None
+            action: Action = "create"
+            reason: str | None = None
             if existing is not None:
                 diffs = differences(resource.body, existing)
                 if not diffs:
@@ -372,7 +410,7 @@ class Session:
                 action, reason = "update", "; ".join(diffs)
             changes.append(
                 Change(
-                    action=action,  # type: ignore[arg-type]
+                    action=action,
                     kind=resource.kind,
                     name=resource.name,
                     monitor=translation.monitor,
@@ -411,22 +449,42 @@ class Session:
     # --- writes ---------------------------------------------------------------------------------
 
     def _upload(self, monitor: str, upload: Upload) -> None:
-        from azure.ai.ml.entities import Data
-
+        """Copy the local baseline to the datastore, then register it as a data asset."""
         logger.debug("uploading %s as data asset %s:%s", upload.path, upload.name, upload.version)
-        data = Data(
-            name=upload.name,
-            version=upload.version,
-            path=str(upload.path),
-            type=upload.type,
-            datastore=self.settings.datastore,
-            tags={MONITOR_TAG: monitor, MANAGED_TAG: MANAGED_VALUE},
-        )
-        try:
-            with self.errors(f"uploading {upload.path} as data asset {upload.name}:{upload.version}"), _quiet_sdk():
-                self.ml.data.create_or_update(data)
-        except OSError as exc:
-            raise DataError(f"cannot read {upload.path} to upload it: {exc}") from exc
+        prefix = upload_prefix(monitor, upload)
+        action = f"uploading {upload.path} to datastore '{self.settings.datastore}'"
+        with self.errors(action), _quiet_sdk():
+            container = self._container()
+            files = [upload.path] if upload.path.is_file() else sorted(p for p in upload.path.rglob("*") if p.is_file())
+            for file in files:
+                relative = file.name if file == upload.path else file.relative_to(upload.path).as_posix()
+                try:
+                    with file.open("rb") as stream:
+                        container.upload_blob(f"{prefix}/{relative}", stream, overwrite=True)
+                except OSError as exc:
+                    raise DataError(f"cannot read {file} to upload it: {exc}") from exc
+        data = data_entity(self.settings, monitor, upload)
+        with self.errors(f"registering data asset {upload.name}:{upload.version}"), _quiet_sdk():
+            self.ml.data.create_or_update(data)
+
+    def _container(self) -> Any:
+        """The datastore's blob container, with the datastore's own key or SAS, else the credential."""
+        from azure.storage.blob import ContainerClient
+
+        from driftplane_azure.workspace import make_credential, transport_kwargs
+
+        store = self.ml.datastores.get(self.settings.datastore, include_secrets=True)
+        if type(store).__name__ != "AzureBlobDatastore":
+            raise ProviderError(
+                f"datastore '{self.settings.datastore}' is {type(store).__name__}, not Blob Storage; set "
+                "providers.azure.datastore to a blob datastore (workspaceblobstore is the default)"
+            )
+        secrets = getattr(store, "credentials", None)
+        credential: Any = getattr(secrets, "account_key", None) or getattr(secrets, "sas_token", None)
+        if credential is None:
+            credential = make_credential(self.settings)
+        account_url = f"{store.protocol}://{store.account_name}.blob.{store.endpoint}"
+        return ContainerClient(account_url, store.container_name, credential=credential, **transport_kwargs())
 
     def _put_schedule(self, schedule: Any, verb: str) -> None:
         logger.debug("%s schedule %s in workspace %s", verb, schedule.name, self.scope.workspace)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from driftplane.provider import MonitorStatus
-from driftplane.result import RunResult, Rows, Window
+from driftplane.result import Rows, RunResult, Status, Window
 from driftplane_azure.mapping import DRIFT_SIGNAL, QUALITY_SIGNAL, production_window, schedule_name
 
 if TYPE_CHECKING:
@@ -56,8 +56,8 @@ def run_result(session: Session, monitor_name: str, job: Any) -> RunResult:
     breach = tags.get(BREACH_TAG)
     if status == "Completed":
         messages.extend(f"{signal}: within thresholds" for signal in signals)
-        verdict = "ok"
-        error = None
+        verdict: Status = "ok"
+        error: str | None = None
     elif breach is not None:
         named = [s for s in signals if s in str(breach) or any(s in k and "breach" in k.lower() for k in tags)]
         if not named:
@@ -73,7 +73,7 @@ def run_result(session: Session, monitor_name: str, job: Any) -> RunResult:
         monitor=monitor_name,
         window=window,
         rows=Rows(baseline=0, target=0),
-        status=verdict,  # type: ignore[arg-type]
+        status=verdict,
         provider="azure",
         started_at=created,
         messages=messages,

@@ -149,6 +149,7 @@ def translate(
 ) -> Translation:
     """The MonitorSchedule for one monitor (the spec is assumed to have passed ``check``)."""
     from azure.ai.ml import Input
+    from azure.ai.ml.constants import MonitorDatasetContext
     from azure.ai.ml.entities import (
         AlertNotification,
         BaselineDataRange,
@@ -180,12 +181,12 @@ def translate(
     plan = trigger_for(monitor.schedule)
     trigger: Any
     if plan.kind == "cron":
-        trigger = CronTrigger(expression=plan.expression, time_zone="UTC")
+        trigger = CronTrigger(expression=str(plan.expression), time_zone="UTC")
     elif plan.hours or plan.minutes:
         pattern = RecurrencePattern(hours=plan.hours, minutes=plan.minutes, week_days=plan.week_days or None)
-        trigger = RecurrenceTrigger(frequency=plan.frequency, interval=plan.interval, schedule=pattern, time_zone="UTC")
+        trigger = RecurrenceTrigger(frequency=str(plan.frequency), interval=plan.interval, schedule=pattern, time_zone="UTC")
     else:
-        trigger = RecurrenceTrigger(frequency=plan.frequency, interval=plan.interval, time_zone="UTC")
+        trigger = RecurrenceTrigger(frequency=str(plan.frequency), interval=plan.interval, time_zone="UTC")
 
     # Production data: the target's window, ending `latency` before each run.
     deployment: tuple[str, str] | None = None
@@ -198,7 +199,7 @@ def translate(
     if target.data is not None:
         target_ref = parse_data_ref(target.data, local_allowed=False)
         target_path = target_ref.azureml
-        target_type = azure.target_type or ("uri_folder" if azure.preprocessing_component else "mltable")
+        target_type: str = azure.target_type or ("uri_folder" if azure.preprocessing_component else "mltable")
         preprocessing = azure.preprocessing_component
     else:
         assert deployment is not None
@@ -209,7 +210,7 @@ def translate(
     def production() -> Any:
         return ProductionData(
             input_data=Input(path=target_path, type=target_type),
-            data_context="model_inputs",
+            data_context=MonitorDatasetContext.MODEL_INPUTS,
             pre_processing_component=preprocessing,
             data_window=BaselineDataRange(lookback_window_size=iso(window), lookback_window_offset=iso(target.latency)),
         )
@@ -224,7 +225,7 @@ def translate(
             length = Duration.parse(azure.reference_window) if azure.reference_window else window
             return ReferenceData(
                 input_data=Input(path=target_path, type=target_type),
-                data_context="model_inputs",
+                data_context=MonitorDatasetContext.MODEL_INPUTS,
                 pre_processing_component=preprocessing,
                 data_window=BaselineDataRange(
                     lookback_window_size=iso(length), lookback_window_offset=iso(plus(baseline.lag, target.latency))
@@ -242,7 +243,7 @@ def translate(
             )
         return ReferenceData(
             input_data=Input(path=ref.azureml, type=_input_type(ref, azure.baseline_type, uploaded=upload)),
-            data_context="training",
+            data_context=MonitorDatasetContext.TRAINING,
             data_window=data_window,
             data_column_names=columns,
         )
@@ -269,6 +270,8 @@ def translate(
     alerting = {alert.when for alert in monitor.alerts}
     signals: dict[str, Any] = {}
     if drift.enabled:
+        numerical_metric: dict[str, Any] = {NUMERICAL_METRICS[drift.numerical.metric]: drift.numerical.threshold}
+        categorical_metric: dict[str, Any] = {CATEGORICAL_METRICS[drift.categorical.metric]: drift.categorical.threshold}
         drift_features: Any = selected
         if azure.top_n_features is not None:
             drift_features = MonitorFeatureFilter(top_n_feature_importance=azure.top_n_features)
@@ -278,10 +281,8 @@ def translate(
             features=drift_features,
             feature_type_override=overrides or None,
             metric_thresholds=DataDriftMetricThreshold(
-                numerical=NumericalDriftMetrics(**{NUMERICAL_METRICS[drift.numerical.metric]: drift.numerical.threshold}),
-                categorical=CategoricalDriftMetrics(
-                    **{CATEGORICAL_METRICS[drift.categorical.metric]: drift.categorical.threshold}
-                ),
+                numerical=NumericalDriftMetrics(**numerical_metric),
+                categorical=CategoricalDriftMetrics(**categorical_metric),
             ),
             alert_enabled="drift" in alerting,
         )

@@ -147,7 +147,8 @@ def resolve_scope(settings: AzureSettings, base_dir: Path, *, offline: bool = Fa
 def make_credential(settings: AzureSettings) -> TokenCredential:
     """The credential the settings ask for (an injected one wins)."""
     if _injected.credential is not None:
-        return _injected.credential  # type: ignore[no-any-return]
+        credential: TokenCredential = _injected.credential
+        return credential
     from azure.identity import (
         AzureCliCredential,
         DefaultAzureCredential,
@@ -166,7 +167,7 @@ def make_credential(settings: AzureSettings) -> TokenCredential:
     return DefaultAzureCredential()
 
 
-def _transport_kwargs() -> dict[str, Any]:
+def transport_kwargs() -> dict[str, Any]:
     return {"transport": _injected.transport} if _injected.transport is not None else {}
 
 
@@ -181,7 +182,7 @@ def ml_client(settings: AzureSettings, scope: WorkspaceScope) -> MLClient:
         scope.resource_group,
         scope.workspace,
         enable_telemetry=False,
-        **_transport_kwargs(),
+        **transport_kwargs(),
     )
 
 
@@ -189,7 +190,7 @@ def monitor_client(settings: AzureSettings, scope: WorkspaceScope) -> MonitorMan
     """An Azure Monitor management client for action groups and alert rules."""
     from azure.mgmt.monitor import MonitorManagementClient
 
-    return MonitorManagementClient(make_credential(settings), scope.subscription_id, **_transport_kwargs())
+    return MonitorManagementClient(make_credential(settings), scope.subscription_id, **transport_kwargs())
 
 
 def pipeline_client(settings: AzureSettings) -> Any:
@@ -208,5 +209,5 @@ def pipeline_client(settings: AzureSettings) -> Any:
             ARMChallengeAuthenticationPolicy(credential, f"{ARM}/.default"),
             ARMHttpLoggingPolicy(),
         ],
-        **_transport_kwargs(),
+        **transport_kwargs(),
     )
