@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from driftplane.errors import DataError, Problem, ProviderError, SpecError
+from driftplane.errors import DataError, NotAvailableYet, Problem, ProviderError, SpecError
 from driftplane.provider import (
     Action,
     Change,
@@ -189,6 +189,14 @@ class AzureProvider(Provider):
         """Disable, then delete, the schedules (and alert rules) driftplane made for these monitors."""
         session = Session(self, spec)
         return Plan(provider=self.name, backend=self.backend, changes=session.destroy(self._names(spec, monitors)))
+
+    def run(self, spec: Spec, **kwargs: Any) -> Any:
+        """Azure ML runs monitors on their schedule; a one-off run here is not offered yet."""
+        raise NotAvailableYet(
+            "the azure provider cannot run monitors now: Azure ML runs each schedule itself "
+            "(see `driftplane status` for its runs). To check the same spec on this machine, "
+            "use `driftplane run --provider local`"
+        )
 
     # --- status -------------------------------------------------------------------------------
 
