@@ -1,8 +1,13 @@
-"""Registers the azure provider with driftplane."""
+"""Registers the azure provider and its ``driftplane azure ...`` commands with driftplane.
+
+Nothing heavy is imported here: azure-ai-ml loads only when a command or verb needs it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+import click
 
 from driftplane import hookimpl
 from driftplane.provider import Provider
@@ -12,3 +17,10 @@ from driftplane_azure.provider import AzureProvider
 @hookimpl
 def register_providers(register: Callable[[type[Provider]], None]) -> None:
     register(AzureProvider)
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from driftplane_azure.cli import azure_group
+
+    cli.add_command(azure_group)

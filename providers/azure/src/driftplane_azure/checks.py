@@ -1,0 +1,269 @@
+"""What Azure ML cannot express in a spec, found before anything is built or sent.
+
+Each problem is located at the key that asks for it and says what Azure offers instead, so
+nothing the spec asks for is silently dropped. No SDK import: ``validate`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from driftplane.errors import Problem
+from driftplane.spec.durations import Duration
+from driftplane.spec.models import Alert, ChannelRef, ChannelSpec, Monitor, Spec
+from driftplane_azure.data_refs import DataRefError, parse_data_ref
+from driftplane_azure.mapping import CATEGORICAL_METRICS, NUMERICAL_METRICS, parse_endpoint
+from driftplane_azure.settings import AzureSettings
+
+Path = tuple[str | int, ...]
+# Alert channels Azure can deliver to, and how.
+AZURE_CHANNELS = ("email", "webhook", "slack", "log")
+
+
+def channel_of(spec: Spec, ref: ChannelRef) -> tuple[str, dict[str, Any]]:
+    """(type, raw settings) of an alert's notify entry."""
+    if isinstance(ref, ChannelSpec):
+        return ref.type, ref.settings
+    if ref in spec.channels:
+        return spec.channels[ref].type, spec.channels[ref].settings
+    if ref == "log":
+        return "log", {}
+    kind, _, target = ref.partition(":")
+    field = {"email": "to", "webhook": "url", "slack": "webhook_url", "log": "level"}.get(kind, "target")
+    return kind, {field: [target] if kind == "email" else target}
+
+
+class _Collector:
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.problems: list[Problem] = []
+
+    def add(self, path: Path, message: str) -> None:
+        source = self.spec.source
+        self.problems.append(source.problem(path, message) if source is not None else Problem(path, message))
+
+
+def azure_problems(spec: Spec, settings: AzureSettings) -> list[Problem]:
+    """Every reason the spec cannot become Azure ML monitors as written."""
+    found = _Collector(spec)
+    if settings.backend == "dataset-monitor":
+        found.add(
+            ("providers", "azure", "backend"),
+            "the v1 dataset-monitor service (azureml-datadrift) was retired on 2025-09-01 and cannot "
+            "be deployed to any more; use backend: model-monitor, and `driftplane azure import-v1` to "
+            "turn existing v1 monitors into this spec format",
+        )
+        return found.problems
+    for name in settings.monitors:
+        if name not in spec.monitors:
+            found.add(
+                ("providers", "azure", "monitors", name),
+                f"no monitor named '{name}' in the spec (monitors: {', '.join(spec.monitors)})",
+            )
+    for name, monitor in spec.monitors.items():
+        _check_monitor(found, settings, name, monitor)
+    return found.problems
+
+
+def _explicit(model: Any, key: str) -> bool:
+    return key in model.model_fields_set
+
+
+def _check_monitor(found: _Collector, settings: AzureSettings, name: str, monitor: Monitor) -> None:
+    base: Path = ("monitors", name)
+    azure = settings.for_monitor(name)
+    drift, quality = monitor.checks.drift, monitor.checks.quality
+    if not drift.enabled and not quality.enabled:
+        found.add(base + ("checks",), "Azure ML needs at least one signal; enable checks.drift or checks.quality")
+
+    # Data: baseline and target.
+    baseline = monitor.baseline
+    if baseline.statistics is not None:
+        found.add(
+            base + ("baseline", "statistics"),
+            "Azure ML computes its reference from data, not from a SageMaker statistics.json; "
+            "give baseline.data (a data asset or URI) instead",
+        )
+    if baseline.data is not None:
+        try:
+            parse_data_ref(baseline.data, local_allowed=settings.data == "upload")
+        except DataRefError as exc:
+            hint = "" if settings.data == "upload" else " (or set providers.azure.data: upload to upload local files)"
+            found.add(base + ("baseline", "data"), f"{exc}{hint}")
+    if baseline.window is not None:
+        for key in ("start", "end"):
+            value = getattr(baseline.window, key)
+            if (value.hour, value.minute, value.second, value.microsecond) != (0, 0, 0, 0):
+                found.add(
+                    base + ("baseline", "window", key),
+                    f"Azure ML reference windows are whole days (YYYY-MM-DD); {value.isoformat()} "
+                    "is not midnight UTC",
+                )
+    target = monitor.target
+    if target.data is not None:
+        try:
+            parse_data_ref(target.data, local_allowed=False)
+        except DataRefError as exc:
+            found.add(base + ("target", "data"), str(exc))
+    if target.endpoint is not None:
+        try:
+            parse_endpoint(target.endpoint)
+        except ValueError as exc:
+            found.add(base + ("target", "endpoint"), str(exc))
+    if target.window is not None and not isinstance(target.window, Duration):
+        found.add(
+            base + ("target", "window"),
+            "Azure ML production data is always a trailing window before each run; write a duration "
+            "such as 1d (a fixed {start, end} works for baseline.window only)",
+        )
+    if target.format == "sagemaker-capture":
+        found.add(
+            base + ("target", "format"),
+            "Azure ML does not read SageMaker capture files; point target.endpoint at an Azure ML "
+            "deployment with data collection, or target.data at an mltable asset",
+        )
+    if target.timestamp_column is not None:
+        found.add(
+            base + ("target", "timestamp_column"),
+            "Azure ML takes each row's time from the mltable asset's own definition; remove "
+            "timestamp_column and declare the timestamp in the MLTable file",
+        )
+    for side in ("baseline", "target"):
+        source = getattr(monitor, side)
+        if source.storage_options:
+            found.add(
+                base + (side, "storage_options"),
+                "Azure ML jobs reach data with the workspace's datastore credentials; storage_options "
+                "cannot be passed on, remove them",
+            )
+    if (azure.target_type in ("uri_folder", "uri_file")) and not azure.preprocessing_component:
+        found.add(
+            ("providers", "azure", "monitors", name, "target_type"),
+            f"a {azure.target_type} target needs a preprocessing_component that turns each window into "
+            "an mltable; or register the data as an mltable asset",
+        )
+    if azure.top_n_features is not None and azure.target_column is None:
+        found.add(
+            ("providers", "azure", "monitors", name, "top_n_features"),
+            "Azure ranks features by importance for the label; set target_column too",
+        )
+
+    # Features.
+    features = monitor.features
+    if features.exclude and features.include is None:
+        found.add(
+            base + ("features", "exclude"),
+            "Azure ML monitors all features or a named list and cannot exclude columns; list the "
+            "features to watch under features.include instead",
+        )
+
+    # Drift.
+    drift_path = base + ("checks", "drift")
+    if drift.enabled:
+        if drift.numerical.metric not in NUMERICAL_METRICS:
+            found.add(
+                drift_path + ("numerical", "metric"),
+                f"Azure ML has no '{drift.numerical.metric}' metric for numerical features; it offers "
+                f"{', '.join(NUMERICAL_METRICS)}",
+            )
+        if drift.categorical.metric not in CATEGORICAL_METRICS:
+            found.add(
+                drift_path + ("categorical", "metric"),
+                f"Azure ML has no '{drift.categorical.metric}' metric for categorical features; it offers "
+                f"{', '.join(CATEGORICAL_METRICS)}",
+            )
+        for feature, rule in drift.features.items():
+            for key in ("metric", "threshold"):
+                if getattr(rule, key) is not None:
+                    found.add(
+                        drift_path + ("features", feature, key),
+                        f"Azure ML applies one {key} per feature kind (numerical, categorical), not per "
+                        "feature; remove it or set it under checks.drift.numerical/categorical",
+                    )
+            if not rule.enabled and features.include is None:
+                found.add(
+                    drift_path + ("features", feature, "enabled"),
+                    "Azure ML cannot leave out one feature unless the features are listed; list the "
+                    "features to watch under features.include",
+                )
+        if _explicit(drift, "noise_correction") and drift.noise_correction:
+            found.add(
+                drift_path + ("noise_correction",),
+                "Azure ML compares each metric with the fixed threshold and has no small-sample "
+                "correction; set noise_correction: false",
+            )
+        if _explicit(drift, "bins"):
+            found.add(drift_path + ("bins",), "Azure ML chooses its own histogram bins; remove bins")
+        if drift.classifier:
+            found.add(
+                drift_path + ("classifier",),
+                "Azure ML v2 has no domain-classifier drift magnitude (that was the retired v1 "
+                "service); remove classifier",
+            )
+
+    # Quality.
+    quality_path = base + ("checks", "quality")
+    if quality.enabled:
+        for key, why in (
+            ("comparison_method", "SageMaker's baseline_drift_check"),
+            ("comparison_threshold", "SageMaker's baseline_drift_check"),
+            ("categorical_comparison_threshold", "SageMaker's baseline_drift_check"),
+        ):
+            if _explicit(quality, key):
+                found.add(
+                    quality_path + (key,),
+                    f"{key} configures {why}, which Azure ML does not run; its data-quality signal "
+                    "checks null value rate, data type error rate and out-of-bounds rate",
+                )
+        if _explicit(quality, "columns") and quality.columns:
+            found.add(
+                quality_path + ("columns",),
+                "Azure ML's data-quality signal has no missing or extra column check; set columns: false",
+            )
+
+    # Alerts.
+    for index, alert in enumerate(monitor.alerts):
+        _check_alert(found, monitor, base + ("alerts", index), alert)
+
+
+def _check_alert(found: _Collector, monitor: Monitor, path: Path, alert: Alert) -> None:
+    if alert.when == "metric":
+        found.add(
+            path + ("when",),
+            "Azure ML alerts when a signal breaches its thresholds, not on one feature's metric value; "
+            "use when: drift with the threshold under checks.drift",
+        )
+    if alert.when == "drift":
+        if not monitor.checks.drift.enabled:
+            found.add(path + ("when",), "alerts on drift but checks.drift is disabled")
+        if alert.min_features > 1:
+            found.add(
+                path + ("min_features",),
+                "Azure ML alerts as soon as one feature breaches its threshold; remove min_features",
+            )
+        if alert.features:
+            found.add(
+                path + ("features",),
+                "Azure ML alerts on any monitored feature; narrow features.include instead",
+            )
+    if alert.when == "violation":
+        if not monitor.checks.quality.enabled:
+            found.add(path + ("when",), "alerts on violations but checks.quality is disabled")
+        if alert.check_types:
+            found.add(
+                path + ("check_types",),
+                "Azure ML alerts on any breached data-quality metric of the signal; remove check_types",
+            )
+    _check_channels(found, path, alert.notify)
+
+
+def _check_channels(found: _Collector, path: Path, refs: Iterable[ChannelRef]) -> None:
+    for n, ref in enumerate(refs):
+        kind, _ = channel_of(found.spec, ref)
+        if kind not in AZURE_CHANNELS:
+            found.add(
+                path + ("notify", n),
+                f"the azure provider cannot deliver to '{kind}' channels; it sends email through Azure "
+                "ML and webhook or Slack through an Azure Monitor action group",
+            )

@@ -1,0 +1,110 @@
+"""Azure failures read as one clear line: what failed, Azure's code and message, what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from tests.providers.azure.conftest import CHURN
+from tests.providers.azure.fake_arm import FakeARM, transport_for
+
+from driftplane.cli import cli
+from driftplane.errors import ProviderError
+from driftplane.spec import Spec, load_spec
+from driftplane_azure.provider import AzureProvider
+from driftplane_azure.workspace import client_options
+
+
+def apply_error(spec: Spec) -> str:
+    with pytest.raises(ProviderError) as info:
+        AzureProvider.from_spec(spec).apply(spec)
+    message = str(info.value)
+    assert "{" not in message, f"raw JSON leaked into: {message}"
+    return message
+
+
+def test_no_credential_found(churn_spec: Spec, fake: FakeARM, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The real DefaultAzureCredential, on a machine with nothing to sign in with (and no network use:
+    # only the developer credentials, none installed).
+    for key in ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AZURE_TOKEN_CREDENTIALS", "dev")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with client_options(transport=transport_for(fake)):
+        message = apply_error(churn_spec)
+    assert message.startswith("reading workspace 'ml-ws': no Azure credential found")
+    assert "az login" in message and "AZURE_CLIENT_SECRET" in message
+    assert fake.sent == [], "nothing reached Azure without a token"
+
+
+def test_workspace_does_not_exist(churn_spec: Spec, connected: FakeARM) -> None:
+    connected.workspaces.clear()
+    message = apply_error(churn_spec)
+    assert "workspace 'ml-ws' does not exist in resource group 'ml-rg' of subscription" in message
+    assert "ResourceNotFound" in message and "check providers.azure.workspace" in message
+
+
+def test_no_permission_on_the_workspace(churn_spec: Spec, connected: FakeARM) -> None:
+    connected.fail(
+        "GET",
+        r"/workspaces/ml-ws$",
+        403,
+        "AuthorizationFailed",
+        "The client 'ci@example.com' does not have authorization to perform action "
+        "'Microsoft.MachineLearningServices/workspaces/read' over scope '/subscriptions/x'.",
+    )
+    message = apply_error(churn_spec)
+    assert "no permission on workspace 'ml-ws' (AuthorizationFailed: The client 'ci@example.com'" in message
+    assert "AzureML Data Scientist" in message
+
+
+def test_a_data_asset_that_does_not_exist(churn_spec: Spec, connected: FakeARM) -> None:
+    connected.resources = {k: v for k, v in connected.resources.items() if "churn-train" not in k}
+    message = apply_error(churn_spec)
+    assert message.startswith(
+        "data asset 'churn-train' version 1 (monitors.churn.baseline.data) does not exist in workspace 'ml-ws'"
+    )
+    assert "az ml data create --name churn-train --version 1" in message
+    assert not [s for s in connected.sent if s.method == "PUT"], "nothing was created"
+
+
+def test_an_arm_error_body_shows_code_and_message(churn_spec: Spec, connected: FakeARM) -> None:
+    connected.fail(
+        "PUT",
+        r"/schedules/churn$",
+        400,
+        "UserError",
+        "Compute runtime version must be one of: 3.4, 3.5",
+    )
+    message = apply_error(churn_spec)
+    assert message == (
+        "creating schedule 'churn': Azure answered 400 (UserError: Compute runtime version must be one of: 3.4, 3.5)"
+    )
+
+
+def test_a_long_running_operation_that_fails(churn_spec: Spec, connected: FakeARM) -> None:
+    connected.async_schedule_failure = {
+        "status": "Failed",
+        "error": {"code": "ScheduleValidationFailed", "message": "The reference data has no column DEFAULT_NEXT_MONTH."},
+    }
+    message = apply_error(churn_spec)
+    assert message.startswith("creating schedule 'churn': ")
+    assert "ScheduleValidationFailed" in message and "no column DEFAULT_NEXT_MONTH" in message
+    assert "/operations/op-1" in " ".join(connected.lines())  # it was polled, not guessed
+
+
+def test_the_cli_shows_the_message_and_exits_3(write_spec: Callable[..., Path], connected: FakeARM, azure_cli: None) -> None:
+    connected.workspaces.clear()
+    result = CliRunner().invoke(cli, ["plan", str(write_spec(CHURN))])
+    assert result.exit_code == 3
+    assert "workspace 'ml-ws' does not exist" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_missing_workspace_settings_say_which(write_spec: Callable[..., Path], connected: FakeARM) -> None:
+    spec = load_spec(str(write_spec(CHURN.replace("    workspace: ml-ws\n", ""))))
+    message = apply_error(spec)
+    assert "needs providers.azure.workspace" in message and "workspace_config" in message

@@ -1,0 +1,114 @@
+"""examples/azure/monitors.yaml: valid, planned offline, and applied, re-planned, changed, destroyed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM, as_schedule
+
+from driftplane.cli import cli
+from driftplane.spec import load_spec
+
+REPO = Path(__file__).parents[3]
+EXAMPLE = REPO / "examples" / "azure" / "monitors.yaml"
+
+
+@pytest.fixture
+def workspace_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AZURE_SUBSCRIPTION_ID", SUB)
+    monkeypatch.setenv("AZURE_RESOURCE_GROUP", RG)
+    monkeypatch.setenv("AZURE_ML_WORKSPACE", WS)
+
+
+def test_the_example_validates(azure_cli: None) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 0, result.stderr
+    assert "valid: 1 monitor (churn) for the azure provider" in result.stdout
+
+
+def test_offline_plan_json_reads_back_as_the_monitor_the_example_describes(azure_cli: None) -> None:
+    result = CliRunner().invoke(cli, ["plan", str(EXAMPLE), "--offline", "--json"])
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert (plan["provider"], plan["backend"]) == ("azure", "model-monitor")
+    kinds = [c["kind"] for c in plan["changes"]]
+    assert kinds == ["azureml:DataAsset", "azureml:Schedule", "monitor:ActionGroup", "monitor:MetricAlert"]
+    upload, change = plan["changes"][0], plan["changes"][1]
+    schedule = as_schedule(change["request"]["body"], change["name"])
+    spec = load_spec(str(EXAMPLE))
+    monitor = spec.monitors["churn"]
+    trigger = schedule.trigger
+    assert (trigger.frequency, trigger.schedule.hours, trigger.schedule.minutes) == ("day", [0], [0])
+    signals = schedule.create_monitor.monitoring_signals
+    drift, quality = signals["data-drift-signal"], signals["data-quality-signal"]
+    assert drift.features == monitor.features.include == quality.features
+    assert drift.metric_thresholds.numerical.normalized_wasserstein_distance == monitor.checks.drift.numerical.threshold
+    assert drift.metric_thresholds.categorical.jensen_shannon_distance == monitor.checks.drift.categorical.threshold
+    for signal in (drift, quality):
+        assert signal.production_data.input_data.path.endswith("/data/churn-scoring/versions/1")
+        assert signal.production_data.data_window.lookback_window_size == "P1D"
+        assert signal.reference_data.input_data.path.endswith(f"/data/{upload['name'].replace(':', '/versions/')}")
+    assert drift.alert_enabled and quality.alert_enabled
+    assert schedule.create_monitor.alert_notification.emails == ["ml-team@example.com"]
+    assert schedule.create_monitor.compute.instance_type == "standard_e4s_v3"
+
+
+def test_apply_plan_change_destroy(
+    azure_cli: None, workspace_env: None, connected: FakeARM, tmp_path: Path
+) -> None:
+    # A copy beside the quickstart data, so the change below does not touch the repository.
+    root = tmp_path / "examples"
+    shutil.copytree(REPO / "examples" / "quickstart" / "data", root / "quickstart" / "data")
+    spec_path = root / "azure" / "monitors.yaml"
+    spec_path.parent.mkdir(parents=True)
+    shutil.copy(EXAMPLE, spec_path)
+    connected.add_datastore()
+    runner = CliRunner()
+
+    applied = runner.invoke(cli, ["apply", str(spec_path), "--json"])
+    assert applied.exit_code == 0, applied.stderr
+    assert [c["action"] for c in json.loads(applied.stdout)["changes"]] == ["create"] * 4
+    offline = json.loads(runner.invoke(cli, ["plan", str(spec_path), "--offline", "--json"]).stdout)["changes"]
+    sent = {s.path: s.body for s in connected.sent if s.method == "PUT"}
+    for change in offline:
+        if change["kind"].startswith("azureml:"):  # the plan's bodies are the bodies sent
+            assert sent[change["request"]["operation"].split(" ")[1].split("?")[0]] == change["request"]["body"]
+    (blob,) = connected.blobs
+    assert blob.startswith("/azureml-blobstore/driftplane/churn/") and blob.endswith("/train.parquet")
+    assert connected.blobs[blob] == (root / "quickstart" / "data" / "train.parquet").read_bytes()
+
+    again = runner.invoke(cli, ["plan", str(spec_path), "--json"])
+    assert again.exit_code == 0, again.stderr
+    assert {c["action"] for c in json.loads(again.stdout)["changes"]} == {"noop"}
+
+    text = spec_path.read_text(encoding="utf-8").replace("    schedule: daily", "    schedule: daily\n    checks: {drift: {numerical: {metric: psi, threshold: 0.2}}}")
+    spec_path.write_text(text, encoding="utf-8")
+    changed = runner.invoke(cli, ["apply", str(spec_path), "--json"])
+    assert changed.exit_code == 0, changed.stderr
+    (update,) = [c for c in json.loads(changed.stdout)["changes"] if c["action"] != "noop"]
+    assert update["kind"] == "azureml:Schedule" and "populationStabilityIndex" in update["reason"]
+    stored = as_schedule(connected.schedules()["churn"], "churn")
+    assert stored.create_monitor.monitoring_signals["data-drift-signal"].metric_thresholds.numerical.population_stability_index == 0.2
+
+    destroyed = runner.invoke(cli, ["destroy", str(spec_path), "--yes", "--json"])
+    assert destroyed.exit_code == 0, destroyed.stderr
+    assert sorted(c["kind"] for c in json.loads(destroyed.stdout)["changes"]) == [
+        "azureml:Schedule",
+        "monitor:ActionGroup",
+        "monitor:MetricAlert",
+    ]
+    assert connected.schedules() == {}
+    # The uploaded baseline stays: data assets are versioned history, not driftplane's to delete.
+    assert any("/data/driftplane-churn-baseline/" in key for key in connected.resources)
+
+
+def test_the_core_schema_still_validates_every_example() -> None:
+    from tests.core.cli.test_validate_schema import (
+        test_schema_is_json_schema_that_validates_examples,
+    )
+
+    test_schema_is_json_schema_that_validates_examples(REPO)

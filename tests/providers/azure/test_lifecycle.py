@@ -1,0 +1,192 @@
+"""apply, plan again, change, destroy and status through the real MLClient against a fake ARM."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from tests.providers.azure.conftest import CHURN
+from tests.providers.azure.fake_arm import WS_ID, FakeARM, as_schedule
+
+from driftplane.cli import cli
+from driftplane.errors import ProviderError
+from driftplane.spec import Spec, load_spec
+from driftplane_azure.provider import AzureProvider
+
+ML = WS_ID
+SCHEDULE = f"{ML}/schedules/churn"
+INSIGHTS = ML.split("/providers/")[0] + "/providers/Microsoft.Insights"
+
+
+def test_apply_sends_exactly_the_reads_and_one_put(churn_spec: Spec, connected: FakeARM) -> None:
+    done = AzureProvider.from_spec(churn_spec).apply(churn_spec)
+    assert [(c.action, c.kind, c.name) for c in done.changes] == [("create", "azureml:Schedule", "churn")]
+    assert connected.lines() == [
+        f"GET {ML}",  # the workspace exists and is readable
+        f"GET {ML}/data/churn-train/versions/1",  # the assets the spec names exist
+        f"GET {ML}/data/churn-scoring/versions/1",
+        f"GET {SCHEDULE}",  # what exists now
+        f"GET {INSIGHTS}/metricAlerts/churn-breach",  # alert rules a webhook once needed
+        f"GET {INSIGHTS}/actionGroups/churn-alerts",
+        f"PUT {SCHEDULE}",
+    ]
+    put = connected.sent[-1]
+    assert put.query == {"api-version": "2023-06-01-preview"}
+    # The body the plan promised is the body azure-ai-ml sent.
+    offline = AzureProvider.from_spec(churn_spec).plan(churn_spec, offline=True)
+    assert put.body == json.loads(offline.model_dump_json())["changes"][0]["request"]["body"]
+    assert as_schedule(put.body, "churn").create_monitor.monitoring_signals["data-drift-signal"].alert_enabled
+
+
+def test_apply_is_idempotent_and_a_change_is_an_update_with_a_reason(
+    churn_spec: Spec, connected: FakeARM, write_spec: Callable[..., Path]
+) -> None:
+    provider = AzureProvider.from_spec(churn_spec)
+    provider.apply(churn_spec)
+    again = provider.plan(churn_spec)
+    assert not again.has_changes and [c.action for c in again.changes] == ["noop"]
+    assert provider.apply(churn_spec).summary() == "0 to create, 0 to update, 0 to delete"
+    assert len([s for s in connected.sent if s.method == "PUT"]) == 1
+
+    changed = load_spec(str(write_spec(CHURN.replace("schedule: daily", "schedule: '15 3 * * *'").replace(
+        "include: [account_length,", "include: [intl_mins, account_length,"), "changed.yaml")))
+    plan = provider.plan(changed)
+    (change,) = plan.changes
+    assert change.action == "update"
+    assert "trigger.schedule.hours: [0] -> [3]" in (change.reason or "")
+    assert "intl_mins" in (change.reason or "")
+    provider.apply(changed)
+    stored = as_schedule(connected.schedules()["churn"], "churn")
+    assert stored.trigger.schedule.hours == [3] and stored.trigger.schedule.minutes == [15]
+    assert not provider.plan(changed).has_changes
+
+
+def test_destroy_disables_then_deletes_only_what_driftplane_made(churn_spec: Spec, connected: FakeARM) -> None:
+    provider = AzureProvider.from_spec(churn_spec)
+    provider.apply(churn_spec)
+    # Someone else's schedule in the same workspace, and one that only shares the name.
+    foreign = dict(connected.schedules()["churn"], name="team-monitor", id=f"{ML}/schedules/team-monitor")
+    foreign["properties"] = dict(foreign["properties"], tags={"owner": "team"})
+    connected.resources[f"{ML}/schedules/team-monitor".lower()] = foreign
+    connected.sent.clear()
+    done = provider.destroy(churn_spec)
+    assert [(c.action, c.name, c.reason) for c in done.changes] == [("delete", "churn", "disabled, then deleted")]
+    assert connected.lines() == [
+        f"GET {ML}",
+        f"GET {ML}/schedules",
+        f"GET {SCHEDULE}",  # begin_disable reads the schedule...
+        f"PUT {SCHEDULE}",  # ...and writes it back disabled
+        f"DELETE {SCHEDULE}",
+        f"GET {ML.split('/providers/')[0]}/providers/Microsoft.Insights/metricAlerts/churn-breach",
+        f"GET {ML.split('/providers/')[0]}/providers/Microsoft.Insights/actionGroups/churn-alerts",
+    ]
+    assert connected.sent[3].body["properties"]["isEnabled"] is False
+    assert connected.sent[1].query["listViewType"] == "All"
+    assert set(connected.schedules()) == {"team-monitor"}
+    # Idempotent: nothing left to destroy.
+    assert provider.destroy(churn_spec).changes == []
+
+
+def test_apply_refuses_to_take_over_a_schedule_it_did_not_create(churn_spec: Spec, connected: FakeARM) -> None:
+    provider = AzureProvider.from_spec(churn_spec)
+    provider.apply(churn_spec)
+    connected.schedules()["churn"]["properties"]["tags"] = {"owner": "someone"}
+    with pytest.raises(ProviderError, match="did not create"):
+        provider.apply(churn_spec)
+
+
+def test_disabling_a_monitor_disables_its_schedule(churn_spec: Spec, connected: FakeARM, write_spec: Callable[..., Path]) -> None:
+    provider = AzureProvider.from_spec(churn_spec)
+    provider.apply(churn_spec)
+    disabled = load_spec(str(write_spec(CHURN.replace("    schedule: daily", "    schedule: daily\n    enabled: false"), "off.yaml")))
+    (change,) = provider.apply(disabled).changes
+    assert change.action == "update" and "disabled" in (change.reason or "")
+    assert connected.schedules()["churn"]["properties"]["isEnabled"] is False
+    assert not provider.plan(disabled).has_changes
+    # Enabling it again is an update too.
+    (change,) = provider.plan(churn_spec).changes
+    assert change.action == "update" and "isEnabled: false -> true" in (change.reason or "")
+
+
+def test_webhooks_get_an_action_group_and_alert_rule_removed_when_no_longer_needed(
+    connected: FakeARM, write_spec: Callable[..., Path]
+) -> None:
+    with_hook = CHURN.replace('notify: ["email:ml@example.com"]', 'notify: ["email:ml@example.com", "webhook:https://hooks.example.com/x?t=1"]')
+    spec = load_spec(str(write_spec(with_hook)))
+    provider = AzureProvider.from_spec(spec)
+    kinds = [(c.action, c.kind) for c in provider.apply(spec).changes]
+    assert kinds == [("create", "azureml:Schedule"), ("create", "monitor:ActionGroup"), ("create", "monitor:MetricAlert")]
+    group = connected.resources[next(k for k in connected.resources if k.endswith("/actiongroups/churn-alerts"))]
+    # The real URL is sent; only plans redact it.
+    assert group["properties"]["webhookReceivers"][0]["serviceUri"] == "https://hooks.example.com/x?t=1"
+    assert not provider.plan(spec).has_changes
+    plain = load_spec(str(write_spec(CHURN, "plain.yaml")))
+    removed = provider.apply(plain).changes
+    assert [(c.action, c.kind) for c in removed if c.action != "noop"] == [
+        ("delete", "monitor:MetricAlert"),
+        ("delete", "monitor:ActionGroup"),
+    ]
+    assert not any("/microsoft.insights/" in k for k in connected.resources)
+
+
+def test_endpoint_target_reads_the_deployment_and_its_collected_inputs(
+    connected: FakeARM, write_spec: Callable[..., Path]
+) -> None:
+    connected.add_deployment("credit-default", "main", inputs_asset=("credit-default-main-model_inputs", "3"))
+    connected.add_data_asset("credit-default-main-model_inputs", "3", data_type="uri_folder")
+    spec = load_spec(str(write_spec(CHURN.replace('target: {data: "azureml:churn-scoring:1", window: 1d}', 'target: {endpoint: "credit-default:main", window: 1d}'))))
+    AzureProvider.from_spec(spec).apply(spec)
+    put = next(s for s in connected.sent if s.method == "PUT")
+    production = put.body["properties"]["action"]["monitorDefinition"]["signals"]["data-drift-signal"]["productionData"]
+    assert production["uri"].endswith("/data/credit-default-main-model_inputs/versions/3")
+    assert production["jobInputType"] == "uri_folder"
+    assert f"GET {ML}/onlineEndpoints/credit-default/deployments/main" in connected.lines()
+
+
+def test_status_reads_recent_runs_as_run_results(churn_spec: Spec, connected: FakeARM) -> None:
+    provider = AzureProvider.from_spec(churn_spec)
+    assert provider.status(churn_spec)[0].state == "not deployed"
+    provider.apply(churn_spec)
+
+    def job(name: str, status: str, created: str, tags: dict[str, str]) -> dict[str, object]:
+        return {
+            "id": f"{ML}/jobs/{name}", "name": name, "type": "Microsoft.MachineLearningServices/workspaces/jobs",
+            "scheduleName": "churn", "systemData": {"createdAt": created},
+            "properties": {"jobType": "Pipeline", "status": status, "tags": tags, "properties": {},
+                           "experimentName": "churn", "jobs": {}, "inputs": {}, "outputs": {}, "settings": {}},
+        }
+
+    connected.jobs += [
+        job("run-1", "Completed", "2026-11-18T00:04:00Z", {}),
+        job("run-2", "Failed", "2026-11-19T00:04:00Z", {"azureml_modelmonitor_threshold_breached": "data-drift-signal has failed due to one or more features violating metric thresholds"}),
+        job("run-3", "Failed", "2026-11-20T00:04:00Z", {}),
+        job("run-4", "Running", "2026-11-21T00:04:00Z", {}),
+    ]
+    (status,) = provider.status(churn_spec)
+    assert status.state == "scheduled" and status.schedule == "daily" and status.next_run is not None
+    assert [r.status for r in status.runs] == ["failed", "drift", "ok"]
+    assert status.details["running"] == ["run-4"]
+    drift = status.runs[1]
+    assert "data-drift-signal: thresholds breached" in drift.messages
+    assert drift.window is not None and drift.window.end.isoformat().startswith("2026-11-19T00:04")
+    assert (drift.window.end - drift.window.start).days == 1
+    assert "open it in Azure ML studio" in (status.runs[0].error or "")
+    assert connected.sent[-1].query.get("scheduleId") == "churn"
+
+
+def test_cli_apply_plan_destroy_round_trip(churn_spec: Spec, connected: FakeARM, azure_cli: None) -> None:
+    path = str(churn_spec.source.file)
+    runner = CliRunner()
+    applied = runner.invoke(cli, ["apply", path, "--json"])
+    assert applied.exit_code == 0, applied.stderr
+    assert json.loads(applied.stdout)["changes"][0]["action"] == "create"  # no SDK progress dots in stdout
+    planned = runner.invoke(cli, ["plan", path, "--json"])
+    assert planned.exit_code == 0 and json.loads(planned.stdout)["changes"][0]["action"] == "noop"
+    status = runner.invoke(cli, ["status", path, "--json"])
+    assert status.exit_code == 0 and json.loads(status.stdout)[0]["state"] == "scheduled"
+    destroyed = runner.invoke(cli, ["destroy", path, "--yes"])
+    assert destroyed.exit_code == 0, destroyed.stderr
+    assert connected.schedules() == {}

@@ -1,0 +1,66 @@
+"""Where the workspace comes from, and which data references Azure can read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from driftplane.errors import ProviderError
+from driftplane_azure.data_refs import DataRefError, parse_data_ref
+from driftplane_azure.settings import AzureSettings
+from driftplane_azure.workspace import resolve_scope
+
+
+def test_workspace_config_file_names_the_workspace_and_settings_win(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text(
+        json.dumps({"subscription_id": "sub-1", "resource_group": "rg-1", "workspace_name": "ws-1"}), encoding="utf-8"
+    )
+    scope = resolve_scope(AzureSettings(workspace_config="config.json"), tmp_path)
+    assert (scope.subscription_id, scope.resource_group, scope.workspace) == ("sub-1", "rg-1", "ws-1")
+    scope = resolve_scope(AzureSettings(workspace_config="config.json", workspace="other"), tmp_path)
+    assert scope.workspace == "other"
+    assert scope.workspace_id == "/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.MachineLearningServices/workspaces/other"
+
+
+def test_a_missing_workspace_config_says_where_to_get_one(tmp_path: Path) -> None:
+    with pytest.raises(ProviderError, match=r"config\.json does not exist; download config\.json"):
+        resolve_scope(AzureSettings(workspace_config="config.json"), tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("azureml:churn-train:1", "asset"),
+        ("azureml://datastores/workspaceblobstore/paths/churn/", "uri"),
+        ("abfss://data@store.dfs.core.windows.net/churn/", "uri"),
+        ("https://store.blob.core.windows.net/data/train.csv", "uri"),
+    ],
+)
+def test_references_azure_can_read(text: str, kind: str) -> None:
+    assert parse_data_ref(text, local_allowed=False).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("s3://bucket/train.csv", "cannot read s3:// data"),
+        ("az://container/train.csv", "cannot read az:// data"),
+        ("azureml:churn-train", "exact asset version"),
+        ("capture/{timestamp:yyyy}/*.jsonl", "partition fields"),
+        ("data/train.csv", "local path"),
+    ],
+)
+def test_references_azure_cannot_read_say_what_works(text: str, says: str) -> None:
+    with pytest.raises(DataRefError, match=says):
+        parse_data_ref(text, local_allowed=False)
+
+
+def test_spark_runtime_is_limited_to_what_the_sdk_accepts() -> None:
+    from driftplane.errors import SpecError
+    from driftplane_azure.provider import AzureProvider
+
+    with pytest.raises(SpecError) as info:
+        AzureProvider.validate_settings({"spark_runtime": "3.3"})
+    assert info.value.problems[0].path == ("providers", "azure", "spark_runtime")
