@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+pytest_plugins = ["pytester"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     sys._called_from_test = True  # type: ignore[attr-defined]

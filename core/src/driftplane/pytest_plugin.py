@@ -1,7 +1,279 @@
 """driftplane's pytest plugin (``pytest11`` entry point): test monitors in a team's CI.
 
-Heavy modules are imported inside the fixtures so that loading the plugin at pytest start
-costs nothing for suites that do not use it.
+Two ways to use it:
+
+- the ``driftplane`` fixture runs a monitor of a spec against a file, an Arrow table or a
+  pandas DataFrame and returns the RunResult, with assertions that explain themselves::
+
+      def test_a_normal_day(driftplane):
+          result = driftplane.run("monitors.yaml", "churn", "data/2026-01-05.parquet")
+          driftplane.assert_no_drift(result)
+
+- files named ``test_*.driftplane.yaml`` are collected as tests; each case names a monitor,
+  some data and the expected verdict::
+
+      spec: monitors.yaml
+      cases:
+        - name: a normal day passes
+          monitor: churn
+          data: data/daily/2026/01/05/scores.parquet
+          expect: ok
+        - name: the price change is caught
+          monitor: churn
+          data: data/daily/2026/01/12/scores.parquet
+          expect: drift_and_violations
+          drifted: [day_mins]
+
+Heavy modules (the engine, pyarrow) are imported inside the fixture and the items, so
+loading the plugin costs nothing for suites that do not use it. Turn it off with
+``-p no:driftplane``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pytest
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+if TYPE_CHECKING:
+    from driftplane.result import RunResult
+    from driftplane.spec.models import Spec
+
+YAML_SUFFIX = ".driftplane.yaml"
+Status = Literal["ok", "drift", "violations", "drift_and_violations", "failed"]
+
+
+class MonitorCheckFailed(AssertionError):
+    """A monitor's result was not what the test expected; the message says how it differs."""
+
+
+def _feature_table(result: RunResult, names: Sequence[str] | None = None) -> str:
+    lines = []
+    for feature in result.features:
+        if names is not None and feature.name not in names:
+            continue
+        drift = feature.drift
+        if drift is None or drift.value is None:
+            lines.append(f"    {feature.name}: not measured")
+            continue
+        applied = drift.effective_threshold if drift.effective_threshold is not None else drift.threshold
+        mark = "DRIFTED" if drift.drifted else "ok"
+        lines.append(f"    {feature.name}: {drift.metric} {drift.value:.4g} vs threshold {applied:.4g} -> {mark}")
+    return "\n".join(lines)
+
+
+def describe_result(result: RunResult) -> str:
+    """A few lines a person can read in a test failure: verdict, drifted features, violations."""
+    lines = [f"monitor {result.monitor}: status {result.status} ({result.rows.target:,} rows against {result.rows.baseline:,})"]
+    if result.error:
+        lines.append(f"  error: {result.error}")
+    drifted = [f.name for f in result.drifted_features]
+    if drifted:
+        lines.append("  drifted features:")
+        lines.append(_feature_table(result, drifted))
+    for violation in result.violations:
+        lines.append(f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.description}")
+    return "\n".join(lines)
+
+
+def check_expectations(
+    result: RunResult,
+    *,
+    expect: str | None = None,
+    drifted: Sequence[str] | None = None,
+    not_drifted: Sequence[str] | None = None,
+    violations: Sequence[str] | None = None,
+) -> list[str]:
+    """What differs from the expectations, one sentence each (empty when all hold)."""
+    problems: list[str] = []
+    if expect is not None and result.status != expect:
+        problems.append(f"expected status {expect}, got {result.status}")
+    actual = {f.name for f in result.drifted_features}
+    names = {f.name for f in result.features}
+    for feature in drifted or ():
+        if feature not in names:
+            problems.append(f"expected '{feature}' to drift, but the result has no such feature (features: {', '.join(sorted(names))})")
+        elif feature not in actual:
+            problems.append(f"expected '{feature}' to drift, but it did not:\n{_feature_table(result, [feature])}")
+    for feature in not_drifted or ():
+        if feature in actual:
+            problems.append(f"expected '{feature}' not to drift, but it did:\n{_feature_table(result, [feature])}")
+    found_types = {v.constraint_check_type for v in result.violations}
+    for check in violations or ():
+        if check not in found_types:
+            problems.append(f"expected a {check} violation, found {', '.join(sorted(found_types)) or 'none'}")
+    return problems
+
+
+class DriftplaneFixture:
+    """What the ``driftplane`` fixture gives a test: run monitors and assert on results."""
+
+    def __init__(self, workdir: Path, rootdir: Path) -> None:
+        self.workdir = workdir
+        self.rootdir = rootdir
+
+    def load(self, spec: str | Path | Spec) -> Spec:
+        """A spec from a path (relative to the test run's root directory) or as given."""
+        from driftplane.spec import Spec, load_spec
+
+        if isinstance(spec, Spec):
+            return spec
+        path = Path(spec)
+        return load_spec(path if path.is_absolute() else self.rootdir / path)
+
+    def _data_path(self, data: Any) -> str:
+        """A path for files, and a Parquet file in the test's temp dir for tables and frames."""
+        if isinstance(data, str | Path):
+            return str(data)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not isinstance(data, pa.Table):
+            if hasattr(data, "to_arrow"):  # polars
+                data = data.to_arrow()
+            else:  # pandas
+                data = pa.Table.from_pandas(data, preserve_index=False)
+        path = self.workdir / f"data-{len(list(self.workdir.glob('data-*.parquet')))}.parquet"
+        pq.write_table(data, path)
+        return str(path)
+
+    def run(self, spec: str | Path | Spec, monitor: str, data: Any) -> RunResult:
+        """Run ``monitor``'s checks, with its baseline, against ``data`` (path, Arrow table, DataFrame)."""
+        from driftplane.engine.monitor import check_data
+
+        return check_data(self.load(spec), monitor, self._data_path(data))
+
+    def assert_result(
+        self,
+        result: RunResult,
+        *,
+        expect: str | None = None,
+        drifted: Sequence[str] | None = None,
+        not_drifted: Sequence[str] | None = None,
+        violations: Sequence[str] | None = None,
+    ) -> None:
+        """Fail with what differs (and the metrics behind it) unless every expectation holds."""
+        __tracebackhide__ = True
+        problems = check_expectations(result, expect=expect, drifted=drifted, not_drifted=not_drifted, violations=violations)
+        if problems:
+            raise MonitorCheckFailed("\n".join(["the monitor's result is not as expected:", *(f"- {p}" for p in problems), describe_result(result)]))
+
+    def assert_no_drift(self, result: RunResult) -> None:
+        """Fail, listing the drifted features and their metrics, if anything drifted."""
+        __tracebackhide__ = True
+        self.assert_result(result, drifted=None, not_drifted=[f.name for f in result.features])
+
+    def assert_ok(self, result: RunResult) -> None:
+        """Fail unless the run found neither drift nor violations."""
+        __tracebackhide__ = True
+        self.assert_result(result, expect="ok")
+
+
+@pytest.fixture
+def driftplane(tmp_path: Path, request: pytest.FixtureRequest) -> DriftplaneFixture:
+    """Run a monitor of a spec against a file or a DataFrame and assert on the result."""
+    return DriftplaneFixture(tmp_path, Path(str(request.config.rootpath)))
+
+
+# --- test_*.driftplane.yaml files ------------------------------------------------------------
+
+
+class _Case(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    monitor: str
+    data: str = Field(description="The data to check, relative to the test file.")
+    expect: Status | None = None
+    drifted: list[str] = Field(default_factory=list)
+    not_drifted: list[str] = Field(default_factory=list)
+    violations: list[str] = Field(default_factory=list)
+
+
+class _CaseFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    spec: str = Field(description="The spec whose monitors are tested, relative to the test file.")
+    cases: list[_Case] = Field(min_length=1)
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    if file_path.name.startswith("test_") and file_path.name.endswith(YAML_SUFFIX):
+        return MonitorTestFile.from_parent(parent, path=file_path)
+    return None
+
+
+class CaseFileError(Exception):
+    """The test file itself is wrong (a typo, a missing key): shown with its line."""
+
+
+class MonitorTestFile(pytest.File):
+    """A test_*.driftplane.yaml file: one test item per case."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        from driftplane.spec.problems import problems_from_validation_error
+        from driftplane.spec.yamlfile import read_yaml
+
+        data, source, problems = read_yaml(self.path)
+        if problems:
+            raise self.CollectError("\n".join(str(p) for p in problems))
+        try:
+            parsed = _CaseFile.model_validate(data)
+        except ValidationError as exc:
+            found = problems_from_validation_error(exc, model=_CaseFile, data=data, source=source)
+            raise self.CollectError("\n".join(str(p) for p in found)) from None
+        for index, case in enumerate(parsed.cases):
+            line = source.locate(("cases", index)) or (1, 1)
+            yield MonitorCase.from_parent(self, name=case.name, case=case, spec_path=parsed.spec, line=line[0])
+
+    class CollectError(Exception):
+        pass
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+        if isinstance(excinfo.value, self.CollectError):
+            return f"invalid driftplane test file:\n{excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
+
+class MonitorCase(pytest.Item):
+    """One case: run a monitor on some data and compare with the expected verdict."""
+
+    def __init__(self, *, case: _Case, spec_path: str, line: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+        self.spec_path = spec_path
+        self.line = line
+
+    def runtest(self) -> None:
+        from driftplane.engine.monitor import check_data
+        from driftplane.spec import load_spec
+
+        folder = self.path.parent
+        spec = load_spec(folder / self.spec_path)
+        data = Path(self.case.data)
+        result = check_data(spec, self.case.monitor, data if data.is_absolute() else folder / data)
+        problems = check_expectations(
+            result,
+            expect=self.case.expect,
+            drifted=self.case.drifted,
+            not_drifted=self.case.not_drifted,
+            violations=self.case.violations,
+        )
+        if problems:
+            raise MonitorCheckFailed("\n".join([*(f"- {p}" for p in problems), describe_result(result)]))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+        from driftplane.errors import DriftplaneError
+
+        where = f"{self.path}:{self.line}: case '{self.case.name}'"
+        if isinstance(excinfo.value, MonitorCheckFailed):
+            return f"{where}: the monitor's result is not as expected\n{excinfo.value}"
+        if isinstance(excinfo.value, DriftplaneError):
+            return f"{where}: {excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.line - 1, f"{self.case.monitor}: {self.case.name}"

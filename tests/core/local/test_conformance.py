@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from driftplane.local.provider import LocalProvider
@@ -12,12 +14,13 @@ from driftplane.testing import ProviderConformance, sample_spec
 
 class TestLocalConformance(ProviderConformance):
     provider_name = "local"
-    implements = frozenset()
+    implements = frozenset({"plan", "apply", "destroy", "run", "status"})
 
     @pytest.fixture
-    def provider(self) -> Provider:
-        return LocalProvider()
+    def spec(self, tmp_path: Path) -> Spec:
+        # the sample's data does not exist: runs come back as failed results, as they should
+        return sample_spec("local", {"state_dir": str(tmp_path / "state"), "reports_dir": str(tmp_path / "reports")})
 
     @pytest.fixture
-    def spec(self) -> Spec:
-        return sample_spec("local")
+    def provider(self, spec: Spec) -> Provider:
+        return LocalProvider.from_spec(spec)

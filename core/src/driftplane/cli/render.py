@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from rich.table import Table
 
@@ -71,5 +73,16 @@ def render_result(result: RunResult, out: Console) -> None:
         out.print(f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.description}")
     for message in result.messages:
         out.print(f"  note: {message}")
-    for kind, path in result.reports.items():
-        out.print(f"  {kind} report: {path}")
+    if "html" in result.reports:
+        out.print(f"  report: {_shown(result.reports['html'])}")
+    elif result.reports:
+        folder = Path(next(iter(result.reports.values()))).parent
+        out.print(f"  reports in {_shown(str(folder))}: {', '.join(Path(p).name for p in result.reports.values())}")
+
+
+def _shown(path: str) -> str:
+    """A path relative to the working directory when it is below it (shorter to read)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path

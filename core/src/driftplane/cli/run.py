@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 
 import click
@@ -14,6 +15,28 @@ from driftplane.cli.options import TIME, json_option, monitor_option, provider_o
 from driftplane.cli.output import console
 from driftplane.cli.render import render_result
 from driftplane.errors import UsageError
+from driftplane.provider import selected_monitors
+from driftplane.result import RunResult
+from driftplane.spec import Spec
+
+
+def backfill_count(spec: Spec, names: list[str], start: datetime, end: datetime) -> int:
+    """How many windows a backfill runs, for the progress bar."""
+    from driftplane.engine.monitor import backfill_windows
+
+    return sum(len(backfill_windows(spec.monitor(n), start, end)) for n in selected_monitors(spec, names or None))
+
+
+def with_progress(results: Iterator[RunResult], total: int) -> Iterator[RunResult]:
+    """Yield the results while a progress bar on stderr counts windows."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("backfill"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console(stderr=True), transient=True) as progress:
+        task = progress.add_task("windows", total=total)
+        for result in results:
+            progress.advance(task)
+            yield result
 
 
 @click.command("run")
@@ -55,7 +78,10 @@ def command(
     spec, provider = load_for_provider(spec_path, provider_name)
     found = failed = False
     out = console()
-    for result in provider.run(spec, monitors=list(monitor_names) or None, at=at, start=start, end=end):
+    results = provider.run(spec, monitors=list(monitor_names) or None, at=at, start=start, end=end)
+    if start is not None and end is not None and not as_json and sys.stderr.isatty():
+        results = with_progress(results, backfill_count(spec, list(monitor_names), start, end))
+    for result in results:
         found = found or result.found_something
         failed = failed or result.status == "failed"
         if as_json:

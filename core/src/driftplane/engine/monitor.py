@@ -299,15 +299,8 @@ def run_monitor(
             }
         )
         return MonitorRun(failed, None, baseline, read_seconds)
-    messages = list(result.messages)
-    if baseline.cached:
-        messages.append(f"the baseline profile was reused from the cache ({baseline.description} has not changed)")
     result = result.model_copy(
-        update={
-            "provider": provider,
-            "duration_seconds": round(time.perf_counter() - clock, 3),
-            "messages": messages,
-        }
+        update={"provider": provider, "duration_seconds": round(time.perf_counter() - clock, 3)}
     )
     return MonitorRun(result, target, baseline, read_seconds)
 
@@ -354,9 +347,58 @@ __all__ = [
     "BaselineData",
     "MonitorRun",
     "backfill_windows",
+    "check_data",
     "load_monitor_baseline",
     "run_monitor",
     "schedule_period",
     "window_for",
     "window_length",
 ]
+
+
+def check_data(
+    spec: Spec,
+    name: str,
+    data: str | Path | DataSource,
+    *,
+    window: Window | None = None,
+    settings: ProfileSettings | None = None,
+) -> RunResult:
+    """Run monitor ``name``'s checks, with its baseline, against ``data`` instead of its target.
+
+    For tests of monitors (the pytest plugin) and one-off checks: no history, no alerts.
+    ``data`` is read whole unless ``window`` is given; it keeps the target's format options.
+    """
+    monitor = spec.monitor(name)
+    if isinstance(data, DataSource):
+        source: DataSource = data
+    else:
+        fields = monitor.target.model_dump(include=set(DataSource.model_fields) - {"data"})
+        source = DataSource(data=str(data), **fields)
+    reference_window = window or Window(start=datetime(1970, 1, 1, tzinfo=UTC), end=datetime.now(UTC))
+    baseline = load_monitor_baseline(spec, name, window=reference_window, settings=settings)
+    started = datetime.now(UTC)
+    target = profile_source(
+        source,
+        phase="target",
+        reference=baseline.profile,
+        features=monitor.features,
+        checks=monitor.checks,
+        settings=settings,
+        base_dir=spec.base_dir,
+        window=window,
+        progress=None,
+        threads=None,
+    )
+    if target.rows == 0:
+        raise DataError(f"monitor {name}: {source.data} has no rows to check")
+    return evaluate(
+        baseline.profile,
+        target,
+        constraints=baseline.constraints,
+        checks=monitor.checks,
+        features=monitor.features,
+        monitor=name,
+        window=window,
+        started_at=started,
+    )

@@ -38,6 +38,8 @@ T = TypeVar("T")
 
 # A notification no channel accepted for this long is dropped (with an error in the log).
 MAX_PENDING_AGE = timedelta(days=7)
+# A pending notification is retried at the next run, but not sooner than this after its last try.
+MIN_RETRY_INTERVAL = timedelta(seconds=60)
 _CONDITION_FIELDS = {"when", "min_features", "features", "check_types", "feature", "metric", "above", "below"}
 
 
@@ -243,8 +245,7 @@ def process_alerts(
         states.append(state)
         if event is None:
             continue
-        log = logger.warning if event == "firing" else logger.info
-        log("monitor %s: alert '%s' is %s: %s", monitor_name, state.alert_name, event.upper(), state.reason)
+        logger.info("monitor %s: alert '%s' is %s: %s", monitor_name, state.alert_name, event.upper(), state.reason)
         notification = build_notification(
             monitor=monitor_name,
             alert_name=state.alert_name,
@@ -304,6 +305,11 @@ def _deliver(
         if stored:
             _quietly(lambda: alert_state.drop(store, item.id))
         return _outcome(item, item.channel_name, delivered=False, attempts=item.attempts, error=why, pending=False)
+    last = item.last_attempt_at
+    if last is not None and now - (last if last.tzinfo else last.replace(tzinfo=UTC)) < MIN_RETRY_INTERVAL:
+        # A backfill runs many windows a second: give the receiver time before trying again.
+        logger.debug("%s to %s: last attempt under %s ago; retried at a later run", what, resolved.name, MIN_RETRY_INTERVAL)
+        return _outcome(item, resolved.name, delivered=False, attempts=item.attempts, error=item.last_error, pending=True)
     try:
         resolved.channel.send(item.notification)
     except DeliveryError as exc:
@@ -313,7 +319,7 @@ def _deliver(
     except Exception as exc:  # noqa: BLE001 - a plugin channel's bug must not fail the run; its cause is logged
         reason = scrub(f"{type(exc).__name__}: {exc}", resolved.secrets) + f" (raised by the {resolved.channel.channel_type} channel)"
     else:
-        logger.info("sent %s to %s", what, resolved.name)
+        (logger.debug if resolved.channel.channel_type == "log" else logger.info)("sent %s to %s", what, resolved.name)
         if stored:
             _quietly(lambda: alert_state.delivered(store, item.id))
         return _outcome(item, resolved.name, delivered=True, attempts=item.attempts + 1)

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import logging
+import shutil
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 
+from driftplane.engine.monitor import backfill_windows, window_for
+from driftplane.local.history import HistoryStore
 from driftplane.local.settings import LocalSettings
-from driftplane.provider import Provider, ProviderSettings
+from driftplane.provider import Change, MonitorStatus, Plan, Provider, ProviderSettings, selected_monitors
+from driftplane.result import RunResult
+from driftplane.spec.models import Spec
+
+logger = logging.getLogger(__name__)
 
 
 class LocalProvider(Provider):
@@ -15,3 +27,161 @@ class LocalProvider(Provider):
     description: ClassVar[str] = "runs monitors on this machine; history in SQLite, reports on disk"
     backends: ClassVar[tuple[str, ...]] = ("local",)
     settings_model: ClassVar[type[ProviderSettings]] = LocalSettings
+
+    @property
+    def local_settings(self) -> LocalSettings:
+        assert isinstance(self.settings, LocalSettings)
+        return self.settings
+
+    def runner(self, spec: Spec, **kwargs: Any) -> Any:
+        """A LocalRunner for ``spec`` with these settings."""
+        from driftplane.local.runner import LocalRunner
+
+        return LocalRunner(spec, self.local_settings, **kwargs)
+
+    # --- plan / apply / destroy: nothing is deployed locally ------------------------------
+
+    def plan(self, spec: Spec, *, monitors: Sequence[str] | None = None, offline: bool = False) -> Plan:
+        """Nothing to create: monitors run in-process (driftplane run, serve, or a cron job)."""
+        changes = [
+            Change(
+                action="noop",
+                kind="local:Monitor",
+                name=name,
+                monitor=name,
+                reason=f"runs in-process ({spec.monitors[name].schedule}); nothing to deploy",
+            )
+            for name in selected_monitors(spec, monitors)
+        ]
+        return Plan(provider=self.name, backend=self.backend, changes=changes)
+
+    def apply(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
+        """Creates the state directory; the monitors themselves need nothing deployed."""
+        runner = self.runner(spec)
+        runner.state_dir.mkdir(parents=True, exist_ok=True)
+        return self.plan(spec, monitors=monitors)
+
+    def destroy(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
+        """Drops the cached baseline profiles. History and reports are the team's record: kept."""
+        runner = self.runner(spec)
+        changes = []
+        for name in selected_monitors(spec, monitors):
+            cache = runner.state_dir / "baselines" / name
+            if cache.exists():
+                shutil.rmtree(cache)
+                changes.append(
+                    Change(
+                        action="delete",
+                        kind="local:BaselineCache",
+                        name=str(cache),
+                        monitor=name,
+                        reason="cached baseline profile; recomputed at the next run",
+                    )
+                )
+        if changes:
+            logger.info("history (%s) and reports (%s) are kept", runner.state_dir / "driftplane.db", runner.reports_dir)
+        return Plan(provider=self.name, backend=self.backend, changes=changes)
+
+    # --- run / status ---------------------------------------------------------------------
+
+    def run(
+        self,
+        spec: Spec,
+        *,
+        monitors: Sequence[str] | None = None,
+        at: datetime | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> Iterator[RunResult]:
+        """Run each monitor over its window (ending at ``at``), or every window in a backfill."""
+        runner = self.runner(spec)
+        for name in selected_monitors(spec, monitors):
+            monitor = spec.monitor(name)
+            if start is not None and end is not None:
+                windows = backfill_windows(monitor, start, end)
+                if not windows:
+                    logger.warning(
+                        "monitor %s: no scheduled window (%s) ends between %s and %s; nothing to backfill",
+                        name, monitor.schedule, start.isoformat(), end.isoformat(),
+                    )
+            else:
+                windows = [window_for(monitor, at, exact=at is not None)]
+            for window in windows:
+                yield runner.run(name, window)
+
+    def status(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> list[MonitorStatus]:
+        """Each monitor's latest runs from history and when its schedule fires next."""
+        runner = self.runner(spec)
+        now = datetime.now(UTC)
+        statuses = []
+        store = HistoryStore.open(runner.state_dir) if HistoryStore.exists(runner.state_dir) else None
+        try:
+            for name in selected_monitors(spec, monitors):
+                monitor = spec.monitor(name)
+                runs = store.list_runs(name, limit=5) if store is not None else []
+                statuses.append(
+                    MonitorStatus(
+                        monitor=name,
+                        provider=self.name,
+                        state=runs[0].status if runs else "never run",
+                        schedule=str(monitor.schedule),
+                        next_run=monitor.schedule.next_after(now),
+                        runs=runs,
+                        details={"state_dir": str(runner.state_dir), "reports_dir": str(runner.reports_dir)},
+                    )
+                )
+        finally:
+            if store is not None:
+                store.close()
+        return statuses
+
+    # --- serve ------------------------------------------------------------------------------
+
+    def serve(self, spec: Spec, *, host: str | None = None, port: int | None = None, stop: threading.Event | None = None) -> None:
+        """Run every enabled monitor on its schedule until SIGTERM/SIGINT (or ``stop`` is set)."""
+        from driftplane.local.httpserver import start_http_server
+        from driftplane.local.prometheus import PrometheusMetrics
+        from driftplane.local.scheduler import Scheduler
+
+        metrics = PrometheusMetrics()
+        runner = self.runner(spec, metrics=metrics, lock_timeout=60.0)
+        names = selected_monitors(spec, None)
+        scheduler = Scheduler(runner, {name: spec.monitors[name].schedule for name in names})
+        serve_settings = self.local_settings.serve
+
+        def health() -> tuple[bool, dict[str, Any]]:
+            monitors = {
+                name: {
+                    "schedule": state.schedule,
+                    "next_run": state.next_run,
+                    "running_window": state.running_window,
+                    "last_window": state.last_window,
+                    "last_status": state.last_status,
+                    "last_error": state.last_error,
+                    "runs": state.runs,
+                }
+                for name, state in scheduler.states.items()
+            }
+            return scheduler.alive() and not scheduler.stopping, {"monitors": monitors}
+
+        server = start_http_server(host or serve_settings.host, serve_settings.port if port is None else port, metrics.registry, health)
+        stop = stop or threading.Event()
+        previous: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            def on_signal(number: int, frame: Any) -> None:
+                logger.info("received %s: stopping after the runs in progress finish", signal.Signals(number).name)
+                stop.set()
+
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                previous[sig] = signal.signal(sig, on_signal)
+        scheduler.start()
+        try:
+            while not stop.wait(1.0):
+                pass
+        finally:
+            scheduler.stop()
+            server.shutdown()
+            server.server_close()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            logger.info("stopped; every finished run is in history and its reports are complete")

@@ -22,8 +22,8 @@ from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from driftplane.atomic import write_atomic
 from driftplane.errors import DataError
-from driftplane.local.bundle import write_atomic
 from driftplane.local.report_assets import charts
 from driftplane.local.report_assets.features import (
     FeatureView,
@@ -188,5 +188,5 @@ def write_report(
             f"could not write the report of monitor '{result.monitor}' to {target}: "
             f"{error.strerror or error}; check that the directory is writable and the disk has space"
         ) from error
-    logger.info("Wrote the report of monitor '%s' to %s (%d KB).", result.monitor, target, len(data) // 1024)
+    logger.debug("wrote the report of monitor '%s' to %s (%d KB).", result.monitor, target, len(data) // 1024)
     return target

@@ -9,7 +9,8 @@ import pytest
 from pydantic import BaseModel
 
 from driftplane.errors import NotAvailableYet, SpecError
-from driftplane.provider import Plan, Provider
+from driftplane.provider import MonitorStatus, Plan, Provider
+from driftplane.result import RunResult
 from driftplane.spec import Spec
 
 VERBS = ("plan", "apply", "destroy", "run", "status")
@@ -86,7 +87,16 @@ class ProviderConformance:
     def test_verb_works_or_says_it_is_not_available(self, provider: Provider, spec: Spec, verb: str) -> None:
         if verb in self.implements:
             result = _call(provider, verb, spec)
-            assert result is not None
+            if verb in ("plan", "apply", "destroy"):
+                assert isinstance(result, Plan) and result.provider == self.provider_name
+                assert all(change.monitor in spec.monitors for change in result.changes)
+            elif verb == "run":
+                assert result, "run yields a RunResult per monitor and window"
+                assert all(isinstance(r, RunResult) and r.monitor in spec.monitors for r in result)
+                assert all(r.provider == self.provider_name for r in result)
+            else:
+                assert sorted(s.monitor for s in result) == sorted(spec.monitors)
+                assert all(isinstance(s, MonitorStatus) for s in result)
             return
         with pytest.raises(NotAvailableYet) as info:
             _call(provider, verb, spec)

@@ -1,0 +1,146 @@
+"""The local runner: one monitor, one window, end to end.
+
+Profile the baseline once (cached under the state directory), profile the target window,
+decide drift and quality (``engine.monitor.run_monitor``), write the reports as one
+atomic bundle, record the run in history, then evaluate alerts. Each step is ordered so
+that a crash or a full disk never loses a run: history is written after the reports, in
+one transaction, and alerts are sent only for runs that history holds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from driftplane.engine.constraints import Constraints
+from driftplane.engine.files import write_json_atomic
+from driftplane.engine.monitor import BaselineCache, MonitorRun, run_monitor, window_for
+from driftplane.engine.readers.windows import describe_window
+from driftplane.engine.sagemaker import write_constraints, write_statistics, write_violations
+from driftplane.errors import DataError
+from driftplane.local.alerts import process_alerts
+from driftplane.local.bundle import remove_leftovers, report_bundle
+from driftplane.local.history import HistoryStore
+from driftplane.local.locks import monitor_lock
+from driftplane.local.prometheus import PrometheusMetrics
+from driftplane.local.report import write_report
+from driftplane.local.settings import LocalSettings
+from driftplane.metrics import metrics_from_result
+from driftplane.result import RunResult, Window
+from driftplane.spec.models import Spec
+
+logger = logging.getLogger(__name__)
+
+REPORT_FILES = {
+    "html": "report.html",
+    "statistics": "statistics.json",
+    "constraints": "constraints.json",
+    "constraint_violations": "constraint_violations.json",
+    "result": "result.json",
+}
+Progress = Callable[[str, int], None]
+
+
+def window_folder(window: Window) -> str:
+    """A report directory name for a window: its end, e.g. 2026-01-12T0000Z."""
+    return window.end.strftime("%Y-%m-%dT%H%MZ")
+
+
+@dataclass
+class LocalRunner:
+    """Runs the monitors of one spec with the local provider's settings."""
+
+    spec: Spec
+    settings: LocalSettings
+    metrics: PrometheusMetrics | None = None
+    lock_timeout: float = 10.0
+    progress: Progress | None = None
+
+    @property
+    def state_dir(self) -> Path:
+        return self.spec.base_dir / self.settings.state_dir
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.spec.base_dir / self.settings.reports_dir
+
+    def run_window(self, name: str, end: datetime) -> RunResult:
+        """Run ``name`` over the window ending exactly at ``end`` (the scheduler's entry point)."""
+        return self.run(name, window_for(self.spec.monitor(name), end, exact=True))
+
+    def last_window_end(self, name: str) -> datetime | None:
+        """When the latest recorded window of ``name`` ended (for serve's catch-up)."""
+        if not HistoryStore.exists(self.state_dir):
+            return None
+        with HistoryStore.open(self.state_dir) as store:
+            runs = store.list_runs(name, limit=1)
+        return runs[0].window.end if runs and runs[0].window else None
+
+    def run(self, name: str, window: Window) -> RunResult:
+        """Run one monitor over one window: reports, history, alerts, metrics.
+
+        Raises MonitorBusyError when another process runs the same monitor, and DataError
+        when the reports could not be written (after the run is safely in history).
+        """
+        with monitor_lock(self.state_dir, name, timeout=self.lock_timeout):
+            remove_leftovers(self.reports_dir)
+            logger.debug("monitor %s: running %s", name, describe_window(window))
+            outcome = run_monitor(
+                self.spec,
+                name,
+                window,
+                cache=BaselineCache(self.state_dir / "baselines"),
+                provider="local",
+                progress=self.progress,
+            )
+            with HistoryStore.open(self.state_dir) as store:
+                history = store.list_runs(name, limit=self.settings.history_runs)
+                result, write_error = self._write_reports(name, outcome, history)
+                store.record_run(result)
+                process_alerts(self.spec, name, result, store)
+            if self.metrics is not None:
+                self.metrics.publish(metrics_from_result(result, read_seconds=outcome.read_seconds))
+            if write_error is not None:
+                raise write_error
+            return result
+
+    def _write_reports(
+        self, name: str, outcome: MonitorRun, history: list[RunResult]
+    ) -> tuple[RunResult, DataError | None]:
+        """Write the bundle; on failure keep the result (with a note) and return the error."""
+        result = outcome.result
+        assert result.window is not None
+        final = self.reports_dir / name / window_folder(result.window)
+        paths = {kind: str(final / file) for kind, file in REPORT_FILES.items()}
+        if outcome.target is None:  # a failed run: the result and the page that explains it
+            paths = {k: v for k, v in paths.items() if k in ("html", "result")}
+        result = result.model_copy(update={"reports": paths})
+        try:
+            with report_bundle(final) as folder:
+                if outcome.target is not None and outcome.baseline is not None:
+                    write_statistics(outcome.target, folder / REPORT_FILES["statistics"])
+                    constraints: Constraints = outcome.baseline.constraints
+                    write_constraints(constraints, folder / REPORT_FILES["constraints"])
+                    write_violations(result.violations, folder / REPORT_FILES["constraint_violations"])
+                write_report(
+                    folder / REPORT_FILES["html"],
+                    result,
+                    history=history,
+                    monitor=self.spec.monitor(name),
+                )
+                write_json_atomic(folder / REPORT_FILES["result"], result.model_dump(mode="json"))
+        except (OSError, DataError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            message = (
+                f"the reports of monitor {name} for {describe_window(result.window)} could not be "
+                f"written to {final}: {reason}. The run itself is recorded in history; free space "
+                "or fix the reports directory, then run this window again to get its reports."
+            )
+            logger.error("%s", message)
+            kept = result.model_copy(update={"reports": {}, "messages": [*result.messages, message]})
+            return kept, DataError(message)
+        logger.debug("monitor %s: %s: %s; report %s", name, describe_window(result.window), result.status, paths["html"])
+        return result, None
