@@ -94,7 +94,7 @@ def connect(settings: GcpSettings) -> GcpClients:
     if host:
         import grpc
 
-        logger.info("talking to the Google Cloud emulator at %s (%s is set), without credentials", host, EMULATOR_ENV)
+        logger.debug("talking to the Google Cloud emulator at %s (%s is set), without credentials", host, EMULATOR_ENV)
         return clients_for_channel(grpc.insecure_channel(host), default_project=os.environ.get("GOOGLE_CLOUD_PROJECT"))
     credentials, project = _credentials(settings)
     from google.cloud import monitoring_v3, run_v2, scheduler_v1

@@ -20,6 +20,7 @@ from driftplane.spec.models import Spec
 from driftplane_gcp.clients import GcpClients, connect, project_for
 from driftplane_gcp.settings import GcpSettings
 
+# Progress goes to debug: info lines reach stdout, where --json output must stay parseable.
 logger = logging.getLogger(__name__)
 
 
@@ -97,7 +98,7 @@ class GcpProvider(Provider):
         done = []
         for step in steps:
             if step.execute is not None:
-                logger.info("%s %s %s (monitor %s)", step.change.action, step.change.kind, step.change.name, step.change.monitor)
+                logger.debug("%s %s %s (monitor %s)", step.change.action, step.change.kind, step.change.name, step.change.monitor)
                 step.execute(context)
             done.append(step.change)
         return Plan(provider=self.name, backend=self.backend, changes=done)
@@ -151,7 +152,7 @@ class GcpProvider(Provider):
             else:
                 windows = [window_for(monitor, at, exact=at is not None)]
             if len(windows) > 1:
-                logger.info(
+                logger.warning(
                     "monitor %s: backfilling %d windows; only the newest is written to Cloud Monitoring, "
                     "which accepts points in time order and at most 25 hours old",
                     name,
