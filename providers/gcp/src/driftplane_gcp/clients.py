@@ -75,16 +75,21 @@ def clients_for_channel(channel: grpc.Channel, *, default_project: str | None = 
 def _credentials(settings: GcpSettings) -> tuple[Any, str | None]:
     import google.auth
     from google.auth import exceptions as auth_exceptions
+    from google.oauth2 import service_account
 
+    if settings.credentials:
+        try:
+            credentials = service_account.Credentials.from_service_account_file(settings.credentials, scopes=SCOPES)
+        except (OSError, ValueError, KeyError) as exc:
+            raise errors.NoCredentials(
+                f"the service-account key file {settings.credentials} (providers.gcp.credentials) could not be "
+                f"used: {exc}. Download a key with `gcloud iam service-accounts keys create`, or remove the "
+                "setting to use Application Default Credentials"
+            ) from exc
+        return credentials, credentials.project_id
     try:
-        if settings.credentials:
-            return google.auth.load_credentials_from_file(settings.credentials, scopes=SCOPES)
         return google.auth.default(scopes=SCOPES)
     except auth_exceptions.DefaultCredentialsError as exc:
-        if settings.credentials:
-            raise errors.NoCredentials(
-                f"the credentials file {settings.credentials} (providers.gcp.credentials) could not be used: {exc}"
-            ) from exc
         raise errors.no_credentials(str(exc)) from exc
 
 

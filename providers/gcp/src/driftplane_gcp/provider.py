@@ -144,7 +144,7 @@ class GcpProvider(Provider):
         names = selected_monitors(spec, monitors)
         clients = self.clients()
         project = project_for(self.gcp, clients)
-        failures: list[str] = []
+        failures: list[ProviderError] = []
         for name in names:
             monitor = spec.monitor(name)
             if start is not None and end is not None:
@@ -172,12 +172,14 @@ class GcpProvider(Provider):
                             read_seconds=outcome.read_seconds,
                         )
                     except ProviderError as exc:
-                        failures.append(str(exc))
+                        failures.append(exc)
                         note = f"the result could not be written to Cloud Monitoring: {exc}"
                         result = result.model_copy(update={"messages": [*result.messages, note]})
                 yield result
+        if len(failures) == 1:
+            raise failures[0]
         if failures:
-            raise ProviderError(failures[0] if len(failures) == 1 else "\n".join(failures))
+            raise ProviderError("\n".join(str(f) for f in failures))
 
     def status(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> list[MonitorStatus]:
         """Each monitor's scheduled job and its latest runs, read back from Cloud Monitoring."""
