@@ -131,3 +131,12 @@ def redact(text: str, secrets: list[str]) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+def keep_stdout_for_data() -> None:
+    """Send info lines to stderr too, so stdout carries only data (``--json`` output)."""
+    for handler in logging.getLogger().handlers:
+        if not getattr(handler, "_driftplane", False) or not isinstance(handler, logging.StreamHandler):
+            continue
+        if handler.stream is sys.stdout:
+            handler.setStream(sys.stderr)

@@ -232,7 +232,7 @@ class MonitorTestFile(pytest.File):
     class CollectError(Exception):
         pass
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, self.CollectError):
             return f"invalid driftplane test file:\n{excinfo.value}"
         return str(super().repr_failure(excinfo))
@@ -265,7 +265,7 @@ class MonitorCase(pytest.Item):
         if problems:
             raise MonitorCheckFailed("\n".join([*(f"- {p}" for p in problems), describe_result(result)]))
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         from driftplane.errors import DriftplaneError
 
         where = f"{self.path}:{self.line}: case '{self.case.name}'"

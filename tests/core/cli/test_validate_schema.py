@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import logging
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
 
+import driftplane as dp
 from driftplane.cli import cli
+from driftplane.plugins import pm
 from driftplane.spec.yamlfile import read_yaml
 
 REPO = Path(__file__).parents[3]
@@ -146,10 +150,25 @@ def test_verbose_shows_driftplane_debug_but_not_sdk_chatter(tmp_path: Path) -> N
     assert logging.getLogger("botocore.endpoint").isEnabledFor(logging.DEBUG)
 
 
+class _Unfinished(dp.Provider):
+    name: ClassVar[str] = "unfinished"
+    description: ClassVar[str] = "a provider that implements no verb yet"
+
+
+class _UnfinishedPlugin:
+    @dp.hookimpl
+    def register_providers(self, register: Callable[[type[dp.Provider]], None]) -> None:
+        register(_Unfinished)
+
+
 def test_command_not_available_yet_exits_2_and_says_so(tmp_path: Path) -> None:
-    code, _, err = invoke("plan", str(write(tmp_path, VALID)), "--provider", "local", "--offline")
+    pm.register(_UnfinishedPlugin(), name="undo-unfinished")
+    try:
+        code, _, err = invoke("plan", str(write(tmp_path, VALID)), "--provider", "unfinished", "--offline")
+    finally:
+        pm.unregister(name="undo-unfinished")
     assert code == 2
-    assert "the local provider cannot plan yet" in err
+    assert "the unfinished provider cannot plan yet" in err
 
 
 def test_schema_is_json_schema_that_validates_examples(tmp_path: Path) -> None:

@@ -67,5 +67,16 @@ def monitor_option(f: F) -> F:
     )(f)
 
 
+def _data_only_stdout(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        from driftplane.logging import keep_stdout_for_data
+
+        keep_stdout_for_data()
+    return value
+
+
 def json_option(f: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(f)
+    """--json: machine-readable output on stdout; log lines then go to stderr only."""
+    return click.option(
+        "--json", "as_json", is_flag=True, callback=_data_only_stdout, help="Print machine-readable JSON on stdout (logs go to stderr)."
+    )(f)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 import click
@@ -27,9 +27,15 @@ def backfill_count(spec: Spec, names: list[str], start: datetime, end: datetime)
     return sum(len(backfill_windows(spec.monitor(n), start, end)) for n in selected_monitors(spec, names or None))
 
 
-def with_progress(results: Iterator[RunResult], total: int) -> Iterator[RunResult]:
+def with_progress(results: Iterable[RunResult], total: int) -> Iterator[RunResult]:
     """Yield the results while a progress bar on stderr counts windows."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     columns = (TextColumn("backfill"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console(stderr=True), transient=True) as progress:

@@ -29,7 +29,7 @@ from driftplane.engine.sagemaker import read_constraints
 from driftplane.errors import DataError
 from driftplane.result import RunResult, Window
 from driftplane.spec.durations import Duration
-from driftplane.spec.models import Baseline, DataSource, FixedWindow, Monitor, Spec, Target
+from driftplane.spec.models import Baseline, DataSource, FixedWindow, Monitor, Spec
 from driftplane.spec.schedules import Schedule
 
 logger = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ def load_monitor_baseline(
         lag = baseline.lag
         earlier = Window(start=lag.before(window.start), end=lag.before(window.end))
         source: DataSource = monitor.target
-        description = f"the target {lag} earlier, {describe_window(earlier)}"
+        description = f"the target {lag} earlier"
         read_window: Window | None = earlier
         extra: Any = [earlier.start.isoformat(), earlier.end.isoformat()]
     elif baseline.statistics is not None:
@@ -271,7 +271,7 @@ def run_monitor(
         baseline = load_monitor_baseline(spec, name, window=window, cache=cache, settings=settings, progress=progress)
         read_seconds["baseline"] = time.perf_counter() - tick
         tick = time.perf_counter()
-        target = _profile_target(monitor.target, spec, name, window, baseline.profile, monitor, settings, progress)
+        target = _profile_target(monitor.target, spec, name, window, baseline.profile, settings, progress)
         read_seconds["target"] = time.perf_counter() - tick
         result = evaluate(
             baseline.profile,
@@ -306,22 +306,24 @@ def run_monitor(
 
 
 def _profile_target(
-    target: Target,
+    source: DataSource,
     spec: Spec,
     name: str,
-    window: Window,
+    window: Window | None,
     reference: Profile,
-    monitor: Monitor,
     settings: ProfileSettings | None,
     progress: Progress | None,
 ) -> Profile:
-    if target.data is None:
+    """The target's profile on the baseline's bins; DataError when it has no rows."""
+    monitor = spec.monitor(name)
+    if source.data is None:
+        endpoint = getattr(source, "endpoint", None)
         raise DataError(
-            f"monitor {name}: the target names endpoint '{target.endpoint}' but no 'data' path; "
+            f"monitor {name}: the target names endpoint '{endpoint}' but no 'data' path; "
             "the local provider reads data, so add target.data (e.g. the capture S3 URI)"
         )
     profile = profile_source(
-        target,
+        source,
         phase="target",
         reference=reference,
         features=monitor.features,
@@ -333,27 +335,15 @@ def _profile_target(
         threads=None,
     )
     if profile.rows == 0:
+        if window is None:
+            raise DataError(f"monitor {name}: {source.data} has no rows to check")
         looked = f" ({profile.source})" if profile.source else ""
         notes = "; ".join(profile.messages[-2:])
         raise DataError(
-            f"monitor {name}: no data for the window {describe_window(window)} in {target.data}{looked}"
+            f"monitor {name}: no data for the window {describe_window(window)} in {source.data}{looked}"
             + (f": {notes}" if notes else "")
         )
     return profile
-
-
-__all__ = [
-    "BaselineCache",
-    "BaselineData",
-    "MonitorRun",
-    "backfill_windows",
-    "check_data",
-    "load_monitor_baseline",
-    "run_monitor",
-    "schedule_period",
-    "window_for",
-    "window_length",
-]
 
 
 def check_data(
@@ -378,20 +368,7 @@ def check_data(
     reference_window = window or Window(start=datetime(1970, 1, 1, tzinfo=UTC), end=datetime.now(UTC))
     baseline = load_monitor_baseline(spec, name, window=reference_window, settings=settings)
     started = datetime.now(UTC)
-    target = profile_source(
-        source,
-        phase="target",
-        reference=baseline.profile,
-        features=monitor.features,
-        checks=monitor.checks,
-        settings=settings,
-        base_dir=spec.base_dir,
-        window=window,
-        progress=None,
-        threads=None,
-    )
-    if target.rows == 0:
-        raise DataError(f"monitor {name}: {source.data} has no rows to check")
+    target = _profile_target(source, spec, name, window, baseline.profile, settings, None)
     return evaluate(
         baseline.profile,
         target,
@@ -402,3 +379,17 @@ def check_data(
         window=window,
         started_at=started,
     )
+
+
+__all__ = [
+    "BaselineCache",
+    "BaselineData",
+    "MonitorRun",
+    "backfill_windows",
+    "check_data",
+    "load_monitor_baseline",
+    "run_monitor",
+    "schedule_period",
+    "window_for",
+    "window_length",
+]

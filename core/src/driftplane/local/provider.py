@@ -13,7 +13,14 @@ from typing import Any, ClassVar
 from driftplane.engine.monitor import backfill_windows, window_for
 from driftplane.local.history import HistoryStore
 from driftplane.local.settings import LocalSettings
-from driftplane.provider import Change, MonitorStatus, Plan, Provider, ProviderSettings, selected_monitors
+from driftplane.provider import (
+    Change,
+    MonitorStatus,
+    Plan,
+    Provider,
+    ProviderSettings,
+    selected_monitors,
+)
 from driftplane.result import RunResult
 from driftplane.spec.models import Spec
 
@@ -172,7 +179,7 @@ class LocalProvider(Provider):
                 logger.info("received %s: stopping after the runs in progress finish", signal.Signals(number).name)
                 stop.set()
 
-            for sig in (signal.SIGTERM, signal.SIGINT):
+            for sig in (signal.SIGTERM.value, signal.SIGINT.value):
                 previous[sig] = signal.signal(sig, on_signal)
         scheduler.start()
         try:

@@ -112,8 +112,9 @@ class LocalRunner:
     ) -> tuple[RunResult, DataError | None]:
         """Write the bundle; on failure keep the result (with a note) and return the error."""
         result = outcome.result
-        assert result.window is not None
-        final = self.reports_dir / name / window_folder(result.window)
+        window = result.window
+        assert window is not None
+        final = self.reports_dir / name / window_folder(window)
         paths = {kind: str(final / file) for kind, file in REPORT_FILES.items()}
         if outcome.target is None:  # a failed run: the result and the page that explains it
             paths = {k: v for k, v in paths.items() if k in ("html", "result")}
@@ -135,12 +136,11 @@ class LocalRunner:
         except (OSError, DataError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             message = (
-                f"the reports of monitor {name} for {describe_window(result.window)} could not be "
+                f"the reports of monitor {name} for {describe_window(window)} could not be "
                 f"written to {final}: {reason}. The run itself is recorded in history; free space "
                 "or fix the reports directory, then run this window again to get its reports."
             )
-            logger.error("%s", message)
             kept = result.model_copy(update={"reports": {}, "messages": [*result.messages, message]})
             return kept, DataError(message)
-        logger.debug("monitor %s: %s: %s; report %s", name, describe_window(result.window), result.status, paths["html"])
+        logger.debug("monitor %s: %s: %s; report %s", name, describe_window(window), result.status, paths["html"])
         return result, None

@@ -1,0 +1,263 @@
+"""`driftplane run` on the local provider, end to end: reports, history, alerts, reliability."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from driftplane.cli import cli
+from driftplane.local.history import HistoryStore
+
+from .conftest import HttpReceiver
+
+DAY0 = datetime(2026, 3, 1, tzinfo=UTC)
+DRIFT_DAYS = {2, 3}  # 0-based days whose data is shifted
+REPORT_FILES = {"report.html", "statistics.json", "constraints.json", "constraint_violations.json", "result.json"}
+
+
+def table(rng: np.random.Generator, rows: int, *, drift: bool) -> pa.Table:
+    return pa.table(
+        {
+            "age": rng.normal(40 + (8 if drift else 0), 10, rows),
+            "income": rng.lognormal(10, 0.5, rows),
+            "plan": rng.choice(["basic", "plus", "pro"], rows, p=[0.2, 0.3, 0.5] if drift else [0.6, 0.3, 0.1]),
+        }
+    )
+
+
+def make_project(root: Path, *, days: int = 6, rows: int = 1500, webhook: str | None = None, schedule: str = "daily") -> Path:
+    """A spec, a baseline and daily partitions; days in DRIFT_DAYS drift."""
+    rng = np.random.default_rng(7)
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    pq.write_table(table(rng, 5000, drift=False), root / "data" / "train.parquet")
+    for day in range(days):
+        when = DAY0 + timedelta(days=day)
+        folder = root / "data" / "daily" / f"{when:%Y}" / f"{when:%m}" / f"{when:%d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table(rng, rows, drift=day in DRIFT_DAYS), folder / "part.parquet")
+    channels = f"channels:\n  hook: {{type: webhook, url: '{webhook}', timeout: 2, retries: 0}}\n" if webhook else ""
+    notify = "[hook, log]" if webhook else "[log]"
+    spec = root / "monitors.yaml"
+    spec.write_text(
+        textwrap.dedent(
+            """\
+            {channels}
+            monitors:
+              churn:
+                baseline: {{data: data/train.parquet}}
+                target:
+                  data: "data/daily/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet"
+                  window: 1d
+                schedule: "{schedule}"
+                alerts:
+                  - {{name: inputs drifted, when: drift, notify: {notify}}}
+                  - {{name: run failed, when: failure, notify: {notify}}}
+            """
+        ).format(channels=channels, notify=notify, schedule=schedule)
+    )
+    return spec
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def report_dirs(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "reports" / "churn").iterdir() if not p.name.startswith("."))
+
+
+def test_backfill_writes_reports_records_history_and_alerts_once(tmp_path: Path, http_receiver: HttpReceiver) -> None:
+    spec = make_project(tmp_path, webhook=http_receiver.url())
+    code, out, err = invoke("run", str(spec), "--from", "2026-03-01", "--to", "2026-03-07", "--json")
+    assert code == 1, err  # drift was found
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r["window"]["end"][:10] for r in results] == [f"2026-03-0{d}" for d in range(2, 8)]
+    assert [r["status"] != "ok" for r in results] == [False, False, True, True, False, False]
+    # every window has a complete report bundle and nothing half-written is left
+    folders = report_dirs(tmp_path)
+    assert [f.name for f in folders] == [f"2026-03-0{d}T0000Z" for d in range(2, 8)]
+    for folder in folders:
+        assert {p.name for p in folder.iterdir()} == REPORT_FILES
+    assert not [p for p in (tmp_path / "reports" / "churn").iterdir() if p.name.startswith(".")]
+    html = (folders[2] / "report.html").read_text()
+    assert "Drift on" in html and "age" in html
+    # history holds every run with its report paths
+    with HistoryStore.open(tmp_path / ".driftplane") as store:
+        runs = store.list_runs("churn", limit=50)
+    assert len(runs) == 6 and runs[0].window is not None and runs[0].window.end == DAY0 + timedelta(days=6)
+    assert runs[3].reports["html"].endswith("2026-03-04T0000Z/report.html")
+    # the alert fired when drift started and resolved when it ended: two POSTs, not one per run
+    events = [(r.json()["event"], r.json()["window"]["end"][:10]) for r in http_receiver.requests]
+    assert events == [("firing", "2026-03-04"), ("resolved", "2026-03-06")]
+
+
+def test_history_command_shows_the_runs(tmp_path: Path) -> None:
+    spec = make_project(tmp_path)
+    invoke("run", str(spec), "--from", "2026-03-01", "--to", "2026-03-07")
+    code, out, _ = invoke("history", "churn", "--spec", str(spec), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert len(data["runs"]) == 6
+
+
+def test_run_at_a_time_runs_the_window_ending_then(tmp_path: Path) -> None:
+    spec = make_project(tmp_path)
+    code, out, _ = invoke("run", str(spec), "--at", "2026-03-04", "--json")
+    assert code == 1
+    (result,) = [json.loads(line) for line in out.splitlines()]
+    assert (result["window"]["start"][:10], result["window"]["end"][:10]) == ("2026-03-03", "2026-03-04")
+    assert {f["name"] for f in result["features"] if f["drift"]["drifted"]} >= {"age", "plan"}
+
+
+def test_baseline_is_cached_and_recomputed_when_it_changes(tmp_path: Path) -> None:
+    spec = make_project(tmp_path)
+    invoke("run", str(spec), "--at", "2026-03-02")
+    cache = tmp_path / ".driftplane" / "baselines" / "churn"
+    (first,) = list(cache.glob("*.json"))
+    invoke("run", str(spec), "--at", "2026-03-03")
+    assert list(cache.glob("*.json")) == [first]  # reused, not recomputed
+    # a different baseline (new content) gets a new cache entry and the old one goes
+    rng = np.random.default_rng(99)
+    pq.write_table(table(rng, 4000, drift=True), tmp_path / "data" / "train.parquet")
+    code, out, _ = invoke("run", str(spec), "--at", "2026-03-02", "--json")
+    (second,) = list(cache.glob("*.json"))
+    assert second != first
+    assert json.loads(out)["rows"]["baseline"] == 4000
+
+
+def test_seasonal_baseline_compares_with_the_target_a_period_earlier(tmp_path: Path) -> None:
+    spec = make_project(tmp_path, days=8)
+    text = spec.read_text().replace("baseline: {data: data/train.parquet}", "baseline: {lag: 2d}")
+    spec.write_text(text)
+    # the window ending 03-06 (day 4, clean) is compared with the one ending 03-04 (day 2, drifted)
+    code, out, _ = invoke("run", str(spec), "--at", "2026-03-06", "--json")
+    result = json.loads(out)
+    assert code == 1 and result["rows"]["baseline"] == 1500
+    assert "age" in {f["name"] for f in result["features"] if f["drift"]["drifted"]}
+    # a clean day (day 6) two days after a clean day (day 4) finds nothing
+    code, out, _ = invoke("run", str(spec), "--at", "2026-03-08", "--json")
+    assert code == 0 and json.loads(out)["status"] == "ok"
+    # and a window whose earlier period has no data says so
+    code, out, _ = invoke("run", str(spec), "--at", "2026-03-02", "--json")
+    assert code == 3
+    assert "the baseline (the target 2d earlier) has no rows in [2026-02-27T00:00:00Z, 2026-02-28T00:00:00Z)" in json.loads(out)["error"]
+
+
+def test_a_window_without_data_fails_clearly_and_fires_the_failure_alert(tmp_path: Path, http_receiver: HttpReceiver) -> None:
+    spec = make_project(tmp_path, webhook=http_receiver.url())
+    code, out, err = invoke("run", str(spec), "--at", "2026-04-01", "--json")
+    assert code == 3
+    result = json.loads(out)
+    assert result["status"] == "failed"
+    assert "no data for the window [2026-03-31T00:00:00Z, 2026-04-01T00:00:00Z)" in result["error"]
+    assert [r.json()["alert"] for r in http_receiver.requests] == ["run failed"]
+    with HistoryStore.open(tmp_path / ".driftplane") as store:
+        assert store.list_runs("churn")[0].status == "failed"
+
+
+def _run_process(spec: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "driftplane", "run", str(spec), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+@pytest.mark.slow
+def test_killing_a_run_midway_loses_nothing_and_the_next_run_succeeds(tmp_path: Path) -> None:
+    spec = make_project(tmp_path, days=12, rows=60_000)
+    killed_midway = 0
+    for delay in (0.4, 0.9, 1.5, 2.2):
+        process = _run_process(spec, "--from", "2026-03-01", "--to", "2026-03-13")
+        time.sleep(delay)
+        killed_midway += process.poll() is None
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        # whatever was finished is whole; nothing half-written is visible
+        for folder in report_dirs(tmp_path) if (tmp_path / "reports" / "churn").exists() else []:
+            assert {p.name for p in folder.iterdir()} == REPORT_FILES, folder
+        if (tmp_path / ".driftplane" / "driftplane.db").exists():
+            with HistoryStore.open(tmp_path / ".driftplane") as store:
+                assert store.integrity_problems() == []
+                for run in store.list_runs("churn", limit=50):
+                    assert Path(run.reports["html"]).is_file()
+    assert killed_midway >= 3, "the runs finished before they could be killed; use more data"
+    finished = _run_process(spec, "--from", "2026-03-01", "--to", "2026-03-13")
+    assert finished.wait(timeout=300) == 1, finished.stderr.read() if finished.stderr else ""
+    assert len(report_dirs(tmp_path)) == 12
+    assert not [p for p in (tmp_path / "reports" / "churn").iterdir() if p.name.startswith(".")]
+    with HistoryStore.open(tmp_path / ".driftplane") as store:
+        assert len(store.list_runs("churn", limit=50)) == 12
+
+
+@pytest.mark.slow
+def test_two_runs_of_one_monitor_at_once_take_turns(tmp_path: Path) -> None:
+    spec = make_project(tmp_path, days=4, rows=80_000)
+    first = _run_process(spec, "--at", "2026-03-03")
+    second = _run_process(spec, "--at", "2026-03-03")
+    codes = (first.wait(timeout=300), second.wait(timeout=300))
+    assert codes == (0, 0), (first.stderr.read() if first.stderr else "", second.stderr.read() if second.stderr else "")
+    with HistoryStore.open(tmp_path / ".driftplane") as store:
+        assert store.integrity_problems() == []
+        runs = store.list_runs("churn")
+    assert len(runs) == 1  # the same window, recorded once
+    assert {p.name for p in report_dirs(tmp_path)[0].iterdir()} == REPORT_FILES
+
+
+def _tmpfs_or_none(path: Path) -> bool:
+    """Mount a 64 KiB tmpfs at ``path`` (needs root); False where the machine does not allow it."""
+    path.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(path)], capture_output=True)
+    return done.returncode == 0
+
+
+def test_a_full_disk_while_writing_reports_is_a_clear_error_and_history_keeps_the_run(tmp_path: Path) -> None:
+    spec = make_project(tmp_path)
+    reports = tmp_path / "reports"
+    mounted = _tmpfs_or_none(reports)
+    if not mounted:
+        # Without mount rights, a writer that fails the same way: a file where a folder must go.
+        shutil.rmtree(reports)
+        reports.mkdir()
+        (reports / "churn").write_text("not a directory")
+    try:
+        code, out, err = invoke("run", str(spec), "--at", "2026-03-04", "--json")
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(reports)], check=True)
+    assert code == 3
+    assert "could not be written" in err and "The run itself is recorded in history" in err
+    if mounted:
+        assert "No space left on device" in err
+    with HistoryStore.open(tmp_path / ".driftplane") as store:
+        (run,) = store.list_runs("churn")
+    assert run.status == "drift_and_violations" and run.reports == {}
+    assert any("could not be written" in m for m in run.messages)
+
+
+def test_local_status_lists_last_runs(tmp_path: Path) -> None:
+    spec = make_project(tmp_path)
+    invoke("run", str(spec), "--at", "2026-03-04")
+    code, out, _ = invoke("status", str(spec), "--json")
+    assert code == 0
+    (status,) = json.loads(out)
+    assert status["state"] == "drift_and_violations" and status["schedule"] == "daily"
+    assert status["runs"][0]["window"]["end"].startswith("2026-03-04")

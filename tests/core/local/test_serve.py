@@ -1,0 +1,113 @@
+"""`driftplane serve` as a real process: catch-up, /metrics, /healthz, a clean stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from driftplane.local.history import HistoryStore
+
+
+def _project(root: Path) -> Path:
+    rng = np.random.default_rng(3)
+    (root / "data").mkdir()
+    pq.write_table(pa.table({"x": rng.normal(0, 1, 3000), "c": rng.choice(["a", "b"], 3000)}), root / "data" / "train.parquet")
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    for back in range(1, 4):
+        day = today - timedelta(days=back)
+        folder = root / "data" / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}"
+        folder.mkdir(parents=True)
+        pq.write_table(pa.table({"x": rng.normal(0, 1, 800), "c": rng.choice(["a", "b"], 800)}), folder / "p.parquet")
+    spec = root / "monitors.yaml"
+    spec.write_text(
+        textwrap.dedent(
+            """\
+            providers:
+              local: {serve: {port: 0}}
+            monitors:
+              daily:
+                baseline: {data: data/train.parquet}
+                target: {data: "data/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet", window: 1d}
+                schedule: daily
+            """
+        )
+    )
+    return spec
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+@pytest.fixture
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_serve_catches_up_one_window_serves_metrics_and_stops_cleanly(tmp_path: Path, no_proxy: None) -> None:
+    spec = _project(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "driftplane", "serve", str(spec)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        base = None
+        deadline = time.monotonic() + 60
+        while base is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            found = re.search(r"serving /metrics and /healthz on (http://127\.0\.0\.1:\d+)", line)
+            base = found.group(1) if found else None
+        assert base is not None, "serve did not say where it listens (bound to 127.0.0.1 by default)"
+        health: dict = {}
+        while time.monotonic() < deadline:
+            code, body = _get(base + "/healthz")
+            health = json.loads(body)
+            if health["monitors"]["daily"]["runs"] >= 1:
+                break
+            time.sleep(0.2)
+        assert code == 200 and health["status"] == "ok"
+        monitor = health["monitors"]["daily"]
+        assert monitor["last_status"] == "ok" and monitor["next_run"]
+        code, metrics = _get(base + "/metrics")
+        assert code == 200
+        assert 'driftplane_runs_total{monitor="daily",status="ok"} 1.0' in metrics
+        assert 'driftplane_feature_drift{feature="x",metric="normalized_wasserstein",monitor="daily"}' in metrics
+        assert _get(base + "/nope")[0] == 404
+        time.sleep(1.0)  # no second run: at most one missed window is caught up
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        output = process.stdout.read()
+        assert "stopping after the runs in progress finish" in output
+    finally:
+        if process.poll() is None:
+            process.kill()
+    with HistoryStore.open(tmp_path / ".driftplane") as store:
+        runs = store.list_runs("daily")
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    assert [r.window.end for r in runs if r.window] == [today]
+    reports = tmp_path / "reports" / "daily"
+    assert not [p for p in reports.iterdir() if p.name.startswith(".")]
