@@ -144,8 +144,8 @@ def test_a_backfill_writes_only_the_newest_window(example: Spec, clients: GcpCli
 
 
 def json_lines(stdout: str) -> list[Any]:
-    """The JSON lines of `run --json` (the engine's info lines share stdout)."""
-    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    """The results of `run --json`: one JSON object per line, nothing else on stdout."""
+    return [json.loads(line) for line in stdout.splitlines()]
 
 
 def test_cli_run_and_status_json(cli: Any, example_dir: Any, fake: FakeGoogleCloud) -> None:

@@ -20,7 +20,6 @@ from driftplane.spec.models import Spec
 from driftplane_gcp.clients import GcpClients, connect, project_for
 from driftplane_gcp.settings import GcpSettings
 
-# Progress goes to debug: info lines reach stdout, where --json output must stay parseable.
 logger = logging.getLogger(__name__)
 
 

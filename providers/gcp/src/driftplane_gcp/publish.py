@@ -77,7 +77,7 @@ def publish(
                 cause = exc.cause if isinstance(exc, gexc.RetryError) and isinstance(exc.cause, Exception) else exc
                 raise errors.explain(cause, doing=doing, api=errors.MONITORING, project=project) from exc
         logger.debug("monitor %s: wrote batch %d of %d (%d series)", result.monitor, number, len(batches), len(batch))
-    logger.debug(
+    logger.info(
         "monitor %s: wrote %d time series to Cloud Monitoring in project %s (%s)",
         result.monitor,
         len(all_series),
