@@ -203,12 +203,13 @@ def conditions_for(
     def condition(
         name: str, title: str, labels: dict[str, str | list[str]], comparison: Any, threshold: float, *, reduce: bool
     ) -> m.AlertPolicy.Condition:
+        # reduce: sum the per-feature (or per-check) series of the monitor into one value.
+        reducer = {"cross_series_reducer": m.Aggregation.Reducer.REDUCE_SUM, "group_by_fields": ["metric.label.monitor"]}
         aggregation = m.Aggregation(
-            alignment_period={"seconds": alignment}, per_series_aligner=m.Aggregation.Aligner.ALIGN_MAX
+            alignment_period={"seconds": alignment},
+            per_series_aligner=m.Aggregation.Aligner.ALIGN_MAX,
+            **(reducer if reduce else {}),
         )
-        if reduce:
-            aggregation.cross_series_reducer = m.Aggregation.Reducer.REDUCE_SUM
-            aggregation.group_by_fields = ["metric.label.monitor"]
         return m.AlertPolicy.Condition(
             display_name=title,
             condition_threshold=m.AlertPolicy.Condition.MetricThreshold(

@@ -522,7 +522,7 @@ class FakeGoogleCloud:
         channel = request.notification_channel
         self._check_channel(channel)
         channel.name = f"{request.name}/notificationChannels/{uuid.uuid4().int % 10**19}"
-        channel.verification_status = m.NotificationChannel.VerificationStatus.UNVERIFIED
+        channel.verification_status = m.NotificationChannel.VerificationStatus.UNVERIFIED  # type: ignore[assignment]
         self.channels[channel.name] = channel
         return self._shown(channel)
 
@@ -573,7 +573,7 @@ class FakeGoogleCloud:
             raise self._invalid(f"Schedule '{job.schedule}' is not a valid cron expression")
         if not job.http_target.uri.startswith("https://"):
             raise self._invalid("http_target.uri must be an https URL")
-        job.state = scheduler_v1.Job.State.ENABLED
+        job.state = scheduler_v1.Job.State.ENABLED  # type: ignore[assignment]
         job.time_zone = job.time_zone or "Etc/UTC"
         self.scheduler_jobs[job.name] = job
         return job

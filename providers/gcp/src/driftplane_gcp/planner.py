@@ -121,6 +121,30 @@ def _reject_bad_policy(policy: Any, monitor: str, index: int) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Where:
+    """The project, region and monitors one plan is about."""
+
+    spec: Spec
+    settings: GcpSettings
+    project: str
+    scope: Sequence[str]  # monitors whose resources may be touched
+    enabled: Sequence[str]  # monitors whose resources should exist
+
+    @property
+    def parent(self) -> str:
+        return f"projects/{self.project}"
+
+    @property
+    def regional(self) -> str:
+        return f"{self.parent}/locations/{self.settings.location}"
+
+    @property
+    def scope_labels(self) -> dict[str, str]:
+        """Monitor label value -> monitor name, for the monitors in scope."""
+        return {names.label_value(n): n for n in self.scope}
+
+
 def build_steps(
     spec: Spec,
     settings: GcpSettings,
@@ -136,64 +160,42 @@ def build_steps(
     keep=False (destroy) wants nothing, so everything driftplane made for them is deleted;
     purge also deletes the metric descriptors (and with them all written data).
     """
-    from google.cloud import monitoring_v3 as m
-    from google.cloud import run_v2, scheduler_v1
-
     enabled = [n for n in scope if spec.monitors[n].enabled] if keep else []
     problems = spec_problems(spec, settings, enabled, policies=False)
     if problems:
         raise SpecError(problems)
-    parent = f"projects/{project}"
-    regional = f"{parent}/locations/{settings.location}"
-    scope_labels = {names.label_value(n): n for n in scope}
+    where = Where(spec, settings, project, scope, enabled)
+    steps = _descriptor_steps(where, existing, purge=purge)
+    wanted_channels, channels_of_alert = _wanted_channels(where)
+    steps += _channel_steps(where, wanted_channels, existing)
+    policy_steps, wanted_policies = _policy_steps(where, channels_of_alert, existing)
+    steps += policy_steps
+    labels = where.scope_labels
+    for identity, have in sorted(existing.policies.items()):
+        if identity[0] in labels and identity not in wanted_policies:
+            steps.append(_delete_policy(have, labels[identity[0]]))
+    for identity, have in sorted(existing.channels.items()):
+        if identity[0] in labels and identity not in wanted_channels:
+            steps.append(_delete_channel(have, labels[identity[0]]))
+    return steps + _job_steps(where, existing)
+
+
+def _descriptor_steps(where: Where, existing: Existing, *, purge: bool) -> list[Step]:
+    """Metric descriptors: shared by all monitors, created with the first, deleted only by a purge."""
+    from google.cloud import monitoring_v3 as m
+
     steps: list[Step] = []
-
-    # --- metric descriptors (shared by all monitors; deleted only by a purge) -----------
-    if enabled:
-        owner = enabled[0]
-        for info in descriptors.metric_infos():
-            wanted = descriptors.descriptor(settings.metric_prefix, info)
-            have = existing.descriptors.get(wanted.type)
-            req = m.CreateMetricDescriptorRequest(name=parent, metric_descriptor=wanted)
-            reason = None
-            if have is not None:
-                label_keys = {label.key for label in have.labels}
-                found = differences({k: v for k, v in to_dict(wanted).items() if k != "labels"}, to_dict(have))
-                found += [f"label {label.key} is missing" for label in wanted.labels if label.key not in label_keys]
-                if not found:
-                    steps.append(Step(Change(action="noop", kind=names.DESCRIPTOR, name=have.name, monitor=owner)))
-                    continue
-                reason = "; ".join(found)
-
-            def create_descriptor(ctx: Context, req: Any = req) -> None:
-                ctx.write(
-                    ctx.clients.metrics.create_metric_descriptor,
-                    doing=f"creating metric descriptor {req.metric_descriptor.type}",
-                    api=errors.MONITORING,
-                    request=req,
-                )
-
-            steps.append(
-                Step(
-                    Change(
-                        action="update" if have is not None else "create",
-                        kind=names.DESCRIPTOR,
-                        name=f"{parent}/metricDescriptors/{wanted.type}",
-                        monitor=owner,
-                        request=request(names.METRIC_SERVICE, "CreateMetricDescriptor", req),
-                        reason=reason,
-                    ),
-                    create_descriptor,
-                )
-            )
-    elif purge:
-        ours = {descriptors.metric_type(settings.metric_prefix, i.name) for i in descriptors.metric_infos()}
+    prefix = where.settings.metric_prefix
+    if not where.enabled:
+        if not purge:
+            return steps
+        ours = {descriptors.metric_type(prefix, i.name) for i in descriptors.metric_infos()}
         for type_, have in sorted(existing.descriptors.items()):
             if type_ not in ours:
                 continue
-            req = m.DeleteMetricDescriptorRequest(name=have.name)
+            delete = m.DeleteMetricDescriptorRequest(name=have.name)
 
-            def delete_descriptor(ctx: Context, req: Any = req) -> None:
+            def delete_descriptor(ctx: Context, req: Any = delete) -> None:
                 ctx.write(
                     ctx.clients.metrics.delete_metric_descriptor,
                     doing=f"deleting metric descriptor {req.name}",
@@ -201,42 +203,83 @@ def build_steps(
                     request=req,
                 )
 
-            steps.append(
-                Step(
-                    Change(
-                        action="delete",
-                        kind=names.DESCRIPTOR,
-                        name=have.name,
-                        monitor=scope[0],
-                        request=request(names.METRIC_SERVICE, "DeleteMetricDescriptor", req),
-                        reason="--purge: deletes the metric and every point written to it",
-                    ),
-                    delete_descriptor,
-                )
+            change = Change(
+                action="delete",
+                kind=names.DESCRIPTOR,
+                name=have.name,
+                monitor=where.scope[0],
+                request=request(names.METRIC_SERVICE, "DeleteMetricDescriptor", delete),
+                reason="purge: deletes the metric and every point written to it",
+            )
+            steps.append(Step(change, delete_descriptor))
+        return steps
+    owner = where.enabled[0]
+    for info in descriptors.metric_infos():
+        wanted = descriptors.descriptor(prefix, info)
+        have = existing.descriptors.get(wanted.type)
+        create = m.CreateMetricDescriptorRequest(name=where.parent, metric_descriptor=wanted)
+        reason = None
+        if have is not None:
+            label_keys = {label.key for label in have.labels}
+            found = differences({k: v for k, v in to_dict(wanted).items() if k != "labels"}, to_dict(have))
+            found += [f"label {label.key} is missing" for label in wanted.labels if label.key not in label_keys]
+            if not found:
+                steps.append(Step(Change(action="noop", kind=names.DESCRIPTOR, name=have.name, monitor=owner)))
+                continue
+            reason = "; ".join(found)
+
+        def create_descriptor(ctx: Context, req: Any = create) -> None:
+            # Create is idempotent: an existing descriptor is updated (labels are never removed).
+            ctx.write(
+                ctx.clients.metrics.create_metric_descriptor,
+                doing=f"creating metric descriptor {req.metric_descriptor.type}",
+                api=errors.MONITORING,
+                request=req,
             )
 
-    # --- notification channels ----------------------------------------------------------
-    wanted_channels: dict[tuple[str, str], alerts.ChannelTarget] = {}
-    channels_of_alert: dict[tuple[str, int], list[tuple[str, str]]] = {}
-    for name in enabled:
-        monitor = spec.monitors[name]
-        for a, alert in enumerate(monitor.alerts):
-            keys = []
-            for target in alerts.channel_targets(spec, name, alert, settings, lambda i, msg: None):
-                identity = (names.label_value(name), names.label_value(target.key))
-                wanted_channels.setdefault(identity, target)
-                keys.append(identity)
-            channels_of_alert[(name, a)] = keys
-    known_channels = {identity: ch.name for identity, ch in existing.channels.items()}
-    channel_steps: list[Step] = []
-    for identity, target in wanted_channels.items():
-        have = existing.channels.get(identity)
-        shown = target.message(redact=True)
-        if have is None:
-            req = m.CreateNotificationChannelRequest(name=parent, notification_channel=target.message())
-            shown_req = m.CreateNotificationChannelRequest(name=parent, notification_channel=shown)
+        change = Change(
+            action="update" if have is not None else "create",
+            kind=names.DESCRIPTOR,
+            name=f"{where.parent}/metricDescriptors/{wanted.type}",
+            monitor=owner,
+            request=request(names.METRIC_SERVICE, "CreateMetricDescriptor", create),
+            reason=reason,
+        )
+        steps.append(Step(change, create_descriptor))
+    return steps
 
-            def create_channel(ctx: Context, req: Any = req, identity: tuple[str, str] = identity) -> None:
+
+ChannelIdentity = tuple[str, str]  # (monitor label, key label)
+
+
+def _wanted_channels(
+    where: Where,
+) -> tuple[dict[ChannelIdentity, alerts.ChannelTarget], dict[tuple[str, int], list[ChannelIdentity]]]:
+    """The channels every enabled monitor's alerts notify, and which ones each alert uses."""
+    wanted: dict[ChannelIdentity, alerts.ChannelTarget] = {}
+    of_alert: dict[tuple[str, int], list[ChannelIdentity]] = {}
+    for name in where.enabled:
+        for a, alert in enumerate(where.spec.monitors[name].alerts):
+            keys = []
+            for target in alerts.channel_targets(where.spec, name, alert, where.settings, lambda i, msg: None):
+                identity = (names.label_value(name), names.label_value(target.key))
+                wanted.setdefault(identity, target)
+                keys.append(identity)
+            of_alert[(name, a)] = keys
+    return wanted, of_alert
+
+
+def _channel_steps(where: Where, wanted: dict[ChannelIdentity, alerts.ChannelTarget], existing: Existing) -> list[Step]:
+    from google.cloud import monitoring_v3 as m
+
+    steps: list[Step] = []
+    for identity, target in wanted.items():
+        have = existing.channels.get(identity)
+        shown = target.message(redact=True)  # what plan prints: secrets replaced
+        if have is None:
+            create = m.CreateNotificationChannelRequest(name=where.parent, notification_channel=target.message())
+
+            def create_channel(ctx: Context, req: Any = create, identity: ChannelIdentity = identity) -> None:
                 created = ctx.write(
                     ctx.clients.channels.create_notification_channel,
                     doing=f"creating notification channel '{req.notification_channel.display_name}'",
@@ -245,30 +288,26 @@ def build_steps(
                 )
                 ctx.channel_names[identity] = created.name
 
-            channel_steps.append(
-                Step(
-                    Change(
-                        action="create",
-                        kind=names.CHANNEL,
-                        name=target.display_name,
-                        monitor=target.monitor,
-                        request=request(names.CHANNEL_SERVICE, "CreateNotificationChannel", shown_req),
-                    ),
-                    create_channel,
-                )
+            shown_request = m.CreateNotificationChannelRequest(name=where.parent, notification_channel=shown)
+            change = Change(
+                action="create",
+                kind=names.CHANNEL,
+                name=target.display_name,
+                monitor=target.monitor,
+                request=request(names.CHANNEL_SERVICE, "CreateNotificationChannel", shown_request),
             )
+            steps.append(Step(change, create_channel))
             continue
-        wanted_message = target.message()
-        ignore = [f"labels.{k}" for k in target.secret_labels]
-        found = differences(to_dict(wanted_message), to_dict(have), ignore=ignore)
+        message = target.message()
+        ignore = [f"labels.{k}" for k in target.secret_labels]  # Google never shows them back
+        found = differences(to_dict(message), to_dict(have), ignore=ignore)
         if not found:
-            channel_steps.append(Step(Change(action="noop", kind=names.CHANNEL, name=have.name, monitor=target.monitor)))
+            steps.append(Step(Change(action="noop", kind=names.CHANNEL, name=have.name, monitor=target.monitor)))
             continue
-        wanted_message.name = have.name
-        shown.name = have.name
-        req = m.UpdateNotificationChannelRequest(notification_channel=wanted_message)
+        message.name = shown.name = have.name
+        update = m.UpdateNotificationChannelRequest(notification_channel=message)
 
-        def update_channel(ctx: Context, req: Any = req) -> None:
+        def update_channel(ctx: Context, req: Any = update) -> None:
             ctx.write(
                 ctx.clients.channels.update_notification_channel,
                 doing=f"updating notification channel {req.notification_channel.name}",
@@ -276,40 +315,46 @@ def build_steps(
                 request=req,
             )
 
-        channel_steps.append(
-            Step(
-                Change(
-                    action="update",
-                    kind=names.CHANNEL,
-                    name=have.name,
-                    monitor=target.monitor,
-                    request=request(
-                        names.CHANNEL_SERVICE,
-                        "UpdateNotificationChannel",
-                        m.UpdateNotificationChannelRequest(notification_channel=shown),
-                    ),
-                    reason=_reason(found),
-                ),
-                update_channel,
-            )
+        change = Change(
+            action="update",
+            kind=names.CHANNEL,
+            name=have.name,
+            monitor=target.monitor,
+            request=request(
+                names.CHANNEL_SERVICE, "UpdateNotificationChannel", m.UpdateNotificationChannelRequest(notification_channel=shown)
+            ),
+            reason=_reason(found),
         )
-    steps += channel_steps
+        steps.append(Step(change, update_channel))
+    return steps
 
-    # --- alert policies -----------------------------------------------------------------
-    wanted_policies: set[tuple[str, str]] = set()
-    for name in enabled:
-        monitor = spec.monitors[name]
+
+def _policy_steps(
+    where: Where, channels_of_alert: dict[tuple[str, int], list[ChannelIdentity]], existing: Existing
+) -> tuple[list[Step], set[ChannelIdentity]]:
+    """Create or update one alert policy per Alert; returns the steps and the identities wanted.
+
+    A policy names its channels by resource name, which a new channel gets only when apply
+    creates it, so the steps build the policy again at execution time with the names known then.
+    """
+    from google.cloud import monitoring_v3 as m
+
+    known = {identity: channel.name for identity, channel in existing.channels.items()}
+    steps: list[Step] = []
+    wanted: set[ChannelIdentity] = set()
+    for name in where.enabled:
+        monitor = where.spec.monitors[name]
         period = schedule_period(monitor.schedule).approx_timedelta().total_seconds()
         for a, alert in enumerate(monitor.alerts):
             keys = channels_of_alert[(name, a)]
 
             def build(
-                channel_names: dict[tuple[str, str], str],
+                channel_names: dict[ChannelIdentity, str],
                 alert: Any = alert,
                 a: int = a,
                 name: str = name,
                 monitor: Any = monitor,
-                keys: list[tuple[str, str]] = keys,
+                keys: list[ChannelIdentity] = keys,
                 period: float = period,
             ) -> m.AlertPolicy:
                 return alerts.policy_for(
@@ -317,89 +362,82 @@ def build_steps(
                     a,
                     monitor_name=name,
                     monitor=monitor,
-                    prefix=settings.metric_prefix,
-                    resource_type=settings.resource_type,
+                    prefix=where.settings.metric_prefix,
+                    resource_type=where.settings.resource_type,
                     period_seconds=period,
                     channel_names=[channel_names.get(k) or PENDING.format(k[1]) for k in keys],
                 )
 
-            policy = build(known_channels)
+            policy = build(known)
             _reject_bad_policy(policy, name, a)
             identity = (names.label_value(name), policy.user_labels[names.KEY_LABEL])
-            wanted_policies.add(identity)
+            wanted.add(identity)
             have = existing.policies.get(identity)
-            if have is not None:
-                found = differences(to_dict(policy), to_dict(have))
-                if not found:
-                    steps.append(Step(Change(action="noop", kind=names.POLICY, name=have.name, monitor=name)))
-                    continue
-                policy.name = have.name
-                req: Any = m.UpdateAlertPolicyRequest(alert_policy=policy)
+            if have is None:
 
-                def update_policy(ctx: Context, build: Any = build, name_: str = have.name, a: int = a, monitor: str = name) -> None:
-                    body = build({**known_channels, **ctx.channel_names})
+                def create_policy(ctx: Context, build: Any = build, a: int = a, monitor: str = name) -> None:
+                    body = build({**known, **ctx.channel_names})
                     _reject_bad_policy(body, monitor, a)
-                    body.name = name_
                     ctx.write(
-                        ctx.clients.alerts.update_alert_policy,
-                        doing=f"updating alert policy {name_}",
+                        ctx.clients.alerts.create_alert_policy,
+                        doing=f"creating alert policy '{body.display_name}'",
                         api=errors.MONITORING,
-                        request=m.UpdateAlertPolicyRequest(alert_policy=body),
+                        request=m.CreateAlertPolicyRequest(name=where.parent, alert_policy=body),
                     )
 
-                steps.append(
-                    Step(
-                        Change(
-                            action="update",
-                            kind=names.POLICY,
-                            name=have.name,
-                            monitor=name,
-                            request=request(names.ALERT_SERVICE, "UpdateAlertPolicy", req),
-                            reason=_reason(found),
-                        ),
-                        update_policy,
-                    )
-                )
-                continue
-            req = m.CreateAlertPolicyRequest(name=parent, alert_policy=policy)
-
-            def create_policy(ctx: Context, build: Any = build, a: int = a, monitor: str = name) -> None:
-                body = build({**known_channels, **ctx.channel_names})
-                _reject_bad_policy(body, monitor, a)
-                ctx.write(
-                    ctx.clients.alerts.create_alert_policy,
-                    doing=f"creating alert policy '{body.display_name}'",
-                    api=errors.MONITORING,
-                    request=m.CreateAlertPolicyRequest(name=parent, alert_policy=body),
-                )
-
-            steps.append(
-                Step(
-                    Change(
-                        action="create",
-                        kind=names.POLICY,
-                        name=policy.display_name,
-                        monitor=name,
-                        request=request(names.ALERT_SERVICE, "CreateAlertPolicy", req),
+                change = Change(
+                    action="create",
+                    kind=names.POLICY,
+                    name=policy.display_name,
+                    monitor=name,
+                    request=request(
+                        names.ALERT_SERVICE, "CreateAlertPolicy", m.CreateAlertPolicyRequest(name=where.parent, alert_policy=policy)
                     ),
-                    create_policy,
                 )
-            )
-    for identity, have in sorted(existing.policies.items()):
-        if identity[0] in scope_labels and identity not in wanted_policies:
-            steps.append(_delete_policy(have, scope_labels[identity[0]]))
-    for identity, have in sorted(existing.channels.items()):
-        if identity[0] in scope_labels and identity not in wanted_channels:
-            steps.append(_delete_channel(have, scope_labels[identity[0]]))
+                steps.append(Step(change, create_policy))
+                continue
+            found = differences(to_dict(policy), to_dict(have))
+            if not found:
+                steps.append(Step(Change(action="noop", kind=names.POLICY, name=have.name, monitor=name)))
+                continue
+            policy.name = have.name
 
-    # --- scheduled runs -----------------------------------------------------------------
-    wanted_jobs: set[str] = set()
+            def update_policy(ctx: Context, build: Any = build, policy_name: str = have.name, a: int = a, monitor: str = name) -> None:
+                body = build({**known, **ctx.channel_names})
+                _reject_bad_policy(body, monitor, a)
+                body.name = policy_name  # an empty update mask replaces the whole policy, same id
+                ctx.write(
+                    ctx.clients.alerts.update_alert_policy,
+                    doing=f"updating alert policy {policy_name}",
+                    api=errors.MONITORING,
+                    request=m.UpdateAlertPolicyRequest(alert_policy=body),
+                )
+
+            change = Change(
+                action="update",
+                kind=names.POLICY,
+                name=have.name,
+                monitor=name,
+                request=request(names.ALERT_SERVICE, "UpdateAlertPolicy", m.UpdateAlertPolicyRequest(alert_policy=policy)),
+                reason=_reason(found),
+            )
+            steps.append(Step(change, update_policy))
+    return steps, wanted
+
+
+def _job_steps(where: Where, existing: Existing) -> list[Step]:
+    """Cloud Run jobs, then the Scheduler jobs that start them; deletes in the reverse order."""
+    from google.cloud import run_v2, scheduler_v1
+
+    settings, project = where.settings, where.project
+    steps: list[Step] = []
     scheduler_steps: list[Step] = []
+    wanted: set[str] = set()
     if settings.scheduled_runs:
-        for name in enabled:
+        for name in where.enabled:
             job = schedules.run_job(name, settings=settings, project=project)
             job_name = schedules.run_job_name(project, settings.location, name)
-            wanted_jobs.add(job_name)
+            wanted.add(job_name)
             have = existing.run_jobs.get(job_name)
             if have is not None and not names.is_managed(have.labels):
                 raise ProviderError(
@@ -407,64 +445,54 @@ def build_steps(
                     "driftplane touches nothing it did not create. Delete or rename that job, or use "
                     "another location (providers.gcp.location)"
                 )
-            steps.append(_job_step(job, job_name, have, name, regional))
-            sjob = schedules.scheduler_job(name, spec.monitors[name], settings=settings, project=project)
-            shave = existing.scheduler_jobs.get(sjob.name)
-            if shave is not None and not schedules.is_managed_scheduler_job(shave):
+            steps.append(_job_step(job, job_name, have, name, where.regional))
+            scheduled = schedules.scheduler_job(name, where.spec.monitors[name], settings=settings, project=project)
+            scheduled_have = existing.scheduler_jobs.get(scheduled.name)
+            if scheduled_have is not None and not schedules.is_managed_scheduler_job(scheduled_have):
                 raise ProviderError(
-                    f"monitor {name}: a Cloud Scheduler job {sjob.name} exists that driftplane did not "
+                    f"monitor {name}: a Cloud Scheduler job {scheduled.name} exists that driftplane did not "
                     "create; delete or rename it, or use another location (providers.gcp.location)"
                 )
-            scheduler_steps.append(_scheduler_step(sjob, shave, name, regional))
+            scheduler_steps.append(_scheduler_step(scheduled, scheduled_have, name, where.regional))
     steps += scheduler_steps
     for job_name, have in sorted(existing.scheduler_jobs.items()):
-        monitor = _monitor_of_job(job_name, scope, project, settings.location)
-        if monitor is not None and job_name not in wanted_jobs and schedules.is_managed_scheduler_job(have):
-            req = scheduler_v1.DeleteJobRequest(name=job_name)
+        owner = _monitor_of_job(job_name, where.scope, project, settings.location)
+        if owner is None or job_name in wanted or not schedules.is_managed_scheduler_job(have):
+            continue
+        delete_scheduled = scheduler_v1.DeleteJobRequest(name=job_name)
 
-            def delete_scheduler_job(ctx: Context, req: Any = req) -> None:
-                ctx.write(
-                    ctx.clients.scheduler.delete_job,
-                    doing=f"deleting Cloud Scheduler job {req.name}",
-                    api=errors.SCHEDULER,
-                    request=req,
-                )
-
-            steps.append(
-                Step(
-                    Change(
-                        action="delete",
-                        kind=names.SCHEDULER_JOB,
-                        name=job_name,
-                        monitor=monitor,
-                        request=request(names.SCHEDULER_SERVICE, "DeleteJob", req),
-                    ),
-                    delete_scheduler_job,
-                )
+        def delete_scheduler_job(ctx: Context, req: Any = delete_scheduled) -> None:
+            ctx.write(
+                ctx.clients.scheduler.delete_job, doing=f"deleting Cloud Scheduler job {req.name}", api=errors.SCHEDULER, request=req
             )
+
+        change = Change(
+            action="delete",
+            kind=names.SCHEDULER_JOB,
+            name=job_name,
+            monitor=owner,
+            request=request(names.SCHEDULER_SERVICE, "DeleteJob", delete_scheduled),
+        )
+        steps.append(Step(change, delete_scheduler_job))
+    labels = where.scope_labels
     for job_name, have in sorted(existing.run_jobs.items()):
         label = have.labels.get(names.MONITOR_LABEL, "")
-        if names.is_managed(have.labels) and label in scope_labels and job_name not in wanted_jobs:
-            req = run_v2.DeleteJobRequest(name=job_name)
+        if not names.is_managed(have.labels) or label not in labels or job_name in wanted:
+            continue
+        delete_job = run_v2.DeleteJobRequest(name=job_name)
 
-            def delete_run_job(ctx: Context, req: Any = req) -> None:
-                operation = ctx.write(
-                    ctx.clients.jobs.delete_job, doing=f"deleting Cloud Run job {req.name}", api=errors.RUN, request=req
-                )
-                _wait(operation, ctx, f"deleting Cloud Run job {req.name}")
+        def delete_run_job(ctx: Context, req: Any = delete_job) -> None:
+            operation = ctx.write(ctx.clients.jobs.delete_job, doing=f"deleting Cloud Run job {req.name}", api=errors.RUN, request=req)
+            _wait(operation, ctx, f"deleting Cloud Run job {req.name}")
 
-            steps.append(
-                Step(
-                    Change(
-                        action="delete",
-                        kind=names.RUN_JOB,
-                        name=job_name,
-                        monitor=scope_labels[label],
-                        request=request(names.RUN_SERVICE, "DeleteJob", req),
-                    ),
-                    delete_run_job,
-                )
-            )
+        change = Change(
+            action="delete",
+            kind=names.RUN_JOB,
+            name=job_name,
+            monitor=labels[label],
+            request=request(names.RUN_SERVICE, "DeleteJob", delete_job),
+        )
+        steps.append(Step(change, delete_run_job))
     return steps
 
 

@@ -116,7 +116,7 @@ def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunRes
         features.append(
             FeatureResult(
                 name=feature,
-                kind=kind,  # type: ignore[arg-type]
+                kind=kind,
                 drift=Drift(
                     metric=labels.get("metric", ""),
                     value=value,
@@ -154,7 +154,7 @@ def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunRes
         rows=Rows(
             baseline=int(run.one("rows_read", side="baseline") or 0), target=int(run.one("rows_read", side="target") or 0)
         ),
-        status=status,  # type: ignore[arg-type]
+        status=status,
         features=features,
         violations=violations,
         drift_share=run.one("drift_share"),

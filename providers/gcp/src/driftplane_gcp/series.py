@@ -109,8 +109,8 @@ def points_for(result: RunResult, read_seconds: Mapping[str, float] | None = Non
     out: list[MetricPoint] = []
     for point in points:
         if point.name == "feature_drift":
-            feature = point.labels["feature"]
-            point = MetricPoint(point.name, point.value, {**point.labels, "kind": kinds.get(feature, "numerical")})
+            kind = kinds.get(point.labels["feature"], "numerical")
+            point = MetricPoint(point.name, point.value, {**point.labels, "kind": kind})
         out.append(point)
     for feature in result.features:
         drift = feature.drift
