@@ -218,3 +218,21 @@ def test_scheduled_runs_need_an_image_and_service_account(example: Spec) -> None
     assert any("providers.gcp.service_account" in m and "scheduled_runs: false" in m for m in messages)
     slack = example.providers["gcp"]["slack"]
     assert not GcpProvider({"project": "p", "scheduled_runs": False, "slack": slack}).check(example)
+
+
+def test_two_alerts_with_one_name_are_a_located_problem(tmp_path: Path) -> None:
+    from driftplane.spec import load_spec
+
+    path = tmp_path / "monitors.yaml"
+    path.write_text(
+        "provider: gcp\nproviders:\n  gcp: {project: p, scheduled_runs: false}\n"
+        "monitors:\n  m:\n    baseline: {data: a.csv}\n    target: {data: b.csv}\n"
+        "    alerts:\n"
+        "      - {name: drifted, when: drift, notify: ['email:a@example.com']}\n"
+        "      - {name: drifted, when: violation, notify: ['email:a@example.com']}\n",
+        encoding="utf-8",
+    )
+    spec = load_spec(path)
+    (problem,) = GcpProvider.from_spec(spec).check(spec)
+    assert problem.path == ("monitors", "m", "alerts", 1, "name") and problem.line == 10
+    assert "both named 'drifted'" in problem.message

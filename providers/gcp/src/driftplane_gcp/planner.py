@@ -88,8 +88,17 @@ def spec_problems(
                 )
     for name in monitors:
         monitor = spec.monitors[name]
+        keys: dict[str, int] = {}
         for a, alert in enumerate(monitor.alerts):
             path = ("monitors", name, "alerts", a)
+            key = names.label_value(alerts.alert_key(alert, a))
+            if key in keys:
+                locate(
+                    path + ("name",),
+                    f"alerts {keys[key] + 1} and {a + 1} of monitor {name} are both named '{alert.name}'; "
+                    "the gcp provider finds each alert's policy by its name, so give them different names",
+                )
+            keys.setdefault(key, a)
 
             def report(index: int, message: str, path: tuple[Any, ...] = path) -> None:
                 locate(path + ("notify", index), message)
