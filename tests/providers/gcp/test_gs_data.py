@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -17,13 +18,14 @@ from .gcs_server import GcsServer
 
 @pytest.fixture
 def gcs(monkeypatch: pytest.MonkeyPatch) -> Iterator[GcsServer]:
-    # gcsfs's experimental file system asks the Storage Control gRPC API (over TLS) for the
-    # bucket type, which a plain JSON API server cannot answer; the classic one needs only JSON.
-    monkeypatch.setenv("GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT", "false")
-    import gcsfs
+    # gcsfs's default (experimental) file system asks the Storage Control gRPC API, over TLS,
+    # for each bucket's type, which a plain JSON API server cannot answer; the classic one
+    # needs only the JSON API.
+    import gcsfs.core
 
-    if gcsfs.GCSFileSystem.__name__ != "GCSFileSystem":
-        pytest.fail("gcsfs was imported before this test with its experimental file system enabled")
+    registry = sys.modules["fsspec.registry"]._registry
+    for protocol in ("gs", "gcs"):
+        monkeypatch.setitem(registry, protocol, gcsfs.core.GCSFileSystem)
     server = GcsServer()
     data = REPO / "examples" / "quickstart" / "data"
     for path in sorted(data.rglob("*.parquet")):
