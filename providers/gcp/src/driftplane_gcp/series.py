@@ -7,6 +7,7 @@ limits here, before anything is sent.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -77,8 +78,12 @@ def resource_for(
     return Resource(resource_type, labels)
 
 
+@functools.lru_cache(maxsize=4096)
 def fit_label(value: str, limit: int = MAX_LABEL_VALUE) -> str:
-    """A label value within Google's 1,024 characters; longer ones keep a hash of the whole."""
+    """A label value within Google's 1,024 characters; longer ones keep a hash of the whole.
+
+    Cached, so the warning about a long value is given once, not for every series that has it.
+    """
     if len(value) <= limit:
         return value
     shortened = value[: limit - 9] + "~" + short_hash(value, 8)
