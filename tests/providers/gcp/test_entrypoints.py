@@ -1,4 +1,4 @@
-"""The gcp provider is found through the driftplane entry point, like any third-party plugin."""
+"""The gcp provider is found through the driftplane entry point and passes the conformance suite."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from importlib.metadata import entry_points
 import pytest
 
 from driftplane.provider import Provider
+from driftplane.spec import Spec
 from driftplane.testing import ProviderConformance, sample_spec
+from driftplane_gcp.clients import GcpClients
 from driftplane_gcp.provider import GcpProvider
+
+from .conftest import SETTINGS
 
 
 def test_entry_point_resolves_to_the_plugin_module() -> None:
@@ -20,14 +24,27 @@ def test_entry_point_resolves_to_the_plugin_module() -> None:
     assert registered == [GcpProvider]
 
 
+def test_loading_the_plugin_does_not_import_google_clients() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, driftplane_gcp.plugin, driftplane_gcp.provider;"
+        "heavy = [m for m in sys.modules if m.startswith(('google.cloud', 'grpc'))];"
+        "print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 class TestConformance(ProviderConformance):
     provider_name = "gcp"
-    implements = frozenset()
+    implements = frozenset({"plan", "apply", "destroy", "run", "status"})
 
     @pytest.fixture
-    def provider(self) -> Provider:
-        return GcpProvider()
+    def provider(self, clients: GcpClients) -> Provider:
+        return GcpProvider(SETTINGS, clients=clients)
 
     @pytest.fixture
-    def spec(self):  # type: ignore[no-untyped-def]
-        return sample_spec("gcp")
+    def spec(self) -> Spec:
+        return sample_spec("gcp", SETTINGS)

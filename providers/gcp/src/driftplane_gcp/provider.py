@@ -1,11 +1,26 @@
-"""The gcp provider: Cloud Monitoring metrics, alert policies and scheduled runs."""
+"""The gcp provider: Cloud Monitoring metrics, alert policies and scheduled runs.
+
+``run`` runs the engine's pipeline (``driftplane.engine.monitor.run_monitor``) on this
+machine or in the Cloud Run job, and writes the results as Cloud Monitoring time series;
+``plan``/``apply``/``destroy`` manage the metric descriptors, alert policies, notification
+channels and the Cloud Scheduler + Cloud Run jobs; ``status`` reads the latest points back.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 
-from driftplane.provider import Provider, ProviderSettings
+from driftplane.errors import Problem, ProviderError, UsageError
+from driftplane.provider import MonitorStatus, Plan, Provider, ProviderSettings, selected_monitors
+from driftplane.result import RunResult
+from driftplane.spec.models import Spec
+from driftplane_gcp.clients import GcpClients, connect, project_for
 from driftplane_gcp.settings import GcpSettings
+
+logger = logging.getLogger(__name__)
 
 
 class GcpProvider(Provider):
@@ -13,3 +28,202 @@ class GcpProvider(Provider):
     description: ClassVar[str] = "Google Cloud Monitoring custom metrics, alert policies and Cloud Run jobs"
     backends: ClassVar[tuple[str, ...]] = ("cloud-monitoring",)
     settings_model: ClassVar[type[ProviderSettings]] = GcpSettings
+
+    def __init__(
+        self, settings: ProviderSettings | Mapping[str, Any] | None = None, *, clients: GcpClients | None = None
+    ) -> None:
+        super().__init__(settings)
+        self._clients = clients
+
+    @property
+    def gcp(self) -> GcpSettings:
+        assert isinstance(self.settings, GcpSettings)
+        return self.settings
+
+    def clients(self) -> GcpClients:
+        """The Google clients, connected on first use (Application Default Credentials)."""
+        if self._clients is None:
+            self._clients = connect(self.gcp)
+        return self._clients
+
+    def project(self) -> str:
+        return project_for(self.gcp, self.clients())
+
+    # --- checks ---------------------------------------------------------------------------
+
+    def check(self, spec: Spec) -> list[Problem]:
+        """Alerts Cloud Monitoring would reject or cannot deliver, and missing job settings."""
+        from driftplane_gcp.planner import spec_problems
+
+        return spec_problems(spec, self.gcp, selected_monitors(spec, None))
+
+    # --- plan / apply / destroy -----------------------------------------------------------
+
+    def _scope(self, spec: Spec, monitors: Sequence[str] | None) -> list[str]:
+        """The monitors a verb looks at: the named ones, else all (disabled ones lose their resources)."""
+        if monitors:
+            return selected_monitors(spec, monitors)
+        return list(spec.monitors)
+
+    def _steps(self, spec: Spec, monitors: Sequence[str] | None, *, offline: bool, keep: bool = True, purge: bool = False) -> tuple[list[Any], str]:
+        from driftplane_gcp.planner import build_steps
+        from driftplane_gcp.state import Existing, read_existing
+
+        scope = self._scope(spec, monitors)
+        if offline:
+            project = project_for(self.gcp)
+            existing = Existing()
+        else:
+            clients = self.clients()
+            project = project_for(self.gcp, clients)
+            existing = read_existing(
+                clients,
+                project=project,
+                location=self.gcp.location,
+                prefix=self.gcp.metric_prefix,
+                scheduled_runs=self.gcp.scheduled_runs,
+            )
+        return build_steps(spec, self.gcp, project=project, scope=scope, existing=existing, keep=keep, purge=purge), project
+
+    def plan(self, spec: Spec, *, monitors: Sequence[str] | None = None, offline: bool = False) -> Plan:
+        """The exact requests apply would send; offline assumes nothing exists and needs no credentials."""
+        steps, _ = self._steps(spec, monitors, offline=offline)
+        return Plan(provider=self.name, backend=self.backend, changes=[s.change for s in steps])
+
+    def _execute(self, steps: list[Any], project: str) -> Plan:
+        from driftplane_gcp.planner import Context
+
+        context = Context(self.clients(), project, self.gcp)
+        done = []
+        for step in steps:
+            if step.execute is not None:
+                logger.debug("%s %s %s (monitor %s)", step.change.action, step.change.kind, step.change.name, step.change.monitor)
+                step.execute(context)
+            done.append(step.change)
+        return Plan(provider=self.name, backend=self.backend, changes=done)
+
+    def apply(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
+        """Create or update what the plan says, in place; a second apply changes nothing."""
+        steps, project = self._steps(spec, monitors, offline=False)
+        return self._execute(steps, project)
+
+    def destroy(self, spec: Spec, *, monitors: Sequence[str] | None = None, purge: bool = False) -> Plan:
+        """Delete what driftplane created for these monitors; metric descriptors only with purge.
+
+        Descriptors are shared by all monitors and deleting one deletes its data, so purge
+        works on a whole spec only.
+        """
+        if purge and monitors:
+            raise UsageError(
+                "--purge deletes the metric descriptors every monitor shares (and all their data), "
+                "so it cannot be limited to some monitors; leave out --monitor"
+            )
+        steps, project = self._steps(spec, monitors, offline=False, keep=False, purge=purge)
+        return self._execute([s for s in steps if s.change.action == "delete"], project)
+
+    # --- run / status -----------------------------------------------------------------------
+
+    def run(
+        self,
+        spec: Spec,
+        *,
+        monitors: Sequence[str] | None = None,
+        at: datetime | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> Iterator[RunResult]:
+        """Run monitors with the engine and write each result as time series.
+
+        Cloud Monitoring takes points in order and at most 25 hours old, so a backfill runs
+        every window but writes only the newest one's points.
+        """
+        from driftplane.engine.monitor import backfill_windows, run_monitor, window_for
+        from driftplane_gcp.publish import publish
+
+        names = selected_monitors(spec, monitors)
+        clients = self.clients()
+        project = project_for(self.gcp, clients)
+        failures: list[ProviderError] = []
+        for name in names:
+            monitor = spec.monitor(name)
+            if start is not None and end is not None:
+                windows = backfill_windows(monitor, start, end)
+            else:
+                windows = [window_for(monitor, at, exact=at is not None)]
+            if len(windows) > 1:
+                logger.warning(
+                    "monitor %s: backfilling %d windows; only the newest is written to Cloud Monitoring, "
+                    "which accepts points in time order and at most 25 hours old",
+                    name,
+                    len(windows),
+                )
+            for number, window in enumerate(windows, start=1):
+                outcome = run_monitor(spec, name, window, cache=None, provider=self.name)
+                result = outcome.result
+                if number == len(windows):
+                    try:
+                        publish(
+                            clients,
+                            result,
+                            settings=self.gcp,
+                            project=project,
+                            at=datetime.now(UTC),
+                            read_seconds=outcome.read_seconds,
+                        )
+                    except ProviderError as exc:
+                        failures.append(exc)
+                        note = f"the result could not be written to Cloud Monitoring: {exc}"
+                        result = result.model_copy(update={"messages": [*result.messages, note]})
+                yield result
+        if len(failures) == 1:
+            raise failures[0]
+        if failures:
+            raise ProviderError("\n".join(str(f) for f in failures))
+
+    def status(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> list[MonitorStatus]:
+        """Each monitor's scheduled job and its latest runs, read back from Cloud Monitoring."""
+        from google.api_core import exceptions as gexc
+
+        from driftplane_gcp import errors
+        from driftplane_gcp.clients import call
+        from driftplane_gcp.readback import latest_runs
+        from driftplane_gcp.schedules import scheduler_job_name
+
+        clients = self.clients()
+        project = project_for(self.gcp, clients)
+        now = datetime.now(UTC)
+        out = []
+        for name in selected_monitors(spec, monitors):
+            monitor = spec.monitor(name)
+            runs = latest_runs(clients, name, monitor, prefix=self.gcp.metric_prefix, project=project, now=now)
+            details: dict[str, Any] = {"project": project, "metric_prefix": self.gcp.metric_prefix}
+            if self.gcp.scheduled_runs:
+                job_name = scheduler_job_name(project, self.gcp.location, name)
+                details["scheduler_job"] = job_name
+                try:
+                    job = call(
+                        clients.scheduler.get_job,
+                        doing=f"reading Cloud Scheduler job {job_name}",
+                        api=errors.SCHEDULER,
+                        project=project,
+                        request={"name": job_name},
+                    )
+                    state = {"ENABLED": "scheduled", "PAUSED": "paused"}.get(job.state.name, job.state.name.lower())
+                except errors.Refused as exc:
+                    if not isinstance(exc.__cause__, gexc.NotFound):
+                        raise
+                    state = "not deployed"
+            else:
+                state = "runs on demand" if runs else "no runs yet"
+            out.append(
+                MonitorStatus(
+                    monitor=name,
+                    provider=self.name,
+                    state=state,
+                    schedule=monitor.schedule.keyword or monitor.schedule.cron,
+                    next_run=monitor.schedule.next_after(now) if state == "scheduled" else None,
+                    runs=runs,
+                    details=details,
+                )
+            )
+        return out

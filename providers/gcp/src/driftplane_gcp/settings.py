@@ -2,21 +2,113 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from driftplane.provider import ProviderSettings
+
+# Metric type path elements: letters, digits and '_', each starting with a letter or digit;
+# the domain is the only part with dots (naming conventions of Cloud Monitoring).
+_PREFIX = re.compile(r"^(custom\.googleapis\.com|external\.googleapis\.com)/([A-Za-z0-9][A-Za-z0-9_]*/)*$")
+_LABEL_KEY = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+
+
+class SlackApp(BaseModel):
+    """How Cloud Monitoring posts to one Slack channel: a Slack app's OAuth token and the channel.
+
+    Cloud Monitoring's Slack notification channels post through a Slack app, not through
+    incoming-webhook URLs, so a spec's slack channel needs these to exist on Google Cloud.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    channel_name: str = Field(description="The Slack channel, e.g. '#ml-alerts'.")
+    auth_token: SecretStr = Field(description="The Slack app's OAuth token; use ${SLACK_BOT_TOKEN}.")
 
 
 class GcpSettings(ProviderSettings):
     """Which project the metrics, alert policies and scheduled runs go to."""
 
     backend: Literal["cloud-monitoring"] = "cloud-monitoring"
-    project: str | None = Field(default=None, description="Google Cloud project id; use ${GOOGLE_CLOUD_PROJECT}.")
+    project: str | None = Field(
+        default=None,
+        description=(
+            "Google Cloud project id; use ${GOOGLE_CLOUD_PROJECT}. Default: GOOGLE_CLOUD_PROJECT, "
+            "then the project of the Application Default Credentials."
+        ),
+    )
     location: str = Field(default="us-central1", description="Region for Cloud Scheduler and Cloud Run jobs.")
-    metric_prefix: str = Field(default="custom.googleapis.com/driftplane/")
+    credentials: str | None = Field(
+        default=None,
+        description=(
+            "A service-account key file to use instead of Application Default Credentials "
+            "(default: ADC, i.e. GOOGLE_APPLICATION_CREDENTIALS, gcloud's login, or the attached service account)."
+        ),
+    )
+    metric_prefix: str = Field(
+        default="custom.googleapis.com/driftplane/",
+        description="Metric types are this prefix plus the metric name, e.g. custom.googleapis.com/driftplane/feature_drift.",
+    )
     resource_type: str = Field(default="generic_task", description="Monitored-resource type the metrics are written to.")
-    resource_labels: dict[str, str] = Field(default_factory=dict)
+    resource_labels: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Labels of the monitored resource. generic_task defaults: project_id (the project), location, "
+            "namespace 'driftplane', job (the monitor) and task_id 'driftplane'."
+        ),
+    )
+    scheduled_runs: bool = Field(
+        default=True,
+        description=(
+            "Deploy each monitor's schedule as a Cloud Scheduler job starting a Cloud Run job "
+            "(needs image and service_account). false: run `driftplane run --provider gcp` yourself."
+        ),
+    )
     image: str | None = Field(default=None, description="Container image that runs driftplane for scheduled runs.")
-    service_account: str | None = None
+    service_account: str | None = Field(
+        default=None,
+        description="Service account email the Cloud Run job runs as and Cloud Scheduler authenticates with.",
+    )
+    spec_path: str = Field(
+        default="/app/monitors.yaml",
+        description="Where this spec file is inside the image; the scheduled job runs `driftplane run SPEC_PATH --monitor M --provider gcp`.",
+    )
+    job_timeout: int = Field(default=3600, ge=60, le=86400, description="Seconds a scheduled run may take.")
+    slack: dict[str, SlackApp] = Field(
+        default_factory=dict,
+        description="Per slack channel named under 'channels:', the Slack app Cloud Monitoring posts through.",
+    )
+    quota_retries: int = Field(
+        default=3, ge=0, le=10, description="Retries of a time-series write refused for quota (RESOURCE_EXHAUSTED)."
+    )
+    quota_backoff: float = Field(
+        default=10.0, ge=0, le=300, description="Seconds before the first quota retry; doubles after each."
+    )
+    timeout: float = Field(default=30.0, gt=0, description="Seconds a single API call may take, retries included.")
+
+    @field_validator("metric_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not value.endswith("/"):
+            value += "/"
+        if not _PREFIX.match(value):
+            raise ValueError(
+                f"'{value}' is not a metric type prefix Cloud Monitoring accepts: it starts with "
+                "custom.googleapis.com/ or external.googleapis.com/, then path elements of letters, "
+                "digits and '_' separated by '/' (e.g. custom.googleapis.com/driftplane/)"
+            )
+        if len(value) + 30 > 200:
+            raise ValueError(f"'{value}' is too long: metric types are at most 200 characters")
+        return value
+
+    @field_validator("resource_labels")
+    @classmethod
+    def _label_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            if not _LABEL_KEY.match(key):
+                raise ValueError(
+                    f"resource label '{key}' must be lower-case letters, digits and '_', starting with a letter"
+                )
+        return value

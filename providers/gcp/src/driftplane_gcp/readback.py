@@ -1,0 +1,193 @@
+"""Read a monitor's latest runs back from Cloud Monitoring into RunResults.
+
+Every point of one run ends at the same time, so points grouped by end time are runs. What
+Cloud Monitoring keeps is numbers: status, rows, per-feature drift and the effective
+threshold, violation counts by check type, duration and the window's end. Summaries and
+violation texts stay in the run's own output; the results say so in ``messages``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from driftplane.engine.monitor import schedule_period, window_length
+from driftplane.result import Drift, FeatureResult, Rows, RunResult, Violation, Window
+from driftplane.spec.models import FixedWindow, Monitor
+from driftplane_gcp import descriptors, errors
+from driftplane_gcp.clients import GcpClients, call
+from driftplane_gcp.names import quote
+from driftplane_gcp.series import fit_label
+
+READ_METRICS = (
+    "runs",
+    "rows_read",
+    "violations",
+    "run_duration_seconds",
+    "feature_drift",
+    "feature_drifted",
+    "feature_drift_threshold",
+    "drift_share",
+    "last_run_timestamp_seconds",
+)
+NOTE = (
+    "read back from Cloud Monitoring, which keeps the numbers of a run: per-feature summaries "
+    "and violation details are in the output of the run itself"
+)
+
+
+@dataclass
+class _Run:
+    """The points of one run, by metric name."""
+
+    at: datetime
+    points: dict[str, list[tuple[dict[str, str], float]]] = field(default_factory=lambda: defaultdict(list))
+
+    def values(self, name: str) -> list[tuple[dict[str, str], float]]:
+        return self.points.get(name, [])
+
+    def one(self, name: str, **labels: str) -> float | None:
+        for found, value in self.values(name):
+            if all(found.get(k) == v for k, v in labels.items()):
+                return value
+        return None
+
+
+def lookback(monitor: Monitor, now: datetime) -> timedelta:
+    """How far back to look for runs: three schedule periods, at least two days."""
+    period = schedule_period(monitor.schedule, near=now).approx_timedelta()
+    return max(timedelta(days=2), 3 * period)
+
+
+def _value(point: Any) -> float:
+    which = type(point.value).pb(point.value).WhichOneof("value")
+    return float(getattr(point.value, which)) if which else 0.0
+
+
+def read_points(
+    clients: GcpClients, monitor_name: str, *, prefix: str, project: str, start: datetime, end: datetime
+) -> dict[datetime, _Run]:
+    """Every point of the monitor's series in [start, end], grouped by end time."""
+    from google.cloud import monitoring_v3 as m
+
+    runs: dict[datetime, _Run] = {}
+    interval = m.TimeInterval(start_time={"seconds": int(start.timestamp())}, end_time={"seconds": int(end.timestamp()) + 1})
+    for name in READ_METRICS:
+        text = f"metric.type = {quote(descriptors.metric_type(prefix, name))} AND metric.label.monitor = {quote(fit_label(monitor_name))}"
+        pager = call(
+            clients.metrics.list_time_series,
+            doing=f"reading {name} of monitor {monitor_name}",
+            api=errors.MONITORING,
+            project=project,
+            request={"name": f"projects/{project}", "filter": text, "interval": interval, "view": m.ListTimeSeriesRequest.TimeSeriesView.FULL},
+        )
+        for ts in call(lambda pager=pager: list(pager), doing=f"reading {name} of monitor {monitor_name}", api=errors.MONITORING, project=project):
+            labels = dict(ts.metric.labels)
+            for point in ts.points:
+                at = datetime.fromtimestamp(point.interval.end_time.timestamp(), UTC)
+                runs.setdefault(at, _Run(at)).points[name].append((labels, _value(point)))
+    return runs
+
+
+def _threshold(monitor: Monitor, feature: str, kind: str) -> float:
+    """The configured threshold of a feature, from the spec (Cloud Monitoring keeps the effective one)."""
+    drift = monitor.checks.drift
+    rule = drift.features.get(feature)
+    if rule is not None and rule.threshold is not None:
+        return rule.threshold
+    return drift.categorical.threshold if kind == "categorical" else drift.numerical.threshold
+
+
+def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunResult | None:
+    """The RunResult one run's points describe; None when the run's points are incomplete."""
+    status = next((labels.get("status") for labels, value in run.values("runs") if value >= 1), None)
+    if status is None:
+        return None
+    features = []
+    for labels, value in sorted(run.values("feature_drift"), key=lambda item: item[0].get("feature", "")):
+        feature = labels.get("feature", "")
+        kind = labels.get("kind", "numerical")
+        kind = kind if kind in ("numerical", "categorical") else "numerical"
+        drifted = run.one("feature_drifted", feature=feature)
+        configured = _threshold(monitor, feature, kind)
+        effective = run.one("feature_drift_threshold", feature=feature)
+        features.append(
+            FeatureResult(
+                name=feature,
+                kind=kind,
+                drift=Drift(
+                    metric=labels.get("metric", ""),
+                    value=value,
+                    threshold=configured,
+                    effective_threshold=effective if effective is not None else configured,
+                    drifted=bool(drifted),
+                ),
+            )
+        )
+    violations = []
+    for labels, value in sorted(run.values("violations"), key=lambda item: item[0].get("check_type", "")):
+        count = int(value)
+        check = labels.get("check_type", "")
+        violations += [
+            Violation(
+                feature_name="",
+                constraint_check_type=check,
+                description=f"one of {count} {check} violation{'s' if count > 1 else ''} of this run (details are in the run's own output)",
+            )
+            for _ in range(count)
+        ]
+    window = None
+    ended = run.one("last_run_timestamp_seconds")
+    if ended is not None:
+        end = datetime.fromtimestamp(ended, UTC)
+        length = window_length(monitor, near=end)
+        if isinstance(length, FixedWindow):
+            window = Window(start=length.start, end=length.end)
+        else:
+            window = Window(start=length.before(end), end=end)
+    duration = run.one("run_duration_seconds")
+    return RunResult(
+        monitor=monitor_name,
+        window=window,
+        rows=Rows(
+            baseline=int(run.one("rows_read", side="baseline") or 0), target=int(run.one("rows_read", side="target") or 0)
+        ),
+        status=status,
+        features=features,
+        violations=violations,
+        drift_share=run.one("drift_share"),
+        provider="gcp",
+        started_at=run.at - timedelta(seconds=duration) if duration is not None else None,
+        duration_seconds=duration,
+        messages=[NOTE],
+        error=(
+            "the run failed; its reason is in the run's own log (Cloud Run job execution logs for scheduled runs)"
+            if status == "failed"
+            else None
+        ),
+    )
+
+
+def latest_runs(
+    clients: GcpClients,
+    monitor_name: str,
+    monitor: Monitor,
+    *,
+    prefix: str,
+    project: str,
+    now: datetime | None = None,
+    limit: int = 5,
+) -> list[RunResult]:
+    """The monitor's latest runs, most recent first."""
+    now = now or datetime.now(UTC)
+    runs = read_points(clients, monitor_name, prefix=prefix, project=project, start=now - lookback(monitor, now), end=now)
+    results = []
+    for at in sorted(runs, reverse=True):
+        result = result_from_points(runs[at], monitor_name, monitor)
+        if result is not None:
+            results.append(result)
+        if len(results) >= limit:
+            break
+    return results

@@ -1,0 +1,52 @@
+"""`driftplane gcp purge`: destroy plus the metric descriptors; and `validate` of the example."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from driftplane.cli import DriftplaneGroup
+from driftplane_gcp import plugin
+from driftplane_gcp.clients import EMULATOR_ENV
+from driftplane_gcp.fake import FakeGoogleCloud
+
+from .conftest import EXAMPLE
+
+
+@pytest.fixture
+def gcp_group(gcp_plugin: None, fake: FakeGoogleCloud, monkeypatch: pytest.MonkeyPatch) -> DriftplaneGroup:
+    """A CLI group with only what the plugin's register_commands hook adds."""
+    monkeypatch.setenv(EMULATOR_ENV, fake.address)
+    group = DriftplaneGroup()
+    plugin.register_commands(cli=group)
+    return group
+
+
+def test_purge_deletes_the_descriptors_too(gcp_group: DriftplaneGroup, cli: Any, example_dir: Path, fake: FakeGoogleCloud) -> None:
+    spec = str(example_dir / "monitors.yaml")
+    assert cli("apply", spec).exit_code == 0
+    assert fake.descriptors
+    result = CliRunner().invoke(gcp_group, ["gcp", "purge", spec, "--yes", "--json"])
+    assert result.exit_code == 0, result.output
+    kinds = {c["kind"] for c in json.loads(result.stdout)["changes"]}
+    assert "monitoring:MetricDescriptor" in kinds and "monitoring:AlertPolicy" in kinds
+    assert not fake.descriptors and not fake.policies and not fake.channels and not fake.run_jobs
+
+
+def test_purge_asks_for_yes_when_not_at_a_terminal(
+    gcp_group: DriftplaneGroup, fake: FakeGoogleCloud, caplog: pytest.LogCaptureFixture
+) -> None:
+    result = CliRunner().invoke(gcp_group, ["gcp", "purge", str(EXAMPLE)])
+    assert result.exit_code == 2
+    assert "purge needs --yes" in caplog.text
+    assert not fake.calls, "nothing was read or deleted"
+
+
+def test_the_example_validates(cli: Any) -> None:
+    result = cli("validate", str(EXAMPLE), "--provider", "gcp")
+    assert result.exit_code == 0, result.output
+    assert "is valid" in result.stdout

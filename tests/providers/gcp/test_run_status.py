@@ -1,0 +1,168 @@
+"""run writes a result as time series the fake accepts; status reads them back into RunResults."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from driftplane.result import RunResult
+from driftplane.spec import Spec
+from driftplane_gcp.clients import GcpClients
+from driftplane_gcp.fake import FakeGoogleCloud
+from driftplane_gcp.provider import GcpProvider
+
+from .conftest import EXAMPLE, provider_for
+
+DRIFTED_DAY = datetime(2026, 1, 12, tzinfo=UTC)  # the window 2026-01-11, after drift began
+
+
+@pytest.fixture
+def ran(example: Spec, clients: GcpClients) -> tuple[GcpProvider, RunResult]:
+    provider = provider_for(example, clients)
+    (result,) = provider.run(example, at=DRIFTED_DAY)
+    return provider, result
+
+
+def test_run_writes_one_point_per_series_within_the_limits(ran: tuple[GcpProvider, RunResult], fake: FakeGoogleCloud) -> None:
+    _, result = ran
+    assert result.status in ("drift", "drift_and_violations") and result.provider == "gcp"
+    (request,) = fake.called("CreateTimeSeries")
+    assert len(request.time_series) <= 200
+    assert all(len(ts.points) == 1 for ts in request.time_series)
+    assert len({ts.points[0].interval.end_time for ts in request.time_series}) == 1, "a run's points share one time"
+    drift = {
+        ts.metric.labels["feature"]: ts.points[0].value.double_value
+        for ts in request.time_series
+        if ts.metric.type == "custom.googleapis.com/driftplane/feature_drift"
+    }
+    assert drift == pytest.approx({f.name: f.drift.value for f in result.features if f.drift and f.drift.value is not None})
+    resources = {(ts.resource.type, tuple(sorted(ts.resource.labels.items()))) for ts in request.time_series}
+    assert resources == {
+        (
+            "generic_task",
+            (("job", "churn"), ("location", "us-central1"), ("namespace", "driftplane"), ("project_id", "my-project"), ("task_id", "driftplane")),
+        )
+    }
+
+
+def test_status_reads_the_run_back(ran: tuple[GcpProvider, RunResult], example: Spec) -> None:
+    provider, result = ran
+    (status,) = provider.status(example)
+    assert status.monitor == "churn" and status.state == "not deployed"  # run without apply: no scheduler job
+    (back,) = status.runs
+    assert back.provider == "gcp" and back.status == result.status
+    assert back.window == result.window
+    assert back.rows == result.rows
+    assert back.drift_share == pytest.approx(result.drift_share)
+    assert back.duration_seconds == pytest.approx(result.duration_seconds)
+    ran_features = {f.name: f for f in result.features if f.drift and f.drift.value is not None}
+    assert {f.name for f in back.features} == set(ran_features)
+    for feature in back.features:
+        original = ran_features[feature.name]
+        assert feature.kind == original.kind
+        assert feature.drift is not None and original.drift is not None
+        assert feature.drift.metric == original.drift.metric
+        assert feature.drift.value == pytest.approx(original.drift.value)
+        assert feature.drift.drifted == original.drift.drifted
+        assert feature.drift.threshold == pytest.approx(original.drift.threshold)
+        assert feature.drift.effective_threshold == pytest.approx(original.drift.effective_threshold)
+    assert sorted(v.constraint_check_type for v in back.violations) == sorted(
+        v.constraint_check_type for v in result.violations
+    )
+
+
+def test_status_lists_runs_newest_first(example: Spec, clients: GcpClients) -> None:
+    provider = provider_for(example, clients)
+    list(provider.run(example, at=datetime(2026, 1, 5, tzinfo=UTC)))  # before the drift
+    list(provider.run(example, at=DRIFTED_DAY))
+    provider.apply(example)
+    (status,) = provider.status(example)
+    assert status.state == "scheduled" and status.next_run is not None
+    assert [r.window.end for r in status.runs if r.window] == [DRIFTED_DAY, datetime(2026, 1, 5, tzinfo=UTC)]
+    assert status.runs[1].status == "ok" and status.runs[0].found_something
+
+
+def test_a_failed_run_is_written_and_read_back_as_failed(example: Spec, clients: GcpClients, fake: FakeGoogleCloud) -> None:
+    provider = provider_for(example, clients)
+    (result,) = provider.run(example, at=datetime(2025, 6, 1, tzinfo=UTC))  # no data that day
+    assert result.status == "failed"
+    runs = fake.called("CreateTimeSeries")[0].time_series
+    failed = [ts for ts in runs if ts.metric.type.endswith("/runs")]
+    assert [(ts.metric.labels["status"], ts.points[0].value.int64_value) for ts in failed] == [("failed", 1)]
+    (status,) = provider.status(example)
+    assert status.runs[0].status == "failed" and status.runs[0].error
+
+
+def test_many_features_are_written_in_requests_of_at_most_200_series(
+    clients: GcpClients, fake: FakeGoogleCloud, tmp_path: Any
+) -> None:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from driftplane.testing import sample_spec
+
+    from .conftest import SETTINGS
+
+    rng = np.random.default_rng(7)
+    columns = {f"f{i:03d}": rng.normal(0, 1, 300) for i in range(120)}
+    pq.write_table(pa.table(columns), tmp_path / "base.parquet")
+    pq.write_table(pa.table({k: v + 0.5 for k, v in columns.items()}), tmp_path / "target.parquet")
+    spec = Spec.model_validate(
+        {
+            "provider": "gcp",
+            "providers": {"gcp": SETTINGS},
+            "monitors": {
+                "wide": {
+                    "baseline": {"data": str(tmp_path / "base.parquet")},
+                    "target": {"data": str(tmp_path / "target.parquet"), "window": {"start": "2000-01-01", "end": "2100-01-01"}},
+                }
+            },
+        }
+    )
+    assert sample_spec  # the conformance helper is not needed here
+    provider = provider_for(spec, clients)
+    (result,) = provider.run(spec)
+    assert len([f for f in result.features if f.drift]) == 120
+    requests = fake.called("CreateTimeSeries")
+    sizes = [len(r.time_series) for r in requests]
+    assert len(requests) >= 2 and max(sizes) == 200 and sum(sizes) > 360
+    (status,) = provider.status(spec)
+    assert len(status.runs[0].features) == 120
+
+
+def test_a_backfill_writes_only_the_newest_window(example: Spec, clients: GcpClients, fake: FakeGoogleCloud) -> None:
+    provider = provider_for(example, clients)
+    results = list(provider.run(example, start=datetime(2026, 1, 8, tzinfo=UTC), end=datetime(2026, 1, 12, tzinfo=UTC)))
+    assert [r.window.end.day for r in results if r.window] == [9, 10, 11, 12]
+    assert len(fake.called("CreateTimeSeries")) == 1
+    (status,) = provider.status(example)
+    assert [r.window.end for r in status.runs if r.window] == [DRIFTED_DAY]
+
+
+def json_lines(stdout: str) -> list[Any]:
+    """The results of `run --json`: one JSON object per line, nothing else on stdout."""
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+def test_cli_run_and_status_json(cli: Any, example_dir: Any, fake: FakeGoogleCloud) -> None:
+    spec = str(example_dir / "monitors.yaml")
+    result = cli("run", spec, "--at", "2026-01-12", "--json")
+    assert result.exit_code == 1, result.output  # found drift
+    (ran,) = json_lines(result.stdout)
+    assert ran["provider"] == "gcp" and fake.called("CreateTimeSeries")
+    result = cli("status", spec, "--json")
+    assert result.exit_code == 0, result.output
+    (status,) = json.loads(result.stdout)
+    assert status["runs"][0]["status"] == ran["status"]
+    assert status["runs"][0]["window"] == ran["window"]
+
+
+def test_example_runs_from_the_repository(cli: Any) -> None:
+    result = cli("run", str(EXAMPLE), "--at", "2026-01-05", "--json")
+    assert result.exit_code == 0, result.output
+    (ran,) = json_lines(result.stdout)
+    assert ran["status"] == "ok"
