@@ -76,3 +76,24 @@ def test_an_unknown_engine_is_a_usage_error(quickstart: Path) -> None:
     result = CliRunner().invoke(cli, ["compare", "a", "b", "--engine", "dask"])
     assert result.exit_code == 2
     assert "'dask' is not one of 'local', 'spark'" in result.output
+
+
+@pytest.mark.slow
+def test_spark_submit_runs_a_monitor(quickstart: Path) -> None:
+    """The documented spark-submit line: driftplane's command line after the submit module."""
+    import os
+    import subprocess
+    import sys
+
+    bin_dir = Path(sys.executable).parent
+    submit = bin_dir / "spark-submit"
+    app = subprocess.run([sys.executable, "-m", "driftplane.engine.spark.submit", "--path"], capture_output=True, text=True, check=True).stdout.strip()
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
+    done = subprocess.run(
+        [str(submit), "--master", "local[1]", "--conf", "spark.ui.enabled=false", app,
+         "run", str(quickstart / "monitors.yaml"), "--at", "2026-01-12", "--json", "--engine", "spark"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert done.returncode == 1, done.stderr[-3000:]
+    results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    assert results[0]["status"] == "drift_and_violations" and results[0]["rows"]["target"] == 2000

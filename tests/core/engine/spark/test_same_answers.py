@@ -103,3 +103,22 @@ def test_compare_reaches_the_same_verdicts(spark, suite, fmt: str) -> None:
     assert sorted((v.feature_name, v.constraint_check_type) for v in on_spark.violations) == sorted(
         (v.feature_name, v.constraint_check_type) for v in local.violations
     )
+
+
+def test_many_partitions_are_merged_in_two_levels_with_the_same_answer(spark, suite, caplog: pytest.LogCaptureFixture) -> None:
+    """Above 64 partitions the executors merge partials first: the driver receives at most 16."""
+    base_dir, _, table, _ = suite["csv"]
+    key = "spark.sql.files.maxPartitionBytes"
+    before = spark.conf.get(key)
+    spark.conf.set(key, "16384")
+    spark.conf.set("spark.sql.files.openCostInBytes", "1")
+    caplog.set_level("DEBUG", logger="driftplane.engine.spark.profiler")
+    try:
+        on_spark = profile(base_dir, engine="spark")
+    finally:
+        spark.conf.set(key, before)
+        spark.conf.unset("spark.sql.files.openCostInBytes")
+    merged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("merged ")]
+    partials, partitions = int(merged[-1].split()[1]), int(merged[-1].split(" from ")[1].split()[0])
+    assert partitions > 64 and partials <= 16
+    assert_same_profile(profile(base_dir), on_spark, _numbers(table))

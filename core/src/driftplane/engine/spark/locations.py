@@ -79,11 +79,11 @@ def resolve(spark: SparkSession, source: DataSource, *, base_dir: Path | None, w
     if is_table_name(data):
         name = data[len(TABLE_PREFIX) :].strip()
         _check_table(spark, name)
-        return SparkInput("table", "table", [name], data, f"table {name}", row_times=row_times)
+        return SparkInput("table", "table", [name], data, f"table {name}", _untimed(data, window, row_times), row_times)
     location = spark_location(data, base_dir)
     template = PartitionTemplate.parse(location)
     if template is None and not any(c in location for c in "*?[") and _exists(spark, f"{location.rstrip('/')}/{DELTA_LOG}"):
-        return SparkInput("delta", "delta", [location], data, f"Delta table {data}", row_times=row_times)
+        return SparkInput("delta", "delta", [location], data, f"Delta table {data}", _untimed(data, window, row_times), row_times)
     files, skipped, looked_at, periods = _files(spark, location, template, window, source, base_dir)
     if not files and not skipped and not (window is not None and template is not None and template.has_time):
         raise DataError(_nothing_found(data, base_dir, looked_at))
@@ -114,11 +114,8 @@ def resolve(spark: SparkSession, source: DataSource, *, base_dir: Path | None, w
                 "shorter: rows take their partition's start as their time, so a window that does not "
                 "contain a partition's start gets none of its rows; add a timestamp_column for finer windows"
             )
-    if window is not None and not partitioned and not row_times:
-        messages.append(
-            f"{data} has no time (no {{timestamp:...}} fields in the path and no timestamp_column), "
-            f"so all of it was read for window {describe_window(window)}"
-        )
+    if not partitioned:
+        messages.extend(_untimed(data, window, row_times))
     for file in selected:
         if file.size == 0:
             raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it")
@@ -139,6 +136,16 @@ def resolve(spark: SparkSession, source: DataSource, *, base_dir: Path | None, w
 
 
 Period = tuple[datetime, datetime]
+
+
+def _untimed(data: str, window: Window | None, row_times: bool) -> list[str]:
+    """The local readers' note for a window over data that has no time at all."""
+    if window is None or row_times:
+        return []
+    return [
+        f"{data} has no time (no {{timestamp:...}} fields in the path and no timestamp_column), "
+        f"so all of it was read for window {describe_window(window)}"
+    ]
 
 
 def _files(
@@ -206,6 +213,8 @@ def _list(
             if "PATH_NOT_FOUND" in str(exc) or "Path does not exist" in str(exc):
                 if missing_ok:
                     continue
+                if data is not None and any(c in pattern for c in "*?["):
+                    raise DataError(_nothing_found(data, base_dir, [pattern])) from None
                 hint = "" if data is None or is_remote_uri(data) else where_relative_paths_start(data, base_dir)
                 raise DataError(f"data not found: {pattern}{hint}") from None
             raise DataError(f"{pattern}: Spark could not list it: {_first_line(exc)}") from None

@@ -125,7 +125,8 @@ def _run(frame: DataFrame, job: PartitionJob, settings: ProfileSettings, found: 
         # pyspark checks for pandas (which driftplane does not use) and warns about its version.
         warnings.filterwarnings("ignore", message=".*pandas.*", category=FutureWarning)
         partials = frame.mapInArrow(partial(profile_partition, job), PARTIAL_SCHEMA)
-        if _partitions(frame) > WIDE_PARTITIONS:
+        partitions = _partitions(frame)
+        if partitions > WIDE_PARTITIONS:
             partials = partials.repartition(MERGE_PARTITIONS).mapInArrow(merge_partials, PARTIAL_SCHEMA)
     try:
         rows = partials.collect()
@@ -136,7 +137,9 @@ def _run(frame: DataFrame, job: PartitionJob, settings: ProfileSettings, found: 
         if row["error"] is not None:
             raise DataError(row["error"])
         merged.merge_in(Profile.from_dict(json.loads(row["profile"])))
-    logger.debug("merged %d partial profiles of %s (%d rows)", len(rows), found.description, merged.rows)
+    logger.debug(
+        "merged %d partial profiles of %s from %d partitions (%d rows)", len(rows), found.description, partitions, merged.rows
+    )
     return merged
 
 

@@ -35,6 +35,9 @@ LOCAL_CONF: dict[str, str] = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.shuffle.partitions": "8",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
+    # mapInArrow hands Python batches of this many rows; the profiler works in batches of 131,072
+    # (the default 10,000 costs a fifth more time in batch overhead, measured at 10M rows).
+    "spark.sql.execution.arrow.maxRecordsPerBatch": "131072",
 }
 _lock = threading.Lock()
 
@@ -106,7 +109,8 @@ def get_session(conf: dict[str, str] | None = None) -> SparkSession:
         if local and "PYSPARK_PYTHON" not in os.environ:
             # Workers must import the same driftplane and pyarrow as this process.
             os.environ["PYSPARK_PYTHON"] = sys.executable
-        for key, value in {**LOCAL_CONF, **(conf or {})}.items():
+        # spark-submit's --conf settings are the user's: only a session of our own gets ours.
+        for key, value in {**(LOCAL_CONF if not launched else {}), **(conf or {})}.items():
             builder = builder.config(key, value)
         logger.info("starting a Spark session (%s)", master or ("local[*]" if local else "from spark-submit"))
         try:
