@@ -52,7 +52,7 @@ def job(baseline: str, target: str, engine: str, columns: int) -> dict:
     features = FeatureSelection(include=pick(columns)) if columns < len(COLUMNS) else None
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as out:
-        result = dp.compare(baseline, target, out_dir=out, engine=engine, features=features)  # type: ignore[arg-type]
+        result = dp.compare(baseline, target, out_dir=out, engine=engine, features=features)
     return {
         "session": session_seconds,
         "profile": time.perf_counter() - started,
@@ -149,7 +149,7 @@ def measure(files: dict[str, Path], rows: int, columns: int, repeat: int) -> lis
     verdicts = {engine: (r[-1]["status"], r[-1]["drifted"]) for engine, r in runs.items()}
     print(f"{rows:,} rows x {columns} columns: local {verdicts['local']}, spark {verdicts['spark']}")
     check_verdicts(runs["local"][-1], runs["spark"][-1])
-    out = []
+    out: list[tuple[str, ...]] = []
     for engine, results in runs.items():
         wall = statistics.median(r["wall"] for r in results)
         out.append(

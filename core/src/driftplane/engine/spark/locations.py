@@ -87,7 +87,7 @@ def resolve(spark: SparkSession, source: DataSource, *, base_dir: Path | None, w
     files, skipped, looked_at, periods = _files(spark, location, template, window, source, base_dir)
     if not files and not skipped and not (window is not None and template is not None and template.has_time):
         raise DataError(_nothing_found(data, base_dir, looked_at))
-    found = [DataFile(path=path, size=size, fs=None, display=path) for path, size in files]  # type: ignore[arg-type]
+    found = [DataFile(path=path, size=size, fs=None, display=path) for path, size in files]
     fmt, selected, ignored = choose_format(found, source.format, data) if found else (source.format, [], [])
     messages: list[str] = []
     if ignored:

@@ -33,7 +33,7 @@ from driftplane.engine.readers.chunks import TextChunk
 from driftplane.engine.readers.csv import _BlankChunk, _ChunkParser
 from driftplane.engine.readers.files import DataFile
 from driftplane.engine.readers.jsonl import parse_json_chunk
-from driftplane.engine.readers.options import CHUNK_BYTES, ReadOptions
+from driftplane.engine.readers.options import CHUNK_BYTES, CaptureOutput, ReadOptions
 from driftplane.engine.readers.tables import align_columns, flatten_structs
 from driftplane.engine.readers.timestamps import to_utc
 from driftplane.engine.readers.windows import filter_rows
@@ -63,7 +63,7 @@ class PartitionJob:
     header_line: str | None = None  # CSV: the first file's header, as Spark's CSV reader takes it
     delimiter: str = ","
     column_names: tuple[str, ...] | None = None
-    capture_output: str = "start"
+    capture_output: CaptureOutput = "start"
     timestamp_column: str | None = None
     window: tuple[str, str] | None = None  # ISO start and end: rows outside are dropped
     threads: int = 1
@@ -187,7 +187,7 @@ class _TextParser:
             header=job.header,
             delimiter=job.delimiter,
             column_names=names,
-            capture_output=job.capture_output,  # type: ignore[arg-type]
+            capture_output=job.capture_output,
             chunk_bytes=job.chunk_bytes,
         )
 
@@ -295,7 +295,7 @@ def _text(lines: pa.Array) -> bytes:
 
 def _data_file(path: str) -> DataFile:
     """A DataFile that only names the file in messages: executors never open files themselves."""
-    return DataFile(path=path, size=None, fs=None, display=_display(path))  # type: ignore[arg-type]
+    return DataFile(path=path, size=None, fs=None, display=_display(path))
 
 
 def _display(path: str) -> str:

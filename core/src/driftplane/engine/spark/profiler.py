@@ -234,8 +234,8 @@ def _share_reference(session: SparkSession, reference: Profile | None) -> tuple[
     text = json.dumps(reference.to_dict())
     try:
         broadcast = session.sparkContext.broadcast(text)
-    except (AttributeError, *spark_errors()):  # Spark Connect has no SparkContext: ship it with the task
-        return text, None
+    except (AttributeError, *spark_errors()):  # type: ignore[misc]  # Spark Connect has no SparkContext
+        return text, None  # the reference then travels with each task
     return broadcast, broadcast
 
 
@@ -249,8 +249,8 @@ def _task_cpus(session: SparkSession) -> int:
 def _partitions(frame: DataFrame) -> int:
     try:
         return int(frame.rdd.getNumPartitions())
-    except (AttributeError, *spark_errors()):  # Spark Connect: no RDDs; merge on the driver
-        return 0
+    except (AttributeError, *spark_errors()):  # type: ignore[misc]  # Spark Connect: no RDDs
+        return 0  # merge every partial on the driver
 
 
 def _reason(exc: BaseException) -> str:

@@ -77,7 +77,7 @@ def active_session() -> SparkSession | None:
     """The session this process already runs (spark-submit, Databricks, a notebook), if any."""
     sql = require_pyspark()
     session = sql.SparkSession.getActiveSession()
-    return session  # type: ignore[no-any-return]
+    return session
 
 
 def get_session(conf: dict[str, str] | None = None) -> SparkSession:
@@ -89,11 +89,11 @@ def get_session(conf: dict[str, str] | None = None) -> SparkSession:
     with _lock:
         session = sql.SparkSession.getActiveSession()
         if session is not None:
-            return session  # type: ignore[no-any-return]
+            return session
         from pyspark import SparkContext
 
         if SparkContext._active_spark_context is not None:  # running, but not active in this thread
-            return sql.SparkSession.builder.getOrCreate()  # type: ignore[no-any-return]
+            return sql.SparkSession.builder.getOrCreate()
         launched = "PYSPARK_GATEWAY_PORT" in os.environ  # started by spark-submit: it brings Java
         if not launched:
             problem = java_problem()
@@ -122,7 +122,7 @@ def get_session(conf: dict[str, str] | None = None) -> SparkSession:
             ) from exc
         if local:
             session.sparkContext.setLogLevel("ERROR")
-        return session  # type: ignore[no-any-return]
+        return session
 
 
 def spark_errors() -> tuple[type[BaseException], ...]:
