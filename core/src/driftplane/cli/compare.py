@@ -15,6 +15,7 @@ from driftplane.cli.exit_codes import ExitCode
 from driftplane.cli.options import json_option
 from driftplane.cli.output import console
 from driftplane.cli.render import render_result
+from driftplane.spec.models import ENGINES
 
 PROGRESS_DELAY_SECONDS = 2.0
 
@@ -77,9 +78,18 @@ def progress_reporter(enabled: bool) -> Iterator[DelayedProgress]:
     is_flag=True,
     help="Also measure dataset-level drift with a domain classifier (needs driftplane[classifier]).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="Compute the profiles in this process (local) or on Apache Spark (spark; needs driftplane[spark]).",
+)
 @json_option
 @click.pass_context
-def command(ctx: click.Context, baseline: str, target: str, out_dir: str | None, classifier: bool, as_json: bool) -> None:
+def command(
+    ctx: click.Context, baseline: str, target: str, out_dir: str | None, classifier: bool, engine: str, as_json: bool
+) -> None:
     """Compare TARGET with BASELINE using default settings.
 
     BASELINE is a dataset (file, directory, glob or URI) or a SageMaker statistics.json;
@@ -92,13 +102,14 @@ def command(ctx: click.Context, baseline: str, target: str, out_dir: str | None,
     Examples:
       driftplane compare train.parquet today.parquet
       driftplane compare baseline/statistics.json capture/ --out reports/ --json
+      driftplane compare s3a://lake/train/ s3a://lake/today/ --engine spark
     """
     from driftplane.engine.api import compare
     from driftplane.spec.models import Checks, DriftChecks
 
     checks = Checks(drift=DriftChecks(classifier=True)) if classifier else None
     with progress_reporter(enabled=not as_json) as report:
-        result = compare(baseline, target, checks=checks, out_dir=out_dir, progress=report)
+        result = compare(baseline, target, checks=checks, out_dir=out_dir, progress=report, engine=engine)  # type: ignore[arg-type]
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
     else:

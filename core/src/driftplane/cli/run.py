@@ -18,6 +18,15 @@ from driftplane.errors import UsageError
 from driftplane.provider import selected_monitors
 from driftplane.result import RunResult
 from driftplane.spec import Spec
+from driftplane.spec.models import ENGINES
+
+
+def with_engine(spec: Spec, engine: str | None) -> Spec:
+    """The spec with every monitor's ``engine`` set to ``engine`` (``--engine``); unchanged for None."""
+    if engine is None:
+        return spec
+    monitors = {name: monitor.model_copy(update={"engine": engine}) for name, monitor in spec.monitors.items()}
+    return spec.model_copy(update={"monitors": monitors})
 
 
 def backfill_count(spec: Spec, names: list[str], start: datetime, end: datetime) -> int:
@@ -52,6 +61,12 @@ def with_progress(results: Iterable[RunResult], total: int) -> Iterator[RunResul
 @click.option("--at", "at", type=TIME, help="Run the window ending at this time (default: now).")
 @click.option("--from", "start", type=TIME, help="Backfill: every window ending after this time...")
 @click.option("--to", "end", type=TIME, help="...and at or before this one.")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
+    help="Compute profiles here (local) or on Apache Spark (spark); overrides each monitor's 'engine:'.",
+)
 @json_option
 @click.pass_context
 def command(
@@ -62,6 +77,7 @@ def command(
     at: datetime | None,
     start: datetime | None,
     end: datetime | None,
+    engine: str | None,
     as_json: bool,
 ) -> None:
     """Run monitors: read each target window, compare it with the baseline, write reports, alert.
@@ -74,6 +90,7 @@ def command(
       driftplane run examples/quickstart/monitors.yaml
       driftplane run monitors.yaml --monitor churn --at 2026-01-31
       driftplane run monitors.yaml --from 2026-01-01 --to 2026-02-01
+      driftplane run monitors.yaml --engine spark
     """
     if at is not None and (start is not None or end is not None):
         raise UsageError("use either --at, or --from and --to, not both")
@@ -82,6 +99,7 @@ def command(
     if start is not None and end is not None and end <= start:
         raise UsageError(f"--to {end.isoformat()} is not after --from {start.isoformat()}")
     spec, provider = load_for_provider(spec_path, provider_name)
+    spec = with_engine(spec, engine)
     found = failed = False
     out = console()
     results = provider.run(spec, monitors=list(monitor_names) or None, at=at, start=start, end=end)

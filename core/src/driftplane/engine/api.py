@@ -39,7 +39,7 @@ from driftplane.engine.sagemaker import (
 )
 from driftplane.errors import DataError
 from driftplane.result import RunResult, Window
-from driftplane.spec.models import Checks, DataSource, FeatureSelection
+from driftplane.spec.models import ENGINES, Checks, DataSource, Engine, FeatureSelection
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,28 @@ def profile_source(
     progress: Progress | None,
     threads: int | None,
     sample: RowSample | None = None,
+    engine: Engine = "local",
 ) -> Profile:
+    """Profile one source on the chosen engine: ``local`` (this process) or ``spark``."""
+    if engine != "local":
+        return _profile_elsewhere(
+            engine,
+            source,
+            phase=phase,
+            reference=reference,
+            features=features,
+            checks=checks,
+            settings=settings,
+            base_dir=base_dir,
+            window=window,
+            progress=progress,
+            sample=sample,
+        )
+    if source.data is not None and source.data.startswith("table:"):
+        raise DataError(
+            f"{source.data} names a table in Spark's catalog, which only the Spark engine reads; "
+            "set engine: spark on the monitor or pass --engine spark"
+        )
     column_names = source.columns or (reference.column_names if reference is not None else None)
     batches, stream = _stream(source, base_dir=base_dir, window=window, column_names=column_names, sample=sample)
     profile = profile_stream(
@@ -120,6 +141,14 @@ def profile_source(
     return profile
 
 
+def _profile_elsewhere(engine: str, source: DataSource, **kwargs: Any) -> Profile:
+    if engine not in ENGINES:
+        raise DataError(f"unknown engine '{engine}'; use one of {', '.join(ENGINES)}")
+    from driftplane.engine.spark import profile_source as spark_profile_source
+
+    return spark_profile_source(source, **kwargs)
+
+
 def profile(
     data: DataLike,
     *,
@@ -129,8 +158,12 @@ def profile(
     window: Window | None = None,
     progress: Progress | None = None,
     threads: int | None = None,
+    engine: Engine = "local",
 ) -> Profile:
-    """Profile a dataset (a file, directory, glob or URI); ``Profile.to_statistics()`` gives statistics.json."""
+    """Profile a dataset (a file, directory, glob or URI); ``Profile.to_statistics()`` gives statistics.json.
+
+    engine: ``spark`` computes it on Apache Spark (see docs/scale-out.md).
+    """
     return profile_source(
         _source(data),
         phase="baseline",
@@ -142,6 +175,7 @@ def profile(
         window=window,
         progress=progress,
         threads=threads,
+        engine=engine,
     )
 
 
@@ -155,6 +189,7 @@ def load_baseline(
     progress: Progress | None = None,
     threads: int | None = None,
     sample: RowSample | None = None,
+    engine: Engine = "local",
 ) -> tuple[Profile, Constraints | None]:
     """The baseline profile and, for a SageMaker statistics.json, the constraints.json beside it."""
     if isinstance(baseline, Profile):
@@ -191,6 +226,7 @@ def load_baseline(
             progress=progress,
             threads=threads,
             sample=sample,
+            engine=engine,
         ),
         None,
     )
@@ -226,6 +262,7 @@ def compare(
     settings: ProfileSettings | None = None,
     progress: Progress | None = None,
     threads: int | None = None,
+    engine: Engine = "local",
 ) -> RunResult:
     """Compare a target with a baseline: drift per feature, SageMaker's data-quality checks, a verdict.
 
@@ -235,6 +272,7 @@ def compare(
     constraints: a constraints.json path or Constraints; default: the one beside a
         statistics.json baseline, else suggested from the baseline as SageMaker does.
     out_dir: write statistics.json, constraints.json, constraint_violations.json, result.json.
+    engine: ``local`` (default) or ``spark``: where the profiles are computed; the result is the same.
     """
     checks = checks or Checks()
     started = datetime.now(UTC)
@@ -250,6 +288,7 @@ def compare(
         progress=progress,
         threads=threads,
         sample=base_sample,
+        engine=engine,
     )
     if base_profile.rows == 0:
         raise DataError(f"{base_profile.source or baseline}: the baseline has no rows; there is nothing to compare against")
@@ -272,6 +311,7 @@ def compare(
             progress=progress,
             threads=threads,
             sample=target_sample,
+            engine=engine,
         )
     if target_profile.rows == 0:
         raise DataError(f"{target_profile.source or target}: the target has no rows to compare")

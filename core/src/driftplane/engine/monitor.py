@@ -29,7 +29,7 @@ from driftplane.engine.sagemaker import read_constraints
 from driftplane.errors import DataError
 from driftplane.result import RunResult, Window
 from driftplane.spec.durations import Duration
-from driftplane.spec.models import Baseline, DataSource, FixedWindow, Monitor, Spec
+from driftplane.spec.models import Baseline, DataSource, Engine, FixedWindow, Monitor, Spec
 from driftplane.spec.schedules import Schedule
 
 logger = logging.getLogger(__name__)
@@ -168,9 +168,14 @@ def load_monitor_baseline(
     cache: BaselineCache | None = None,
     settings: ProfileSettings | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> BaselineData:
-    """The baseline of monitor ``name``: from the cache, SageMaker files, data, or the target earlier."""
+    """The baseline of monitor ``name``: from the cache, SageMaker files, data, or the target earlier.
+
+    engine: where to profile it (default: the monitor's ``engine``).
+    """
     monitor = spec.monitor(name)
+    engine = engine or monitor.engine
     baseline = monitor.baseline
     base_dir = spec.base_dir
     settings = settings or ProfileSettings()
@@ -199,8 +204,9 @@ def load_monitor_baseline(
     if baseline.constraints is not None:
         constraints = read_constraints(_resolve(baseline.constraints, base_dir))
     key = None
-    if cache is not None and source.data is not None:
-        key = _cache_key(baseline, monitor, settings, _fingerprint(source, base_dir), extra)
+    fingerprint = _cache_fingerprint(source, base_dir, engine) if cache is not None else None
+    if cache is not None and fingerprint is not None:
+        key = _cache_key(baseline, monitor, settings, fingerprint, extra if engine == "local" else [extra, engine])
         cached = cache.load(name, key)
         if cached is not None:
             logger.debug("monitor %s: using the cached baseline profile %s", name, cache.path(name, key))
@@ -219,6 +225,7 @@ def load_monitor_baseline(
         window=read_window,
         progress=progress,
         threads=None,
+        engine=engine,
     )
     if profile.rows == 0:
         where = f" in {describe_window(read_window)}" if read_window is not None else ""
@@ -226,6 +233,26 @@ def load_monitor_baseline(
     if cache is not None and key is not None:
         cache.store(name, key, profile)
     return BaselineData(profile, constraints or suggest_constraints(profile, monitor.checks.quality), description=description)
+
+
+def _cache_fingerprint(source: DataSource, base_dir: Path, engine: Engine) -> list[str] | None:
+    """What identifies the baseline's content, or None when it cannot be told (no cache then).
+
+    The Spark engine reads places fsspec may not (a catalog table, a store only Spark has a
+    connector for); such a baseline is profiled at every run rather than cached on a guess.
+    """
+    if source.data is None:
+        return None
+    if engine == "local":
+        return _fingerprint(source, base_dir)
+    if source.data.startswith("table:"):
+        logger.debug("the baseline %s is a table: its profile is not cached", source.data)
+        return None
+    try:
+        return _fingerprint(source, base_dir)
+    except DataError as exc:
+        logger.debug("the baseline %s cannot be fingerprinted here (%s): its profile is not cached", source.data, exc)
+        return None
 
 
 def _resolve(path: str, base_dir: Path) -> Path:
@@ -255,23 +282,28 @@ def run_monitor(
     provider: str = "local",
     settings: ProfileSettings | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> MonitorRun:
     """Profile the baseline (or reuse it), profile the target window, decide drift and quality.
 
     Data problems do not raise: they give a RunResult with status ``failed`` and the reason
     in ``error``, so the run is recorded and ``failure`` alerts can fire.
+    engine: where to compute the profiles (default: the monitor's ``engine``).
     """
     monitor = spec.monitor(name)
+    engine = engine or monitor.engine
     started = datetime.now(UTC)
     clock = time.perf_counter()
     read_seconds: dict[str, float] = {}
     baseline: BaselineData | None = None
     try:
         tick = time.perf_counter()
-        baseline = load_monitor_baseline(spec, name, window=window, cache=cache, settings=settings, progress=progress)
+        baseline = load_monitor_baseline(
+            spec, name, window=window, cache=cache, settings=settings, progress=progress, engine=engine
+        )
         read_seconds["baseline"] = time.perf_counter() - tick
         tick = time.perf_counter()
-        target = _profile_target(monitor.target, spec, name, window, baseline.profile, settings, progress)
+        target = _profile_target(monitor.target, spec, name, window, baseline.profile, settings, progress, engine)
         read_seconds["target"] = time.perf_counter() - tick
         result = evaluate(
             baseline.profile,
@@ -313,6 +345,7 @@ def _profile_target(
     reference: Profile,
     settings: ProfileSettings | None,
     progress: Progress | None,
+    engine: Engine = "local",
 ) -> Profile:
     """The target's profile on the baseline's bins; DataError when it has no rows."""
     monitor = spec.monitor(name)
@@ -333,6 +366,7 @@ def _profile_target(
         window=window,
         progress=progress,
         threads=None,
+        engine=engine,
     )
     if profile.rows == 0:
         if window is None:
@@ -353,22 +387,25 @@ def check_data(
     *,
     window: Window | None = None,
     settings: ProfileSettings | None = None,
+    engine: Engine | None = None,
 ) -> RunResult:
     """Run monitor ``name``'s checks, with its baseline, against ``data`` instead of its target.
 
     For tests of monitors (the pytest plugin) and one-off checks: no history, no alerts.
     ``data`` is read whole unless ``window`` is given; it keeps the target's format options.
+    engine: where to compute the profiles (default: the monitor's ``engine``).
     """
     monitor = spec.monitor(name)
+    engine = engine or monitor.engine
     if isinstance(data, DataSource):
         source: DataSource = data
     else:
         fields = monitor.target.model_dump(include=set(DataSource.model_fields) - {"data"})
         source = DataSource(data=str(data), **fields)
     reference_window = window or Window(start=datetime(1970, 1, 1, tzinfo=UTC), end=datetime.now(UTC))
-    baseline = load_monitor_baseline(spec, name, window=reference_window, settings=settings)
+    baseline = load_monitor_baseline(spec, name, window=reference_window, settings=settings, engine=engine)
     started = datetime.now(UTC)
-    target = _profile_target(source, spec, name, window, baseline.profile, settings, None)
+    target = _profile_target(source, spec, name, window, baseline.profile, settings, None, engine)
     return evaluate(
         baseline.profile,
         target,

@@ -31,6 +31,8 @@ from driftplane.spec.schedules import Schedule
 
 FORMATS = ("auto", "csv", "parquet", "jsonl", "sagemaker-capture")
 Format = Literal["auto", "csv", "parquet", "jsonl", "sagemaker-capture"]
+ENGINES = ("local", "spark")
+Engine = Literal["local", "spark"]
 
 NUMERICAL_METRICS = (
     "normalized_wasserstein",
@@ -484,6 +486,15 @@ class Monitor(SpecModel):
     alerts: list[Alert] = Field(default_factory=list)
     tags: dict[str, str] = Field(default_factory=dict, description="Added to everything a provider creates for this monitor.")
     enabled: bool = True
+    engine: Engine = Field(
+        default="local",
+        description=(
+            "Where profiles are computed: local (this process, streaming with pyarrow) or spark "
+            "(Apache Spark: the active session under spark-submit or on Databricks, else a local one; "
+            "needs driftplane[spark] and Java). Results are the same; spark is for data that outgrows "
+            "one machine, and also reads Delta tables and catalog tables (data: table:db.name)."
+        ),
+    )
 
     REQUIRED_HINTS: ClassVar[dict[str, str]] = {
         "baseline": "the reference data, e.g. baseline: {data: data/train.parquet}",

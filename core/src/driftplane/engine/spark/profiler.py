@@ -1,0 +1,263 @@
+"""The driver's side of the Spark engine: plan the read, profile partitions, merge the partials.
+
+    profile = profile_source(DataSource(data="s3a://lake/capture/{timestamp:yyyy}/..."),
+                             phase="target", reference=baseline, window=window, ...)
+
+The result is the Profile the local engine would compute on the same data: every exact part
+(counts, missing values, types, min/max, sums and moments, histograms on the baseline's
+grid, category counts) is merged exactly, the KLL quantile sketch within its documented
+error. Everything after profiling (drift, checks, reports, alerts) is the local code.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from driftplane.engine.features import forced_categorical, is_selected
+from driftplane.engine.profile import Profile, ProfileSettings
+from driftplane.engine.readers.windows import utc
+from driftplane.engine.spark.locations import SparkInput, resolve
+from driftplane.engine.spark.partials import (
+    BLOCK_COLUMN,
+    FILE_COLUMN,
+    LINE_COLUMN,
+    PARTIAL_SCHEMA,
+    TEXT_FORMATS,
+    PartitionJob,
+    merge_partials,
+    profile_partition,
+)
+from driftplane.engine.spark.session import get_session, spark_errors
+from driftplane.errors import DataError
+from driftplane.result import Window
+from driftplane.spec.models import Checks, DataSource, FeatureSelection, Target
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int], None]
+# Above this many partitions the partials are merged in two levels, so the driver receives
+# at most MERGE_PARTITIONS of them however large the data.
+WIDE_PARTITIONS = 64
+MERGE_PARTITIONS = 16
+DELTA_HINT = (
+    "start Spark with the Delta Lake connector (e.g. --packages io.delta:delta-spark_2.13:<version> "
+    "and the DeltaSparkSessionExtension), or run on Databricks, where it is built in"
+)
+
+
+def profile_source(
+    source: DataSource,
+    *,
+    phase: str,
+    reference: Profile | None,
+    features: FeatureSelection | None,
+    checks: Checks | None,
+    settings: ProfileSettings | None,
+    base_dir: Path | None,
+    window: Window | None,
+    progress: Progress | None = None,
+    sample: Any = None,
+    spark: SparkSession | None = None,
+) -> Profile:
+    """Profile ``source`` (within ``window``) on Spark; the same Profile the local engine computes.
+
+    reference: the baseline's profile, sent to every executor (a broadcast) so the target's
+        histograms are counted on its grid and its categories exactly.
+    spark: the session to use; default: the active one, else a local one.
+    """
+    if sample is not None:
+        raise DataError(
+            "the domain classifier (checks.drift.classifier) is not available with the Spark engine; "
+            "turn it off for this monitor or use engine: local"
+        )
+    session = spark or get_session()
+    settings = settings or (reference.settings if reference is not None else ProfileSettings())
+    found = resolve(session, source, base_dir=base_dir, window=window)
+    logger.info("profiling the %s on Spark: %s", phase, found.description)
+    if found.kind == "files" and not found.paths:
+        empty = Profile(settings=settings, source=found.description)
+        empty.messages.extend(found.messages)
+        return empty
+    frame, header_line = _frame(session, found, source, features, window)
+    reference_handle, broadcast = _share_reference(session, reference)
+    job = PartitionJob(
+        fmt=found.fmt if found.fmt in TEXT_FORMATS else "arrow",
+        settings={k: int(v) for k, v in settings.__dict__.items()},
+        features=features.model_dump(mode="json") if features is not None else None,
+        categorical=tuple(sorted(forced_categorical(features, checks.drift if checks else None))),
+        source=found.description,
+        header=source.header,
+        header_line=header_line,
+        delimiter=source.delimiter,
+        column_names=tuple(source.columns) if source.columns is not None else None,
+        capture_output=source.capture_output if isinstance(source, Target) else "start",
+        timestamp_column=source.timestamp_column,
+        window=(utc(window.start).isoformat(), utc(window.end).isoformat()) if window is not None and found.row_times else None,
+        threads=_task_cpus(session),
+        reference=reference_handle,
+    )
+    try:
+        profile = _run(frame, job, settings, found)
+    finally:
+        if broadcast is not None:
+            broadcast.unpersist()
+    profile.source = found.description
+    profile.messages[:0] = [m for m in found.messages if m not in profile.messages]
+    if window is not None and profile.rows == 0 and found.row_times:
+        profile.messages.append(f"no rows of {found.description} fall in the window")
+    if progress is not None:
+        progress(phase, profile.rows)
+    return profile
+
+
+def _run(frame: DataFrame, job: PartitionJob, settings: ProfileSettings, found: SparkInput) -> Profile:
+    with warnings.catch_warnings():
+        # pyspark checks for pandas (which driftplane does not use) and warns about its version.
+        warnings.filterwarnings("ignore", message=".*pandas.*", category=FutureWarning)
+        partials = frame.mapInArrow(partial(profile_partition, job), PARTIAL_SCHEMA)
+        partitions = _partitions(frame)
+        if partitions > WIDE_PARTITIONS:
+            partials = partials.repartition(MERGE_PARTITIONS).mapInArrow(merge_partials, PARTIAL_SCHEMA)
+    try:
+        rows = partials.collect()
+    except spark_errors() as exc:
+        raise DataError(f"{found.where}: Spark could not read it: {_reason(exc)}") from None
+    merged = Profile(settings=settings, source=found.description)
+    for row in rows:
+        if row["error"] is not None:
+            raise DataError(row["error"])
+        merged.merge_in(Profile.from_dict(json.loads(row["profile"])))
+    logger.debug(
+        "merged %d partial profiles of %s from %d partitions (%d rows)", len(rows), found.description, partitions, merged.rows
+    )
+    return merged
+
+
+def _frame(
+    session: SparkSession, found: SparkInput, source: DataSource, features: FeatureSelection | None, window: Window | None
+) -> tuple[DataFrame, str | None]:
+    """The DataFrame to profile (typed columns, or lines for text formats) and a CSV header."""
+    from pyspark.sql import functions as F
+
+    header_line = None
+    try:
+        if found.fmt in TEXT_FORMATS:
+            lines = session.read.text(found.paths)
+            frame = lines.select(
+                F.col(LINE_COLUMN),
+                F.col("_metadata.file_path").alias(FILE_COLUMN),
+                F.col("_metadata.file_block_start").alias(BLOCK_COLUMN),
+            )
+            if found.fmt == "csv" and source.header:
+                header_line = _first_line_of(session, found.paths[0])
+            return frame, header_line
+        if found.kind == "table":
+            frame = session.table(found.paths[0])
+        elif found.kind == "delta":
+            frame = session.read.format("delta").load(found.paths[0])
+        else:
+            frame = session.read.option("mergeSchema", "true").parquet(*found.paths)
+    except spark_errors() as exc:
+        reason = _reason(exc)
+        if found.kind == "delta" and ("DATA_SOURCE_NOT_FOUND" in str(exc) or "delta" in reason.lower()):
+            raise DataError(f"{found.where} is a Delta table, but this Spark cannot read Delta: {reason}; {DELTA_HINT}") from None
+        raise DataError(f"{found.where}: Spark could not read it: {reason}") from None
+    return _typed(frame, found, source, features, window), header_line
+
+
+def _typed(frame: DataFrame, found: SparkInput, source: DataSource, features: FeatureSelection | None, window: Window | None) -> DataFrame:
+    """Only the columns a profile needs (Parquet and Delta then read no others), and the window."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import TimestampNTZType, TimestampType
+
+    column = source.timestamp_column
+    if column is not None and column not in frame.columns:
+        raise DataError(
+            f"{found.description} has no column '{column}' (the timestamp_column); its columns are "
+            f"{', '.join(frame.columns[:20])}"
+        )
+    keep = [name for name in frame.columns if is_selected(name, features) or name == column]
+    frame = frame.select(*[F.col(_quoted(name)) for name in keep])
+    if column is not None and window is not None:
+        kind = frame.schema[column].dataType
+        start, end = utc(window.start), utc(window.end)
+        # Pushed down to Parquet and Delta statistics; executors apply the exact window again.
+        if isinstance(kind, TimestampType):
+            frame = frame.where((F.col(_quoted(column)) >= _instant(start)) & (F.col(_quoted(column)) < _instant(end)))
+        elif isinstance(kind, TimestampNTZType):
+            frame = frame.where(
+                (F.col(_quoted(column)) >= _wall_time(start)) & (F.col(_quoted(column)) < _wall_time(end))
+            )
+    return frame
+
+
+def _instant(when: datetime) -> Any:
+    from pyspark.sql import functions as F
+
+    return F.expr(f"TIMESTAMP '{when.strftime('%Y-%m-%d %H:%M:%S.%f')}Z'")
+
+
+def _wall_time(when: datetime) -> Any:
+    from pyspark.sql import functions as F
+
+    return F.expr(f"TIMESTAMP_NTZ '{when.strftime('%Y-%m-%d %H:%M:%S.%f')}'")
+
+
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _first_line_of(session: SparkSession, path: str) -> str | None:
+    """A CSV file's header, its first line, as Spark's own CSV reader takes it."""
+    from pyspark.sql import functions as F
+
+    rows = session.read.text(path).where(F.col("_metadata.file_block_start") == 0).limit(1).collect()
+    if not rows:
+        return None
+    return str(rows[0][0]).lstrip("\ufeff").rstrip("\r")
+
+
+def _share_reference(session: SparkSession, reference: Profile | None) -> tuple[Any, Any]:
+    """The reference's to_dict as a broadcast (JSON text), or the text itself without a SparkContext."""
+    if reference is None:
+        return None, None
+    text = json.dumps(reference.to_dict())
+    try:
+        broadcast = session.sparkContext.broadcast(text)
+    except (AttributeError, *spark_errors()):  # type: ignore[misc]  # Spark Connect has no SparkContext
+        return text, None  # the reference then travels with each task
+    return broadcast, broadcast
+
+
+def _task_cpus(session: SparkSession) -> int:
+    try:
+        return max(1, int(session.conf.get("spark.task.cpus", "1") or 1))
+    except ValueError:
+        return 1
+
+
+def _partitions(frame: DataFrame) -> int:
+    try:
+        return int(frame.rdd.getNumPartitions())
+    except (AttributeError, *spark_errors()):  # type: ignore[misc]  # Spark Connect: no RDDs
+        return 0  # merge every partial on the driver
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of Spark's message, without the JVM stack trace."""
+    text = str(exc).strip()
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("at ", "JVM stacktrace")):
+            return line
+    return type(exc).__name__
