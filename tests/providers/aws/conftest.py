@@ -8,7 +8,6 @@ service model, and a test fails if any request would have been refused by AWS.
 from __future__ import annotations
 
 import socket
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,7 @@ from driftplane_aws.clients import AwsClients
 from driftplane_aws.provider import AwsProvider
 from driftplane_aws.settings import AwsSettings
 
-sys.path.insert(0, str(Path(__file__).parent))
-from aws_fakes import FakeMonitoring, RequestLog
+from .aws_fakes import FakeMonitoring, RequestLog
 
 REPO = Path(__file__).parents[3]
 REFERENCE = Path("/work/shared/reference/sagemaker")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from conftest import BUCKET, REPO, settings_dict
 
 from driftplane.cli import cli
 from driftplane.spec import Spec
 from driftplane_aws.capture import enable_capture
 from driftplane_aws.settings import AwsSettings
+
+from .conftest import BUCKET, REPO, settings_dict
 
 
 def test_enable_capture_copies_the_config_with_capture_and_updates_the_endpoint(make_clients, fake) -> None:

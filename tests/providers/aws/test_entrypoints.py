@@ -5,13 +5,14 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 import pytest
-from conftest import BUCKET, REPO, settings_dict
-from test_lifecycle import capturing_endpoint
 
 from driftplane.provider import Provider
 from driftplane.spec import Spec
 from driftplane.testing import ProviderConformance
 from driftplane_aws.provider import AwsProvider
+
+from .conftest import BUCKET, REPO, settings_dict
+from .test_lifecycle import capturing_endpoint
 
 
 def test_entry_point_resolves_to_the_plugin_module() -> None:

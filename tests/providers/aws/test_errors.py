@@ -7,9 +7,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from aws_fakes import FakeError
-from conftest import ACCOUNT, REGION, settings_dict
-from test_lifecycle import capturing_endpoint, write_spec
 
 from driftplane.errors import ProviderError
 from driftplane.spec import load_spec
@@ -17,6 +14,10 @@ from driftplane_aws.capture import require_capture
 from driftplane_aws.clients import AwsClients
 from driftplane_aws.provider import AwsProvider
 from driftplane_aws.settings import AwsSettings
+
+from .aws_fakes import FakeError
+from .conftest import ACCOUNT, REGION, settings_dict
+from .test_lifecycle import capturing_endpoint, write_spec
 
 
 def test_no_credentials_says_how_to_provide_them(tmp_path) -> None:

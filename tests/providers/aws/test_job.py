@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import REPO, settings_dict
 
 from driftplane.spec import Spec
 from driftplane_aws.translate import BATCH_NAMESPACE, DRIFTPLANE_NAMESPACE
+
+from .conftest import REPO, settings_dict
 
 AT = datetime(2026, 1, 12, tzinfo=UTC)  # the quickstart's data drifts from 2026-01-10
 
@@ -115,7 +116,7 @@ def test_the_job_spec_loads_and_validates_inside_the_job(tmp_path, make_provider
 
 def test_status_reads_back_what_a_processing_job_wrote(tmp_path, make_provider, monkeypatch, s3) -> None:
     """A job's files, uploaded where SageMaker puts its output, come back through status unchanged."""
-    from conftest import BUCKET, ROLE
+    from .conftest import BUCKET, ROLE
 
     monkeypatch.setenv("DRIFTPLANE_AWS_JOB", "1")
     monkeypatch.setenv("DRIFTPLANE_OUTPUT_PATH", str(tmp_path / "output"))

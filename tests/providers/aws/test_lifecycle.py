@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import BUCKET, REPO, settings_dict
 
 from driftplane.spec import load_spec
+
+from .conftest import BUCKET, REPO, settings_dict
 
 
 def write_spec(tmp_path: Path, *, backend: str = "model-monitor", schedule: str = "daily", extra: dict[str, Any] | None = None, **monitor: Any) -> Path:

@@ -7,11 +7,12 @@ import socket
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
 
 from driftplane.cli import cli
 from driftplane_aws.servicemodel import request_problems
 from driftplane_aws.translate import EXECUTION_ID, SCHEDULED_TIME
+
+from .conftest import REPO
 
 EXAMPLES = [REPO / "examples/aws/monitors.yaml", REPO / "examples/aws/processing/monitors.yaml"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from conftest import BUCKET, REFERENCE, ROLE, settings_dict
-
 from driftplane.result import RunResult
 from driftplane.spec import Spec
+
+from .conftest import BUCKET, REFERENCE, ROLE, settings_dict
 
 OUTPUT = "reports/churn-prod/driftplane-churn/2026/01/02/00"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from botocore.stub import Stubber
-from conftest import settings_dict
 
 from driftplane.provider import Change, Request
 from driftplane.spec.schedules import Schedule
@@ -14,6 +13,8 @@ from driftplane_aws.executor import Executor
 from driftplane_aws.schedules import ScheduleNotExpressible, sagemaker_cron, scheduler_cron
 from driftplane_aws.servicemodel import request_problems
 from driftplane_aws.settings import AwsSettings
+
+from .conftest import settings_dict
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,10 @@ import textwrap
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import REPO
 
 from driftplane.cli import cli
+
+from .conftest import REPO
 
 SETTINGS = """\
 provider: aws

@@ -89,7 +89,7 @@ def backfill_windows(monitor: Monitor, start: datetime, end: datetime) -> list[W
 # --- the baseline ------------------------------------------------------------------------
 
 
-def _fingerprint(source: DataSource, base_dir: Path | None) -> list[str]:
+def data_fingerprint(source: DataSource, base_dir: Path | None) -> list[str]:
     """What identifies the data's content: each file's path and fsspec's unique key.
 
     fsspec's ukey changes when a file is rewritten (size and modification time locally,
@@ -244,12 +244,12 @@ def _cache_fingerprint(source: DataSource, base_dir: Path, engine: Engine) -> li
     if source.data is None:
         return None
     if engine == "local":
-        return _fingerprint(source, base_dir)
+        return data_fingerprint(source, base_dir)
     if source.data.startswith("table:"):
         logger.debug("the baseline %s is a table: its profile is not cached", source.data)
         return None
     try:
-        return _fingerprint(source, base_dir)
+        return data_fingerprint(source, base_dir)
     except DataError as exc:
         logger.debug("the baseline %s cannot be fingerprinted here (%s): its profile is not cached", source.data, exc)
         return None
@@ -424,6 +424,7 @@ __all__ = [
     "MonitorRun",
     "backfill_windows",
     "check_data",
+    "data_fingerprint",
     "load_monitor_baseline",
     "run_monitor",
     "schedule_period",

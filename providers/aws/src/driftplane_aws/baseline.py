@@ -22,12 +22,11 @@ from pathlib import Path
 
 from driftplane.engine.constraints import suggest_constraints
 from driftplane.engine.features import feature_kind, is_selected
-from driftplane.engine.monitor import load_monitor_baseline
+from driftplane.engine.monitor import data_fingerprint, load_monitor_baseline
 from driftplane.engine.profile import Profile
-from driftplane.engine.readers.files import absolute_location, filesystem_for, list_files
 from driftplane.engine.sagemaker import profile_from_statistics, write_constraints, write_statistics
 from driftplane.result import Kind, Window
-from driftplane.spec.models import Monitor, Spec
+from driftplane.spec.models import DataSource, Monitor, Spec
 
 logger = logging.getLogger(__name__)
 
@@ -54,21 +53,6 @@ class BaselineFiles:
     features: list[FeatureInfo]
 
 
-def _file_keys(data: str, storage_options: dict[str, object], base_dir: Path) -> list[str]:
-    location = absolute_location(data, base_dir)
-    fs, path = filesystem_for(location, storage_options)
-    if "{" in path:
-        path = path.split("{", 1)[0].rstrip("/") or "/"
-    files, _ = list_files(fs, path, data=data, base_dir=base_dir)
-    keys = []
-    for file in files:
-        try:
-            keys.append(f"{file.display}:{file.size}:{fs.ukey(file.path)}")
-        except (OSError, NotImplementedError):
-            keys.append(f"{file.display}:{file.size}")
-    return keys
-
-
 def baseline_fingerprint(spec: Spec, name: str) -> str:
     """What the baseline files are computed from; equal fingerprints mean equal files."""
     monitor = spec.monitor(name)
@@ -81,7 +65,7 @@ def baseline_fingerprint(spec: Spec, name: str) -> str:
     }
     for key, path in (("data", baseline.data), ("statistics", baseline.statistics), ("constraints", baseline.constraints)):
         if path is not None:
-            material[f"{key}_files"] = _file_keys(path, baseline.storage_options, spec.base_dir)
+            material[f"{key}_files"] = data_fingerprint(DataSource(data=path, storage_options=baseline.storage_options), spec.base_dir)
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
 
 
