@@ -20,6 +20,7 @@ Start one by hand with ``python -m driftplane_gcp.fake`` and point driftplane at
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import time
 import uuid
@@ -709,7 +710,8 @@ def main() -> None:  # pragma: no cover - a manual entry point
     server.add_generic_rpc_handlers(fake._handlers())
     port = server.add_insecure_port(f"127.0.0.1:{args.port}")
     server.start()
-    print(f"export DRIFTPLANE_GCP_EMULATOR_HOST=127.0.0.1:{port}", flush=True)
+    sys.stdout.write(f"export DRIFTPLANE_GCP_EMULATOR_HOST=127.0.0.1:{port}\n")  # for eval in a shell
+    sys.stdout.flush()
     try:
         server.wait_for_termination()
     except KeyboardInterrupt:

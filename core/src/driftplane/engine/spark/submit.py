@@ -14,7 +14,7 @@ import sys
 
 def main() -> None:
     if sys.argv[1:] == ["--path"]:
-        print(__file__)
+        sys.stdout.write(f"{__file__}\n")  # command output of `python -m ...submit --path`
         return
     from driftplane.cli import main as cli_main
 
