@@ -33,11 +33,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 
-from driftplane.engine.readers.chunks import LineIndex, TextChunk, line_chunks
+from driftplane.engine.readers.chunks import LineIndex, TextChunk, first_text_chunk, line_chunks
 from driftplane.engine.readers.files import DataFile
 from driftplane.engine.readers.jsonl import _read_json
 from driftplane.engine.readers.options import ReadOptions, list_line_numbers, positional_names
-from driftplane.engine.readers.sniff import check_text
 from driftplane.engine.readers.tables import table_from_rows
 from driftplane.engine.readers.timestamps import UTC_US, to_utc
 from driftplane.errors import DataError
@@ -81,10 +80,7 @@ def read_capture_file(file: DataFile, options: ReadOptions, timestamp_column: st
     try:
         with file.open() as stream:
             chunks = line_chunks(stream, options.chunk_bytes, index)
-            first = next(chunks, None)
-            if first is None:
-                raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it")
-            check_text(bytes(first.view[:65536]), file.display, expected="SageMaker capture JSON Lines")
+            first = first_text_chunk(chunks, file.display, expected="SageMaker capture JSON Lines")
             yield from decoder.chunk(first)
             for chunk in chunks:
                 yield from decoder.chunk(chunk)

@@ -140,3 +140,15 @@ def _fill(stream: IO[bytes], target: memoryview) -> int:
             break
         total += got
     return total
+
+
+def first_text_chunk(chunks: Iterator[TextChunk], display: str, *, expected: str) -> TextChunk:
+    """The first chunk of a text file, after checking the file is neither empty nor binary."""
+    from driftplane.engine.readers.files import empty_file_error
+    from driftplane.engine.readers.sniff import check_text
+
+    first = next(chunks, None)
+    if first is None:
+        raise empty_file_error(display)
+    check_text(bytes(first.view[:65536]), display, expected=expected)
+    return first

@@ -21,10 +21,9 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from driftplane.engine.readers.chunks import LineIndex, TextChunk, line_chunks
+from driftplane.engine.readers.chunks import LineIndex, TextChunk, first_text_chunk, line_chunks
 from driftplane.engine.readers.files import DataFile
 from driftplane.engine.readers.options import ReadOptions, positional_names
-from driftplane.engine.readers.sniff import check_text
 from driftplane.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -39,11 +38,7 @@ def read_csv_file(file: DataFile, options: ReadOptions) -> Iterator[pa.RecordBat
     try:
         with file.open() as stream:
             chunks = line_chunks(stream, options.chunk_bytes, index)
-            try:
-                first = next(chunks)
-            except StopIteration:
-                raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it") from None
-            check_text(bytes(first.view[:65536]), file.display, expected="CSV")
+            first = first_text_chunk(chunks, file.display, expected="CSV")
             reader = _ChunkParser(file, options)
             yield from reader.first(first)
             for chunk in chunks:

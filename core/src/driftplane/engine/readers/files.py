@@ -210,3 +210,8 @@ def strip_compression(name: str) -> str:
         if lower.endswith(suffix):
             return name[: -len(suffix)]
     return name
+
+
+def empty_file_error(display: str) -> DataError:
+    """What to say about a data file with no bytes at all."""
+    return DataError(f"{display} is empty (0 bytes); remove it or write data to it")

@@ -14,12 +14,10 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pyarrow.json as pajson
 
-from driftplane.engine.readers.chunks import LineIndex, TextChunk, line_chunks
+from driftplane.engine.readers.chunks import LineIndex, TextChunk, first_text_chunk, line_chunks
 from driftplane.engine.readers.files import DataFile
 from driftplane.engine.readers.options import ReadOptions, list_line_numbers
-from driftplane.engine.readers.sniff import check_text
 from driftplane.engine.readers.tables import align_columns, flatten_structs, table_from_rows
-from driftplane.errors import DataError
 
 BLOCK_BYTES = 1 << 20
 
@@ -33,10 +31,7 @@ def read_jsonl_file(file: DataFile, options: ReadOptions) -> Iterator[pa.RecordB
     try:
         with file.open() as stream:
             chunks = line_chunks(stream, options.chunk_bytes, index)
-            first = next(chunks, None)
-            if first is None:
-                raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it")
-            check_text(bytes(first.view[:65536]), file.display, expected="JSON Lines")
+            first = first_text_chunk(chunks, file.display, expected="JSON Lines")
             for chunk in _with_first(first, chunks):
                 table = parse_json_chunk(chunk, bad_lines)
                 if table is None or table.num_rows == 0:

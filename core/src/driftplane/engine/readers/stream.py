@@ -18,7 +18,12 @@ import pyarrow as pa
 from driftplane.engine.readers import TIMESTAMP_COLUMN, DataStream, ReadStats
 from driftplane.engine.readers.capture import read_capture_file
 from driftplane.engine.readers.csv import read_csv_file
-from driftplane.engine.readers.files import DataFile, is_remote_uri, where_relative_paths_start
+from driftplane.engine.readers.files import (
+    DataFile,
+    empty_file_error,
+    is_remote_uri,
+    where_relative_paths_start,
+)
 from driftplane.engine.readers.formats import choose_format, looks_like_capture
 from driftplane.engine.readers.jsonl import read_jsonl_file
 from driftplane.engine.readers.options import CaptureOutput, ReadOptions
@@ -134,7 +139,7 @@ def _batches(
         stats.opened.append(file.display)
         stats.bytes_read += file.size or 0
         if file.size == 0:
-            raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it")
+            raise empty_file_error(file.display)
         logger.debug("reading %s as %s", file.display, fmt)
         period = periods.get(file.path)
         try:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from driftplane.engine.readers.files import (
     DataFile,
     absolute_location,
+    empty_file_error,
     is_remote_uri,
     where_relative_paths_start,
 )
@@ -118,7 +119,7 @@ def resolve(spark: SparkSession, source: DataSource, *, base_dir: Path | None, w
         messages.extend(_untimed(data, window, row_times))
     for file in selected:
         if file.size == 0:
-            raise DataError(f"{file.display} is empty (0 bytes); remove it or write data to it")
+            raise empty_file_error(file.display)
     if window is not None and not selected:
         places = ", ".join(looked_at[:5]) + (f" and {len(looked_at) - 5} more" if len(looked_at) > 5 else "")
         outside = f", {skipped} outside it skipped" if skipped else ""
