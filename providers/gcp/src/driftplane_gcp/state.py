@@ -25,56 +25,48 @@ def _identity(labels: Any) -> tuple[str, str]:
     return labels.get(MONITOR_LABEL, ""), labels.get(KEY_LABEL, "")
 
 
+def _list(method: Any, request: dict[str, str], *, doing: str, api: errors.Api, project: str) -> list[Any]:
+    """Every item of a list RPC: the first call and the pages after it map errors the same way."""
+    pages = call(method, doing=doing, api=api, project=project, request=request)
+    items: list[Any] = call(lambda: list(pages), doing=doing, api=api, project=project)
+    return items
+
+
 def read_existing(
     clients: GcpClients, *, project: str, location: str, prefix: str, scheduled_runs: bool
 ) -> Existing:
     """List what exists: descriptors under the prefix, driftplane's channels, policies and jobs."""
     found = Existing()
     parent = f"projects/{project}"
-    descriptors = call(
+    for descriptor in _list(
         clients.metrics.list_metric_descriptors,
+        {"name": parent, "filter": f"metric.type = starts_with({quote(prefix)})"},
         doing="listing metric descriptors",
         api=errors.MONITORING,
         project=project,
-        request={"name": parent, "filter": f"metric.type = starts_with({quote(prefix)})"},
-    )
-    for descriptor in call(lambda: list(descriptors), doing="listing metric descriptors", api=errors.MONITORING, project=project):
+    ):
         found.descriptors[descriptor.type] = descriptor
-    channels = call(
+    for channel in _list(
         clients.channels.list_notification_channels,
+        {"name": parent},
         doing="listing notification channels",
         api=errors.MONITORING,
         project=project,
-        request={"name": parent},
-    )
-    for channel in call(lambda: list(channels), doing="listing notification channels", api=errors.MONITORING, project=project):
+    ):
         if is_managed(channel.user_labels):
             found.channels[_identity(channel.user_labels)] = channel
-    policies = call(
-        clients.alerts.list_alert_policies,
-        doing="listing alert policies",
-        api=errors.MONITORING,
-        project=project,
-        request={"name": parent},
-    )
-    for policy in call(lambda: list(policies), doing="listing alert policies", api=errors.MONITORING, project=project):
+    for policy in _list(
+        clients.alerts.list_alert_policies, {"name": parent}, doing="listing alert policies", api=errors.MONITORING, project=project
+    ):
         if is_managed(policy.user_labels):
             found.policies[_identity(policy.user_labels)] = policy
     if not scheduled_runs:
         return found
-    regional = f"{parent}/locations/{location}"
-    jobs = call(
-        clients.jobs.list_jobs, doing="listing Cloud Run jobs", api=errors.RUN, project=project, request={"parent": regional}
-    )
-    for job in call(lambda: list(jobs), doing="listing Cloud Run jobs", api=errors.RUN, project=project):
+    regional = {"parent": f"{parent}/locations/{location}"}
+    for job in _list(clients.jobs.list_jobs, regional, doing="listing Cloud Run jobs", api=errors.RUN, project=project):
         found.run_jobs[job.name] = job
-    scheduled = call(
-        clients.scheduler.list_jobs,
-        doing="listing Cloud Scheduler jobs",
-        api=errors.SCHEDULER,
-        project=project,
-        request={"parent": regional},
-    )
-    for job in call(lambda: list(scheduled), doing="listing Cloud Scheduler jobs", api=errors.SCHEDULER, project=project):
+    for job in _list(
+        clients.scheduler.list_jobs, regional, doing="listing Cloud Scheduler jobs", api=errors.SCHEDULER, project=project
+    ):
         found.scheduler_jobs[job.name] = job
     return found
