@@ -23,7 +23,7 @@ from driftplane.errors import (
 )
 from driftplane.hookspecs import hookimpl
 from driftplane.plugins import get_provider, get_providers
-from driftplane.provider import Change, MonitorStatus, Plan, Provider, ProviderSettings, Request
+from driftplane.provider import Change, Leftover, MonitorStatus, Plan, Provider, ProviderSettings, Request
 from driftplane.result import Drift, FeatureResult, RunResult, Violation, Window
 from driftplane.spec import (
     Alert,
@@ -81,6 +81,7 @@ __all__ = [
     "FeatureRule",
     "FeatureSelection",
     "FixedWindow",
+    "Leftover",
     "MetricRule",
     "Monitor",
     "MonitorStatus",

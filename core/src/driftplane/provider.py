@@ -46,6 +46,22 @@ class Change(BaseModel):
     reason: str | None = Field(default=None, description="Why an update or delete is needed, in words.")
 
 
+class Leftover(BaseModel):
+    """Something driftplane created for a monitor that the spec no longer runs.
+
+    Found by the tags driftplane puts on what it creates. apply leaves it alone unless asked
+    (``apply --prune``): with no record of which spec created it, another spec deploying to
+    the same account, workspace or project may still own it.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    monitor: str = Field(description="The monitor name it is tagged with.")
+    kind: str
+    name: str = Field(description="The cloud-side name or id.")
+    reason: str = Field(description="Why it is left over: not in the spec, or disabled there.")
+
+
 class Plan(BaseModel):
     """What apply would do; ``plan --json`` prints it."""
 
@@ -54,6 +70,16 @@ class Plan(BaseModel):
     provider: str
     backend: str
     changes: list[Change] = Field(default_factory=list)
+    leftovers: list[Leftover] = Field(
+        default_factory=list,
+        description="What driftplane created for monitors the spec no longer runs; removed only by "
+        "`apply --prune` or `destroy --monitor NAME`.",
+    )
+
+    @property
+    def leftover_monitors(self) -> list[str]:
+        """The monitor names that have leftovers, in order of first appearance."""
+        return list(dict.fromkeys(item.monitor for item in self.leftovers))
 
     def counts(self) -> dict[str, int]:
         """How many changes of each action."""
@@ -166,7 +192,11 @@ class Provider:
         raise self._not_yet("apply")
 
     def destroy(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
-        """Remove what this provider created for the spec's monitors, nothing else."""
+        """Remove what this provider created for the spec's monitors, nothing else.
+
+        ``monitors`` may name a monitor the spec no longer declares: what driftplane created
+        for it is found by its tags (see ``monitors_to_destroy``).
+        """
         raise self._not_yet("destroy")
 
     def run(
@@ -184,6 +214,36 @@ class Provider:
     def status(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> list[MonitorStatus]:
         """What is deployed and how its recent runs went."""
         raise self._not_yet("report status")
+
+
+def leftover_reason(spec: Spec, monitor: str) -> str | None:
+    """Why resources tagged with ``monitor`` are left over, or None when the spec runs it."""
+    declared = spec.monitors.get(monitor)
+    if declared is None:
+        return "no longer in the spec"
+    if not declared.enabled:
+        return "disabled in the spec (enabled: false)"
+    return None
+
+
+def monitors_to_destroy(spec: Spec, monitors: Sequence[str] | None) -> list[str]:
+    """The monitor names destroy acts on: every monitor of the spec, or the named ones.
+
+    Unlike ``selected_monitors``, a name need not be in the spec: removing a monitor from the
+    YAML must not strand what driftplane created for it in the cloud.
+    """
+    from driftplane.errors import UsageError
+    from driftplane.spec.models import NAME_PATTERN, NAME_RULE
+
+    if not monitors:
+        return list(spec.monitors)
+    for name in monitors:
+        if not NAME_PATTERN.match(name):
+            raise UsageError(
+                f"'{name}' cannot be a monitor name: a name must be {NAME_RULE}; "
+                f"the spec's monitors are {', '.join(spec.monitors)}"
+            )
+    return list(dict.fromkeys(monitors))
 
 
 def selected_monitors(spec: Spec, monitors: Sequence[str] | None) -> list[str]:

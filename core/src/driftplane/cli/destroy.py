@@ -12,6 +12,7 @@ from driftplane.cli.options import json_option, monitor_option, provider_option,
 from driftplane.cli.output import console, print_json
 from driftplane.cli.render import render_plan
 from driftplane.errors import UsageError
+from driftplane.provider import monitors_to_destroy
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +28,15 @@ def command(
 ) -> None:
     """Remove what driftplane created for these monitors; touches nothing else. Idempotent.
 
+    --monitor may name a monitor no longer in the spec: what driftplane created for it is
+    found by its tags.
+
     \b
     Example:
       driftplane destroy monitors.yaml --provider aws --monitor churn --yes
     """
     spec, provider = load_for_provider(spec_path, provider_name)
-    names = list(monitor_names) or list(spec.monitors)
+    names = monitors_to_destroy(spec, monitor_names)
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError("destroy needs --yes when not run from a terminal")

@@ -38,4 +38,4 @@ def command(
     if as_json:
         print_json(plan)
     else:
-        render_plan(plan, console())
+        render_plan(plan, console(), spec_path=spec_path)

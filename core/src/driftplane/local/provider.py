@@ -19,6 +19,7 @@ from driftplane.provider import (
     Plan,
     Provider,
     ProviderSettings,
+    monitors_to_destroy,
     selected_monitors,
 )
 from driftplane.result import RunResult
@@ -72,7 +73,7 @@ class LocalProvider(Provider):
         """Drops the cached baseline profiles. History and reports are the team's record: kept."""
         runner = self.runner(spec)
         changes = []
-        for name in selected_monitors(spec, monitors):
+        for name in monitors_to_destroy(spec, monitors):
             cache = runner.state_dir / "baselines" / name
             if cache.exists():
                 shutil.rmtree(cache)

@@ -116,3 +116,11 @@ class ProviderConformance:
             if change.action != "noop":
                 assert change.request is not None, f"{change.kind} {change.name} has no request"
         json.loads(plan.model_dump_json())
+
+    def test_destroy_accepts_a_monitor_no_longer_in_the_spec(self, provider: Provider, spec: Spec) -> None:
+        """Removing a monitor from the YAML must not strand what was created for it."""
+        if "destroy" not in self.implements:
+            return
+        done = provider.destroy(spec, monitors=["retired-monitor"])
+        assert isinstance(done, Plan)
+        assert all(change.monitor == "retired-monitor" for change in done.changes)
