@@ -23,7 +23,15 @@ from driftplane.errors import (
 )
 from driftplane.hookspecs import hookimpl
 from driftplane.plugins import get_provider, get_providers
-from driftplane.provider import Change, Leftover, MonitorStatus, Plan, Provider, ProviderSettings, Request
+from driftplane.provider import (
+    Change,
+    Leftover,
+    MonitorStatus,
+    Plan,
+    Provider,
+    ProviderSettings,
+    Request,
+)
 from driftplane.result import Drift, FeatureResult, RunResult, Violation, Window
 from driftplane.spec import (
     Alert,

@@ -59,7 +59,7 @@ Row = list[Cell]
 NOT_A_RECORD = "not a capture record"
 
 
-class _Problems:
+class CaptureProblems:
     """Skipped lines by reason, for one message per reason."""
 
     def __init__(self) -> None:
@@ -74,8 +74,8 @@ class _Problems:
 
 def read_capture_file(file: DataFile, options: ReadOptions, timestamp_column: str) -> Iterator[pa.RecordBatch]:
     """Stream ``file``'s captured rows, each with its inference time in ``timestamp_column``."""
-    problems = _Problems()
-    decoder = _Decoder(file, options, timestamp_column, problems)
+    problems = CaptureProblems()
+    decoder = CaptureDecoder(file, options, timestamp_column, problems)
     index = LineIndex(file.open)
     try:
         with file.open() as stream:
@@ -89,7 +89,7 @@ def read_capture_file(file: DataFile, options: ReadOptions, timestamp_column: st
     _report(file, options, problems)
 
 
-def _report(file: DataFile, options: ReadOptions, problems: _Problems) -> None:
+def _report(file: DataFile, options: ReadOptions, problems: CaptureProblems) -> None:
     for reason, lines in problems.lines.items():
         lines.sort()
         options.stats.bad_lines += len(lines)
@@ -106,10 +106,10 @@ def _records_table(columns: dict[str, Any]) -> pa.Table:
     return pa.table({name: pa.array(columns[name], type=types.get(name, pa.string())) for name in _FIELDS})
 
 
-class _Decoder:
+class CaptureDecoder:
     """Turns chunks of capture lines into record batches with positional column names."""
 
-    def __init__(self, file: DataFile, options: ReadOptions, timestamp_column: str, problems: _Problems) -> None:
+    def __init__(self, file: DataFile, options: ReadOptions, timestamp_column: str, problems: CaptureProblems) -> None:
         self.file = file
         self.options = options
         self.timestamp_column = timestamp_column

@@ -39,7 +39,7 @@ def read_csv_file(file: DataFile, options: ReadOptions) -> Iterator[pa.RecordBat
         with file.open() as stream:
             chunks = line_chunks(stream, options.chunk_bytes, index)
             first = first_text_chunk(chunks, file.display, expected="CSV")
-            reader = _ChunkParser(file, options)
+            reader = CsvChunkParser(file, options)
             yield from reader.first(first)
             for chunk in chunks:
                 yield from reader.more(chunk)
@@ -49,7 +49,7 @@ def read_csv_file(file: DataFile, options: ReadOptions) -> Iterator[pa.RecordBat
         index.close()
 
 
-class _ChunkParser:
+class CsvChunkParser:
     """Parses chunks of one file with the same column names and notes type changes."""
 
     def __init__(self, file: DataFile, options: ReadOptions) -> None:
@@ -89,7 +89,7 @@ class _ChunkParser:
         read_options = pacsv.ReadOptions(use_threads=True, block_size=BLOCK_BYTES, column_names=self.parse_names)
         try:
             table = self._parse(chunk, read_options, header_line=False)
-        except _BlankChunk:
+        except BlankChunk:
             return
         yield from self._batches(table.rename_columns(self.names), chunk)
 
@@ -136,7 +136,7 @@ class _ChunkParser:
         where = self.file.display
         if "Empty CSV file" in message:
             if chunk.offset > 0:
-                return _BlankChunk()
+                return BlankChunk()
             return DataError(f"{where} has only blank lines; remove it or write data to it")
         counts = _FIELD_COUNT.search(message)
         if counts:
@@ -156,7 +156,7 @@ class _ChunkParser:
         return DataError(f"{where}: could not be read as CSV (near line {chunk.first_line}): {message}")
 
 
-class _BlankChunk(Exception):
+class BlankChunk(Exception):
     """A later chunk holding only blank lines: nothing to parse, nothing wrong."""
 
 

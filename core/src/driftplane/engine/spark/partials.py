@@ -28,9 +28,9 @@ import pyarrow.compute as pc
 from driftplane.engine.profile import Profile, ProfileSettings
 from driftplane.engine.profiler import profile_stream
 from driftplane.engine.readers import TIMESTAMP_COLUMN, ReadStats
-from driftplane.engine.readers.capture import _Decoder, _Problems
+from driftplane.engine.readers.capture import CaptureDecoder, CaptureProblems
 from driftplane.engine.readers.chunks import TextChunk
-from driftplane.engine.readers.csv import _BlankChunk, _ChunkParser
+from driftplane.engine.readers.csv import BlankChunk, CsvChunkParser
 from driftplane.engine.readers.files import DataFile
 from driftplane.engine.readers.jsonl import parse_json_chunk
 from driftplane.engine.readers.options import CHUNK_BYTES, CaptureOutput, ReadOptions
@@ -248,13 +248,13 @@ class _TextParser:
                 yield from align_columns(flatten_structs(table), piece.known).to_batches(max_chunksize=self.options.batch_rows)
         else:
             if piece.parser is None:
-                piece.problems = _Problems()
-                piece.parser = _Decoder(_data_file(piece.file), self.options, TIMESTAMP_COLUMN, piece.problems)
+                piece.problems = CaptureProblems()
+                piece.parser = CaptureDecoder(_data_file(piece.file), self.options, TIMESTAMP_COLUMN, piece.problems)
             yield from piece.parser.chunk(TextChunk(data))
 
     def _csv(self, piece: _Piece, data: bytes) -> Iterator[pa.RecordBatch]:
         if piece.parser is None:
-            piece.parser = _ChunkParser(_data_file(piece.file), self.options)
+            piece.parser = CsvChunkParser(_data_file(piece.file), self.options)
         if not piece.started:
             piece.started = True
             if self.job.header:
@@ -264,7 +264,7 @@ class _TextParser:
             return
         try:
             yield from piece.parser.more(TextChunk(data))
-        except _BlankChunk:
+        except BlankChunk:
             return
 
     def _finish(self, piece: _Piece) -> Iterator[pa.RecordBatch]:
