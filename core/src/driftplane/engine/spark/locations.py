@@ -238,7 +238,7 @@ def _exists(spark: SparkSession, path: str) -> bool:
     from pyspark.errors import AnalysisException
 
     try:
-        spark.read.format("binaryFile").load(path)
+        spark.read.format("binaryFile").load(path).schema  # noqa: B018  # Spark Connect analyses only when asked
     except AnalysisException:
         return False
     return True

@@ -167,6 +167,7 @@ def _frame(
             frame = session.read.format("delta").load(found.paths[0])
         else:
             frame = session.read.option("mergeSchema", "true").parquet(*found.paths)
+        frame.schema  # noqa: B018  # Spark Connect reads lazily: fail here, where the message is made
     except spark_errors() as exc:
         reason = _reason(exc)
         if found.kind == "delta" and ("DATA_SOURCE_NOT_FOUND" in str(exc) or "delta" in reason.lower()):

@@ -6,9 +6,13 @@ session is started: ``local[*]`` unless ``DRIFTPLANE_SPARK_MASTER`` names anothe
 quiet logs, UTC session time, and the Python workers running this same interpreter, so
 they import the same driftplane.
 
-pyspark is an optional dependency (``driftplane[spark]``), and a local session needs Java;
-both are checked here so that a missing one is a message saying what to install, never a
-Py4J traceback.
+With ``SPARK_REMOTE`` set (``sc://host:15002``, or ``local`` for a Connect server in this
+process), the session is a Spark Connect client instead, as Databricks serverless and
+shared-access clusters require; the cluster's own settings are then left alone.
+
+pyspark is an optional dependency (``driftplane[spark]``, ``driftplane[spark-connect]`` for
+a Connect client), and a local session needs Java; both are checked here so that a missing
+one is a message saying what to install, never a Py4J traceback.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MASTER_ENV = "DRIFTPLANE_SPARK_MASTER"
+REMOTE_ENV = "SPARK_REMOTE"  # pyspark's own: the Spark Connect server to use
 INSTALL_HINT = "pip install 'driftplane[spark]'"
+CONNECT_INSTALL_HINT = "pip install 'driftplane[spark-connect]'"
 # Settings of sessions driftplane starts itself; a session that already exists is left alone.
 LOCAL_CONF: dict[str, str] = {
     "spark.ui.showConsoleProgress": "false",
@@ -90,6 +96,9 @@ def get_session(conf: dict[str, str] | None = None) -> SparkSession:
         session = sql.SparkSession.getActiveSession()
         if session is not None:
             return session
+        remote = os.environ.get(REMOTE_ENV)
+        if remote:
+            return _connect_session(sql, remote)
         from pyspark import SparkContext
 
         if SparkContext._active_spark_context is not None:  # running, but not active in this thread
@@ -123,6 +132,32 @@ def get_session(conf: dict[str, str] | None = None) -> SparkSession:
         if local:
             session.sparkContext.setLogLevel("ERROR")
         return session
+
+
+def _connect_session(sql: Any, remote: str) -> SparkSession:
+    """A Spark Connect client session for ``SPARK_REMOTE``; the server's settings are its own."""
+    if remote.startswith("local"):
+        problem = java_problem()  # a local Connect server runs in a JVM of this machine
+        if problem is not None:
+            raise DataError(problem)
+    logger.info("connecting to Spark Connect at %s (from %s)", remote, REMOTE_ENV)
+    try:
+        return sql.SparkSession.builder.getOrCreate()  # type: ignore[no-any-return]
+    except ImportError as exc:
+        raise DataError(
+            f"{REMOTE_ENV} is set ({remote}), but the Spark Connect client is missing a package ({exc}); "
+            f"install it with: {CONNECT_INSTALL_HINT}, or unset {REMOTE_ENV} to start a local session"
+        ) from None
+    except spark_errors() as exc:
+        if "PACKAGE_NOT_INSTALLED" in str(exc):
+            raise DataError(
+                f"{REMOTE_ENV} is set ({remote}), but the Spark Connect client is missing a package: "
+                f"{_first_line(exc)}; install it with: {CONNECT_INSTALL_HINT}"
+            ) from None
+        raise DataError(
+            f"could not connect to Spark Connect at {remote} ({REMOTE_ENV}): {_first_line(exc)}; check "
+            "that the server is running and reachable, or unset SPARK_REMOTE to start a local session"
+        ) from exc
 
 
 def spark_errors() -> tuple[type[BaseException], ...]:
