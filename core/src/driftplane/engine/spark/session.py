@@ -142,7 +142,7 @@ def _connect_session(sql: Any, remote: str) -> SparkSession:
             raise DataError(problem)
     logger.info("connecting to Spark Connect at %s (from %s)", remote, REMOTE_ENV)
     try:
-        return sql.SparkSession.builder.getOrCreate()  # type: ignore[no-any-return]
+        return sql.SparkSession.builder.getOrCreate()
     except ImportError as exc:
         raise DataError(
             f"{REMOTE_ENV} is set ({remote}), but the Spark Connect client is missing a package ({exc}); "
