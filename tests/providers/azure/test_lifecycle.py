@@ -32,8 +32,11 @@ def test_apply_sends_exactly_the_reads_and_one_put(churn_spec: Spec, connected: 
         f"GET {INSIGHTS}/metricAlerts/churn-breach",  # alert rules a webhook once needed
         f"GET {INSIGHTS}/actionGroups/churn-alerts",
         f"PUT {SCHEDULE}",
+        f"GET {ML}/schedules",  # then what is left over from monitors the spec no longer runs
+        f"GET {INSIGHTS}/metricAlerts",
+        f"GET {INSIGHTS}/actionGroups",
     ]
-    put = connected.sent[-1]
+    put = next(s for s in connected.sent if s.method == "PUT")
     assert put.query == {"api-version": "2023-06-01-preview"}
     # The body the plan promised is the body azure-ai-ml sent.
     offline = AzureProvider.from_spec(churn_spec).plan(churn_spec, offline=True)
@@ -76,14 +79,14 @@ def test_destroy_disables_then_deletes_only_what_driftplane_made(churn_spec: Spe
     assert [(c.action, c.name, c.reason) for c in done.changes] == [("delete", "churn", "disabled, then deleted")]
     assert connected.lines() == [
         f"GET {ML}",
-        f"GET {ML}/schedules",
+        f"GET {ML}/schedules",  # what driftplane made, found by its tags
+        f"GET {INSIGHTS}/metricAlerts",
+        f"GET {INSIGHTS}/actionGroups",
         f"GET {SCHEDULE}",  # begin_disable reads the schedule...
         f"PUT {SCHEDULE}",  # ...and writes it back disabled
         f"DELETE {SCHEDULE}",
-        f"GET {ML.split('/providers/')[0]}/providers/Microsoft.Insights/metricAlerts/churn-breach",
-        f"GET {ML.split('/providers/')[0]}/providers/Microsoft.Insights/actionGroups/churn-alerts",
     ]
-    assert connected.sent[3].body["properties"]["isEnabled"] is False
+    assert connected.sent[5].body["properties"]["isEnabled"] is False
     assert connected.sent[1].query["listViewType"] == "All"
     assert set(connected.schedules()) == {"team-monitor"}
     # Idempotent: nothing left to destroy.
