@@ -259,3 +259,27 @@ def test_cli_apply_plan_destroy_round_trip(churn_spec: Spec, connected: FakeARM,
     destroyed = runner.invoke(cli, ["destroy", path, "--yes"])
     assert destroyed.exit_code == 0, destroyed.stderr
     assert connected.schedules() == {}
+
+
+def test_webhook_bodies_sent_are_what_azure_mgmt_monitor_models_read(
+    connected: FakeARM, write_spec: Callable[..., Path]
+) -> None:
+    """The action group and alert rule bodies deserialize with azure-mgmt-monitor's own models, losslessly."""
+    from azure.mgmt.monitor.models import ActionGroupResource, MetricAlertResource
+
+    with_hook = CHURN.replace('notify: ["email:ml@example.com"]', 'notify: ["email:ml@example.com", "slack:https://hooks.slack.com/services/T/B/X"]')
+    spec = load_spec(str(write_spec(with_hook)))
+    AzureProvider.from_spec(spec).apply(spec)
+    puts = {s.path.rsplit("/", 2)[1]: s.body for s in connected.sent if s.method == "PUT" and "/Microsoft.Insights/" in s.path}
+    group = ActionGroupResource.deserialize(puts["actionGroups"])
+    rule = MetricAlertResource.deserialize(puts["metricAlerts"])
+    assert group.serialize() == puts["actionGroups"] and rule.serialize() == puts["metricAlerts"]
+    assert group.location == "Global" and group.enabled and len(group.group_short_name) <= 12
+    (receiver,) = group.webhook_receivers
+    assert receiver.service_uri == "https://hooks.slack.com/services/T/B/X" and receiver.use_common_alert_schema
+    assert rule.scopes == [WS_ID] and rule.enabled and rule.auto_mitigate
+    (criterion,) = rule.criteria.all_of
+    assert (criterion.metric_namespace, criterion.metric_name) == ("Microsoft.MachineLearningServices/workspaces", "Failed Runs")
+    assert [(d.name, d.operator, d.values) for d in criterion.dimensions] == [("ExperimentName", "Include", ["churn"])]
+    assert (criterion.operator, criterion.threshold, criterion.time_aggregation) == ("GreaterThan", 0, "Total")
+    assert rule.actions[0].action_group_id == f"{INSIGHTS}/actionGroups/churn-alerts"
