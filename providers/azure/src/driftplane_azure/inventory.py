@@ -60,9 +60,9 @@ def owned_resources(session: Session) -> list[Owned]:
         monitor = tagged_monitor(getattr(schedule, "tags", None))
         if monitor is not None:
             owned.append(Owned(monitor, SCHEDULE_KIND, schedule.name, schedule))
-    with session.errors("listing the metric alert rules of the resource group"):
+    with session.monitor_errors("listing the metric alert rules of the resource group"):
         rules = alerts.list_all(session.monitor_client, session.scope, alerts.METRIC_ALERT_KIND)
-    with session.errors("listing the action groups of the resource group"):
+    with session.monitor_errors("listing the action groups of the resource group"):
         groups = alerts.list_all(session.monitor_client, session.scope, alerts.ACTION_GROUP_KIND)
     workspace = session.scope.workspace_id
     ours = [rule for rule in rules if any(_same_id(s, workspace) for s in rule.scopes or [])]

@@ -241,6 +241,19 @@ class Session:
     def errors(self, action: str, **kwargs: Any) -> Any:
         return azure_errors(action, workspace=self.scope.workspace, **kwargs)
 
+    def monitor_errors(self, action: str) -> Any:
+        """Errors of Azure Monitor calls: their permission lives on the resource group, not the workspace."""
+        group = self.scope.resource_group
+        return azure_errors(
+            action,
+            forbidden=lambda why: (
+                f"no permission on the Azure Monitor alert rules and action groups of resource group "
+                f"'{group}' ({why}); driftplane reads them to find what it made for webhook and Slack "
+                f"channels. Ask an owner of '{group}' for the 'Monitoring Contributor' role there "
+                "(or Contributor), then try again"
+            ),
+        )
+
     def _check_workspace(self) -> None:
         scope = self.scope
         with self.errors(
@@ -412,7 +425,7 @@ class Session:
         wanted = alerts.alert_resources(translation, self.settings, self.scope, tags)
         wanted_names = {(r.kind, r.name) for r in wanted}
         for resource in wanted:
-            with self.errors(f"reading {resource.kind} '{resource.name}'"):
+            with self.monitor_errors(f"reading {resource.kind} '{resource.name}'"):
                 existing = alerts.get_existing(self.monitor_client, self.scope, resource.kind, resource.name)
             action: Action = "create"
             reason: str | None = None
@@ -441,7 +454,7 @@ class Session:
         for kind, name in stale:
             if (kind, name) in wanted_names:
                 continue
-            with self.errors(f"reading {kind} '{name}'"):
+            with self.monitor_errors(f"reading {kind} '{name}'"):
                 existing = alerts.get_existing(self.monitor_client, self.scope, kind, name)
             if existing is None or (existing.get("tags") or {}).get(MONITOR_TAG) != translation.monitor:
                 continue
@@ -507,12 +520,12 @@ class Session:
 
     def _put_alert(self, resource: alerts.AlertResource) -> None:
         logger.debug("writing %s %s", resource.kind, resource.name)
-        with self.errors(f"writing {resource.kind} '{resource.name}'"):
+        with self.monitor_errors(f"writing {resource.kind} '{resource.name}'"):
             alerts.create_or_update(self.monitor_client, self.scope, resource)
 
     def _delete_alert(self, kind: str, name: str) -> None:
         logger.debug("deleting %s %s", kind, name)
-        with self.errors(f"deleting {kind} '{name}'"):
+        with self.monitor_errors(f"deleting {kind} '{name}'"):
             alerts.delete(self.monitor_client, self.scope, kind, name)
 
     # --- destroy ----------------------------------------------------------------------------------
