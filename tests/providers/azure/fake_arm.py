@@ -220,6 +220,10 @@ class FakeARM(BaseAdapter):
             if rest == "/jobs" and method == "GET":
                 wanted = query.get("scheduleId")
                 return 200, {"value": [j for j in self.jobs if not wanted or j.get("scheduleName") == wanted]}, {}
+        listed = re.search(r"/providers/Microsoft.Insights/(actionGroups|metricAlerts)$", path)
+        if listed and method == "GET":
+            collection = f"/microsoft.insights/{listed.group(1).lower()}/"
+            return 200, {"value": [r for p, r in self.resources.items() if collection in p]}, {}
         if re.search(r"/providers/Microsoft.Insights/(actionGroups|metricAlerts)/[^/]+$", path):
             return self._resource(method, path, body, kind="insights")
         if "/schedules/" in path:

@@ -108,3 +108,23 @@ def test_missing_workspace_settings_say_which(write_spec: Callable[..., Path], c
     spec = load_spec(str(write_spec(CHURN.replace("    workspace: ml-ws\n", ""))))
     message = apply_error(spec)
     assert "needs providers.azure.workspace" in message and "workspace_config" in message
+
+
+def test_no_permission_on_alert_rules_names_the_resource_group_and_role(churn_spec: Spec, connected: FakeARM) -> None:
+    """Alert rules live in the resource group: the workspace role is the wrong advice there."""
+    connected.fail(
+        "GET",
+        r"/providers/Microsoft.Insights/metricAlerts$",
+        403,
+        "AuthorizationFailed",
+        "The client 'ci@example.com' does not have authorization to perform action "
+        "'Microsoft.Insights/metricAlerts/read' over scope '/subscriptions/x/resourceGroups/ml-rg'.",
+    )
+    with pytest.raises(ProviderError) as info:
+        AzureProvider.from_spec(churn_spec).plan(churn_spec)
+    message = str(info.value)
+    assert message.startswith(
+        "listing the metric alert rules of the resource group: no permission on the Azure Monitor alert rules "
+        "and action groups of resource group 'ml-rg' (AuthorizationFailed: The client 'ci@example.com'"
+    )
+    assert "'Monitoring Contributor'" in message and "AzureML Data Scientist" not in message

@@ -52,6 +52,12 @@ def test_offline_plan_json_reads_back_as_the_monitor_the_example_describes(azure
         assert signal.production_data.input_data.path.endswith("/data/churn-scoring/versions/1")
         assert signal.production_data.data_window.lookback_window_size == "P1D"
         assert signal.reference_data.input_data.path.endswith(f"/data/{upload['name'].replace(':', '/versions/')}")
+    # Quality: completeness -> no nulls allowed; the type and domain shares -> error rates (1 - share).
+    checks = monitor.checks.quality
+    for kind in (quality.metric_thresholds.numerical, quality.metric_thresholds.categorical):
+        assert kind.null_value_rate == (0.0 if checks.completeness else None)
+        assert kind.data_type_error_rate == pytest.approx(1 - checks.data_type_threshold)
+    assert quality.metric_thresholds.categorical.out_of_bounds_rate == pytest.approx(1 - checks.domain_content_threshold)
     assert drift.alert_enabled and quality.alert_enabled
     assert schedule.create_monitor.alert_notification.emails == ["ml-team@example.com"]
     assert schedule.create_monitor.compute.instance_type == "standard_e4s_v3"

@@ -32,8 +32,11 @@ def test_apply_sends_exactly_the_reads_and_one_put(churn_spec: Spec, connected: 
         f"GET {INSIGHTS}/metricAlerts/churn-breach",  # alert rules a webhook once needed
         f"GET {INSIGHTS}/actionGroups/churn-alerts",
         f"PUT {SCHEDULE}",
+        f"GET {ML}/schedules",  # then what is left over from monitors the spec no longer runs
+        f"GET {INSIGHTS}/metricAlerts",
+        f"GET {INSIGHTS}/actionGroups",
     ]
-    put = connected.sent[-1]
+    put = next(s for s in connected.sent if s.method == "PUT")
     assert put.query == {"api-version": "2023-06-01-preview"}
     # The body the plan promised is the body azure-ai-ml sent.
     offline = AzureProvider.from_spec(churn_spec).plan(churn_spec, offline=True)
@@ -76,14 +79,14 @@ def test_destroy_disables_then_deletes_only_what_driftplane_made(churn_spec: Spe
     assert [(c.action, c.name, c.reason) for c in done.changes] == [("delete", "churn", "disabled, then deleted")]
     assert connected.lines() == [
         f"GET {ML}",
-        f"GET {ML}/schedules",
+        f"GET {ML}/schedules",  # what driftplane made, found by its tags
+        f"GET {INSIGHTS}/metricAlerts",
+        f"GET {INSIGHTS}/actionGroups",
         f"GET {SCHEDULE}",  # begin_disable reads the schedule...
         f"PUT {SCHEDULE}",  # ...and writes it back disabled
         f"DELETE {SCHEDULE}",
-        f"GET {ML.split('/providers/')[0]}/providers/Microsoft.Insights/metricAlerts/churn-breach",
-        f"GET {ML.split('/providers/')[0]}/providers/Microsoft.Insights/actionGroups/churn-alerts",
     ]
-    assert connected.sent[3].body["properties"]["isEnabled"] is False
+    assert connected.sent[5].body["properties"]["isEnabled"] is False
     assert connected.sent[1].query["listViewType"] == "All"
     assert set(connected.schedules()) == {"team-monitor"}
     # Idempotent: nothing left to destroy.
@@ -146,6 +149,16 @@ def test_endpoint_target_reads_the_deployment_and_its_collected_inputs(
     assert f"GET {ML}/onlineEndpoints/credit-default/deployments/main" in connected.lines()
 
 
+def breach_text(signal: str, rows: list[dict[str, object]]) -> str:
+    """What Azure's threshold evaluation writes: a sentence, then the feature rows Spark gives as JSON."""
+    listed = [json.dumps(row, separators=(",", ":")) for row in rows]
+    return (
+        f"The signal '{signal}' has failed due to one or more features violating metric thresholds.\n"
+        "The feature names and their corresponding computed metric values violating the threshold are \n"
+        f"{listed}\n"
+    )
+
+
 def test_status_reads_recent_runs_as_run_results(churn_spec: Spec, connected: FakeARM) -> None:
     provider = AzureProvider.from_spec(churn_spec)
     assert provider.status(churn_spec)[0].state == "not deployed"
@@ -159,22 +172,78 @@ def test_status_reads_recent_runs_as_run_results(churn_spec: Spec, connected: Fa
                            "experimentName": "churn", "jobs": {}, "inputs": {}, "outputs": {}, "settings": {}},
         }
 
+    drift_rows = [
+        {"group": "day_mins", "metric_value": 0.31, "metric_name": "NormalizedWassersteinDistance", "threshold_value": 0.1},
+        {"group": "area_code", "metric_value": 0.42, "metric_name": "JensenShannonDistance", "threshold_value": 0.1},
+    ]
+    quality_rows = [
+        {"group": "state", "metric_value": 0.05, "metric_name": "NullValueRate", "threshold_value": 0.0},
+        {"group": "day_mins", "metric_value": 0.2, "metric_name": "DataTypeErrorRate", "threshold_value": 0.01},
+    ]
     connected.jobs += [
         job("run-1", "Completed", "2026-11-18T00:04:00Z", {}),
-        job("run-2", "Failed", "2026-11-19T00:04:00Z", {"azureml_modelmonitor_threshold_breached": "data-drift-signal has failed due to one or more features violating metric thresholds"}),
+        # Emails on: the pipeline job carries one breach tag per signal.
+        job("run-2", "Failed", "2026-11-19T00:04:00Z", {
+            "azureml.modelmonitor.threshold.breached.data-drift-signal": breach_text("data-drift-signal", drift_rows),
+            "azureml.modelmonitor.threshold.breached.data-quality-signal": breach_text("data-quality-signal", quality_rows),
+            "azureml.notification.email.address": "ml@example.com",
+        }),
         job("run-3", "Failed", "2026-11-20T00:04:00Z", {}),
         job("run-4", "Running", "2026-11-21T00:04:00Z", {}),
+        # The signal run's own tag, which names the signal only in its text.
+        job("run-5", "Failed", "2026-11-17T00:04:00Z", {
+            "azureml_modelmonitor_threshold_breached": breach_text("data-drift-signal", drift_rows[:1]),
+        }),
     ]
     (status,) = provider.status(churn_spec)
     assert status.state == "scheduled" and status.schedule == "daily" and status.next_run is not None
-    assert [r.status for r in status.runs] == ["failed", "drift", "ok"]
-    assert status.details["running"] == ["run-4"]
-    drift = status.runs[1]
-    assert "data-drift-signal: thresholds breached" in drift.messages
-    assert drift.window is not None and drift.window.end.isoformat().startswith("2026-11-19T00:04")
-    assert (drift.window.end - drift.window.start).days == 1
+    assert status.details["schedule"] == "churn" and status.details["running"] == ["run-4"]
+    assert [r.status for r in status.runs] == ["failed", "drift_and_violations", "ok", "drift"]
     assert "open it in Azure ML studio" in (status.runs[0].error or "")
+
+    both = status.runs[1]
+    assert {(f.name, f.kind, f.drift.metric, f.drift.value, f.drift.threshold, f.drift.drifted) for f in both.features if f.drift} == {
+        ("day_mins", "numerical", "normalized_wasserstein", 0.31, 0.1, True),
+        ("area_code", "categorical", "jensen_shannon", 0.42, 0.1, True),  # categorical in the spec
+    }
+    assert [(v.feature_name, v.constraint_check_type) for v in both.violations] == [
+        ("state", "completeness_check"),
+        ("day_mins", "data_type_check"),
+    ]
+    assert "NullValueRate 0.05 is above the threshold 0" in both.violations[0].description
+    assert both.drift_share == 2 / 5  # five features in features.include
+    assert {"data-drift-signal: thresholds breached", "data-quality-signal: thresholds breached"} <= set(both.messages)
+    assert both.window is not None and both.window.end.isoformat().startswith("2026-11-19T00:04")
+    assert (both.window.end - both.window.start).days == 1
+
+    ok = status.runs[2]
+    assert ok.features == [] and ok.violations == [] and "data-drift-signal: within thresholds" in ok.messages
+    oldest = status.runs[3]
+    assert [f.name for f in oldest.drifted_features] == ["day_mins"] and oldest.violations == []
     assert connected.sent[-1].query.get("scheduleId") == "churn"
+
+
+def test_status_reads_a_p_value_metric_as_drift_below_its_threshold(churn_spec: Spec, connected: FakeARM) -> None:
+    """KS and chi-squared are p-values: Azure breaches them when the value is BELOW the threshold."""
+    provider = AzureProvider.from_spec(churn_spec)
+    provider.apply(churn_spec)
+    rows = [
+        {"group": "account_length", "metric_value": 0.01, "metric_name": "TwoSampleKolmogorovSmirnovTest", "threshold_value": 0.05},
+        {"group": "state", "metric_value": 0.2, "metric_name": "PearsonsChiSquaredTest", "threshold_value": 0.05},
+    ]
+    connected.jobs.append({
+        "id": f"{ML}/jobs/run-9", "name": "run-9", "type": "Microsoft.MachineLearningServices/workspaces/jobs",
+        "scheduleName": "churn", "systemData": {"createdAt": "2026-11-19T00:04:00Z"},
+        "properties": {"jobType": "Pipeline", "status": "Failed", "properties": {}, "experimentName": "churn",
+                       "tags": {"azureml_modelmonitor_threshold_breached": breach_text("data-drift-signal", rows)},
+                       "jobs": {}, "inputs": {}, "outputs": {}, "settings": {}},
+    })
+    (run,) = provider.status(churn_spec)[0].runs
+    assert {(f.name, f.kind, f.drift.metric, f.drift.drifted) for f in run.features if f.drift} == {
+        ("account_length", "numerical", "ks", True),
+        ("state", "categorical", "chi_squared", False),
+    }
+    assert run.status == "drift"
 
 
 def test_cli_apply_plan_destroy_round_trip(churn_spec: Spec, connected: FakeARM, azure_cli: None) -> None:
@@ -190,3 +259,27 @@ def test_cli_apply_plan_destroy_round_trip(churn_spec: Spec, connected: FakeARM,
     destroyed = runner.invoke(cli, ["destroy", path, "--yes"])
     assert destroyed.exit_code == 0, destroyed.stderr
     assert connected.schedules() == {}
+
+
+def test_webhook_bodies_sent_are_what_azure_mgmt_monitor_models_read(
+    connected: FakeARM, write_spec: Callable[..., Path]
+) -> None:
+    """The action group and alert rule bodies deserialize with azure-mgmt-monitor's own models, losslessly."""
+    from azure.mgmt.monitor.models import ActionGroupResource, MetricAlertResource
+
+    with_hook = CHURN.replace('notify: ["email:ml@example.com"]', 'notify: ["email:ml@example.com", "slack:https://hooks.slack.com/services/T/B/X"]')
+    spec = load_spec(str(write_spec(with_hook)))
+    AzureProvider.from_spec(spec).apply(spec)
+    puts = {s.path.rsplit("/", 2)[1]: s.body for s in connected.sent if s.method == "PUT" and "/Microsoft.Insights/" in s.path}
+    group = ActionGroupResource.deserialize(puts["actionGroups"])
+    rule = MetricAlertResource.deserialize(puts["metricAlerts"])
+    assert group.serialize() == puts["actionGroups"] and rule.serialize() == puts["metricAlerts"]
+    assert group.location == "Global" and group.enabled and len(group.group_short_name) <= 12
+    (receiver,) = group.webhook_receivers
+    assert receiver.service_uri == "https://hooks.slack.com/services/T/B/X" and receiver.use_common_alert_schema
+    assert rule.scopes == [WS_ID] and rule.enabled and rule.auto_mitigate
+    (criterion,) = rule.criteria.all_of
+    assert (criterion.metric_namespace, criterion.metric_name) == ("Microsoft.MachineLearningServices/workspaces", "Failed Runs")
+    assert [(d.name, d.operator, d.values) for d in criterion.dimensions] == [("ExperimentName", "Include", ["churn"])]
+    assert (criterion.operator, criterion.threshold, criterion.time_aggregation) == ("GreaterThan", 0, "Total")
+    assert rule.actions[0].action_group_id == f"{INSIGHTS}/actionGroups/churn-alerts"

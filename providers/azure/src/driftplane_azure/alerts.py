@@ -167,6 +167,13 @@ def get_existing(client: Any, scope: WorkspaceScope, kind: str, name: str) -> di
     return body
 
 
+def list_all(client: Any, scope: WorkspaceScope, kind: str) -> list[Any]:
+    """Every resource of that kind in the workspace's resource group, as SDK models."""
+    if kind == ACTION_GROUP_KIND:
+        return list(client.action_groups.list_by_resource_group(scope.resource_group))
+    return list(client.metric_alerts.list_by_resource_group(scope.resource_group))
+
+
 def delete(client: Any, scope: WorkspaceScope, kind: str, name: str) -> None:
     if kind == ACTION_GROUP_KIND:
         client.action_groups.delete(scope.resource_group, name)

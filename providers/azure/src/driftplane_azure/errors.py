@@ -57,8 +57,13 @@ def azure_errors(
     *,
     workspace: str | None = None,
     not_found: Callable[[str], str] | None = None,
+    forbidden: Callable[[str], str] | None = None,
 ) -> Iterator[None]:
-    """Run Azure calls; re-raise their failures as ProviderError saying ``action`` failed and why."""
+    """Run Azure calls; re-raise their failures as ProviderError saying ``action`` failed and why.
+
+    ``not_found`` and ``forbidden`` turn Azure's words into the message for those cases (the
+    default permission hint is about the workspace, wrong for Azure Monitor resources).
+    """
     from azure.core.exceptions import (
         ClientAuthenticationError,
         HttpResponseError,
@@ -76,7 +81,7 @@ def azure_errors(
                 f"{action}: Azure rejected the credential ({_words(code, message)}); {NO_CREDENTIAL_HINT}"
             ) from exc
         if status == 403:
-            raise _forbidden(action, workspace, exc) from exc
+            raise _forbidden(action, workspace, exc, forbidden) from exc
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ProviderError(f"{action}: no Azure credential found ({first}); {NO_CREDENTIAL_HINT}") from exc
     except ResourceNotFoundError as exc:
@@ -86,7 +91,7 @@ def azure_errors(
         raise ProviderError(f"{action}: Azure answered not found ({_words(code, message)})") from exc
     except HttpResponseError as exc:
         if getattr(exc, "status_code", None) == 403:
-            raise _forbidden(action, workspace, exc) from exc
+            raise _forbidden(action, workspace, exc, forbidden) from exc
         code, message = arm_error(exc)
         status = getattr(exc, "status_code", None)
         if status is None or status in (200, 201, 202):
@@ -105,8 +110,10 @@ def _sdk_errors() -> tuple[type[BaseException], ...]:
     return (MlException,)
 
 
-def _forbidden(action: str, workspace: str | None, exc: Any) -> ProviderError:
+def _forbidden(action: str, workspace: str | None, exc: Any, forbidden: Callable[[str], str] | None) -> ProviderError:
     code, message = arm_error(exc)
+    if forbidden is not None:
+        return ProviderError(f"{action}: {forbidden(_words(code, message))}")
     where = f" on workspace '{workspace}'" if workspace else ""
     return ProviderError(
         f"{action}: no permission{where} ({_words(code, message)}); ask an owner of the workspace for "

@@ -19,14 +19,16 @@ from driftplane.errors import DataError, NotAvailableYet, Problem, ProviderError
 from driftplane.provider import (
     Action,
     Change,
+    Leftover,
     MonitorStatus,
     Plan,
     Provider,
     ProviderSettings,
     Request,
+    monitors_to_destroy,
 )
 from driftplane.spec.models import Spec
-from driftplane_azure import alerts
+from driftplane_azure import alerts, inventory
 from driftplane_azure.arm import resolve_references, schedule_body, schedule_operation
 from driftplane_azure.checks import azure_problems
 from driftplane_azure.data_refs import parse_data_ref
@@ -45,7 +47,7 @@ from driftplane_azure.workspace import WorkspaceScope, ml_client, monitor_client
 
 logger = logging.getLogger(__name__)
 
-SCHEDULE_KIND = "azureml:Schedule"
+SCHEDULE_KIND = inventory.SCHEDULE_KIND
 DATA_KIND = "azureml:DataAsset"
 DATA_API_VERSION = "2023-04-01-preview"  # what azure-ai-ml sends for data versions
 
@@ -58,8 +60,7 @@ def _quiet_sdk() -> Iterator[None]:
 
 
 def _owned_by(schedule: Any, monitor: str) -> bool:
-    tags = getattr(schedule, "tags", None) or {}
-    return tags.get(MONITOR_TAG) == monitor and tags.get(MANAGED_TAG) == MANAGED_VALUE
+    return inventory.tagged_monitor(getattr(schedule, "tags", None)) == monitor
 
 
 def upload_prefix(monitor: str, upload: Upload) -> str:
@@ -129,7 +130,8 @@ class AzureProvider(Provider):
                 changes.extend(self._create_changes(spec, translation, scope))
             return Plan(provider=self.name, backend=self.backend, changes=changes)
         session = Session(self, spec)
-        return Plan(provider=self.name, backend=self.backend, changes=session.plan(names)[0])
+        changes = session.plan(names)[0]
+        return Plan(provider=self.name, backend=self.backend, changes=changes, leftovers=session.leftovers())
 
     def _create_changes(self, spec: Spec, translation: Translation, scope: WorkspaceScope) -> list[Change]:
         changes = [self._upload_change(translation.monitor, upload, scope) for upload in translation.uploads]
@@ -183,12 +185,16 @@ class AzureProvider(Provider):
         changes, work = session.plan(self._names(spec, monitors))
         for step in work:
             step()
-        return Plan(provider=self.name, backend=self.backend, changes=changes)
+        return Plan(provider=self.name, backend=self.backend, changes=changes, leftovers=session.leftovers())
 
     def destroy(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
-        """Disable, then delete, the schedules (and alert rules) driftplane made for these monitors."""
+        """Disable, then delete, the schedules (and alert rules) driftplane made for these monitors.
+
+        A name need not be in the spec: what driftplane made for it is found by its tags.
+        """
+        names = monitors_to_destroy(spec, monitors)
         session = Session(self, spec)
-        return Plan(provider=self.name, backend=self.backend, changes=session.destroy(self._names(spec, monitors)))
+        return Plan(provider=self.name, backend=self.backend, changes=session.destroy(names))
 
     def run(self, spec: Spec, **kwargs: Any) -> Any:
         """Azure ML runs monitors on their schedule; a one-off run here is not offered yet."""
@@ -234,6 +240,19 @@ class Session:
 
     def errors(self, action: str, **kwargs: Any) -> Any:
         return azure_errors(action, workspace=self.scope.workspace, **kwargs)
+
+    def monitor_errors(self, action: str) -> Any:
+        """Errors of Azure Monitor calls: their permission lives on the resource group, not the workspace."""
+        group = self.scope.resource_group
+        return azure_errors(
+            action,
+            forbidden=lambda why: (
+                f"no permission on the Azure Monitor alert rules and action groups of resource group "
+                f"'{group}' ({why}); driftplane reads them to find what it made for webhook and Slack "
+                f"channels. Ask an owner of '{group}' for the 'Monitoring Contributor' role there "
+                "(or Contributor), then try again"
+            ),
+        )
 
     def _check_workspace(self) -> None:
         scope = self.scope
@@ -406,7 +425,7 @@ class Session:
         wanted = alerts.alert_resources(translation, self.settings, self.scope, tags)
         wanted_names = {(r.kind, r.name) for r in wanted}
         for resource in wanted:
-            with self.errors(f"reading {resource.kind} '{resource.name}'"):
+            with self.monitor_errors(f"reading {resource.kind} '{resource.name}'"):
                 existing = alerts.get_existing(self.monitor_client, self.scope, resource.kind, resource.name)
             action: Action = "create"
             reason: str | None = None
@@ -435,7 +454,7 @@ class Session:
         for kind, name in stale:
             if (kind, name) in wanted_names:
                 continue
-            with self.errors(f"reading {kind} '{name}'"):
+            with self.monitor_errors(f"reading {kind} '{name}'"):
                 existing = alerts.get_existing(self.monitor_client, self.scope, kind, name)
             if existing is None or (existing.get("tags") or {}).get(MONITOR_TAG) != translation.monitor:
                 continue
@@ -501,50 +520,50 @@ class Session:
 
     def _put_alert(self, resource: alerts.AlertResource) -> None:
         logger.debug("writing %s %s", resource.kind, resource.name)
-        with self.errors(f"writing {resource.kind} '{resource.name}'"):
+        with self.monitor_errors(f"writing {resource.kind} '{resource.name}'"):
             alerts.create_or_update(self.monitor_client, self.scope, resource)
 
     def _delete_alert(self, kind: str, name: str) -> None:
         logger.debug("deleting %s %s", kind, name)
-        with self.errors(f"deleting {kind} '{name}'"):
+        with self.monitor_errors(f"deleting {kind} '{name}'"):
             alerts.delete(self.monitor_client, self.scope, kind, name)
 
     # --- destroy ----------------------------------------------------------------------------------
 
-    def destroy(self, names: list[str]) -> list[Change]:
-        changes: list[Change] = []
-        schedules = self.owned_schedules()
-        for name in names:
-            for schedule in schedules:
-                if not _owned_by(schedule, name):
-                    continue
-                changes.append(
-                    Change(
-                        action="delete",
-                        kind=SCHEDULE_KIND,
-                        name=schedule.name,
-                        monitor=name,
-                        request=Request(api="arm", operation=schedule_operation("DELETE", self.scope, schedule.name)),
-                        reason="disabled, then deleted",
-                    )
-                )
-                with self.errors(f"disabling schedule '{schedule.name}'"), _quiet_sdk():
-                    if schedule._is_enabled is not False:
-                        self.ml.schedules.begin_disable(schedule.name).result()
-                with self.errors(f"deleting schedule '{schedule.name}'"), _quiet_sdk():
-                    self.ml.schedules.begin_delete(schedule.name).result()
-                logger.debug("deleted schedule %s of monitor %s", schedule.name, name)
-            from driftplane_azure.mapping import schedule_name
+    def leftovers(self) -> list[Leftover]:
+        """What driftplane created here for monitors the spec no longer runs."""
+        return inventory.leftovers(self.spec, inventory.owned_resources(self))
 
-            prefix = schedule_name(self.settings, name)
-            for kind, resource in ((alerts.METRIC_ALERT_KIND, f"{prefix}-breach"), (alerts.ACTION_GROUP_KIND, f"{prefix}-alerts")):
-                with self.errors(f"reading {kind} '{resource}'"):
-                    existing = alerts.get_existing(self.monitor_client, self.scope, kind, resource)
-                if existing is None or (existing.get("tags") or {}).get(MONITOR_TAG) != name:
-                    continue
-                changes.append(self._delete_alert_change(kind, resource, name, "the monitor is destroyed"))
-                self._delete_alert(kind, resource)
+    def destroy(self, names: list[str]) -> list[Change]:
+        """Remove, by their tags, the schedules, alert rules and action groups of these monitors."""
+        changes: list[Change] = []
+        wanted = set(names)
+        for item in inventory.owned_resources(self):
+            if item.monitor not in wanted:
+                continue
+            if item.kind == SCHEDULE_KIND:
+                changes.append(self._destroy_schedule(item.entity, item.monitor))
+            else:
+                changes.append(self._delete_alert_change(item.kind, item.name, item.monitor, "the monitor is destroyed"))
+                self._delete_alert(item.kind, item.name)
         return changes
+
+    def _destroy_schedule(self, schedule: Any, monitor: str) -> Change:
+        """Azure ML deletes only a disabled schedule: disable it first when it is not."""
+        with self.errors(f"disabling schedule '{schedule.name}'"), _quiet_sdk():
+            if schedule._is_enabled is not False:
+                self.ml.schedules.begin_disable(schedule.name).result()
+        with self.errors(f"deleting schedule '{schedule.name}'"), _quiet_sdk():
+            self.ml.schedules.begin_delete(schedule.name).result()
+        logger.debug("deleted schedule %s of monitor %s", schedule.name, monitor)
+        return Change(
+            action="delete",
+            kind=SCHEDULE_KIND,
+            name=schedule.name,
+            monitor=monitor,
+            request=Request(api="arm", operation=schedule_operation("DELETE", self.scope, schedule.name)),
+            reason="disabled, then deleted",
+        )
 
 
 def now_utc() -> datetime:

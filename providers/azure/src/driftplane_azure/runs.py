@@ -1,20 +1,37 @@
 """A schedule's recent monitoring runs read back as driftplane RunResults.
 
-Azure ML runs each monitor as a pipeline job. A run whose signals breach their thresholds
-ends Failed with the tag ``azureml_modelmonitor_threshold_breached``; a run that completes
-found nothing. Azure keeps the per-feature metrics in the job's outputs, which are not
-read here, so features stay empty and the messages say which signals breached.
+Azure ML runs each monitor as a pipeline job. A signal whose features breach their
+thresholds fails the job, and Azure's threshold evaluation writes what breached into tags:
+``azureml_modelmonitor_threshold_breached`` on the signal's run and, when the monitor
+notifies by email, ``azureml.modelmonitor.threshold.breached.<signal>`` on the pipeline job
+that ``jobs.list`` returns. Both hold the same text: "The signal '<signal>' has failed due to
+one or more features violating metric thresholds", then one JSON row per feature
+(``group`` = feature, ``metric_name``, ``metric_value``, ``threshold_value``). Those rows
+become FeatureResults (drift signal) and Violations (quality signal). A job that completed
+breached nothing. Row counts and the metrics of features within their thresholds live only in
+the job's output files, which status does not download: rows stay 0 and features list only
+what the breach text names.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from driftplane.provider import MonitorStatus
-from driftplane.result import Rows, RunResult, Status, Window
-from driftplane_azure.mapping import DRIFT_SIGNAL, QUALITY_SIGNAL, production_window, schedule_name
+from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Status, Violation, Window
+from driftplane.spec.models import Monitor
+from driftplane_azure.mapping import (
+    DRIFT_SIGNAL,
+    METRIC_FROM_AZURE,
+    QUALITY_SIGNAL,
+    production_window,
+    schedule_name,
+)
 
 if TYPE_CHECKING:
     from driftplane_azure.provider import Session
@@ -22,8 +39,19 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BREACH_TAG = "azureml_modelmonitor_threshold_breached"
+SIGNAL_BREACH_TAG = "azureml.modelmonitor.threshold.breached."  # + signal name, on the pipeline job
 RECENT_RUNS = 5
 FINISHED = {"Completed", "Failed", "Canceled", "NotResponding"}
+_SIGNAL_IN_TEXT = re.compile(r"The signal '([^']+)' has failed")
+_JSON_ROW = re.compile(r"\{[^{}]*\}")
+# Metrics where a value BELOW the threshold is the breach (p-values), as Azure evaluates them.
+_LOWER_IS_BREACH = {"ks", "chi_squared"}
+# Azure's data-quality metrics -> SageMaker's constraint check types that driftplane reports.
+_QUALITY_CHECKS = {
+    "nullvaluerate": "completeness_check",
+    "datatypeerrorrate": "data_type_check",
+    "outofboundsrate": "categorical_values_check",
+}
 
 
 def _text(value: Any) -> str:
@@ -38,6 +66,91 @@ def _created(job: Any) -> datetime | None:
     return None
 
 
+def _squash(name: str) -> str:
+    """``JensenShannonDistance``, ``jensen_shannon_distance`` and ``jensenShannonDistance`` alike."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+_DRIFT_METRICS = {_squash(azure): ours for azure, ours in METRIC_FROM_AZURE.items()}
+
+
+@dataclass(frozen=True)
+class Breach:
+    """One feature row of Azure's threshold-breach text."""
+
+    signal: str
+    feature: str
+    metric: str
+    value: float | None
+    threshold: float | None
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def breaches(tags: dict[str, Any]) -> tuple[set[str], list[Breach]]:
+    """The signals Azure says breached, and the feature rows its breach text lists."""
+    signals: set[str] = set()
+    rows: dict[tuple[str, str, str], Breach] = {}
+    for key, text in tags.items():
+        if key != BREACH_TAG and not key.startswith(SIGNAL_BREACH_TAG):
+            continue
+        named = _SIGNAL_IN_TEXT.search(str(text))
+        signal = key[len(SIGNAL_BREACH_TAG) :] if key.startswith(SIGNAL_BREACH_TAG) else (named.group(1) if named else "")
+        if signal:
+            signals.add(signal)
+        for raw in _JSON_ROW.findall(str(text)):
+            try:
+                row = json.loads(raw)
+            except ValueError:
+                logger.debug("skipping a breach row Azure wrote that is not JSON: %s", raw)
+                continue
+            if not isinstance(row, dict) or not row.get("group") or not row.get("metric_name"):
+                continue
+            breach = Breach(signal, str(row["group"]), str(row["metric_name"]), _number(row.get("metric_value")), _number(row.get("threshold_value")))
+            rows[(breach.signal, breach.feature, _squash(breach.metric))] = breach
+    return signals, list(rows.values())
+
+
+def _kind(monitor: Monitor, feature: str, metric: str) -> Kind:
+    if feature in monitor.features.categorical or metric == "chi_squared":
+        return "categorical"
+    return "numerical"
+
+
+def _feature(monitor: Monitor, breach: Breach) -> FeatureResult:
+    """A drift row as a FeatureResult; drifted as Azure decides it (p-values breach below)."""
+    metric = _DRIFT_METRICS.get(_squash(breach.metric), breach.metric)
+    kind = _kind(monitor, breach.feature, metric)
+    threshold = breach.threshold
+    if threshold is None:
+        rule = monitor.checks.drift.categorical if kind == "categorical" else monitor.checks.drift.numerical
+        threshold = rule.threshold
+    drifted = False
+    if breach.value is not None:
+        drifted = breach.value < threshold if metric in _LOWER_IS_BREACH else breach.value > threshold
+    return FeatureResult(
+        name=breach.feature,
+        kind=kind,
+        drift=Drift(metric=metric, value=breach.value, threshold=threshold, drifted=drifted),
+    )
+
+
+def _violation(breach: Breach) -> Violation | None:
+    """A quality row as a Violation, when its value is above its threshold."""
+    if breach.value is None or breach.threshold is None or breach.value <= breach.threshold:
+        return None
+    return Violation(
+        feature_name=breach.feature,
+        constraint_check_type=_QUALITY_CHECKS.get(_squash(breach.metric), breach.metric),
+        description=f"{breach.metric} {breach.value:g} is above the threshold {breach.threshold:g} (Azure ML {breach.signal})",
+    )
+
+
 def run_result(session: Session, monitor_name: str, job: Any) -> RunResult:
     """One finished monitoring job as a RunResult."""
     monitor = session.spec.monitors[monitor_name]
@@ -46,39 +159,53 @@ def run_result(session: Session, monitor_name: str, job: Any) -> RunResult:
     if created is not None:
         end = created - (monitor.target.latency.approx_timedelta() if monitor.target.latency else timedelta(0))
         window = Window(start=production_window(monitor).before(end), end=end)
-    tags = {**(getattr(job, "tags", None) or {}), **(getattr(job, "properties", None) or {})}
+    tags = {**(getattr(job, "properties", None) or {}), **(getattr(job, "tags", None) or {})}
     status = _text(getattr(job, "status", None))
     messages = [f"Azure ML job {job.name} ({status})"]
     studio = getattr(job, "studio_url", None)
     if studio:
         messages.append(f"details in Azure ML studio: {studio}")
-    signals = [s for s in (DRIFT_SIGNAL, QUALITY_SIGNAL) if s in (monitor_signals(monitor))]
-    breach = tags.get(BREACH_TAG)
+    signals = monitor_signals(monitor)
+    breached, rows = breaches(tags)
+    features = [_feature(monitor, b) for b in rows if b.signal == DRIFT_SIGNAL]
+    violations = [v for b in rows if b.signal == QUALITY_SIGNAL and (v := _violation(b)) is not None]
+    error: str | None = None
     if status == "Completed":
         messages.extend(f"{signal}: within thresholds" for signal in signals)
         verdict: Status = "ok"
-        error: str | None = None
-    elif breach is not None:
-        named = [s for s in signals if s in str(breach) or any(s in k and "breach" in k.lower() for k in tags)]
-        if not named:
-            named = signals
+    elif breached or rows:
+        named = [s for s in signals if s in breached] or signals
+        if not breached:
             messages.append("Azure ML reported a threshold breach without naming the signal")
         messages.extend(f"{signal}: thresholds breached" for signal in named)
-        verdict = RunResult.status_for(DRIFT_SIGNAL in named, QUALITY_SIGNAL in named)
-        error = None
+        drift = DRIFT_SIGNAL in named or any(f.drift is not None and f.drift.drifted for f in features)
+        verdict = RunResult.status_for(drift, QUALITY_SIGNAL in named or bool(violations))
     else:
         verdict = "failed"
         error = f"the monitoring job ended {status}; open it in Azure ML studio for the log"
+    checked = [f for f in features if f.drift is not None]
     return RunResult(
         monitor=monitor_name,
         window=window,
         rows=Rows(baseline=0, target=0),
         status=verdict,
+        features=features,
+        violations=violations,
+        drift_share=_drift_share(monitor, checked),
         provider="azure",
         started_at=created,
         messages=messages,
         error=error,
     )
+
+
+def _drift_share(monitor: Monitor, checked: list[FeatureResult]) -> float | None:
+    """Drifted over checked features, known only when the spec lists the features Azure checks."""
+    include = monitor.features.include
+    if not include or not checked:
+        return None
+    drifted = sum(1 for f in checked if f.drift is not None and f.drift.drifted)
+    return drifted / len(include)
 
 
 def monitor_signals(monitor: Any) -> list[str]:
