@@ -176,16 +176,20 @@ def test_destroy_of_one_monitor_leaves_the_others(clients: GcpClients, fake: Fak
     assert [j.name.rsplit("/", 1)[1] for j in fake.scheduler_jobs.values()] == ["driftplane-fraud"]
 
 
-def test_a_disabled_monitor_loses_its_resources(
+def test_a_disabled_monitor_keeps_its_resources_until_pruned(
     example: Spec, example_dir: Path, clients: GcpClients, fake: FakeGoogleCloud
 ) -> None:
     provider = provider_for(example, clients)
     provider.apply(example)
     disabled = edit(example_dir, "    schedule: daily\n", "    schedule: daily\n    enabled: false\n")
     plan = provider.plan(disabled)
-    assert {c.action for c in plan.changes} == {"delete"}
+    assert not plan.has_changes, "apply never deletes a disabled monitor's resources by itself"
+    assert plan.leftover_monitors == ["churn"] and len(plan.leftovers) == 9
     provider.apply(disabled)
-    assert not fake.policies and not fake.run_jobs and not fake.scheduler_jobs
+    assert len(fake.policies) == 4 and fake.run_jobs and fake.scheduler_jobs
+    provider.destroy(disabled, monitors=plan.leftover_monitors)  # what `apply --prune` does
+    assert not fake.policies and not fake.channels and not fake.run_jobs and not fake.scheduler_jobs
+    assert not provider.plan(disabled).leftovers
 
 
 def test_a_job_driftplane_did_not_create_is_never_taken_over(example: Spec, clients: GcpClients) -> None:
