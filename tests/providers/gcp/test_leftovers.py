@@ -140,7 +140,7 @@ def test_apply_prune_removes_the_leftovers_and_nothing_else(
     assert tagged_for(fake, "churn") == churn, "the other monitor's policies, channel and jobs survive"
     assert any(c.display_name == "driftplane retired: email ml@example.com" and not c.user_labels for c in fake.channels.values())
     assert f"{REGION}/jobs/driftplane-legacy" in fake.scheduler_jobs, "an untagged look-alike is never touched"
-    assert len(fake.descriptors) == 10, "metric descriptors are shared, never a leftover"
+    assert len(fake.descriptors) == 11, "metric descriptors are shared, never a leftover"
 
     again = json.loads(cli("plan", str(spec_path), "--json").stdout)
     assert again["leftovers"] == [] and {c["action"] for c in again["changes"]} == {"noop"}

@@ -167,7 +167,7 @@ class GcpProvider(Provider):
         every window but writes only the newest one's points.
         """
         from driftplane.engine.monitor import backfill_windows, run_monitor, window_for
-        from driftplane_gcp.publish import publish
+        from driftplane_gcp.publish import finished_at, publish
 
         names = selected_monitors(spec, monitors)
         clients = self.clients()
@@ -196,7 +196,7 @@ class GcpProvider(Provider):
                             result,
                             settings=self.gcp,
                             project=project,
-                            at=datetime.now(UTC),
+                            at=finished_at(result),
                             read_seconds=outcome.read_seconds,
                         )
                     except ProviderError as exc:

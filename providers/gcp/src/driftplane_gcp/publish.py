@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from driftplane.result import RunResult
 from driftplane_gcp import errors, series
@@ -20,6 +20,17 @@ from driftplane_gcp.clients import GcpClients, write_retry
 from driftplane_gcp.settings import GcpSettings
 
 logger = logging.getLogger(__name__)
+
+
+def finished_at(result: RunResult) -> datetime:
+    """When the run finished: the time all its points carry.
+
+    ``status`` reads ``started_at`` back as this time minus the duration, so it comes back
+    as the run reported it; a result without both is stamped now.
+    """
+    if result.started_at is not None and result.duration_seconds is not None:
+        return result.started_at + timedelta(seconds=result.duration_seconds)
+    return datetime.now(UTC)
 
 
 def publish(
