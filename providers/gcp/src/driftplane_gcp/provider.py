@@ -233,7 +233,7 @@ class GcpProvider(Provider):
                     job = call(
                         clients.scheduler.get_job,
                         doing=f"reading Cloud Scheduler job {job_name}",
-                        api=errors.SCHEDULER,
+                        api=errors.SCHEDULER_READER,
                         project=project,
                         request={"name": job_name},
                     )

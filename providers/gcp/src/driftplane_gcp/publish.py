@@ -65,7 +65,7 @@ def publish(
                 break
             except gexc.ResourceExhausted as exc:
                 if attempt > settings.quota_retries:
-                    raise errors.explain(exc, doing=doing, api=errors.MONITORING, project=project, attempts=attempt) from exc
+                    raise errors.explain(exc, doing=doing, api=errors.METRIC_WRITER, project=project, attempts=attempt) from exc
                 logger.warning(
                     "monitor %s: Cloud Monitoring refused time series for quota (%s); retrying in %.0f s "
                     "(attempt %d of %d)",
@@ -86,7 +86,7 @@ def publish(
                 ) from exc
             except (gexc.GoogleAPICallError, gexc.RetryError) as exc:
                 cause = exc.cause if isinstance(exc, gexc.RetryError) and isinstance(exc.cause, Exception) else exc
-                raise errors.explain(cause, doing=doing, api=errors.MONITORING, project=project) from exc
+                raise errors.explain(cause, doing=doing, api=errors.METRIC_WRITER, project=project) from exc
         logger.debug("monitor %s: wrote batch %d of %d (%d series)", result.monitor, number, len(batches), len(batch))
     logger.info(
         "monitor %s: wrote %d time series to Cloud Monitoring in project %s (%s)",

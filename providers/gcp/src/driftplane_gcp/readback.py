@@ -82,11 +82,11 @@ def read_points(
         pager = call(
             clients.metrics.list_time_series,
             doing=f"reading {name} of monitor {monitor_name}",
-            api=errors.MONITORING,
+            api=errors.MONITORING_READER,
             project=project,
             request={"name": f"projects/{project}", "filter": text, "interval": interval, "view": m.ListTimeSeriesRequest.TimeSeriesView.FULL},
         )
-        for ts in call(lambda pager=pager: list(pager), doing=f"reading {name} of monitor {monitor_name}", api=errors.MONITORING, project=project):
+        for ts in call(lambda pager=pager: list(pager), doing=f"reading {name} of monitor {monitor_name}", api=errors.MONITORING_READER, project=project):
             labels = dict(ts.metric.labels)
             for point in ts.points:
                 at = datetime.fromtimestamp(point.interval.end_time.timestamp(), UTC)
