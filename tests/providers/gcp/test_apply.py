@@ -30,8 +30,8 @@ def test_apply_creates_everything_and_a_second_plan_changes_nothing(
 ) -> None:
     provider = provider_for(example, clients)
     done = provider.apply(example)
-    assert done.counts() == {"create": 19, "update": 0, "delete": 0, "noop": 0}
-    assert len(fake.descriptors) == 10
+    assert done.counts() == {"create": 20, "update": 0, "delete": 0, "noop": 0}
+    assert len(fake.descriptors) == 11
     assert len(fake.policies) == 4 and len(fake.channels) == 3
     assert len(fake.run_jobs) == 1 and len(fake.scheduler_jobs) == 1
     drift_policy = next(p for p in fake.policies.values() if p.display_name.endswith("churn inputs drifted"))
@@ -39,8 +39,8 @@ def test_apply_creates_everything_and_a_second_plan_changes_nothing(
 
     again = provider.plan(example)
     assert not again.has_changes, [(c.kind, c.name, c.reason) for c in again.changes if c.action != "noop"]
-    assert again.counts()["noop"] == 19
-    assert provider.apply(example).counts()["noop"] == 19
+    assert again.counts()["noop"] == 20
+    assert provider.apply(example).counts()["noop"] == 20
     assert len(fake.called("CreateAlertPolicy")) == 4, "a second apply sends no write"
 
 
@@ -149,7 +149,7 @@ def test_destroy_removes_only_what_driftplane_created(
     assert list(fake.channels) == [theirs_channel.name]
     assert list(fake.run_jobs) == ["projects/my-project/locations/us-central1/jobs/nightly-etl"]
     assert not fake.scheduler_jobs
-    assert len(fake.descriptors) == 10, "metric descriptors (and their data) stay without --purge"
+    assert len(fake.descriptors) == 11, "metric descriptors (and their data) stay without --purge"
     assert not provider.destroy(example).changes, "destroy is idempotent"
 
     purged = provider.destroy(example, purge=True)
@@ -176,16 +176,20 @@ def test_destroy_of_one_monitor_leaves_the_others(clients: GcpClients, fake: Fak
     assert [j.name.rsplit("/", 1)[1] for j in fake.scheduler_jobs.values()] == ["driftplane-fraud"]
 
 
-def test_a_disabled_monitor_loses_its_resources(
+def test_a_disabled_monitor_keeps_its_resources_until_pruned(
     example: Spec, example_dir: Path, clients: GcpClients, fake: FakeGoogleCloud
 ) -> None:
     provider = provider_for(example, clients)
     provider.apply(example)
     disabled = edit(example_dir, "    schedule: daily\n", "    schedule: daily\n    enabled: false\n")
     plan = provider.plan(disabled)
-    assert {c.action for c in plan.changes} == {"delete"}
+    assert not plan.has_changes, "apply never deletes a disabled monitor's resources by itself"
+    assert plan.leftover_monitors == ["churn"] and len(plan.leftovers) == 9
     provider.apply(disabled)
-    assert not fake.policies and not fake.run_jobs and not fake.scheduler_jobs
+    assert len(fake.policies) == 4 and fake.run_jobs and fake.scheduler_jobs
+    provider.destroy(disabled, monitors=plan.leftover_monitors)  # what `apply --prune` does
+    assert not fake.policies and not fake.channels and not fake.run_jobs and not fake.scheduler_jobs
+    assert not provider.plan(disabled).leftovers
 
 
 def test_a_job_driftplane_did_not_create_is_never_taken_over(example: Spec, clients: GcpClients) -> None:

@@ -60,7 +60,13 @@ def test_a_missing_credentials_file_is_named(example: Spec, monkeypatch: pytest.
 
 @pytest.mark.parametrize(
     ("api", "verb"),
-    [("monitoring.googleapis.com", "apply"), ("run.googleapis.com", "apply"), ("monitoring.googleapis.com", "run")],
+    [
+        ("monitoring.googleapis.com", "apply"),
+        ("run.googleapis.com", "apply"),
+        ("cloudscheduler.googleapis.com", "apply"),
+        ("monitoring.googleapis.com", "run"),
+        ("monitoring.googleapis.com", "status"),
+    ],
 )
 def test_an_api_that_is_not_enabled_says_how_to_enable_it(
     example: Spec, clients: GcpClients, fake: FakeGoogleCloud, api: str, verb: str
@@ -70,6 +76,8 @@ def test_an_api_that_is_not_enabled_says_how_to_enable_it(
     with pytest.raises(errors.ApiNotEnabled) as info:
         if verb == "run":
             list(provider.run(example, at=DAY))
+        elif verb == "status":
+            provider.status(example)
         else:
             provider.apply(example)
     message = str(info.value)
@@ -84,6 +92,48 @@ def test_permission_denied_names_the_role(example: Spec, clients: GcpClients, fa
     message = str(info.value)
     assert "creating alert policy 'driftplane churn: churn inputs drifted'" in message
     assert "monitoring.alertPolicies.create" in message and "roles/monitoring.editor" in message
+
+
+@pytest.mark.parametrize(
+    ("method", "verb", "role"),
+    [
+        ("CreateJob", "apply", "roles/run.admin"),  # Cloud Run's CreateJob comes first
+        ("CreateTimeSeries", "run", "roles/monitoring.metricWriter"),
+        ("ListTimeSeries", "status", "roles/monitoring.viewer"),
+    ],
+)
+def test_permission_denied_names_the_role_that_verb_needs(
+    example: Spec, clients: GcpClients, fake: FakeGoogleCloud, method: str, verb: str, role: str
+) -> None:
+    """A runner's service account is told to get metricWriter, not Monitoring editor."""
+    fake.fail(method, grpc.StatusCode.PERMISSION_DENIED, "The caller does not have permission")
+    provider = provider_for(example, clients)
+    with pytest.raises(errors.PermissionDenied) as info:
+        if verb == "run":
+            list(provider.run(example, at=DAY))
+        elif verb == "status":
+            provider.status(example)
+        else:
+            provider.apply(example)
+    assert role in str(info.value) and "project my-project" in str(info.value)
+
+
+def test_cloud_errors_reach_the_cli_as_exit_3_without_a_traceback(
+    cli: Any, example_dir: Path, fake: FakeGoogleCloud
+) -> None:
+    spec = str(example_dir / "monitors.yaml")
+    fake.disable_api("cloudscheduler.googleapis.com")
+    done = cli("apply", spec)
+    assert done.exit_code == 3, done.output
+    assert "gcloud services enable cloudscheduler.googleapis.com --project my-project" in done.stderr
+    assert "Traceback" not in done.output
+
+    fake.fail("CreateTimeSeries", grpc.StatusCode.PERMISSION_DENIED, "Permission monitoring.timeSeries.create denied")
+    done = cli("run", spec, "--at", "2026-01-12", "--json")
+    assert done.exit_code == 3, done.output
+    (shown,) = [line for line in done.stdout.splitlines() if line.strip()]
+    assert '"status": "drift' in shown or '"status":"drift' in shown, "the run's result is still printed"
+    assert "roles/monitoring.metricWriter" in done.stderr and "Traceback" not in done.output
 
 
 QUOTA_INFO = error_details_pb2.ErrorInfo(

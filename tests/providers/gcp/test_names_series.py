@@ -58,6 +58,8 @@ def test_points_add_zero_violations_the_feature_kind_and_threshold() -> None:
     assert drift.labels == {"monitor": "m", "feature": "age", "metric": "jensen_shannon", "kind": "categorical"}
     (threshold,) = [p for p in points if p.name == "feature_drift_threshold"]
     assert threshold.value == pytest.approx(0.12)
+    (named,) = [p for p in points if p.name == "feature_violations"]
+    assert named.labels == {"monitor": "m", "check_type": "completeness_check", "feature": "age"} and named.value == 2
 
 
 def test_series_use_the_resource_and_fit_long_label_values() -> None:
@@ -67,7 +69,7 @@ def test_series_use_the_resource_and_fit_long_label_values() -> None:
     made = series.time_series(
         series.points_for(result(long_name)), prefix="custom.googleapis.com/dp/", resource=resource, at=datetime(2026, 1, 1, tzinfo=UTC)
     )
-    features = {ts.metric.labels["feature"] for ts in made if "feature" in ts.metric.labels}
+    features = {ts.metric.labels["feature"] for ts in made if ts.metric.type.endswith("/feature_drift")}
     (feature,) = features
     assert len(feature) == 1024 and feature.startswith("f" * 1000)
     value_type = metric_pb2.MetricDescriptor.ValueType

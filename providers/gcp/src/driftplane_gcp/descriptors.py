@@ -19,13 +19,18 @@ from driftplane.metrics import CATALOGUE, MetricKind
 if TYPE_CHECKING:
     from google.api import metric_pb2
 
-# Metrics only the gcp provider adds, to read results back and to chart drift against the
-# threshold it is judged by.
+# Metrics only the gcp provider adds, to read results back (which feature a violation is
+# about) and to chart drift against the threshold it is judged by.
 EXTRA: dict[str, tuple[MetricKind, tuple[str, ...], str]] = {
     "feature_drift_threshold": (
         "value",
         ("monitor", "feature"),
         "The effective drift threshold of a feature in the latest run (never below the configured one).",
+    ),
+    "feature_violations": (
+        "counter",
+        ("monitor", "check_type", "feature"),
+        "Data-quality violations of one feature in the latest run, by check type (only those found).",
     ),
 }
 # Labels the gcp provider adds to catalogue metrics (the feature's kind, to read results back).

@@ -6,7 +6,7 @@ the gcloud command that enables an API, the role that is missing, the quota that
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from driftplane.errors import ProviderError
@@ -24,6 +24,11 @@ class Api:
 MONITORING = Api("monitoring.googleapis.com", "Cloud Monitoring API", "roles/monitoring.editor")
 SCHEDULER = Api("cloudscheduler.googleapis.com", "Cloud Scheduler API", "roles/cloudscheduler.admin")
 RUN = Api("run.googleapis.com", "Cloud Run Admin API", "roles/run.admin (and roles/iam.serviceAccountUser on the job's service account)")
+# The same APIs as run and status use them: the narrower role that suffices there, so a
+# runner's service account is not told to become a Monitoring editor.
+METRIC_WRITER = replace(MONITORING, role="roles/monitoring.metricWriter")
+MONITORING_READER = replace(MONITORING, role="roles/monitoring.viewer")
+SCHEDULER_READER = replace(SCHEDULER, role="roles/cloudscheduler.viewer")
 
 
 class ApiNotEnabled(ProviderError):

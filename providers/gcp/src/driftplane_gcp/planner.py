@@ -166,10 +166,12 @@ def build_steps(
 ) -> list[Step]:
     """The steps that make the project match the spec for the monitors in ``scope``.
 
-    keep=False (destroy) wants nothing, so everything driftplane made for them is deleted;
-    purge also deletes the metric descriptors (and with them all written data).
+    keep=False (destroy) wants nothing, so everything driftplane made for them is deleted
+    (``scope`` may then name monitors the spec no longer declares: their resources are found
+    by labels and derived names alone); purge also deletes the metric descriptors (and with
+    them all written data). A channel that a policy outside the scope still notifies is kept.
     """
-    enabled = [n for n in scope if spec.monitors[n].enabled] if keep else []
+    enabled = [n for n in scope if n in spec.monitors and spec.monitors[n].enabled] if keep else []
     problems = spec_problems(spec, settings, enabled, policies=False)
     if problems:
         raise SpecError(problems)
@@ -185,6 +187,19 @@ def build_steps(
             steps.append(_delete_policy(have, labels[identity[0]]))
     for identity, have in sorted(existing.channels.items()):
         if identity[0] in labels and identity not in wanted_channels:
+            users = existing.users_outside(have.name, labels)
+            if users:
+                logger.warning(
+                    "notification channel %s ('%s') of monitor %s is kept: alert policies %s still notify it, "
+                    "and driftplane never edits a policy it did not create for these monitors. Take the channel "
+                    "out of those policies, then run destroy --monitor %s again",
+                    have.name,
+                    have.display_name,
+                    labels[identity[0]],
+                    ", ".join(f"'{u}'" for u in users),
+                    labels[identity[0]],
+                )
+                continue
             steps.append(_delete_channel(have, labels[identity[0]]))
     return steps + _job_steps(where, existing)
 

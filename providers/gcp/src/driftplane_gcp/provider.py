@@ -14,7 +14,16 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from driftplane.errors import Problem, ProviderError, UsageError
-from driftplane.provider import MonitorStatus, Plan, Provider, ProviderSettings, selected_monitors
+from driftplane.provider import (
+    Leftover,
+    MonitorStatus,
+    Plan,
+    Provider,
+    ProviderSettings,
+    leftover_reason,
+    monitors_to_destroy,
+    selected_monitors,
+)
 from driftplane.result import RunResult
 from driftplane.spec.models import Spec
 from driftplane_gcp.clients import GcpClients, connect, project_for
@@ -59,17 +68,26 @@ class GcpProvider(Provider):
 
     # --- plan / apply / destroy -----------------------------------------------------------
 
-    def _scope(self, spec: Spec, monitors: Sequence[str] | None) -> list[str]:
-        """The monitors a verb looks at: the named ones, else all (disabled ones lose their resources)."""
-        if monitors:
-            return selected_monitors(spec, monitors)
-        return list(spec.monitors)
+    def _scope(self, spec: Spec, monitors: Sequence[str] | None, *, destroying: bool) -> list[str]:
+        """The monitors whose resources a verb may touch.
 
-    def _steps(self, spec: Spec, monitors: Sequence[str] | None, *, offline: bool, keep: bool = True, purge: bool = False) -> tuple[list[Any], str]:
+        plan and apply: the ones the spec runs (named ones checked), so a removed or disabled
+        monitor's resources are left in place and listed as leftovers. destroy: the named
+        ones even when the spec no longer declares them, else every monitor of the spec.
+        """
+        if destroying:
+            return monitors_to_destroy(spec, monitors)
+        return [name for name in selected_monitors(spec, monitors) if leftover_reason(spec, name) is None]
+
+    def _steps(
+        self, spec: Spec, monitors: Sequence[str] | None, *, offline: bool, keep: bool = True, purge: bool = False
+    ) -> tuple[list[Any], str, list[Leftover]]:
+        """The steps for the monitors in scope, the project, and the leftovers of the whole spec."""
+        from driftplane_gcp.leftovers import find_leftovers
         from driftplane_gcp.planner import build_steps
         from driftplane_gcp.state import Existing, read_existing
 
-        scope = self._scope(spec, monitors)
+        scope = self._scope(spec, monitors, destroying=not keep)
         if offline:
             project = project_for(self.gcp)
             existing = Existing()
@@ -83,12 +101,17 @@ class GcpProvider(Provider):
                 prefix=self.gcp.metric_prefix,
                 scheduled_runs=self.gcp.scheduled_runs,
             )
-        return build_steps(spec, self.gcp, project=project, scope=scope, existing=existing, keep=keep, purge=purge), project
+        steps = build_steps(spec, self.gcp, project=project, scope=scope, existing=existing, keep=keep, purge=purge)
+        leftovers = find_leftovers(spec, existing, project=project, location=self.gcp.location) if keep else []
+        return steps, project, leftovers
 
     def plan(self, spec: Spec, *, monitors: Sequence[str] | None = None, offline: bool = False) -> Plan:
-        """The exact requests apply would send; offline assumes nothing exists and needs no credentials."""
-        steps, _ = self._steps(spec, monitors, offline=offline)
-        return Plan(provider=self.name, backend=self.backend, changes=[s.change for s in steps])
+        """The exact requests apply would send, and what is left over from monitors the spec no longer runs.
+
+        offline assumes nothing exists and needs no credentials (so it has no leftovers).
+        """
+        steps, _, leftovers = self._steps(spec, monitors, offline=offline)
+        return Plan(provider=self.name, backend=self.backend, changes=[s.change for s in steps], leftovers=leftovers)
 
     def _execute(self, steps: list[Any], project: str) -> Plan:
         from driftplane_gcp.planner import Context
@@ -103,22 +126,28 @@ class GcpProvider(Provider):
         return Plan(provider=self.name, backend=self.backend, changes=done)
 
     def apply(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
-        """Create or update what the plan says, in place; a second apply changes nothing."""
-        steps, project = self._steps(spec, monitors, offline=False)
-        return self._execute(steps, project)
+        """Create or update what the plan says, in place; a second apply changes nothing.
+
+        Leftovers of removed or disabled monitors are listed, never deleted: another spec
+        deploying to this project may own them (``apply --prune`` or ``destroy --monitor``).
+        """
+        steps, project, leftovers = self._steps(spec, monitors, offline=False)
+        done = self._execute(steps, project)
+        return done.model_copy(update={"leftovers": leftovers})
 
     def destroy(self, spec: Spec, *, monitors: Sequence[str] | None = None, purge: bool = False) -> Plan:
         """Delete what driftplane created for these monitors; metric descriptors only with purge.
 
-        Descriptors are shared by all monitors and deleting one deletes its data, so purge
-        works on a whole spec only.
+        ``monitors`` may name monitors the spec no longer declares (found by labels and the
+        job ids driftplane derives from the name). Descriptors are shared by all monitors and
+        deleting one deletes its data, so purge works on a whole spec only.
         """
         if purge and monitors:
             raise UsageError(
                 "--purge deletes the metric descriptors every monitor shares (and all their data), "
                 "so it cannot be limited to some monitors; leave out --monitor"
             )
-        steps, project = self._steps(spec, monitors, offline=False, keep=False, purge=purge)
+        steps, project, _ = self._steps(spec, monitors, offline=False, keep=False, purge=purge)
         return self._execute([s for s in steps if s.change.action == "delete"], project)
 
     # --- run / status -----------------------------------------------------------------------
@@ -138,7 +167,7 @@ class GcpProvider(Provider):
         every window but writes only the newest one's points.
         """
         from driftplane.engine.monitor import backfill_windows, run_monitor, window_for
-        from driftplane_gcp.publish import publish
+        from driftplane_gcp.publish import finished_at, publish
 
         names = selected_monitors(spec, monitors)
         clients = self.clients()
@@ -167,7 +196,7 @@ class GcpProvider(Provider):
                             result,
                             settings=self.gcp,
                             project=project,
-                            at=datetime.now(UTC),
+                            at=finished_at(result),
                             read_seconds=outcome.read_seconds,
                         )
                     except ProviderError as exc:
@@ -204,7 +233,7 @@ class GcpProvider(Provider):
                     job = call(
                         clients.scheduler.get_job,
                         doing=f"reading Cloud Scheduler job {job_name}",
-                        api=errors.SCHEDULER,
+                        api=errors.SCHEDULER_READER,
                         project=project,
                         request={"name": job_name},
                     )

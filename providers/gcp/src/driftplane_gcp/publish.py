@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from driftplane.result import RunResult
 from driftplane_gcp import errors, series
@@ -20,6 +20,17 @@ from driftplane_gcp.clients import GcpClients, write_retry
 from driftplane_gcp.settings import GcpSettings
 
 logger = logging.getLogger(__name__)
+
+
+def finished_at(result: RunResult) -> datetime:
+    """When the run finished: the time all its points carry.
+
+    ``status`` reads ``started_at`` back as this time minus the duration, so it comes back
+    as the run reported it; a result without both is stamped now.
+    """
+    if result.started_at is not None and result.duration_seconds is not None:
+        return result.started_at + timedelta(seconds=result.duration_seconds)
+    return datetime.now(UTC)
 
 
 def publish(
@@ -54,7 +65,7 @@ def publish(
                 break
             except gexc.ResourceExhausted as exc:
                 if attempt > settings.quota_retries:
-                    raise errors.explain(exc, doing=doing, api=errors.MONITORING, project=project, attempts=attempt) from exc
+                    raise errors.explain(exc, doing=doing, api=errors.METRIC_WRITER, project=project, attempts=attempt) from exc
                 logger.warning(
                     "monitor %s: Cloud Monitoring refused time series for quota (%s); retrying in %.0f s "
                     "(attempt %d of %d)",
@@ -75,7 +86,7 @@ def publish(
                 ) from exc
             except (gexc.GoogleAPICallError, gexc.RetryError) as exc:
                 cause = exc.cause if isinstance(exc, gexc.RetryError) and isinstance(exc.cause, Exception) else exc
-                raise errors.explain(cause, doing=doing, api=errors.MONITORING, project=project) from exc
+                raise errors.explain(cause, doing=doing, api=errors.METRIC_WRITER, project=project) from exc
         logger.debug("monitor %s: wrote batch %d of %d (%d series)", result.monitor, number, len(batches), len(batch))
     logger.info(
         "monitor %s: wrote %d time series to Cloud Monitoring in project %s (%s)",

@@ -2,8 +2,9 @@
 
 Every point of one run ends at the same time, so points grouped by end time are runs. What
 Cloud Monitoring keeps is numbers: status, rows, per-feature drift and the effective
-threshold, violation counts by check type, duration and the window's end. Summaries and
-violation texts stay in the run's own output; the results say so in ``messages``.
+threshold, violations by check type and feature, duration and the window's end. Summaries,
+violation texts, the run's messages and the domain classifier stay in the run's own output;
+the results say so in ``messages``.
 """
 
 from __future__ import annotations
@@ -31,10 +32,12 @@ READ_METRICS = (
     "feature_drift_threshold",
     "drift_share",
     "last_run_timestamp_seconds",
+    "feature_violations",
 )
 NOTE = (
-    "read back from Cloud Monitoring, which keeps the numbers of a run: per-feature summaries "
-    "and violation details are in the output of the run itself"
+    "read back from Cloud Monitoring, which keeps the numbers of a run: per-feature summaries, "
+    "violation descriptions, the run's messages and the domain classifier's result are in the "
+    "output of the run itself"
 )
 
 
@@ -79,11 +82,11 @@ def read_points(
         pager = call(
             clients.metrics.list_time_series,
             doing=f"reading {name} of monitor {monitor_name}",
-            api=errors.MONITORING,
+            api=errors.MONITORING_READER,
             project=project,
             request={"name": f"projects/{project}", "filter": text, "interval": interval, "view": m.ListTimeSeriesRequest.TimeSeriesView.FULL},
         )
-        for ts in call(lambda pager=pager: list(pager), doing=f"reading {name} of monitor {monitor_name}", api=errors.MONITORING, project=project):
+        for ts in call(lambda pager=pager: list(pager), doing=f"reading {name} of monitor {monitor_name}", api=errors.MONITORING_READER, project=project):
             labels = dict(ts.metric.labels)
             for point in ts.points:
                 at = datetime.fromtimestamp(point.interval.end_time.timestamp(), UTC)
@@ -126,18 +129,7 @@ def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunRes
                 ),
             )
         )
-    violations = []
-    for labels, value in sorted(run.values("violations"), key=lambda item: item[0].get("check_type", "")):
-        count = int(value)
-        check = labels.get("check_type", "")
-        violations += [
-            Violation(
-                feature_name="",
-                constraint_check_type=check,
-                description=f"one of {count} {check} violation{'s' if count > 1 else ''} of this run (details are in the run's own output)",
-            )
-            for _ in range(count)
-        ]
+    violations = _violations(run)
     window = None
     ended = run.one("last_run_timestamp_seconds")
     if ended is not None:
@@ -148,6 +140,17 @@ def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunRes
         else:
             window = Window(start=length.before(end), end=end)
     duration = run.one("run_duration_seconds")
+    checked = [f for f in features if f.drift is not None and f.drift.value is not None]
+    drift_share = run.one("drift_share")
+    dataset_drift = (
+        {
+            "drifted_features": sum(1 for f in checked if f.drift is not None and f.drift.drifted),
+            "checked_features": len(checked),
+            "share": drift_share,
+        }
+        if status != "failed"
+        else None
+    )
     return RunResult(
         monitor=monitor_name,
         window=window,
@@ -157,7 +160,8 @@ def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunRes
         status=status,
         features=features,
         violations=violations,
-        drift_share=run.one("drift_share"),
+        drift_share=drift_share,
+        dataset_drift=dataset_drift,
         provider="gcp",
         started_at=run.at - timedelta(seconds=duration) if duration is not None else None,
         duration_seconds=duration,
@@ -168,6 +172,34 @@ def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunRes
             else None
         ),
     )
+
+
+def _violations(run: _Run) -> list[Violation]:
+    """The run's violations: per feature where ``feature_violations`` says, the rest by check type.
+
+    A check type's count may exceed what is named per feature (a run written by an older
+    driftplane, or a violation of no single feature); those get an empty feature_name.
+    """
+    named: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for labels, value in run.values("feature_violations"):
+        named[labels.get("check_type", "")].append((labels.get("feature", ""), int(value)))
+    out = []
+    for labels, value in sorted(run.values("violations"), key=lambda item: item[0].get("check_type", "")):
+        check, count = labels.get("check_type", ""), int(value)
+        features = [name for name, n in sorted(named.get(check, [])) for _ in range(n)][:count]
+        features += [""] * (count - len(features))
+        out += [
+            Violation(
+                feature_name=feature,
+                constraint_check_type=check,
+                description=(
+                    f"{check} failed{f' for {feature}' if feature else ''} "
+                    "(the description is in the run's own output)"
+                ),
+            )
+            for feature in features
+        ]
+    return out
 
 
 def latest_runs(

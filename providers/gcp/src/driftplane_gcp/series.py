@@ -102,6 +102,8 @@ def points_for(result: RunResult, read_seconds: Mapping[str, float] | None = Non
 
     Violation counts are written for every check type, zeros included: a gauge series
     without a new point looks absent rather than fine, and alert incidents would not close.
+    ``feature_violations`` says which features they are about (only those found: alerts
+    watch ``violations``), so ``status`` can name them.
     """
     points = list(metrics_from_result(result, read_seconds=read_seconds))
     found = {p.labels.get("check_type") for p in points if p.name == "violations"}
@@ -117,6 +119,14 @@ def points_for(result: RunResult, read_seconds: Mapping[str, float] | None = Non
             kind = kinds.get(point.labels["feature"], "numerical")
             point = MetricPoint(point.name, point.value, {**point.labels, "kind": kind})
         out.append(point)
+    by_feature: dict[tuple[str, str], int] = {}
+    for violation in result.violations:
+        key = (violation.constraint_check_type, violation.feature_name)
+        by_feature[key] = by_feature.get(key, 0) + 1
+    out += [
+        MetricPoint("feature_violations", count, {"monitor": result.monitor, "check_type": check, "feature": feature})
+        for (check, feature), count in sorted(by_feature.items())
+    ]
     for feature in result.features:
         drift = feature.drift
         if drift is None or drift.value is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,17 @@ class Existing:
     policies: dict[tuple[str, str], Any] = field(default_factory=dict)  # (monitor label, key) -> policy
     run_jobs: dict[str, Any] = field(default_factory=dict)  # full name -> run_v2.Job (managed or not)
     scheduler_jobs: dict[str, Any] = field(default_factory=dict)  # full name -> scheduler_v1.Job
+    # channel name -> the alert policies (anyone's) that notify it, as (monitor label or None, display name)
+    channel_users: dict[str, list[tuple[str | None, str]]] = field(default_factory=dict)
+
+    def users_outside(self, channel_name: str, monitor_labels: Collection[str]) -> list[str]:
+        """Display names of policies notifying a channel that are not of these monitors.
+
+        Those policies outlive a destroy of the monitors (another monitor's, or not
+        driftplane's at all), so the channel must stay: Google refuses to delete a channel a
+        policy still names, and driftplane never edits a policy it did not create.
+        """
+        return [shown for label, shown in self.channel_users.get(channel_name, []) if label not in monitor_labels]
 
 
 def _identity(labels: Any) -> tuple[str, str]:
@@ -58,8 +70,12 @@ def read_existing(
     for policy in _list(
         clients.alerts.list_alert_policies, {"name": parent}, doing="listing alert policies", api=errors.MONITORING, project=project
     ):
-        if is_managed(policy.user_labels):
+        managed = is_managed(policy.user_labels)
+        if managed:
             found.policies[_identity(policy.user_labels)] = policy
+        owner = policy.user_labels.get(MONITOR_LABEL) if managed else None
+        for channel_name in policy.notification_channels:
+            found.channel_users.setdefault(channel_name, []).append((owner, policy.display_name))
     if not scheduled_runs:
         return found
     regional = {"parent": f"{parent}/locations/{location}"}
