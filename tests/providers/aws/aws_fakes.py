@@ -25,6 +25,7 @@ HANDLED = (
     "DescribeMonitoringSchedule",
     "UpdateMonitoringSchedule",
     "DeleteMonitoringSchedule",
+    "ListMonitoringSchedules",
     "ListMonitoringExecutions",
     "UpdateEndpoint",
     "ListTags",
@@ -158,6 +159,21 @@ class FakeMonitoring:
         self._get(params["MonitoringScheduleName"])
         del self.schedules[params["MonitoringScheduleName"]]
         return {}
+
+    def _ListMonitoringSchedules(self, params: dict[str, Any]) -> dict[str, Any]:
+        """NameContains as SageMaker applies it; one page, unless MaxResults asks for less (then a NextToken)."""
+        found = sorted(name for name in self.schedules if params.get("NameContains", "") in name)
+        start = int(params.get("NextToken", "0"))
+        size = params.get("MaxResults", 100)
+        page = found[start : start + size]
+        summaries = [
+            {k: self.schedules[name][k] for k in ("MonitoringScheduleName", "MonitoringScheduleArn", "CreationTime", "LastModifiedTime", "MonitoringScheduleStatus", "MonitoringType")}
+            for name in page
+        ]
+        out: dict[str, Any] = {"MonitoringScheduleSummaries": summaries}
+        if start + size < len(found):
+            out["NextToken"] = str(start + size)
+        return out
 
     def _ListMonitoringExecutions(self, params: dict[str, Any]) -> dict[str, Any]:
         found = list(self.executions.get(params.get("MonitoringScheduleName", ""), []))

@@ -82,7 +82,8 @@ def policies(spec: Spec, settings: AwsSettings, region: str, account: str) -> di
                 [f"{sm}:monitoring-schedule/{prefix}-*", f"{sm}:data-quality-job-definition/{prefix}-*"],
             )
         )
-        runner.append(_statement("ListJobDefinitions", ["sagemaker:ListDataQualityJobDefinitions"], ["*"]))
+        # List calls take no resource: plan finds job definitions and schedules of retired monitors with them.
+        runner.append(_statement("ListJobDefinitions", ["sagemaker:ListDataQualityJobDefinitions", "sagemaker:ListMonitoringSchedules"], ["*"]))
     else:
         runner.append(
             _statement(
@@ -101,6 +102,8 @@ def policies(spec: Spec, settings: AwsSettings, region: str, account: str) -> di
                 [f"arn:{partition}:scheduler:{region}:{account}:schedule/{prefix}-*/*", f"arn:{partition}:scheduler:{region}:{account}:schedule-group/{prefix}-*"],
             )
         )
+        # plan finds the schedule groups (and their schedules) of retired monitors with these.
+        runner.append(_statement("ListSchedules", ["scheduler:ListScheduleGroups", "scheduler:ListSchedules"], ["*"]))
     runner.append(
         _statement(
             "JobsAndRuns",

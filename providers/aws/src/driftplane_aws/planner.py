@@ -242,6 +242,19 @@ class Planner:
         bucket, key = names.split_s3_uri(uri)
         return self._client_call("s3", "HeadObject", {"Bucket": bucket, "Key": key}, uri)
 
+    def owned_files(self, monitor: str) -> list[str]:
+        """The baseline files and job spec driftplane wrote for ``monitor`` that still exist (by their metadata).
+
+        Reports under the same folder are the team's record: never listed, never deleted.
+        """
+        t = self.translator
+        out = []
+        for uri in (t.baseline_uri(monitor, "statistics.json"), t.baseline_uri(monitor, "constraints.json"), t.output_uri(monitor, "job", "monitors.yaml")):
+            head = self._head(uri)
+            if head is not None and head.get("Metadata", {}).get("driftplane-monitor") == monitor:
+                out.append(uri)
+        return out
+
     def _read_s3_text(self, uri: str) -> str | None:
         bucket, key = names.split_s3_uri(uri)
         found = self._client_call("s3", "GetObject", {"Bucket": bucket, "Key": key}, uri)
@@ -606,10 +619,7 @@ def destroy_changes(planner: Planner, monitor: str) -> list[Change]:
                 logger.warning("monitor %s: the schedule group %s is not tagged as driftplane's; it is left alone", monitor, group)
     for arn in planner.owned_topics(monitor):
         changes.append(planner._change("delete", "sns:Topic", arn.rsplit(":", 1)[1], monitor, Request(api="sns", operation="DeleteTopic", body={"TopicArn": arn})))
-    uris = [t.baseline_uri(monitor, "statistics.json"), t.baseline_uri(monitor, "constraints.json"), t.output_uri(monitor, "job", "monitors.yaml")]
-    for uri in uris:
-        head = planner._head(uri)
-        if head is not None and head.get("Metadata", {}).get("driftplane-monitor") == monitor:
-            bucket, key = names.split_s3_uri(uri)
-            changes.append(planner._change("delete", "s3:Object", uri, monitor, Request(api="s3", operation="DeleteObject", body={"Bucket": bucket, "Key": key})))
+    for uri in planner.owned_files(monitor):
+        bucket, key = names.split_s3_uri(uri)
+        changes.append(planner._change("delete", "s3:Object", uri, monitor, Request(api="s3", operation="DeleteObject", body={"Bucket": bucket, "Key": key})))
     return changes

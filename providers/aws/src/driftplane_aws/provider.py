@@ -11,7 +11,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from driftplane.errors import Problem
-from driftplane.provider import MonitorStatus, Plan, Provider, ProviderSettings, selected_monitors
+from driftplane.provider import (
+    Leftover,
+    MonitorStatus,
+    Plan,
+    Provider,
+    ProviderSettings,
+    monitors_to_destroy,
+    selected_monitors,
+)
 from driftplane.result import RunResult
 from driftplane_aws.settings import AwsSettings
 
@@ -63,8 +71,17 @@ class AwsProvider(Provider):
 
     def plan(self, spec: Spec, *, monitors: Sequence[str] | None = None, offline: bool = False) -> Plan:
         chosen = selected_monitors(spec, monitors)
-        changes = self._planner(spec, offline=offline).plan(chosen)
-        return Plan(provider=self.name, backend=self.backend, changes=changes)
+        planner = self._planner(spec, offline=offline)
+        changes = planner.plan(chosen)
+        leftovers = [] if offline else self._leftovers(planner)
+        return Plan(provider=self.name, backend=self.backend, changes=changes, leftovers=leftovers)
+
+    @staticmethod
+    def _leftovers(planner: Any) -> list[Leftover]:
+        """What driftplane created for monitors the spec no longer runs, whatever ``monitors=`` chose."""
+        from driftplane_aws.leftovers import find_leftovers
+
+        return find_leftovers(planner)
 
     def apply(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
         from driftplane_aws.executor import Executor
@@ -80,13 +97,16 @@ class AwsProvider(Provider):
         if waiting and started & set(waiting):
             again = self._planner(spec, offline=False).plan(sorted(started & set(waiting)))
             done += executor.run([c for c in again if c.kind == ALARM_PLACEHOLDER])
-        return Plan(provider=self.name, backend=self.backend, changes=done)
+        # Listed, never removed here: another spec deploying to the account may still own them.
+        leftovers = self._leftovers(self._planner(spec, offline=False))
+        return Plan(provider=self.name, backend=self.backend, changes=done, leftovers=leftovers)
 
     def destroy(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
         from driftplane_aws.executor import Executor
         from driftplane_aws.planner import destroy_changes
 
-        chosen = selected_monitors(spec, monitors)
+        # Names need not be in the spec: a retired monitor's resources are found by name and tags.
+        chosen = monitors_to_destroy(spec, monitors)
         planner = self._planner(spec, offline=False)
         changes = [change for monitor in chosen for change in destroy_changes(planner, monitor)]
         done = Executor(self.clients, self.aws_settings).run(changes)
