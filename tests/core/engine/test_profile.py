@@ -6,11 +6,14 @@ import json
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+from scipy import stats
 
+from driftplane.engine.api import compare
 from driftplane.engine.profile import Profile, ProfileSettings, merge_profiles
 from driftplane.engine.profiler import profile_stream
-from driftplane.engine.sketches import kll_levels
+from driftplane.engine.sketches import Quantiles, kll_levels
 
 
 def table(rows: int, seed: int) -> pa.Table:
@@ -135,3 +138,36 @@ def test_distinct_numbers_exact_when_few_and_close_when_many() -> None:
     for start in range(0, 1_000_000, 131_072):
         many.update(np.arange(start, min(start + 131_072, 1_000_000), dtype=float))
     assert many.estimate() == pytest.approx(1_000_000, rel=0.05)
+
+
+def test_small_columns_give_exact_and_repeatable_drift_values(tmp_path) -> None:
+    """KLL's coin flips must not make a CI test near its threshold pass one run and fail the next."""
+    rng = np.random.default_rng(11)
+    base, target = rng.gamma(2.0, 10.0, 20_000), rng.gamma(2.0, 11.0, 3_000)
+    pq.write_table(pa.table({"v": base}), tmp_path / "base.parquet")
+    pq.write_table(pa.table({"v": target}), tmp_path / "target.parquet")
+    runs = []
+    for _ in range(3):
+        result = compare(str(tmp_path / "base.parquet"), str(tmp_path / "target.parquet"))
+        (feature,) = result.features
+        runs.append(feature.drift.value)
+    assert runs[0] == runs[1] == runs[2]
+    assert runs[0] == pytest.approx(stats.wasserstein_distance(base, target) / base.std(), rel=1e-9)
+
+
+def test_exact_values_hand_over_to_the_sketch_past_the_limit_and_merge_either_way() -> None:
+    small, big = Quantiles(k=64, exact_limit=1_000), Quantiles(k=64, exact_limit=1_000)
+    small.update(np.arange(500, dtype=np.float64))
+    big.update(np.arange(2_000, dtype=np.float64))
+    assert small.exact and not big.exact
+    assert small.quantiles([0.5]) == [249.0]
+
+    again = Quantiles.from_dict(json.loads(json.dumps(small.to_dict())))
+    assert again.exact and again.n == 500 and again.quantiles([0.5]) == [249.0]
+
+    small.merge(again)  # 1,000 values: still exact
+    assert small.exact and small.n == 1_000
+    small.merge(big)  # past the limit: a sketch holding all 3,000
+    assert not small.exact and small.n == 3_000
+    levels = small.levels()
+    assert sum(len(level) * 2**i for i, level in enumerate(levels)) == 3_000

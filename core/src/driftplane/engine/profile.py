@@ -42,6 +42,7 @@ class ProfileSettings:
     """Sketch sizes: accuracy against memory. Defaults suit drift thresholds around 0.1."""
 
     kll_k: int = 1024  # KLL rank error ~0.3%; ~24 KB per numeric column
+    exact_quantiles: int = 65_536  # numbers kept exactly (repeatable distances) before the KLL sketch
     histogram_bins: int = 2048  # fine grid bins per numeric column
     category_cap: int = 1000  # distinct values counted exactly before the frequent-items sketch
     frequent_items_lg_max_k: int = 10  # frequent-items sketch of up to 768 items
@@ -76,7 +77,7 @@ class NumericSummary:
             if reference is not None and reference.histogram.exponent is not None
             else GridHistogram(max_bins=settings.histogram_bins)
         )
-        return cls(quantiles=Quantiles(settings.kll_k), histogram=histogram, distinct=DistinctNumbers(settings.distinct_k))
+        return cls(quantiles=Quantiles(settings.kll_k, exact_limit=settings.exact_quantiles), histogram=histogram, distinct=DistinctNumbers(settings.distinct_k))
 
     @property
     def mean(self) -> float:

@@ -1,6 +1,6 @@
 """Mergeable sketches a column profile is built from: quantiles, distinct counts, frequent items.
 
-Quantiles use Apache DataSketches' KLL sketch. Its retained items are read back from the
+Quantiles are exact for small columns, then Apache DataSketches' KLL sketch. Its retained items are read back from the
 sketch's documented binary layout, because the Python binding has no iterator: the items
 with their weights (2^level) are exactly what SageMaker's statistics.json stores and what
 exact CDF-based distances (Wasserstein, KS, L-infinity) need.
@@ -130,37 +130,84 @@ class WeightedValues:
         return cumulative[np.searchsorted(self.values, points, side="right")] / cumulative[-1]
 
 
-class Quantiles:
-    """A KLL quantile sketch, or a fixed set of weighted values read from SageMaker's files."""
+EXACT_QUANTILE_LIMIT = 65_536  # values a column keeps exactly (512 KB) before a KLL sketch takes over
 
-    def __init__(self, k: int = 1024, *, fixed: WeightedValues | None = None, fixed_k: float | None = None) -> None:
+
+class Quantiles:
+    """Exact values while a column is small, then a KLL sketch; or weighted values read from SageMaker's files.
+
+    KLL compacts with random coin flips that cannot be seeded from Python, so the same data
+    would give slightly different drift values run after run. Up to ``EXACT_QUANTILE_LIMIT``
+    values (a team's CI data, a day of a small endpoint) the values themselves are kept:
+    distances are then exact and repeatable. Past it the sketch's rank error (~0.3% at
+    k=1024) applies, as it does to every peer's sketch-based profile.
+    """
+
+    def __init__(
+        self,
+        k: int = 1024,
+        *,
+        fixed: WeightedValues | None = None,
+        fixed_k: float | None = None,
+        exact_limit: int = EXACT_QUANTILE_LIMIT,
+    ) -> None:
         self.k = int(fixed_k) if fixed_k is not None else k
-        self._sketch: ds.kll_doubles_sketch | None = None if fixed is not None else ds.kll_doubles_sketch(k)
+        self.exact_limit = exact_limit
+        self._sketch: ds.kll_doubles_sketch | None = None
+        self._exact: list[np.ndarray] | None = [] if fixed is None else None
+        self._exact_n = 0
         self._fixed = fixed
         self._view: WeightedValues | None = fixed
-        self._rng = np.random.default_rng()
+        self._rng = np.random.default_rng(0)  # offsets of the batch compaction below: repeatable
 
     @property
     def mergeable(self) -> bool:
-        return self._sketch is not None
+        return self._fixed is None
+
+    @property
+    def exact(self) -> bool:
+        """True while every value is kept (no sketch error at all)."""
+        return self._exact is not None
 
     @property
     def n(self) -> int:
+        if self._exact is not None:
+            return self._exact_n
         if self._sketch is not None:
             return int(self._sketch.n)
         assert self._fixed is not None
         return round(self._fixed.total)
 
     def update(self, values: np.ndarray) -> None:
-        """Add finite float64 values (the array must be writable: DataSketches 5.2 rejects read-only ones)."""
-        if self._sketch is None:
+        """Add finite float64 values."""
+        if self._fixed is not None:
             raise ValueError("a quantile sketch read from a statistics.json cannot take new values")
         n = len(values)
         if n == 0:
             return
         self._view = None
+        if self._exact is not None:
+            if self._exact_n + n <= self.exact_limit:
+                self._exact.append(np.array(values, dtype=np.float64, copy=True))
+                self._exact_n += n
+                return
+            self._spill()
+        self._sketch_update(values)
+
+    def _spill(self) -> None:
+        """Too many values to keep: hand them to a KLL sketch from now on."""
+        kept = self._exact or []
+        self._exact, self._exact_n = None, 0
+        self._sketch = ds.kll_doubles_sketch(self.k)
+        if kept:
+            self._sketch_update(np.concatenate(kept))
+
+    def _sketch_update(self, values: np.ndarray) -> None:
+        """Values into the KLL sketch (the array must be writable: DataSketches 5.2 rejects read-only ones)."""
+        assert self._sketch is not None
+        n = len(values)
         if n <= 4 * self.k:
-            self._sketch.update(values)
+            self._sketch.update(np.array(values, dtype=np.float64, copy=True))
             return
         # Large batch: do KLL's first compactions at once. Sorting (numpy, GIL released) and
         # keeping every 2^level-th item from a random offset is what repeated KLL compaction
@@ -179,13 +226,30 @@ class Quantiles:
             self._sketch.update(np.array(values[whole:], copy=True))
 
     def merge(self, other: Quantiles) -> None:
-        if self._sketch is None or other._sketch is None:
+        if self._fixed is not None or other._fixed is not None:
             raise ValueError("a profile read from a SageMaker statistics.json cannot be merged with another profile")
-        self._sketch.merge(other._sketch)
         self._view = None
+        if other._exact is not None:
+            if other._exact_n:
+                self.update(np.concatenate(other._exact))
+            return
+        if self._exact is not None:
+            self._spill()
+        assert self._sketch is not None and other._sketch is not None
+        self._sketch.merge(other._sketch)
+
+    def _exact_values(self) -> np.ndarray:
+        assert self._exact is not None
+        return np.sort(np.concatenate(self._exact)) if self._exact else np.empty(0)
 
     def levels(self) -> list[np.ndarray]:
         """Compactor levels (level i weighs 2^i), as SageMaker's ``kll.sketch.data`` stores them."""
+        if self._exact is not None:
+            # SageMaker's files hold a KLL sketch: build one from the values kept.
+            sketch = ds.kll_doubles_sketch(self.k)
+            if self._exact_n:
+                sketch.update(self._exact_values())
+            return kll_levels(sketch.serialize())
         if self._sketch is not None:
             return kll_levels(self._sketch.serialize())
         assert self._fixed is not None
@@ -198,25 +262,42 @@ class Quantiles:
 
     def weighted(self) -> WeightedValues:
         if self._view is None:
-            self._view = WeightedValues.from_levels(self.levels())
+            if self._exact is not None:
+                values = self._exact_values()
+                self._view = WeightedValues(values, np.ones(len(values)))
+            else:
+                self._view = WeightedValues.from_levels(self.levels())
         return self._view
 
     def quantiles(self, probabilities: list[float]) -> list[float]:
         return self.weighted().quantiles(probabilities)
 
     def to_dict(self) -> dict[str, object]:
+        if self._exact is not None:
+            return {"exact": b64(self._exact_values().astype("<f8").tobytes()), "k": self.k, "exact_limit": self.exact_limit}
         if self._sketch is not None:
             return {"kll": b64(self._sketch.serialize())}
         return {"levels": [level.tolist() for level in self.levels()], "k": self.k}
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Quantiles:
+        if "exact" in data:
+            q = cls(int(data.get("k", 1024)), exact_limit=int(data.get("exact_limit", EXACT_QUANTILE_LIMIT)))  # type: ignore[call-overload]
+            values = np.frombuffer(unb64(str(data["exact"])), dtype="<f8").astype(np.float64)
+            if len(values):
+                q._exact = [values]
+                q._exact_n = len(values)
+            return q
         if "kll" in data:
             q = cls.__new__(cls)
             q._sketch = ds.kll_doubles_sketch.deserialize(unb64(str(data["kll"])))
             q.k = int(q._sketch.k)
+            q.exact_limit = EXACT_QUANTILE_LIMIT
+            q._exact = None
+            q._exact_n = 0
             q._fixed = None
             q._view = None
+            q._rng = np.random.default_rng(0)
             return q
         levels = data["levels"]
         assert isinstance(levels, list)

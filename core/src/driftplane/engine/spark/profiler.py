@@ -92,7 +92,9 @@ def profile_source(
     reference_handle, broadcast = _share_reference(session, reference)
     job = PartitionJob(
         fmt=found.fmt if found.fmt in TEXT_FORMATS else "arrow",
-        settings={k: int(v) for k, v in settings.__dict__.items()},
+        # A partition's partial travels to the driver as JSON: exact values only while they are
+        # no bigger than a KLL sketch would be, so many small partitions cannot swamp the driver.
+        settings={**{k: int(v) for k, v in settings.__dict__.items()}, "exact_quantiles": min(settings.exact_quantiles, 4 * settings.kll_k)},
         features=features.model_dump(mode="json") if features is not None else None,
         categorical=tuple(sorted(forced_categorical(features, checks.drift if checks else None))),
         source=found.description,
