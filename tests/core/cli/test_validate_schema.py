@@ -68,7 +68,7 @@ def test_broken_spec_exits_2_with_every_error_located(tmp_path: Path) -> None:
     lines = err.strip().splitlines()
     assert lines[0] == f"{path}:3:37: monitors.churn.baseline.formt: unknown key 'formt'; did you mean 'format'?"
     assert lines[1] == f"{path}:5:15: monitors.churn.schedule: 'every hour' is not hourly, daily, weekly or a cron expression"
-    assert lines[2] == "2 problems; nothing was run."
+    assert lines[2] == "2 problems; the spec is not valid."
 
 
 def test_channel_settings_are_checked_with_locations(tmp_path: Path) -> None:
@@ -112,6 +112,56 @@ def test_unknown_provider_in_spec(tmp_path: Path) -> None:
     code, _, err = invoke("validate", str(path))
     assert code == 2
     assert f"{path}:1:11: provider: unknown provider 'gpc'; did you mean 'gcp'?" in err
+
+
+def test_unknown_provider_is_reported_with_structural_errors(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        provider: kubeflow
+        monitors:
+          churn:
+            baseline: {data: train.parquet, formt: csv}
+            target: {data: x.csv}
+            schedule: every hour
+            alerts: [{when: drift, notify: [nochannel]}]
+        """,
+    )
+    code, _, err = invoke("validate", str(path))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert [line.split(": ")[0] for line in lines[:-1]] == [
+        f"{path}:1:11",
+        f"{path}:4:37",
+        f"{path}:6:15",
+        f"{path}:7:37",
+    ]
+    assert lines[0].startswith(f"{path}:1:11: provider: unknown provider 'kubeflow'")
+    assert "monitors.churn.alerts[0].notify[0]: no channel named 'nochannel'" in lines[3]
+    assert lines[-1] == "4 problems; the spec is not valid."
+
+
+def test_unknown_provider_and_empty_monitors_are_both_reported(tmp_path: Path) -> None:
+    path = write(tmp_path, "provider: kubeflow\nmonitors: {}\n")
+    code, _, err = invoke("validate", str(path))
+    assert code == 2
+    assert f"{path}:1:11: provider: unknown provider 'kubeflow'" in err
+    assert f"{path}:2:11: monitors: must not be empty" in err
+
+
+def test_other_commands_report_every_problem_and_say_nothing_ran(tmp_path: Path) -> None:
+    path = write(tmp_path, "provider: kubeflow\nmonitors: {}\n")
+    code, _, err = invoke("run", str(path))
+    assert code == 2
+    assert "unknown provider 'kubeflow'" in err and "must not be empty" in err
+    assert err.strip().splitlines()[-1] == "2 problems; nothing was run."
+
+
+def test_provider_option_overrides_the_spec_provider(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace("    channels:", "    provider: kubeflow\n    channels:", 1))
+    code, out, err = invoke("validate", str(path), "--provider", "local")
+    assert code == 0, err
+    assert "is valid" in out
 
 
 def test_validate_finds_monitors_yaml_in_a_directory(tmp_path: Path) -> None:

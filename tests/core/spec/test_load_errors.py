@@ -147,6 +147,60 @@ def test_two_monitors_with_the_same_name() -> None:
     assert message.startswith("monitors.yaml:5:3: monitors.churn: 'churn' is defined twice (first on line 2)")
 
 
+def test_a_duplicate_key_hides_no_other_problem() -> None:
+    text = """\
+    monitors:
+      churn:
+        baseline: {data: a.csv, formt: csv}
+        target: {data: b.csv}
+        schedule: every hour
+      churn:
+        baseline: {data: c.csv}
+      fraud:
+        baseline: {data: a.csv}
+        target: {data: b.csv, window: one day}
+    """
+    messages = problems_of(text)
+    assert [m.split(": ")[0] for m in messages] == [
+        "monitors.yaml:3:29",
+        "monitors.yaml:5:15",
+        "monitors.yaml:6:3",
+        "monitors.yaml:10:35",
+    ], messages
+    assert "'churn' is defined twice (first on line 2)" in messages[2]
+
+
+def test_an_undefined_channel_is_reported_with_structural_errors() -> None:
+    text = with_monitor(
+        """\
+        schedule: every hour
+        alerts:
+          - when: drift
+            notify: [oncal]
+        """,
+        head='channels:\n  oncall: {type: webhook, url: "https://example.com/hook"}\n',
+    )
+    messages = problems_of(text)
+    assert len(messages) == 2, messages
+    assert "schedule: 'every hour' is not hourly" in messages[0]
+    assert "notify[0]: no channel named 'oncal'; did you mean 'oncall'?" in messages[1]
+
+
+def test_load_spec_checks_run_on_data_that_does_not_validate(tmp_path: Path) -> None:
+    from driftplane.errors import Problem
+    from driftplane.spec.problems import SourceMap
+
+    def no_kubeflow(data: object, source: SourceMap | None) -> list[Problem]:
+        assert isinstance(data, dict) and source is not None
+        return [source.problem(("provider",), "not here")] if data.get("provider") == "kubeflow" else []
+
+    spec = tmp_path / "monitors.yaml"
+    spec.write_text("provider: kubeflow\nmonitors: {}\n")
+    with pytest.raises(SpecError) as info:
+        load_spec(spec, checks=[no_kubeflow])
+    assert [(p.line, p.message) for p in info.value.problems] == [(1, "not here"), (2, "must not be empty")]
+
+
 def test_monitor_without_target() -> None:
     text = """\
     monitors:

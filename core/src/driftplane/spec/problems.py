@@ -25,11 +25,17 @@ Path = tuple[str | int, ...]
 
 @dataclass
 class SourceMap:
-    """Where each value of a loaded YAML file sits: path -> (line, column), both 1-based."""
+    """Where each value of a loaded YAML file sits: path -> (line, column), both 1-based.
+
+    ``replaced`` holds the paths whose value the reader had to replace because it already
+    reported a problem there (an unset ``${VAR}``, a forbidden tag): validation errors at or
+    below them would only repeat that problem, so they are not reported.
+    """
 
     file: str
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    replaced: set[Path] = field(default_factory=set)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int] | None:
         """The position of ``path`` (its key if asked and known), else its nearest ancestor."""

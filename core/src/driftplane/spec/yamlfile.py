@@ -65,6 +65,7 @@ class _Builder:
     def _check_tag(self, node: Node, expected: str, path: Path) -> bool:
         if node.tag == expected or (isinstance(node, ScalarNode) and node.tag in _SCALAR_TAGS):
             return True
+        self.source.replaced.add(path)
         self.problems.append(
             self.source.problem(
                 path,
@@ -80,11 +81,10 @@ class _Builder:
         value = self.constructor.construct_object(node, deep=True)
         if isinstance(value, str) and "$" in value:
             value, problems = interpolate(value, self.env)
+            if problems:
+                self.source.replaced.add(path)
             for message in problems:
                 self.problems.append(self.source.problem(path, message))
-        if type(value) not in (str, int, float, bool) and value is not None:
-            # ruamel returns datetime subclasses etc.; keep them as plain as possible.
-            return value
         return value
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
