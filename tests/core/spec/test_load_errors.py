@@ -60,6 +60,53 @@ def test_syntax_error_shows_line_and_neighbours() -> None:
     assert "> 6 |" in message
 
 
+def test_unclosed_quote_is_located_where_it_opens() -> None:
+    text = """\
+    monitors:
+      churn:
+        baseline:
+          data: "train.parquet
+        target: {data: b.csv}
+        schedule: daily
+    """
+    (message,) = problems_of(text)
+    # where the quote opens, not the end of the file where YAML noticed it; both are named
+    assert message.startswith("monitors.yaml:4:13: YAML syntax error: found unexpected end of stream at line 7, column 1")
+    assert "(while scanning a quoted scalar that starts here); is a closing quote missing?" in message
+    assert '> 4 |       data: "train.parquet' in message
+    caret = message.splitlines()[message.splitlines().index('  > 4 |       data: "train.parquet') + 1]
+    assert caret == "      | " + " " * 12 + "^"
+    # the lines after it are shown too
+    assert "5 |     target: {data: b.csv}" in message and "6 |     schedule: daily" in message
+
+
+def test_tab_indentation_says_to_use_spaces() -> None:
+    text = "monitors:\n  churn:\n\tbaseline: {data: a.csv}\n    target: {data: b.csv}\n"
+    (message,) = problems_of(text)
+    assert message.startswith("monitors.yaml:3:1: YAML syntax error: found character '\\t' that cannot start any token")
+    assert "YAML indents with spaces, never tabs: replace the tab with spaces" in message
+    assert "> 3 | \\tbaseline: {data: a.csv}" in message  # the tab is visible
+    assert "4 |     target: {data: b.csv}" in message
+
+
+def test_syntax_error_excerpt_shows_lines_after_and_the_opening_bracket() -> None:
+    text = """\
+    monitors:
+      churn:
+        baseline: {data: a.csv
+        target: {data: b.csv}
+        schedule: daily
+        enabled: true
+        tags: {team: ml}
+    """
+    (message,) = problems_of(text)
+    assert message.startswith("monitors.yaml:4:11: YAML syntax error: expected ',' or '}', but got ':'")
+    assert "(while parsing a flow mapping that starts at line 3, column 15)" in message
+    assert "> 3 |     baseline: {data: a.csv" in message and "> 4 |     target: {data: b.csv}" in message
+    assert "5 |     schedule: daily" in message and "6 |     enabled: true" in message
+    assert "7 |" not in message
+
+
 def test_unknown_key_suggests_the_closest() -> None:
     text = """\
     monitors:
