@@ -332,7 +332,11 @@ def test_alert_naming_an_undefined_channel() -> None:
         head='channels:\n  oncall: {type: webhook, url: "https://example.com/hook"}\n',
     )
     (message,) = problems_of(text)
-    assert "notify[0]: no channel named 'oncal'; did you mean 'oncall'?" in message
+    assert message.endswith(
+        "notify[0]: no channel named 'oncal'; did you mean 'oncall'? Define it under 'channels:' "
+        "(defined: oncall) or write a shorthand such as email:ml@example.com, webhook:https://..., "
+        "slack:https://... or log"
+    )
 
 
 def test_metric_wrong_kind_is_explained() -> None:

@@ -62,6 +62,18 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f"; did you mean '{matches[0]}'?" if matches else ""
 
 
+def suggest_then(message: str, word: str, candidates: Iterable[str], then: str) -> str:
+    """``message``, a 'did you mean' when one fits, then ``then``, punctuated to read right.
+
+    ``"no monitor named 'chrn'; did you mean 'churn'? The spec has: churn"`` with a
+    suggestion, ``"no monitor named 'x'; the spec has: churn"`` without one (never '?;').
+    """
+    hint = did_you_mean(word, candidates)
+    if hint:
+        return f"{message}{hint} {then[:1].upper()}{then[1:]}"
+    return f"{message}; {then}"
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing (null)"

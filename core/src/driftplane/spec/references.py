@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from driftplane.errors import Problem
-from driftplane.spec.problems import SourceMap, did_you_mean
+from driftplane.spec.problems import SourceMap, suggest_then
 
 if TYPE_CHECKING:
     from driftplane.spec.models import Spec
@@ -53,10 +53,12 @@ def reference_problems_in_data(data: Any, source: SourceMap | None = None) -> li
         if ":" in ref or ref in BARE_CHANNELS or ref in defined_names:
             continue
         defined = ", ".join(defined_names) or "none"
-        message = (
-            f"no channel named '{ref}'{did_you_mean(ref, defined_names + list(BARE_CHANNELS))}; "
+        message = suggest_then(
+            f"no channel named '{ref}'",
+            ref,
+            defined_names + list(BARE_CHANNELS),
             f"define it under 'channels:' (defined: {defined}) or write a shorthand such as "
-            "email:ml@example.com, webhook:https://..., slack:https://... or log"
+            "email:ml@example.com, webhook:https://..., slack:https://... or log",
         )
         problems.append(source.problem(path, message) if source else Problem(path, message))
     return problems
