@@ -20,7 +20,7 @@ import pluggy
 
 from driftplane import hookspecs
 from driftplane.errors import Problem, UnknownProviderError
-from driftplane.spec.problems import did_you_mean
+from driftplane.spec.problems import SourceMap, did_you_mean
 
 if TYPE_CHECKING:
     from driftplane.channel import AlertChannel
@@ -146,6 +146,22 @@ def get_provider(name: str, settings: Spec | ProviderSettings | Mapping[str, Any
     if isinstance(settings, Spec):
         return cls.from_spec(settings)
     return cls(settings)
+
+
+def spec_provider_problems(data: Any, source: SourceMap | None = None) -> list[Problem]:
+    """The spec's ``provider:`` when it names no installed provider, from the plain data.
+
+    A ``load_spec`` check, so an unknown provider is reported together with every other
+    problem in the file, even when the rest does not validate.
+    """
+    name = data.get("provider") if isinstance(data, Mapping) else None
+    if not isinstance(name, str):
+        return []  # absent (local) or not a string (reported by validation)
+    installed = get_providers()
+    if name in installed:
+        return []
+    message = missing_provider_message(name, sorted(installed))
+    return [source.problem(("provider",), message) if source else Problem(("provider",), message)]
 
 
 def provider_for_spec(spec: Spec, name: str | None = None) -> Provider:

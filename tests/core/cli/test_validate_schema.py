@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib.metadata
 import json
 import logging
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from ruamel.yaml import YAML
 
 import driftplane as dp
 from driftplane.cli import cli
 from driftplane.plugins import pm
-from driftplane.spec.yamlfile import read_yaml
 
 REPO = Path(__file__).parents[3]
 
@@ -68,7 +70,7 @@ def test_broken_spec_exits_2_with_every_error_located(tmp_path: Path) -> None:
     lines = err.strip().splitlines()
     assert lines[0] == f"{path}:3:37: monitors.churn.baseline.formt: unknown key 'formt'; did you mean 'format'?"
     assert lines[1] == f"{path}:5:15: monitors.churn.schedule: 'every hour' is not hourly, daily, weekly or a cron expression"
-    assert lines[2] == "2 problems; nothing was run."
+    assert lines[2] == "2 problems; the spec is not valid."
 
 
 def test_channel_settings_are_checked_with_locations(tmp_path: Path) -> None:
@@ -112,6 +114,56 @@ def test_unknown_provider_in_spec(tmp_path: Path) -> None:
     code, _, err = invoke("validate", str(path))
     assert code == 2
     assert f"{path}:1:11: provider: unknown provider 'gpc'; did you mean 'gcp'?" in err
+
+
+def test_unknown_provider_is_reported_with_structural_errors(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        provider: kubeflow
+        monitors:
+          churn:
+            baseline: {data: train.parquet, formt: csv}
+            target: {data: x.csv}
+            schedule: every hour
+            alerts: [{when: drift, notify: [nochannel]}]
+        """,
+    )
+    code, _, err = invoke("validate", str(path))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert [line.split(": ")[0] for line in lines[:-1]] == [
+        f"{path}:1:11",
+        f"{path}:4:37",
+        f"{path}:6:15",
+        f"{path}:7:37",
+    ]
+    assert lines[0].startswith(f"{path}:1:11: provider: unknown provider 'kubeflow'")
+    assert "monitors.churn.alerts[0].notify[0]: no channel named 'nochannel'" in lines[3]
+    assert lines[-1] == "4 problems; the spec is not valid."
+
+
+def test_unknown_provider_and_empty_monitors_are_both_reported(tmp_path: Path) -> None:
+    path = write(tmp_path, "provider: kubeflow\nmonitors: {}\n")
+    code, _, err = invoke("validate", str(path))
+    assert code == 2
+    assert f"{path}:1:11: provider: unknown provider 'kubeflow'" in err
+    assert f"{path}:2:11: monitors: must not be empty" in err
+
+
+def test_other_commands_report_every_problem_and_say_nothing_ran(tmp_path: Path) -> None:
+    path = write(tmp_path, "provider: kubeflow\nmonitors: {}\n")
+    code, _, err = invoke("run", str(path))
+    assert code == 2
+    assert "unknown provider 'kubeflow'" in err and "must not be empty" in err
+    assert err.strip().splitlines()[-1] == "2 problems; nothing was run."
+
+
+def test_provider_option_overrides_the_spec_provider(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace("    channels:", "    provider: kubeflow\n    channels:", 1))
+    code, out, err = invoke("validate", str(path), "--provider", "local")
+    assert code == 0, err
+    assert "is valid" in out
 
 
 def test_validate_finds_monitors_yaml_in_a_directory(tmp_path: Path) -> None:
@@ -171,19 +223,81 @@ def test_command_not_available_yet_exits_2_and_says_so(tmp_path: Path) -> None:
     assert "the unfinished provider cannot plan yet" in err
 
 
-def test_schema_is_json_schema_that_validates_examples(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def installed_plugins() -> Iterator[None]:
+    """Every installed driftplane plugin (the suite loads none), taken away again after."""
+    from driftplane.plugins import load_plugins
+
+    load_plugins()
+    added = []
+    for entry_point in importlib.metadata.entry_points(group="driftplane"):
+        if pm.get_plugin(entry_point.name) is None:
+            pm.register(entry_point.load(), name=entry_point.name)
+            added.append(entry_point.name)
+    try:
+        yield
+    finally:
+        for name in added:
+            pm.unregister(name=name)
+
+
+def _schema_validator() -> jsonschema.Draft202012Validator:
     code, out, _ = invoke("schema")
     assert code == 0
     schema = json.loads(out)
+    # the provider settings this test is about come from the provider plugins
+    assert {"aws", "azure", "gcp"} <= set(schema["properties"]["providers"]["properties"])
     jsonschema.Draft202012Validator.check_schema(schema)
-    validator = jsonschema.Draft202012Validator(schema)
-    examples = sorted(REPO.glob("examples/**/monitors.yaml"))
-    assert examples, "the repository ships example specs"
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_schema_is_json_schema_that_validates_examples(repo: Path = REPO) -> None:
+    """An editor validates the file as it is, ${VAR} references and all, before interpolation.
+
+    (Also called by the azure provider's tests, hence the name and the ``repo`` argument.)
+    """
+    with installed_plugins():
+        validator = _schema_validator()
+    examples = sorted(p for p in repo.glob("examples/**/*.y*ml") if "monitors" in (YAML(typ="safe").load(p.read_text()) or {}))
+    assert {"examples/aws/monitors.yaml", "examples/aws/processing/monitors.yaml"} <= {
+        p.relative_to(repo).as_posix() for p in examples
+    }, "the repository ships example specs"
     for example in examples:
-        data, _, problems = read_yaml(example, env={})
-        assert not [p for p in problems if "not set" not in p.message]
+        data = YAML(typ="safe").load(example.read_text())
         errors = list(validator.iter_errors(json.loads(json.dumps(data, default=str))))
-        assert not errors, f"{example}: {[e.message for e in errors]}"
+        assert not errors, f"{example}: {[(list(e.absolute_path), e.message) for e in errors]}"
+
+
+def test_schema_accepts_interpolation_wherever_a_value_is_constrained() -> None:
+    with installed_plugins():
+        validator = _schema_validator()
+    interpolated = {
+        "version": "${SPEC_VERSION:-1}",
+        "providers": {"aws": {"role_arn": "${ROLE}", "instance_count": "${COUNT:-2}"}},
+        "monitors": {
+            "m": {
+                "baseline": {"data": "a", "header": "${HEADER:-true}"},
+                "target": {"data": "b", "window": "${WINDOW:-1d}", "format": "${FORMAT}"},
+                "schedule": "${SCHEDULE:-daily}",
+                "checks": {"drift": {"numerical": {"metric": "psi", "threshold": "${T:-0.2}"}}},
+            }
+        },
+    }
+    assert not [e.message for e in validator.iter_errors(interpolated)]
+    # what is not an interpolation is still checked, and $${ is a literal, not a reference
+    for path, value in [
+        (("providers", "aws", "role_arn"), "not-an-arn"),
+        (("providers", "aws", "role_arn"), "$${ROLE}"),
+        (("monitors", "m", "checks", "drift", "numerical", "threshold"), "high"),
+        (("monitors", "m", "target", "window"), "${}"),
+        (("monitors", "m", "schedule"), "every hour"),
+    ]:
+        bad = json.loads(json.dumps(interpolated))
+        node = bad
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+        assert list(validator.iter_errors(bad)), f"{'.'.join(path)}: {value!r} was accepted"
     # and it rejects what validate rejects
     bad = {"monitors": {"m": {"baseline": {"data": "a"}, "target": {"data": "b"}, "schedul": "daily"}}}
     assert list(validator.iter_errors(bad))

@@ -60,6 +60,53 @@ def test_syntax_error_shows_line_and_neighbours() -> None:
     assert "> 6 |" in message
 
 
+def test_unclosed_quote_is_located_where_it_opens() -> None:
+    text = """\
+    monitors:
+      churn:
+        baseline:
+          data: "train.parquet
+        target: {data: b.csv}
+        schedule: daily
+    """
+    (message,) = problems_of(text)
+    # where the quote opens, not the end of the file where YAML noticed it; both are named
+    assert message.startswith("monitors.yaml:4:13: YAML syntax error: found unexpected end of stream at line 7, column 1")
+    assert "(while scanning a quoted scalar that starts here); is a closing quote missing?" in message
+    assert '> 4 |       data: "train.parquet' in message
+    caret = message.splitlines()[message.splitlines().index('  > 4 |       data: "train.parquet') + 1]
+    assert caret == "      | " + " " * 12 + "^"
+    # the lines after it are shown too
+    assert "5 |     target: {data: b.csv}" in message and "6 |     schedule: daily" in message
+
+
+def test_tab_indentation_says_to_use_spaces() -> None:
+    text = "monitors:\n  churn:\n\tbaseline: {data: a.csv}\n    target: {data: b.csv}\n"
+    (message,) = problems_of(text)
+    assert message.startswith("monitors.yaml:3:1: YAML syntax error: found character '\\t' that cannot start any token")
+    assert "YAML indents with spaces, never tabs: replace the tab with spaces" in message
+    assert "> 3 | \\tbaseline: {data: a.csv}" in message  # the tab is visible
+    assert "4 |     target: {data: b.csv}" in message
+
+
+def test_syntax_error_excerpt_shows_lines_after_and_the_opening_bracket() -> None:
+    text = """\
+    monitors:
+      churn:
+        baseline: {data: a.csv
+        target: {data: b.csv}
+        schedule: daily
+        enabled: true
+        tags: {team: ml}
+    """
+    (message,) = problems_of(text)
+    assert message.startswith("monitors.yaml:4:11: YAML syntax error: expected ',' or '}', but got ':'")
+    assert "(while parsing a flow mapping that starts at line 3, column 15)" in message
+    assert "> 3 |     baseline: {data: a.csv" in message and "> 4 |     target: {data: b.csv}" in message
+    assert "5 |     schedule: daily" in message and "6 |     enabled: true" in message
+    assert "7 |" not in message
+
+
 def test_unknown_key_suggests_the_closest() -> None:
     text = """\
     monitors:
@@ -147,6 +194,60 @@ def test_two_monitors_with_the_same_name() -> None:
     assert message.startswith("monitors.yaml:5:3: monitors.churn: 'churn' is defined twice (first on line 2)")
 
 
+def test_a_duplicate_key_hides_no_other_problem() -> None:
+    text = """\
+    monitors:
+      churn:
+        baseline: {data: a.csv, formt: csv}
+        target: {data: b.csv}
+        schedule: every hour
+      churn:
+        baseline: {data: c.csv}
+      fraud:
+        baseline: {data: a.csv}
+        target: {data: b.csv, window: one day}
+    """
+    messages = problems_of(text)
+    assert [m.split(": ")[0] for m in messages] == [
+        "monitors.yaml:3:29",
+        "monitors.yaml:5:15",
+        "monitors.yaml:6:3",
+        "monitors.yaml:10:35",
+    ], messages
+    assert "'churn' is defined twice (first on line 2)" in messages[2]
+
+
+def test_an_undefined_channel_is_reported_with_structural_errors() -> None:
+    text = with_monitor(
+        """\
+        schedule: every hour
+        alerts:
+          - when: drift
+            notify: [oncal]
+        """,
+        head='channels:\n  oncall: {type: webhook, url: "https://example.com/hook"}\n',
+    )
+    messages = problems_of(text)
+    assert len(messages) == 2, messages
+    assert "schedule: 'every hour' is not hourly" in messages[0]
+    assert "notify[0]: no channel named 'oncal'; did you mean 'oncall'?" in messages[1]
+
+
+def test_load_spec_checks_run_on_data_that_does_not_validate(tmp_path: Path) -> None:
+    from driftplane.errors import Problem
+    from driftplane.spec.problems import SourceMap
+
+    def no_kubeflow(data: object, source: SourceMap | None) -> list[Problem]:
+        assert isinstance(data, dict) and source is not None
+        return [source.problem(("provider",), "not here")] if data.get("provider") == "kubeflow" else []
+
+    spec = tmp_path / "monitors.yaml"
+    spec.write_text("provider: kubeflow\nmonitors: {}\n")
+    with pytest.raises(SpecError) as info:
+        load_spec(spec, checks=[no_kubeflow])
+    assert [(p.line, p.message) for p in info.value.problems] == [(1, "not here"), (2, "must not be empty")]
+
+
 def test_monitor_without_target() -> None:
     text = """\
     monitors:
@@ -231,7 +332,11 @@ def test_alert_naming_an_undefined_channel() -> None:
         head='channels:\n  oncall: {type: webhook, url: "https://example.com/hook"}\n',
     )
     (message,) = problems_of(text)
-    assert "notify[0]: no channel named 'oncal'; did you mean 'oncall'?" in message
+    assert message.endswith(
+        "notify[0]: no channel named 'oncal'; did you mean 'oncall'? Define it under 'channels:' "
+        "(defined: oncall) or write a shorthand such as email:ml@example.com, webhook:https://..., "
+        "slack:https://... or log"
+    )
 
 
 def test_metric_wrong_kind_is_explained() -> None:

@@ -67,3 +67,13 @@ def test_baseline_takes_exactly_one_source() -> None:
     with pytest.raises(dp.SpecError, match="needs one of 'data'"):
         dp.Baseline()
     assert dp.Baseline(lag="1y").lag is not None
+
+
+def test_unknown_monitor_name_reads_as_one_sentence_with_or_without_a_suggestion() -> None:
+    spec = dp.Spec(monitors={"churn": make_monitor(), "fraud": make_monitor()})
+    with pytest.raises(dp.UsageError) as info:
+        spec.monitor("chrun")
+    assert str(info.value) == "no monitor named 'chrun'; did you mean 'churn'? The spec has: churn, fraud"
+    with pytest.raises(dp.UsageError) as info:
+        spec.monitor("payments")
+    assert str(info.value) == "no monitor named 'payments'; the spec has: churn, fraud"

@@ -30,9 +30,7 @@ class DriftplaneGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except SpecError as exc:
-            count = show_problems(exc.problems)
-            if count > 1:
-                click.echo(f"{count} problems; nothing was run.", err=True)
+            show_problems(exc.problems)
             ctx.exit(ExitCode.USAGE)
         except UsageError as exc:
             logger.error("%s", exc)

@@ -14,6 +14,8 @@ from driftplane.cli.options import json_option
 from driftplane.cli.output import console, print_json
 from driftplane.errors import SpecError, UsageError
 from driftplane.local.history import FeatureTrend, HistoryStore, MonitorSummary, RunRecord
+from driftplane.spec import Spec
+from driftplane.spec.problems import suggest_then
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -33,14 +35,12 @@ def sparkline(values: list[float | None], top: float | None = None) -> str:
     return "".join(out)
 
 
-def _state_dir(spec_path: str | None, state_dir: str | None) -> Path:
-    """--state-dir, else the spec's providers.local.state_dir relative to the spec file."""
-    if state_dir is not None:
-        return Path(state_dir)
-    from driftplane.local.provider import LocalProvider
-    from driftplane.local.settings import LocalSettings
+def _load_spec(spec_path: str | None, state_dir: str | None) -> Spec | None:
+    """The spec to read: --spec, else monitors.yaml here unless --state-dir makes it unneeded."""
     from driftplane.spec import find_spec, load_spec
 
+    if spec_path is None and state_dir is not None:
+        return None
     try:
         path = find_spec(spec_path)
     except SpecError:
@@ -48,11 +48,36 @@ def _state_dir(spec_path: str | None, state_dir: str | None) -> Path:
             "no spec found here (monitors.yaml or driftplane.yaml); pass --spec PATH to read "
             "the state directory it configures, or --state-dir DIR"
         ) from None
-    spec = load_spec(path)
+    return load_spec(path)
+
+
+def _state_dir(spec: Spec | None, state_dir: str | None) -> Path:
+    """--state-dir, else the spec's providers.local.state_dir relative to the spec file."""
+    if state_dir is not None:
+        return Path(state_dir)
+    from driftplane.local.provider import LocalProvider
+    from driftplane.local.settings import LocalSettings
+
+    assert spec is not None
     settings = LocalProvider.validate_settings(spec.providers.get("local") or {}, spec=spec)
     assert isinstance(settings, LocalSettings)
     configured = Path(settings.state_dir)
     return configured if configured.is_absolute() else spec.base_dir / configured
+
+
+def _no_runs(monitor: str, database: Path, summaries: list[MonitorSummary]) -> str:
+    """What to say when ``monitor`` has no runs: the monitors that do, and the closest one."""
+    if not summaries:
+        return f"Monitor '{monitor}' has no runs recorded in {database}; no monitor has any yet."
+    names = [s.monitor for s in summaries]
+    return suggest_then(
+        f"Monitor '{monitor}' has no runs recorded in {database}", monitor, names, f"monitors with runs: {', '.join(names)}."
+    )
+
+
+def _has_runs(directory: Path, monitor: str) -> bool:
+    with HistoryStore.open(directory, create=False) as store:
+        return bool(store.records(monitor, limit=1))
 
 
 def _duration(seconds: float) -> str:
@@ -145,19 +170,35 @@ def _trend_cell(trend: FeatureTrend) -> Text:
     return text
 
 
-def _trends_table(trends: list[FeatureTrend], runs: int) -> Table:
+# Least room the trend table's other columns get beside the sparkline: metric and 'drifted in'
+# folded to 8, latest, threshold, and two characters between and around six columns.
+_TREND_RESERVED = 8 + 8 + 7 + 9 + 12
+
+
+def _trends_table(trends: list[FeatureTrend], runs: int, width: int) -> Table:
+    """One row per feature, its name always visible.
+
+    rich shrinks only foldable columns when a table is too wide, so with every other column
+    no_wrap the feature name was squeezed to nothing at 80 columns. The feature column gets
+    a fixed width (its longest name when there is room, folded otherwise), the sparkline
+    stays whole, and the metric and 'drifted in' columns fold instead.
+    """
+    longest = max((len(t.feature) for t in trends), default=8)
+    points = max((len(t.points) for t in trends), default=0)
+    feature_width = max(8, min(longest, width - points - _TREND_RESERVED))
     table = Table(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         title=f"Drift per feature over the last {runs} run{'s' if runs != 1 else ''} (oldest to newest; red: drifted)",
         title_justify="left",
+        padding=(0, 1, 0, 0),  # one space of padding, not two: room matters at 80 columns
     )
-    table.add_column("feature", overflow="fold", min_width=8)
-    table.add_column("metric", no_wrap=True)
+    table.add_column("feature", overflow="fold", width=feature_width)
+    table.add_column("metric", overflow="fold")
     table.add_column("trend", no_wrap=True)
     table.add_column("latest", justify="right", no_wrap=True)
     table.add_column("threshold", justify="right", no_wrap=True)
-    table.add_column("drifted in", no_wrap=True)
+    table.add_column("drifted in")
     for trend in trends:
         latest = trend.points[-1].value if trend.points else None
         table.add_row(
@@ -213,7 +254,13 @@ def command(monitor: str | None, spec_path: str | None, state_dir: str | None, l
       driftplane history churn --limit 30     one monitor's runs and a trend per feature
       driftplane history churn --json         the same as JSON
     """
-    directory = _state_dir(spec_path, state_dir)
+    spec = _load_spec(spec_path, state_dir)
+    directory = _state_dir(spec, state_dir)
+    if spec is not None and monitor is not None and monitor not in spec.monitors:
+        # A monitor retired from the spec may still have runs; only a name with neither is a mistake.
+        with_runs = HistoryStore.exists(directory) and _has_runs(directory, monitor)
+        if not with_runs:
+            spec.monitor(monitor)  # UsageError (exit 2) with the closest name and the spec's monitors
     out = console()
     if not HistoryStore.exists(directory):
         if as_json:
@@ -246,9 +293,8 @@ def command(monitor: str | None, spec_path: str | None, state_dir: str | None, l
         out.print("For a monitor's runs and its drift per feature over time: driftplane history MONITOR")
         return
     if not records:
-        others = f" (it has runs of: {', '.join(s.monitor for s in summaries)})" if summaries else ""
-        out.print(f"Monitor '{monitor}' has no runs recorded in {database}{others}.")
+        out.print(_no_runs(monitor, database, summaries))
         return
     title = f"Last {len(records)} run{'s' if len(records) != 1 else ''} of {monitor} (newest first; {database})"
     out.print(_runs_table(records, title), soft_wrap=False)
-    out.print(_trends_table(trends, len(records)), soft_wrap=False)
+    out.print(_trends_table(trends, len(records), out.width), soft_wrap=False)

@@ -18,12 +18,17 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, soft_wrap=True, highlight=False)
 
 
-def show_problems(problems: Iterable[Problem]) -> int:
-    """Print each problem as FILE:LINE:COL: key.path: message on stderr; returns the count."""
+def show_problems(problems: Iterable[Problem], outcome: str = "nothing was run") -> int:
+    """Print each problem as FILE:LINE:COL: key.path: message on stderr, then one closing line.
+
+    The closing line is always ``N problem(s); <outcome>.``, whichever stage found them, so
+    a script or a person can rely on it. Returns the count.
+    """
     count = 0
     for problem in problems:
         click.echo(str(problem), err=True)
         count += 1
+    click.echo(f"{count} problem{'s' if count != 1 else ''}; {outcome}.", err=True)
     return count
 
 

@@ -6,14 +6,16 @@ import logging
 
 import click
 
+from driftplane.cli.common import load_checked_spec
 from driftplane.cli.exit_codes import ExitCode
 from driftplane.cli.options import provider_option, spec_argument
 from driftplane.cli.output import show_problems
 from driftplane.errors import Problem, SpecError
 from driftplane.plugins import get_providers, provider_for_spec, spec_plugin_problems
-from driftplane.spec import load_spec
 
 logger = logging.getLogger(__name__)
+
+NOT_VALID = "the spec is not valid"
 
 
 @click.command("validate")
@@ -32,7 +34,11 @@ def command(ctx: click.Context, spec_path: str | None, provider_name: str | None
       driftplane validate monitors.yaml
       driftplane validate monitors.yaml --provider azure
     """
-    spec = load_spec(spec_path)  # structural problems raise SpecError, shown by the group
+    try:
+        spec = load_checked_spec(spec_path, provider_name)
+    except SpecError as exc:
+        show_problems(exc.problems, NOT_VALID)
+        ctx.exit(ExitCode.USAGE)
     problems: list[Problem] = list(spec_plugin_problems(spec))
     installed = get_providers()
     # Settings of every installed provider the spec configures.
@@ -61,8 +67,7 @@ def command(ctx: click.Context, spec_path: str | None, provider_name: str | None
     if problems:
         # Report in file order so they read top to bottom.
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        count = show_problems(problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''}; the spec is not valid.", err=True)
+        show_problems(problems, NOT_VALID)
         ctx.exit(ExitCode.USAGE)
     names = ", ".join(spec.monitors)
     assert provider is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -10,7 +11,7 @@ from pydantic import ValidationError
 from driftplane.errors import Problem, SpecError
 from driftplane.spec.models import Spec
 from driftplane.spec.problems import SourceMap, problems_from_validation_error
-from driftplane.spec.references import reference_problems
+from driftplane.spec.references import reference_problems_in_data
 from driftplane.spec.yamlfile import read_yaml
 
 DEFAULT_SPEC_NAMES = ("monitors.yaml", "monitors.yml", "driftplane.yaml", "driftplane.yml")
@@ -35,27 +36,38 @@ def find_spec(path: str | FilePath | None = None) -> FilePath:
     )
 
 
+# A check over the plain data read from a file, run whether or not the data validates.
+DataCheck = Callable[[Any, SourceMap | None], list[Problem]]
+
+
 def _by_position(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
 def spec_from_data(
-    data: Any, source: SourceMap | None = None, earlier: list[Problem] | None = None
+    data: Any,
+    source: SourceMap | None = None,
+    earlier: list[Problem] | None = None,
+    *,
+    checks: Sequence[DataCheck] = (),
 ) -> Spec:
     """Validate already-parsed data (a dict) into a Spec, locating problems via ``source``.
 
     ``earlier`` are problems found while reading; they are reported together with the
-    validation problems, and a value that already has one is not reported twice.
+    validation problems, and a value the reader had to replace (``source.replaced``) is
+    not reported twice. The channel-reference check and every one of ``checks`` run on the
+    plain data, so their problems are reported even when the structure has errors too.
     """
-    earlier = list(earlier or [])
+    problems = list(earlier or [])
+    for check in (reference_problems_in_data, *checks):
+        problems.extend(check(data, source))
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
         found = problems_from_validation_error(exc, model=Spec, data=data, source=source)
-        seen = {p.path for p in earlier}
-        found = [p for p in found if not any(p.path[: len(s)] == s for s in seen)]
-        raise SpecError(_by_position(earlier + found)) from None
-    problems = earlier + reference_problems(spec, source)
+        replaced = source.replaced if source is not None else {p.path for p in earlier or []}
+        found = [p for p in found if not any(p.path[: len(r)] == r for r in replaced)]
+        raise SpecError(_by_position(problems + found)) from None
     if problems:
         raise SpecError(_by_position(problems))
     if source is not None:
@@ -63,15 +75,21 @@ def spec_from_data(
     return spec
 
 
-def load_spec(path: str | FilePath | None = None, *, env: dict[str, str] | None = None) -> Spec:
+def load_spec(
+    path: str | FilePath | None = None,
+    *,
+    env: dict[str, str] | None = None,
+    checks: Sequence[DataCheck] = (),
+) -> Spec:
     """Read, interpolate and validate a spec file; SpecError lists every problem found.
 
     Relative data paths in the spec are resolved against the spec file's directory when
-    the spec is run, so a spec works from any working directory.
+    the spec is run, so a spec works from any working directory. ``checks`` add problems
+    only the caller can find (the CLI: is the spec's provider installed?).
     """
     file = find_spec(path)
     data, source, problems = read_yaml(file, env=env)
-    return spec_from_data(data, source, problems)
+    return spec_from_data(data, source, problems, checks=checks)
 
 
 def load_spec_text(text: str, *, file: str = "<string>", env: dict[str, str] | None = None) -> Spec:

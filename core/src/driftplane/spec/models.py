@@ -556,12 +556,11 @@ class Spec(SpecModel):
     def monitor(self, name: str) -> Monitor:
         """The named monitor, or a UsageError listing the names there are."""
         from driftplane.errors import UsageError
-        from driftplane.spec.problems import did_you_mean
+        from driftplane.spec.problems import suggest_then
 
         try:
             return self.monitors[name]
         except KeyError:
             raise UsageError(
-                f"no monitor named '{name}'{did_you_mean(name, self.monitors)}; "
-                f"the spec has: {', '.join(self.monitors)}"
+                suggest_then(f"no monitor named '{name}'", name, self.monitors, f"the spec has: {', '.join(self.monitors)}")
             ) from None

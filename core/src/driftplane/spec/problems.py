@@ -25,11 +25,17 @@ Path = tuple[str | int, ...]
 
 @dataclass
 class SourceMap:
-    """Where each value of a loaded YAML file sits: path -> (line, column), both 1-based."""
+    """Where each value of a loaded YAML file sits: path -> (line, column), both 1-based.
+
+    ``replaced`` holds the paths whose value the reader had to replace because it already
+    reported a problem there (an unset ``${VAR}``, a forbidden tag): validation errors at or
+    below them would only repeat that problem, so they are not reported.
+    """
 
     file: str
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    replaced: set[Path] = field(default_factory=set)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int] | None:
         """The position of ``path`` (its key if asked and known), else its nearest ancestor."""
@@ -54,6 +60,18 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """``; did you mean 'x'?`` when a close candidate exists, else an empty string."""
     matches = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
     return f"; did you mean '{matches[0]}'?" if matches else ""
+
+
+def suggest_then(message: str, word: str, candidates: Iterable[str], then: str) -> str:
+    """``message``, a 'did you mean' when one fits, then ``then``, punctuated to read right.
+
+    ``"no monitor named 'chrn'; did you mean 'churn'? The spec has: churn"`` with a
+    suggestion, ``"no monitor named 'x'; the spec has: churn"`` without one (never '?;').
+    """
+    hint = did_you_mean(word, candidates)
+    if hint:
+        return f"{message}{hint} {then[:1].upper()}{then[1:]}"
+    return f"{message}; {then}"
 
 
 def _describe(value: Any) -> str:

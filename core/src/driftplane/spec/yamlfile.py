@@ -23,24 +23,97 @@ from driftplane.spec.problems import Path, SourceMap
 _STANDARD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _MERGE = f"{_STANDARD}merge"
-_CONTEXT_BEFORE, _CONTEXT_AFTER = 3, 3
+_CONTEXT_BEFORE, _CONTEXT_AFTER = 3, 2
+# Two marked lines further apart than this get one excerpt each instead of one long one.
+_MAX_GAP = 8
+# What probably went wrong, by ruamel's context or problem, for the commonest mistakes.
+_HINTS = {
+    "while scanning a quoted scalar": "is a closing quote missing?",
+    "while parsing a flow mapping": "is a closing '}' missing, or a ',' between entries?",
+    "while parsing a flow sequence": "is a closing ']' missing, or a ',' between items?",
+}
+_TAB_HINT = "YAML indents with spaces, never tabs: replace the tab with spaces"
 
 
 def _position(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _excerpt(text: str, line: int) -> str:
-    """The lines around ``line`` (1-based), numbered, with a marker on the culprit."""
-    lines = text.splitlines()
-    start = max(1, line - _CONTEXT_BEFORE)
-    end = min(len(lines), line + _CONTEXT_AFTER)
-    width = len(str(end))
-    out = []
-    for number in range(start, end + 1):
-        marker = ">" if number == line else " "
-        out.append(f"  {marker} {number:>{width}} | {lines[number - 1]}")
+def _shown(line: str) -> str:
+    """A line as the excerpt shows it: tabs made visible, since they are often the mistake."""
+    return line.replace("\t", "\\t")
+
+
+def _excerpt(text: str, line: int, column: int | None = None, also: tuple[int, int] | None = None) -> str:
+    """The lines around ``line`` (1-based, and around ``also``), numbered, the culprits marked.
+
+    A caret under the column points at the exact place; lines after the culprit are shown
+    too, since the mistake is often just below where YAML noticed it.
+    """
+    lines = text.splitlines() or [""]
+    marks: dict[int, int | None] = {}
+    if line > len(lines):  # the end of the file: mark its last line, no column
+        line, column = len(lines), None
+    marks[max(1, line)] = column
+    if also is not None and also[0] <= len(lines):  # the end of the file is named, not marked
+        marks.setdefault(also[0], also[1])
+    windows: list[list[int]] = []
+    for number in sorted(marks):
+        first, last = max(1, number - _CONTEXT_BEFORE), min(len(lines), number + _CONTEXT_AFTER)
+        if windows and first - windows[-1][1] <= _MAX_GAP:
+            windows[-1][1] = max(windows[-1][1], last)
+        else:
+            windows.append([first, last])
+    width = len(str(windows[-1][1]))
+    out: list[str] = []
+    for index, (first, last) in enumerate(windows):
+        if index:
+            out.append(f"    {'':>{width}} ...")
+        for number in range(first, last + 1):
+            source = lines[number - 1]
+            marker = ">" if number in marks else " "
+            out.append(f"  {marker} {number:>{width}} | {_shown(source)}")
+            caret_column = marks.get(number)
+            if caret_column is not None:
+                offset = len(_shown(source[: caret_column - 1]))
+                out.append(f"    {'':>{width}} | {' ' * offset}^")
     return "\n".join(out)
+
+
+def _syntax_problem(name: str, text: str, exc: MarkedYAMLError) -> Problem:
+    """A YAML syntax error located where the mistake most likely is, both marks shown.
+
+    ruamel reports an unclosed quote or bracket at the end of the file, where nothing can
+    be fixed; then the place where the quote or bracket opens (its context mark) leads.
+    """
+    problem_mark, context_mark = exc.problem_mark, exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    context = exc.context if exc.problem else None
+    at_end = problem_mark is not None and problem_mark.index >= len(text.rstrip())
+    lead_is_context = context_mark is not None and (problem_mark is None or at_end)
+    lead = context_mark if lead_is_context else (problem_mark or context_mark)
+    line, column = (lead.line + 1, lead.column + 1) if lead is not None else (1, 1)
+    other = problem_mark if lead_is_context else context_mark
+    other_at: tuple[int, int] | None = None
+    if other is not None and (lead is None or (other.line, other.column) != (lead.line, lead.column)):
+        other_at = (other.line + 1, other.column + 1)
+    message = f"YAML syntax error: {problem}"
+    if lead_is_context:
+        if other_at is not None:
+            message += f" at line {other_at[0]}, column {other_at[1]}"
+        if context:
+            message += f" ({context} that starts here)"
+    elif context and other_at is not None:
+        message += f" ({context} that starts at line {other_at[0]}, column {other_at[1]})"
+    elif context:
+        message += f" ({context})"
+    hints = [_TAB_HINT] if "'\\t'" in problem else []
+    if context in _HINTS:
+        hints.append(_HINTS[context])
+    if hints:
+        message += "; " + "; ".join(hints)
+    message += "\n" + _excerpt(text, line, column, other_at)
+    return Problem((), message, file=name, line=line, column=column)
 
 
 class _Builder:
@@ -65,6 +138,7 @@ class _Builder:
     def _check_tag(self, node: Node, expected: str, path: Path) -> bool:
         if node.tag == expected or (isinstance(node, ScalarNode) and node.tag in _SCALAR_TAGS):
             return True
+        self.source.replaced.add(path)
         self.problems.append(
             self.source.problem(
                 path,
@@ -80,11 +154,10 @@ class _Builder:
         value = self.constructor.construct_object(node, deep=True)
         if isinstance(value, str) and "$" in value:
             value, problems = interpolate(value, self.env)
+            if problems:
+                self.source.replaced.add(path)
             for message in problems:
                 self.problems.append(self.source.problem(path, message))
-        if type(value) not in (str, int, float, bool) and value is not None:
-            # ruamel returns datetime subclasses etc.; keep them as plain as possible.
-            return value
         return value
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
@@ -161,13 +234,7 @@ def read_yaml(
     try:
         nodes = list(yaml.compose_all(text))
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        column = mark.column + 1 if mark else 1
-        reason = exc.problem or exc.context or "invalid YAML"
-        context = f" ({exc.context})" if exc.context and exc.problem else ""
-        message = f"YAML syntax error: {reason}{context}\n{_excerpt(text, line)}"
-        raise SpecError([Problem((), message, file=name, line=line, column=column)]) from None
+        raise SpecError([_syntax_problem(name, text, exc)]) from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         raise SpecError(
