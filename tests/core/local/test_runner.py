@@ -185,9 +185,16 @@ def _run_process(spec: Path, *args: str) -> subprocess.Popen[str]:
 def test_killing_a_run_midway_loses_nothing_and_the_next_run_succeeds(tmp_path: Path) -> None:
     spec = make_project(tmp_path, days=12, rows=60_000)
     killed_midway = 0
-    for delay in (0.4, 0.9, 1.5, 2.2):
+    for extra in (0.0, 0.05, 0.15, 0.3):
+        before = len(report_dirs(tmp_path)) if (tmp_path / "reports" / "churn").exists() else 0
         process = _run_process(spec, "--from", "2026-03-01", "--to", "2026-03-13")
-        time.sleep(delay)
+        # kill once the backfill is under way (a window finished), whatever this machine's speed
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            if (tmp_path / "reports" / "churn").exists() and len(report_dirs(tmp_path)) > before:
+                break
+            time.sleep(0.02)
+        time.sleep(extra)
         killed_midway += process.poll() is None
         process.send_signal(signal.SIGKILL)
         process.wait()
