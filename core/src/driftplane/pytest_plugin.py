@@ -75,7 +75,7 @@ def describe_result(result: RunResult) -> str:
         lines.append("  drifted features:")
         lines.append(_feature_table(result, drifted))
     for violation in result.violations:
-        lines.append(f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.description}")
+        lines.append(f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.readable_description}")
     return "\n".join(lines)
 
 

@@ -94,7 +94,7 @@ def render_result(result: RunResult, out: Console) -> None:
             )
         out.print(table)
     for violation in result.violations:
-        out.print(f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.description}")
+        out.print(f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.readable_description}")
     for message in result.messages:
         out.print(f"  note: {message}")
     if "html" in result.reports:
