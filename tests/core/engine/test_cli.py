@@ -114,3 +114,12 @@ def test_violation_shares_are_rounded_for_people_and_raw_in_constraint_violation
     written = json.loads((out / "constraint_violations.json").read_text())["violations"]
     # the SageMaker file keeps SageMaker's raw float text, which tools compare byte for byte
     assert any("Only 94.69999999999999% of data is within the domain" in v["description"] for v in written)
+
+
+def test_profile_notes_infinite_values_as_compare_does(tmp_path: Path) -> None:
+    data = tmp_path / "inf.csv"
+    data.write_text("a,c\n1,inf\n2,-inf\n3,1\n4,2\n")
+    result = invoke("profile", str(data))
+    assert result.exit_code == 0, result.output
+    assert "note: 'c' has 2 infinite value(s); they count as present but are left out of its statistics" in result.output
+    assert "'a' has" not in result.output

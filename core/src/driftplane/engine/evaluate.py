@@ -17,7 +17,7 @@ from driftplane.engine.drift import feature_drift, numeric_bins
 from driftplane.engine.features import feature_kind, is_selected
 from driftplane.engine.profile import OTHER, ColumnProfile, Profile
 from driftplane.engine.quality import check_quality
-from driftplane.engine.summary import column_summary
+from driftplane.engine.summary import column_summary, infinite_values_note
 from driftplane.engine.types import NUMERIC_TYPES
 from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Window
 from driftplane.spec.models import CATEGORICAL_METRICS, NUMERICAL_METRICS, Checks, FeatureSelection
@@ -129,11 +129,9 @@ def evaluate(
             if note is not None:
                 messages.append(note)
             for side, column in (("baseline", base), ("target", target_column)):
-                if column.numeric is not None and column.numeric.infinite:
-                    messages.append(
-                        f"'{name}' has {column.numeric.infinite:,} infinite value(s) in the {side}; "
-                        "they count as present but are left out of its statistics and drift"
-                    )
+                infinite = infinite_values_note(column, side)
+                if infinite is not None:
+                    messages.append(infinite)
         results.append(
             FeatureResult(
                 name=name,
