@@ -86,3 +86,52 @@ def test_other_yaml_files_are_not_collected(pytester: pytest.Pytester) -> None:
     pytester.path.joinpath("test_notes.yaml").write_text("a: 1\n")
     outcome = pytester.runpytest("-p", "no:cacheprovider")
     assert outcome.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+def test_a_case_without_expectations_fails_and_says_which_keys_to_use(pytester: pytest.Pytester) -> None:
+    pytester.path.joinpath("test_empty.driftplane.yaml").write_text(
+        textwrap.dedent(
+            f"""\
+            spec: {SPEC}
+            cases:
+              - name: a normal day passes
+                monitor: churn
+                data: {CLEAN_DAY}
+                expect: ok
+              - name: forgot to say what to expect
+                monitor: churn
+                data: {DRIFTED_DAY}
+            """
+        )
+    )
+    outcome = pytester.runpytest("-p", "no:cacheprovider")
+    outcome.assert_outcomes(passed=1, failed=1)
+    text = outcome.stdout.str()
+    assert "test_empty.driftplane.yaml:7: case 'forgot to say what to expect': the case has no expectation" in text
+    assert "add at least one of expect, drifted, not_drifted, violations" in text
+
+
+def test_fixture_takes_relative_data_paths_from_the_root_directory_like_the_spec(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = pytester.path
+    (project / "pytest.ini").write_text("[pytest]\n")
+    (project / "monitoring" / "data").mkdir(parents=True)
+    (project / "monitoring" / "monitors.yaml").write_text(SPEC.read_text())
+    for source in (QUICKSTART / "data").glob("train.*"):
+        (project / "monitoring" / "data" / source.name).write_bytes(source.read_bytes())
+    (project / "days").mkdir()
+    (project / "days" / "clean.parquet").write_bytes(CLEAN_DAY.read_bytes())
+    (project / "tests").mkdir()
+    (project / "tests" / "test_days.py").write_text(
+        textwrap.dedent(
+            """\
+            def test_clean_day(driftplane):
+                driftplane.assert_ok(driftplane.run("monitoring/monitors.yaml", "churn", "days/clean.parquet"))
+            """
+        )
+    )
+    # run from inside tests/: the data path must not depend on the current directory
+    monkeypatch.chdir(project / "tests")
+    outcome = pytester.runpytest("-p", "no:cacheprovider", str(project / "tests"), "--rootdir", str(project))
+    outcome.assert_outcomes(passed=1)

@@ -75,7 +75,7 @@ def describe_result(result: RunResult) -> str:
         lines.append("  drifted features:")
         lines.append(_feature_table(result, drifted))
     for violation in result.violations:
-        lines.append(f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.description}")
+        lines.append(f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.readable_description}")
     return "\n".join(lines)
 
 
@@ -125,9 +125,11 @@ class DriftplaneFixture:
         return load_spec(path if path.is_absolute() else self.rootdir / path)
 
     def _data_path(self, data: Any) -> str:
-        """A path for files, and a Parquet file in the test's temp dir for tables and frames."""
+        """A path for files (relative ones from the root directory, as specs), and a Parquet
+        file in the test's temp dir for tables and frames."""
         if isinstance(data, str | Path):
-            return str(data)
+            path = Path(data)
+            return str(path if path.is_absolute() else self.rootdir / path)
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -141,7 +143,11 @@ class DriftplaneFixture:
         return str(path)
 
     def run(self, spec: str | Path | Spec, monitor: str, data: Any) -> RunResult:
-        """Run ``monitor``'s checks, with its baseline, against ``data`` (path, Arrow table, DataFrame)."""
+        """Run ``monitor``'s checks, with its baseline, against ``data`` (path, Arrow table, DataFrame).
+
+        Relative paths of the spec and the data are both taken from pytest's root directory
+        (where pytest.ini / pyproject.toml is), whatever the current directory.
+        """
         from driftplane.engine.monitor import check_data
 
         return check_data(self.load(spec), monitor, self._data_path(data))
@@ -181,6 +187,9 @@ def driftplane(tmp_path: Path, request: pytest.FixtureRequest) -> DriftplaneFixt
 # --- test_*.driftplane.yaml files ------------------------------------------------------------
 
 
+EXPECTATION_KEYS = ("expect", "drifted", "not_drifted", "violations")
+
+
 class _Case(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -191,6 +200,11 @@ class _Case(BaseModel):
     drifted: list[str] = Field(default_factory=list)
     not_drifted: list[str] = Field(default_factory=list)
     violations: list[str] = Field(default_factory=list)
+
+    @property
+    def has_expectations(self) -> bool:
+        """A case without any can never fail, so it is refused rather than passed."""
+        return self.expect is not None or bool(self.drifted or self.not_drifted or self.violations)
 
 
 class _CaseFile(BaseModel):
@@ -208,6 +222,10 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 
 class CaseFileError(Exception):
     """The test file itself is wrong (a typo, a missing key): shown with its line."""
+
+
+class CaseWithoutExpectations(CaseFileError):
+    """A case that names no expectation: it would pass whatever the monitor found."""
 
 
 class MonitorTestFile(pytest.File):
@@ -251,6 +269,11 @@ class MonitorCase(pytest.Item):
         from driftplane.engine.monitor import check_data
         from driftplane.spec import load_spec
 
+        if not self.case.has_expectations:
+            raise CaseWithoutExpectations(
+                "the case has no expectation, so it would pass whatever the monitor finds; add at least "
+                f"one of {', '.join(EXPECTATION_KEYS)} (e.g. 'expect: ok', or 'drifted: [a_feature]')"
+            )
         folder = self.path.parent
         spec = load_spec(folder / self.spec_path)
         data = Path(self.case.data)
@@ -271,7 +294,7 @@ class MonitorCase(pytest.Item):
         where = f"{self.path}:{self.line}: case '{self.case.name}'"
         if isinstance(excinfo.value, MonitorCheckFailed):
             return f"{where}: the monitor's result is not as expected\n{excinfo.value}"
-        if isinstance(excinfo.value, DriftplaneError):
+        if isinstance(excinfo.value, DriftplaneError | CaseFileError):
             return f"{where}: {excinfo.value}"
         return str(super().repr_failure(excinfo))
 

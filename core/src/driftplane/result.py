@@ -7,6 +7,8 @@ SageMaker run with a local run field for field.
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import datetime
 from typing import Any, Literal
 
@@ -69,12 +71,34 @@ class FeatureResult(_Result):
     target: dict[str, Any] = Field(default_factory=dict)
 
 
+# A float printed by repr: five or more decimals ("94.69999999999999", "1.2345678e-05").
+_REPR_FLOAT = re.compile(r"(?<![\w.'\"])-?\d+\.\d{5,}(?:e[-+]?\d+)?(?![\w.'\"])")
+
+
+def _rounded(number: float) -> str:
+    """Four significant digits, at least one decimal place kept when needed: 94.7, 0.9185, 12345.7."""
+    if number == 0 or not math.isfinite(number):
+        return repr(number)
+    decimals = max(1, 3 - math.floor(math.log10(abs(number))))
+    return f"{number:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def readable_numbers(text: str) -> str:
+    """``text`` with float-repr numbers rounded, for people; machine files keep the raw text."""
+    return _REPR_FLOAT.sub(lambda match: _rounded(float(match.group(0))), text)
+
+
 class Violation(_Result):
     """A data-quality violation, field for field as SageMaker's constraint_violations.json."""
 
     feature_name: str
     constraint_check_type: str
     description: str
+
+    @property
+    def readable_description(self) -> str:
+        """The description for people: SageMaker's text prints raw floats (94.69999999999999%)."""
+        return readable_numbers(self.description)
 
 
 class RunResult(_Result):

@@ -100,3 +100,26 @@ def test_unreadable_statistics_baseline_exit_3(files, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["compare", str(broken), str(files["same"])])
     assert result.exit_code == 3
     assert "not a SageMaker statistics.json" in result.output
+
+
+def test_violation_shares_are_rounded_for_people_and_raw_in_constraint_violations(tmp_path: Path) -> None:
+    base, target, out = tmp_path / "base.parquet", tmp_path / "target.parquet", tmp_path / "out"
+    pq.write_table(pa.table({"state": ["CA", "NY", "TX"] * 400}), base)
+    # 947 of 1,000 values in the baseline's domain: 0.947 * 100 prints as 94.69999999999999
+    pq.write_table(pa.table({"state": ["CA"] * 947 + ["ZZ"] * 53}), target)
+    result = invoke("compare", str(base), str(target), "--out", str(out))
+    assert result.exit_code == 1, result.output
+    assert "Only 94.7% of data is within the domain" in result.output
+    assert "94.69999999999999" not in result.output
+    written = json.loads((out / "constraint_violations.json").read_text())["violations"]
+    # the SageMaker file keeps SageMaker's raw float text, which tools compare byte for byte
+    assert any("Only 94.69999999999999% of data is within the domain" in v["description"] for v in written)
+
+
+def test_profile_notes_infinite_values_as_compare_does(tmp_path: Path) -> None:
+    data = tmp_path / "inf.csv"
+    data.write_text("a,c\n1,inf\n2,-inf\n3,1\n4,2\n")
+    result = invoke("profile", str(data))
+    assert result.exit_code == 0, result.output
+    assert "note: 'c' has 2 infinite value(s); they count as present but are left out of its statistics" in result.output
+    assert "'a' has" not in result.output

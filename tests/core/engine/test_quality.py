@@ -126,3 +126,33 @@ def test_explicit_spec_thresholds_override_a_files_monitoring_config() -> None:
 def test_quality_checks_can_be_switched_off() -> None:
     result = run({"a": [1.0, 2.0]}, {"b": [1.0]}, checks=Checks(quality=QualityChecks(enabled=False)))
     assert result.violations == []
+
+
+def test_numbers_arriving_as_text_get_a_note_and_only_non_numbers_a_violation(tmp_path) -> None:
+    import pyarrow.parquet as pq
+
+    from driftplane.engine.api import compare
+
+    rng = np.random.default_rng(11)
+    rows = 1000
+    pq.write_table(pa.table({"price": rng.normal(2, 1, rows), "qty": rng.integers(0, 9, rows)}), tmp_path / "base.parquet")
+    prices = rng.normal(2, 1, rows)
+    as_text = pa.table({"price": pa.array([f"{p:.3f}" for p in prices], pa.large_string()), "qty": rng.integers(0, 9, rows)})
+    pq.write_table(as_text, tmp_path / "text.parquet")
+    result = compare(tmp_path / "base.parquet", tmp_path / "text.parquet")
+    [note] = [m for m in result.messages if m.startswith("'price'")]
+    assert note.startswith(
+        "'price' is stored as numbers in the baseline (Fractional) but 1,000 of its 1,000 values in the target arrived as text"
+    )
+    # "2.345" is Fractional to SageMaker (Deequ's per-value regex): no data_type_check, drift still measured
+    assert ("price", "data_type_check") not in kinds(result)
+    [price] = [f for f in result.features if f.name == "price"]
+    assert price.drift is not None and price.drift.value is not None and not price.drift.drifted
+    assert not [m for m in result.messages if m.startswith("'qty'")]  # typed on both sides: nothing to say
+
+    # text that is not a number is a data_type_check violation, as in SageMaker
+    broken = pa.table({"price": pa.array(["n/a"] * 50 + [f"{p:.3f}" for p in prices[50:]], pa.large_string()), "qty": rng.integers(0, 9, rows)})
+    pq.write_table(broken, tmp_path / "broken.parquet")
+    result = compare(tmp_path / "base.parquet", tmp_path / "broken.parquet")
+    assert ("price", "data_type_check") in kinds(result)
+    assert any(m.startswith("'price' is stored as numbers in the baseline") for m in result.messages)

@@ -107,3 +107,26 @@ def test_failure_alert_and_failed_runs(make_result: MakeResult) -> None:
     firing, reason = evaluate(Alert(when="drift", notify=["log"]), failed)
     assert not firing
     assert "could not be checked" in reason
+
+
+def test_alerts_and_reports_round_the_raw_floats_of_violation_descriptions(make_result: MakeResult, tmp_path) -> None:
+    from datetime import UTC, datetime
+
+    from driftplane.local.notification import build_notification
+    from driftplane.local.notify.render import email_text
+    from driftplane.local.report import write_report
+    from driftplane.result import Violation
+
+    raw = "Data domain requirement is not met. Observed: Only 94.69999999999999% of data is within the domain."
+    result = make_result().model_copy(
+        update={"status": "violations", "violations": [Violation(feature_name="plan", constraint_check_type="categorical_values_check", description=raw)]}
+    )
+    firing, reason = evaluate(Alert(when="violation", notify=["log"]), result)
+    assert firing and "Only 94.7% of data is within the domain" in reason and "94.6999" not in reason
+    notification = build_notification(
+        monitor="churn", alert_name="dq", alert_key="k", condition="violation", event="firing", reason=reason, result=result, now=datetime.now(UTC)
+    )
+    assert "94.6999" not in notification.model_dump_json()
+    assert "Only 94.7% of data" in email_text(notification)
+    html = write_report(tmp_path / "report.html", result).read_text()
+    assert "Only 94.7% of data is within the domain" in html and "94.6999" not in html

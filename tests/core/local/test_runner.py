@@ -155,7 +155,15 @@ def test_seasonal_baseline_compares_with_the_target_a_period_earlier(tmp_path: P
     # and a window whose earlier period has no data says so
     code, out, _ = invoke("run", str(spec), "--at", "2026-03-02", "--json")
     assert code == 3
-    assert "the baseline (the target 2d earlier) has no rows in [2026-02-27T00:00:00Z, 2026-02-28T00:00:00Z)" in json.loads(out)["error"]
+    failed = json.loads(out)
+    assert failed["error"] == (
+        "monitor churn: the baseline (the target 2d earlier) has no rows in the window "
+        "2026-02-27 00:00 to 2026-02-28 00:00 UTC; there is nothing to compare against"
+    )
+    # the target was never read: the result says so rather than passing 0 rows off as a count
+    assert "the target was not read: the baseline failed first" in " ".join(failed["messages"])
+    code, out, _ = invoke("run", str(spec), "--at", "2026-03-02")
+    assert code == 3 and "FAILED (no target rows read against 0 baseline rows)" in out
 
 
 def test_a_window_without_data_fails_clearly_and_fires_the_failure_alert(tmp_path: Path, http_receiver: HttpReceiver) -> None:
@@ -164,10 +172,31 @@ def test_a_window_without_data_fails_clearly_and_fires_the_failure_alert(tmp_pat
     assert code == 3
     result = json.loads(out)
     assert result["status"] == "failed"
-    assert "no data for the window [2026-03-31T00:00:00Z, 2026-04-01T00:00:00Z)" in result["error"]
+    looked_at = tmp_path / "data" / "daily" / "2026" / "03" / "31" / "*.parquet"
+    assert result["error"] == f"monitor churn: no data for the window 2026-03-31 00:00 to 2026-04-01 00:00 UTC; looked at {looked_at}"
     assert [r.json()["alert"] for r in http_receiver.requests] == ["run failed"]
     with HistoryStore.open(tmp_path / ".driftplane") as store:
         assert store.list_runs("churn")[0].status == "failed"
+
+
+def test_a_window_without_data_is_said_once_in_one_sentence(tmp_path: Path) -> None:
+    spec = make_project(tmp_path)
+    # no failure alert here: an alert's own notification repeating the reason is its job
+    spec.write_text(spec.read_text().replace("- {name: run failed, when: failure, notify: [log]}", ""))
+    done = subprocess.run(
+        [sys.executable, "-m", "driftplane", "run", str(spec), "--at", "2026-04-01"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        timeout=120,
+    )
+    assert done.returncode == 3
+    looked_at = tmp_path / "data" / "daily" / "2026" / "03" / "31" / "*.parquet"
+    sentence = f"monitor churn: no data for the window 2026-03-31 00:00 to 2026-04-01 00:00 UTC; looked at {looked_at}"
+    assert f"churn [2026-03-31 00:00 to 2026-04-01 00:00 UTC]: FAILED (no target rows read against 5,000 baseline rows)\n  {sentence}\n" in done.stdout
+    everything = done.stdout + done.stderr
+    assert everything.count("no data for") == 1, everything
+    assert "2026-03-31T00:00:00Z" not in everything
 
 
 def _run_process(spec: Path, *args: str) -> subprocess.Popen[str]:

@@ -111,3 +111,46 @@ def test_serve_catches_up_one_window_serves_metrics_and_stops_cleanly(tmp_path: 
     assert [r.window.end for r in runs if r.window] == [today]
     reports = tmp_path / "reports" / "daily"
     assert not [p for p in reports.iterdir() if p.name.startswith(".")]
+
+
+def test_serve_says_a_window_without_data_once_in_its_log_and_in_healthz(tmp_path: Path, no_proxy: None) -> None:
+    spec = _project(tmp_path)
+    yesterday = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    missing = tmp_path / "data" / f"{yesterday:%Y}" / f"{yesterday:%m}" / f"{yesterday:%d}"
+    for file in missing.iterdir():
+        file.unlink()
+    sentence = (
+        f"monitor daily: no data for the window {yesterday:%Y-%m-%d} 00:00 to "
+        f"{yesterday + timedelta(days=1):%Y-%m-%d} 00:00 UTC; looked at {missing / '*.parquet'}"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "driftplane", "serve", str(spec)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        base = None
+        deadline = time.monotonic() + 60
+        while base is None and time.monotonic() < deadline:
+            found = re.search(r"serving /metrics and /healthz on (http://127\.0\.0\.1:\d+)", process.stdout.readline())
+            base = found.group(1) if found else None
+        assert base is not None
+        monitor: dict = {}
+        while time.monotonic() < deadline:
+            monitor = json.loads(_get(base + "/healthz")[1])["monitors"]["daily"]
+            if monitor["runs"] >= 1:
+                break
+            time.sleep(0.2)
+        assert monitor["last_status"] == "failed"
+        assert monitor["last_error"] == sentence
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        output = process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert f"error: {sentence}\n" in output
+    assert output.count("no data for") == 1, output

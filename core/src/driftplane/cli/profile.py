@@ -39,6 +39,7 @@ def command(data: str, out_dir: str | None, as_json: bool) -> None:
     from driftplane.engine.api import CONSTRAINTS_FILE, STATISTICS_FILE, profile
     from driftplane.engine.constraints import suggest_constraints
     from driftplane.engine.sagemaker import write_constraints, write_statistics
+    from driftplane.engine.summary import infinite_values_note
 
     with progress_reporter(enabled=not as_json) as report:
         result = profile(data, progress=report)
@@ -76,7 +77,8 @@ def command(data: str, out_dir: str | None, as_json: bool) -> None:
             summary,
         )
     out.print(table)
-    for message in result.messages:
+    infinite = [infinite_values_note(column) for column in result.columns.values()]
+    for message in [*result.messages, *(note for note in infinite if note is not None)]:
         out.print(f"  note: {message}")
     for path in written:
         out.print(f"  wrote {path}")

@@ -70,10 +70,10 @@ def render_result(result: RunResult, out: Console) -> None:
         verdict += f" on {len(drifted)} of {len(checked)} features"
     if result.violations:
         verdict += f", {len(result.violations)} violation{'s' if len(result.violations) != 1 else ''}"
-    out.print(
-        f"{result.monitor}{window}: {verdict} "
-        f"({result.rows.target:,} target rows against {result.rows.baseline:,} baseline rows)"
+    target = (
+        "no target rows read" if result.status == "failed" and result.rows.target == 0 else f"{result.rows.target:,} target rows"
     )
+    out.print(f"{result.monitor}{window}: {verdict} ({target} against {result.rows.baseline:,} baseline rows)")
     if result.error:
         out.print(f"  {result.error}")
     if drifted:
@@ -94,7 +94,7 @@ def render_result(result: RunResult, out: Console) -> None:
             )
         out.print(table)
     for violation in result.violations:
-        out.print(f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.description}")
+        out.print(f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.readable_description}")
     for message in result.messages:
         out.print(f"  note: {message}")
     if "html" in result.reports:

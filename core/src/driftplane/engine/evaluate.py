@@ -17,11 +17,29 @@ from driftplane.engine.drift import feature_drift, numeric_bins
 from driftplane.engine.features import feature_kind, is_selected
 from driftplane.engine.profile import OTHER, ColumnProfile, Profile
 from driftplane.engine.quality import check_quality
-from driftplane.engine.summary import column_summary
+from driftplane.engine.summary import column_summary, infinite_values_note
+from driftplane.engine.types import NUMERIC_TYPES
 from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Window
 from driftplane.spec.models import CATEGORICAL_METRICS, NUMERICAL_METRICS, Checks, FeatureSelection
 
 logger = logging.getLogger(__name__)
+
+
+def _numbers_as_text(name: str, base: ColumnProfile, target: ColumnProfile) -> str | None:
+    """A note when a column stored as numbers in the baseline arrives as text in the target.
+
+    SageMaker types text value by value ("2.345" is Fractional), so such a column raises no
+    data_type_check while its values look like numbers; the change of type is still worth a
+    look (a schema change, a CSV export), so it is said.
+    """
+    if base.inferred_type not in NUMERIC_TYPES or base.text_values != 0 or not target.text_values:
+        return None
+    return (
+        f"'{name}' is stored as numbers in the baseline ({base.inferred_type}) but {target.text_values:,} of its "
+        f"{target.present:,} values in the target arrived as text (strings); text that looks like a number is "
+        "read as one, as SageMaker does, so only text that is not a number is a data_type_check violation. "
+        "Check what writes the target data (a schema change, a CSV export)"
+    )
 
 
 def _rule_for(name: str, kind: Kind, checks: Checks, messages: list[str]) -> tuple[bool, str, float]:
@@ -107,12 +125,13 @@ def evaluate(
             drift = _drift_for(name, kind, base, target_column, checks, messages)
             bins = numeric_bins(base, target_column, checks.drift.bins) if kind == "numerical" else None
             target_summary = column_summary(target_column, kind, bins=checks.drift.bins, target_bins=bins)
+            note = _numbers_as_text(name, base, target_column) if baseline.origin == "driftplane" else None
+            if note is not None:
+                messages.append(note)
             for side, column in (("baseline", base), ("target", target_column)):
-                if column.numeric is not None and column.numeric.infinite:
-                    messages.append(
-                        f"'{name}' has {column.numeric.infinite:,} infinite value(s) in the {side}; "
-                        "they count as present but are left out of its statistics and drift"
-                    )
+                infinite = infinite_values_note(column, side)
+                if infinite is not None:
+                    messages.append(infinite)
         results.append(
             FeatureResult(
                 name=name,

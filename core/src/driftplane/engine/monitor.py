@@ -24,7 +24,7 @@ from driftplane.engine.evaluate import evaluate
 from driftplane.engine.files import write_json_atomic
 from driftplane.engine.profile import Profile, ProfileSettings
 from driftplane.engine.readers.files import absolute_location, filesystem_for, list_files
-from driftplane.engine.readers.windows import describe_window, utc, window_ending_at
+from driftplane.engine.readers.windows import NO_DATA, utc, window_ending_at, window_text
 from driftplane.engine.sagemaker import read_constraints
 from driftplane.errors import DataError
 from driftplane.result import RunResult, Window
@@ -228,7 +228,7 @@ def load_monitor_baseline(
         engine=engine,
     )
     if profile.rows == 0:
-        where = f" in {describe_window(read_window)}" if read_window is not None else ""
+        where = f" in the window {window_text(read_window)}" if read_window is not None else ""
         raise DataError(f"monitor {name}: the baseline ({description}) has no rows{where}; there is nothing to compare against")
     if cache is not None and key is not None:
         cache.store(name, key, profile)
@@ -316,15 +316,19 @@ def run_monitor(
             started_at=started,
         )
     except DataError as exc:
-        logger.error("monitor %s: the run for %s failed: %s", name, describe_window(window), exc)
+        error = run_error(name, window, exc)
+        # Whoever shows the result (the CLI's summary, serve's log, /healthz) shows the error once.
+        logger.debug("%s", error)
         rows = baseline.profile.rows if baseline is not None else 0
+        messages = [] if baseline is not None else [TARGET_NOT_READ]
         failed = RunResult.model_validate(
             {
                 "monitor": name,
                 "window": window,
                 "rows": {"baseline": rows, "target": 0},
                 "status": "failed",
-                "error": str(exc),
+                "error": error,
+                "messages": messages,
                 "provider": provider,
                 "started_at": started,
                 "duration_seconds": round(time.perf_counter() - clock, 3),
@@ -335,6 +339,17 @@ def run_monitor(
         update={"provider": provider, "duration_seconds": round(time.perf_counter() - clock, 3)}
     )
     return MonitorRun(result, target, baseline, read_seconds)
+
+
+TARGET_NOT_READ = "the target was not read: the baseline failed first, so the run has no target row count"
+
+
+def run_error(name: str, window: Window, exc: DataError) -> str:
+    """The failed run's error, one sentence naming the monitor (and the window, unless it is said)."""
+    text = str(exc)
+    if text.startswith(f"monitor {name}: "):
+        return text
+    return f"monitor {name}: the run for {window_text(window)} failed: {text}"
 
 
 def _profile_target(
@@ -371,12 +386,10 @@ def _profile_target(
     if profile.rows == 0:
         if window is None:
             raise DataError(f"monitor {name}: {source.data} has no rows to check")
-        looked = f" ({profile.source})" if profile.source else ""
-        notes = "; ".join(profile.messages[-2:])
-        raise DataError(
-            f"monitor {name}: no data for the window {describe_window(window)} in {source.data}{looked}"
-            + (f": {notes}" if notes else "")
-        )
+        notes = [m for m in profile.messages if m.startswith(NO_DATA)]
+        others = [m for m in profile.messages if not m.startswith(NO_DATA)]
+        said = notes[-1] if notes else f"{NO_DATA} {window_text(window)} in {source.data}"
+        raise DataError("; ".join([f"monitor {name}: {said}", *others]))
     return profile
 
 

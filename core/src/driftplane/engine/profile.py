@@ -320,6 +320,10 @@ class ColumnProfile:
     force_categorical: bool = False  # keep counting categories of float values too
     unsupported: int = 0  # values of nested or binary types, counted as String
     distinct_estimate: float | None = None  # from a statistics.json without category counts
+    # present values that arrived as text (Arrow strings), numbers written as text included;
+    # None when not known (a profile saved before they were counted). Tells "numbers sent as
+    # text" apart from numbers, which the inferred type alone cannot.
+    text_values: int | None = 0
     _reference: ColumnProfile | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -367,8 +371,13 @@ class ColumnProfile:
             self._update_floats(array)
         elif kind == "boolean":
             self._update_booleans(array)
-        elif kind in ("text", "temporal"):
-            self._update_text(array if kind == "text" else pc.cast(array, pa.string()))
+        elif kind == "text":
+            missing_before = self.missing
+            self._update_text(array)
+            if self.text_values is not None:
+                self.text_values += len(array) - (self.missing - missing_before)
+        elif kind == "temporal":
+            self._update_text(pc.cast(array, pa.string()))
         else:
             self.missing += array.null_count
             present = len(array) - array.null_count
@@ -449,6 +458,7 @@ class ColumnProfile:
         self.rows += other.rows
         self.missing += other.missing
         self.unsupported += other.unsupported
+        self.text_values = None if self.text_values is None or other.text_values is None else self.text_values + other.text_values
         for type_name, count in other.type_counts.items():
             self.type_counts[type_name] = self.type_counts.get(type_name, 0) + count
         if other.numeric is not None:
@@ -488,6 +498,7 @@ class ColumnProfile:
             "force_categorical": self.force_categorical,
             "unsupported": self.unsupported,
             "distinct_estimate": self.distinct_estimate,
+            "text_values": self.text_values,
         }
 
     @classmethod
@@ -504,6 +515,7 @@ class ColumnProfile:
             force_categorical=bool(data.get("force_categorical", False)),
             unsupported=int(data.get("unsupported", 0)),
             distinct_estimate=data.get("distinct_estimate"),
+            text_values=data.get("text_values"),
         )
 
 

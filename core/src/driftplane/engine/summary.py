@@ -13,6 +13,19 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 TOP_CATEGORIES = 20
 
 
+def infinite_values_note(column: ColumnProfile, side: str | None = None) -> str | None:
+    """Why a column's statistics leave some present values out: they are infinite."""
+    infinite = column.numeric.infinite if column.numeric is not None else 0
+    if not infinite:
+        return None
+    where = f" in the {side}" if side else ""
+    also = " and drift" if side else ""
+    return (
+        f"'{column.name}' has {infinite:,} infinite value(s){where}; they count as present but are "
+        f"left out of its statistics{also}"
+    )
+
+
 def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 

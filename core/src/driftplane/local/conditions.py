@@ -50,7 +50,7 @@ def describe_features(features: list[FeatureResult]) -> str:
 
 def describe_violations(violations: list[Violation]) -> str:
     """'completeness_check on age: <description>; ...'."""
-    parts = [f"{v.constraint_check_type} on {v.feature_name}: {v.description}" for v in violations[:LISTED]]
+    parts = [f"{v.constraint_check_type} on {v.feature_name}: {v.readable_description}" for v in violations[:LISTED]]
     if len(violations) > LISTED:
         parts.append(f"and {len(violations) - LISTED} more")
     return "; ".join(parts)

@@ -117,7 +117,9 @@ def build_notification(
     violations = ViolationsSummary(
         count=len(result.violations),
         by_check_type=by_type,
-        examples=[ViolationExample(**v.model_dump()) for v in result.violations[:LISTED]],
+        examples=[
+            ViolationExample(**{**v.model_dump(), "description": v.readable_description}) for v in result.violations[:LISTED]
+        ],
     )
     return Notification(
         id=str(uuid.uuid4()),

@@ -106,7 +106,10 @@ class Scheduler:
             logger.debug("traceback of the failed run:", exc_info=True)
         else:
             state.last_status, state.last_error = result.status, result.error
-            logger.info("monitor %s: window ending %s: %s", name, end.isoformat(), result.status)
+            if result.status == "failed":
+                logger.error("%s", result.error)  # it names the monitor and, when it matters, the window
+            else:
+                logger.info("monitor %s: window ending %s: %s", name, end.isoformat(), result.status)
         finally:
             state.running_window = None
             state.last_window = end

@@ -97,3 +97,24 @@ def test_spark_submit_runs_a_monitor(quickstart: Path) -> None:
     assert done.returncode == 1, done.stderr[-3000:]
     results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     assert results[0]["status"] == "drift_and_violations" and results[0]["rows"]["target"] == 2000
+
+
+@pytest.mark.slow
+def test_compare_with_engine_spark_keeps_the_jvm_quiet(quickstart: Path) -> None:
+    """No Spark banners (hostname, log4j profile, native libraries) nor pyspark's pandas warning."""
+    import os
+    import subprocess
+    import sys
+
+    train = str(quickstart / "data" / "train.parquet")
+    day = str(quickstart / "data" / "daily" / "2026" / "01" / "13")
+    env = {k: v for k, v in os.environ.items() if k not in ("SPARK_REMOTE", "DRIFTPLANE_SPARK_MASTER", "MASTER")}
+    done = subprocess.run(
+        [sys.executable, "-m", "driftplane", "compare", train, day, "--engine", "spark"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "drift" in done.stdout.lower()
+    # The JDK itself announces the incubator module Spark 4 adds; nothing else may speak.
+    lines = [line for line in done.stderr.splitlines() if line.strip() and not line.startswith("WARNING: Using incubator modules")]
+    assert lines == [], done.stderr

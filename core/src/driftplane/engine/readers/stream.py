@@ -29,7 +29,13 @@ from driftplane.engine.readers.jsonl import read_jsonl_file
 from driftplane.engine.readers.options import CaptureOutput, ReadOptions
 from driftplane.engine.readers.parquet import read_parquet_file
 from driftplane.engine.readers.timestamps import UTC_US, to_utc
-from driftplane.engine.readers.windows import describe_window, files_for_window, filter_rows, utc
+from driftplane.engine.readers.windows import (
+    describe_window,
+    files_for_window,
+    filter_rows,
+    no_data_note,
+    utc,
+)
 from driftplane.errors import DataError
 from driftplane.result import Window
 from driftplane.spec.models import DataSource, Target
@@ -113,7 +119,7 @@ def open_stream(
         options=options,
         window=window if (partitioned or row_times) else None,
     )
-    return DataStream(_finish(batches, stats, window, where, found.looked_at), stats, description)
+    return DataStream(_finish(batches, stats, window, found.looked_at), stats, description)
 
 
 def _capture_output(source: DataSource) -> CaptureOutput:
@@ -189,16 +195,13 @@ def _with_time(
 
 
 def _finish(
-    batches: Iterator[pa.RecordBatch], stats: ReadStats, window: Window | None, where: str, looked_at: list[str]
+    batches: Iterator[pa.RecordBatch], stats: ReadStats, window: Window | None, looked_at: list[str]
 ) -> Iterator[pa.RecordBatch]:
     """Pass batches through; at the end, say when a window held no data and where we looked."""
     yield from batches
     if window is not None and stats.rows == 0:
-        places = ", ".join(looked_at[:5]) + (f" and {len(looked_at) - 5} more" if len(looked_at) > 5 else "")
-        opened = f"{stats.files} file(s) read" if stats.files else "no files in the window"
-        skipped = f", {stats.files_skipped} outside it skipped" if stats.files_skipped else ""
         stats.messages.append(
-            f"no data for window {describe_window(window)} in {where}: {opened}{skipped}; looked at {places}"
+            no_data_note(window, files_read=stats.files, skipped=stats.files_skipped, looked_at=looked_at)
         )
         logger.debug(stats.messages[-1])
 

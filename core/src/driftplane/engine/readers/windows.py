@@ -71,6 +71,32 @@ def describe_window(window: Window) -> str:
     return f"[{_iso(window.start)}, {_iso(window.end)})"
 
 
+NO_DATA = "no data for the window"  # how the note of an empty window starts (the run's error uses it)
+
+
+def window_text(window: Window) -> str:
+    """``2026-01-05 00:00 to 2026-01-06 00:00 UTC``: a window as a person reads it."""
+    start, end = utc(window.start), utc(window.end)
+    fmt = "%Y-%m-%d %H:%M:%S" if start.second or end.second else "%Y-%m-%d %H:%M"
+    return f"{start.strftime(fmt)} to {end.strftime(fmt)} UTC"
+
+
+def no_data_note(window: Window, *, files_read: int, skipped: int, looked_at: list[str]) -> str:
+    """One sentence on an empty window: what was read and where it looked.
+
+    ``no data for the window 2026-02-28 00:00 to 2026-03-01 00:00 UTC; looked at data/2026/02/28/*.parquet``
+    """
+    text = f"{NO_DATA} {window_text(window)}"
+    if files_read:
+        text += f": {files_read:,} file(s) read, none of their rows falls in it"
+    if looked_at:
+        places = ", ".join(looked_at[:5]) + (f" and {len(looked_at) - 5} more" if len(looked_at) > 5 else "")
+        text += f"; looked at {places}"
+    if skipped:
+        text += f" ({skipped:,} file(s) outside the window skipped)"
+    return text
+
+
 def _iso(when: datetime) -> str:
     return utc(when).isoformat().replace("+00:00", "Z")
 

@@ -30,7 +30,12 @@ from driftplane.engine.readers.files import (
 )
 from driftplane.engine.readers.formats import choose_format
 from driftplane.engine.readers.partitions import PartitionTemplate
-from driftplane.engine.readers.windows import MAX_PARTITIONS_TO_LIST, describe_window, utc
+from driftplane.engine.readers.windows import (
+    MAX_PARTITIONS_TO_LIST,
+    describe_window,
+    no_data_note,
+    utc,
+)
 from driftplane.errors import DataError
 from driftplane.result import Window
 from driftplane.spec.models import DataSource
@@ -121,9 +126,7 @@ def resolve(spark: SparkSession, source: DataSource, *, base_dir: Path | None, w
         if file.size == 0:
             raise empty_file_error(file.display)
     if window is not None and not selected:
-        places = ", ".join(looked_at[:5]) + (f" and {len(looked_at) - 5} more" if len(looked_at) > 5 else "")
-        outside = f", {skipped} outside it skipped" if skipped else ""
-        messages.append(f"no data for window {describe_window(window)} in {data}: no files in the window{outside}; looked at {places}")
+        messages.append(no_data_note(window, files_read=0, skipped=skipped, looked_at=looked_at))
     return SparkInput(
         "files",
         fmt,

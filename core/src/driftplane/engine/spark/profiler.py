@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from driftplane.engine.features import forced_categorical, is_selected
 from driftplane.engine.profile import Profile, ProfileSettings
-from driftplane.engine.readers.windows import utc
+from driftplane.engine.readers.windows import no_data_note, utc
 from driftplane.engine.spark.locations import SparkInput, resolve
 from driftplane.engine.spark.partials import (
     BLOCK_COLUMN,
@@ -116,7 +116,8 @@ def profile_source(
     profile.source = found.description
     profile.messages[:0] = [m for m in found.messages if m not in profile.messages]
     if window is not None and profile.rows == 0 and found.row_times:
-        profile.messages.append(f"no rows of {found.description} fall in the window")
+        read = len(found.paths) if found.kind == "files" else 0
+        profile.messages.append(no_data_note(window, files_read=read, skipped=found.skipped, looked_at=[found.where]))
     if progress is not None:
         progress(phase, profile.rows)
     return profile

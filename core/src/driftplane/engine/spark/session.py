@@ -3,7 +3,7 @@
 Under ``spark-submit``, on Databricks or in a notebook a session already exists and is used
 as it is. Otherwise (``driftplane run --engine spark`` on a laptop or CI machine) a local
 session is started: ``local[*]`` unless ``DRIFTPLANE_SPARK_MASTER`` names another master,
-quiet logs, UTC session time, and the Python workers running this same interpreter, so
+quiet logs (the JVM's log4j2 at ERROR, from log4j2.properties here, unless -vv), UTC session time, and the Python workers running this same interpreter, so
 they import the same driftplane.
 
 With ``SPARK_REMOTE`` set (``sc://host:15002``, or ``local`` for a Connect server in this
@@ -22,6 +22,8 @@ import os
 import shutil
 import sys
 import threading
+import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driftplane.errors import DataError
@@ -45,11 +47,37 @@ LOCAL_CONF: dict[str, str] = {
     # (the default 10,000 costs a fifth more time in batch overhead, measured at 10M rows).
     "spark.sql.execution.arrow.maxRecordsPerBatch": "131072",
 }
+# The JVM's log4j2 settings for sessions started here: errors only (no banners on stderr).
+LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
+JAVA_OPTIONS = "spark.driver.extraJavaOptions"
+# pyspark warns on import and on Arrow use that it "does not yet fully support pandas >= 3";
+# driftplane does not use pandas through pyspark, so the warning says nothing to its users.
+PANDAS_WARNING = "PySpark does not yet fully support pandas"
 _lock = threading.Lock()
+
+
+def _debugging_spark() -> bool:
+    """True under -vv, where every library's own output is wanted (Spark's banners included)."""
+    return logging.getLogger("pyspark").isEnabledFor(logging.DEBUG)
+
+
+def _quiet_pandas_warning() -> None:
+    if not _debugging_spark():
+        warnings.filterwarnings("ignore", message=PANDAS_WARNING, category=FutureWarning)
+
+
+def _local_conf(conf: dict[str, str] | None) -> dict[str, str]:
+    """LOCAL_CONF, the caller's ``conf`` over it, and the quiet log4j2 settings (unless -vv)."""
+    merged = {**LOCAL_CONF, **(conf or {})}
+    if not _debugging_spark():
+        quiet = f"-Dlog4j2.configurationFile={LOG4J_CONFIG.as_uri()}"
+        merged[JAVA_OPTIONS] = f"{quiet} {merged[JAVA_OPTIONS]}" if merged.get(JAVA_OPTIONS) else quiet
+    return merged
 
 
 def require_pyspark() -> Any:
     """The pyspark.sql module, or a DataError that says how to install it."""
+    _quiet_pandas_warning()
     try:
         import pyspark.sql
     except ImportError as exc:
@@ -119,7 +147,7 @@ def get_session(conf: dict[str, str] | None = None) -> SparkSession:
             # Workers must import the same driftplane and pyarrow as this process.
             os.environ["PYSPARK_PYTHON"] = sys.executable
         # spark-submit's --conf settings are the user's: only a session of our own gets ours.
-        for key, value in {**(LOCAL_CONF if not launched else {}), **(conf or {})}.items():
+        for key, value in (_local_conf(conf) if not launched else (conf or {})).items():
             builder = builder.config(key, value)
         logger.info("starting a Spark session (%s)", master or ("local[*]" if local else "from spark-submit"))
         try:

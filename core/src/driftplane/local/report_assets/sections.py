@@ -253,7 +253,7 @@ def violations_section(result: RunResult, views: Sequence[FeatureView]) -> Html:
                     "li",
                     sentence,
                     " (" if link else None, link, ")" if link else None,
-                    tag("span", tag("code", kind), ": ", violation.description, class_="detail"),
+                    tag("span", tag("code", kind), ": ", violation.readable_description, class_="detail"),
                     id=anchor,
                 )
             )
