@@ -164,6 +164,31 @@ def spec_provider_problems(data: Any, source: SourceMap | None = None) -> list[P
     return [source.problem(("provider",), message) if source else Problem(("provider",), message)]
 
 
+def provider_settings_problems(data: Any, source: SourceMap | None = None) -> list[Problem]:
+    """Problems in the settings of every installed provider the spec configures, from the plain data.
+
+    A ``load_spec`` check for ``validate``: a bad port or ARN is reported together with the
+    monitors' problems, not only once those are fixed. Providers that are not installed
+    cannot be checked; ``validate`` says so.
+    """
+    from driftplane.errors import SpecError
+
+    providers = data.get("providers") if isinstance(data, Mapping) else None
+    if not isinstance(providers, Mapping):
+        return []
+    installed = get_providers()
+    problems: list[Problem] = []
+    for name, raw in providers.items():
+        cls = installed.get(name)
+        if cls is None or not isinstance(raw, Mapping | None):
+            continue  # not installed, or not a mapping (reported by the spec's own validation)
+        try:
+            cls.validate_settings(raw or {}, source=source)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
 def provider_for_spec(spec: Spec, name: str | None = None) -> Provider:
     """The provider a command should use: ``name`` (from --provider) or the spec's ``provider``.
 

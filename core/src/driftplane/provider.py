@@ -19,6 +19,7 @@ from driftplane.result import RunResult
 
 if TYPE_CHECKING:
     from driftplane.spec.models import Spec
+    from driftplane.spec.problems import SourceMap
 
 Action = Literal["create", "update", "delete", "noop"]
 
@@ -137,15 +138,20 @@ class Provider:
 
     @classmethod
     def validate_settings(
-        cls, raw: Mapping[str, Any], *, spec: Spec | None = None
+        cls, raw: Mapping[str, Any], *, spec: Spec | None = None, source: SourceMap | None = None
     ) -> ProviderSettings:
-        """The settings model from raw data; SpecError locates problems under providers.<name>."""
+        """The settings model from raw data; SpecError locates problems under providers.<name>.
+
+        ``source`` locates them in the file when there is no built spec yet (``validate``
+        checks settings together with the rest of the file).
+        """
         from driftplane.spec.problems import problems_from_validation_error
 
         try:
             return cls.settings_model.model_validate(raw)
         except ValidationError as exc:
-            source = spec.source if spec is not None else None
+            if source is None and spec is not None:
+                source = spec.source
             raise SpecError(
                 problems_from_validation_error(
                     exc,

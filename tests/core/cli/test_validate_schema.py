@@ -314,3 +314,43 @@ def test_schema_includes_provider_and_channel_settings() -> None:
 def test_help_and_version(args: list[str]) -> None:
     code, out, _ = invoke(*args)
     assert code == 0 and out
+
+
+def test_provider_settings_are_reported_with_the_monitors_problems_each_once(tmp_path: Path) -> None:
+    spec = write(
+        tmp_path,
+        """\
+        providers:
+          local:
+            serve: {port: 99999}
+        monitors:
+          churn:
+            baseline: {data: train.csv}
+            target: {data: daily/*.csv, window: 5x}
+        """,
+    )
+    code, _out, err = invoke("validate", str(spec))
+    assert code == 2
+    located = [line for line in err.splitlines() if line.startswith(str(spec))]
+    assert len(located) == 2, err
+    assert ":3:19: providers.local.serve.port: must be at most 65535" in located[0]
+    assert "monitors.churn.target.window" in located[1]
+    assert "2 problems; the spec is not valid." in err
+
+
+def test_a_bad_setting_alone_is_reported_once(tmp_path: Path) -> None:
+    spec = write(
+        tmp_path,
+        """\
+        providers:
+          local:
+            serve: {port: 99999}
+        monitors:
+          churn:
+            baseline: {data: train.csv}
+            target: {data: daily/*.csv}
+        """,
+    )
+    code, _out, err = invoke("validate", str(spec))
+    assert code == 2
+    assert err.count("providers.local.serve.port") == 1, err

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from driftplane.errors import SpecError
-from driftplane.plugins import provider_for_spec, spec_plugin_problems, spec_provider_problems
+from driftplane.plugins import (
+    provider_for_spec,
+    provider_settings_problems,
+    spec_plugin_problems,
+    spec_provider_problems,
+)
 from driftplane.provider import Provider
 from driftplane.spec import Spec, load_spec
 
 
-def load_checked_spec(spec_path: str | None, provider_name: str | None) -> Spec:
+def load_checked_spec(spec_path: str | None, provider_name: str | None, *, settings: bool = False) -> Spec:
     """The validated spec; SpecError lists every problem in the file at once.
 
     Unless --provider overrides it, the spec's own ``provider:`` must be installed, and that
     is reported together with the structural problems, not only after they are fixed.
     """
-    checks = () if provider_name else (spec_provider_problems,)
+    checks = [] if provider_name else [spec_provider_problems]
+    if settings:  # validate: every installed provider's settings, in the same pass
+        checks.append(provider_settings_problems)
     return load_spec(spec_path, checks=checks)
 
 

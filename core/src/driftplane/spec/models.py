@@ -547,9 +547,10 @@ class Spec(SpecModel):
 
     def _check_built(self) -> None:
         from driftplane.errors import SpecError
+        from driftplane.spec.alert_checks import alert_problems
         from driftplane.spec.references import reference_problems
 
-        problems = reference_problems(self)
+        problems = reference_problems(self) + alert_problems(self)
         if problems:
             raise SpecError(problems)
 
