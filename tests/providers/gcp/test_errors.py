@@ -249,7 +249,7 @@ def test_slack_without_an_app_is_located(tmp_path: Path) -> None:
 
     path = tmp_path / "monitors.yaml"
     path.write_text(
-        "provider: gcp\nproviders:\n  gcp: {project: p, scheduled_runs: false}\n"
+        "provider: gcp\nproviders:\n  gcp: {project: my-project, scheduled_runs: false}\n"
         "channels:\n  team: {type: slack, webhook_url: 'https://hooks.slack.com/services/x'}\n"
         "monitors:\n  m:\n    baseline: {data: a.csv}\n    target: {data: b.csv}\n"
         "    alerts:\n      - when: drift\n        notify: [team]\n",
@@ -262,12 +262,12 @@ def test_slack_without_an_app_is_located(tmp_path: Path) -> None:
 
 
 def test_scheduled_runs_need_an_image_and_service_account(example: Spec) -> None:
-    provider = GcpProvider({"project": "p"})
+    provider = GcpProvider({"project": "my-project"})
     messages = [p.message for p in provider.check(example)]
     assert any("providers.gcp.image" in m for m in messages)
     assert any("providers.gcp.service_account" in m and "scheduled_runs: false" in m for m in messages)
     slack = example.providers["gcp"]["slack"]
-    assert not GcpProvider({"project": "p", "scheduled_runs": False, "slack": slack}).check(example)
+    assert not GcpProvider({"project": "my-project", "scheduled_runs": False, "slack": slack}).check(example)
 
 
 def test_two_alerts_with_one_name_are_a_located_problem(tmp_path: Path) -> None:
@@ -275,7 +275,7 @@ def test_two_alerts_with_one_name_are_a_located_problem(tmp_path: Path) -> None:
 
     path = tmp_path / "monitors.yaml"
     path.write_text(
-        "provider: gcp\nproviders:\n  gcp: {project: p, scheduled_runs: false}\n"
+        "provider: gcp\nproviders:\n  gcp: {project: my-project, scheduled_runs: false}\n"
         "monitors:\n  m:\n    baseline: {data: a.csv}\n    target: {data: b.csv}\n"
         "    alerts:\n"
         "      - {name: drifted, when: drift, notify: ['email:a@example.com']}\n"

@@ -65,8 +65,9 @@ def command(ctx: click.Context, spec_path: str | None, provider_name: str | None
     if provider is not None:
         problems.extend(provider.check(spec))
     if problems:
-        # Report in file order so they read top to bottom.
-        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        # Report in file order so they read top to bottom; the chosen provider's settings are
+        # checked twice (with every configured provider, then to build it), so report each once.
+        problems = sorted(dict.fromkeys(problems), key=lambda p: (p.line or 0, p.column or 0))
         show_problems(problems, NOT_VALID)
         ctx.exit(ExitCode.USAGE)
     names = ", ".join(spec.monitors)

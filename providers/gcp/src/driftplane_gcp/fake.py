@@ -38,7 +38,7 @@ from google.protobuf import any_pb2, empty_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-from driftplane_gcp.series import RESOURCE_LABELS, WRITABLE_RESOURCES
+from driftplane_gcp.resources import RESOURCE_LABELS, WRITABLE_RESOURCES
 
 MAX_SERIES = 200
 MAX_LABELS = 30
@@ -332,9 +332,9 @@ class FakeGoogleCloud:
                     f"{where}: Metrics cannot be written to {resource.type}. See "
                     "https://cloud.google.com/monitoring/custom-metrics/creating-metrics#which-resource"
                 )
-            needed = set(RESOURCE_LABELS.get(resource.type, ("project_id",)))
+            needed = set(RESOURCE_LABELS[resource.type])
             have = set(resource.labels)
-            if resource.type in RESOURCE_LABELS and have != needed:
+            if have != needed:
                 raise self._invalid(
                     f"{where}: resource {resource.type} needs labels {sorted(needed)}, got {sorted(have)}"
                 )
