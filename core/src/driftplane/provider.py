@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from driftplane.errors import NotAvailableYet, Problem, SpecError
+from driftplane.errors import NotAvailableYet, Problem, SpecError, UsageError
 from driftplane.result import RunResult
 
 if TYPE_CHECKING:
@@ -127,6 +127,9 @@ class Provider:
     description: ClassVar[str] = ""
     backends: ClassVar[tuple[str, ...]] = ("default",)
     settings_model: ClassVar[type[ProviderSettings]] = ProviderSettings
+    # What ``destroy --purge`` deletes besides what destroy removes, for a provider that keeps
+    # something back because deleting it deletes data (gcp: metric descriptors); None: nothing.
+    purges: ClassVar[str | None] = None
 
     def __init__(self, settings: ProviderSettings | Mapping[str, Any] | None = None) -> None:
         if settings is None:
@@ -204,6 +207,16 @@ class Provider:
         for it is found by its tags (see ``monitors_to_destroy``).
         """
         raise self._not_yet("destroy")
+
+    def purge(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
+        """``destroy``, and also delete what it keeps back (``purges`` says what).
+
+        Only providers that set ``purges`` implement it; others have nothing more to delete.
+        """
+        raise UsageError(
+            f"the {self.name} provider keeps nothing back on destroy, so --purge has nothing more to "
+            "delete; leave it out"
+        )
 
     def run(
         self,

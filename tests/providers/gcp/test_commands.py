@@ -50,3 +50,34 @@ def test_the_example_validates(cli: Any) -> None:
     result = cli("validate", str(EXAMPLE), "--provider", "gcp")
     assert result.exit_code == 0, result.output
     assert "is valid" in result.stdout
+
+
+def test_destroy_purge_deletes_the_descriptors_too(cli: Any, example_dir: Path, fake: FakeGoogleCloud) -> None:
+    spec = str(example_dir / "monitors.yaml")
+    assert cli("apply", spec).exit_code == 0
+    result = cli("destroy", spec, "--provider", "gcp", "--yes")
+    assert result.exit_code == 0, result.output
+    assert fake.descriptors, "plain destroy keeps the descriptors and their data"
+    result = cli("destroy", spec, "--provider", "gcp", "--purge", "--yes", "--json")
+    assert result.exit_code == 0, result.output
+    kinds = {c["kind"] for c in json.loads(result.stdout)["changes"]}
+    assert kinds == {"monitoring:MetricDescriptor"}
+    assert not fake.descriptors and not fake.policies and not fake.channels and not fake.run_jobs
+
+
+def test_destroy_purge_of_some_monitors_is_refused(cli: Any, example_dir: Path, fake: FakeGoogleCloud) -> None:
+    spec = str(example_dir / "monitors.yaml")
+    assert cli("apply", spec).exit_code == 0
+    result = cli("destroy", spec, "--purge", "--monitor", "churn", "--yes")
+    assert result.exit_code == 2
+    assert "cannot be limited to some monitors; leave out --monitor" in result.output
+    assert fake.descriptors and fake.policies, "nothing was deleted"
+
+
+def test_destroy_purge_with_a_provider_that_keeps_nothing_is_a_usage_error(
+    cli: Any, example_dir: Path, fake: FakeGoogleCloud
+) -> None:
+    result = cli("destroy", str(example_dir / "monitors.yaml"), "--provider", "local", "--purge", "--yes")
+    assert result.exit_code == 2, result.output
+    assert "the local provider keeps nothing back on destroy, so --purge has nothing more to delete" in result.output
+    assert not fake.calls

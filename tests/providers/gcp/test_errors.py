@@ -6,7 +6,7 @@ import logging
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,9 @@ def test_no_application_default_credentials_from_the_cli(tmp_path: Path) -> None
     assert "Application Default Credentials were not found" in done.stderr
     assert "gcloud auth application-default login" in done.stderr
     assert "Traceback" not in done.stderr
+    # driftplane's error says it all: no google.auth warning ("... unavailable metadata server.") first
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("error: no Google Cloud credentials")
 
 
 def test_a_missing_credentials_file_is_named(example: Spec, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -191,12 +194,76 @@ def test_unavailable_is_retried_but_invalid_argument_is_not(
     assert "Points must be written in order" in str(info.value) and "newer than the last one" in str(info.value)
 
 
+# Each hint of a refused write, and words only the other causes' hints use.
+HINTS = {
+    "sampling": "wrote its points only seconds before this one",
+    "order": "is already written for monitor churn",
+    "too old": "more than 25 hours ago by Google's clock",
+    "descriptors": "run `driftplane apply --provider gcp` to update them",
+}
+
+
+def refused_with(exc: BaseException, cause: str) -> str:
+    """The message of a refused write: Google's words, then the one hint that applies."""
+    message = str(exc)
+    assert HINTS[cause] in message, message
+    others = [hint for name, hint in HINTS.items() if name != cause and hint in message]
+    assert others == [], f"hints for causes that did not happen: {others}"
+    assert "upgrading" not in message
+    return message
+
+
 def test_writing_too_often_is_refused_by_the_rules_and_explained(example: Spec, clients: GcpClients, fake: FakeGoogleCloud) -> None:
     fake.min_point_interval = 5.0  # Cloud Monitoring's one point per series every 5 s
     provider = provider_for(example, clients)
     list(provider.run(example, at=DAY))
-    with pytest.raises(ProviderError, match="more frequently than the maximum sampling period"):
+    with pytest.raises(ProviderError) as info:
         list(provider.run(example, at=DAY))
+    message = refused_with(info.value, "sampling")
+    assert "more frequently than the maximum sampling period" in message
+
+
+def published(example: Spec, clients: GcpClients, at: datetime) -> None:
+    """One run of the example's monitor written as if it finished at ``at``."""
+    from driftplane.engine.monitor import run_monitor, window_for
+    from driftplane_gcp.publish import publish
+    from driftplane_gcp.settings import GcpSettings
+
+    outcome = run_monitor(example, "churn", window_for(example.monitor("churn"), DAY, exact=True), cache=None, provider="gcp")
+    settings = GcpSettings.model_validate({**(example.providers.get("gcp") or {}), "quota_backoff": 0.01})
+    publish(clients, outcome.result, settings=settings, project="my-project", at=at)
+
+
+def test_a_point_older_than_the_last_is_told_as_another_writer(example: Spec, clients: GcpClients) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    published(example, clients, now)
+    with pytest.raises(errors.Refused) as info:
+        published(example, clients, now - timedelta(minutes=1))
+    message = refused_with(info.value, "order")
+    assert "Points must be written in order" in message and "clock" in message
+
+
+def test_a_point_older_than_25_hours_is_told_as_the_clock(example: Spec, clients: GcpClients) -> None:
+    with pytest.raises(errors.Refused) as info:
+        published(example, clients, datetime.now(UTC) - timedelta(hours=26))
+    assert "Data points cannot be written more than 25h10s in the past" in refused_with(info.value, "too old")
+
+
+def test_points_that_do_not_fit_old_descriptors_are_told_to_apply(
+    example: Spec, clients: GcpClients
+) -> None:
+    from google.api import label_pb2, metric_pb2
+
+    old = metric_pb2.MetricDescriptor(  # as an older driftplane made it: no 'kind' label yet
+        type="custom.googleapis.com/driftplane/feature_drift",
+        metric_kind=metric_pb2.MetricDescriptor.MetricKind.GAUGE,
+        value_type=metric_pb2.MetricDescriptor.ValueType.DOUBLE,
+        labels=[label_pb2.LabelDescriptor(key=key) for key in ("monitor", "feature", "metric")],
+    )
+    clients.metrics.create_metric_descriptor(name="projects/my-project", metric_descriptor=old)
+    with pytest.raises(errors.Refused) as info:
+        published(example, clients, datetime.now(UTC))
+    refused_with(info.value, "descriptors")
 
 
 def long_features_spec(tmp_path: Path) -> Spec:
@@ -249,7 +316,7 @@ def test_slack_without_an_app_is_located(tmp_path: Path) -> None:
 
     path = tmp_path / "monitors.yaml"
     path.write_text(
-        "provider: gcp\nproviders:\n  gcp: {project: p, scheduled_runs: false}\n"
+        "provider: gcp\nproviders:\n  gcp: {project: my-project, scheduled_runs: false}\n"
         "channels:\n  team: {type: slack, webhook_url: 'https://hooks.slack.com/services/x'}\n"
         "monitors:\n  m:\n    baseline: {data: a.csv}\n    target: {data: b.csv}\n"
         "    alerts:\n      - when: drift\n        notify: [team]\n",
@@ -262,12 +329,12 @@ def test_slack_without_an_app_is_located(tmp_path: Path) -> None:
 
 
 def test_scheduled_runs_need_an_image_and_service_account(example: Spec) -> None:
-    provider = GcpProvider({"project": "p"})
+    provider = GcpProvider({"project": "my-project"})
     messages = [p.message for p in provider.check(example)]
     assert any("providers.gcp.image" in m for m in messages)
     assert any("providers.gcp.service_account" in m and "scheduled_runs: false" in m for m in messages)
     slack = example.providers["gcp"]["slack"]
-    assert not GcpProvider({"project": "p", "scheduled_runs": False, "slack": slack}).check(example)
+    assert not GcpProvider({"project": "my-project", "scheduled_runs": False, "slack": slack}).check(example)
 
 
 def test_two_alerts_with_one_name_are_a_located_problem(tmp_path: Path) -> None:
@@ -275,7 +342,7 @@ def test_two_alerts_with_one_name_are_a_located_problem(tmp_path: Path) -> None:
 
     path = tmp_path / "monitors.yaml"
     path.write_text(
-        "provider: gcp\nproviders:\n  gcp: {project: p, scheduled_runs: false}\n"
+        "provider: gcp\nproviders:\n  gcp: {project: my-project, scheduled_runs: false}\n"
         "monitors:\n  m:\n    baseline: {data: a.csv}\n    target: {data: b.csv}\n"
         "    alerts:\n"
         "      - {name: drifted, when: drift, notify: ['email:a@example.com']}\n"

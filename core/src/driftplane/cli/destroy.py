@@ -23,8 +23,19 @@ logger = logging.getLogger(__name__)
 @monitor_option
 @json_option
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--purge",
+    is_flag=True,
+    help="Also delete what destroy keeps because deleting it deletes data (gcp: the metric "
+    "descriptors and every point written to them). Only for providers that keep something.",
+)
 def command(
-    spec_path: str | None, provider_name: str | None, monitor_names: tuple[str, ...], as_json: bool, yes: bool
+    spec_path: str | None,
+    provider_name: str | None,
+    monitor_names: tuple[str, ...],
+    as_json: bool,
+    yes: bool,
+    purge: bool,
 ) -> None:
     """Remove what driftplane created for these monitors; touches nothing else. Idempotent.
 
@@ -32,19 +43,29 @@ def command(
     found by its tags.
 
     \b
-    Example:
+    Examples:
       driftplane destroy monitors.yaml --provider aws --monitor churn --yes
+      driftplane destroy monitors.yaml --provider gcp --purge --yes
     """
     spec, provider = load_for_provider(spec_path, provider_name)
     names = monitors_to_destroy(spec, monitor_names)
+    if purge and provider.purges is None:
+        raise UsageError(
+            f"the {provider.name} provider keeps nothing back on destroy, so --purge has nothing more "
+            "to delete; leave it out"
+        )
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError("destroy needs --yes when not run from a terminal")
+        also = f", and also {provider.purges} (all their data)" if purge else ""
         click.confirm(
-            f"Remove everything driftplane created on {provider.name} for {', '.join(names)}?",
+            f"Remove everything driftplane created on {provider.name} for {', '.join(names)}{also}?",
             abort=True,
         )
-    done = provider.destroy(spec, monitors=list(monitor_names) or None)
+    if purge:
+        done = provider.purge(spec, monitors=list(monitor_names) or None)
+    else:
+        done = provider.destroy(spec, monitors=list(monitor_names) or None)
     if as_json:
         print_json(done)
         return

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -72,6 +74,46 @@ def clients_for_channel(channel: grpc.Channel, *, default_project: str | None = 
     )
 
 
+class _AsDebug(logging.Handler):
+    """Passes google.auth's records on as driftplane debug lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logger.debug("while looking for credentials, google.auth said: %s", record.getMessage())
+
+
+@contextmanager
+def quiet_google_auth() -> Iterator[None]:
+    """Keep google.auth's own warnings off the console unless -vv asks for library logs.
+
+    Looking for Application Default Credentials, google.auth warns about each place it did
+    not find any ("... unavailable metadata server") and about user credentials without a
+    quota project. Either driftplane's own error then says what to do, or the credentials
+    work; the warnings only confuse. With -v they show as debug lines; with -vv (the
+    ``google`` logger at DEBUG) google.auth speaks for itself, as every library does.
+    """
+    if logging.getLogger("google").isEnabledFor(logging.DEBUG):
+        yield
+        return
+    auth = logging.getLogger("google.auth")
+    handler = _AsDebug()
+    propagate = auth.propagate
+    auth.addHandler(handler)
+    auth.propagate = False
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        auth.removeHandler(handler)
+        auth.propagate = propagate
+        for warning in caught:
+            if "/google/auth/" in warning.filename.replace(os.sep, "/"):
+                logger.debug("while looking for credentials, google.auth warned: %s", warning.message)
+            else:  # not google.auth's: let it through as it would have been
+                warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+
+
 def _credentials(settings: GcpSettings) -> tuple[Any, str | None]:
     import google.auth
     from google.auth import exceptions as auth_exceptions
@@ -101,7 +143,8 @@ def connect(settings: GcpSettings) -> GcpClients:
 
         logger.debug("talking to the Google Cloud emulator at %s (%s is set), without credentials", host, EMULATOR_ENV)
         return clients_for_channel(grpc.insecure_channel(host), default_project=os.environ.get("GOOGLE_CLOUD_PROJECT"))
-    credentials, project = _credentials(settings)
+    with quiet_google_auth():
+        credentials, project = _credentials(settings)
     from google.cloud import monitoring_v3, run_v2, scheduler_v1
 
     return GcpClients(

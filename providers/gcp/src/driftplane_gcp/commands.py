@@ -1,7 +1,8 @@
 """``driftplane gcp ...``: what only the gcp provider can do.
 
-``driftplane gcp purge`` is ``destroy`` plus the metric descriptors. Plain ``destroy`` keeps
-them because deleting a descriptor deletes every point written to it, for every monitor.
+``driftplane gcp purge`` is ``driftplane destroy --provider gcp --purge``: destroy plus the
+metric descriptors. Plain ``destroy`` keeps them because deleting a descriptor deletes every
+point written to it, for every monitor. Kept as a shorter name for the same thing.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ def register(cli: click.Group) -> None:
     def purge(spec_path: str | None, as_json: bool, yes: bool) -> None:
         """destroy, and also delete driftplane's metric descriptors with all their data.
 
-        The descriptors are shared by every monitor writing under providers.gcp.metric_prefix,
-        so purge works on the whole spec.
+        The same as `driftplane destroy SPEC --provider gcp --purge`. The descriptors are
+        shared by every monitor writing under providers.gcp.metric_prefix, so purge works on
+        the whole spec.
 
         \b
         Example:
@@ -52,7 +54,7 @@ def register(cli: click.Group) -> None:
                 f"metrics under {provider.gcp.metric_prefix} and all their data?",
                 abort=True,
             )
-        done = provider.destroy(spec, purge=True)
+        done = provider.purge(spec)
         if as_json:
             print_json(done)
             return

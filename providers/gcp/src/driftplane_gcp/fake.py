@@ -38,7 +38,7 @@ from google.protobuf import any_pb2, empty_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-from driftplane_gcp.series import RESOURCE_LABELS, WRITABLE_RESOURCES
+from driftplane_gcp.resources import RESOURCE_LABELS, WRITABLE_RESOURCES
 
 MAX_SERIES = 200
 MAX_LABELS = 30
@@ -46,7 +46,7 @@ MAX_LABEL_KEY = 100
 MAX_LABEL_VALUE = 1024
 MAX_TYPE = 200
 MAX_FILTER = 2048
-MAX_AGE = 25 * 3600
+MAX_AGE = 25 * 3600 + 10  # "Data points cannot be written more than 25h10s in the past."
 MAX_AHEAD = 5 * 60
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 RUN_JOB_ID = re.compile(r"^[a-z]([a-z0-9-]{0,47}[a-z0-9])?$")
@@ -332,9 +332,9 @@ class FakeGoogleCloud:
                     f"{where}: Metrics cannot be written to {resource.type}. See "
                     "https://cloud.google.com/monitoring/custom-metrics/creating-metrics#which-resource"
                 )
-            needed = set(RESOURCE_LABELS.get(resource.type, ("project_id",)))
+            needed = set(RESOURCE_LABELS[resource.type])
             have = set(resource.labels)
-            if resource.type in RESOURCE_LABELS and have != needed:
+            if have != needed:
                 raise self._invalid(
                     f"{where}: resource {resource.type} needs labels {sorted(needed)}, got {sorted(have)}"
                 )
@@ -359,9 +359,15 @@ class FakeGoogleCloud:
             if start and start != end:
                 raise self._invalid(f"{where}: a GAUGE point's start time must equal its end time")
             if end > now + MAX_AHEAD:
-                raise self._invalid(f"{where}: the point is more than 5 minutes in the future")
+                raise self._invalid(
+                    f"Field {where}.points[0].interval.end_time had an invalid value: Data points cannot be "
+                    "written more than 5m in the future."
+                )
             if end < now - MAX_AGE:
-                raise self._invalid(f"{where}: the point is older than 25 hours")
+                raise self._invalid(
+                    f"Field {where}.points[0].interval.end_time had an invalid value: Data points cannot be "
+                    "written more than 25h10s in the past."
+                )
             key = (ts.metric.type, tuple(sorted(labels.items())), resource.type, tuple(sorted(resource.labels.items())))
             if key in seen:
                 raise self._invalid(f"{where}: the same time series appears twice in one request")

@@ -37,6 +37,7 @@ class GcpProvider(Provider):
     description: ClassVar[str] = "Google Cloud Monitoring custom metrics, alert policies and Cloud Run jobs"
     backends: ClassVar[tuple[str, ...]] = ("cloud-monitoring",)
     settings_model: ClassVar[type[ProviderSettings]] = GcpSettings
+    purges: ClassVar[str | None] = "the metric descriptors under providers.gcp.metric_prefix, which every monitor shares"
 
     def __init__(
         self, settings: ProviderSettings | Mapping[str, Any] | None = None, *, clients: GcpClients | None = None
@@ -149,6 +150,10 @@ class GcpProvider(Provider):
             )
         steps, project, _ = self._steps(spec, monitors, offline=False, keep=False, purge=purge)
         return self._execute([s for s in steps if s.change.action == "delete"], project)
+
+    def purge(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
+        """``destroy --purge``: destroy, and also delete the metric descriptors with all their data."""
+        return self.destroy(spec, monitors=monitors, purge=True)
 
     # --- run / status -----------------------------------------------------------------------
 

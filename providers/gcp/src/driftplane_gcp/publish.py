@@ -33,6 +33,47 @@ def finished_at(result: RunResult) -> datetime:
     return datetime.now(UTC)
 
 
+def refusal_hint(message: str, *, monitor: str, at: datetime) -> str:
+    """What to do about one refused write, told from Google's own words for its cause.
+
+    Cloud Monitoring refuses a point for one of a few reasons and names it; each needs
+    something different from the user, so only the one that applies is said.
+    """
+    text = message.lower()
+    when = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if "more frequently than the maximum sampling period" in text:
+        return (
+            f"Another run of monitor {monitor} wrote its points only seconds before this one, and Cloud "
+            "Monitoring takes at most one point per series every few seconds. This result is not recorded "
+            "there; run the monitor again in a minute if it should be, and do not start it twice at once"
+        )
+    if "written in order" in text:
+        return (
+            f"A point newer than this run's ({when}) is already written for monitor {monitor}, and Cloud "
+            "Monitoring only adds points newer than the last one: another run of this monitor (its scheduled "
+            "job, or a machine whose clock is ahead) wrote later. This result is not recorded there; check "
+            "this machine's clock, and run each monitor from one place"
+        )
+    if "in the past" in text or "older than 25" in text:
+        return (
+            f"This run's time ({when}) is more than 25 hours ago by Google's clock, and older points cannot be "
+            "written: check this machine's clock"
+        )
+    if "in the future" in text:
+        return f"This run's time ({when}) is ahead of Google's clock: check this machine's clock"
+    if "metrics cannot be written to" in text or ("resource" in text and "label" in text):
+        return (
+            "The monitored resource does not fit Cloud Monitoring's rules: check providers.gcp.resource_type "
+            "and resource_labels with `driftplane validate --provider gcp`"
+        )
+    if "label" in text or "value type" in text or "descriptor" in text:
+        return (
+            "The points do not fit the metric descriptors in the project, which an older driftplane "
+            "created: run `driftplane apply --provider gcp` to update them"
+        )
+    return "Nothing was retried: Google refuses the same points again"
+
+
 def publish(
     clients: GcpClients,
     result: RunResult,
@@ -80,9 +121,8 @@ def publish(
                 attempt += 1
             except gexc.InvalidArgument as exc:
                 raise errors.Refused(
-                    f"{doing} failed: Cloud Monitoring refused the points ({exc.message}). Each point must be "
-                    "newer than the last one of its series and at most 25 hours old; labels must fit the "
-                    "metric descriptors (run `driftplane apply --provider gcp` after upgrading driftplane)"
+                    f"{doing} failed: Cloud Monitoring refused the points ({exc.message}). "
+                    + refusal_hint(str(exc.message), monitor=result.monitor, at=at)
                 ) from exc
             except (gexc.GoogleAPICallError, gexc.RetryError) as exc:
                 cause = exc.cause if isinstance(exc, gexc.RetryError) and isinstance(exc.cause, Exception) else exc

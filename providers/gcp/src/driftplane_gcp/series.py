@@ -19,6 +19,7 @@ from driftplane.result import RunResult
 from driftplane.spec.models import CHECK_TYPES
 from driftplane_gcp import descriptors
 from driftplane_gcp.names import short_hash
+from driftplane_gcp.resources import defaulted_labels
 
 if TYPE_CHECKING:
     from google.cloud import monitoring_v3
@@ -27,25 +28,6 @@ logger = logging.getLogger(__name__)
 
 MAX_LABEL_VALUE = 1024
 MAX_SERIES_PER_REQUEST = 200
-# Monitored-resource types custom metrics may be written to, and the labels each needs.
-RESOURCE_LABELS: dict[str, tuple[str, ...]] = {
-    "global": ("project_id",),
-    "generic_task": ("project_id", "location", "namespace", "job", "task_id"),
-    "generic_node": ("project_id", "location", "namespace", "node_id"),
-}
-WRITABLE_RESOURCES = (
-    "aws_ec2_instance",
-    "dataflow_job",
-    "gce_instance",
-    "gke_container",
-    "generic_node",
-    "generic_task",
-    "global",
-    "k8s_cluster",
-    "k8s_container",
-    "k8s_node",
-    "k8s_pod",
-)
 
 
 @dataclass(frozen=True)
@@ -72,8 +54,8 @@ def resource_for(
         "task_id": "driftplane",
         "node_id": fit_label(monitor),
     }
-    wanted = RESOURCE_LABELS.get(resource_type, ("project_id",))
-    labels = {key: defaults[key] for key in wanted if key in defaults}
+    wanted = defaulted_labels(resource_type)
+    labels = {key: defaults[key] for key in wanted}
     labels.update(configured)
     return Resource(resource_type, labels)
 

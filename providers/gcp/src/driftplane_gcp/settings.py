@@ -5,14 +5,58 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from driftplane.provider import ProviderSettings
+from driftplane.spec.problems import suggest_then
+from driftplane_gcp.resources import WRITABLE_RESOURCES, label_problems
 
 # Metric type path elements: letters, digits and '_', each starting with a letter or digit;
 # the domain is the only part with dots (naming conventions of Cloud Monitoring).
 _PREFIX = re.compile(r"^(custom\.googleapis\.com|external\.googleapis\.com)/([A-Za-z0-9][A-Za-z0-9_]*/)*$")
 _LABEL_KEY = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+# Project IDs: 6-30 lowercase letters, digits and hyphens, starting with a letter, not ending
+# with a hyphen; old domain-scoped projects carry a prefix ("example.com:my-project").
+_PROJECT = re.compile(r"^([a-z0-9][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+# Regions: us-central1, europe-west4, northamerica-northeast1 (Cloud Scheduler and Cloud Run
+# jobs live in a region, never a zone such as us-central1-a).
+_REGION = re.compile(r"^[a-z]+(-[a-z]+)+[0-9]+$")
+_ZONE = re.compile(r"^([a-z]+(-[a-z]+)+[0-9]+)-[a-z]$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def _project_problem(value: str) -> str | None:
+    if _PROJECT.match(value):
+        return None
+    expected = (
+        "a project ID is 6 to 30 lowercase letters, digits and hyphens, starts with a letter and does "
+        "not end with a hyphen (e.g. my-project-123)"
+    )
+    if value.isdigit():
+        return f"'{value}' is a project number, not a project ID: {expected}; `gcloud projects list` shows both"
+    guess = re.sub(r"[^a-z0-9-]+", "-", value.strip().lower()).strip("-")
+    hint = f"; did you mean '{guess}'?" if guess != value and _PROJECT.match(guess) else ""
+    return (
+        f"'{value}' is not a Google Cloud project ID: {expected}; use the ID, not the display name "
+        f"(`gcloud projects list` shows it){hint}"
+    )
+
+
+def _region_problem(value: str) -> str | None:
+    if _REGION.match(value):
+        return None
+    zone = _ZONE.match(value)
+    if zone:
+        return f"'{value}' is a zone; Cloud Scheduler and Cloud Run jobs live in a region: use '{zone.group(1)}'"
+    guess = re.sub(r"[\s_]+", "-", value.strip().lower())
+    guess = re.sub(r"-([0-9]+)$", r"\1", guess)
+    zone = _ZONE.match(guess)
+    guess = zone.group(1) if zone else guess
+    hint = f"; did you mean '{guess}'?" if guess != value and _REGION.match(guess) else ""
+    return (
+        f"'{value}' is not a Google Cloud region: a region is written like us-central1 or europe-west4 "
+        f"(lowercase, hyphens, the number joined to the last word){hint}"
+    )
 
 
 class SlackApp(BaseModel):
@@ -51,13 +95,19 @@ class GcpSettings(ProviderSettings):
         default="custom.googleapis.com/driftplane/",
         description="Metric types are this prefix plus the metric name, e.g. custom.googleapis.com/driftplane/feature_drift.",
     )
-    resource_type: str = Field(default="generic_task", description="Monitored-resource type the metrics are written to.")
+    # resource_labels comes before resource_type so that resource_type's check sees both.
     resource_labels: dict[str, str] = Field(
         default_factory=dict,
         description=(
             "Labels of the monitored resource. generic_task defaults: project_id (the project), location, "
-            "namespace 'driftplane', job (the monitor) and task_id 'driftplane'."
+            "namespace 'driftplane', job (the monitor) and task_id 'driftplane'. Other types need the "
+            "labels naming their machine or cluster, e.g. gce_instance: instance_id and zone."
         ),
+    )
+    resource_type: str = Field(
+        default="generic_task",
+        validate_default=True,
+        description=f"Monitored-resource type the metrics are written to: one of {', '.join(WRITABLE_RESOURCES)}.",
     )
     scheduled_runs: bool = Field(
         default=True,
@@ -112,3 +162,52 @@ class GcpSettings(ProviderSettings):
                     f"resource label '{key}' must be lower-case letters, digits and '_', starting with a letter"
                 )
         return value
+
+    @field_validator("resource_type")
+    @classmethod
+    def _writable(cls, value: str, info: ValidationInfo) -> str:
+        """Only some resource types take custom metrics, each with its own labels."""
+        if value not in WRITABLE_RESOURCES:
+            raise ValueError(
+                suggest_then(
+                    f"Cloud Monitoring does not take custom metrics on '{value}' resources",
+                    value,
+                    WRITABLE_RESOURCES,
+                    f"it takes them on: {', '.join(WRITABLE_RESOURCES)}; generic_task (the default) suits "
+                    "driftplane's runs anywhere",
+                )
+            )
+        labels = info.data.get("resource_labels")
+        if labels is not None:  # else resource_labels has its own problem already
+            found = label_problems(value, labels)
+            if found:
+                raise ValueError("; ".join(found))
+        return value
+
+    @field_validator("project")
+    @classmethod
+    def _project_id(cls, value: str | None) -> str | None:
+        problem = None if value is None else _project_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("location")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        problem = _region_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("service_account")
+    @classmethod
+    def _email(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or _EMAIL.match(value):
+            return value
+        project = info.data.get("project") or "PROJECT"
+        name = re.sub(r"[^a-z0-9-]+", "-", value.split("@")[0].lower()).strip("-") or "driftplane-runner"
+        raise ValueError(
+            f"'{value}' is not a service account email: expected NAME@PROJECT.iam.gserviceaccount.com, "
+            f"e.g. {name}@{project}.iam.gserviceaccount.com (`gcloud iam service-accounts list` shows them)"
+        )
