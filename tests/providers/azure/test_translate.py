@@ -82,7 +82,7 @@ def test_plan_deserializes_into_the_monitor_the_spec_describes(churn_spec: Spec)
         "data_type_error_rate": 0.0,
         "out_of_bounds_rate": 0.0,
     }
-    assert schedule.create_monitor.alert_notification.emails == ["ml@example.com", "data@example.com"]
+    assert schedule.create_monitor.alert_notification.emails == ["ml@example.com"]
     assert schedule.tags == {"driftplane-monitor": "churn", "managed-by": "driftplane"}
     assert schedule.description.startswith("Daily drift")
 
@@ -236,8 +236,10 @@ monitors:
   m:
     baseline: {data: "azureml:churn-train:1"}
     target: {data: "azureml:churn-scoring:1"}
+    checks: {quality: {enabled: false}}
     alerts:
       - {when: drift, notify: [team, "slack:https://hooks.slack.com/services/T/B/XYZ"]}
+      - {when: failure, notify: [team, "slack:https://hooks.slack.com/services/T/B/XYZ"]}
 """
             )
         )

@@ -34,6 +34,40 @@ def channel_of(spec: Spec, ref: ChannelRef) -> tuple[str, dict[str, Any]]:
     return kind, {field: [target] if kind == "email" else target}
 
 
+# One deliverable channel: ("email", address) or ("webhook" | "slack", url).
+ChannelKey = tuple[str, str]
+HOOK_KINDS = ("webhook", "slack")
+
+
+def ref_channels(spec: Spec, ref: ChannelRef) -> list[ChannelKey]:
+    """Where Azure delivers one notify entry: an entry per email address, or its URL."""
+    kind, raw = channel_of(spec, ref)
+    if kind == "email":
+        to = raw.get("to", [])
+        return [("email", str(t)) for t in ([to] if isinstance(to, str) else to)]
+    if kind in HOOK_KINDS:
+        return [(kind, str(raw.get("url" if kind == "webhook" else "webhook_url", "")))]
+    return []  # log: nothing to create on Azure
+
+
+def delivered_channels(spec: Spec, alert: Alert) -> list[ChannelKey]:
+    """Where Azure would deliver this alert, in the spec's order, each once."""
+    keys: list[ChannelKey] = []
+    for ref in alert.notify:
+        keys.extend(key for key in ref_channels(spec, ref) if key not in keys)
+    return keys
+
+
+def _written(alert: Alert, spec: Spec | None = None, only: set[ChannelKey] | None = None) -> str:
+    """The alert's notify entries as the spec writes them (those reaching ``only``), for messages."""
+    names = [
+        ref if isinstance(ref, str) else f"an inline {ref.type} channel"
+        for ref in alert.notify
+        if only is None or spec is None or set(ref_channels(spec, ref)) & only
+    ]
+    return ", ".join(names)
+
+
 class _Collector:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -225,6 +259,65 @@ def _check_monitor(found: _Collector, settings: AzureSettings, name: str, monito
     # Alerts.
     for index, alert in enumerate(monitor.alerts):
         _check_alert(found, monitor, base + ("alerts", index), alert)
+    _check_routing(found, name, monitor)
+
+
+def _check_routing(found: _Collector, name: str, monitor: Monitor) -> None:
+    """Azure notifies one set of channels per monitor: refuse specs that route alerts apart.
+
+    Azure ML emails one address list whenever a signal with alerts breaches or a job fails,
+    and webhooks and Slack hang off one alert rule on the monitor's failed runs, which a
+    breach of any signal and a failed job both produce. So every alert of a monitor must
+    notify the same channels, and the spec must ask for everything those channels will get.
+    """
+    alerts = monitor.alerts
+    if not alerts:
+        return
+    base: Path = ("monitors", name, "alerts")
+    first = set(delivered_channels(found.spec, alerts[0]))
+    apart = False
+    for index, alert in enumerate(alerts[1:], start=1):
+        here = set(delivered_channels(found.spec, alert))
+        if here == first:
+            continue
+        apart = True
+        extra = []
+        if here - first:
+            extra.append(f"{_written(alert, found.spec, here - first)} would also get alerts[0]'s {alerts[0].when} notifications")
+        if first - here:
+            extra.append(f"{_written(alerts[0], found.spec, first - here)} would also get this alert's {alert.when} notifications")
+        found.add(
+            base + (index, "notify"),
+            "Azure ML sends all of a monitor's notifications to one set of channels (one email list, one "
+            f"action group for webhooks and Slack), so {' and '.join(extra)}. Give every alert of monitor "
+            f"'{name}' the same notify list, or split it into two monitors (one with checks.quality "
+            "disabled, one with checks.drift disabled), each with its own alerts",
+        )
+    if apart or not first:
+        return
+    asked = {alert.when for alert in alerts}
+    hooks = any(kind in HOOK_KINDS for kind, _ in first)
+    unasked: list[tuple[str, str]] = []
+    if "failure" not in asked:
+        unasked.append(("failure", "a monitoring job fails (Azure ML always notifies failed jobs)"))
+    if hooks and monitor.checks.drift.enabled and "drift" not in asked:
+        unasked.append(("drift", "features drift (the webhook rule fires on every failed run, drift included)"))
+    if hooks and monitor.checks.quality.enabled and "violation" not in asked:
+        unasked.append(
+            ("violation", "data-quality thresholds are breached (the webhook rule fires on every failed run, "
+             "data-quality breaches included)")
+        )
+    if unasked:
+        whens = " and ".join(f"when: {when}" for when, _ in unasked)
+        disable = [f"checks.{'quality' if when == 'violation' else 'drift'}" for when, _ in unasked if when != "failure"]
+        instead = f"; or disable {' and '.join(disable)}" if disable else ""
+        found.add(
+            base,
+            f"on Azure, {_written(alerts[0])} would also be notified when "
+            f"{'; and when '.join(why for _, why in unasked)}, which no alert of monitor '{name}' asks "
+            f"for. Add alerts with {whens} and the same notify list, so the spec says what Azure "
+            f"will do{instead}",
+        )
 
 
 def _check_alert(found: _Collector, monitor: Monitor, path: Path, alert: Alert) -> None:

@@ -446,7 +446,8 @@ def import_v1(monitors: list[dict[str, Any]], datasets: dict[str, str] | None = 
         if emails:
             channel = f"{name}-email"
             out.channels[channel] = {"type": "email", "to": list(emails)}
-            monitor["alerts"] = [{"when": "drift", "notify": [channel]}]
+            # v2 emails the same list when a monitoring job fails; the spec says so.
+            monitor["alerts"] = [{"when": "drift", "notify": [channel]}, {"when": "failure", "notify": [channel]}]
         compute = raw.get("computeTargetName")
         if compute:
             notes.append(f"{name}: v1 compute target '{compute}' is not used; v2 monitors run on serverless Spark (providers.azure.instance_type)")

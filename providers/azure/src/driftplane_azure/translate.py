@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from driftplane.errors import DataError
+from driftplane.errors import DataError, Problem, SpecError
 from driftplane.spec.durations import Duration
 from driftplane.spec.models import Monitor, Spec
-from driftplane_azure.checks import channel_of
+from driftplane_azure.checks import delivered_channels, ref_channels
 from driftplane_azure.data_refs import DataRef, content_version, parse_data_ref
 from driftplane_azure.mapping import (
     CATEGORICAL_METRICS,
@@ -121,22 +121,31 @@ def _input_type(ref: DataRef, explicit: str | None, *, uploaded: Upload | None) 
     return "mltable"
 
 
-def _channels(spec: Spec, monitor: Monitor) -> tuple[list[str], list[HookTarget]]:
+def _channels(spec: Spec, name: str) -> tuple[list[str], list[HookTarget]]:
+    """The monitor's one set of channels: Azure cannot route its alerts apart.
+
+    ``check`` refuses specs whose alerts notify different channels; this refuses them again
+    so nothing built here ever merges them.
+    """
+    alerts = spec.monitors[name].alerts
+    if not alerts:
+        return [], []
+    routes = [delivered_channels(spec, alert) for alert in alerts]
+    if any(set(route) != set(routes[0]) for route in routes[1:]):
+        raise SpecError(
+            [Problem(("monitors", name, "alerts"), "alerts notify different channels; Azure ML has one set per monitor")]
+        )
+    labels: dict[tuple[str, str], str] = {}
+    for ref in alerts[0].notify:
+        for key in ref_channels(spec, ref):
+            labels.setdefault(key, ref if isinstance(ref, str) and ":" not in ref else "")
     emails: list[str] = []
     hooks: list[HookTarget] = []
-    for alert in monitor.alerts:
-        for ref in alert.notify:
-            kind, raw = channel_of(spec, ref)
-            if kind == "email":
-                to = raw.get("to", [])
-                for address in [to] if isinstance(to, str) else list(to):
-                    if address not in emails:
-                        emails.append(address)
-            elif kind in ("webhook", "slack"):
-                url = str(raw.get("url" if kind == "webhook" else "webhook_url", ""))
-                label = ref if isinstance(ref, str) and ":" not in ref else f"{kind}-{len(hooks) + 1}"
-                if all(h.url != url for h in hooks):
-                    hooks.append(HookTarget(kind, label, url))
+    for kind, target in routes[0]:
+        if kind == "email":
+            emails.append(target)
+        else:
+            hooks.append(HookTarget(kind, labels[(kind, target)] or f"{kind}-{len(hooks) + 1}", target))
     return emails, hooks
 
 
@@ -300,7 +309,7 @@ def translate(
             alert_enabled="violation" in alerting,
         )
 
-    emails, hooks = _channels(spec, monitor)
+    emails, hooks = _channels(spec, name)
     definition = MonitorDefinition(
         compute=ServerlessSparkCompute(instance_type=settings.instance_type, runtime_version=settings.spark_runtime),
         monitoring_target=monitoring_target,
