@@ -214,10 +214,16 @@ def test_local_baseline_is_uploaded_as_a_content_versioned_asset(write_spec: Cal
     upload, schedule = offline(spec)
     assert upload["kind"] == "azureml:DataAsset" and upload["name"].startswith("driftplane-m-baseline:")
     version = upload["name"].split(":")[1]
-    assert upload["request"]["body"]["properties"]["dataType"] == "uri_file"
+    # An mltable, as Azure's monitors read reference data: the folder the file and its MLTable go to.
+    properties = upload["request"]["body"]["properties"]
+    assert properties["dataType"] == "mltable"
+    assert properties["dataUri"] == f"azureml://datastores/workspaceblobstore/paths/driftplane/m/{version}/"
     reference = as_schedule(schedule["request"]["body"], "m").create_monitor.monitoring_signals["data-drift-signal"].reference_data
     assert reference.input_data.path.endswith(f"/data/driftplane-m-baseline/versions/{version}")
-    assert reference.input_data.type == "uri_file"
+    assert reference.input_data.type == "mltable"
+    assert schedule["request"]["body"]["properties"]["action"]["monitorDefinition"]["signals"]["data-drift-signal"][
+        "referenceData"
+    ]["jobInputType"] == "mltable"
     # Same bytes, same version; new bytes, a new version.
     assert offline(spec)[0]["name"] == upload["name"]
     (tmp_path / "train.csv").write_text("a,b\n2,y\n", encoding="utf-8")

@@ -125,6 +125,14 @@ def _check_monitor(found: _Collector, settings: AzureSettings, name: str, monito
         except DataRefError as exc:
             hint = "" if settings.data == "upload" else " (or set providers.azure.data: upload to upload local files)"
             found.add(base + ("baseline", "data"), f"{exc}{hint}")
+        else:
+            local = parse_data_ref(baseline.data, local_allowed=True).kind == "local"
+            if local and azure.baseline_type not in (None, "mltable"):
+                found.add(
+                    ("providers", "azure", "monitors", name, "baseline_type"),
+                    f"a local baseline is uploaded and registered as an mltable (a folder with an MLTable "
+                    f"file), not {azure.baseline_type}; remove baseline_type",
+                )
     if baseline.window is not None:
         for key in ("start", "end"):
             value = getattr(baseline.window, key)

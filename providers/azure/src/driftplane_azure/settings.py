@@ -68,7 +68,10 @@ class AzureMonitorSettings(ProviderSettings):
     )
     baseline_type: Literal["mltable", "uri_folder", "uri_file"] | None = Field(
         default=None,
-        description="Input type of the baseline data; default mltable for assets, uri_file for uploaded files.",
+        description=(
+            "Input type of the baseline data asset; default mltable. Uploaded local baselines are "
+            "always registered as mltable."
+        ),
     )
     top_n_features: int | None = Field(
         default=None,

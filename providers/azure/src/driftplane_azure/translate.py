@@ -34,6 +34,7 @@ from driftplane_azure.mapping import (
     schedule_name,
     trigger_for,
 )
+from driftplane_azure.mltable import table_for
 from driftplane_azure.settings import AzureSettings
 
 if TYPE_CHECKING:
@@ -45,12 +46,14 @@ CollectorLookup = Callable[[str, str], tuple[str, str]]
 
 @dataclass(frozen=True)
 class Upload:
-    """A local baseline that apply registers as a data asset before creating the schedule."""
+    """A local baseline that apply uploads and registers as an mltable data asset before the schedule."""
 
     path: Path
     name: str
     version: str
-    type: str  # uri_file | uri_folder
+    files: tuple[Path, ...]
+    descriptor: str | None  # the MLTable file driftplane writes beside them; None: the folder has one
+    type: str = "mltable"
 
 
 @dataclass(frozen=True)
@@ -102,20 +105,22 @@ def _baseline_ref(spec: Spec, name: str, monitor: Monitor, settings: AzureSettin
             f"monitors.{name}.baseline.data: {path} does not exist; the azure provider uploads the "
             "baseline as a data asset, so it must be readable here"
         )
+    table = table_for(path, monitor.baseline.format, f"monitors.{name}.baseline.data")
     upload = Upload(
         path=path,
         name=f"driftplane-{name}-baseline",
-        version=content_version(path),
-        type="uri_file" if path.is_file() else "uri_folder",
+        version=content_version(path, table.descriptor or ""),
+        files=table.files,
+        descriptor=table.descriptor,
     )
     return DataRef("asset", f"azureml:{upload.name}:{upload.version}", upload.name, upload.version), upload
 
 
 def _input_type(ref: DataRef, explicit: str | None, *, uploaded: Upload | None) -> str:
+    if uploaded is not None:
+        return uploaded.type  # what apply registers it as
     if explicit:
         return explicit
-    if uploaded is not None:
-        return uploaded.type
     if ref.kind == "uri":
         return "uri_folder" if ref.text.endswith("/") else "uri_file"
     return "mltable"
