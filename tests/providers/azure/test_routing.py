@@ -147,7 +147,7 @@ monitors:
         ("[{when: drift, notify: [ml-team]}]", "also be notified when a monitoring job fails"),
     ],
 )
-def test_notifications_azure_cannot_leave_out_must_be_asked_for(
+def test_notifications_azure_sends_beyond_the_alerts_are_a_warning_not_an_error(
     write_spec: Callable[..., Path], azure_cli: None, alerts: str, says: str
 ) -> None:
     path = write_spec(
@@ -163,6 +163,6 @@ monitors:
 """
     )
     result = CliRunner().invoke(cli, ["validate", str(path), "--provider", "azure"])
-    assert result.exit_code == 2
-    assert f"{path}:" in result.stderr and "monitors.churn.alerts: on Azure," in result.stderr
+    assert result.exit_code == 0, result.stderr
+    assert "monitor churn: on Azure," in result.stderr
     assert says in result.stderr and "the same notify list" in result.stderr
