@@ -34,7 +34,8 @@ monitors:
     schedule: daily
     alerts:
       - {when: drift, notify: ["email:ml@example.com"]}
-      - {when: violation, notify: ["email:data@example.com"]}
+      - {when: violation, notify: ["email:ml@example.com"]}
+      - {when: failure, notify: ["email:ml@example.com"]}
 """
 
 

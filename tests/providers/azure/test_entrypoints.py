@@ -55,7 +55,10 @@ class TestConformance(ProviderConformance):
                         "baseline": {"data": "azureml:churn-train:1"},
                         "target": {"data": "azureml:churn-scoring:1", "window": "1d"},
                         "schedule": "daily",
-                        "alerts": [{"when": "drift", "notify": ["email:ml@example.com"]}],
+                        "alerts": [
+                            {"when": "drift", "notify": ["email:ml@example.com"]},
+                            {"when": "failure", "notify": ["email:ml@example.com"]},
+                        ],
                     },
                     "fraud": {
                         "baseline": {"data": "azureml:fraud-train:1"},

@@ -128,3 +128,51 @@ def test_no_permission_on_alert_rules_names_the_resource_group_and_role(churn_sp
         "and action groups of resource group 'ml-rg' (AuthorizationFailed: The client 'ci@example.com'"
     )
     assert "'Monitoring Contributor'" in message and "AzureML Data Scientist" not in message
+
+
+WORKSPACE_SETTINGS = """\
+provider: azure
+providers:
+  azure:
+    subscription_id: {subscription}
+    resource_group: ml-rg
+    workspace: ml-ws
+    data: as-is
+    instance_type: {instance}
+monitors:
+  churn:
+    baseline: {{data: "azureml:churn-train:1"}}
+    target: {{data: "azureml:churn-scoring:1", window: 1d}}
+    schedule: daily
+"""
+
+
+@pytest.mark.parametrize(
+    ("subscription", "instance", "where", "says"),
+    [
+        ("'{subscription_id}'", "standard_e4s_v3", "4:22: providers.azure.subscription_id", "is a placeholder"),
+        ("my-subscription", "standard_e4s_v3", "4:22: providers.azure.subscription_id", "not a subscription id"),
+        (
+            "00000000-0000-0000-0000-000000000001",
+            "Standard_D2_v2",
+            "8:20: providers.azure.instance_type",
+            "not an instance type Azure ML's serverless Spark runs on",
+        ),
+    ],
+)
+def test_workspace_settings_azure_would_reject_fail_validate_and_offline_plan(
+    write_spec: Callable[..., Path], azure_cli: None, subscription: str, instance: str, where: str, says: str
+) -> None:
+    spec = write_spec(WORKSPACE_SETTINGS.format(subscription=subscription, instance=instance))
+    for command in (["validate", str(spec), "--provider", "azure"], ["plan", str(spec), "--offline"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2, (command, result.stdout, result.stderr)
+        assert f"{spec}:{where}: " in result.stderr and says in result.stderr
+
+
+def test_upper_case_instance_types_as_the_docs_write_them_are_accepted(
+    write_spec: Callable[..., Path], azure_cli: None
+) -> None:
+    spec = write_spec(WORKSPACE_SETTINGS.format(subscription="00000000-0000-0000-0000-000000000001", instance="Standard_E8s_v3"))
+    result = CliRunner().invoke(cli, ["validate", str(spec), "--provider", "azure"])
+    assert result.exit_code == 0, result.stderr

@@ -83,9 +83,18 @@ def test_apply_plan_change_destroy(
     for change in offline:
         if change["kind"].startswith("azureml:"):  # the plan's bodies are the bodies sent
             assert sent[change["request"]["operation"].split(" ")[1].split("?")[0]] == change["request"]["body"]
-    (blob,) = connected.blobs
-    assert blob.startswith("/azureml-blobstore/driftplane/churn/") and blob.endswith("/train.parquet")
-    assert connected.blobs[blob] == (root / "quickstart" / "data" / "train.parquet").read_bytes()
+    # The baseline is an mltable: the parquet file, then the MLTable file that reads it.
+    data, table = connected.blobs
+    assert data.startswith("/azureml-blobstore/driftplane/churn/") and data.endswith("/train.parquet")
+    assert connected.blobs[data] == (root / "quickstart" / "data" / "train.parquet").read_bytes()
+    assert table == data.rsplit("/", 1)[0] + "/MLTable"
+    assert connected.blobs[table] == b'paths:\n  - file: "./train.parquet"\ntransformations:\n  - read_parquet\n'
+    (registered,) = [s for s in connected.sent if s.method == "PUT" and "/data/driftplane-churn-baseline/versions/" in s.path]
+    assert registered.body["properties"]["dataType"] == "mltable"
+    assert registered.body["properties"]["dataUri"].endswith(data.removeprefix("/azureml-blobstore/").rsplit("/", 1)[0] + "/")
+    (schedule,) = [body for path, body in sent.items() if path.endswith("/schedules/churn")]
+    reference = schedule["properties"]["action"]["monitorDefinition"]["signals"]["data-drift-signal"]["referenceData"]
+    assert reference["jobInputType"] == "mltable" and reference["uri"] == registered.path
 
     again = runner.invoke(cli, ["plan", str(spec_path), "--json"])
     assert again.exit_code == 0, again.stderr

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from tests.providers.azure.conftest import CHURN
 from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM
@@ -139,3 +140,36 @@ def test_import_v1_refuses_to_overwrite(tmp_path: Path, azure_cli: None, write_s
     result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), "-o", str(existing)])
     assert result.exit_code == 2 and "--force" in result.stderr
     assert existing.read_text(encoding="utf-8").startswith("provider: azure")
+
+
+def test_import_v1_without_a_workspace_writes_variables_that_fail_until_exported(
+    tmp_path: Path, azure_cli: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AZURE_SUBSCRIPTION_ID", "AZURE_RESOURCE_GROUP", "AZURE_ML_WORKSPACE"):
+        monkeypatch.delenv(name, raising=False)
+    dump = tmp_path / "datadrifts.json"
+    dump.write_text(json.dumps(V1_MONITORS[:1]), encoding="utf-8")
+    out = tmp_path / "from-v1.yaml"
+    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "subscription_id: ${AZURE_SUBSCRIPTION_ID}" in text and "{subscription_id}" not in text
+    # Not filled in: validate and the offline plan stop and name the variable to set.
+    for command in (["validate", str(out), "--provider", "azure"], ["plan", str(out), "--offline"]):
+        failed = CliRunner().invoke(cli, command)
+        assert failed.exit_code == 2 and "AZURE_SUBSCRIPTION_ID is not set" in failed.stderr
+    # Filled in: the imported monitor validates.
+    monkeypatch.setenv("AZURE_SUBSCRIPTION_ID", SUB)
+    monkeypatch.setenv("AZURE_RESOURCE_GROUP", RG)
+    monkeypatch.setenv("AZURE_ML_WORKSPACE", WS)
+    ok = CliRunner().invoke(cli, ["validate", str(out), "--provider", "azure"])
+    assert ok.exit_code == 0, ok.stderr
+
+
+def test_import_v1_of_a_file_that_is_not_json_is_bad_input_with_its_position(tmp_path: Path, azure_cli: None) -> None:
+    dump = tmp_path / "datadrifts.json"
+    dump.write_text('[\n  {"name": "credit-drift",\n   "frequency": Week}\n]\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump)])
+    assert result.exit_code == 2, result.stderr
+    assert f"{dump}:3:17: not valid JSON (Expecting value)" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -32,6 +32,8 @@ def monitor(name: str, *, enabled: bool = True) -> str:
     schedule: daily
     alerts:
       - {{when: drift, notify: ["email:ml@example.com", {HOOK}]}}
+      - {{when: violation, notify: ["email:ml@example.com", {HOOK}]}}
+      - {{when: failure, notify: ["email:ml@example.com", {HOOK}]}}
 """
 
 

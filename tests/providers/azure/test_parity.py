@@ -62,6 +62,7 @@ monitors:
     alerts:
       - {when: drift, notify: [team]}
       - {when: violation, notify: [team]}
+      - {when: failure, notify: [team]}
 channels:
   team: {type: email, to: [abc@example.com, def@example.com]}
 """,
@@ -93,6 +94,7 @@ monitors:
       quality: {enabled: false}
     alerts:
       - {when: drift, notify: ["email:abc@example.com", "email:def@example.com"]}
+      - {when: failure, notify: ["email:abc@example.com", "email:def@example.com"]}
 """,
         {"DataDrift"},
         {"advanced_prediction_drift"},

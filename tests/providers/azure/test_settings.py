@@ -12,16 +12,18 @@ from driftplane_azure.data_refs import DataRefError, parse_data_ref
 from driftplane_azure.settings import AzureSettings
 from driftplane_azure.workspace import resolve_scope
 
+SUB = "00000000-0000-0000-0000-000000000001"
+
 
 def test_workspace_config_file_names_the_workspace_and_settings_win(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text(
-        json.dumps({"subscription_id": "sub-1", "resource_group": "rg-1", "workspace_name": "ws-1"}), encoding="utf-8"
+        json.dumps({"subscription_id": SUB, "resource_group": "rg-1", "workspace_name": "ws-1"}), encoding="utf-8"
     )
     scope = resolve_scope(AzureSettings(workspace_config="config.json"), tmp_path)
-    assert (scope.subscription_id, scope.resource_group, scope.workspace) == ("sub-1", "rg-1", "ws-1")
+    assert (scope.subscription_id, scope.resource_group, scope.workspace) == (SUB, "rg-1", "ws-1")
     scope = resolve_scope(AzureSettings(workspace_config="config.json", workspace="other"), tmp_path)
     assert scope.workspace == "other"
-    assert scope.workspace_id == "/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.MachineLearningServices/workspaces/other"
+    assert scope.workspace_id == f"/subscriptions/{SUB}/resourceGroups/rg-1/providers/Microsoft.MachineLearningServices/workspaces/other"
 
 
 def test_a_missing_workspace_config_says_where_to_get_one(tmp_path: Path) -> None:
@@ -63,4 +65,18 @@ def test_spark_runtime_is_limited_to_what_the_sdk_accepts() -> None:
 
     with pytest.raises(SpecError) as info:
         AzureProvider.validate_settings({"spark_runtime": "3.3"})
-    assert info.value.problems[0].path == ("providers", "azure", "spark_runtime")
+    (problem,) = info.value.problems
+    assert problem.path == ("providers", "azure", "spark_runtime")
+    assert "Azure's serverless Spark supports runtime 3.4 and 3.5" in problem.message
+    assert "did you mean" not in problem.message
+    # YAML reads an unquoted 3.5 as a number; it is the runtime the user meant.
+    settings = AzureProvider.validate_settings({"spark_runtime": 3.5})
+    assert isinstance(settings, AzureSettings) and settings.spark_runtime == "3.5"
+
+
+def test_a_config_json_with_a_placeholder_subscription_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text(
+        json.dumps({"subscription_id": "<subscription-id>", "resource_group": "rg", "workspace_name": "ws"}), encoding="utf-8"
+    )
+    with pytest.raises(ProviderError, match=r"workspace_config: subscription_id '<subscription-id>' is a placeholder"):
+        resolve_scope(AzureSettings(workspace_config="config.json"), tmp_path)

@@ -82,7 +82,7 @@ def test_plan_deserializes_into_the_monitor_the_spec_describes(churn_spec: Spec)
         "data_type_error_rate": 0.0,
         "out_of_bounds_rate": 0.0,
     }
-    assert schedule.create_monitor.alert_notification.emails == ["ml@example.com", "data@example.com"]
+    assert schedule.create_monitor.alert_notification.emails == ["ml@example.com"]
     assert schedule.tags == {"driftplane-monitor": "churn", "managed-by": "driftplane"}
     assert schedule.description.startswith("Daily drift")
 
@@ -214,10 +214,16 @@ def test_local_baseline_is_uploaded_as_a_content_versioned_asset(write_spec: Cal
     upload, schedule = offline(spec)
     assert upload["kind"] == "azureml:DataAsset" and upload["name"].startswith("driftplane-m-baseline:")
     version = upload["name"].split(":")[1]
-    assert upload["request"]["body"]["properties"]["dataType"] == "uri_file"
+    # An mltable, as Azure's monitors read reference data: the folder the file and its MLTable go to.
+    properties = upload["request"]["body"]["properties"]
+    assert properties["dataType"] == "mltable"
+    assert properties["dataUri"] == f"azureml://datastores/workspaceblobstore/paths/driftplane/m/{version}/"
     reference = as_schedule(schedule["request"]["body"], "m").create_monitor.monitoring_signals["data-drift-signal"].reference_data
     assert reference.input_data.path.endswith(f"/data/driftplane-m-baseline/versions/{version}")
-    assert reference.input_data.type == "uri_file"
+    assert reference.input_data.type == "mltable"
+    assert schedule["request"]["body"]["properties"]["action"]["monitorDefinition"]["signals"]["data-drift-signal"][
+        "referenceData"
+    ]["jobInputType"] == "mltable"
     # Same bytes, same version; new bytes, a new version.
     assert offline(spec)[0]["name"] == upload["name"]
     (tmp_path / "train.csv").write_text("a,b\n2,y\n", encoding="utf-8")
@@ -236,8 +242,10 @@ monitors:
   m:
     baseline: {data: "azureml:churn-train:1"}
     target: {data: "azureml:churn-scoring:1"}
+    checks: {quality: {enabled: false}}
     alerts:
       - {when: drift, notify: [team, "slack:https://hooks.slack.com/services/T/B/XYZ"]}
+      - {when: failure, notify: [team, "slack:https://hooks.slack.com/services/T/B/XYZ"]}
 """
             )
         )

@@ -6,6 +6,8 @@ nothing the spec asks for is silently dropped. No SDK import: ``validate`` stays
 
 from __future__ import annotations
 
+import logging
+
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +22,8 @@ Path = tuple[str | int, ...]
 # Alert channels Azure can deliver to, and how.
 AZURE_CHANNELS = ("email", "webhook", "slack", "log")
 
+logger = logging.getLogger(__name__)
+
 
 def channel_of(spec: Spec, ref: ChannelRef) -> tuple[str, dict[str, Any]]:
     """(type, raw settings) of an alert's notify entry."""
@@ -32,6 +36,40 @@ def channel_of(spec: Spec, ref: ChannelRef) -> tuple[str, dict[str, Any]]:
     kind, _, target = ref.partition(":")
     field = {"email": "to", "webhook": "url", "slack": "webhook_url", "log": "level"}.get(kind, "target")
     return kind, {field: [target] if kind == "email" else target}
+
+
+# One deliverable channel: ("email", address) or ("webhook" | "slack", url).
+ChannelKey = tuple[str, str]
+HOOK_KINDS = ("webhook", "slack")
+
+
+def ref_channels(spec: Spec, ref: ChannelRef) -> list[ChannelKey]:
+    """Where Azure delivers one notify entry: an entry per email address, or its URL."""
+    kind, raw = channel_of(spec, ref)
+    if kind == "email":
+        to = raw.get("to", [])
+        return [("email", str(t)) for t in ([to] if isinstance(to, str) else to)]
+    if kind in HOOK_KINDS:
+        return [(kind, str(raw.get("url" if kind == "webhook" else "webhook_url", "")))]
+    return []  # log: nothing to create on Azure
+
+
+def delivered_channels(spec: Spec, alert: Alert) -> list[ChannelKey]:
+    """Where Azure would deliver this alert, in the spec's order, each once."""
+    keys: list[ChannelKey] = []
+    for ref in alert.notify:
+        keys.extend(key for key in ref_channels(spec, ref) if key not in keys)
+    return keys
+
+
+def _written(alert: Alert, spec: Spec | None = None, only: set[ChannelKey] | None = None) -> str:
+    """The alert's notify entries as the spec writes them (those reaching ``only``), for messages."""
+    names = [
+        ref if isinstance(ref, str) else f"an inline {ref.type} channel"
+        for ref in alert.notify
+        if only is None or spec is None or set(ref_channels(spec, ref)) & only
+    ]
+    return ", ".join(names)
 
 
 class _Collector:
@@ -91,6 +129,14 @@ def _check_monitor(found: _Collector, settings: AzureSettings, name: str, monito
         except DataRefError as exc:
             hint = "" if settings.data == "upload" else " (or set providers.azure.data: upload to upload local files)"
             found.add(base + ("baseline", "data"), f"{exc}{hint}")
+        else:
+            local = parse_data_ref(baseline.data, local_allowed=True).kind == "local"
+            if local and azure.baseline_type not in (None, "mltable"):
+                found.add(
+                    ("providers", "azure", "monitors", name, "baseline_type"),
+                    f"a local baseline is uploaded and registered as an mltable (a folder with an MLTable "
+                    f"file), not {azure.baseline_type}; remove baseline_type",
+                )
     if baseline.window is not None:
         for key in ("start", "end"):
             value = getattr(baseline.window, key)
@@ -225,6 +271,67 @@ def _check_monitor(found: _Collector, settings: AzureSettings, name: str, monito
     # Alerts.
     for index, alert in enumerate(monitor.alerts):
         _check_alert(found, monitor, base + ("alerts", index), alert)
+    _check_routing(found, name, monitor)
+
+
+def _check_routing(found: _Collector, name: str, monitor: Monitor) -> None:
+    """Azure notifies one set of channels per monitor: refuse specs that route alerts apart.
+
+    Azure ML emails one address list whenever a signal with alerts breaches or a job fails,
+    and webhooks and Slack hang off one alert rule on the monitor's failed runs, which a
+    breach of any signal and a failed job both produce. So every alert of a monitor must
+    notify the same channels. Notifications Azure sends beyond what the alerts ask for are
+    logged as a warning.
+    """
+    alerts = monitor.alerts
+    if not alerts:
+        return
+    base: Path = ("monitors", name, "alerts")
+    first = set(delivered_channels(found.spec, alerts[0]))
+    apart = False
+    for index, alert in enumerate(alerts[1:], start=1):
+        here = set(delivered_channels(found.spec, alert))
+        if here == first:
+            continue
+        apart = True
+        extra = []
+        if here - first:
+            extra.append(f"{_written(alert, found.spec, here - first)} would also get alerts[0]'s {alerts[0].when} notifications")
+        if first - here:
+            extra.append(f"{_written(alerts[0], found.spec, first - here)} would also get this alert's {alert.when} notifications")
+        found.add(
+            base + (index, "notify"),
+            "Azure ML sends all of a monitor's notifications to one set of channels (one email list, one "
+            f"action group for webhooks and Slack), so {' and '.join(extra)}. Give every alert of monitor "
+            f"'{name}' the same notify list, or split it into two monitors (one with checks.quality "
+            "disabled, one with checks.drift disabled), each with its own alerts",
+        )
+    if apart or not first:
+        return
+    asked = {alert.when for alert in alerts}
+    hooks = any(kind in HOOK_KINDS for kind, _ in first)
+    unasked: list[tuple[str, str]] = []
+    if "failure" not in asked:
+        unasked.append(("failure", "a monitoring job fails (Azure ML always notifies failed jobs)"))
+    if hooks and monitor.checks.drift.enabled and "drift" not in asked:
+        unasked.append(("drift", "features drift (the webhook rule fires on every failed run, drift included)"))
+    if hooks and monitor.checks.quality.enabled and "violation" not in asked:
+        unasked.append(
+            ("violation", "data-quality thresholds are breached (the webhook rule fires on every failed run, "
+             "data-quality breaches included)")
+        )
+    if unasked:
+        # More than asked for, not misrouted: say so plainly, but a spec that runs on the local
+        # provider must not need extra lines to run on Azure.
+        whens = " and ".join(f"when: {when}" for when, _ in unasked)
+        logger.warning(
+            "monitor %s: on Azure, %s will also be notified when %s, which no alert of the monitor asks "
+            "for; add alerts with %s and the same notify list to say so in the spec",
+            name,
+            _written(alerts[0]),
+            "; and when ".join(why for _, why in unasked),
+            whens,
+        )
 
 
 def _check_alert(found: _Collector, monitor: Monitor, path: Path, alert: Alert) -> None:

@@ -168,12 +168,19 @@ def import_v1_command(
     )
     if from_file:
         try:
-            payload = json.loads(Path(from_file).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise DataError(f"{from_file}: not a JSON file of v1 datadrifts ({exc})") from None
+            text = Path(from_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataError(f"{from_file}: cannot read it ({exc})") from None
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UsageError(
+                f"{from_file}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); --from-file takes the "
+                "v1 datadrifts list as the datadrifts REST API returns it"
+            ) from None
         monitors = payload.get("value", payload) if isinstance(payload, dict) else payload
         if not isinstance(monitors, list):
-            raise DataError(f"{from_file}: expected a list of datadrift objects (or {{\"value\": [...]}})")
+            raise UsageError(f"{from_file}: expected a list of datadrift objects (or {{\"value\": [...]}})")
         scope = resolve_scope(settings, base_dir, offline=True)
     else:
         session = Session(AzureProvider(settings), None, base_dir=base_dir)

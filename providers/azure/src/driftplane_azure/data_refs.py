@@ -77,9 +77,13 @@ def parse_data_ref(text: str, *, local_allowed: bool) -> DataRef:
     return DataRef("local", value)
 
 
-def content_version(path: Path) -> str:
-    """A data asset version that changes exactly when the file's (or folder's) bytes change."""
-    digest = hashlib.sha256()
+def content_version(path: Path, extra: str = "") -> str:
+    """A data asset version that changes exactly when the file's (or folder's) bytes, or ``extra``, change.
+
+    ``extra`` is what driftplane adds beside the data (the MLTable file it writes), so a new
+    way of registering the same bytes gets a new version instead of reusing an old asset.
+    """
+    digest = hashlib.sha256(extra.encode())
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     for file in files:
         digest.update(str(file.relative_to(path) if file != path else file.name).encode())

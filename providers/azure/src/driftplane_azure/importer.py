@@ -17,11 +17,18 @@ from ruamel.yaml import YAML
 from driftplane.spec.models import NAME_PATTERN
 from driftplane_azure.data_refs import ASSET
 from driftplane_azure.mapping import METRIC_FROM_AZURE, MONITOR_TAG
-from driftplane_azure.workspace import WorkspaceScope
+from driftplane_azure.workspace import PLACEHOLDERS, WorkspaceScope
 
 _ARM_DATA = re.compile(r"/data/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$")
 _ARM_COMPONENT = re.compile(r"/components/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$")
 _ARM_DEPLOYMENT = re.compile(r"onlineEndpoints/(?P<e>[^/]+)/deployments/(?P<d>[^/]+)$")
+# What an import writes for a workspace it was not told: the spec fails to load, naming the
+# variable, until the user exports it (a literal placeholder would pass until apply).
+ENVIRONMENT = {
+    "subscription_id": "${AZURE_SUBSCRIPTION_ID}",
+    "resource_group": "${AZURE_RESOURCE_GROUP}",
+    "workspace": "${AZURE_ML_WORKSPACE}",
+}
 _WEEKDAY_NUMBERS = {"sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6}
 
 
@@ -36,11 +43,14 @@ class Imported:
 
     def spec(self, scope: WorkspaceScope) -> dict[str, Any]:
         settings: dict[str, Any] = {
-            "subscription_id": scope.subscription_id,
-            "resource_group": scope.resource_group,
-            "workspace": scope.workspace,
-            "data": "as-is",
+            key: ENVIRONMENT[key] if value == PLACEHOLDERS[key] else value
+            for key, value in (
+                ("subscription_id", scope.subscription_id),
+                ("resource_group", scope.resource_group),
+                ("workspace", scope.workspace),
+            )
         }
+        settings["data"] = "as-is"
         if self.azure_monitors:
             settings["monitors"] = self.azure_monitors
         out: dict[str, Any] = {"provider": "azure", "providers": {"azure": settings}}
@@ -436,7 +446,8 @@ def import_v1(monitors: list[dict[str, Any]], datasets: dict[str, str] | None = 
         if emails:
             channel = f"{name}-email"
             out.channels[channel] = {"type": "email", "to": list(emails)}
-            monitor["alerts"] = [{"when": "drift", "notify": [channel]}]
+            # v2 emails the same list when a monitoring job fails; the spec says so.
+            monitor["alerts"] = [{"when": "drift", "notify": [channel]}, {"when": "failure", "notify": [channel]}]
         compute = raw.get("computeTargetName")
         if compute:
             notes.append(f"{name}: v1 compute target '{compute}' is not used; v2 monitors run on serverless Spark (providers.azure.instance_type)")

@@ -35,6 +35,7 @@ from driftplane_azure.data_refs import parse_data_ref
 from driftplane_azure.diff import differences
 from driftplane_azure.errors import azure_errors
 from driftplane_azure.mapping import MANAGED_TAG, MANAGED_VALUE, MONITOR_TAG
+from driftplane_azure.mltable import DESCRIPTOR
 from driftplane_azure.settings import AzureSettings
 from driftplane_azure.translate import (
     Translation,
@@ -73,8 +74,6 @@ def data_entity(settings: AzureSettings, monitor: str, upload: Upload) -> Any:
     from azure.ai.ml.entities import Data
 
     uri = f"azureml://datastores/{settings.datastore}/paths/{upload_prefix(monitor, upload)}/"
-    if upload.path.is_file():
-        uri += upload.path.name
     return Data(
         name=upload.name,
         version=upload.version,
@@ -482,17 +481,36 @@ class Session:
         action = f"uploading {upload.path} to datastore '{self.settings.datastore}'"
         with self.errors(action), _quiet_sdk():
             container = self._container()
-            files = [upload.path] if upload.path.is_file() else sorted(p for p in upload.path.rglob("*") if p.is_file())
-            for file in files:
+            for file in upload.files:
                 relative = file.name if file == upload.path else file.relative_to(upload.path).as_posix()
                 try:
                     with file.open("rb") as stream:
                         container.upload_blob(f"{prefix}/{relative}", stream, overwrite=True)
                 except OSError as exc:
                     raise DataError(f"cannot read {file} to upload it: {exc}") from exc
-        data = data_entity(self.settings, monitor, upload)
-        with self.errors(f"registering data asset {upload.name}:{upload.version}"), _quiet_sdk():
-            self.ml.data.create_or_update(data)
+            if upload.descriptor is not None:
+                # Written last: the folder is an mltable only once the data it names is there.
+                container.upload_blob(f"{prefix}/{DESCRIPTOR}", upload.descriptor.encode(), overwrite=True)
+        self._register(monitor, upload)
+
+    def _register(self, monitor: str, upload: Upload) -> None:
+        """PUT the data version azure-ai-ml serializes, as the plan shows it.
+
+        Not ``ml.data.create_or_update``: for an mltable on a datastore it first downloads the
+        MLTable file just written through a storage client of its own, which ignores the
+        configured transport (a proxy, or the tests' fake) and only re-reads what driftplane wrote.
+        """
+        from azure.core.exceptions import HttpResponseError
+        from azure.core.rest import HttpRequest
+
+        from driftplane_azure.workspace import ARM, pipeline_client
+
+        body = data_entity(self.settings, monitor, upload)._to_rest_object().as_dict()
+        url = f"{ARM}{self.scope.data_id(upload.name, upload.version)}?api-version={DATA_API_VERSION}"
+        with self.errors(f"registering data asset {upload.name}:{upload.version}"):
+            response = pipeline_client(self.settings).send_request(HttpRequest("PUT", url, json=body))
+            if response.status_code >= 400:
+                raise HttpResponseError(response=response)
 
     def _container(self) -> Any:
         """The datastore's blob container, with the datastore's own key or SAS, else the credential."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -16,6 +17,22 @@ DOCUMENTED_INSTANCE_TYPES = (
     "standard_e32s_v3",
     "standard_e64s_v3",
 )
+SPARK_RUNTIMES = ("3.4", "3.5")
+# Azure subscription ids are GUIDs; anything else (a {placeholder}, a name) fails only at apply.
+SUBSCRIPTION_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def subscription_id_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a subscription id, or None when it can."""
+    if SUBSCRIPTION_ID.match(value.strip()):
+        return None
+    placeholder = "{" in value or "<" in value or "$" in value
+    what = "a placeholder" if placeholder else "not a subscription id"
+    return (
+        f"'{value}' is {what}; an Azure subscription id is a GUID such as "
+        "00000000-0000-0000-0000-000000000000 (az account show --query id). Write "
+        "${AZURE_SUBSCRIPTION_ID} and export AZURE_SUBSCRIPTION_ID, or paste the id"
+    )
 
 
 QualityKind = Literal["numerical", "categorical"]
@@ -51,7 +68,10 @@ class AzureMonitorSettings(ProviderSettings):
     )
     baseline_type: Literal["mltable", "uri_folder", "uri_file"] | None = Field(
         default=None,
-        description="Input type of the baseline data; default mltable for assets, uri_file for uploaded files.",
+        description=(
+            "Input type of the baseline data asset; default mltable. Uploaded local baselines are "
+            "always registered as mltable."
+        ),
     )
     top_n_features: int | None = Field(
         default=None,
@@ -130,7 +150,13 @@ class AzureSettings(ProviderSettings):
     managed_identity_client_id: str | None = Field(
         default=None, description="Client id of a user-assigned managed identity."
     )
-    instance_type: str = Field(default="standard_e4s_v3", description="Serverless Spark instance type.")
+    instance_type: str = Field(
+        default="standard_e4s_v3",
+        description=(
+            "Serverless Spark instance type: standard_e4s_v3, standard_e8s_v3, standard_e16s_v3, "
+            "standard_e32s_v3 or standard_e64s_v3 (any letter case)."
+        ),
+    )
     spark_runtime: Literal["3.4", "3.5"] = Field(
         default="3.4", description="Serverless Spark runtime version (azure-ai-ml accepts 3.4 and 3.5)."
     )
@@ -156,6 +182,39 @@ class AzureSettings(ProviderSettings):
         default_factory=dict, description="Azure-only details per monitor, by monitor name."
     )
     tags: dict[str, str] = Field(default_factory=dict, description="Added to every schedule and alert rule.")
+
+    @field_validator("subscription_id")
+    @classmethod
+    def _subscription(cls, value: str | None) -> str | None:
+        """Empty is allowed (offline plans); anything else must be a GUID, not a template."""
+        if value:
+            problem = subscription_id_problem(value)
+            if problem:
+                raise ValueError(problem)
+        return value or None
+
+    @field_validator("instance_type")
+    @classmethod
+    def _instance_type(cls, value: str) -> str:
+        """Serverless Spark runs only on the memory-optimized E-series sizes Azure ML lists."""
+        if value.lower() not in DOCUMENTED_INSTANCE_TYPES:
+            raise ValueError(
+                f"'{value}' is not an instance type Azure ML's serverless Spark runs on; it takes "
+                f"{', '.join(DOCUMENTED_INSTANCE_TYPES)} (any letter case)"
+            )
+        return value
+
+    @field_validator("spark_runtime", mode="before")
+    @classmethod
+    def _spark_runtime(cls, value: Any) -> Any:
+        """YAML reads 3.4 as a number; say plainly which runtimes exist instead of guessing one."""
+        text = f"{value:.1f}" if isinstance(value, float) else str(value)
+        if text not in SPARK_RUNTIMES:
+            raise ValueError(
+                f"'{value}' is not a Spark runtime Azure offers: Azure's serverless Spark supports "
+                'runtime 3.4 and 3.5; write spark_runtime: "3.4" or "3.5"'
+            )
+        return text
 
     def for_monitor(self, name: str) -> AzureMonitorSettings:
         """The Azure details of one monitor (defaults when it has none)."""

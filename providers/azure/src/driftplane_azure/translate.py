@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from driftplane.errors import DataError
+from driftplane.errors import DataError, Problem, SpecError
 from driftplane.spec.durations import Duration
 from driftplane.spec.models import Monitor, Spec
-from driftplane_azure.checks import channel_of
+from driftplane_azure.checks import delivered_channels, ref_channels
 from driftplane_azure.data_refs import DataRef, content_version, parse_data_ref
 from driftplane_azure.mapping import (
     CATEGORICAL_METRICS,
@@ -34,6 +34,7 @@ from driftplane_azure.mapping import (
     schedule_name,
     trigger_for,
 )
+from driftplane_azure.mltable import table_for
 from driftplane_azure.settings import AzureSettings
 
 if TYPE_CHECKING:
@@ -45,12 +46,14 @@ CollectorLookup = Callable[[str, str], tuple[str, str]]
 
 @dataclass(frozen=True)
 class Upload:
-    """A local baseline that apply registers as a data asset before creating the schedule."""
+    """A local baseline that apply uploads and registers as an mltable data asset before the schedule."""
 
     path: Path
     name: str
     version: str
-    type: str  # uri_file | uri_folder
+    files: tuple[Path, ...]
+    descriptor: str | None  # the MLTable file driftplane writes beside them; None: the folder has one
+    type: str = "mltable"
 
 
 @dataclass(frozen=True)
@@ -102,41 +105,52 @@ def _baseline_ref(spec: Spec, name: str, monitor: Monitor, settings: AzureSettin
             f"monitors.{name}.baseline.data: {path} does not exist; the azure provider uploads the "
             "baseline as a data asset, so it must be readable here"
         )
+    table = table_for(path, monitor.baseline.format, f"monitors.{name}.baseline.data")
     upload = Upload(
         path=path,
         name=f"driftplane-{name}-baseline",
-        version=content_version(path),
-        type="uri_file" if path.is_file() else "uri_folder",
+        version=content_version(path, table.descriptor or ""),
+        files=table.files,
+        descriptor=table.descriptor,
     )
     return DataRef("asset", f"azureml:{upload.name}:{upload.version}", upload.name, upload.version), upload
 
 
 def _input_type(ref: DataRef, explicit: str | None, *, uploaded: Upload | None) -> str:
+    if uploaded is not None:
+        return uploaded.type  # what apply registers it as
     if explicit:
         return explicit
-    if uploaded is not None:
-        return uploaded.type
     if ref.kind == "uri":
         return "uri_folder" if ref.text.endswith("/") else "uri_file"
     return "mltable"
 
 
-def _channels(spec: Spec, monitor: Monitor) -> tuple[list[str], list[HookTarget]]:
+def _channels(spec: Spec, name: str) -> tuple[list[str], list[HookTarget]]:
+    """The monitor's one set of channels: Azure cannot route its alerts apart.
+
+    ``check`` refuses specs whose alerts notify different channels; this refuses them again
+    so nothing built here ever merges them.
+    """
+    alerts = spec.monitors[name].alerts
+    if not alerts:
+        return [], []
+    routes = [delivered_channels(spec, alert) for alert in alerts]
+    if any(set(route) != set(routes[0]) for route in routes[1:]):
+        raise SpecError(
+            [Problem(("monitors", name, "alerts"), "alerts notify different channels; Azure ML has one set per monitor")]
+        )
+    labels: dict[tuple[str, str], str] = {}
+    for ref in alerts[0].notify:
+        for key in ref_channels(spec, ref):
+            labels.setdefault(key, ref if isinstance(ref, str) and ":" not in ref else "")
     emails: list[str] = []
     hooks: list[HookTarget] = []
-    for alert in monitor.alerts:
-        for ref in alert.notify:
-            kind, raw = channel_of(spec, ref)
-            if kind == "email":
-                to = raw.get("to", [])
-                for address in [to] if isinstance(to, str) else list(to):
-                    if address not in emails:
-                        emails.append(address)
-            elif kind in ("webhook", "slack"):
-                url = str(raw.get("url" if kind == "webhook" else "webhook_url", ""))
-                label = ref if isinstance(ref, str) and ":" not in ref else f"{kind}-{len(hooks) + 1}"
-                if all(h.url != url for h in hooks):
-                    hooks.append(HookTarget(kind, label, url))
+    for kind, target in routes[0]:
+        if kind == "email":
+            emails.append(target)
+        else:
+            hooks.append(HookTarget(kind, labels[(kind, target)] or f"{kind}-{len(hooks) + 1}", target))
     return emails, hooks
 
 
@@ -300,7 +314,7 @@ def translate(
             alert_enabled="violation" in alerting,
         )
 
-    emails, hooks = _channels(spec, monitor)
+    emails, hooks = _channels(spec, name)
     definition = MonitorDefinition(
         compute=ServerlessSparkCompute(instance_type=settings.instance_type, runtime_version=settings.spark_runtime),
         monitoring_target=monitoring_target,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driftplane.errors import ProviderError
-from driftplane_azure.settings import AzureSettings
+from driftplane_azure.settings import AzureSettings, subscription_id_problem
 
 if TYPE_CHECKING:
     from azure.ai.ml import MLClient
@@ -132,6 +132,11 @@ def resolve_scope(settings: AzureSettings, base_dir: Path, *, offline: bool = Fa
         "resource_group": settings.resource_group or from_file.get("resource_group") or "",
         "workspace": settings.workspace or from_file.get("workspace") or "",
     }
+    file_subscription = from_file.get("subscription_id")
+    if not settings.subscription_id and file_subscription and not offline:
+        problem = subscription_id_problem(file_subscription)
+        if problem:
+            raise ProviderError(f"providers.azure.workspace_config: subscription_id {problem}")
     missing = [key for key, value in values.items() if not value]
     if missing and not offline:
         raise ProviderError(
