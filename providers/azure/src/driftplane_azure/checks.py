@@ -7,7 +7,6 @@ nothing the spec asks for is silently dropped. No SDK import: ``validate`` stays
 from __future__ import annotations
 
 import logging
-
 from collections.abc import Iterable
 from typing import Any
 
