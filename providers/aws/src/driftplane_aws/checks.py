@@ -120,6 +120,13 @@ def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str
     if target.endpoint is not None:
         if not names.ENDPOINT_NAME.match(target.endpoint):
             found.add((*at, "target", "endpoint"), f"'{target.endpoint}' is not a SageMaker endpoint name ({names.SAGEMAKER_NAME_RULE})")
+        if backend == "model-monitor" and target.capture_output != "start":
+            found.add(
+                (*at, "target", "capture_output"),
+                f"SageMaker Model Monitor always puts the endpoint's output first when it matches captured columns to the "
+                f"baseline's by position; capture_output: {target.capture_output} needs backend: processing (or remove it "
+                "and lay the baseline out as output columns, then the request's)",
+            )
     elif target.data is not None:
         if not target.data.startswith("s3://"):
             found.add((*at, "target", "data"), "SageMaker jobs read the target from S3: give an s3:// URI (or target.endpoint for captured traffic)")
