@@ -17,8 +17,10 @@ import pytest
 
 from driftplane.spec import Spec
 from driftplane_aws.baseline import compute_baseline
+from driftplane_aws.iam import capture_destinations, policies
 
-from .conftest import BUCKET, REPO, settings_dict
+from .conftest import ACCOUNT, BUCKET, REGION, REPO, settings_dict
+from .iam_check import denied
 from .test_lifecycle import capturing_endpoint
 
 TRAIN = REPO / "examples/quickstart/data/train.parquet"
@@ -108,7 +110,7 @@ def _capture_lines(rows: pa.Table) -> str:
 
 
 @pytest.mark.parametrize("baseline_kind", ["data", "statistics"])
-def test_processing_job_names_captured_columns_by_the_full_baseline_order(tmp_path, make_provider, s3, moto, monkeypatch, baseline_kind) -> None:
+def test_processing_job_names_captured_columns_by_the_full_baseline_order(tmp_path, make_provider, s3, moto, monkeypatch, request_log, baseline_kind) -> None:
     """data: a run on a laptop profiles the dataset; statistics: the files apply uploads for the job."""
     for name, value in {"AWS_ENDPOINT_URL": moto, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
         monkeypatch.setenv(name, value)  # the engine reads the capture from S3 itself
@@ -127,9 +129,17 @@ def test_processing_job_names_captured_columns_by_the_full_baseline_order(tmp_pa
     captured = pq.read_table(path).slice(0, 240)
     s3.put_object(Bucket=BUCKET, Key="capture/churn-prod/AllTraffic/2026/01/11/10/00-00-000-a.jsonl", Body=_capture_lines(captured).encode())
 
+    request_log.clear()
     (result,) = list(provider.run(spec, at=AT))
     features = {f.name: f for f in result.features}
     assert "customer_id" not in features
     assert result.rows.target == 240
     for name in ("account_length", "day_mins", "custserv_calls", "churn_score"):
         assert features[name].target["mean"] == pytest.approx(pc.mean(captured[name]).as_py()), name
+
+    # The job role iam-policy prints allows what the job did: find the capture, list and read it.
+    policy = policies(spec, provider.aws_settings, REGION, ACCOUNT, capture_destinations(provider.clients, spec))["job_role"]
+    reads = [("s3", "ListObjectsV2", {"Bucket": BUCKET}), ("s3", "GetObject", {"Bucket": BUCKET, "Key": "capture/churn-prod/AllTraffic/2026/01/11/10/00-00-000-a.jsonl"})]
+    assert {op for _, op, _ in request_log.requests} >= {"DescribeEndpoint", "DescribeEndpointConfig"}
+    assert denied(policy, request_log.requests + reads) == []
+    assert denied(policy, [("s3", "GetObject", {"Bucket": BUCKET, "Key": "other/churn-prod/x.jsonl"})])  # and nothing beyond it
