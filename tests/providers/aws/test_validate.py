@@ -138,3 +138,22 @@ monitors:
 """,
     )
     assert code == 0, err
+
+
+def test_a_violation_alert_on_model_monitor_is_refused_not_turned_into_drift_alarms(tmp_path) -> None:
+    code, err = validate(
+        tmp_path,
+        SETTINGS
+        + """\
+monitors:
+  churn:
+    baseline: {data: train.parquet}
+    target: {endpoint: churn-prod}
+    alerts:
+      - {name: drifted, when: drift, notify: ["email:ml@example.com"]}
+      - {name: quality, when: violation, notify: ["email:ml@example.com"]}
+""",
+    )
+    assert code == 2
+    assert "F:13:31: monitors.churn.alerts[1].when: alert 'quality': SageMaker Model Monitor publishes CloudWatch metrics for drift" in err
+    assert "none for violations" in err and "backend: processing" in err

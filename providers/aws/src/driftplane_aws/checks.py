@@ -29,6 +29,7 @@ from driftplane_aws.translate import (
     Translation,
     Translator,
     batch_dataset_format,
+    violation_not_alarmable,
 )
 
 SETTINGS = ("providers", "aws")
@@ -162,6 +163,8 @@ def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str
         where = (*at, "alerts", index)
         if alert.when == "metric" and alert.metric is not None and backend == "model-monitor" and alert.metric not in SAGEMAKER_METRICS:
             found.add((*where, "metric"), f"SageMaker publishes the L-infinity drift of each feature; {alert.metric} has no CloudWatch metric there")
+        if alert.when == "violation" and backend == "model-monitor":
+            found.add((*where, "when"), violation_not_alarmable(alert.describe()))
         if alert.when == "drift" and alert.min_features > 1 and alert.features and len(alert.features) > MAX_ALARM_METRICS:
             found.add((*where, "features"), f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} metrics; this alert counts among {len(alert.features)}")
 

@@ -520,28 +520,11 @@ class Translator:
                 requests.append(self._driftplane_alarm(monitor, alert, base, slug, period, failure=False))
                 continue
             if alert.when == "violation":
-                if alert.check_types and "baseline_drift_check" not in alert.check_types:
-                    translation.notes.append(
-                        f"alert '{alert.describe()}': SageMaker publishes metrics for baseline drift only; "
-                        f"{', '.join(alert.check_types)} violations have no alarm (`driftplane status` shows them)"
-                    )
-                    continue
-                translation.notes.append(
-                    f"alert '{alert.describe()}': SageMaker publishes metrics for baseline drift only, so its alarms "
-                    "fire on baseline_drift_check; other violations show in `driftplane status`"
-                )
+                raise AlarmNotExpressible(violation_not_alarmable(alert.describe()))
             if features is None:
                 continue
             chosen = [f for f in features if alert.features is None or f.name in alert.features]
-            quality = spec_monitor.checks.quality
-            thresholds = {
-                f.name: (
-                    (quality.comparison_threshold if f.kind == "numerical" else quality.categorical_comparison_threshold)
-                    if alert.when == "violation"
-                    else f.threshold
-                )
-                for f in chosen
-            }
+            thresholds = {f.name: f.threshold for f in chosen}
             if alert.when == "drift" and alert.min_features > 1:
                 requests.append(self._count_alarm(monitor, alert, base, slug, period, namespace, dims, chosen, thresholds))
                 continue
@@ -641,6 +624,16 @@ class Translator:
         expression = " + ".join(f"FILL(v{i}, 0)" for i in range(len(types)))
         metrics.append({"Id": "violations", "Expression": expression, "Label": "violations", "ReturnData": True})
         return _alarm({**common, "Metrics": metrics})
+
+
+def violation_not_alarmable(alert: str) -> str:
+    return (
+        f"alert '{alert}': SageMaker Model Monitor publishes CloudWatch metrics for drift (feature_baseline_drift_<feature>) "
+        "and value counts (feature_data_<feature>, feature_non_null_<feature>), but none for violations, so a violation "
+        "alert has no alarm there. Use `when: drift` for drift (SageMaker's baseline_drift_check), `driftplane status` "
+        "to see completeness, data-type and other violations, or backend: processing, whose jobs publish a violations "
+        "metric per check type"
+    )
 
 
 class AlarmNotExpressible(ValueError):
