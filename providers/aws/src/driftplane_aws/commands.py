@@ -63,8 +63,8 @@ def iam_policy_command(spec_path: str | None, account: str | None, captures: tup
     from driftplane.spec import load_spec
     from driftplane_aws.clients import AwsClients
     from driftplane_aws.iam import capture_destinations, policies
-    from driftplane_aws.names import S3_URI
     from driftplane_aws.planner import offline_account
+    from driftplane_aws.settings import s3_uri_problem
 
     spec = load_spec(spec_path)
     settings = get_provider_class("aws").validate_settings(spec.providers.get("aws", {}) or {}, spec=spec)
@@ -72,7 +72,7 @@ def iam_policy_command(spec_path: str | None, account: str | None, captures: tup
     given: dict[str, str] = {}
     for item in captures:
         endpoint, _, uri = item.partition("=")
-        if not endpoint or not S3_URI.match(uri):
+        if not endpoint or s3_uri_problem(uri):
             raise click.BadParameter(f"'{item}' is not ENDPOINT=s3://bucket/prefix", param_hint="--capture-s3-uri")
         given[endpoint] = uri.rstrip("/")
     endpoints = {m.target.endpoint for m in spec.monitors.values() if m.target.endpoint and not m.target.data}

@@ -16,9 +16,6 @@ SAGEMAKER_NAME_RULE = "1-63 letters, digits or hyphens, starting and ending with
 SCHEDULER_NAME = re.compile(r"^[0-9a-zA-Z\-_.]{1,64}$")
 SNS_TOPIC_NAME = re.compile(r"^[A-Za-z0-9_\-]{1,256}$")
 ENDPOINT_NAME = SAGEMAKER_NAME
-# s3://bucket[/key]: bucket names are 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit.
-S3_URI = re.compile(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?$")
-S3_URI_RULE = "an s3://bucket/prefix URI whose bucket has 3-63 lower-case letters, digits, '.' or '-' (e.g. s3://ml-monitoring/driftplane)"
 MANAGED_BY_KEY = "driftplane:managed-by"
 MANAGED_BY_VALUE = "driftplane"
 MONITOR_KEY = "driftplane:monitor"
