@@ -37,7 +37,7 @@ def test_enable_capture_command_reports_a_missing_endpoint(moto, monkeypatch) ->
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    result = CliRunner().invoke(cli, ["aws", "enable-capture", "--endpoint", "nope", "--destination", "s3://b/c", "--region", "us-east-1"])
+    result = CliRunner().invoke(cli, ["aws", "enable-capture", "--endpoint", "nope", "--destination", "s3://ml-capture/c", "--region", "us-east-1"])
     assert result.exit_code == 3
     assert "endpoint nope does not exist in us-east-1" in result.stderr
 
@@ -122,3 +122,11 @@ def test_iam_policy_without_access_to_the_endpoint_says_what_to_fill_in(monkeypa
     assert "--capture-s3-uri ENDPOINT=S3URI" in result.stderr
     resources = [r for s in json.loads(result.stdout)["job_role"]["Statement"] if s["Sid"] == "ReadCapture" for r in s["Resource"]]
     assert resources == ["arn:aws:s3:::CAPTURE_BUCKET/CAPTURE_PREFIX/churn-prod/*"]
+
+
+def test_enable_capture_checks_the_destination_before_any_call() -> None:
+    """No credentials here: a bad URI must be reported as such, not as a credentials problem."""
+    result = CliRunner().invoke(cli, ["aws", "enable-capture", "--endpoint", "churn-prod", "--destination", "s3:/bad", "--region", "us-east-1"])
+    assert result.exit_code == 3
+    assert "--destination 's3:/bad' is not an S3 URI: expected s3://bucket/prefix" in result.stderr
+    assert "credentials" not in result.stderr.lower()

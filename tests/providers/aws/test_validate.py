@@ -214,3 +214,28 @@ monitors:
     assert "'SageMakerRole' is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>, e.g. arn:aws:iam::123456789012:role/SageMakerMonitoring" in err
     assert "'s3://Bad_Bucket/x': the bucket name must be 3-63 lower-case letters" in err
     assert "should match pattern" not in err and "^arn" not in err
+
+
+def test_model_monitor_sends_no_time_offsets_and_refuses_windows_it_cannot_set(tmp_path) -> None:
+    """botocore documents Start/EndTimeOffset for model-quality jobs only: a data-quality job gets none."""
+    body = SETTINGS + """\
+monitors:
+  churn:
+    baseline: {data: train.parquet}
+    target: {endpoint: churn-prod, window: 2d, latency: 1h}
+    schedule: daily
+"""
+    code, err = validate(tmp_path, body)
+    assert code == 2
+    assert "monitors.churn.target.latency: SageMaker Model Monitor decides which captured data each data-quality run reads" in err
+    code, err = validate(tmp_path, body.replace(", window: 2d, latency: 1h", ", window: 1d"))
+    assert code == 0, err
+
+    from driftplane.spec import load_spec
+    from driftplane_aws.settings import AwsSettings
+    from driftplane_aws.translate import Account, Translator
+
+    spec = load_spec(tmp_path / "monitors.yaml")
+    translator = Translator(spec, AwsSettings(**spec.providers["aws"]), Account("eu-west-1", "123456789012"))
+    endpoint_input = translator.job_input("churn")["EndpointInput"]
+    assert "StartTimeOffset" not in endpoint_input and "EndTimeOffset" not in endpoint_input

@@ -36,6 +36,7 @@ from driftplane_aws.translate import (
     Translator,
     batch_dataset_format,
     violation_not_alarmable,
+    window_differs_from_period,
 )
 
 SETTINGS = ("providers", "aws")
@@ -152,6 +153,14 @@ def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str
     target = monitor.target
     if isinstance(target.window, FixedWindow):
         found.add((*at, "target", "window"), "a scheduled cloud monitor reads a moving window: give a duration such as 1h or 1d")
+    elif backend == "model-monitor" and window_differs_from_period(monitor):
+        key = "latency" if target.latency is not None else "window"
+        found.add(
+            (*at, "target", key),
+            "SageMaker Model Monitor decides which captured data each data-quality run reads (the offsets that would "
+            "set it, StartTimeOffset and EndTimeOffset, are for model-quality jobs only), so target.window must equal "
+            "the schedule's period and target.latency cannot be set: remove them, or use backend: processing",
+        )
     if target.endpoint is not None:
         if not names.ENDPOINT_NAME.match(target.endpoint):
             found.add((*at, "target", "endpoint"), f"'{target.endpoint}' is not a SageMaker endpoint name ({names.SAGEMAKER_NAME_RULE})")

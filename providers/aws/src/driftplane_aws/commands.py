@@ -30,10 +30,11 @@ def enable_capture_command(endpoint: str, destination: str, sampling: int, regio
     Example:
       driftplane aws enable-capture --endpoint churn-prod --destination s3://ml-bucket/capture --sampling 50
     """
-    from driftplane_aws.capture import enable_capture
+    from driftplane_aws.capture import check_capture_arguments, enable_capture
     from driftplane_aws.clients import AwsClients
     from driftplane_aws.settings import AwsSettings
 
+    check_capture_arguments(destination, sampling)  # before credentials or the endpoint are looked at
     clients = AwsClients(AwsSettings(region=region, profile=profile))
     name = enable_capture(clients, endpoint, destination, sampling)
     click.echo(name)
