@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, WithJsonSchema, field_validator
 
 from driftplane.provider import ProviderSettings
 
@@ -14,6 +14,9 @@ S3_URI = re.compile(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?$")
 ROLE_EXAMPLE = "arn:aws:iam::123456789012:role/SageMakerMonitoring"
 MAX_RUNTIME_PROCESSING = 777_600  # CreateProcessingJob's StoppingCondition (9 days)
 MAX_RUNTIME_MONITORING = 86_400  # a data-quality job definition's StoppingCondition (1 day)
+# Editors get the patterns from the JSON Schema; failures are explained by the validators below.
+RoleArn = Annotated[str, WithJsonSchema({"type": "string", "pattern": ROLE_ARN.pattern})]
+S3Uri = Annotated[str, WithJsonSchema({"type": "string", "pattern": S3_URI.pattern})]
 
 
 def role_arn_problem(value: str) -> str | None:
@@ -58,15 +61,15 @@ class AwsSettings(ProviderSettings):
     )
     region: str | None = Field(default=None, description="AWS region; default: the AWS configuration's (AWS_REGION, ~/.aws/config).")
     profile: str | None = Field(default=None, description="A named profile of ~/.aws/config to take credentials from.")
-    role_arn: str | None = Field(
+    role_arn: RoleArn | None = Field(
         default=None,
         description="IAM role SageMaker assumes to run the jobs; use ${SAGEMAKER_ROLE_ARN}.",
     )
-    scheduler_role_arn: str | None = Field(
+    scheduler_role_arn: RoleArn | None = Field(
         default=None,
         description="processing: the role EventBridge Scheduler assumes to start the jobs; default: role_arn.",
     )
-    output_s3_uri: str | None = Field(
+    output_s3_uri: S3Uri | None = Field(
         default=None,
         description="s3://bucket/prefix under which baselines, job specs and reports are written.",
     )
