@@ -37,7 +37,7 @@ def test_enable_capture_command_reports_a_missing_endpoint(moto, monkeypatch) ->
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    result = CliRunner().invoke(cli, ["aws", "enable-capture", "--endpoint", "nope", "--destination", "s3://b/c", "--region", "us-east-1"])
+    result = CliRunner().invoke(cli, ["aws", "enable-capture", "--endpoint", "nope", "--destination", "s3://ml-capture/c", "--region", "us-east-1"])
     assert result.exit_code == 3
     assert "endpoint nope does not exist in us-east-1" in result.stderr
 
@@ -87,3 +87,46 @@ def test_sagemaker_baselining_job_uses_the_regional_analyzer(make_provider, requ
     assert definition.body["DataQualityJobInput"]["BatchTransformInput"]["DatasetFormat"] == {"Csv": {"Header": True}}
     placeholder = next(c for c in plan.changes if c.kind == "cloudwatch:MetricAlarm")
     assert placeholder.action == "noop" and "baselining job" in (placeholder.reason or "")
+
+
+def test_iam_policy_is_per_backend_and_lets_the_analyzer_read_the_capture() -> None:
+    from .iam_check import allowed
+
+    example = str(REPO / "examples/aws/monitors.yaml")
+    result = CliRunner().invoke(cli, ["aws", "iam-policy", example, "--capture-s3-uri", "churn-prod=s3://ml-capture/traffic"])
+    assert result.exit_code == 0, result.stderr
+    policies = json.loads(result.stdout)
+    runner = {a for s in policies["driftplane"]["Statement"] for a in s["Action"]}
+    assert "sagemaker:CreateProcessingJob" not in runner  # only a baselining job or the processing backend's scheduler starts jobs
+    assert "scheduler_role" not in policies
+    passed = [s for s in policies["driftplane"]["Statement"] if s["Action"] == ["iam:PassRole"]]
+    assert [s["Condition"]["StringEquals"]["iam:PassedToService"] for s in passed] == ["sagemaker.amazonaws.com"]
+    capture = "arn:aws:s3:::ml-capture/traffic/churn-prod/AllTraffic/2026/01/02/03/20-48-871-0b7bfd33.jsonl"
+    assert allowed(policies["job_role"], "s3:GetObject", capture)
+    assert allowed(policies["job_role"], "s3:ListBucket", "arn:aws:s3:::ml-capture")
+    assert not allowed(policies["job_role"], "s3:GetObject", "arn:aws:s3:::ml-capture/traffic/other-endpoint/x.jsonl")
+
+    processing = json.loads(CliRunner().invoke(cli, ["aws", "iam-policy", str(REPO / "examples/aws/processing/monitors.yaml")]).stdout)
+    runner = processing["driftplane"]["Statement"]
+    assert "sagemaker:CreateProcessingJob" not in {a for s in runner for a in s["Action"]}
+    passed = [s for s in runner if s["Action"] == ["iam:PassRole"]]
+    assert [(s["Resource"], s["Condition"]["StringEquals"]["iam:PassedToService"]) for s in passed] == [
+        (["arn:aws:iam::123456789012:role/DriftplaneScheduler"], "scheduler.amazonaws.com")
+    ]
+
+
+def test_iam_policy_without_access_to_the_endpoint_says_what_to_fill_in(monkeypatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens: the lookup fails fast
+    result = CliRunner().invoke(cli, ["aws", "iam-policy", str(REPO / "examples/aws/monitors.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "--capture-s3-uri ENDPOINT=S3URI" in result.stderr
+    resources = [r for s in json.loads(result.stdout)["job_role"]["Statement"] if s["Sid"] == "ReadCapture" for r in s["Resource"]]
+    assert resources == ["arn:aws:s3:::CAPTURE_BUCKET/CAPTURE_PREFIX/churn-prod/*"]
+
+
+def test_enable_capture_checks_the_destination_before_any_call() -> None:
+    """No credentials here: a bad URI must be reported as such, not as a credentials problem."""
+    result = CliRunner().invoke(cli, ["aws", "enable-capture", "--endpoint", "churn-prod", "--destination", "s3:/bad", "--region", "us-east-1"])
+    assert result.exit_code == 3
+    assert "--destination 's3:/bad' is not an S3 URI: expected s3://bucket/prefix" in result.stderr
+    assert "credentials" not in result.stderr.lower()

@@ -21,6 +21,7 @@ from driftplane.spec import load_spec
 from driftplane_aws.iam import policies
 
 from .conftest import ACCOUNT, BUCKET, REGION, REPO, settings_dict
+from .iam_check import denied
 from .test_lifecycle import capturing_endpoint
 
 TRAIN = str(REPO / "examples/quickstart/data/train.parquet")
@@ -139,15 +140,43 @@ def test_model_monitor_leftovers_of_a_removed_monitor(tmp_path, make_provider, f
     assert again.leftovers == [] and not again.has_changes
     assert provider.destroy(spec, monitors=["fraud"]).changes == []  # idempotent
 
-    # Every call plan, apply and destroy made is allowed by `driftplane aws iam-policy`.
-    allowed = {a for s in policies(spec, provider.aws_settings, REGION, ACCOUNT)["driftplane"]["Statement"] for a in s["Action"]}
-    s3_actions = {"HeadObject": "GetObject", "ListObjectsV2": "ListBucket"}
+    # Every call plan, apply, status and destroy made is allowed by `driftplane aws iam-policy`, action and resource.
+    execution_with_a_sagemaker_named_job(provider, fake, s3)
     request_log.clear()
     provider.apply(load_spec(write_spec(tmp_path, {"churn": True, "fraud": True})))
     provider.plan(spec)
+    (status,) = provider.status(spec, monitors=["churn"])
+    assert status.runs and status.runs[0].status != "failed"
     provider.destroy(spec, monitors=["fraud"])
-    used = {f"{svc}:{s3_actions.get(op, op) if svc == 's3' else op}" for svc, op, _ in request_log.requests}
-    assert used - allowed == set()
+    operations = request_log.operations("sagemaker")
+    assert {"ListMonitoringExecutions", "DescribeProcessingJob"} <= set(operations)
+    runner = policies(spec, provider.aws_settings, REGION, ACCOUNT)["driftplane"]
+    assert denied(runner, request_log.requests) == []
+    actions = {a for statement in runner["Statement"] for a in statement["Action"]}
+    assert "sagemaker:CreateProcessingJob" not in actions  # no baselining job: only the processing backend's scheduler starts jobs
+    passed_to = [s["Condition"]["StringEquals"]["iam:PassedToService"] for s in runner["Statement"] if s["Action"] == ["iam:PassRole"]]
+    assert passed_to == ["sagemaker.amazonaws.com"]
+
+
+def execution_with_a_sagemaker_named_job(provider: Any, fake: Any, s3: Any) -> None:
+    """A finished run of churn's schedule, its processing job named by SageMaker, its files where the job wrote them."""
+    from datetime import UTC, datetime
+
+    output = "driftplane/churn/reports/churn-prod/driftplane-churn/2026/01/02/00"
+    for name in ("statistics.json", "constraint_violations.json"):
+        s3.put_object(Bucket=BUCKET, Key=f"{output}/{name}", Body=b'{"version": 0.0, "dataset": {"item_count": 0}, "features": [], "violations": []}')
+    arn = provider.clients.client("sagemaker").create_processing_job(
+        ProcessingJobName="model-monitoring-202601020000-0b7bfd33c8a74adfa09a98fd",
+        ProcessingResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}},
+        AppSpecification={"ImageUri": "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"},
+        ProcessingOutputConfig={"Outputs": [{"OutputName": "monitoring_output", "S3Output": {"S3Uri": f"s3://{BUCKET}/{output}", "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "Continuous"}}]},
+        RoleArn=f"arn:aws:iam::{ACCOUNT}:role/SageMakerMonitoring",
+    )["ProcessingJobArn"]
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    fake.executions["driftplane-churn"] = [
+        {"MonitoringScheduleName": "driftplane-churn", "ScheduledTime": when, "CreationTime": when, "LastModifiedTime": when,
+         "MonitoringExecutionStatus": "Completed", "ProcessingJobArn": arn},
+    ]
 
 
 def test_disabled_monitor_is_listed_and_pruned_through_the_cli(tmp_path, make_provider, moto, monkeypatch) -> None:

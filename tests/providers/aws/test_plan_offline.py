@@ -55,7 +55,7 @@ def test_offline_plan_of_the_examples_is_exact_and_valid(example, no_network) ->
 
 def test_offline_plan_needs_no_credentials_but_a_region(tmp_path, no_network) -> None:
     spec = (REPO / "examples/aws/monitors.yaml").read_text().replace("${AWS_REGION:-eu-west-1}", "null")
-    spec = spec.replace("data: ../quickstart", f"data: {REPO}/examples/quickstart")
+    spec = spec.replace("data: data/", f"data: {REPO}/examples/aws/data/")
     path = tmp_path / "monitors.yaml"
     path.write_text(spec)
     result = CliRunner().invoke(cli, ["plan", str(path), "--offline", "--json"])

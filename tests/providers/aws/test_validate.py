@@ -132,9 +132,110 @@ providers:
 monitors:
   churn:
     baseline: {lag: 7d}
-    target: {data: "s3://b/scores/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet", window: 1d}
+    target: {data: "s3://ml-scores/scores/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet", window: 1d}
     schedule: weekly
     checks: {drift: {numerical: {metric: psi, threshold: 0.2}}}
 """,
     )
     assert code == 0, err
+
+
+def test_a_violation_alert_on_model_monitor_is_refused_not_turned_into_drift_alarms(tmp_path) -> None:
+    code, err = validate(
+        tmp_path,
+        SETTINGS
+        + """\
+monitors:
+  churn:
+    baseline: {data: train.parquet}
+    target: {endpoint: churn-prod}
+    alerts:
+      - {name: drifted, when: drift, notify: ["email:ml@example.com"]}
+      - {name: quality, when: violation, notify: ["email:ml@example.com"]}
+""",
+    )
+    assert code == 2
+    assert "F:13:31: monitors.churn.alerts[1].when: alert 'quality': SageMaker Model Monitor publishes CloudWatch metrics for drift" in err
+    assert "none for violations" in err and "backend: processing" in err
+
+
+PROCESSING = """\
+provider: aws
+providers:
+  aws:
+    backend: processing
+    region: eu_west_1
+    role_arn: arn:aws:iam::123456789012:role/SageMaker
+    output_s3_uri: s3://bucket/driftplane
+    image_uri: "not an image"
+    max_runtime_seconds: 100000
+monitors:
+  churn:
+    baseline: {data: "s3://Bad_Bucket/train.parquet"}
+    target: {data: "s3://Bad_Bucket/x/*.parquet", window: 1d}
+"""
+
+
+def test_settings_typos_are_explained_on_every_backend(tmp_path) -> None:
+    code, err = validate(tmp_path, PROCESSING)
+    assert code == 2
+    assert "F:5:13: providers.aws.region: 'eu_west_1' is not an AWS region name (like eu-west-1 or us-east-1); did you mean eu-west-1?" in err
+    assert "F:8:16: providers.aws.image_uri: 'not an image' is not a container image reference" in err
+    assert "123456789012.dkr.ecr.eu-west-1.amazonaws.com/driftplane:0.1.0" in err
+    assert "monitors.churn.baseline.data: 's3://Bad_Bucket/train.parquet': the bucket name must be 3-63 lower-case" in err
+    assert "monitors.churn.target.data: 's3://Bad_Bucket/x/*.parquet': the bucket name must be 3-63 lower-case" in err
+    assert "max_runtime_seconds" not in err  # a processing job may run 777600 seconds
+    assert "arn:aws:sns:eu_west_1" not in err
+
+    code, err = validate(tmp_path, PROCESSING.replace("backend: processing", "backend: model-monitor"))
+    assert "did you mean eu-west-1?" in err and "analyzer is not offered" not in err
+    assert "providers.aws.max_runtime_seconds: a Model Monitor job runs at most 86400 seconds (1 day), not 100000" in err
+
+    fixed = PROCESSING.replace("eu_west_1", "eu-west-1").replace('"not an image"', "123456789012.dkr.ecr.eu-west-1.amazonaws.com/driftplane@sha256:" + "a" * 64)
+    code, err = validate(tmp_path, fixed.replace("Bad_Bucket", "ml-data"))
+    assert code == 0, err
+
+
+def test_role_and_s3_settings_say_what_is_expected(tmp_path) -> None:
+    code, err = validate(
+        tmp_path,
+        """\
+provider: aws
+providers:
+  aws: {region: eu-west-1, role_arn: "arn:aws:iam::123456789012:user/alice", scheduler_role_arn: "SageMakerRole", output_s3_uri: "s3://Bad_Bucket/x"}
+monitors:
+  churn:
+    baseline: {data: train.parquet}
+    target: {endpoint: churn}
+""",
+    )
+    assert code == 2
+    assert "'arn:aws:iam::123456789012:user/alice' is an IAM user; SageMaker and EventBridge Scheduler assume roles" in err
+    assert "'SageMakerRole' is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>, e.g. arn:aws:iam::123456789012:role/SageMakerMonitoring" in err
+    assert "'s3://Bad_Bucket/x': the bucket name must be 3-63 lower-case letters" in err
+    assert "should match pattern" not in err and "^arn" not in err
+
+
+def test_model_monitor_sends_no_time_offsets_and_refuses_windows_it_cannot_set(tmp_path) -> None:
+    """botocore documents Start/EndTimeOffset for model-quality jobs only: a data-quality job gets none."""
+    body = SETTINGS + """\
+monitors:
+  churn:
+    baseline: {data: train.parquet}
+    target: {endpoint: churn-prod, window: 2d, latency: 1h}
+    schedule: daily
+"""
+    code, err = validate(tmp_path, body)
+    assert code == 2
+    assert "monitors.churn.target.latency: SageMaker Model Monitor decides which captured data each data-quality run reads" in err
+    code, err = validate(tmp_path, body.replace(", window: 2d, latency: 1h", ", window: 1d"))
+    assert code == 0, err
+
+    from driftplane.spec import load_spec
+    from driftplane_aws.settings import AwsSettings
+    from driftplane_aws.translate import Account, Translator
+
+    spec = load_spec(tmp_path / "monitors.yaml")
+    translator = Translator(spec, AwsSettings(**spec.providers["aws"]), Account("eu-west-1", "123456789012"))
+    endpoint_input = translator.job_input("churn")["EndpointInput"]
+    assert "StartTimeOffset" not in endpoint_input and "EndTimeOffset" not in endpoint_input

@@ -16,21 +16,21 @@ import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from driftplane.engine.constraints import suggest_constraints
+from driftplane.engine.constraints import Constraints, suggest_constraints
 from driftplane.engine.features import feature_kind, is_selected
 from driftplane.engine.monitor import data_fingerprint, load_monitor_baseline
 from driftplane.engine.profile import Profile
 from driftplane.engine.sagemaker import profile_from_statistics, write_constraints, write_statistics
 from driftplane.result import Kind, Window
-from driftplane.spec.models import DataSource, Monitor, Spec
+from driftplane.spec.models import DataSource, FeatureSelection, Monitor, Spec
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when the files driftplane writes change meaning
+FORMAT = 2  # bump when the files driftplane writes change meaning (2: endpoint baselines keep every column)
 
 
 @dataclass(frozen=True)
@@ -130,13 +130,47 @@ def engine_progress_as_debug() -> Iterator[None]:
             each.removeFilter(quiet)
 
 
+def positional(monitor: Monitor) -> bool:
+    """True when the target is an endpoint's capture, whose headerless columns match the baseline's BY POSITION.
+
+    SageMaker puts the endpoint output first, then the request's fields, and pairs the n-th
+    captured value with the n-th feature of statistics.json. A column left out of the files
+    would shift every column after it onto the wrong baseline feature.
+    """
+    return monitor.target.endpoint is not None and monitor.target.data is None
+
+
+def _profile_every_column(spec: Spec, name: str) -> Spec:
+    """The spec with the monitor profiling every column of its baseline, in the data's order."""
+    monitor = spec.monitor(name)
+    selection = FeatureSelection(categorical=list(monitor.features.categorical), numerical=list(monitor.features.numerical))
+    changed = monitor.model_copy(update={"features": selection})
+    return spec.model_copy(update={"monitors": {**spec.monitors, name: changed}})
+
+
+def _switch_off_unselected(constraints: Constraints, monitor: Monitor) -> Constraints:
+    """Columns the spec leaves out keep their place but are never checked (SageMaker's per-feature override)."""
+    features = [
+        feature if is_selected(feature.name, monitor.features) else replace(feature, overrides={**feature.overrides, "evaluate_constraints": "Disabled"})
+        for feature in constraints.features
+    ]
+    return replace(constraints, features=features)
+
+
 def compute_baseline(spec: Spec, name: str, fingerprint: str | None = None) -> BaselineFiles:
-    """Profile the monitor's baseline with the engine and render SageMaker's two files."""
+    """Profile the monitor's baseline with the engine and render SageMaker's two files.
+
+    For an endpoint target the files list every column of the baseline in its order (see
+    ``positional``); features the spec excludes are written with evaluation switched off.
+    """
     monitor = spec.monitor(name)
     now = datetime.now(UTC)
+    by_position = positional(monitor)
     with engine_progress_as_debug():
-        data = load_monitor_baseline(spec, name, window=Window(start=now, end=now))
+        data = load_monitor_baseline(_profile_every_column(spec, name) if by_position else spec, name, window=Window(start=now, end=now))
     constraints = data.constraints or suggest_constraints(data.profile, monitor.checks.quality)
+    if by_position:
+        constraints = _switch_off_unselected(constraints, monitor)
     with tempfile.TemporaryDirectory(prefix="driftplane-aws-") as folder:
         statistics = write_statistics(data.profile, Path(folder) / "statistics.json").read_text(encoding="utf-8")
         constraints_text = write_constraints(constraints, Path(folder) / "constraints.json").read_text(encoding="utf-8")

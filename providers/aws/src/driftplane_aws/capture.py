@@ -13,6 +13,7 @@ from driftplane.errors import ProviderError
 from driftplane_aws import names
 from driftplane_aws.clients import AwsClients
 from driftplane_aws.servicemodel import operation_model
+from driftplane_aws.settings import s3_uri_problem
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +38,18 @@ def capture_config(destination: str, sampling: int) -> dict[str, Any]:
     }
 
 
-def capture_requests(config: dict[str, Any], endpoint: str, destination: str, sampling: int) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """(new config name, CreateEndpointConfig body, UpdateEndpoint body) from the current config."""
+def check_capture_arguments(destination: str, sampling: int) -> None:
+    """ProviderError for a destination or sampling SageMaker would refuse, before any call is made."""
     if not 0 <= sampling <= 100:
         raise ProviderError(f"--sampling {sampling} is not a percentage (0-100)")
-    if not destination.startswith("s3://"):
-        raise ProviderError(f"--destination {destination} is not an s3:// URI")
+    problem = s3_uri_problem(destination)
+    if problem:
+        raise ProviderError(f"--destination {problem}")
+
+
+def capture_requests(config: dict[str, Any], endpoint: str, destination: str, sampling: int) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """(new config name, CreateEndpointConfig body, UpdateEndpoint body) from the current config."""
+    check_capture_arguments(destination, sampling)
     allowed = operation_model("sagemaker", "CreateEndpointConfig").input_shape.members
     skip = ("EndpointConfigName", "DataCaptureConfig", "Tags")
     body = {k: v for k, v in config.items() if k in allowed and k not in skip and v not in (None, {}, [])}
@@ -55,6 +62,7 @@ def capture_requests(config: dict[str, Any], endpoint: str, destination: str, sa
 
 def enable_capture(clients: AwsClients, endpoint: str, destination: str, sampling: int = 20) -> str:
     """Enable capture on ``endpoint``; returns the endpoint config it now uses."""
+    check_capture_arguments(destination, sampling)
     described = describe_endpoint(clients, endpoint)
     current_name = described["EndpointConfigName"]
     config = clients.call("sagemaker", "DescribeEndpointConfig", {"EndpointConfigName": current_name}, resource=current_name)

@@ -8,6 +8,7 @@ service model (enums, patterns, lengths, ranges), so a spec that validates also 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from driftplane.errors import Problem
@@ -18,7 +19,12 @@ from driftplane_aws.analyzer import ANALYZER_ACCOUNTS
 from driftplane_aws.baseline import FeatureInfo
 from driftplane_aws.schedules import ScheduleNotExpressible, sagemaker_cron, scheduler_cron
 from driftplane_aws.servicemodel import request_problems, service_model
-from driftplane_aws.settings import AwsSettings
+from driftplane_aws.settings import (
+    MAX_RUNTIME_MONITORING,
+    MAX_RUNTIME_PROCESSING,
+    AwsSettings,
+    s3_uri_problem,
+)
 from driftplane_aws.translate import (
     EXECUTION_ID,
     MAX_ALARM_METRICS,
@@ -29,9 +35,24 @@ from driftplane_aws.translate import (
     Translation,
     Translator,
     batch_dataset_format,
+    violation_not_alarmable,
+    window_differs_from_period,
 )
 
 SETTINGS = ("providers", "aws")
+# Region names: two letters, one or more words, a number (eu-west-1, us-gov-west-1, us-isof-south-1).
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+# A container image reference: [registry[:port]/]path[:tag | @sha256:digest] (Docker's grammar, lower-case paths).
+IMAGE_URI = re.compile(
+    r"^(?:[a-zA-Z0-9][a-zA-Z0-9.-]*(?::\d+)?/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})?$"
+)
+
+
+def _region_problem(region: str) -> str:
+    guess = region.strip().lower().replace("_", "-").replace(" ", "-")
+    hint = f"; did you mean {guess}?" if REGION.match(guess) else ""
+    return f"'{region}' is not an AWS region name (like eu-west-1 or us-east-1){hint}"
 
 
 class _Located:
@@ -63,9 +84,18 @@ def check_spec(spec: Spec, settings: AwsSettings) -> list[Problem]:
         found.add(SETTINGS, "output_s3_uri is needed: an s3://bucket/prefix for baselines and reports")
     if region is None:
         found.add(SETTINGS, "no region: set region (or AWS_REGION, or a region in ~/.aws/config)")
+    elif not REGION.match(region):
+        found.add((*SETTINGS, "region") if settings.region else SETTINGS, _region_problem(region))
+        region = None  # every ARN and image would be built from it: stop at this problem
     if backend == "processing":
         if not settings.image_uri:
             found.add(SETTINGS, "image_uri is needed with backend: processing: the driftplane image the jobs run (see docs/providers/aws.md)")
+        elif not IMAGE_URI.match(settings.image_uri):
+            found.add(
+                (*SETTINGS, "image_uri"),
+                f"'{settings.image_uri}' is not a container image reference: expected [registry/]repository[:tag or @sha256:digest], "
+                "e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/driftplane:0.1.0 (the image pushed as docs/providers/aws.md shows)",
+            )
         if settings.instance_count != 1:
             found.add((*SETTINGS, "instance_count"), "driftplane runs in one instance per job: set instance_count to 1 with backend: processing")
     uses_analyzer = backend == "model-monitor" or any(m.baseline.job == "sagemaker" for m in spec.monitors.values())
@@ -73,6 +103,12 @@ def check_spec(spec: Spec, settings: AwsSettings) -> list[Problem]:
         found.add(
             (*SETTINGS, "region") if settings.region else SETTINGS,
             f"SageMaker's model-monitor analyzer is not offered in {region} (it is in {', '.join(sorted(ANALYZER_ACCOUNTS))})",
+        )
+    if backend == "model-monitor" and settings.max_runtime_seconds > MAX_RUNTIME_MONITORING:
+        found.add(
+            (*SETTINGS, "max_runtime_seconds"),
+            f"a Model Monitor job runs at most {MAX_RUNTIME_MONITORING} seconds (1 day), not {settings.max_runtime_seconds}; "
+            f"backend: processing allows up to {MAX_RUNTIME_PROCESSING}",
         )
     instance_types = service_model("sagemaker").shape_for("ProcessingInstanceType").enum
     if settings.instance_type not in instance_types:
@@ -117,18 +153,39 @@ def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str
     target = monitor.target
     if isinstance(target.window, FixedWindow):
         found.add((*at, "target", "window"), "a scheduled cloud monitor reads a moving window: give a duration such as 1h or 1d")
+    elif backend == "model-monitor" and window_differs_from_period(monitor):
+        key = "latency" if target.latency is not None else "window"
+        found.add(
+            (*at, "target", key),
+            "SageMaker Model Monitor decides which captured data each data-quality run reads (the offsets that would "
+            "set it, StartTimeOffset and EndTimeOffset, are for model-quality jobs only), so target.window must equal "
+            "the schedule's period and target.latency cannot be set: remove them, or use backend: processing",
+        )
     if target.endpoint is not None:
         if not names.ENDPOINT_NAME.match(target.endpoint):
             found.add((*at, "target", "endpoint"), f"'{target.endpoint}' is not a SageMaker endpoint name ({names.SAGEMAKER_NAME_RULE})")
+        if backend == "model-monitor" and target.capture_output != "start":
+            found.add(
+                (*at, "target", "capture_output"),
+                f"SageMaker Model Monitor always puts the endpoint's output first when it matches captured columns to the "
+                f"baseline's by position; capture_output: {target.capture_output} needs backend: processing (or remove it "
+                "and lay the baseline out as output columns, then the request's)",
+            )
     elif target.data is not None:
         if not target.data.startswith("s3://"):
             found.add((*at, "target", "data"), "SageMaker jobs read the target from S3: give an s3:// URI (or target.endpoint for captured traffic)")
+        elif s3_uri_problem(target.data):
+            found.add((*at, "target", "data"), str(s3_uri_problem(target.data)))
         elif backend == "model-monitor":
             try:
                 batch_dataset_format(target.data, target.format, target.header)
             except ValueError as exc:
                 found.add((*at, "target", "format"), str(exc))
     baseline = monitor.baseline
+    for key in ("data", "statistics", "constraints"):
+        value = getattr(baseline, key)
+        if value and value.startswith("s3://") and s3_uri_problem(value):
+            found.add((*at, "baseline", key), str(s3_uri_problem(value)))
     if baseline.lag is not None and backend == "model-monitor":
         found.add((*at, "baseline", "lag"), "SageMaker Model Monitor compares with fixed baseline files; a lagged baseline needs backend: processing")
     if baseline.job == "sagemaker":
@@ -155,6 +212,8 @@ def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str
         where = (*at, "alerts", index)
         if alert.when == "metric" and alert.metric is not None and backend == "model-monitor" and alert.metric not in SAGEMAKER_METRICS:
             found.add((*where, "metric"), f"SageMaker publishes the L-infinity drift of each feature; {alert.metric} has no CloudWatch metric there")
+        if alert.when == "violation" and backend == "model-monitor":
+            found.add((*where, "when"), violation_not_alarmable(alert.describe()))
         if alert.when == "drift" and alert.min_features > 1 and alert.features and len(alert.features) > MAX_ALARM_METRICS:
             found.add((*where, "features"), f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} metrics; this alert counts among {len(alert.features)}")
 

@@ -30,10 +30,11 @@ def enable_capture_command(endpoint: str, destination: str, sampling: int, regio
     Example:
       driftplane aws enable-capture --endpoint churn-prod --destination s3://ml-bucket/capture --sampling 50
     """
-    from driftplane_aws.capture import enable_capture
+    from driftplane_aws.capture import check_capture_arguments, enable_capture
     from driftplane_aws.clients import AwsClients
     from driftplane_aws.settings import AwsSettings
 
+    check_capture_arguments(destination, sampling)  # before credentials or the endpoint are looked at
     clients = AwsClients(AwsSettings(region=region, profile=profile))
     name = enable_capture(clients, endpoint, destination, sampling)
     click.echo(name)
@@ -42,18 +43,47 @@ def enable_capture_command(endpoint: str, destination: str, sampling: int, regio
 @aws.command("iam-policy")
 @spec_argument
 @click.option("--account", default=None, help="Account id for the ARNs (default: the role_arn's).")
-def iam_policy_command(spec_path: str | None, account: str | None) -> None:
+@click.option(
+    "--capture-s3-uri",
+    "captures",
+    multiple=True,
+    metavar="ENDPOINT=S3URI",
+    help="An endpoint's DataCaptureConfig destination, which the jobs read (default: read from the endpoint's config).",
+)
+def iam_policy_command(spec_path: str | None, account: str | None, captures: tuple[str, ...]) -> None:
     """Print the least-privilege IAM policies the spec needs, as JSON.
 
     driftplane: for whoever runs plan, apply and status; job_role: for role_arn, the role
     the jobs run as; with backend: processing also scheduler_role and its trust policy.
+    The jobs read each endpoint's captured traffic: its destination comes from
+    --capture-s3-uri, else from the endpoint's config (read-only calls), else a
+    CAPTURE_BUCKET/CAPTURE_PREFIX placeholder to fill in.
     """
+    from driftplane.errors import ProviderError
     from driftplane.plugins import get_provider_class
     from driftplane.spec import load_spec
-    from driftplane_aws.iam import policies
+    from driftplane_aws.clients import AwsClients
+    from driftplane_aws.iam import capture_destinations, policies
     from driftplane_aws.planner import offline_account
+    from driftplane_aws.settings import s3_uri_problem
 
     spec = load_spec(spec_path)
     settings = get_provider_class("aws").validate_settings(spec.providers.get("aws", {}) or {}, spec=spec)
     found = offline_account(settings)  # type: ignore[arg-type]
-    click.echo(json.dumps(policies(spec, settings, found.region, account or found.account), indent=2))  # type: ignore[arg-type]
+    given: dict[str, str] = {}
+    for item in captures:
+        endpoint, _, uri = item.partition("=")
+        if not endpoint or s3_uri_problem(uri):
+            raise click.BadParameter(f"'{item}' is not ENDPOINT=s3://bucket/prefix", param_hint="--capture-s3-uri")
+        given[endpoint] = uri.rstrip("/")
+    endpoints = {m.target.endpoint for m in spec.monitors.values() if m.target.endpoint and not m.target.data}
+    if endpoints - set(given):
+        try:
+            given = {**capture_destinations(AwsClients(settings), spec), **given}  # type: ignore[arg-type]
+        except ProviderError as exc:
+            click.echo(
+                f"warning: could not read the endpoints' capture destinations ({exc}); the job role's ReadCapture "
+                "statement holds a CAPTURE_BUCKET/CAPTURE_PREFIX placeholder: fill it in, or pass --capture-s3-uri ENDPOINT=S3URI",
+                err=True,
+            )
+    click.echo(json.dumps(policies(spec, settings, found.region, account or found.account, given), indent=2))  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from driftplane.spec.models import Spec
 from driftplane_aws import names
 from driftplane_aws.analyzer import partition_of
 from driftplane_aws.settings import AwsSettings
+from driftplane_aws.translate import fixed_prefix
 
 
 def _statement(sid: str, actions: list[str], resources: list[str], condition: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -26,21 +27,53 @@ def _doc(*statements: dict[str, Any]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
-def policies(spec: Spec, settings: AwsSettings, region: str, account: str) -> dict[str, Any]:
+CAPTURE_PLACEHOLDER = "s3://CAPTURE_BUCKET/CAPTURE_PREFIX"
+
+
+def _objects(partition: str, uri: str) -> str:
+    """The ARN of every object under an s3:// prefix."""
+    bucket, key = names.split_s3_uri(uri)
+    return f"arn:{partition}:s3:::{bucket}/{key}/*" if key else f"arn:{partition}:s3:::{bucket}/*"
+
+
+def _bucket(partition: str, uri: str) -> str:
+    return f"arn:{partition}:s3:::{names.split_s3_uri(uri)[0]}"
+
+
+def policies(
+    spec: Spec, settings: AwsSettings, region: str, account: str, captures: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The policies of the three identities, for the spec's backend only.
+
+    captures: each endpoint's DataCaptureConfig destination (s3://...), which the jobs read;
+    an endpoint missing from it gets a CAPTURE_BUCKET/CAPTURE_PREFIX placeholder to fill in.
+    """
     partition = partition_of(region)
     prefix = settings.name_prefix
+    # SageMaker ARNs carry names in lower case; IAM compares them case-sensitively.
+    sm_prefix = prefix.lower()
     sm = f"arn:{partition}:sagemaker:{region}:{account}"
-    bucket, key = names.split_s3_uri(settings.output_s3_uri or "s3://BUCKET/driftplane")
-    objects = f"arn:{partition}:s3:::{bucket}/{key}/*" if key else f"arn:{partition}:s3:::{bucket}/*"
+    output = settings.output_s3_uri or "s3://BUCKET/driftplane"
+    objects = _objects(partition, output)
     role = settings.role_arn or f"arn:{partition}:iam::{account}:role/SAGEMAKER_ROLE"
-    data_reads = sorted(
-        {f"arn:{partition}:s3:::{d.split('/')[2]}/*" for m in spec.monitors.values() for d in (m.target.data, m.baseline.data) if d and d.startswith("s3://")}
-    )
-    endpoints = sorted({m.target.endpoint for m in spec.monitors.values() if m.target.endpoint})
+    scheduler_role = settings.scheduler_role_arn or role
+    monitors = list(spec.monitors.values())
+    baselining = any(m.baseline.job == "sagemaker" for m in monitors)
+    model_monitor = settings.backend == "model-monitor"
+    # Data the jobs read (target and baseline datasets), and SageMaker files the runner reads back.
+    data_uris = sorted({fixed_prefix(d) for m in monitors for d in (m.target.data, m.baseline.data) if d and d.startswith("s3://")})
+    baseline_files = sorted({f for m in monitors for f in (m.baseline.statistics, m.baseline.constraints) if f and f.startswith("s3://")})
+    endpoints = sorted({m.target.endpoint for m in monitors if m.target.endpoint and not m.target.data})
+    capture_uris = {e: (captures or {}).get(e) or CAPTURE_PLACEHOLDER for e in endpoints}
+
     runner = [
         _statement("ReadIdentity", ["sts:GetCallerIdentity"], ["*"]),
         _statement("BaselinesAndReports", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:PutObjectTagging"], [objects]),
-        _statement("ListOutputBucket", ["s3:ListBucket"], [f"arn:{partition}:s3:::{bucket}"]),
+        _statement("ListOutputBucket", ["s3:ListBucket"], [_bucket(partition, output)]),
+    ]
+    if baseline_files:
+        runner.append(_statement("ReadSageMakerBaselines", ["s3:GetObject"], [f"arn:{partition}:s3:::{u[5:]}" for u in baseline_files]))
+    runner += [
         _statement(
             "AlertTopics",
             ["sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource", "sns:TagResource"],
@@ -53,17 +86,24 @@ def policies(spec: Spec, settings: AwsSettings, region: str, account: str) -> di
             [f"arn:{partition}:cloudwatch:{region}:{account}:alarm:{prefix}/*"],
         ),
         _statement("ReadAlarmsAndMetrics", ["cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics"], ["*"]),
-        _statement("PassJobRole", ["iam:PassRole"], [role], {"StringEquals": {"iam:PassedToService": ["sagemaker.amazonaws.com", "scheduler.amazonaws.com"]}}),
     ]
+    # CreateDataQualityJobDefinition and a baselining job pass the job role to SageMaker; an
+    # EventBridge schedule passes the scheduler role to EventBridge Scheduler.
+    if model_monitor or baselining:
+        runner.append(_statement("PassJobRole", ["iam:PassRole"], [role], {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}))
+    if not model_monitor:
+        runner.append(
+            _statement("PassSchedulerRole", ["iam:PassRole"], [scheduler_role], {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}})
+        )
     if endpoints:
         runner.append(
             _statement(
                 "Endpoints",
                 ["sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig", "sagemaker:CreateEndpointConfig", "sagemaker:UpdateEndpoint", "sagemaker:AddTags"],
-                [f"{sm}:endpoint/{e}" for e in endpoints] + [f"{sm}:endpoint-config/*"],
+                [f"{sm}:endpoint/{e.lower()}" for e in endpoints] + [f"{sm}:endpoint-config/*"],
             )
         )
-    if settings.backend == "model-monitor":
+    if model_monitor:
         runner.append(
             _statement(
                 "MonitoringSchedules",
@@ -72,18 +112,26 @@ def policies(spec: Spec, settings: AwsSettings, region: str, account: str) -> di
                     "sagemaker:UpdateMonitoringSchedule",
                     "sagemaker:DeleteMonitoringSchedule",
                     "sagemaker:DescribeMonitoringSchedule",
-                    "sagemaker:ListMonitoringExecutions",
                     "sagemaker:CreateDataQualityJobDefinition",
                     "sagemaker:DescribeDataQualityJobDefinition",
                     "sagemaker:DeleteDataQualityJobDefinition",
                     "sagemaker:AddTags",
                     "sagemaker:ListTags",
                 ],
-                [f"{sm}:monitoring-schedule/{prefix}-*", f"{sm}:data-quality-job-definition/{prefix}-*"],
+                [f"{sm}:monitoring-schedule/{sm_prefix}-*", f"{sm}:data-quality-job-definition/{sm_prefix}-*"],
             )
         )
-        # List calls take no resource: plan finds job definitions and schedules of retired monitors with them.
-        runner.append(_statement("ListJobDefinitions", ["sagemaker:ListDataQualityJobDefinitions", "sagemaker:ListMonitoringSchedules"], ["*"]))
+        # List calls take no resource in IAM (ListMonitoringExecutions included): status lists a
+        # schedule's runs, plan finds job definitions and schedules of retired monitors.
+        runner.append(
+            _statement(
+                "ListMonitoring",
+                ["sagemaker:ListDataQualityJobDefinitions", "sagemaker:ListMonitoringSchedules", "sagemaker:ListMonitoringExecutions"],
+                ["*"],
+            )
+        )
+        # status reads each run's processing job, which SageMaker names itself (not driftplane-*).
+        runner.append(_statement("ReadMonitoringRuns", ["sagemaker:DescribeProcessingJob"], [f"{sm}:processing-job/*"]))
     else:
         runner.append(
             _statement(
@@ -104,32 +152,63 @@ def policies(spec: Spec, settings: AwsSettings, region: str, account: str) -> di
         )
         # plan finds the schedule groups (and their schedules) of retired monitors with these.
         runner.append(_statement("ListSchedules", ["scheduler:ListScheduleGroups", "scheduler:ListSchedules"], ["*"]))
-    runner.append(
-        _statement(
-            "JobsAndRuns",
-            ["sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob", "sagemaker:AddTags"],
-            [f"{sm}:processing-job/{prefix}-*"],
+        runner.append(_statement("ReadRuns", ["sagemaker:DescribeProcessingJob"], [f"{sm}:processing-job/{sm_prefix}-*"]))
+        runner.append(_statement("ListJobs", ["sagemaker:ListProcessingJobs"], ["*"]))
+    if baselining:
+        runner.append(
+            _statement(
+                "BaseliningJobs",
+                ["sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob", "sagemaker:AddTags"],
+                [f"{sm}:processing-job/{sm_prefix}-*"],
+            )
         )
-    )
-    runner.append(_statement("ListJobs", ["sagemaker:ListProcessingJobs"], ["*"]))
     job = [
         _statement("ReadInputsWriteReports", ["s3:GetObject", "s3:PutObject"], [objects]),
-        _statement("ListOutputBucket", ["s3:ListBucket"], [f"arn:{partition}:s3:::{bucket}"]),
+        _statement("ListOutputBucket", ["s3:ListBucket"], [_bucket(partition, output)]),
         _statement("PublishMetrics", ["cloudwatch:PutMetricData"], ["*"]),
         _statement("Logs", ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [f"arn:{partition}:logs:{region}:{account}:log-group:/aws/sagemaker/*"]),
         _statement("PullImages", ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], ["*"]),
     ]
-    if data_reads:
-        job.append(_statement("ReadData", ["s3:GetObject", "s3:ListBucket"], data_reads + [r.rsplit("/", 1)[0] for r in data_reads]))
-    if endpoints and settings.backend == "processing":
-        job.append(_statement("FindCapture", ["sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"], [f"{sm}:endpoint/{e}" for e in endpoints] + [f"{sm}:endpoint-config/*"]))
+    if data_uris:
+        job.append(_statement("ReadData", ["s3:GetObject"], [_objects(partition, u) for u in data_uris]))
+        job.append(_statement("ListData", ["s3:ListBucket"], sorted({_bucket(partition, u) for u in data_uris})))
+    if endpoints:
+        # The endpoint's captured traffic, under <destination>/<endpoint>/ (DataCaptureConfig).
+        where = sorted({names.join_s3(capture_uris[e], e) for e in endpoints})
+        job.append(_statement("ReadCapture", ["s3:GetObject"], [_objects(partition, u) for u in where]))
+        job.append(_statement("ListCapture", ["s3:ListBucket"], sorted({_bucket(partition, u) for u in where})))
+    if endpoints and not model_monitor:
+        job.append(
+            _statement(
+                "FindCapture",
+                ["sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"],
+                [f"{sm}:endpoint/{e.lower()}" for e in endpoints] + [f"{sm}:endpoint-config/*"],
+            )
+        )
     out: dict[str, Any] = {"driftplane": _doc(*runner), "job_role": _doc(*job)}
-    if settings.backend == "processing":
+    if not model_monitor:
         out["scheduler_role"] = _doc(
-            _statement("StartJobs", ["sagemaker:CreateProcessingJob", "sagemaker:AddTags"], [f"{sm}:processing-job/{prefix}-*"]),
+            _statement("StartJobs", ["sagemaker:CreateProcessingJob", "sagemaker:AddTags"], [f"{sm}:processing-job/{sm_prefix}-*"]),
             _statement("PassJobRole", ["iam:PassRole"], [role], {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}),
         )
         out["scheduler_role_trust"] = _doc(
             {"Sid": "SchedulerAssumes", "Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"}, "Action": "sts:AssumeRole"}
         )
+    return out
+
+
+def capture_destinations(clients: Any, spec: Spec) -> dict[str, str]:
+    """Each endpoint target's capture destination, read from its endpoint config (read-only calls)."""
+    from driftplane_aws.capture import describe_endpoint
+
+    out = {}
+    for monitor in spec.monitors.values():
+        endpoint = monitor.target.endpoint
+        if not endpoint or monitor.target.data or endpoint in out:
+            continue
+        described = describe_endpoint(clients, endpoint)
+        config = clients.call("sagemaker", "DescribeEndpointConfig", {"EndpointConfigName": described["EndpointConfigName"]})
+        destination = (config.get("DataCaptureConfig") or {}).get("DestinationS3Uri")
+        if destination:
+            out[endpoint] = str(destination).rstrip("/")
     return out

@@ -77,10 +77,35 @@ def capture_data(clients: AwsClients, settings: AwsSettings, endpoint: str) -> s
     return f"{destination}/{endpoint}/{settings.capture_variant}/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/{{timestamp:HH}}/*.jsonl"
 
 
+def baseline_columns(spec: Spec, monitor: str) -> list[str] | None:
+    """Every column of the monitor's baseline in its order, excluded features included.
+
+    Captured rows have no header and take the baseline's names BY POSITION (the endpoint
+    output first). The engine names them after the baseline's profile, which leaves out the
+    features the spec excludes: naming by that list would shift each later column onto the
+    wrong name. A statistics.json driftplane wrote for an endpoint already lists every column;
+    a baseline dataset is asked for its columns (its first batch).
+    """
+    baseline = spec.monitor(monitor).baseline
+    if baseline.data is None:
+        return None
+    from driftplane.engine.readers import TIMESTAMP_COLUMN, read
+
+    stream = read(baseline, base_dir=spec.base_dir)
+    for batch in stream:
+        return [name for name in batch.schema.names if name != TIMESTAMP_COLUMN]
+    return None
+
+
 def with_capture(spec: Spec, monitor: str, data: str) -> Spec:
-    """The spec with the monitor's target reading ``data`` as SageMaker capture files."""
+    """The spec with the monitor's target reading ``data`` as SageMaker capture files, named by the baseline's columns."""
     original = spec.monitor(monitor)
-    target = original.target.model_copy(update={"data": data, "format": "sagemaker-capture"})
+    update: dict[str, object] = {"data": data, "format": "sagemaker-capture"}
+    if original.target.columns is None:
+        columns = baseline_columns(spec, monitor)
+        if columns:
+            update["columns"] = columns
+    target = original.target.model_copy(update=update)
     monitors = {**spec.monitors, monitor: original.model_copy(update={"target": target})}
     return spec.model_copy(update={"monitors": monitors})
 

@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema, field_validator
 
 from driftplane.provider import ProviderSettings
 
-ROLE_ARN_PATTERN = r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$"
-S3_URI_PATTERN = r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?$"
+ROLE_ARN = re.compile(r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$")
+S3_URI = re.compile(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?$")
+ROLE_EXAMPLE = "arn:aws:iam::123456789012:role/SageMakerMonitoring"
+MAX_RUNTIME_PROCESSING = 777_600  # CreateProcessingJob's StoppingCondition (9 days)
+MAX_RUNTIME_MONITORING = 86_400  # a data-quality job definition's StoppingCondition (1 day)
+# Editors get the patterns from the JSON Schema; failures are explained by the validators below.
+RoleArn = Annotated[str, WithJsonSchema({"type": "string", "pattern": ROLE_ARN.pattern})]
+S3Uri = Annotated[str, WithJsonSchema({"type": "string", "pattern": S3_URI.pattern})]
+
+
+def role_arn_problem(value: str) -> str | None:
+    """Why ``value`` is not an IAM role ARN, in words (None when it is one)."""
+    if ROLE_ARN.match(value):
+        return None
+    if re.match(r"^arn:aws[a-z\-]*:iam::\d{12}:user/", value):
+        return f"'{value}' is an IAM user; SageMaker and EventBridge Scheduler assume roles: give a role's ARN such as {ROLE_EXAMPLE}"
+    return f"'{value}' is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>, e.g. {ROLE_EXAMPLE}"
+
+
+def s3_uri_problem(value: str) -> str | None:
+    """Why ``value`` is not an S3 URI SageMaker takes, in words (None when it is one)."""
+    if S3_URI.match(value):
+        return None
+    if not value.startswith("s3://"):
+        return f"'{value}' is not an S3 URI: expected s3://bucket/prefix, e.g. s3://ml-monitoring/driftplane"
+    return (
+        f"'{value}': the bucket name must be 3-63 lower-case letters, digits, '.' or '-', starting and ending with a "
+        "letter or digit (e.g. s3://ml-monitoring/driftplane)"
+    )
 
 
 class NetworkSettings(ProviderSettings):
@@ -33,19 +61,16 @@ class AwsSettings(ProviderSettings):
     )
     region: str | None = Field(default=None, description="AWS region; default: the AWS configuration's (AWS_REGION, ~/.aws/config).")
     profile: str | None = Field(default=None, description="A named profile of ~/.aws/config to take credentials from.")
-    role_arn: str | None = Field(
+    role_arn: RoleArn | None = Field(
         default=None,
-        pattern=ROLE_ARN_PATTERN,
         description="IAM role SageMaker assumes to run the jobs; use ${SAGEMAKER_ROLE_ARN}.",
     )
-    scheduler_role_arn: str | None = Field(
+    scheduler_role_arn: RoleArn | None = Field(
         default=None,
-        pattern=ROLE_ARN_PATTERN,
         description="processing: the role EventBridge Scheduler assumes to start the jobs; default: role_arn.",
     )
-    output_s3_uri: str | None = Field(
+    output_s3_uri: S3Uri | None = Field(
         default=None,
-        pattern=S3_URI_PATTERN,
         description="s3://bucket/prefix under which baselines, job specs and reports are written.",
     )
     name_prefix: str = Field(
@@ -56,7 +81,12 @@ class AwsSettings(ProviderSettings):
     instance_type: str = Field(default="ml.m5.xlarge", description="SageMaker instance type of each job.")
     instance_count: int = Field(default=1, ge=1, le=100)
     volume_size_gb: int = Field(default=30, ge=1, le=16384)
-    max_runtime_seconds: int = Field(default=3600, ge=1, le=86400)
+    max_runtime_seconds: int = Field(
+        default=3600,
+        ge=1,
+        le=MAX_RUNTIME_PROCESSING,
+        description="Seconds a job may run: at most 86400 with model-monitor, 777600 with processing.",
+    )
     volume_kms_key_id: str | None = Field(default=None, max_length=2048)
     output_kms_key_id: str | None = Field(default=None, max_length=2048)
     network: NetworkSettings | None = None
@@ -83,3 +113,19 @@ class AwsSettings(ProviderSettings):
     poll_seconds: float = Field(default=5.0, ge=0, le=60, description="Seconds between two status polls while waiting.")
     max_attempts: int = Field(default=5, ge=1, le=20, description="Attempts per AWS call in botocore's standard retry mode.")
     tags: dict[str, str] = Field(default_factory=dict, description="Added to everything the provider creates.")
+
+    @field_validator("role_arn", "scheduler_role_arn")
+    @classmethod
+    def _a_role(cls, value: str | None) -> str | None:
+        problem = None if value is None else role_arn_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("output_s3_uri")
+    @classmethod
+    def _an_s3_uri(cls, value: str | None) -> str | None:
+        problem = None if value is None else s3_uri_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value

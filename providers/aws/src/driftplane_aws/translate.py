@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from driftplane.metrics import CATALOGUE
@@ -207,7 +206,8 @@ class Translator:
     def job_input(self, monitor: str) -> dict[str, Any]:
         target = self.spec.monitor(monitor).target
         common: dict[str, Any] = {"S3InputMode": "File", "S3DataDistributionType": "FullyReplicated"}
-        common.update(self.time_offsets(self.spec.monitor(monitor)))
+        # No Start/EndTimeOffset: botocore documents them for model-quality jobs only; SageMaker
+        # decides which captured data a data-quality run reads (checks.py refuses other windows).
         if target.endpoint:
             return {"EndpointInput": {"EndpointName": target.endpoint, "LocalPath": INPUT_ENDPOINT, **common}}
         assert target.data is not None
@@ -219,21 +219,6 @@ class Translator:
                 **common,
             }
         }
-
-    def time_offsets(self, monitor: Monitor) -> dict[str, str]:
-        """Start/EndTimeOffset when the window or latency differs from SageMaker's default (the last period)."""
-        target = monitor.target
-        period = schedule_seconds(monitor)
-        window = target.window if isinstance(target.window, Duration) else None
-        latency = target.latency
-        if latency is None and (window is None or window.approx_timedelta().total_seconds() == period):
-            return {}
-        length = window or Duration.parse(f"{period}s")
-        start = Duration(
-            months=length.months + (latency.months if latency else 0),
-            fixed=length.fixed + (latency.fixed if latency else timedelta(0)),
-        )
-        return {"StartTimeOffset": "-" + start.iso(), "EndTimeOffset": "-" + (latency.iso() if latency else "PT0S")}
 
     def job_definition(self, monitor: str) -> tuple[str, Request]:
         statistics, constraints = self.baseline_resources(monitor)
@@ -520,28 +505,11 @@ class Translator:
                 requests.append(self._driftplane_alarm(monitor, alert, base, slug, period, failure=False))
                 continue
             if alert.when == "violation":
-                if alert.check_types and "baseline_drift_check" not in alert.check_types:
-                    translation.notes.append(
-                        f"alert '{alert.describe()}': SageMaker publishes metrics for baseline drift only; "
-                        f"{', '.join(alert.check_types)} violations have no alarm (`driftplane status` shows them)"
-                    )
-                    continue
-                translation.notes.append(
-                    f"alert '{alert.describe()}': SageMaker publishes metrics for baseline drift only, so its alarms "
-                    "fire on baseline_drift_check; other violations show in `driftplane status`"
-                )
+                raise AlarmNotExpressible(violation_not_alarmable(alert.describe()))
             if features is None:
                 continue
             chosen = [f for f in features if alert.features is None or f.name in alert.features]
-            quality = spec_monitor.checks.quality
-            thresholds = {
-                f.name: (
-                    (quality.comparison_threshold if f.kind == "numerical" else quality.categorical_comparison_threshold)
-                    if alert.when == "violation"
-                    else f.threshold
-                )
-                for f in chosen
-            }
+            thresholds = {f.name: f.threshold for f in chosen}
             if alert.when == "drift" and alert.min_features > 1:
                 requests.append(self._count_alarm(monitor, alert, base, slug, period, namespace, dims, chosen, thresholds))
                 continue
@@ -643,6 +611,16 @@ class Translator:
         return _alarm({**common, "Metrics": metrics})
 
 
+def violation_not_alarmable(alert: str) -> str:
+    return (
+        f"alert '{alert}': SageMaker Model Monitor publishes CloudWatch metrics for drift (feature_baseline_drift_<feature>) "
+        "and value counts (feature_data_<feature>, feature_non_null_<feature>), but none for violations, so a violation "
+        "alert has no alarm there. Use `when: drift` for drift (SageMaker's baseline_drift_check), `driftplane status` "
+        "to see completeness, data-type and other violations, or backend: processing, whose jobs publish a violations "
+        "metric per check type"
+    )
+
+
 class AlarmNotExpressible(ValueError):
     """An alert that no CloudWatch alarm can express."""
 
@@ -705,6 +683,15 @@ def _analyzer_format(monitor: Monitor) -> dict[str, Any]:
     if fmt == "jsonl":
         return {"json": {"lines": True}}
     return {"csv": {"header": baseline.header, "output_columns_position": "START"}}
+
+
+def window_differs_from_period(monitor: Monitor) -> bool:
+    """True when the spec asks for a window other than the schedule's period, or for a latency."""
+    target = monitor.target
+    if target.latency is not None:
+        return True
+    window = target.window if isinstance(target.window, Duration) else None
+    return window is not None and window.approx_timedelta().total_seconds() != schedule_seconds(monitor)
 
 
 def schedule_seconds(monitor: Monitor) -> int:
