@@ -464,6 +464,9 @@ class ColumnProfile:
         if other.numeric is not None:
             if self.numeric is None:
                 self.numeric = NumericSummary.from_dict(other.numeric.to_dict())
+                # This profile's settings decide how many values stay exact, not the part's
+                # (a Spark partition's partial keeps fewer than the merged profile may).
+                self.numeric.quantiles.exact_limit = self.settings.exact_quantiles
             else:
                 self.numeric.merge(other.numeric)
         self.track_categories = self.track_categories and other.track_categories
@@ -503,7 +506,8 @@ class ColumnProfile:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], settings: ProfileSettings) -> ColumnProfile:
-        return cls(
+        """A column from its to_dict, under ``settings`` (which set its exact-quantile limit)."""
+        column = cls(
             name=str(data["name"]),
             settings=settings,
             rows=int(data["rows"]),
@@ -517,6 +521,9 @@ class ColumnProfile:
             distinct_estimate=data.get("distinct_estimate"),
             text_values=data.get("text_values"),
         )
+        if column.numeric is not None:
+            column.numeric.quantiles.exact_limit = settings.exact_quantiles
+        return column
 
 
 @dataclass
