@@ -134,19 +134,22 @@ def test_many_partitions_are_merged_in_two_levels_with_the_same_answer(spark, su
 QUICKSTART = Path(__file__).resolve().parents[4] / "examples" / "quickstart" / "data"
 
 
-def test_quickstart_drift_values_are_identical_on_both_engines(spark) -> None:
+@pytest.mark.parametrize("day", ["02", "11"])  # 11: after the drift starts, with baseline_drift_check violations
+def test_quickstart_drift_values_are_identical_on_both_engines(spark, day: str) -> None:
     """A 20,000-row baseline in one partition: under the local exact limit, so Spark is exact too.
 
     Spark used to turn every partition of more than 4,096 values into a KLL sketch, so its
     drift values (and the violation's "Baseline drift distance") differed from the local ones
     in the third digit although every summary matched.
     """
-    baseline, target = str(QUICKSTART / "train.parquet"), str(QUICKSTART / "daily/2026/01/02/scores.parquet")
+    baseline, target = str(QUICKSTART / "train.parquet"), str(QUICKSTART / f"daily/2026/01/{day}/scores.parquet")
     local = compare(baseline, target)
     on_spark = compare(baseline, target, engine="spark")
     values = {f.name: f.drift.value for f in local.features if f.drift is not None}
     assert values["area_code"] > 0 and values["custserv_calls"] > 0
     assert {f.name: f.drift.value for f in on_spark.features if f.drift is not None} == values
+    if day == "11":
+        assert any(v.constraint_check_type == "baseline_drift_check" for v in local.violations)
     assert sorted((v.feature_name, v.description) for v in on_spark.violations) == sorted(
         (v.feature_name, v.description) for v in local.violations
     )
