@@ -61,7 +61,9 @@ class FeatureResult(_Result):
     numerical: ``min``, ``max``, ``mean``, ``std``, ``quantiles`` ({"0.05": v, "0.25": v,
     "0.5": v, "0.75": v, "0.95": v}), ``histogram`` ({"edges": [k+1 floats], "counts": [k
     numbers]}, the same edges on both sides: the baseline's); categorical: ``categories``
-    ({value: count} for the most frequent values, the rest summed under "__other__").
+    ({value: count} for the most frequent values, the rest summed under "__other__"), and
+    ``categories_estimated`` (true when some of those counts are a sketch's estimates: the
+    column has more distinct values than are counted exactly).
     """
 
     name: str

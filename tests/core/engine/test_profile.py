@@ -171,3 +171,17 @@ def test_exact_values_hand_over_to_the_sketch_past_the_limit_and_merge_either_wa
     assert not small.exact and small.n == 3_000
     levels = small.levels()
     assert sum(len(level) * 2**i for i, level in enumerate(levels)) == 3_000
+
+
+def test_a_merged_profile_keeps_values_exact_up_to_its_own_limit_not_its_parts() -> None:
+    """Spark partials keep fewer exact values than the driver's profile; merged, the driver's limit applies."""
+    part_settings = ProfileSettings(exact_quantiles=4_096)
+    parts = [profile_stream([pa.record_batch({"v": np.arange(i * 3_000, (i + 1) * 3_000, dtype=np.float64)})], settings=part_settings, threads=1) for i in range(4)]
+    assert all(p.columns["v"].numeric.quantiles.exact for p in parts)
+
+    merged = Profile(settings=ProfileSettings())  # exact up to 65,536 values
+    for part in parts:
+        merged.merge_in(Profile.from_dict(json.loads(json.dumps(part.to_dict()))))
+    quantiles = merged.columns["v"].numeric.quantiles
+    assert quantiles.exact and quantiles.n == 12_000
+    assert quantiles.quantiles([0.5]) == [5_999.0]

@@ -42,6 +42,56 @@ def _numbers_as_text(name: str, base: ColumnProfile, target: ColumnProfile) -> s
     )
 
 
+IDENTIFIER_SHARE = 0.9  # distinct values per present value above which a text column is an ID
+
+
+def identifier_distinct(column: ColumnProfile) -> float | None:
+    """The distinct count of a text column that looks like an identifier, else None.
+
+    An identifier (customer ID, request ID, email) has about as many distinct values as rows,
+    far more than are counted exactly (the category cap): its frequencies are a sketch's
+    guesses and its drift is meaningless (new IDs every day). SageMaker likewise keeps no
+    category histogram, hence no drift or domain check, for text columns of many values.
+    """
+    if column.inferred_type != "String" or column.present == 0:
+        return None
+    if column.categorical is not None and column.categorical.exact:
+        return None
+    distinct = column.distinct_count()
+    if distinct is None or distinct <= column.settings.category_cap or distinct < IDENTIFIER_SHARE * column.present:
+        return None
+    return distinct
+
+
+def _named_by_spec(name: str, features: FeatureSelection | None, checks: Checks) -> bool:
+    """True when the spec asks for this column by name (features.include / categorical, or a drift rule)."""
+    if name in checks.drift.features:
+        return True
+    return features is not None and (name in (features.include or []) or name in features.categorical)
+
+
+def _identifier_note(name: str, distinct: float, column: ColumnProfile, asked: bool) -> str:
+    found = f"'{name}' looks like an identifier (≈{distinct:,.0f} distinct values in {column.present:,} rows)"
+    if asked:
+        return (
+            f"{found}; the spec names it, so its drift is checked, but past {column.settings.category_cap:,} "
+            "distinct values only values frequent enough to stand out of the frequent-items sketch are compared "
+            "(estimated counts), so the distance says little"
+        )
+    return f"{found}; drift on it means nothing, so it was not measured: exclude it with features.exclude"
+
+
+def _domain_note(name: str, column: ColumnProfile) -> str:
+    distinct = column.distinct_count()
+    many = f"≈{distinct:,.0f}" if distinct is not None else "too many"
+    return (
+        f"'{name}': categorical_values_check could not be decided: the baseline has {many} distinct values, "
+        f"more than the {column.settings.category_cap:,} counted exactly, so its domain is not known "
+        "(SageMaker, too, suggests a domain only for text columns of at most 120 values). List the allowed "
+        "values in a constraints.json to check them"
+    )
+
+
 def _rule_for(name: str, kind: Kind, checks: Checks, messages: list[str]) -> tuple[bool, str, float]:
     """(enabled, metric, threshold) for one feature: the per-feature rule over the kind's default."""
     drift = checks.drift
@@ -71,10 +121,16 @@ def _drift_for(
         messages.append(f"'{name}' has no values in the target (all {target.rows:,} missing); its drift was not measured")
         return Drift(metric=metric, value=None, threshold=threshold, effective_threshold=threshold, drifted=False)
     if kind == "categorical" and base.categorical is not None and set(base.categorical.frequencies()) <= {OTHER}:
-        messages.append(
-            f"'{name}': the baseline has no category counts (too many distinct values for SageMaker's "
-            "statistics.json); its drift was not measured"
-        )
+        if base.categorical.exact:
+            why = "the baseline has no category counts (too many distinct values for SageMaker's statistics.json)"
+        else:
+            distinct = base.distinct_count()
+            many = f"≈{distinct:,.0f}" if distinct is not None else "its"
+            why = (
+                f"the baseline's {many} distinct values are all rare: past the first {base.settings.category_cap:,} "
+                "counted exactly, none stands out of the frequent-items sketch's error, so there are no categories to compare"
+            )
+        messages.append(f"'{name}': {why}; its drift was not measured")
         return Drift(metric=metric, value=None, threshold=threshold, effective_threshold=threshold, drifted=False)
     result = feature_drift(kind, metric, threshold, base, target, bins=checks.drift.bins, noise_correction=checks.drift.noise_correction)
     if result.value is None:
@@ -83,6 +139,11 @@ def _drift_for(
         else:
             messages.append(f"'{name}' is categorical in the baseline but the target has no categories for it; its drift was not measured")
     return result
+
+
+def _domain_unknown(column: ColumnProfile) -> bool:
+    """True when a baseline column went past the category cap, so no domain could be suggested."""
+    return column.categorical is not None and not column.categorical.exact
 
 
 def evaluate(
@@ -108,7 +169,7 @@ def evaluate(
         constraints = suggest_constraints(baseline, checks.quality)
     config = constraints.monitoring_config.overridden_by(checks.quality)
     messages: list[str] = list(dict.fromkeys(baseline.messages + target.messages))
-    kinds: dict[str, Kind | None] = {}
+    kinds: dict[str, Kind | None] = {}  # for baseline_drift_check: None where it is not run
     results: list[FeatureResult] = []
     for name, base in baseline.columns.items():
         if not is_selected(name, features):
@@ -118,11 +179,24 @@ def evaluate(
         if kind is None:
             messages.append(f"'{name}' has no values in the baseline (all {base.rows:,} missing); it is not checked for drift")
             continue
+        identifier = identifier_distinct(base) if kind == "categorical" else None
+        asked = _named_by_spec(name, features, checks)
+        if identifier is not None:
+            messages.append(_identifier_note(name, identifier, base, asked))
+            if not asked:
+                kinds[name] = None
+        elif checks.quality.enabled and kind == "categorical" and base.inferred_type == "String" and constraints.suggested and _domain_unknown(base):
+            messages.append(_domain_note(name, base))
         target_column = target.columns.get(name)
         drift = None
         target_summary: dict[str, Any] = {}
         if target_column is not None:
-            drift = _drift_for(name, kind, base, target_column, checks, messages)
+            if identifier is not None and not asked:
+                enabled, metric, threshold = _rule_for(name, kind, checks, messages)
+                if checks.drift.enabled and enabled:
+                    drift = Drift(metric=metric, value=None, threshold=threshold, effective_threshold=threshold, drifted=False)
+            else:
+                drift = _drift_for(name, kind, base, target_column, checks, messages)
             bins = numeric_bins(base, target_column, checks.drift.bins) if kind == "numerical" else None
             target_summary = column_summary(target_column, kind, bins=checks.drift.bins, target_bins=bins)
             note = _numbers_as_text(name, base, target_column) if baseline.origin == "driftplane" else None

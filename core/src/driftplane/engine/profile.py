@@ -247,10 +247,15 @@ class CategoricalSummary:
             self._overflow()
 
     def frequencies(self) -> dict[str, float]:
-        """Every known value's count (sketch estimates past the cap); the rest under ``__other__``."""
+        """Every known value's count, the rest under ``__other__``.
+
+        Past the cap only values the sketch surely saw more often than its error bound are
+        listed (with estimated counts): asking it for every candidate lists rare values with
+        counts of the size of its error (27 for a value seen once in 20,000 unique IDs).
+        """
         out: dict[str, float] = dict(self.counts)
         if self.sketch is not None:
-            for item, estimate, _lower, _upper in self.sketch.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_NEGATIVES):
+            for item, estimate, _lower, _upper in self.sketch.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_POSITIVES):
                 out[item] = out.get(item, 0) + float(estimate)
         known = sum(out.values())
         rest = self.total - known
@@ -260,6 +265,10 @@ class CategoricalSummary:
             scale = self.total / known
             out = {k: v * scale for k, v in out.items()}
         return out
+
+    def estimated(self, value: str) -> bool:
+        """True when ``value``'s count is the sketch's estimate rather than an exact count."""
+        return self.sketch is not None and value != OTHER and value not in self.counts
 
     def top(self, n: int) -> dict[str, float]:
         """The n most frequent values and the rest summed under ``__other__``."""
@@ -464,6 +473,9 @@ class ColumnProfile:
         if other.numeric is not None:
             if self.numeric is None:
                 self.numeric = NumericSummary.from_dict(other.numeric.to_dict())
+                # This profile's settings decide how many values stay exact, not the part's
+                # (a Spark partition's partial keeps fewer than the merged profile may).
+                self.numeric.quantiles.exact_limit = self.settings.exact_quantiles
             else:
                 self.numeric.merge(other.numeric)
         self.track_categories = self.track_categories and other.track_categories
@@ -503,7 +515,8 @@ class ColumnProfile:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], settings: ProfileSettings) -> ColumnProfile:
-        return cls(
+        """A column from its to_dict, under ``settings`` (which set its exact-quantile limit)."""
+        column = cls(
             name=str(data["name"]),
             settings=settings,
             rows=int(data["rows"]),
@@ -517,6 +530,9 @@ class ColumnProfile:
             distinct_estimate=data.get("distinct_estimate"),
             text_values=data.get("text_values"),
         )
+        if column.numeric is not None:
+            column.numeric.quantiles.exact_limit = settings.exact_quantiles
+        return column
 
 
 @dataclass

@@ -113,6 +113,8 @@ def baseline_drift_distance(
         if config.comparison_method == "Robust":
             distance = max(0.0, distance - metrics.robust_correction(baseline.numeric.count, target.numeric.count))
         return distance, config.comparison_threshold, config.comparison_method
+    if baseline.categorical is None or not baseline.categorical.exact:
+        return None  # past the category cap: SageMaker keeps no category histogram, so no comparison
     vectors = category_vectors(baseline, target)
     if vectors is None:
         return None

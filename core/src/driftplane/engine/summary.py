@@ -61,6 +61,11 @@ def column_summary(column: ColumnProfile, kind: Kind, *, bins: int, target_bins:
             "below": round(float(target_bins.below), 3),
             "above": round(float(target_bins.above), 3),
         }
-    if column.categorical is not None and column.categorical.total and (kind == "categorical" or column.inferred_type == "String"):
-        out["categories"] = {k: (int(v) if float(v).is_integer() else round(float(v), 1)) for k, v in column.categorical.top(TOP_CATEGORIES).items()}
+    categorical = column.categorical
+    if categorical is not None and categorical.total and (kind == "categorical" or column.inferred_type == "String"):
+        top = categorical.top(TOP_CATEGORIES)
+        out["categories"] = {k: (int(v) if float(v).is_integer() else round(float(v), 1)) for k, v in top.items()}
+        if any(categorical.estimated(k) for k in top):
+            # Past the category cap counts come from the frequent-items sketch: say they are estimates.
+            out["categories_estimated"] = True
     return out

@@ -121,4 +121,47 @@ def test_many_partitions_are_merged_in_two_levels_with_the_same_answer(spark, su
     merged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("merged ")]
     partials, partitions = int(merged[-1].split()[1]), int(merged[-1].split(" from ")[1].split()[0])
     assert partitions > 64 and partials <= 16
-    assert_same_profile(profile(base_dir), on_spark, _numbers(table))
+    local = profile(base_dir)
+    assert_same_profile(local, on_spark, _numbers(table))
+    # 12,000 values per column fit the exact limit: the executors' group merge keeps them exact.
+    for name, column in local.columns.items():
+        if column.numeric is not None and column.numeric.count:
+            mine = on_spark.columns[name].numeric.quantiles
+            assert mine.exact, name
+            assert mine.weighted().values.tolist() == column.numeric.quantiles.weighted().values.tolist(), name
+
+
+QUICKSTART = Path(__file__).resolve().parents[4] / "examples" / "quickstart" / "data"
+
+
+@pytest.mark.parametrize("day", ["02", "11"])  # 11: after the drift starts, with baseline_drift_check violations
+def test_quickstart_drift_values_are_identical_on_both_engines(spark, day: str) -> None:
+    """A 20,000-row baseline in one partition: under the local exact limit, so Spark is exact too.
+
+    Spark used to turn every partition of more than 4,096 values into a KLL sketch, so its
+    drift values (and the violation's "Baseline drift distance") differed from the local ones
+    in the third digit although every summary matched.
+    """
+    baseline, target = str(QUICKSTART / "train.parquet"), str(QUICKSTART / f"daily/2026/01/{day}/scores.parquet")
+    local = compare(baseline, target)
+    on_spark = compare(baseline, target, engine="spark")
+    values = {f.name: f.drift.value for f in local.features if f.drift is not None}
+    assert values["area_code"] > 0 and values["custserv_calls"] > 0
+    assert {f.name: f.drift.value for f in on_spark.features if f.drift is not None} == values
+    if day == "11":
+        assert any(v.constraint_check_type == "baseline_drift_check" for v in local.violations)
+    assert sorted((v.feature_name, v.description) for v in on_spark.violations) == sorted(
+        (v.feature_name, v.description) for v in local.violations
+    )
+
+
+def test_many_small_partitions_stay_exact_when_the_column_fits_the_local_limit(spark, small_splits, suite) -> None:
+    """Partials of several partitions whose values together fit the exact limit merge to exact values."""
+    base_dir, _, _, _ = suite["parquet"]
+    local = profile(base_dir)
+    on_spark = profile(base_dir, engine="spark")
+    for name, column in local.columns.items():
+        if column.numeric is not None and column.numeric.count:
+            assert column.numeric.quantiles.exact, name
+            assert on_spark.columns[name].numeric.quantiles.exact, name
+            assert on_spark.columns[name].numeric.quantiles.weighted().values.tolist() == column.numeric.quantiles.weighted().values.tolist(), name

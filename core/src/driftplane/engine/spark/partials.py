@@ -104,8 +104,11 @@ def profile_partition(job: PartitionJob, batches: Iterable[pa.RecordBatch]) -> I
     yield _row(json.dumps(profile.to_dict()).encode("utf-8"), None)
 
 
-def merge_partials(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """mapInArrow's function for the second level of a wide merge: partials in, one partial out."""
+def merge_partials(settings: dict[str, int], batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """mapInArrow's function for the second level of a wide merge: partials in, one partial out.
+
+    settings: the merged partial's (its exact-quantile limit is larger than one partition's).
+    """
     merged: Profile | None = None
     for batch in batches:
         for payload, error in zip(batch.column("profile").to_pylist(), batch.column("error").to_pylist(), strict=True):
@@ -114,9 +117,8 @@ def merge_partials(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch
                 continue
             partial = Profile.from_dict(json.loads(payload))
             if merged is None:
-                merged = partial
-            else:
-                merged.merge_in(partial)
+                merged = Profile(settings=ProfileSettings.from_dict(settings), source=partial.source)
+            merged.merge_in(partial)
     if merged is not None:
         yield _row(json.dumps(merged.to_dict()).encode("utf-8"), None)
 

@@ -49,6 +49,10 @@ Progress = Callable[[str, int], None]
 # at most MERGE_PARTITIONS of them however large the data.
 WIDE_PARTITIONS = 64
 MERGE_PARTITIONS = 16
+# Numbers per column all partials together may carry to the driver as exact values (16 MB of
+# float64): each partial keeps exact values up to its share of this, at least as many as a
+# KLL sketch holds (4 * k) and at most the local engine's limit (ProfileSettings.exact_quantiles).
+DRIVER_EXACT_VALUES = 2**21
 DELTA_HINT = (
     "start Spark with the Delta Lake connector (e.g. --packages io.delta:delta-spark_2.13:<version> "
     "and the DeltaSparkSessionExtension), or run on Databricks, where it is built in"
@@ -90,11 +94,12 @@ def profile_source(
         return empty
     frame, header_line = _frame(session, found, source, features, window)
     reference_handle, broadcast = _share_reference(session, reference)
+    partitions = _partitions(frame)
     job = PartitionJob(
         fmt=found.fmt if found.fmt in TEXT_FORMATS else "arrow",
-        # A partition's partial travels to the driver as JSON: exact values only while they are
-        # no bigger than a KLL sketch would be, so many small partitions cannot swamp the driver.
-        settings={**{k: int(v) for k, v in settings.__dict__.items()}, "exact_quantiles": min(settings.exact_quantiles, 4 * settings.kll_k)},
+        # A partition's partial travels to the driver as JSON: exact values only up to its share
+        # of DRIVER_EXACT_VALUES, so many partitions cannot swamp the driver.
+        settings=_settings_dict(settings, exact_quantiles=partial_exact_limit(settings, partitions)),
         features=features.model_dump(mode="json") if features is not None else None,
         categorical=tuple(sorted(forced_categorical(features, checks.drift if checks else None))),
         source=found.description,
@@ -109,7 +114,7 @@ def profile_source(
         reference=reference_handle,
     )
     try:
-        profile = _run(frame, job, settings, found)
+        profile = _run(frame, job, settings, found, partitions)
     finally:
         if broadcast is not None:
             broadcast.unpersist()
@@ -123,14 +128,33 @@ def profile_source(
     return profile
 
 
-def _run(frame: DataFrame, job: PartitionJob, settings: ProfileSettings, found: SparkInput) -> Profile:
+def partial_exact_limit(settings: ProfileSettings, partials: int) -> int:
+    """How many numbers per column one of ``partials`` partial profiles keeps exactly.
+
+    The partials' share of DRIVER_EXACT_VALUES, clamped to [4 * kll_k, exact_quantiles]: with
+    up to 32 partitions that is the local engine's own limit, so a column that fits it is exact
+    on Spark too unless one partition holds far more than its share (a skewed partitioning).
+    Unknown partition counts (Spark Connect) get the floor.
+    """
+    floor = min(4 * settings.kll_k, settings.exact_quantiles)
+    if partials <= 0:
+        return floor
+    return max(floor, min(settings.exact_quantiles, DRIVER_EXACT_VALUES // partials))
+
+
+def _settings_dict(settings: ProfileSettings, *, exact_quantiles: int) -> dict[str, int]:
+    return {**{k: int(v) for k, v in settings.__dict__.items()}, "exact_quantiles": exact_quantiles}
+
+
+def _run(frame: DataFrame, job: PartitionJob, settings: ProfileSettings, found: SparkInput, partitions: int) -> Profile:
     with warnings.catch_warnings():
         # pyspark checks for pandas (which driftplane does not use) and warns about its version.
         warnings.filterwarnings("ignore", message=".*pandas.*", category=FutureWarning)
         partials = frame.mapInArrow(partial(profile_partition, job), PARTIAL_SCHEMA)
-        partitions = _partitions(frame)
         if partitions > WIDE_PARTITIONS:
-            partials = partials.repartition(MERGE_PARTITIONS).mapInArrow(merge_partials, PARTIAL_SCHEMA)
+            # Each group's merged partial keeps exact values up to its share of the driver's budget.
+            group = _settings_dict(settings, exact_quantiles=partial_exact_limit(settings, MERGE_PARTITIONS))
+            partials = partials.repartition(MERGE_PARTITIONS).mapInArrow(partial(merge_partials, group), PARTIAL_SCHEMA)
     try:
         rows = partials.collect()
     except spark_errors() as exc:
