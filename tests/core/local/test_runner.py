@@ -106,6 +106,24 @@ def test_backfill_writes_reports_records_history_and_alerts_once(tmp_path: Path,
     assert events == [("firing", "2026-03-04"), ("resolved", "2026-03-06")]
 
 
+def test_fixing_the_receiver_and_running_again_delivers_firing_then_resolved(
+    tmp_path: Path, http_receiver: HttpReceiver
+) -> None:
+    # The receiver answers 500 to the run that fires the alert, then is fixed; the next run,
+    # seconds later, resolves it. The receiver must hear FIRING then RESOLVED, nothing after.
+    spec = make_project(tmp_path, webhook=http_receiver.url())
+    http_receiver.script = [(500, 0.0)]
+    code, _, err = invoke("run", str(spec), "--at", "2026-03-04")
+    assert code == 1, err
+    assert [r.json()["event"] for r in http_receiver.requests] == ["firing"]
+    code, _, err = invoke("run", str(spec), "--at", "2026-03-06")
+    assert code == 0, err
+    code, _, err = invoke("run", str(spec), "--at", "2026-03-07")
+    assert code == 0, err
+    events = [(r.json()["event"], r.json()["window"]["end"][:10]) for r in http_receiver.requests]
+    assert events == [("firing", "2026-03-04"), ("firing", "2026-03-04"), ("resolved", "2026-03-06")]
+
+
 def test_history_command_shows_the_runs(tmp_path: Path) -> None:
     spec = make_project(tmp_path)
     invoke("run", str(spec), "--from", "2026-03-01", "--to", "2026-03-07")
