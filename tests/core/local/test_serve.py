@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -154,3 +155,57 @@ def test_serve_says_a_window_without_data_once_in_its_log_and_in_healthz(tmp_pat
             process.kill()
     assert f"error: {sentence}\n" in output
     assert output.count("no data for") == 1, output
+
+
+def _serve(spec: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "driftplane", "serve", str(spec), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def test_serve_on_a_busy_port_says_what_to_change_and_exits_2(tmp_path: Path, no_proxy: None) -> None:
+    spec = _project(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        process = _serve(spec, "--port", str(port))
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 2, err
+    assert err == (
+        f"error: cannot listen on 127.0.0.1:{port}: the address is in use (another program, or another "
+        "driftplane serve, listens there); choose another with --port or providers.local.serve.port\n"
+    )
+    assert "bug" not in out + err
+
+
+def test_serve_on_an_address_this_machine_does_not_have_exits_2(tmp_path: Path, no_proxy: None) -> None:
+    spec = _project(tmp_path)
+    process = _serve(spec, "--host", "192.0.2.1", "--port", "0")  # TEST-NET-1: never a local address
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2, err
+    assert err.startswith("error: cannot listen on 192.0.2.1:0: this machine has no such address; set --host")
+    assert "0.0.0.0 for every network interface" in err
+
+
+def test_serve_on_every_interface_warns_that_metrics_are_open_to_the_network(tmp_path: Path, no_proxy: None) -> None:
+    spec = _project(tmp_path)
+    process = _serve(spec, "--host", "0.0.0.0", "--port", "0")
+    try:
+        assert process.stderr is not None
+        deadline = time.monotonic() + 60
+        warning = ""
+        while not warning and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            warning = line if "open to the network" in line else ""
+        assert warning.startswith("warning: /metrics and /healthz are open to the network on 0.0.0.0:")
+        assert "bind to 127.0.0.1 with --host or providers.local.serve.host" in warning
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -172,9 +172,9 @@ class LocalProvider(Provider):
             }
             return scheduler.alive() and not scheduler.stopping, {"monitors": monitors}
 
-        server = start_http_server(host or serve_settings.host, serve_settings.port if port is None else port, metrics.registry, health)
         stop = stop or threading.Event()
         previous: dict[int, Any] = {}
+        # Signals are handled from the start, so a SIGTERM while starting up stops cleanly too.
         if threading.current_thread() is threading.main_thread():
             def on_signal(number: int, frame: Any) -> None:
                 logger.info("received %s: stopping after the runs in progress finish", signal.Signals(number).name)
@@ -182,6 +182,14 @@ class LocalProvider(Provider):
 
             for sig in (signal.SIGTERM.value, signal.SIGINT.value):
                 previous[sig] = signal.signal(sig, on_signal)
+        try:
+            server = start_http_server(
+                host or serve_settings.host, serve_settings.port if port is None else port, metrics.registry, health
+            )
+        except BaseException:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            raise
         scheduler.start()
         try:
             while not stop.wait(1.0):
