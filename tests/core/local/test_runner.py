@@ -315,3 +315,49 @@ def test_local_status_lists_last_runs(tmp_path: Path) -> None:
     (status,) = json.loads(out)
     assert status["state"] == "drift_and_violations" and status["schedule"] == "daily"
     assert status["runs"][0]["window"]["end"].startswith("2026-03-04")
+
+
+def _visible_lines(raw: str) -> list[str]:
+    """What a terminal shows of each output line: colours dropped, and only what follows the
+    last 'clear line' (ESC[2K), as a terminal would show it."""
+    import re
+
+    plain = re.sub(r"\x1b\[[0-9;]*m|\x1b\[\?25[lh]", "", raw)
+    return [line.split("\x1b[2K")[-1].replace("\r", "") for line in plain.split("\n")]
+
+
+def test_a_backfill_on_a_terminal_prints_lines_above_its_progress_bar_and_a_summary(tmp_path: Path) -> None:
+    import pty
+
+    spec = make_project(tmp_path, days=5)
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm-256color", "PYTHONUNBUFFERED": "1"}
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "driftplane", "run", str(spec), "--from", "2026-03-01", "--to", "2026-03-06"],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=60) == 1  # drift found
+    raw = b"".join(chunks).decode("utf-8", "replace")
+    assert "backfill" in raw and "0/5" in raw, "no progress bar was drawn"
+    lines = [line for line in _visible_lines(raw) if line.strip()]
+    results = [line for line in lines if line.startswith("churn [")]
+    assert len(results) == 5, lines
+    assert any(line.startswith("monitor churn: profiling the baseline") for line in lines), lines
+    glued = [line for line in lines if "━" in line and not line.startswith("backfill ")]
+    assert glued == [], "a copy of the progress bar was glued to the front of a line"
+    assert lines[-1] == "Backfill of 5 windows: 3 ok, 2 with drift, 2 with violations, 0 failed."
