@@ -93,9 +93,17 @@ def test_serve_catches_up_one_window_serves_metrics_and_stops_cleanly(tmp_path: 
         assert code == 200 and health["status"] == "ok"
         monitor = health["monitors"]["daily"]
         assert monitor["last_status"] == "ok" and monitor["next_run"]
+        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        assert monitor["last_window"] == f"{today:%Y-%m-%d}T00:00:00Z"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", monitor["next_run"])
         code, metrics = _get(base + "/metrics")
         assert code == 200
         assert 'driftplane_runs_total{monitor="daily",status="ok"} 1.0' in metrics
+        window_end = re.search(r'^driftplane_last_window_end_timestamp_seconds\{monitor="daily"\} (\S+)$', metrics, re.M)
+        assert window_end is not None and float(window_end.group(1)) == today.timestamp()
+        finished = re.search(r'^driftplane_last_run_finished_timestamp_seconds\{monitor="daily"\} (\S+)$', metrics, re.M)
+        assert finished is not None and float(finished.group(1)) > today.timestamp()
+        assert "driftplane_last_run_timestamp_seconds" not in metrics
         assert 'driftplane_feature_drift{feature="x",metric="normalized_wasserstein",monitor="daily"}' in metrics
         assert _get(base + "/nope")[0] == 404
         time.sleep(1.0)  # no second run: at most one missed window is caught up
@@ -106,9 +114,13 @@ def test_serve_catches_up_one_window_serves_metrics_and_stops_cleanly(tmp_path: 
     finally:
         if process.poll() is None:
             process.kill()
+    yesterday = today - timedelta(days=1)
+    assert f"monitor daily: running the window ending {today:%Y-%m-%d} 00:00 UTC\n" in output
+    ended = f"daily [{yesterday:%Y-%m-%d} 00:00 to {today:%Y-%m-%d} 00:00 UTC]: no drift, no violations (800 target rows against 3,000 baseline rows); report "
+    assert ended in output
+    assert output.split(ended)[1].split("\n")[0].endswith(f"reports/daily/{today:%Y-%m-%d}T0000Z/report.html")
     with HistoryStore.open(tmp_path / ".driftplane") as store:
         runs = store.list_runs("daily")
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     assert [r.window.end for r in runs if r.window] == [today]
     reports = tmp_path / "reports" / "daily"
     assert not [p for p in reports.iterdir() if p.name.startswith(".")]
@@ -153,7 +165,9 @@ def test_serve_says_a_window_without_data_once_in_its_log_and_in_healthz(tmp_pat
     finally:
         if process.poll() is None:
             process.kill()
-    assert f"error: {sentence}\n" in output
+    window = f"{yesterday:%Y-%m-%d} 00:00 to {yesterday + timedelta(days=1):%Y-%m-%d} 00:00 UTC"
+    reason = sentence.removeprefix("monitor daily: ")
+    assert f"error: daily [{window}]: FAILED: {reason}; report " in output
     assert output.count("no data for") == 1, output
 
 

@@ -106,6 +106,7 @@ class LocalRunner:
                 process_alerts(self.spec, name, result, store, session_start=self.started)
             if self.metrics is not None:
                 self.metrics.publish(metrics_from_result(result, read_seconds=outcome.read_seconds))
+                self.metrics.run_finished(name)
             if write_error is not None:
                 raise write_error
             return result
