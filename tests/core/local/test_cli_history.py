@@ -130,3 +130,25 @@ def test_a_database_from_a_newer_driftplane_is_refused_with_exit_3(state: Path) 
     code, out = invoke("churn", "--state-dir", str(state))
     assert code == 3
     assert "written by a newer driftplane" in out
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_history_into_a_pipe_closed_early_exits_0_quietly(state: Path, json_flag: list[str]) -> None:
+    # `driftplane history churn | head -1`, with the reader gone before anything is written.
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "driftplane", "history", "churn", "--state-dir", str(state), *json_flag],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (process.returncode, process.stderr) == (0, "")

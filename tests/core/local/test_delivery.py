@@ -209,6 +209,37 @@ def test_url_tokens_never_reach_logs_outcomes_or_the_database(
         assert "/hooks/" not in text and "/services/" not in text
 
 
+@pytest.mark.parametrize("shorthand", [False, True])
+def test_user_and_password_in_a_webhook_url_go_as_basic_auth_and_are_never_shown(
+    tmp_path: Path,
+    make_result: MakeResult,
+    http_receiver: HttpReceiver,
+    caplog: pytest.LogCaptureFixture,
+    shorthand: bool,
+) -> None:
+    import base64
+
+    password = "p@ss-Zx81-never-log"  # quoted in the URL as p%40ss-...
+    url = f"http://alerts-bot:{password.replace('@', '%40')}@127.0.0.1:{http_receiver.port}/hook"
+    notify: list[Any] = [f"webhook:{url}"] if shorthand else ["ops"]
+    spec = make_spec({} if shorthand else {"ops": {"type": "webhook", "url": url, **FAST}}, notify)
+    with caplog.at_level(logging.DEBUG), HistoryStore.open(tmp_path) as store:
+        [outcome] = process_alerts(spec, "churn", drifting(make_result), store, now=NOW)
+        # A second alert event that fails, so the error path is logged and stored too.
+        http_receiver.script = [(401, 0.0)]
+        [refused] = process_alerts(spec, "churn", make_result(day=1), store, now=NOW + timedelta(days=1))
+        stored = database_text(store)
+    assert outcome.delivered, outcome.error
+    [accepted, _] = http_receiver.requests
+    expected = base64.b64encode(f"alerts-bot:{password}".encode()).decode()
+    assert accepted.headers["Authorization"] == f"Basic {expected}"
+    assert accepted.path == "/hook"
+    assert not refused.delivered and "HTTP 401" in (refused.error or "")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for text in (logged, stored, repr([outcome, refused])):
+        assert password not in text and password.replace("@", "%40") not in text and expected not in text
+
+
 def test_email_goes_through_starttls_and_login(
     tmp_path: Path, make_result: MakeResult, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

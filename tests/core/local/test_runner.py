@@ -106,6 +106,24 @@ def test_backfill_writes_reports_records_history_and_alerts_once(tmp_path: Path,
     assert events == [("firing", "2026-03-04"), ("resolved", "2026-03-06")]
 
 
+def test_fixing_the_receiver_and_running_again_delivers_firing_then_resolved(
+    tmp_path: Path, http_receiver: HttpReceiver
+) -> None:
+    # The receiver answers 500 to the run that fires the alert, then is fixed; the next run,
+    # seconds later, resolves it. The receiver must hear FIRING then RESOLVED, nothing after.
+    spec = make_project(tmp_path, webhook=http_receiver.url())
+    http_receiver.script = [(500, 0.0)]
+    code, _, err = invoke("run", str(spec), "--at", "2026-03-04")
+    assert code == 1, err
+    assert [r.json()["event"] for r in http_receiver.requests] == ["firing"]
+    code, _, err = invoke("run", str(spec), "--at", "2026-03-06")
+    assert code == 0, err
+    code, _, err = invoke("run", str(spec), "--at", "2026-03-07")
+    assert code == 0, err
+    events = [(r.json()["event"], r.json()["window"]["end"][:10]) for r in http_receiver.requests]
+    assert events == [("firing", "2026-03-04"), ("firing", "2026-03-04"), ("resolved", "2026-03-06")]
+
+
 def test_history_command_shows_the_runs(tmp_path: Path) -> None:
     spec = make_project(tmp_path)
     invoke("run", str(spec), "--from", "2026-03-01", "--to", "2026-03-07")
@@ -113,6 +131,19 @@ def test_history_command_shows_the_runs(tmp_path: Path) -> None:
     assert code == 0
     data = json.loads(out)
     assert len(data["runs"]) == 6
+
+
+def test_the_table_of_drifted_features_is_indented_header_and_rows_alike(tmp_path: Path) -> None:
+    spec = make_project(tmp_path)
+    code, out, _ = invoke("run", str(spec), "--at", "2026-03-04")
+    assert code == 1
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if "feature" in line and "threshold" in line)
+    assert lines[header].startswith("  feature ")
+    rows = lines[header + 1 : header + 3]
+    assert {row.split()[0] for row in rows} == {"age", "plan"}
+    assert all(row.startswith("  ") and not row.startswith("   ") for row in rows)
+    assert [row.index(row.split()[1]) for row in rows] == [lines[header].index("kind")] * 2
 
 
 def test_run_at_a_time_runs_the_window_ending_then(tmp_path: Path) -> None:
@@ -163,7 +194,12 @@ def test_seasonal_baseline_compares_with_the_target_a_period_earlier(tmp_path: P
     # the target was never read: the result says so rather than passing 0 rows off as a count
     assert "the target was not read: the baseline failed first" in " ".join(failed["messages"])
     code, out, _ = invoke("run", str(spec), "--at", "2026-03-02")
-    assert code == 3 and "FAILED (no target rows read against 0 baseline rows)" in out
+    assert code == 3
+    assert (
+        "\nchurn [2026-03-01 00:00 to 2026-03-02 00:00 UTC]: FAILED: the baseline (the target 2d earlier) has no rows "
+        "in the window 2026-02-27 00:00 to 2026-02-28 00:00 UTC; there is nothing to compare against\n"
+    ) in out
+    assert "0 baseline rows" not in out
 
 
 def test_a_window_without_data_fails_clearly_and_fires_the_failure_alert(tmp_path: Path, http_receiver: HttpReceiver) -> None:
@@ -193,7 +229,8 @@ def test_a_window_without_data_is_said_once_in_one_sentence(tmp_path: Path) -> N
     assert done.returncode == 3
     looked_at = tmp_path / "data" / "daily" / "2026" / "03" / "31" / "*.parquet"
     sentence = f"monitor churn: no data for the window 2026-03-31 00:00 to 2026-04-01 00:00 UTC; looked at {looked_at}"
-    assert f"churn [2026-03-31 00:00 to 2026-04-01 00:00 UTC]: FAILED (no target rows read against 5,000 baseline rows)\n  {sentence}\n" in done.stdout
+    reason = sentence.removeprefix("monitor churn: ")
+    assert f"churn [2026-03-31 00:00 to 2026-04-01 00:00 UTC]: FAILED: {reason}\n" in done.stdout
     everything = done.stdout + done.stderr
     assert everything.count("no data for") == 1, everything
     assert "2026-03-31T00:00:00Z" not in everything
@@ -297,3 +334,49 @@ def test_local_status_lists_last_runs(tmp_path: Path) -> None:
     (status,) = json.loads(out)
     assert status["state"] == "drift_and_violations" and status["schedule"] == "daily"
     assert status["runs"][0]["window"]["end"].startswith("2026-03-04")
+
+
+def _visible_lines(raw: str) -> list[str]:
+    """What a terminal shows of each output line: colours dropped, and only what follows the
+    last 'clear line' (ESC[2K), as a terminal would show it."""
+    import re
+
+    plain = re.sub(r"\x1b\[[0-9;]*m|\x1b\[\?25[lh]", "", raw)
+    return [line.split("\x1b[2K")[-1].replace("\r", "") for line in plain.split("\n")]
+
+
+def test_a_backfill_on_a_terminal_prints_lines_above_its_progress_bar_and_a_summary(tmp_path: Path) -> None:
+    import pty
+
+    spec = make_project(tmp_path, days=5)
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm-256color", "PYTHONUNBUFFERED": "1"}
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "driftplane", "run", str(spec), "--from", "2026-03-01", "--to", "2026-03-06"],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=60) == 1  # drift found
+    raw = b"".join(chunks).decode("utf-8", "replace")
+    assert "backfill" in raw and "0/5" in raw, "no progress bar was drawn"
+    lines = [line for line in _visible_lines(raw) if line.strip()]
+    results = [line for line in lines if line.startswith("churn [")]
+    assert len(results) == 5, lines
+    assert any(line.startswith("monitor churn: profiling the baseline") for line in lines), lines
+    glued = [line for line in lines if "━" in line and not line.startswith("backfill ")]
+    assert glued == [], "a copy of the progress bar was glued to the front of a line"
+    assert lines[-1] == "Backfill of 5 windows: 3 ok, 2 with drift, 2 with violations, 0 failed."

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -92,9 +93,17 @@ def test_serve_catches_up_one_window_serves_metrics_and_stops_cleanly(tmp_path: 
         assert code == 200 and health["status"] == "ok"
         monitor = health["monitors"]["daily"]
         assert monitor["last_status"] == "ok" and monitor["next_run"]
+        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        assert monitor["last_window"] == f"{today:%Y-%m-%d}T00:00:00Z"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", monitor["next_run"])
         code, metrics = _get(base + "/metrics")
         assert code == 200
         assert 'driftplane_runs_total{monitor="daily",status="ok"} 1.0' in metrics
+        window_end = re.search(r'^driftplane_last_window_end_timestamp_seconds\{monitor="daily"\} (\S+)$', metrics, re.M)
+        assert window_end is not None and float(window_end.group(1)) == today.timestamp()
+        finished = re.search(r'^driftplane_last_run_finished_timestamp_seconds\{monitor="daily"\} (\S+)$', metrics, re.M)
+        assert finished is not None and float(finished.group(1)) > today.timestamp()
+        assert "driftplane_last_run_timestamp_seconds" not in metrics
         assert 'driftplane_feature_drift{feature="x",metric="normalized_wasserstein",monitor="daily"}' in metrics
         assert _get(base + "/nope")[0] == 404
         time.sleep(1.0)  # no second run: at most one missed window is caught up
@@ -105,9 +114,13 @@ def test_serve_catches_up_one_window_serves_metrics_and_stops_cleanly(tmp_path: 
     finally:
         if process.poll() is None:
             process.kill()
+    yesterday = today - timedelta(days=1)
+    assert f"monitor daily: running the window ending {today:%Y-%m-%d} 00:00 UTC\n" in output
+    ended = f"daily [{yesterday:%Y-%m-%d} 00:00 to {today:%Y-%m-%d} 00:00 UTC]: no drift, no violations (800 target rows against 3,000 baseline rows); report "
+    assert ended in output
+    assert output.split(ended)[1].split("\n")[0].endswith(f"reports/daily/{today:%Y-%m-%d}T0000Z/report.html")
     with HistoryStore.open(tmp_path / ".driftplane") as store:
         runs = store.list_runs("daily")
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     assert [r.window.end for r in runs if r.window] == [today]
     reports = tmp_path / "reports" / "daily"
     assert not [p for p in reports.iterdir() if p.name.startswith(".")]
@@ -152,5 +165,61 @@ def test_serve_says_a_window_without_data_once_in_its_log_and_in_healthz(tmp_pat
     finally:
         if process.poll() is None:
             process.kill()
-    assert f"error: {sentence}\n" in output
+    window = f"{yesterday:%Y-%m-%d} 00:00 to {yesterday + timedelta(days=1):%Y-%m-%d} 00:00 UTC"
+    reason = sentence.removeprefix("monitor daily: ")
+    assert f"error: daily [{window}]: FAILED: {reason}; report " in output
     assert output.count("no data for") == 1, output
+
+
+def _serve(spec: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "driftplane", "serve", str(spec), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def test_serve_on_a_busy_port_says_what_to_change_and_exits_2(tmp_path: Path, no_proxy: None) -> None:
+    spec = _project(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        process = _serve(spec, "--port", str(port))
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 2, err
+    assert err == (
+        f"error: cannot listen on 127.0.0.1:{port}: the address is in use (another program, or another "
+        "driftplane serve, listens there); choose another with --port or providers.local.serve.port\n"
+    )
+    assert "bug" not in out + err
+
+
+def test_serve_on_an_address_this_machine_does_not_have_exits_2(tmp_path: Path, no_proxy: None) -> None:
+    spec = _project(tmp_path)
+    process = _serve(spec, "--host", "192.0.2.1", "--port", "0")  # TEST-NET-1: never a local address
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2, err
+    assert err.startswith("error: cannot listen on 192.0.2.1:0: this machine has no such address; set --host")
+    assert "0.0.0.0 for every network interface" in err
+
+
+def test_serve_on_every_interface_warns_that_metrics_are_open_to_the_network(tmp_path: Path, no_proxy: None) -> None:
+    spec = _project(tmp_path)
+    process = _serve(spec, "--host", "0.0.0.0", "--port", "0")
+    try:
+        assert process.stderr is not None
+        deadline = time.monotonic() + 60
+        warning = ""
+        while not warning and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            warning = line if "open to the network" in line else ""
+        assert warning.startswith("warning: /metrics and /healthz are open to the network on 0.0.0.0:")
+        assert "bind to 127.0.0.1 with --host or providers.local.serve.host" in warning
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from driftplane.cli.options import json_option
-from driftplane.cli.output import console, print_json
+from driftplane.cli.output import closed_pipe_is_not_an_error, console, print_json
 from driftplane.errors import SpecError, UsageError
 from driftplane.local.history import FeatureTrend, HistoryStore, MonitorSummary, RunRecord
 from driftplane.spec import Spec
@@ -254,6 +254,11 @@ def command(monitor: str | None, spec_path: str | None, state_dir: str | None, l
       driftplane history churn --limit 30     one monitor's runs and a trend per feature
       driftplane history churn --json         the same as JSON
     """
+    with closed_pipe_is_not_an_error():  # `history | head -1` is not a failure
+        _show_history(monitor, spec_path, state_dir, limit, as_json)
+
+
+def _show_history(monitor: str | None, spec_path: str | None, state_dir: str | None, limit: int, as_json: bool) -> None:
     spec = _load_spec(spec_path, state_dir)
     directory = _state_dir(spec, state_dir)
     if spec is not None and monitor is not None and monitor not in spec.monitors:

@@ -7,16 +7,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from driftplane.local.summary import summary_line
 from driftplane.provider import Plan
 from driftplane.result import RunResult
-
-_STATUS_WORDS = {
-    "ok": "no drift, no violations",
-    "drift": "DRIFT",
-    "violations": "VIOLATIONS",
-    "drift_and_violations": "DRIFT and VIOLATIONS",
-    "failed": "FAILED",
-}
 
 
 def render_plan(plan: Plan, out: Console, *, spec_path: str | None = None, pruned: bool = False) -> None:
@@ -60,24 +53,11 @@ def render_leftovers(plan: Plan, out: Console, *, spec_path: str | None = None) 
 
 def render_result(result: RunResult, out: Console) -> None:
     """The verdict first, then what drifted, then violations, then where the reports are."""
-    window = ""
-    if result.window is not None:
-        window = f" [{result.window.start:%Y-%m-%d %H:%M} to {result.window.end:%Y-%m-%d %H:%M} UTC]"
-    checked = [f for f in result.features if f.drift is not None]
+    out.print(summary_line(result), markup=False)  # the failure's reason is in it, said once
     drifted = result.drifted_features
-    verdict = _STATUS_WORDS.get(result.status, result.status)
-    if result.status in ("drift", "drift_and_violations"):
-        verdict += f" on {len(drifted)} of {len(checked)} features"
-    if result.violations:
-        verdict += f", {len(result.violations)} violation{'s' if len(result.violations) != 1 else ''}"
-    target = (
-        "no target rows read" if result.status == "failed" and result.rows.target == 0 else f"{result.rows.target:,} target rows"
-    )
-    out.print(f"{result.monitor}{window}: {verdict} ({target} against {result.rows.baseline:,} baseline rows)")
-    if result.error:
-        out.print(f"  {result.error}")
     if drifted:
-        table = Table(show_edge=False, pad_edge=False, box=None)
+        # The left padding indents the header row with the rows, under the summary line.
+        table = Table(show_edge=False, pad_edge=True, box=None, padding=(0, 1, 0, 2), collapse_padding=True)
         for column in ("feature", "kind", "metric", "value", "threshold"):
             table.add_column(column)
         for feature in sorted(drifted, key=lambda f: -(f.drift.value or 0) if f.drift else 0):
@@ -86,7 +66,7 @@ def render_result(result: RunResult, out: Console) -> None:
             effective = feature.drift.effective_threshold
             shown = f"{threshold:g}" if effective is None or effective == threshold else f"{effective:.3g} ({threshold:g} set)"
             table.add_row(
-                f"  {feature.name}",
+                feature.name,
                 feature.kind,
                 feature.drift.metric,
                 "n/a" if feature.drift.value is None else f"{feature.drift.value:.3g}",
@@ -110,3 +90,4 @@ def _shown(path: str) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
         return path
+

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
-from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import Any
 
 import click
+from rich.console import Console
+from rich.file_proxy import FileProxy
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from driftplane.cli.common import load_for_provider
 from driftplane.cli.exit_codes import ExitCode
 from driftplane.cli.options import TIME, json_option, monitor_option, provider_option, spec_argument
-from driftplane.cli.output import console
+from driftplane.cli.output import closed_pipe_is_not_an_error, console
 from driftplane.cli.render import render_result
 from driftplane.errors import UsageError
 from driftplane.provider import selected_monitors
@@ -36,22 +47,71 @@ def backfill_count(spec: Spec, names: list[str], start: datetime, end: datetime)
     return sum(len(backfill_windows(spec.monitor(n), start, end)) for n in selected_monitors(spec, names or None))
 
 
-def with_progress(results: Iterable[RunResult], total: int) -> Iterator[RunResult]:
-    """Yield the results while a progress bar on stderr counts windows."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
+class BackfillDisplay:
+    """Where a backfill's lines go, and its progress bar on a terminal.
 
-    columns = (TextColumn("backfill"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console(stderr=True), transient=True) as progress:
-        task = progress.add_task("windows", total=total)
-        for result in results:
-            progress.advance(task)
-            yield result
+    Every line meant for the terminal (results, and log lines written to it) is printed
+    through the progress bar's console, which clears the bar first and draws it again
+    below: printed around it, a stale copy of the bar is glued to the front of each line.
+    """
+
+    def __init__(self, out: Console, total: int | None) -> None:
+        self.out = out
+        self.total = total
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+        self._swapped: list[tuple[logging.StreamHandler[Any], Any, FileProxy]] = []
+
+    def __enter__(self) -> BackfillDisplay:
+        if self.total is None:
+            return self
+        columns = (TextColumn("backfill"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        # No redirection of sys.stdout: results written to a file must stay in that file.
+        self._progress = Progress(
+            *columns, console=console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False
+        )
+        self._progress.__enter__()
+        self._task = self._progress.add_task("windows", total=self.total)
+        if sys.stdout.isatty():
+            self.out = self._progress.console
+        for handler in logging.getLogger().handlers:
+            if type(handler) is logging.StreamHandler and _is_terminal(handler.stream):
+                proxy = FileProxy(self._progress.console, handler.stream)
+                self._swapped.append((handler, handler.stream, proxy))
+                handler.setStream(proxy)
+        return self
+
+    def advance(self) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.advance(self._task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is None:
+            return
+        for handler, stream, proxy in self._swapped:
+            proxy.flush()
+            handler.setStream(stream)
+        self._progress.__exit__(None, None, None)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def backfill_summary(results: list[RunResult]) -> str:
+    """'Backfill of 12 windows: 8 ok, 3 with drift, 2 with violations, 1 failed.'"""
+    ok = sum(1 for r in results if r.status == "ok")
+    drifted = sum(1 for r in results if r.status in ("drift", "drift_and_violations"))
+    violated = sum(1 for r in results if r.status in ("violations", "drift_and_violations"))
+    failed = sum(1 for r in results if r.status == "failed")
+    count = len(results)
+    return (
+        f"Backfill of {count} window{'s' if count != 1 else ''}: {ok} ok, {drifted} with drift, "
+        f"{violated} with violations, {failed} failed."
+    )
 
 
 @click.command("run")
@@ -101,18 +161,26 @@ def command(
     spec, provider = load_for_provider(spec_path, provider_name)
     spec = with_engine(spec, engine)
     found = failed = False
+    backfill = start is not None and end is not None
+    total = None
+    if backfill and not as_json and sys.stderr.isatty():
+        total = backfill_count(spec, list(monitor_names), start, end)  # type: ignore[arg-type]
+    seen: list[RunResult] = []
     out = console()
-    results = provider.run(spec, monitors=list(monitor_names) or None, at=at, start=start, end=end)
-    if start is not None and end is not None and not as_json and sys.stderr.isatty():
-        results = with_progress(results, backfill_count(spec, list(monitor_names), start, end))
-    for result in results:
-        found = found or result.found_something
-        failed = failed or result.status == "failed"
-        if as_json:
-            sys.stdout.write(json.dumps(result.model_dump(mode="json")) + "\n")
-            sys.stdout.flush()
-        else:
-            render_result(result, out)
+    with closed_pipe_is_not_an_error():
+        with BackfillDisplay(out, total) as display:
+            for result in provider.run(spec, monitors=list(monitor_names) or None, at=at, start=start, end=end):
+                seen.append(result)
+                found = found or result.found_something
+                failed = failed or result.status == "failed"
+                if as_json:
+                    sys.stdout.write(json.dumps(result.model_dump(mode="json")) + "\n")
+                    sys.stdout.flush()
+                else:
+                    render_result(result, display.out)
+                display.advance()
+        if backfill and not as_json and seen:
+            out.print(backfill_summary(seen), markup=False)  # the bar is gone by now
     if failed:
         ctx.exit(ExitCode.FAILURE)
     if found:

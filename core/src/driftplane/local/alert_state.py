@@ -124,13 +124,17 @@ def save(store: HistoryStore, states: Sequence[AlertState], deliveries: Sequence
 
 
 def pending(store: HistoryStore, monitor: str) -> list[PendingDelivery]:
-    """The monitor's undelivered notifications, oldest first."""
+    """The monitor's undelivered notifications in the order their events happened.
+
+    Ordered by rowid (insertion order), not by a clock: a receiver must hear an alert's
+    FIRING before its RESOLVED even when the clock moved backwards between two runs.
+    """
     try:
         with store.database.reading() as conn:
             rows = conn.execute(
                 """SELECT id, monitor, alert_key, channel_id, channel_name, event, notification,
                           created_at, attempts, last_attempt_at, last_error
-                   FROM deliveries WHERE monitor = ? ORDER BY created_at, rowid""",
+                   FROM deliveries WHERE monitor = ? ORDER BY rowid""",
                 (monitor,),
             ).fetchall()
     except sqlite3.Error as exc:

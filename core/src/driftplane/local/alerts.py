@@ -4,7 +4,11 @@ The runner calls ``process_alerts`` once per run, after recording the run in the
 An alert notifies when its condition starts holding (event ``firing``) and when it stops
 (``resolved``), never at every run. Notifications go through an outbox in the history
 database: a delivery that fails is logged with the reason and retried at the monitor's
-next run. Nothing here raises into the run: a broken channel must never cost a result.
+next run. Each alert's notifications reach each channel in the order their events
+happened: while an earlier one is undelivered, later ones for the same alert and channel
+wait behind it, so a receiver never hears RESOLVED before the FIRING it resolves (and
+never ends up believing a resolved alert is firing). Nothing here raises into the run: a
+broken channel must never cost a result.
 """
 
 from __future__ import annotations
@@ -38,7 +42,9 @@ T = TypeVar("T")
 
 # A notification no channel accepted for this long is dropped (with an error in the log).
 MAX_PENDING_AGE = timedelta(days=7)
-# A pending notification is retried at the next run, but not sooner than this after its last try.
+# Within one process (a backfill, or serve), a notification that failed is not tried again
+# sooner than this: a backfill runs several windows a second, and each retry of a receiver
+# that is down costs its channel's retries and backoff. A new `driftplane run` retries at once.
 MIN_RETRY_INTERVAL = timedelta(seconds=60)
 _CONDITION_FIELDS = {"when", "min_features", "features", "check_types", "feature", "metric", "above", "below"}
 
@@ -204,11 +210,16 @@ def process_alerts(
     store: HistoryStore,
     *,
     now: datetime | None = None,
+    session_start: datetime | None = None,
 ) -> list[DeliveryOutcome]:
     """Evaluate the monitor's alerts on ``result``, notify on changes, retry what is pending.
 
     Call after recording the run. Never raises for a channel or delivery problem: each is
     logged with its reason and kept for the next run; the outcomes say what happened.
+    ``session_start`` is when the calling process started (a backfill, serve): a delivery
+    that failed after it waits MIN_RETRY_INTERVAL before its next try. Deliveries that
+    failed before it (in an earlier ``driftplane run``), or all of them when it is None,
+    are retried at once.
     """
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
@@ -282,7 +293,39 @@ def process_alerts(
             exc,
         )
         queue, stored = new_deliveries, False
-    return [outcome for item in queue if (outcome := _deliver(store, item, by_id, now, stored)) is not None]
+    return _deliver_in_order(store, queue, by_id, now, stored, session_start)
+
+
+def _deliver_in_order(
+    store: HistoryStore,
+    queue: list[PendingDelivery],
+    channels: dict[str, ResolvedChannel],
+    now: datetime,
+    stored: bool,
+    session_start: datetime | None,
+) -> list[DeliveryOutcome]:
+    """Try each pending notification, oldest event first; one left undelivered holds back the
+    later ones of the same alert on the same channel (they are kept, and go after it)."""
+    waiting_for: dict[tuple[str, str], PendingDelivery] = {}
+    outcomes: list[DeliveryOutcome] = []
+    for item in queue:
+        lane = (item.alert_key, item.channel_id)
+        earlier = waiting_for.get(lane)
+        if earlier is not None:
+            why = f"waiting for the earlier {earlier.event.upper()} notification of the same alert to be delivered first"
+            logger.info(
+                "the %s alert '%s' of monitor %s to %s is kept: %s, so the receiver hears them in the order they happened",
+                item.event.upper(), item.notification.alert, item.monitor, item.channel_name, why,
+            )
+            outcomes.append(
+                _outcome(item, item.channel_name, delivered=False, attempts=item.attempts, error=why, pending=stored)
+            )
+            continue
+        outcome = _deliver(store, item, channels, now, stored, session_start)
+        if not outcome.delivered and outcome.pending:
+            waiting_for[lane] = item
+        outcomes.append(outcome)
+    return outcomes
 
 
 def _deliver(
@@ -291,7 +334,8 @@ def _deliver(
     channels: dict[str, ResolvedChannel],
     now: datetime,
     stored: bool,
-) -> DeliveryOutcome | None:
+    session_start: datetime | None = None,
+) -> DeliveryOutcome:
     what = f"the {item.event.upper()} alert '{item.notification.alert}' of monitor {item.monitor}"
     resolved = channels.get(item.channel_id)
     created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
@@ -305,10 +349,18 @@ def _deliver(
         if stored:
             _quietly(lambda: alert_state.drop(store, item.id))
         return _outcome(item, item.channel_name, delivered=False, attempts=item.attempts, error=why, pending=False)
-    last = item.last_attempt_at
-    if last is not None and now - (last if last.tzinfo else last.replace(tzinfo=UTC)) < MIN_RETRY_INTERVAL:
-        # A backfill runs many windows a second: give the receiver time before trying again.
-        logger.debug("%s to %s: last attempt under %s ago; retried at a later run", what, resolved.name, MIN_RETRY_INTERVAL)
+    retry_at = _retry_at(item, session_start)
+    if retry_at is not None and now < retry_at:
+        logger.info(
+            "%s to %s failed at %s (%s); it is retried at the first run of %s after %s. Another "
+            "'driftplane run' retries it at once.",
+            what,
+            resolved.name,
+            _clock(item.last_attempt_at),
+            item.last_error or "no reason recorded",
+            item.monitor,
+            _clock(retry_at),
+        )
         return _outcome(item, resolved.name, delivered=False, attempts=item.attempts, error=item.last_error, pending=True)
     try:
         resolved.channel.send(item.notification)
@@ -331,6 +383,30 @@ def _deliver(
         "could not send %s to %s: %s; %s (attempt %d)", what, resolved.name, reason, later, attempts
     )
     return _outcome(item, resolved.name, delivered=False, attempts=attempts, error=reason, pending=stored)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _retry_at(item: PendingDelivery, session_start: datetime | None) -> datetime | None:
+    """When a failed delivery may be tried again in this process; None: at once.
+
+    Only attempts made since ``session_start`` (by this backfill or serve) make it wait.
+    """
+    if session_start is None or item.last_attempt_at is None:
+        return None
+    last = _aware(item.last_attempt_at)
+    if last < _aware(session_start):
+        return None
+    return last + MIN_RETRY_INTERVAL
+
+
+def _clock(moment: datetime | None) -> str:
+    """'2026-01-16T08:03:12Z': a time in the log, UTC, to the second."""
+    if moment is None:
+        return "an unknown time"
+    return _aware(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _outcome(

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import json
 import logging
+import socket
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from driftplane.errors import UsageError
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +46,48 @@ def start_http_server(
         def log_message(self, format: str, *args: Any) -> None:
             logger.debug("http %s", format % args)
 
-    server = ThreadingHTTPServer((host, port), Handler)
+    try:
+        server = ThreadingHTTPServer((host, port), Handler)
+    except (OSError, OverflowError) as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {_bind_problem(exc)}") from None
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="driftplane-http", daemon=True)
     thread.start()
-    logger.info("serving /metrics and /healthz on http://%s:%d", host, server.server_port)
+    shown = f"[{host}]" if ":" in host else host
+    logger.info("serving /metrics and /healthz on http://%s:%d", shown, server.server_port)
+    if not _loopback(str(server.server_address[0])):
+        logger.warning(
+            "/metrics and /healthz are open to the network on %s:%d (anyone who can reach this machine "
+            "can read monitor names, statuses and drift values); bind to 127.0.0.1 with --host or "
+            "providers.local.serve.host unless that is intended",
+            host,
+            server.server_port,
+        )
     return server
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _bind_problem(exc: OSError | OverflowError) -> str:
+    """Why the server could not bind, and which setting to change."""
+    port_fix = "choose another with --port or providers.local.serve.port"
+    host_fix = (
+        "set --host or providers.local.serve.host to an address of this machine "
+        "(127.0.0.1 for this machine only, 0.0.0.0 for every network interface)"
+    )
+    if isinstance(exc, OverflowError):
+        return f"the port must be between 0 and 65535; {port_fix}"
+    if isinstance(exc, socket.gaierror):
+        return f"the host name is not known ({exc.strerror or exc}); {host_fix}"
+    if exc.errno == errno.EADDRINUSE:
+        return f"the address is in use (another program, or another driftplane serve, listens there); {port_fix}"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"this machine has no such address; {host_fix}"
+    if exc.errno == errno.EACCES:
+        return f"permission denied (ports below 1024 need administrator rights); {port_fix}"
+    return f"{exc.strerror or exc}; check --host and --port (providers.local.serve.host and port)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -9,6 +10,10 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from driftplane.metrics import CATALOGUE, MetricPoint
 
 PREFIX = "driftplane_"
+# Names that would mislead on a Prometheus dashboard: the catalogue's last_run_timestamp_seconds
+# holds when the latest run's *window* ended, not when the run happened.
+EXPORTED_NAMES = {"last_run_timestamp_seconds": "last_window_end_timestamp_seconds"}
+FINISHED = "last_run_finished_timestamp_seconds"
 # Run durations range from under a second (small windows) to hours (large backfills).
 _BUCKETS = (0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 
@@ -20,13 +25,24 @@ class PrometheusMetrics:
         self.registry = registry or CollectorRegistry()
         self._collectors: dict[str, Counter | Histogram | Gauge] = {}
         for name, (kind, labels, help_text) in CATALOGUE.items():
-            full = PREFIX + name
+            full = PREFIX + EXPORTED_NAMES.get(name, name)
             if kind == "counter":
                 self._collectors[name] = Counter(full, help_text, labels, registry=self.registry)
             elif kind == "timer":
                 self._collectors[name] = Histogram(full, help_text, labels, registry=self.registry, buckets=_BUCKETS)
             else:
                 self._collectors[name] = Gauge(full, help_text, labels, registry=self.registry)
+
+        self._finished = Gauge(
+            PREFIX + FINISHED,
+            "Unix time at which the latest run of the monitor finished (alert when it is too old).",
+            ("monitor",),
+            registry=self.registry,
+        )
+
+    def run_finished(self, monitor: str, at: float | None = None) -> None:
+        """Record that a run of ``monitor`` finished now (or at ``at``, Unix seconds)."""
+        self._finished.labels(monitor=monitor).set(time.time() if at is None else at)
 
     def publish(self, points: Iterable[MetricPoint]) -> None:
         """Apply each point: counters add, timers observe, values are set."""

@@ -161,9 +161,9 @@ class LocalProvider(Provider):
             monitors = {
                 name: {
                     "schedule": state.schedule,
-                    "next_run": state.next_run,
-                    "running_window": state.running_window,
-                    "last_window": state.last_window,
+                    "next_run": _iso(state.next_run),
+                    "running_window": _iso(state.running_window),
+                    "last_window": _iso(state.last_window),
                     "last_status": state.last_status,
                     "last_error": state.last_error,
                     "runs": state.runs,
@@ -172,9 +172,9 @@ class LocalProvider(Provider):
             }
             return scheduler.alive() and not scheduler.stopping, {"monitors": monitors}
 
-        server = start_http_server(host or serve_settings.host, serve_settings.port if port is None else port, metrics.registry, health)
         stop = stop or threading.Event()
         previous: dict[int, Any] = {}
+        # Signals are handled from the start, so a SIGTERM while starting up stops cleanly too.
         if threading.current_thread() is threading.main_thread():
             def on_signal(number: int, frame: Any) -> None:
                 logger.info("received %s: stopping after the runs in progress finish", signal.Signals(number).name)
@@ -182,6 +182,14 @@ class LocalProvider(Provider):
 
             for sig in (signal.SIGTERM.value, signal.SIGINT.value):
                 previous[sig] = signal.signal(sig, on_signal)
+        try:
+            server = start_http_server(
+                host or serve_settings.host, serve_settings.port if port is None else port, metrics.registry, health
+            )
+        except BaseException:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            raise
         scheduler.start()
         try:
             while not stop.wait(1.0):
@@ -193,3 +201,11 @@ class LocalProvider(Provider):
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             logger.info("stopped; every finished run is in history and its reports are complete")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """'2026-01-14T00:00:00Z': ISO 8601 in UTC, as /healthz and every JSON of driftplane write times."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -102,7 +102,7 @@ def render_report(
             "div",
             banner(result, said, views, monitor, page_title),
             toc(views, result, notes is not None),
-            tag("main", notes, features, violations_section(result, views), trend_section(views, runs), about_section(views)),
+            tag("main", notes, features, violations_section(result, views), trend_section(views, runs, result), about_section(views)),
             tag(
                 "footer",
                 f"Made by driftplane {_driftplane_version()}. Self-contained: this file loads nothing from the network.",

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from driftplane.engine.constraints import Constraints
@@ -58,6 +58,9 @@ class LocalRunner:
     metrics: PrometheusMetrics | None = None
     lock_timeout: float = 10.0
     progress: Progress | None = None
+    # When this runner (a `run` command, a backfill, serve) started: alert deliveries that
+    # failed since then wait a minute before their next try; older ones are retried at once.
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def state_dir(self) -> Path:
@@ -100,9 +103,10 @@ class LocalRunner:
                 history = store.list_runs(name, limit=self.settings.history_runs)
                 result, write_error = self._write_reports(name, outcome, history)
                 store.record_run(result)
-                process_alerts(self.spec, name, result, store)
+                process_alerts(self.spec, name, result, store, session_start=self.started)
             if self.metrics is not None:
                 self.metrics.publish(metrics_from_result(result, read_seconds=outcome.read_seconds))
+                self.metrics.run_finished(name)
             if write_error is not None:
                 raise write_error
             return result

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from driftplane.local.summary import drifted_words, report_path, summary_line
 from driftplane.result import RunResult
 from driftplane.spec.schedules import Schedule
 
@@ -98,18 +99,23 @@ class Scheduler:
     def _run(self, name: str, end: datetime) -> None:
         state = self.states[name]
         state.running_window = end
+        logger.info("monitor %s: running the window ending %s", name, _moment(end))
         try:
             result = self.runner.run_window(name, end)
         except Exception as exc:  # a worker must survive any failure of one run and say why
             state.last_status, state.last_error = "failed", f"{type(exc).__name__}: {exc}"
-            logger.error("monitor %s: the run for the window ending %s failed: %s", name, end.isoformat(), exc)
+            logger.error("monitor %s: the run for the window ending %s failed: %s", name, _moment(end), exc)
             logger.debug("traceback of the failed run:", exc_info=True)
         else:
             state.last_status, state.last_error = result.status, result.error
-            if result.status == "failed":
-                logger.error("%s", result.error)  # it names the monitor and, when it matters, the window
-            else:
-                logger.info("monitor %s: window ending %s: %s", name, end.isoformat(), result.status)
+            # The same words as `driftplane run` prints: verdict, drifted features, report.
+            line = summary_line(result)
+            if result.drifted_features:
+                line += f"; drifted: {drifted_words(result)}"
+            report = report_path(result)
+            if report is not None:
+                line += f"; report {report}"
+            (logger.error if result.status == "failed" else logger.info)("%s", line)
         finally:
             state.running_window = None
             state.last_window = end
@@ -121,7 +127,7 @@ class Scheduler:
         if self.catch_up and not self._stop.is_set():
             missed = self._missed_window(name)
             if missed is not None:
-                logger.info("monitor %s: catching up the missed window ending %s", name, missed.isoformat())
+                logger.info("monitor %s: catching up the missed window ending %s", name, _moment(missed))
                 self._run(name, missed)
         while not self._stop.is_set():
             due = schedule.next_after(self.clock())
@@ -134,3 +140,8 @@ class Scheduler:
             if self._stop.is_set():
                 break
             self._run(name, due)
+
+
+def _moment(when: datetime) -> str:
+    """'2026-01-14 00:00 UTC', as the run summary writes times."""
+    return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"

@@ -325,8 +325,11 @@ def test_the_trend_shows_run_statuses_and_drifted_features_over_time(drift_resul
     strip = trend.find("svg", class_="strip")
     cells = strip.find_all("g")
     assert len(cells) == 15
-    assert cells[0].find("title").text.startswith("2024-04-17 00:00 UTC: ")
-    assert cells[-1].find("title").text == "2024-05-01 00:00 UTC: Drift on 4 of 20 features and 4 data-quality violations"
+    assert cells[0].find("title").text.startswith("2024-04-16 00:00 to 2024-04-17 00:00 UTC: ")
+    assert cells[-1].find("title").text == (
+        "2024-04-30 00:00 to 2024-05-01 00:00 UTC (this report): Drift on 4 of 20 features and 4 data-quality violations"
+    )
+    assert "The last 15 windows of this monitor, from the window ending 2024-04-17 to the window ending 2024-05-01." in trend.text
     rows = trend.find("table", class_="trendtable").find("tbody").find_all("tr")
     assert [r.find("th").text for r in rows][:4] == ["support_calls", "monthly charges (€)", "age", "country"]
     assert "now 0.781; drifted in 4 of 15 runs" in rows[2].text
@@ -347,6 +350,36 @@ def test_history_in_any_order_is_drawn_oldest_first(drift_result: RunResult, his
     page = render(drift_result, history=list(reversed(history)))
     titles = [g.find("title").text[:16] for g in page.by_id("trend").find("svg", class_="strip").find_all("g")]
     assert titles == sorted(titles)
+
+
+def test_after_a_backfill_the_trend_follows_the_windows_not_when_they_ran(drift_result: RunResult) -> None:
+    # A backfill runs the oldest window first, all within a minute; then the newest window is
+    # run again later. The history hands them over newest window first, as the store does.
+    ran = START + timedelta(days=40)
+    backfill = [
+        make_result(started_at=START - timedelta(days=back)).model_copy(update={"started_at": ran + timedelta(seconds=back)})
+        for back in range(1, 6)
+    ]
+    current = drift_result.model_copy(update={"started_at": ran + timedelta(minutes=5)})
+    titles = [g.find("title").text for g in render(current, history=backfill).by_id("trend").find_all("g")]
+    assert [t.split(" UTC")[0] for t in titles] == [
+        f"2024-04-{day - 1:02d} 00:00 to 2024-04-{day:02d} 00:00" for day in range(26, 31)
+    ] + ["2024-04-30 00:00 to 2024-05-01 00:00"]
+    assert titles[-1].startswith("2024-04-30 00:00 to 2024-05-01 00:00 UTC (this report)")
+
+
+def test_running_an_older_window_again_replaces_its_cell_in_place(history: list[RunResult]) -> None:
+    # The window ending 2024-04-25 is run again (after the newer ones): one cell for it, where it belongs.
+    again = make_result(started_at=START - timedelta(days=6)).model_copy(update={"started_at": START + timedelta(days=3)})
+    page = render(again, history=history)
+    strip = page.by_id("trend").find("svg", class_="strip")
+    titles = [g.find("title").text for g in strip.find_all("g")]
+    ends = [t.split(" UTC")[0].split(" to ")[1] for t in titles]
+    assert ends == sorted(set(ends))  # one per window, in window order
+    assert len(titles) == 14  # the 14 past windows; the re-run replaced its own
+    [mine] = [i for i, t in enumerate(titles) if "(this report)" in t]
+    assert ends[mine] == "2024-04-25 00:00" and mine == 8
+    assert len(strip.find_all("rect", class_="current")) == 1
 
 
 def test_runs_of_other_monitors_are_left_out_with_a_warning(drift_result: RunResult, history: list[RunResult], caplog: pytest.LogCaptureFixture) -> None:

@@ -6,6 +6,7 @@ an HTTP client to driftplane's core dependencies would not buy anything a user s
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import http.client
@@ -15,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import SecretStr
 
@@ -59,6 +61,26 @@ def _describe_connection_error(exc: BaseException, timeout: float) -> str:
     return str(reason) or type(reason).__name__
 
 
+def split_credentials(url: str) -> tuple[str, str | None]:
+    """The URL without ``user:password@``, and the HTTP Basic Authorization value they make.
+
+    urllib would hand ``user:pass@127.0.0.1`` to the resolver as a host name; receivers
+    expect the credentials in an Authorization header, as curl and browsers send them.
+    """
+    try:
+        parts = urlsplit(url)
+        username, password = parts.username, parts.password
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return url, None
+    if username is None and password is None:
+        return url, None
+    pair = f"{unquote(username or '')}:{unquote(password or '')}"
+    token = base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    netloc = (f"[{host}]" if host and ":" in host else host or "") + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)), f"Basic {token}"
+
+
 def post_json(
     url: SecretStr,
     body: bytes,
@@ -89,11 +111,17 @@ def post_json(
     }
     if secret is not None:
         all_headers[SIGNATURE_HEADER] = signature(body, secret.get_secret_value())
+    target, authorization = split_credentials(url.get_secret_value())
+    if authorization is not None:
+        hidden.append(authorization.removeprefix("Basic "))
+        # An Authorization header set in the channel's headers is the more explicit choice.
+        if not any(name.lower() == "authorization" for name in all_headers):
+            all_headers["Authorization"] = authorization
     shown = redact_url(url)
     attempt = 0
     while True:
         attempt += 1
-        request = urllib.request.Request(url.get_secret_value(), data=body, headers=all_headers, method="POST")
+        request = urllib.request.Request(target, data=body, headers=all_headers, method="POST")
         retry_after: float | None = None
         try:
             with _opener.open(request, timeout=timeout) as response:

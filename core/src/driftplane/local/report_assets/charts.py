@@ -445,6 +445,7 @@ class RunMark:
     status: str
     drifted: int
     headline: str
+    current: bool = False  # the run the report is about: outlined
 
 
 STATUS_LETTERS = {"ok": "✓", "drift": "D", "violations": "V", "drift_and_violations": "D+V", "failed": "✗"}
@@ -473,6 +474,8 @@ def status_strip(chart_id: str, runs: Sequence[RunMark]) -> Html | None:
         if run.drifted:
             parts.append(svg_tag("rect", x=x0 + 6, y=_r(bar_bottom - bar), width=cell - 12, height=_r(bar), class_="count"))
             parts.append(_text(x0 + cell / 2, bar_bottom - bar - 2, str(run.drifted), css="v"))
+        if run.current:
+            parts.append(svg_tag("rect", x=x0, y=bar_bottom + 4, width=cell, height=26, rx=4, class_="current"))
         parts.append(svg_tag("rect", x=x0 + 2, y=bar_bottom + 6, width=cell - 4, height=22, rx=3, class_=f"s-{run.status}"))
         parts.append(_text(x0 + cell / 2, bar_bottom + 21, STATUS_LETTERS.get(run.status, "?"), css=f"l-{run.status}"))
         body.append(svg_tag("g", *parts))

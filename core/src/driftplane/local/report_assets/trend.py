@@ -1,22 +1,24 @@
 """The trend over past runs: run statuses over time and each drifted feature's metric.
 
-One drifted run is news; the fifth in a row is a pattern. The history store hands over the
-last runs newest first, possibly including the run being reported; this module puts them in
-time order, oldest first, with the current run last and never twice.
+One drifted run is news; the fifth in a row is a pattern. The trend is about the data, so
+it is ordered and labelled by each run's window, not by when the run happened: after a
+backfill every run happened within a minute, and re-running an older window must put it
+back in its place, not at the end. One cell per window: a window run again replaces the
+earlier run of it (as it does in the history).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from driftplane.local.report_assets import charts
 from driftplane.local.report_assets.features import FeatureView
-from driftplane.local.report_assets.formats import number, timestamp
+from driftplane.local.report_assets.formats import number
 from driftplane.local.report_assets.markup import Html, join, tag
 from driftplane.local.report_assets.wording import metric_name, verdict
-from driftplane.result import RunResult
+from driftplane.result import RunResult, Window
 
 logger = logging.getLogger(__name__)
 
@@ -24,20 +26,31 @@ MAX_RUNS = 60
 MAX_FEATURES = 25
 
 
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _when(run: RunResult) -> datetime | None:
-    if run.started_at is not None:
-        return run.started_at
-    return run.window.end if run.window is not None else None
+    """Where a run goes on the time axis: its window's end (when it has none, when it ran)."""
+    if run.window is not None:
+        return _utc(run.window.end)
+    return _utc(run.started_at) if run.started_at is not None else None
 
 
-def _same_run(a: RunResult, b: RunResult) -> bool:
-    if a == b:
+def _same_window(a: RunResult, b: RunResult) -> bool:
+    if a is b or a == b:
         return True
-    return a.started_at is not None and a.started_at == b.started_at and a.window == b.window
+    if a.window is None or b.window is None:
+        return a.started_at is not None and a.started_at == b.started_at
+    return _utc(a.window.start) == _utc(b.window.start) and _utc(a.window.end) == _utc(b.window.end)
 
 
 def timeline(result: RunResult, history: Sequence[RunResult]) -> list[RunResult]:
-    """Past runs of the same monitor and the current one, oldest first, the current run last."""
+    """The runs of the monitor by window, oldest first, one per window, ``result`` among them.
+
+    A past run of ``result``'s window is left out (``result`` replaces it). When more than
+    MAX_RUNS windows are known, the latest ones are kept, with ``result`` always in.
+    """
     others = [run for run in history if run.monitor == result.monitor]
     if len(others) != len(history):
         logger.warning(
@@ -46,20 +59,53 @@ def timeline(result: RunResult, history: Sequence[RunResult]) -> list[RunResult]
             result.monitor,
             len(history) - len(others),
         )
-    past = [run for run in reversed(others) if not _same_run(run, result)]
-    if all(_when(run) is not None for run in past):
-        past.sort(key=lambda run: _when(run))  # type: ignore[arg-type, return-value]
-    return [*past[-(MAX_RUNS - 1) :], result]
+    runs = [result]
+    for run in others:  # newest first: the first run seen of a window is the one kept
+        if not any(_same_window(run, kept) for kept in runs):
+            runs.append(run)
+    if all(_when(run) is not None for run in runs):
+        runs.sort(key=lambda run: _when(run))  # type: ignore[arg-type, return-value]
+    else:
+        runs = [*reversed(runs[1:]), result]
+    current = next(i for i, run in enumerate(runs) if run is result)
+    first = max(0, min(current, len(runs) - MAX_RUNS))
+    return runs[first : first + MAX_RUNS]
+
+
+def _short(moment: datetime) -> str:
+    moment = _utc(moment)
+    return f"{moment:%Y-%m-%d}" if (moment.hour, moment.minute) == (0, 0) else f"{moment:%Y-%m-%d %H:%M}"
+
+
+def window_label(window: Window) -> str:
+    """'2026-01-13 00:00 to 2026-01-14 00:00 UTC': the window a cell stands for."""
+    return f"{_utc(window.start):%Y-%m-%d %H:%M} to {_utc(window.end):%Y-%m-%d %H:%M} UTC"
 
 
 def run_label(run: RunResult, position: int) -> str:
+    if run.window is not None:
+        return window_label(run.window)
     when = _when(run)
-    return timestamp(when) if when is not None else f"run {position + 1}"
+    return f"run of {_short(when)}" if when is not None else f"run {position + 1}"
 
 
-def status_chart(runs: Sequence[RunResult]) -> Html | None:
+def _ending(run: RunResult, position: int) -> str:
+    """'the window ending 2026-01-14', for the sentence above the strip."""
+    if run.window is not None:
+        return f"the window ending {_short(run.window.end)}"
+    return run_label(run, position)
+
+
+def status_chart(runs: Sequence[RunResult], current: RunResult | None = None) -> Html | None:
+    current = current if current is not None else (runs[-1] if runs else None)
     marks = [
-        charts.RunMark(run_label(run, i), run.status, len(run.drifted_features), verdict(run).headline)
+        charts.RunMark(
+            run_label(run, i) + (" (this report)" if run is current else ""),
+            run.status,
+            len(run.drifted_features),
+            verdict(run).headline,
+            current=run is current,
+        )
         for i, run in enumerate(runs)
     ]
     return charts.status_strip("runs", marks)
@@ -87,7 +133,7 @@ def feature_sparkline(view: FeatureView, runs: Sequence[RunResult], chart_id: st
     return charts.sparkline(chart_id, view.feature.name, metric_name(view.feature.drift.metric), points)
 
 
-def trend_section(views: Sequence[FeatureView], runs: Sequence[RunResult]) -> Html:
+def trend_section(views: Sequence[FeatureView], runs: Sequence[RunResult], current: RunResult | None = None) -> Html:
     """The section: the status strip, then a sparkline per drifted (or recently drifted) feature."""
     heading = tag("h2", "Trend over the last runs", id="trend-heading")
     if len(runs) < 2:
@@ -100,11 +146,13 @@ def trend_section(views: Sequence[FeatureView], runs: Sequence[RunResult]) -> Ht
         )
     key = tag(
         "p",
-        "Oldest run on the left. Each cell is one run: ✓ no drift and no violations, D drift, V violations, "
-        "D+V both, ✗ failed; the bar above it counts the drifted features. Hover a cell for its time.",
+        "Oldest window on the left. Each cell is one window's run: ✓ no drift and no violations, D drift, "
+        "V violations, D+V both, ✗ failed; the bar above it counts the drifted features; the outlined cell "
+        "is this report's. Hover a cell for its window.",
         class_="muted",
     )
-    drifted_before = {f.name for run in runs[:-1] for f in run.drifted_features}
+    current = current if current is not None else runs[-1]
+    drifted_before = {f.name for run in runs if run is not current for f in run.drifted_features}
     chosen = [v for v in views if v.status == "drifted" or v.feature.name in drifted_before]
     rows = []
     for view in chosen[:MAX_FEATURES]:
@@ -142,8 +190,12 @@ def trend_section(views: Sequence[FeatureView], runs: Sequence[RunResult]) -> Ht
     return tag(
         "section",
         heading,
-        tag("p", f"The last {len(runs)} runs of this monitor, from {run_label(runs[0], 0)} to {run_label(runs[-1], len(runs) - 1)}."),
-        tag("figure", status_chart(runs), key),
+        tag(
+            "p",
+            f"The last {len(runs)} windows of this monitor, from {_ending(runs[0], 0)} "
+            f"to {_ending(runs[-1], len(runs) - 1)}.",
+        ),
+        tag("figure", status_chart(runs, current), key),
         table,
         id="trend",
         aria_labelledby="trend-heading",

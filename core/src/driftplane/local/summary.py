@@ -1,0 +1,74 @@
+"""A run's result in one line of words: what `driftplane run` prints first and `serve` logs.
+
+Both say the same thing the same way, so a person who read one can read the other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from driftplane.result import RunResult, Window
+
+STATUS_WORDS = {
+    "ok": "no drift, no violations",
+    "drift": "DRIFT",
+    "violations": "VIOLATIONS",
+    "drift_and_violations": "DRIFT and VIOLATIONS",
+    "failed": "FAILED",
+}
+
+
+def window_words(window: Window | None) -> str:
+    """'2026-01-13 00:00 to 2026-01-14 00:00 UTC' (or 'no window')."""
+    if window is None:
+        return "no window"
+    return f"{window.start:%Y-%m-%d %H:%M} to {window.end:%Y-%m-%d %H:%M} UTC"
+
+
+def verdict_words(result: RunResult) -> str:
+    """'DRIFT on 2 of 11 features, 1 violation', or 'FAILED: <why>' for a failed run."""
+    verdict = STATUS_WORDS.get(result.status, result.status)
+    if result.status == "failed":
+        reason = (result.error or "").removeprefix(f"monitor {result.monitor}: ")
+        return f"{verdict}: {reason}" if reason else verdict
+    if result.status in ("drift", "drift_and_violations"):
+        checked = [f for f in result.features if f.drift is not None]
+        verdict += f" on {len(result.drifted_features)} of {len(checked)} features"
+    if result.violations:
+        verdict += f", {len(result.violations)} violation{'s' if len(result.violations) != 1 else ''}"
+    return verdict
+
+
+def rows_words(result: RunResult) -> str:
+    """'(2,000 target rows against 20,000 baseline rows)'; empty for a run that read nothing."""
+    if result.status == "failed" and result.rows.target == 0:
+        return ""  # the reason says what was (not) read; 0 rows would read like a count
+    return f" ({result.rows.target:,} target rows against {result.rows.baseline:,} baseline rows)"
+
+
+def summary_line(result: RunResult) -> str:
+    """'churn [2026-01-13 00:00 to 2026-01-14 00:00 UTC]: DRIFT on 2 of 11 features (...)'."""
+    window = f" [{window_words(result.window)}]" if result.window is not None else ""
+    return f"{result.monitor}{window}: {verdict_words(result)}{rows_words(result)}"
+
+
+def drifted_words(result: RunResult) -> str:
+    """'day_mins (normalized_wasserstein 0.513 > 0.1), state (...)', most drifted first."""
+    parts = []
+    for feature in sorted(result.drifted_features, key=lambda f: -(f.drift.value or 0) if f.drift else 0):
+        drift = feature.drift
+        if drift is None:
+            continue
+        applied = drift.threshold if drift.effective_threshold is None else drift.effective_threshold
+        value = "n/a" if drift.value is None else f"{drift.value:.3g}"
+        parts.append(f"{feature.name} ({drift.metric} {value} > {applied:.3g})")
+    return ", ".join(parts)
+
+
+def report_path(result: RunResult) -> str | None:
+    """The HTML report's path, or the folder of the other reports, or None."""
+    if "html" in result.reports:
+        return result.reports["html"]
+    if result.reports:
+        return str(Path(next(iter(result.reports.values()))).parent)
+    return None
