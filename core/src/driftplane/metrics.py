@@ -26,7 +26,7 @@ CATALOGUE: dict[str, tuple[MetricKind, tuple[str, ...], str]] = {
     "feature_drift": ("value", ("monitor", "feature", "metric"), "The latest drift metric of a feature."),
     "feature_drifted": ("value", ("monitor", "feature"), "1 when the feature drifted in the latest run, else 0."),
     "drift_share": ("value", ("monitor",), "Share of checked features that drifted in the latest run."),
-    "last_run_timestamp_seconds": ("value", ("monitor",), "Unix time at which the latest window ended."),
+    "last_window_end_timestamp_seconds": ("value", ("monitor",), "Unix time at which the latest window ended."),
 }
 
 
@@ -75,5 +75,5 @@ def metrics_from_result(
     if result.drift_share is not None:
         points.append(MetricPoint("drift_share", result.drift_share, {"monitor": monitor}))
     if result.window is not None:
-        points.append(MetricPoint("last_run_timestamp_seconds", result.window.end.timestamp(), {"monitor": monitor}))
+        points.append(MetricPoint("last_window_end_timestamp_seconds", result.window.end.timestamp(), {"monitor": monitor}))
     return points

@@ -10,9 +10,6 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from driftplane.metrics import CATALOGUE, MetricPoint
 
 PREFIX = "driftplane_"
-# Names that would mislead on a Prometheus dashboard: the catalogue's last_run_timestamp_seconds
-# holds when the latest run's *window* ended, not when the run happened.
-EXPORTED_NAMES = {"last_run_timestamp_seconds": "last_window_end_timestamp_seconds"}
 FINISHED = "last_run_finished_timestamp_seconds"
 # Run durations range from under a second (small windows) to hours (large backfills).
 _BUCKETS = (0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
@@ -25,7 +22,7 @@ class PrometheusMetrics:
         self.registry = registry or CollectorRegistry()
         self._collectors: dict[str, Counter | Histogram | Gauge] = {}
         for name, (kind, labels, help_text) in CATALOGUE.items():
-            full = PREFIX + EXPORTED_NAMES.get(name, name)
+            full = PREFIX + name
             if kind == "counter":
                 self._collectors[name] = Counter(full, help_text, labels, registry=self.registry)
             elif kind == "timer":

@@ -45,7 +45,7 @@ LABEL_HELP = {
     "metric": "The drift metric, e.g. normalized_wasserstein.",
     "kind": "numerical or categorical.",
 }
-UNITS = {"run_duration_seconds": "s", "read_duration_seconds": "s", "last_run_timestamp_seconds": "s"}
+UNITS = {"run_duration_seconds": "s", "read_duration_seconds": "s", "last_window_end_timestamp_seconds": "s"}
 
 
 @dataclass(frozen=True)

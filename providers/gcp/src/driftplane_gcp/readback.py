@@ -31,7 +31,7 @@ READ_METRICS = (
     "feature_drifted",
     "feature_drift_threshold",
     "drift_share",
-    "last_run_timestamp_seconds",
+    "last_window_end_timestamp_seconds",
     "feature_violations",
 )
 NOTE = (
@@ -131,7 +131,7 @@ def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunRes
         )
     violations = _violations(run)
     window = None
-    ended = run.one("last_run_timestamp_seconds")
+    ended = run.one("last_window_end_timestamp_seconds")
     if ended is not None:
         end = datetime.fromtimestamp(ended, UTC)
         length = window_length(monitor, near=end)
