@@ -485,3 +485,11 @@ def test_hundreds_of_features_stay_small_and_fold_the_table() -> None:
     assert len(html.encode()) < 2_500_000
     fifty = render_report(make_result(extra_features=42))
     assert len(fifty.encode()) < 400_000
+
+
+def test_sketched_category_counts_read_as_estimates() -> None:
+    exact = categorical_feature("plan", {"basic": 50, "gold": 30}, {"basic": 40, "gold": 60})
+    sketched = exact.model_copy(update={"baseline": {**exact.baseline, "categories_estimated": True}})
+    assert "Most frequent“basic” (62.5%)“gold” (60%)" in card_of(render(run_with(exact)), "plan").text
+    # the baseline's counts are sketch estimates, the target's are exact
+    assert "Most frequent“basic” (≈62.5%)“gold” (60%)" in card_of(render(run_with(sketched)), "plan").text

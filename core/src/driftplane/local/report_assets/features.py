@@ -303,7 +303,9 @@ def _top_category(summary: dict[str, Any]) -> str | None:
     if not named or not total:
         return None
     top = max(named, key=named.__getitem__)
-    return f"{quoted(top)} ({percent(named[top] / total)})"
+    # Past the exact cap, counts come from a frequent-items sketch: say they are estimates.
+    about = "≈" if summary.get("categories_estimated") else ""
+    return f"{quoted(top)} ({about}{percent(named[top] / total)})"
 
 
 def _stats(feature: FeatureResult) -> Html:
