@@ -178,10 +178,19 @@ def provider_settings_problems(data: Any, source: SourceMap | None = None) -> li
         return []
     installed = get_providers()
     problems: list[Problem] = []
+    unchecked = source.unchecked if source is not None else {}
     for name, raw in providers.items():
         cls = installed.get(name)
         if cls is None or not isinstance(raw, Mapping | None):
             continue  # not installed, or not a mapping (reported by the spec's own validation)
+        if name in unchecked:
+            logger.warning(
+                "providers.%s is not checked: %s (needed only when the %s provider is used)",
+                name,
+                unchecked[name],
+                name,
+            )
+            continue
         try:
             cls.validate_settings(raw or {}, source=source)
         except SpecError as exc:

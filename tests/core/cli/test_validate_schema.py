@@ -354,3 +354,30 @@ def test_a_bad_setting_alone_is_reported_once(tmp_path: Path) -> None:
     code, _out, err = invoke("validate", str(spec))
     assert code == 2
     assert err.count("providers.local.serve.port") == 1, err
+
+
+def test_unset_variables_in_another_providers_settings_do_not_stop_a_local_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI runs a cloud's spec on the local provider without that cloud's secrets."""
+    monkeypatch.delenv("DP_TEST_UNSET_ROLE", raising=False)
+    spec = write(
+        tmp_path,
+        """\
+        provider: local
+        providers:
+          gcp: {project: "${DP_TEST_UNSET_ROLE}"}
+        monitors:
+          churn:
+            baseline: {data: train.csv}
+            target: {data: daily/*.csv}
+        """,
+    )
+    with installed_plugins():
+        code, _out, err = invoke("validate", str(spec))
+        assert code == 0, err
+        assert "providers.gcp is not checked: environment variable DP_TEST_UNSET_ROLE is not set" in err
+
+        code, _out, err = invoke("validate", str(spec), "--provider", "gcp")
+    assert code == 2
+    assert "3:18: providers.gcp.project: environment variable DP_TEST_UNSET_ROLE is not set" in err

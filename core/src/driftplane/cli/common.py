@@ -22,7 +22,7 @@ def load_checked_spec(spec_path: str | None, provider_name: str | None, *, setti
     checks = [] if provider_name else [spec_provider_problems]
     if settings:  # validate: every installed provider's settings, in the same pass
         checks.append(provider_settings_problems)
-    return load_spec(spec_path, checks=checks)
+    return load_spec(spec_path, checks=checks, provider=provider_name)
 
 
 def load_for_provider(spec_path: str | None, provider_name: str | None) -> tuple[Spec, Provider]:

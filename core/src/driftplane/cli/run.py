@@ -118,7 +118,7 @@ def backfill_summary(results: list[RunResult]) -> str:
 @spec_argument
 @provider_option
 @monitor_option
-@click.option("--at", "at", type=TIME, help="Run the window ending at this time (default: now).")
+@click.option("--at", "at", type=TIME, help="Run the window ending at this time (default: the window ending at the schedule's last time).")
 @click.option("--from", "start", type=TIME, help="Backfill: every window ending after this time...")
 @click.option("--to", "end", type=TIME, help="...and at or before this one.")
 @click.option(

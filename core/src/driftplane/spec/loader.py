@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -45,21 +45,43 @@ def _by_position(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
+def _defer_other_providers(
+    problems: list[Problem], data: Any, source: SourceMap | None, provider: str | None
+) -> list[Problem]:
+    """Drop unset-variable problems under the settings of providers not in use; note them in ``source``."""
+    if source is None or not source.unset:
+        return problems
+    declared = data.get("provider") if isinstance(data, Mapping) else None
+    in_use = provider or (declared if isinstance(declared, str) else "local")
+    kept: list[Problem] = []
+    for problem in problems:
+        path = problem.path
+        if path in source.unset and len(path) >= 2 and path[0] == "providers" and path[1] != in_use:
+            source.unchecked.setdefault(str(path[1]), problem.message.split(";")[0])
+            continue
+        kept.append(problem)
+    return kept
+
+
 def spec_from_data(
     data: Any,
     source: SourceMap | None = None,
     earlier: list[Problem] | None = None,
     *,
     checks: Sequence[DataCheck] = (),
+    provider: str | None = None,
 ) -> Spec:
     """Validate already-parsed data (a dict) into a Spec, locating problems via ``source``.
+
+    ``provider`` is the provider the caller will use (``--provider``), else the spec's own:
+    an unset variable in another provider's settings is not an error (see SourceMap.unset).
 
     ``earlier`` are problems found while reading; they are reported together with the
     validation problems, and a value the reader had to replace (``source.replaced``) is
     not reported twice. The channel-reference check and every one of ``checks`` run on the
     plain data, so their problems are reported even when the structure has errors too.
     """
-    problems = list(earlier or [])
+    problems = _defer_other_providers(list(earlier or []), data, source, provider)
     for check in (reference_problems_in_data, *checks):
         problems.extend(check(data, source))
     try:
@@ -82,6 +104,7 @@ def load_spec(
     *,
     env: dict[str, str] | None = None,
     checks: Sequence[DataCheck] = (),
+    provider: str | None = None,
 ) -> Spec:
     """Read, interpolate and validate a spec file; SpecError lists every problem found.
 
@@ -91,7 +114,7 @@ def load_spec(
     """
     file = find_spec(path)
     data, source, problems = read_yaml(file, env=env)
-    return spec_from_data(data, source, problems, checks=checks)
+    return spec_from_data(data, source, problems, checks=checks, provider=provider)
 
 
 def load_spec_text(text: str, *, file: str = "<string>", env: dict[str, str] | None = None) -> Spec:

@@ -30,12 +30,19 @@ class SourceMap:
     ``replaced`` holds the paths whose value the reader had to replace because it already
     reported a problem there (an unset ``${VAR}``, a forbidden tag): validation errors at or
     below them would only repeat that problem, so they are not reported.
+
+    ``unset`` holds the paths of values that named an unset environment variable: under the
+    settings of a provider not in use they are not an error (CI runs a cloud's spec on the
+    local provider without that cloud's secrets), and ``unchecked`` then names those
+    providers with why their settings could not be checked.
     """
 
     file: str
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     replaced: set[Path] = field(default_factory=set)
+    unset: set[Path] = field(default_factory=set)
+    unchecked: dict[str, str] = field(default_factory=dict)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int] | None:
         """The position of ``path`` (its key if asked and known), else its nearest ancestor."""

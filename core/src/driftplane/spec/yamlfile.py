@@ -156,6 +156,7 @@ class _Builder:
             value, problems = interpolate(value, self.env)
             if problems:
                 self.source.replaced.add(path)
+                self.source.unset.add(path)
             for message in problems:
                 self.problems.append(self.source.problem(path, message))
         return value
