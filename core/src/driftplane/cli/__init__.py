@@ -62,7 +62,7 @@ class DriftplaneGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.option("-v", "--verbose", count=True, help="-v: driftplane's debug lines; -vv: cloud SDKs' too.")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on the console.")
+@click.option("-q", "--quiet", is_flag=True, help="Only error log lines on the console (results are still printed).")
 @click.option(
     "--log-file",
     type=click.Path(dir_okay=False),
