@@ -130,3 +130,31 @@ def test_enable_capture_checks_the_destination_before_any_call() -> None:
     assert result.exit_code == 3
     assert "--destination 's3:/bad' is not an S3 URI: expected s3://bucket/prefix" in result.stderr
     assert "credentials" not in result.stderr.lower()
+
+
+def test_iam_policy_grants_on_star_only_what_iam_cannot_scope() -> None:
+    """Every grant on Resource "*" is one the IAM service authorization reference lists with no
+    resource type (or reads only); the rest name driftplane's resources."""
+    for example, image_repository in (
+        ("examples/aws/monitors.yaml", "arn:aws:ecr:eu-west-1:468650794304:repository/sagemaker-model-monitor-analyzer"),
+        ("examples/aws/processing/monitors.yaml", "arn:aws:ecr:eu-west-1:123456789012:repository/driftplane"),
+    ):
+        result = CliRunner().invoke(cli, ["aws", "iam-policy", str(REPO / example)])
+        assert result.exit_code == 0, result.stderr
+        policies = json.loads(result.stdout)
+        runner = {a for s in policies["driftplane"]["Statement"] if s["Resource"] == ["*"] for a in s["Action"]}
+        # GetCallerIdentity needs no permission at all; the rest have no resource type in IAM.
+        assert "sts:GetCallerIdentity" not in {a for s in policies["driftplane"]["Statement"] for a in s["Action"]}
+        assert runner <= {
+            "sns:ListTopics", "sns:Unsubscribe", "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics",
+            "sagemaker:ListDataQualityJobDefinitions", "sagemaker:ListMonitoringSchedules", "sagemaker:ListMonitoringExecutions",
+            "scheduler:ListScheduleGroups", "scheduler:ListSchedules", "sagemaker:ListProcessingJobs",
+        }, runner
+        job = policies["job_role"]["Statement"]
+        publish = next(s for s in job if s["Action"] == ["cloudwatch:PutMetricData"])
+        namespaces = publish["Condition"]["StringEquals"]["cloudwatch:namespace"]
+        assert namespaces and all(n.startswith(("aws/sagemaker/", "driftplane")) for n in namespaces)
+        pull = next(s for s in job if "ecr:BatchGetImage" in s["Action"])
+        assert pull["Resource"] == [image_repository]
+        token = next(s for s in job if "ecr:GetAuthorizationToken" in s["Action"])
+        assert token["Action"] == ["ecr:GetAuthorizationToken"] and token["Resource"] == ["*"]

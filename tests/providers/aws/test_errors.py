@@ -163,10 +163,12 @@ def test_run_reading_s3_without_credentials_says_how_to_provide_them(tmp_path, c
     """The processing example on a laptop without credentials: s3fs raises botocore's
     NoCredentialsError from deep inside the reader; the user must see what is missing and
     how to provide it, never "a bug in driftplane"."""
+    import s3fs
     from click.testing import CliRunner
 
     from driftplane.cli import cli
 
+    s3fs.S3FileSystem.clear_instance_cache()  # earlier tests' filesystems carry moto's credentials
     spec = write_spec(
         tmp_path,
         backend="processing",
