@@ -272,3 +272,24 @@ def test_a_count_alert_over_more_features_than_an_alarm_combines_is_located_at_t
       - {name: several drifted, when: drift, min_features: 3, notify: ["email:ml@example.com"]}
 """)
     assert code == 0, err
+
+
+def test_name_prefix_longer_than_20_is_refused_in_words(tmp_path) -> None:
+    """The doc promises 1-20 letters, digits and '-': hyphens count too, and the message says it in words."""
+    for prefix, length in (("abcdefghijklmnopqrstu", 21), ("a--------------------b", 22)):
+        code, err = validate(
+            tmp_path,
+            SETTINGS
+            + f"""\
+    name_prefix: {prefix}
+monitors:
+  churn:
+    baseline: {{data: train.parquet}}
+    target: {{endpoint: churn-prod}}
+""",
+        )
+        assert code == 2, err
+        assert f"providers.aws.name_prefix: '{prefix}' is {length} characters; name_prefix may have at most 20" in err
+        assert "^[a-zA-Z0-9]" not in err  # never the raw regex
+    code, err = validate(tmp_path, SETTINGS + "    name_prefix: ml-team-drift\nmonitors:\n  churn:\n    baseline: {data: train.parquet}\n    target: {endpoint: churn-prod}\n")
+    assert code == 0, err
