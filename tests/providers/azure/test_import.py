@@ -173,3 +173,27 @@ def test_import_v1_of_a_file_that_is_not_json_is_bad_input_with_its_position(tmp
     assert result.exit_code == 2, result.stderr
     assert f"{dump}:3:17: not valid JSON (Expecting value)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_import_v1_from_a_file_names_the_file_and_every_field_it_did_not_map(tmp_path: Path, azure_cli: None) -> None:
+    """A hand-written export with "latency" (the v1 SDK's word) instead of the REST "jobLatency"
+    must not lose it silently: the output lists the field and suggests the one it reads."""
+    dump = tmp_path / "datadrifts.json"
+    monitor = {k: v for k, v in V1_MONITORS[0].items() if k != "jobLatency"}
+    dump.write_text(json.dumps([{**monitor, "latency": 24, "interval": 2, "alertConfiguration": {"emailAddresses": ["risk@example.com"], "sms": "+1"}}]), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS, "--workspace", "ml-ws"])
+    assert result.exit_code == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first == f"# Imported by `driftplane azure import-v1` from file {dump}."
+    assert "latency (did you mean jobLatency?)" in result.stdout and "alertConfiguration.sms" in result.stdout
+    assert "latency (did you mean jobLatency?)" in result.stderr  # in the log too
+    assert "every 2 weeks" in result.stdout
+    assert "latency:" not in result.stdout.split("monitors:")[1]  # nothing invented either
+
+
+def test_import_v1_of_a_complete_rest_export_reports_no_unread_field(tmp_path: Path, azure_cli: None) -> None:
+    dump = tmp_path / "datadrifts.json"
+    dump.write_text(json.dumps(V1_MONITORS[:1]), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS])
+    assert result.exit_code == 0, result.stderr
+    assert "not carried over: " not in result.stdout  # every field of a REST export is read

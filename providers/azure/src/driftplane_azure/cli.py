@@ -182,14 +182,16 @@ def import_v1_command(
         if not isinstance(monitors, list):
             raise UsageError(f"{from_file}: expected a list of datadrift objects (or {{\"value\": [...]}})")
         scope = resolve_scope(settings, base_dir, offline=True)
+        origin: str | None = f"file {from_file}"
     else:
         session = Session(AzureProvider(settings), None, base_dir=base_dir)
         monitors = fetch_v1_monitors(session)
         scope = session.scope
+        origin = None
     imported = import_v1(monitors, mapping)
     if not imported.monitors:
         raise ProviderError("no v1 dataset monitors found to import")
-    _write(imported.to_yaml(scope, source="import-v1"), out, force)
+    _write(imported.to_yaml(scope, source="import-v1", origin=origin), out, force)
     for note in imported.notes:
         logger.warning("%s", note)
     if out is None:
