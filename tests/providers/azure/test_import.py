@@ -197,3 +197,15 @@ def test_import_v1_of_a_complete_rest_export_reports_no_unread_field(tmp_path: P
     result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS])
     assert result.exit_code == 0, result.stderr
     assert "not carried over: " not in result.stdout  # every field of a REST export is read
+
+
+def test_the_documented_v1_export_imports_with_every_field_read(tmp_path: Path, azure_cli: None) -> None:
+    import re
+
+    doc = (Path(__file__).parents[3] / "docs/providers/azure.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```json\n(.*?)```", doc, flags=re.S)
+    dump = tmp_path / "datadrifts.json"
+    dump.write_text(example, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS, "--workspace", "ml-ws"])
+    assert result.exit_code == 0, result.stderr
+    assert "not carried over: " not in result.stdout and "latency: 24h" in result.stdout
