@@ -209,3 +209,26 @@ def test_the_documented_v1_export_imports_with_every_field_read(tmp_path: Path, 
     result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS, "--workspace", "ml-ws"])
     assert result.exit_code == 0, result.stderr
     assert "not carried over: " not in result.stdout and "latency: 24h" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["import", "import-v1"])
+def test_import_without_a_workspace_names_the_commands_own_options(command: str, tmp_path: Path, azure_cli: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """import reads no spec unless --spec is given: the hint must name its options and variables."""
+    for name in ("AZURE_SUBSCRIPTION_ID", "AZURE_RESOURCE_GROUP", "AZURE_ML_WORKSPACE"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(cli, ["azure", command, "-o", str(tmp_path / "out.yaml")])
+    assert result.exit_code in (2, 3), result.stderr
+    message = result.stderr
+    assert message.startswith("error: no Azure ML workspace named") and "providers.azure.subscription_id" not in message
+    for option in ("--subscription-id", "--resource-group", "--workspace", "AZURE_SUBSCRIPTION_ID", "--spec"):
+        assert option in message, message
+
+
+def test_import_argument_errors_are_driftplanes_not_clicks(tmp_path: Path, azure_cli: None) -> None:
+    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(tmp_path / "missing.json")])
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(f"error: --from-file {tmp_path / 'missing.json'} does not exist"), result.stderr
+    # A missing spec is a spec problem, reported as every command reports one (never click's "Error: Invalid value").
+    result = CliRunner().invoke(cli, ["azure", "import", "--spec", str(tmp_path / "missing.yaml")])
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("spec file not found: ") and "Error:" not in result.stderr
