@@ -127,6 +127,54 @@ def test_iam_policy_without_access_to_the_endpoint_says_what_to_fill_in(monkeypa
 def test_enable_capture_checks_the_destination_before_any_call() -> None:
     """No credentials here: a bad URI must be reported as such, not as a credentials problem."""
     result = CliRunner().invoke(cli, ["aws", "enable-capture", "--endpoint", "churn-prod", "--destination", "s3:/bad", "--region", "us-east-1"])
-    assert result.exit_code == 3
+    assert result.exit_code == 2  # bad usage, found before any call
     assert "--destination 's3:/bad' is not an S3 URI: expected s3://bucket/prefix" in result.stderr
     assert "credentials" not in result.stderr.lower()
+
+
+def test_iam_policy_grants_on_star_only_what_iam_cannot_scope() -> None:
+    """Every grant on Resource "*" is one the IAM service authorization reference lists with no
+    resource type (or reads only); the rest name driftplane's resources."""
+    for example, image_repository in (
+        ("examples/aws/monitors.yaml", "arn:aws:ecr:eu-west-1:468650794304:repository/sagemaker-model-monitor-analyzer"),
+        ("examples/aws/processing/monitors.yaml", "arn:aws:ecr:eu-west-1:123456789012:repository/driftplane"),
+    ):
+        result = CliRunner().invoke(cli, ["aws", "iam-policy", str(REPO / example)])
+        assert result.exit_code == 0, result.stderr
+        policies = json.loads(result.stdout)
+        runner = {a for s in policies["driftplane"]["Statement"] if s["Resource"] == ["*"] for a in s["Action"]}
+        # GetCallerIdentity needs no permission at all; the rest have no resource type in IAM.
+        assert "sts:GetCallerIdentity" not in {a for s in policies["driftplane"]["Statement"] for a in s["Action"]}
+        assert runner <= {
+            "sns:ListTopics", "sns:Unsubscribe", "cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics",
+            "sagemaker:ListDataQualityJobDefinitions", "sagemaker:ListMonitoringSchedules", "sagemaker:ListMonitoringExecutions",
+            "scheduler:ListScheduleGroups", "scheduler:ListSchedules", "sagemaker:ListProcessingJobs",
+        }, runner
+        job = policies["job_role"]["Statement"]
+        publish = next(s for s in job if s["Action"] == ["cloudwatch:PutMetricData"])
+        namespaces = publish["Condition"]["StringEquals"]["cloudwatch:namespace"]
+        assert namespaces and all(n.startswith(("aws/sagemaker/", "driftplane")) for n in namespaces)
+        pull = next(s for s in job if "ecr:BatchGetImage" in s["Action"])
+        assert pull["Resource"] == [image_repository]
+        token = next(s for s in job if "ecr:GetAuthorizationToken" in s["Action"])
+        assert token["Action"] == ["ecr:GetAuthorizationToken"] and token["Resource"] == ["*"]
+
+
+def test_enable_capture_without_a_region_points_to_its_own_option() -> None:
+    """enable-capture reads no spec: its hint must name --region, not a spec setting."""
+    result = CliRunner().invoke(cli, ["aws", "enable-capture", "--endpoint", "churn-prod", "--destination", "s3://ml-capture/c"])
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr.startswith("error: no AWS region") and "--region" in result.stderr
+    assert "providers.aws.region" not in result.stderr
+
+
+def test_aws_command_argument_errors_read_like_every_driftplane_error() -> None:
+    """Bad arguments are bad usage (exit 2), reported with driftplane's 'error:' prefix, not click's 'Error:'."""
+    for args, says in (
+        (["aws", "enable-capture", "--endpoint", "e", "--destination", "s3://ml-capture/c", "--sampling", "101", "--region", "us-east-1"], "--sampling 101 is not a percentage"),
+        (["aws", "enable-capture", "--endpoint", "e", "--destination", "s3:/bad", "--region", "us-east-1"], "--destination 's3:/bad' is not an S3 URI"),
+        (["aws", "iam-policy", str(REPO / "examples/aws/monitors.yaml"), "--capture-s3-uri", "nope"], "--capture-s3-uri 'nope' is not ENDPOINT=s3://bucket/prefix"),
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert result.stderr.startswith(f"error: {says}"), result.stderr

@@ -157,3 +157,29 @@ def test_interrupted_apply_is_completed_by_the_next_without_duplicates(tmp_path,
     assert len(sagemaker.list_data_quality_job_definitions()["JobDefinitionSummaries"]) == 1
     assert len(provider.clients.client("sns").list_topics()["Topics"]) == 1
     assert not provider.plan(spec).has_changes
+
+
+def test_run_reading_s3_without_credentials_says_how_to_provide_them(tmp_path, caplog) -> None:
+    """The processing example on a laptop without credentials: s3fs raises botocore's
+    NoCredentialsError from deep inside the reader; the user must see what is missing and
+    how to provide it, never "a bug in driftplane"."""
+    import s3fs
+    from click.testing import CliRunner
+
+    from driftplane.cli import cli
+
+    s3fs.S3FileSystem.clear_instance_cache()  # earlier tests' filesystems carry moto's credentials
+    spec = write_spec(
+        tmp_path,
+        backend="processing",
+        target={"data": "s3://ml-monitoring-no-credentials/churn/daily/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet", "window": "1d"},
+    )
+    result = CliRunner().invoke(cli, ["run", str(spec), "--at", "2026-01-12"])
+    assert result.exit_code == 3, result.output
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1, errors
+    message = errors[0]
+    assert "bug" not in message and "unexpected" not in message
+    assert "no usable AWS credentials" in message
+    assert "s3://ml-monitoring-no-credentials/churn/daily/" in message and "monitor churn" in message
+    assert "AWS_PROFILE" in message and "AWS_ACCESS_KEY_ID" in message

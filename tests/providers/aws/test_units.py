@@ -118,3 +118,18 @@ def test_a_schedule_update_is_exactly_one_call_then_a_wait_with_the_stubber(sess
                     request=Request(api="sagemaker", operation="UpdateMonitoringSchedule", body=body))
     Executor(clients, settings, sleep=lambda _: None).run([change])
     stubber.assert_no_pending_responses()
+
+
+def test_a_cron_restricting_both_days_says_what_eventbridge_needs_in_the_specs_words() -> None:
+    """EventBridge needs '?' (any) in the day-of-month or the day-of-week; the spec's 5-field cron
+    writes "any" as '*'. The message must say both, as docs/providers/aws.md does."""
+    import pytest
+
+    from driftplane.spec.schedules import Schedule
+    from driftplane_aws.schedules import ScheduleNotExpressible, scheduler_cron
+
+    with pytest.raises(ScheduleNotExpressible) as info:
+        scheduler_cron(Schedule.parse("0 6 1 * 1"))
+    message = str(info.value)
+    assert "'?'" in message and "'*'" in message and "two monitors" in message
+    assert scheduler_cron(Schedule.parse("0 6 1 * *")) == "cron(0 6 1 * ? *)"

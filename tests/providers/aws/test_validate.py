@@ -239,3 +239,57 @@ monitors:
     translator = Translator(spec, AwsSettings(**spec.providers["aws"]), Account("eu-west-1", "123456789012"))
     endpoint_input = translator.job_input("churn")["EndpointInput"]
     assert "StartTimeOffset" not in endpoint_input and "EndTimeOffset" not in endpoint_input
+
+
+def test_a_count_alert_over_more_features_than_an_alarm_combines_is_located_at_the_alert(tmp_path) -> None:
+    """min_features counts over every feature the baseline has when the alert lists none; a
+    CloudWatch metric-math alarm combines at most 10 metrics, so 11 features must be refused
+    by validate (exit 2, at the alert), not first by plan (exit 3)."""
+    import shutil
+
+    shutil.copy(REPO / "examples/quickstart/data/train.parquet", tmp_path / "train.parquet")  # 12 columns
+    text = PROCESSING.replace("eu_west_1", "eu-west-1").replace('"not an image"', "123456789012.dkr.ecr.eu-west-1.amazonaws.com/driftplane:0.1.0")
+    text = text.replace("max_runtime_seconds: 100000", "max_runtime_seconds: 3600").replace("Bad_Bucket", "bucket")
+    text = text.replace('baseline: {data: "s3://bucket/train.parquet"}', "baseline: {data: train.parquet}")
+    code, err = validate(
+        tmp_path,
+        text
+        + """\
+    schedule: daily
+    alerts:
+      - {name: several drifted, when: drift, min_features: 3, notify: ["email:ml@example.com"]}
+""",
+    )
+    assert code == 2, err
+    assert "F:16:60: monitors.churn.alerts[0].min_features: alert 'several drifted' counts drifted features among 12" in err
+    assert "at most 10" in err and "features" in err
+
+    # Excluding two leaves 10: one alarm can count them, so the spec is valid.
+    code, err = validate(tmp_path, text + """\
+    features: {exclude: [customer_id, state]}
+    schedule: daily
+    alerts:
+      - {name: several drifted, when: drift, min_features: 3, notify: ["email:ml@example.com"]}
+""")
+    assert code == 0, err
+
+
+def test_name_prefix_longer_than_20_is_refused_in_words(tmp_path) -> None:
+    """The doc promises 1-20 letters, digits and '-': hyphens count too, and the message says it in words."""
+    for prefix, length in (("abcdefghijklmnopqrstu", 21), ("a--------------------b", 22)):
+        code, err = validate(
+            tmp_path,
+            SETTINGS
+            + f"""\
+    name_prefix: {prefix}
+monitors:
+  churn:
+    baseline: {{data: train.parquet}}
+    target: {{endpoint: churn-prod}}
+""",
+        )
+        assert code == 2, err
+        assert f"providers.aws.name_prefix: '{prefix}' is {length} characters; name_prefix may have at most 20" in err
+        assert "^[a-zA-Z0-9]" not in err  # never the raw regex
+    code, err = validate(tmp_path, SETTINGS + "    name_prefix: ml-team-drift\nmonitors:\n  churn:\n    baseline: {data: train.parquet}\n    target: {endpoint: churn-prod}\n")
+    assert code == 0, err

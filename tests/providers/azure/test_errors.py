@@ -176,3 +176,43 @@ def test_upper_case_instance_types_as_the_docs_write_them_are_accepted(
     spec = write_spec(WORKSPACE_SETTINGS.format(subscription="00000000-0000-0000-0000-000000000001", instance="Standard_E8s_v3"))
     result = CliRunner().invoke(cli, ["validate", str(spec), "--provider", "azure"])
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The real DefaultAzureCredential on a machine with nothing to sign in with (no network use)."""
+    for key in ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AZURE_TOKEN_CREDENTIALS", "dev")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["apply", "SPEC"], ["status", "SPEC"], ["destroy", "SPEC", "--yes"], ["azure", "import", "--subscription-id", "SUB", "--resource-group", "ml-rg", "--workspace", "ml-ws"]],
+    ids=["apply", "status", "destroy", "azure-import"],
+)
+def test_without_credentials_the_error_is_the_only_line(
+    command: list[str], write_spec: Callable[..., Path], fake: FakeARM, no_credentials: None, azure_cli: None
+) -> None:
+    """DefaultAzureCredential logs a 13-line warning (every credential it tried, links) before
+    driftplane's own error; at default verbosity only driftplane's one line may show."""
+    from tests.providers.azure.fake_arm import SUB
+
+    spec = str(write_spec(CHURN))
+    args = [spec if a == "SPEC" else SUB if a == "SUB" else a for a in command]
+    with client_options(transport=transport_for(fake)):
+        result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 3, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ") and "no Azure credential found" in lines[0] and "az login" in lines[0]
+
+
+def test_with_v_the_credential_attempts_show_as_debug_lines(write_spec: Callable[..., Path], fake: FakeARM, no_credentials: None, azure_cli: None) -> None:
+    with client_options(transport=transport_for(fake)):
+        result = CliRunner().invoke(cli, ["-v", "status", str(write_spec(CHURN))])
+    assert result.exit_code == 3
+    assert "DefaultAzureCredential failed to retrieve a token" in result.stderr + result.stdout
+    assert "warning: DefaultAzureCredential" not in result.stderr

@@ -173,3 +173,62 @@ def test_import_v1_of_a_file_that_is_not_json_is_bad_input_with_its_position(tmp
     assert result.exit_code == 2, result.stderr
     assert f"{dump}:3:17: not valid JSON (Expecting value)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_import_v1_from_a_file_names_the_file_and_every_field_it_did_not_map(tmp_path: Path, azure_cli: None) -> None:
+    """A hand-written export with "latency" (the v1 SDK's word) instead of the REST "jobLatency"
+    must not lose it silently: the output lists the field and suggests the one it reads."""
+    dump = tmp_path / "datadrifts.json"
+    monitor = {k: v for k, v in V1_MONITORS[0].items() if k != "jobLatency"}
+    dump.write_text(json.dumps([{**monitor, "latency": 24, "interval": 2, "alertConfiguration": {"emailAddresses": ["risk@example.com"], "sms": "+1"}}]), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS, "--workspace", "ml-ws"])
+    assert result.exit_code == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first == f"# Imported by `driftplane azure import-v1` from file {dump}."
+    assert "latency (did you mean jobLatency?)" in result.stdout and "alertConfiguration.sms" in result.stdout
+    assert "latency (did you mean jobLatency?)" in result.stderr  # in the log too
+    assert "every 2 weeks" in result.stdout
+    assert "latency:" not in result.stdout.split("monitors:")[1]  # nothing invented either
+
+
+def test_import_v1_of_a_complete_rest_export_reports_no_unread_field(tmp_path: Path, azure_cli: None) -> None:
+    dump = tmp_path / "datadrifts.json"
+    dump.write_text(json.dumps(V1_MONITORS[:1]), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS])
+    assert result.exit_code == 0, result.stderr
+    assert "not carried over: " not in result.stdout  # every field of a REST export is read
+
+
+def test_the_documented_v1_export_imports_with_every_field_read(tmp_path: Path, azure_cli: None) -> None:
+    import re
+
+    doc = (Path(__file__).parents[3] / "docs/providers/azure.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```json\n(.*?)```", doc, flags=re.S)
+    dump = tmp_path / "datadrifts.json"
+    dump.write_text(example, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS, "--workspace", "ml-ws"])
+    assert result.exit_code == 0, result.stderr
+    assert "not carried over: " not in result.stdout and "latency: 24h" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["import", "import-v1"])
+def test_import_without_a_workspace_names_the_commands_own_options(command: str, tmp_path: Path, azure_cli: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """import reads no spec unless --spec is given: the hint must name its options and variables."""
+    for name in ("AZURE_SUBSCRIPTION_ID", "AZURE_RESOURCE_GROUP", "AZURE_ML_WORKSPACE"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(cli, ["azure", command, "-o", str(tmp_path / "out.yaml")])
+    assert result.exit_code in (2, 3), result.stderr
+    message = result.stderr
+    assert message.startswith("error: no Azure ML workspace named") and "providers.azure.subscription_id" not in message
+    for option in ("--subscription-id", "--resource-group", "--workspace", "AZURE_SUBSCRIPTION_ID", "--spec"):
+        assert option in message, message
+
+
+def test_import_argument_errors_are_driftplanes_not_clicks(tmp_path: Path, azure_cli: None) -> None:
+    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(tmp_path / "missing.json")])
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(f"error: --from-file {tmp_path / 'missing.json'} does not exist"), result.stderr
+    # A missing spec is a spec problem, reported as every command reports one (never click's "Error: Invalid value").
+    result = CliRunner().invoke(cli, ["azure", "import", "--spec", str(tmp_path / "missing.yaml")])
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("spec file not found: ") and "Error:" not in result.stderr

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from driftplane.errors import ProviderError
+from driftplane.errors import ProviderError, UsageError
 from driftplane_aws import names
 from driftplane_aws.clients import AwsClients
 from driftplane_aws.servicemodel import operation_model
@@ -23,7 +23,7 @@ def describe_endpoint(clients: AwsClients, endpoint: str) -> dict[str, Any]:
     if found is None:
         raise ProviderError(
             f"endpoint {endpoint} does not exist in {clients.region}; check its name "
-            "(`aws sagemaker list-endpoints`) and the region (providers.aws.region or AWS_REGION)"
+            f"(`aws sagemaker list-endpoints`) and the region ({clients.region_setting}, or AWS_REGION)"
         )
     return found
 
@@ -39,12 +39,12 @@ def capture_config(destination: str, sampling: int) -> dict[str, Any]:
 
 
 def check_capture_arguments(destination: str, sampling: int) -> None:
-    """ProviderError for a destination or sampling SageMaker would refuse, before any call is made."""
+    """UsageError for a destination or sampling SageMaker would refuse, before any call is made."""
     if not 0 <= sampling <= 100:
-        raise ProviderError(f"--sampling {sampling} is not a percentage (0-100)")
+        raise UsageError(f"--sampling {sampling} is not a percentage (0-100)")
     problem = s3_uri_problem(destination)
     if problem:
-        raise ProviderError(f"--destination {problem}")
+        raise UsageError(f"--destination {problem}")
 
 
 def capture_requests(config: dict[str, Any], endpoint: str, destination: str, sampling: int) -> tuple[str, dict[str, Any], dict[str, Any]]:

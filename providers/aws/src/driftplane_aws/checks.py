@@ -1,6 +1,7 @@
 """What ``validate --provider aws`` finds: every spec part AWS cannot take, located in the file.
 
-Nothing is read and nothing is called: settings and monitors are checked against what each
+Nothing is called and no data is read (only the column names of a local baseline, to count
+the features an alarm must combine): settings and monitors are checked against what each
 service accepts, then every request the spec becomes is checked strictly against botocore's
 service model (enums, patterns, lengths, ranges), so a spec that validates also applies.
 """
@@ -216,6 +217,50 @@ def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str
             found.add((*where, "when"), violation_not_alarmable(alert.describe()))
         if alert.when == "drift" and alert.min_features > 1 and alert.features and len(alert.features) > MAX_ALARM_METRICS:
             found.add((*where, "features"), f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} metrics; this alert counts among {len(alert.features)}")
+        elif alert.when == "drift" and alert.min_features > 1 and not alert.features:
+            counted = _drift_features(spec, name)
+            if counted is not None and len(counted) > MAX_ALARM_METRICS:
+                found.add(
+                    (*where, "min_features"),
+                    f"alert '{alert.describe()}' counts drifted features among {len(counted)} (every feature the baseline has); "
+                    f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} metrics: list at most {MAX_ALARM_METRICS} in the "
+                    "alert's 'features', or leave features out with features.exclude",
+                )
+
+
+def _drift_features(spec: Spec, name: str) -> list[str] | None:
+    """The features a monitor checks for drift, when the spec or a local baseline's header tells.
+
+    None when only data on S3 (or SageMaker's baselining job) knows them: plan finds out then.
+    Only column names are read, never the rows.
+    """
+    from driftplane.engine.features import is_selected
+    from driftplane.errors import DataError
+    from driftplane_aws.baseline import drift_rule
+
+    monitor = spec.monitors[name]
+    baseline = monitor.baseline
+    columns: list[str] | None = list(monitor.features.include) if monitor.features.include else None
+    if columns is None and baseline.job != "sagemaker":
+        try:
+            if baseline.data and "://" not in baseline.data:
+                columns = _baseline_columns(spec, name)
+            elif baseline.statistics and "://" not in baseline.statistics:
+                path = spec.base_dir / baseline.statistics
+                columns = [str(f["name"]) for f in json.loads(path.read_text(encoding="utf-8")).get("features", [])]
+        except (DataError, OSError, ValueError, KeyError, TypeError):
+            return None  # unreadable here: validate says nothing, plan reports the data problem
+    if columns is None:
+        return None
+    return [c for c in columns if is_selected(c, monitor.features) and drift_rule(monitor, c, "numerical")[0]]
+
+
+def _baseline_columns(spec: Spec, name: str) -> list[str] | None:
+    from driftplane.engine.readers import read
+
+    for batch in read(spec.monitors[name].baseline, base_dir=spec.base_dir):
+        return list(batch.schema.names)
+    return None
 
 
 def _sample_features(spec: Spec, name: str) -> list[FeatureInfo]:

@@ -25,6 +25,8 @@ class AwsClients:
     session: a boto3 Session to use (default: one from the settings' profile and region).
     endpoint_url: send every call there (tests use a moto server on 127.0.0.1; AWS_ENDPOINT_URL works too).
     on_client: called with each new client (tests register stand-ins for calls moto lacks).
+    region_setting: where the region is given, in the words of whatever built these clients
+    (the spec's setting for plan and apply; an option for commands that read no spec).
     """
 
     def __init__(
@@ -34,8 +36,10 @@ class AwsClients:
         session: Any = None,
         endpoint_url: str | None = None,
         on_client: ClientHook | None = None,
+        region_setting: str = "providers.aws.region in the spec",
     ) -> None:
         self.settings = settings
+        self.region_setting = region_setting
         self._session = session
         self.endpoint_url = endpoint_url
         self.on_client = on_client
@@ -58,7 +62,7 @@ class AwsClients:
     def region(self) -> str:
         region = self.settings.region or self.session.region_name
         if not region:
-            raise ProviderError("no AWS region is configured: set providers.aws.region in the spec, or AWS_REGION")
+            raise ProviderError(f"no AWS region is configured: give {self.region_setting}, or set AWS_REGION")
         return str(region)
 
     def client(self, service: str) -> Any:

@@ -17,8 +17,8 @@ def aws() -> None:
 @aws.command("enable-capture")
 @click.option("--endpoint", required=True, metavar="NAME", help="The SageMaker endpoint.")
 @click.option("--destination", required=True, metavar="S3URI", help="Where SageMaker writes the captured requests and responses.")
-@click.option("--sampling", default=20, show_default=True, type=click.IntRange(0, 100), help="Percentage of requests captured.")
-@click.option("--region", default=None, help="Default: the AWS configuration's.")
+@click.option("--sampling", default=20, show_default=True, type=int, help="Percentage of requests captured (0-100).")
+@click.option("--region", default=None, help="Default: the AWS configuration's (AWS_REGION, ~/.aws/config).")
 @click.option("--profile", default=None, help="A profile of ~/.aws/config.")
 def enable_capture_command(endpoint: str, destination: str, sampling: int, region: str | None, profile: str | None) -> None:
     """Turn on data capture on an endpoint, as SageMaker's DataCaptureConfig does.
@@ -35,7 +35,10 @@ def enable_capture_command(endpoint: str, destination: str, sampling: int, regio
     from driftplane_aws.settings import AwsSettings
 
     check_capture_arguments(destination, sampling)  # before credentials or the endpoint are looked at
-    clients = AwsClients(AwsSettings(region=region, profile=profile))
+    clients = AwsClients(
+        AwsSettings(region=region, profile=profile),
+        region_setting="--region (e.g. --region eu-west-1)",
+    )
     name = enable_capture(clients, endpoint, destination, sampling)
     click.echo(name)
 
@@ -59,7 +62,7 @@ def iam_policy_command(spec_path: str | None, account: str | None, captures: tup
     --capture-s3-uri, else from the endpoint's config (read-only calls), else a
     CAPTURE_BUCKET/CAPTURE_PREFIX placeholder to fill in.
     """
-    from driftplane.errors import ProviderError
+    from driftplane.errors import ProviderError, UsageError
     from driftplane.plugins import get_provider_class
     from driftplane.spec import load_spec
     from driftplane_aws.clients import AwsClients
@@ -74,7 +77,7 @@ def iam_policy_command(spec_path: str | None, account: str | None, captures: tup
     for item in captures:
         endpoint, _, uri = item.partition("=")
         if not endpoint or s3_uri_problem(uri):
-            raise click.BadParameter(f"'{item}' is not ENDPOINT=s3://bucket/prefix", param_hint="--capture-s3-uri")
+            raise UsageError(f"--capture-s3-uri '{item}' is not ENDPOINT=s3://bucket/prefix")
         given[endpoint] = uri.rstrip("/")
     endpoints = {m.target.endpoint for m in spec.monitors.values() if m.target.endpoint and not m.target.data}
     if endpoints - set(given):

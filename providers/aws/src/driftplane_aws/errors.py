@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from driftplane.errors import ProviderError
@@ -97,6 +99,30 @@ def provider_error(exc: BaseException, service: str, operation: str, resource: s
             return ProviderError(f"AWS rejected the credentials for {action} ({code}: {message}); {HOW_TO_CREDENTIAL}")
         return ProviderError(f"{action}{on} failed: {code}: {message}")
     return ProviderError(f"{action}{on} failed: {type(exc).__name__}: {exc}")
+
+
+@contextmanager
+def credentials_for(doing: str) -> Iterator[None]:
+    """Say what is missing and how to provide it when work outside driftplane's own clients
+    (s3fs reading s3:// data through fsspec) finds no usable AWS credentials.
+
+    botocore raises the same NoCredentialsError there as in driftplane's calls, but nothing
+    on the way (aiobotocore, s3fs, fsspec, pyarrow) turns it into words a user can act on.
+    """
+    from botocore.exceptions import (
+        NoCredentialsError,
+        PartialCredentialsError,
+        ProfileNotFound,
+        SSOError,
+        TokenRetrievalError,
+    )
+
+    try:
+        yield
+    except (NoCredentialsError, PartialCredentialsError, SSOError, TokenRetrievalError) as exc:
+        raise ProviderError(f"{doing}: no usable AWS credentials ({exc}); {HOW_TO_CREDENTIAL}") from exc
+    except ProfileNotFound as exc:
+        raise ProviderError(f"{doing}: {exc}: name a profile that exists in ~/.aws/config (providers.aws.profile or AWS_PROFILE)") from exc
 
 
 def _attempts(exc: Any) -> int:

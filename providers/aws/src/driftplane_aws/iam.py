@@ -7,13 +7,18 @@ assumes to start the jobs.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from driftplane.spec.models import Spec
 from driftplane_aws import names
-from driftplane_aws.analyzer import partition_of
+from driftplane_aws.analyzer import ANALYZER_ACCOUNTS, partition_of
 from driftplane_aws.settings import AwsSettings
-from driftplane_aws.translate import fixed_prefix
+from driftplane_aws.translate import DRIFTPLANE_NAMESPACE, Account, Translator, fixed_prefix
+
+ANALYZER_REPOSITORY = "sagemaker-model-monitor-analyzer"
+# account.dkr.ecr.region.amazonaws.com[.cn]/repository[:tag | @digest]
+ECR_IMAGE = re.compile(r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repository>[^:@]+)")
 
 
 def _statement(sid: str, actions: list[str], resources: list[str], condition: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -66,8 +71,8 @@ def policies(
     endpoints = sorted({m.target.endpoint for m in monitors if m.target.endpoint and not m.target.data})
     capture_uris = {e: (captures or {}).get(e) or CAPTURE_PLACEHOLDER for e in endpoints}
 
+    # sts:GetCallerIdentity (the account id for ARNs) needs no permission: AWS answers it even when denied.
     runner = [
-        _statement("ReadIdentity", ["sts:GetCallerIdentity"], ["*"]),
         _statement("BaselinesAndReports", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:PutObjectTagging"], [objects]),
         _statement("ListOutputBucket", ["s3:ListBucket"], [_bucket(partition, output)]),
     ]
@@ -79,12 +84,16 @@ def policies(
             ["sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource", "sns:TagResource"],
             [f"arn:{partition}:sns:{region}:{account}:{prefix}-*"],
         ),
+        # IAM knows no resource type for these two (service authorization reference): "*" is the only
+        # resource they take. SNS itself lets only a topic's or subscription's owner unsubscribe.
         _statement("FindTopics", ["sns:ListTopics", "sns:Unsubscribe"], ["*"]),
         _statement(
             "Alarms",
             ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:TagResource"],
             [f"arn:{partition}:cloudwatch:{region}:{account}:alarm:{prefix}/*"],
         ),
+        # Read-only. ListMetrics has no resource type in IAM; DescribeAlarms is called with
+        # AlarmNamePrefix (finding the alarms of retired monitors), which names no one alarm.
         _statement("ReadAlarmsAndMetrics", ["cloudwatch:DescribeAlarms", "cloudwatch:ListMetrics"], ["*"]),
     ]
     # CreateDataQualityJobDefinition and a baselining job pass the job role to SageMaker; an
@@ -165,9 +174,16 @@ def policies(
     job = [
         _statement("ReadInputsWriteReports", ["s3:GetObject", "s3:PutObject"], [objects]),
         _statement("ListOutputBucket", ["s3:ListBucket"], [_bucket(partition, output)]),
-        _statement("PublishMetrics", ["cloudwatch:PutMetricData"], ["*"]),
+        # PutMetricData has no resource type in IAM; the namespace condition keeps it to the metrics the jobs publish.
+        _statement("PublishMetrics", ["cloudwatch:PutMetricData"], ["*"], {"StringEquals": {"cloudwatch:namespace": _namespaces(spec, settings, region, account)}}),
         _statement("Logs", ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [f"arn:{partition}:logs:{region}:{account}:log-group:/aws/sagemaker/*"]),
-        _statement("PullImages", ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], ["*"]),
+        # The registry sign-in token is account-wide ("*" only); images come from the jobs' repositories alone.
+        _statement("RegistryToken", ["ecr:GetAuthorizationToken"], ["*"]),
+        _statement(
+            "PullImages",
+            ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+            _repositories(settings, region, partition, analyzer=model_monitor or baselining),
+        ),
     ]
     if data_uris:
         job.append(_statement("ReadData", ["s3:GetObject"], [_objects(partition, u) for u in data_uris]))
@@ -195,6 +211,28 @@ def policies(
             {"Sid": "SchedulerAssumes", "Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"}, "Action": "sts:AssumeRole"}
         )
     return out
+
+
+def _namespaces(spec: Spec, settings: AwsSettings, region: str, account: str) -> list[str]:
+    """The CloudWatch namespaces the jobs publish to: SageMaker's drift namespaces, and driftplane's own (processing)."""
+    translator = Translator(spec, settings, Account(region, account))
+    out = {translator.dimensions(name)[0] for name in spec.monitors}
+    if settings.backend == "processing":
+        out.add(DRIFTPLANE_NAMESPACE)
+    return sorted(out)
+
+
+def _repositories(settings: AwsSettings, region: str, partition: str, *, analyzer: bool) -> list[str]:
+    """The ECR repositories the jobs' images come from: SageMaker's analyzer, driftplane's image (processing)."""
+    out = []
+    if analyzer and region in ANALYZER_ACCOUNTS:
+        out.append(f"arn:{partition}:ecr:{region}:{ANALYZER_ACCOUNTS[region]}:repository/{ANALYZER_REPOSITORY}")
+    if settings.backend == "processing":
+        found = ECR_IMAGE.match(settings.image_uri or "")
+        if not found:
+            return ["*"]  # not an ECR image (or none yet): no repository ARN to name
+        out.append(f"arn:{partition}:ecr:{found['region']}:{found['account']}:repository/{found['repository']}")
+    return out or ["*"]
 
 
 def capture_destinations(clients: Any, spec: Spec) -> dict[str, str]:

@@ -25,8 +25,9 @@ from driftplane.engine.files import write_json_atomic
 from driftplane.engine.monitor import backfill_windows, run_monitor, window_for
 from driftplane.errors import ProviderError
 from driftplane.result import RunResult, Window
-from driftplane.spec.models import Spec
+from driftplane.spec.models import Monitor, Spec
 from driftplane_aws import names
+from driftplane_aws.errors import credentials_for
 from driftplane_aws.publish import metric_data, publish
 from driftplane_aws.translate import Account, Translator
 
@@ -110,6 +111,15 @@ def with_capture(spec: Spec, monitor: str, data: str) -> Spec:
     return spec.model_copy(update={"monitors": monitors})
 
 
+def _sources(monitor: Monitor) -> str:
+    """The monitor's remote data, as the user wrote it, for a message about reading it."""
+    named = [("baseline", monitor.baseline.data or monitor.baseline.statistics), ("target", monitor.target.data)]
+    remote = [f"its {role} {where}" for role, where in named if where and "://" in where]
+    if not remote and monitor.target.endpoint:
+        remote = [f"endpoint {monitor.target.endpoint}'s capture"]
+    return " and ".join(remote) or "its data"
+
+
 def run_monitors(
     spec: Spec,
     settings: AwsSettings,
@@ -135,10 +145,12 @@ def run_monitors(
         if monitor.target.endpoint and not monitor.target.data:
             if clients is None:
                 raise ProviderError(f"monitor {name}: reading endpoint {monitor.target.endpoint}'s capture needs AWS access")
-            run_spec = with_capture(spec, name, capture_data(clients, settings, monitor.target.endpoint))
+            with credentials_for(f"monitor {name} could not read its baseline's columns"):
+                run_spec = with_capture(spec, name, capture_data(clients, settings, monitor.target.endpoint))
         windows = backfill_windows(monitor, start, end) if start is not None and end is not None else [window_for(monitor, at)]
         for window in windows:
-            run = run_monitor(run_spec, name, window, provider="aws")
+            with credentials_for(f"monitor {name} could not read {_sources(run_spec.monitor(name))}"):
+                run = run_monitor(run_spec, name, window, provider="aws")
             folder = result_folder(root, spec, settings, name, window)
             result = run.result
             if run.target is not None and run.baseline is not None:

@@ -68,6 +68,7 @@ def scheduler_cron(schedule: Schedule) -> str:
     else:
         raise ScheduleNotExpressible(
             f"'{schedule.cron}' restricts both the day of the month and the day of the week; "
-            "EventBridge Scheduler needs one of them to be '*': split it into two monitors"
+            "EventBridge Scheduler needs one of them to be '?' (any day), written '*' in the spec's cron: "
+            "leave one of them '*', or split it into two monitors"
         )
     return f"cron({minute} {hour} {dom} {month} {dow} *)"

@@ -17,6 +17,11 @@ MAX_RUNTIME_MONITORING = 86_400  # a data-quality job definition's StoppingCondi
 # Editors get the patterns from the JSON Schema; failures are explained by the validators below.
 RoleArn = Annotated[str, WithJsonSchema({"type": "string", "pattern": ROLE_ARN.pattern})]
 S3Uri = Annotated[str, WithJsonSchema({"type": "string", "pattern": S3_URI.pattern})]
+NAME_PREFIX = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+MAX_NAME_PREFIX = 20
+NamePrefix = Annotated[
+    str, WithJsonSchema({"type": "string", "pattern": NAME_PREFIX.pattern, "minLength": 1, "maxLength": MAX_NAME_PREFIX})
+]
 
 
 def role_arn_problem(value: str) -> str | None:
@@ -38,6 +43,21 @@ def s3_uri_problem(value: str) -> str | None:
         f"'{value}': the bucket name must be 3-63 lower-case letters, digits, '.' or '-', starting and ending with a "
         "letter or digit (e.g. s3://ml-monitoring/driftplane)"
     )
+
+
+def name_prefix_problem(value: str) -> str | None:
+    """Why ``value`` cannot start driftplane's resource names, in words (None when it can)."""
+    if not NAME_PREFIX.match(value):
+        return (
+            f"'{value}' cannot start resource names: use letters, digits and '-', starting and ending with a letter "
+            "or digit (e.g. driftplane or ml-team)"
+        )
+    if len(value) > MAX_NAME_PREFIX:
+        return (
+            f"'{value}' is {len(value)} characters; name_prefix may have at most {MAX_NAME_PREFIX} (with the monitor's "
+            "name it must fit SageMaker's 63-character names): shorten it"
+        )
+    return None
 
 
 class NetworkSettings(ProviderSettings):
@@ -73,9 +93,8 @@ class AwsSettings(ProviderSettings):
         default=None,
         description="s3://bucket/prefix under which baselines, job specs and reports are written.",
     )
-    name_prefix: str = Field(
+    name_prefix: NamePrefix = Field(
         default="driftplane",
-        pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,19}$",
         description="Start of every name driftplane gives a cloud resource (1-20 letters, digits, '-').",
     )
     instance_type: str = Field(default="ml.m5.xlarge", description="SageMaker instance type of each job.")
@@ -118,6 +137,14 @@ class AwsSettings(ProviderSettings):
     @classmethod
     def _a_role(cls, value: str | None) -> str | None:
         problem = None if value is None else role_arn_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("name_prefix")
+    @classmethod
+    def _a_name_prefix(cls, value: str) -> str:
+        problem = name_prefix_problem(value)
         if problem:
             raise ValueError(problem)
         return value

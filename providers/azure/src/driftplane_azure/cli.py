@@ -40,6 +40,27 @@ def _settings(spec_path: str | None, overrides: dict[str, str | None]) -> tuple[
     return settings, base_dir
 
 
+OPTION_NAMES = {
+    "subscription_id": "--subscription-id (or AZURE_SUBSCRIPTION_ID)",
+    "resource_group": "--resource-group (or AZURE_RESOURCE_GROUP)",
+    "workspace": "--workspace (or AZURE_ML_WORKSPACE)",
+}
+
+
+def _session(settings: Any, base_dir: Path) -> Any:
+    """A Session for the workspace the options name; a missing name is told in the options' words."""
+    from driftplane_azure.provider import AzureProvider, Session
+    from driftplane_azure.workspace import WorkspaceNotNamed
+
+    try:
+        return Session(AzureProvider(settings), None, base_dir=base_dir)
+    except WorkspaceNotNamed as exc:
+        raise UsageError(
+            f"no Azure ML workspace named: give {', '.join(OPTION_NAMES[m] for m in exc.missing)}; or --workspace-config "
+            "with the workspace's config.json, or --spec with a spec whose providers.azure names it"
+        ) from None
+
+
 def _write(text: str, out: str | None, force: bool) -> None:
     if out is None:
         click.echo(text, nl=False)
@@ -64,7 +85,7 @@ def _workspace_options(command: Any) -> Any:
     command = click.option("--workspace", envvar="AZURE_ML_WORKSPACE", help="Workspace name [AZURE_ML_WORKSPACE].")(command)
     command = click.option("--resource-group", envvar="AZURE_RESOURCE_GROUP", help="Resource group [AZURE_RESOURCE_GROUP].")(command)
     command = click.option("--subscription-id", envvar="AZURE_SUBSCRIPTION_ID", help="Subscription [AZURE_SUBSCRIPTION_ID].")(command)
-    command = click.option("--spec", "spec_path", type=click.Path(exists=True, dir_okay=False), help="Take the workspace from this spec's providers.azure.")(command)
+    command = click.option("--spec", "spec_path", type=click.Path(dir_okay=False), help="Take the workspace from this spec's providers.azure.")(command)
     command = click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write the spec here (default: stdout).")(command)
     command = click.option("--force", is_flag=True, help="Replace --out if it exists.")(command)
     return command
@@ -95,13 +116,12 @@ def import_command(
       driftplane azure import --workspace ml-ws --resource-group ml-rg -o monitors.yaml
     """
     from driftplane_azure.importer import import_schedules
-    from driftplane_azure.provider import AzureProvider, Session
 
     settings, base_dir = _settings(
         spec_path,
         {"subscription_id": subscription_id, "resource_group": resource_group, "workspace": workspace, "workspace_config": workspace_config},
     )
-    session = Session(AzureProvider(settings), None, base_dir=base_dir)
+    session = _session(settings, base_dir)
     found = session.owned_schedules()
     if schedules:
         missing = sorted(set(schedules) - {s.name for s in found})
@@ -120,7 +140,7 @@ def import_command(
 @_workspace_options
 @click.option(
     "--from-file",
-    type=click.Path(exists=True, dir_okay=False),
+    type=click.Path(dir_okay=False),
     help="Read the v1 datadrifts JSON from this file instead of the workspace (no credentials needed).",
 )
 @click.option(
@@ -153,7 +173,6 @@ def import_v1_command(
           --dataset 3c56d136-...=azureml:credit-train:1 -o monitors.yaml
     """
     from driftplane_azure.importer import fetch_v1_monitors, import_v1
-    from driftplane_azure.provider import AzureProvider, Session
     from driftplane_azure.workspace import resolve_scope
 
     mapping: dict[str, str] = {}
@@ -169,6 +188,8 @@ def import_v1_command(
     if from_file:
         try:
             text = Path(from_file).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UsageError(f"--from-file {from_file} does not exist: give the JSON export of the v1 datadrifts") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError(f"{from_file}: cannot read it ({exc})") from None
         try:
@@ -182,14 +203,16 @@ def import_v1_command(
         if not isinstance(monitors, list):
             raise UsageError(f"{from_file}: expected a list of datadrift objects (or {{\"value\": [...]}})")
         scope = resolve_scope(settings, base_dir, offline=True)
+        origin: str | None = f"file {from_file}"
     else:
-        session = Session(AzureProvider(settings), None, base_dir=base_dir)
+        session = _session(settings, base_dir)
         monitors = fetch_v1_monitors(session)
         scope = session.scope
+        origin = None
     imported = import_v1(monitors, mapping)
     if not imported.monitors:
         raise ProviderError("no v1 dataset monitors found to import")
-    _write(imported.to_yaml(scope, source="import-v1"), out, force)
+    _write(imported.to_yaml(scope, source="import-v1", origin=origin), out, force)
     for note in imported.notes:
         logger.warning("%s", note)
     if out is None:

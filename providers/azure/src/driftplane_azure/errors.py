@@ -45,6 +45,50 @@ def arm_error(exc: Any) -> tuple[str | None, str | None]:
     return code, first
 
 
+QUIETED_LOGGERS = ("azure.identity", "azure.core")
+
+
+class _AsDebug(logging.Handler):
+    """Passes the Azure SDK's records on as driftplane debug lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logger.debug("while calling Azure, %s said: %s", record.name, record.getMessage())
+
+
+_quiet_depth = 0
+
+
+@contextmanager
+def quiet_azure_sdk() -> Iterator[None]:
+    """Keep azure.identity's and azure.core's warnings off the console unless -vv asks for library logs.
+
+    Finding no credential, DefaultAzureCredential logs a dozen lines (every credential type it
+    tried, troubleshooting links) before its exception reaches driftplane, whose own one-line
+    error then says what to do; the lines before it only bury it. With -v they show as debug
+    lines; with -vv (the ``azure`` logger at DEBUG) the SDK speaks for itself, as every
+    library does.
+    """
+    global _quiet_depth
+    if _quiet_depth or logging.getLogger("azure").isEnabledFor(logging.DEBUG):
+        yield  # already quieted by an enclosing block, or -vv: leave the SDK's logs alone
+        return
+    handler = _AsDebug()
+    saved = []
+    for name in QUIETED_LOGGERS:
+        sdk = logging.getLogger(name)
+        saved.append((sdk, sdk.propagate))
+        sdk.addHandler(handler)
+        sdk.propagate = False
+    _quiet_depth += 1
+    try:
+        yield
+    finally:
+        _quiet_depth -= 1
+        for sdk, propagate in saved:
+            sdk.removeHandler(handler)
+            sdk.propagate = propagate
+
+
 def _words(code: str | None, message: str | None) -> str:
     if code and message:
         return f"{code}: {message}"
@@ -72,7 +116,8 @@ def azure_errors(
     )
 
     try:
-        yield
+        with quiet_azure_sdk():
+            yield
     except ClientAuthenticationError as exc:
         status = getattr(exc, "status_code", None)
         if status in (401,):

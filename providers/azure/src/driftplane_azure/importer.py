@@ -59,14 +59,15 @@ class Imported:
         out["monitors"] = self.monitors
         return out
 
-    def to_yaml(self, scope: WorkspaceScope, *, source: str) -> str:
-        """The spec as YAML, the notes as comments above it."""
+    def to_yaml(self, scope: WorkspaceScope, *, source: str, origin: str | None = None) -> str:
+        """The spec as YAML, the notes as comments above it; ``origin`` says where it came from
+        when not from the workspace (e.g. ``file datadrifts.json``)."""
         yaml = YAML()
         yaml.default_flow_style = False
         yaml.width = 100
         stream = io.StringIO()
         yaml.dump(self.spec(scope), stream)
-        header = [f"# Imported by `driftplane azure {source}` from workspace {scope.workspace}."]
+        header = [f"# Imported by `driftplane azure {source}` from {origin or f'workspace {scope.workspace}'}."]
         if self.notes:
             header.append("# What did not carry over (read before applying):")
             header.extend(f"#   - {note}" for note in self.notes)
@@ -393,6 +394,31 @@ def _v1_data(
 
 
 V1_FREQUENCIES = {"day": "daily", "week": "weekly", "month": "0 0 1 * *"}
+# The fields of a v1 datadrifts REST resource import_v1 reads (id and type identify it).
+V1_FIELDS = (
+    "id", "name", "type", "state", "frequency", "interval", "jobLatency", "features", "driftThreshold",
+    "baseDatasetId", "baseDatasetName", "baseDatasetVersion", "targetDatasetId", "targetDatasetName",
+    "targetDatasetVersion", "computeTargetName", "alertConfiguration",
+)  # fmt: skip
+V1_ALERT_FIELDS = ("emailAddresses",)
+
+
+def _unread_v1_fields(raw: dict[str, Any]) -> list[str]:
+    """The input fields import_v1 does not read, each with the field it reads when one is close."""
+    import difflib
+
+    out = []
+    for key in raw:
+        if key in V1_FIELDS:
+            continue
+        close = difflib.get_close_matches(key, V1_FIELDS, n=1, cutoff=0.5) or [
+            f for f in V1_FIELDS if key.lower() in f.lower() and f not in raw
+        ][:1]
+        out.append(f"{key} (did you mean {close[0]}?)" if close and close[0] not in raw else key)
+    alerts = raw.get("alertConfiguration")
+    if isinstance(alerts, dict):
+        out += [f"alertConfiguration.{key}" for key in alerts if key not in V1_ALERT_FIELDS]
+    return out
 
 
 def import_v1(monitors: list[dict[str, Any]], datasets: dict[str, str] | None = None) -> Imported:
@@ -414,7 +440,16 @@ def import_v1(monitors: list[dict[str, Any]], datasets: dict[str, str] | None = 
         latency = raw.get("jobLatency")
         if latency:
             target["latency"] = f"{int(latency)}h"
+        unread = _unread_v1_fields(raw)
+        if unread:
+            notes.append(
+                f"{name}: input fields not carried over: {', '.join(unread)} (import-v1 reads the v1 datadrifts REST "
+                "resource's fields; see docs/providers/azure.md)"
+            )
         frequency = str(raw.get("frequency") or "Day").lower()
+        interval = raw.get("interval")
+        if isinstance(interval, int | float) and interval > 1:
+            notes.append(f"{name}: v1 ran every {interval:g} {frequency}s; imported as every {frequency} (adjust the schedule's cron)")
         schedule = V1_FREQUENCIES.get(frequency)
         if schedule is None:
             notes.append(f"{name}: v1 frequency '{raw.get('frequency')}' is unknown; imported as daily")

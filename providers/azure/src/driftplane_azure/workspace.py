@@ -34,6 +34,22 @@ PLACEHOLDERS = {
 }
 
 
+class WorkspaceNotNamed(ProviderError):
+    """Settings that do not say which workspace; ``missing`` lists the settings' names.
+
+    The message is in the spec's words; commands that take the workspace from options say
+    it in theirs (``driftplane azure import``).
+    """
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(
+            f"the azure provider needs {', '.join('providers.azure.' + m for m in missing)} "
+            "(or providers.azure.workspace_config pointing at the workspace's config.json) "
+            "to know which workspace to use"
+        )
+
+
 @dataclass(frozen=True)
 class WorkspaceScope:
     """Subscription, resource group and workspace: where every ARM path points."""
@@ -139,11 +155,7 @@ def resolve_scope(settings: AzureSettings, base_dir: Path, *, offline: bool = Fa
             raise ProviderError(f"providers.azure.workspace_config: subscription_id {problem}")
     missing = [key for key, value in values.items() if not value]
     if missing and not offline:
-        raise ProviderError(
-            f"the azure provider needs {', '.join('providers.azure.' + m for m in missing)} "
-            "(or providers.azure.workspace_config pointing at the workspace's config.json) "
-            "to know which workspace to use"
-        )
+        raise WorkspaceNotNamed(missing)
     for key in missing:
         values[key] = PLACEHOLDERS[key]
     return WorkspaceScope(**values)
