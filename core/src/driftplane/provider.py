@@ -251,7 +251,6 @@ def monitors_to_destroy(spec: Spec, monitors: Sequence[str] | None) -> list[str]
     Unlike ``selected_monitors``, a name need not be in the spec: removing a monitor from the
     YAML must not strand what driftplane created for it in the cloud.
     """
-    from driftplane.errors import UsageError
     from driftplane.spec.models import NAME_PATTERN, NAME_RULE
 
     if not monitors:

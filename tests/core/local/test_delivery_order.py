@@ -56,7 +56,7 @@ def test_within_one_backfill_a_resolved_waits_for_its_undelivered_firing(
     assert [(o.event, o.delivered) for o in third] == [("firing", True), ("resolved", True)]
     assert events(http_receiver) == ["firing"] * 4 + ["resolved"]
     assert http_receiver.requests[3].json()["id"] == first.notification_id
-    deferral = next(r for r in caplog.records if "is retried at the first run of churn after" in r.getMessage())
+    deferral = next(r for r in caplog.records if "retries it at its first window of churn after" in r.getMessage())
     assert deferral.levelno == logging.INFO
     assert "after 2026-01-16T08:01:00Z" in deferral.getMessage()
     assert "failed at 2026-01-16T08:00:00Z" in deferral.getMessage()

@@ -12,7 +12,7 @@ from driftplane.provider import Plan
 from driftplane.result import RunResult
 
 
-def render_plan(plan: Plan, out: Console, *, spec_path: str | None = None, pruned: bool = False) -> None:
+def render_plan(plan: Plan, out: Console, *, spec_path: str | None = None) -> None:
     """A table of changes, a one-line summary, then what is left over from retired monitors."""
     if not plan.changes:
         out.print(f"{plan.provider} ({plan.backend}): nothing to do; everything matches the spec.")
@@ -27,7 +27,7 @@ def render_plan(plan: Plan, out: Console, *, spec_path: str | None = None, prune
             table.add_row(*row, *((change.reason or "",) if with_reasons else ()))
         out.print(table)
         out.print(f"Plan: {plan.summary()}.")
-    if plan.leftovers and not pruned:
+    if plan.leftovers:
         render_leftovers(plan, out, spec_path=spec_path)
 
 

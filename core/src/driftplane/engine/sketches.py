@@ -200,14 +200,14 @@ class Quantiles:
         self._exact, self._exact_n = None, 0
         self._sketch = ds.kll_doubles_sketch(self.k)
         if kept:
-            self._sketch_update(np.concatenate(kept))
+            self._sketch_update(np.concatenate(kept))  # a fresh, writable array
 
     def _sketch_update(self, values: np.ndarray) -> None:
         """Values into the KLL sketch (the array must be writable: DataSketches 5.2 rejects read-only ones)."""
         assert self._sketch is not None
         n = len(values)
         if n <= 4 * self.k:
-            self._sketch.update(np.array(values, dtype=np.float64, copy=True))
+            self._sketch.update(values)
             return
         # Large batch: do KLL's first compactions at once. Sorting (numpy, GIL released) and
         # keeping every 2^level-th item from a random offset is what repeated KLL compaction

@@ -38,6 +38,7 @@ from driftplane.result import RunResult
 from driftplane.spec.models import Alert, ChannelRef, ChannelSpec, Spec
 
 logger = logging.getLogger(__name__)
+_DEFERRALS_SAID: set[str] = set()  # pending deliveries whose wait was already logged
 T = TypeVar("T")
 
 # A notification no channel accepted for this long is dropped (with an error in the log).
@@ -351,9 +352,13 @@ def _deliver(
         return _outcome(item, item.channel_name, delivered=False, attempts=item.attempts, error=why, pending=False)
     retry_at = _retry_at(item, session_start)
     if retry_at is not None and now < retry_at:
-        logger.info(
-            "%s to %s failed at %s (%s); it is retried at the first run of %s after %s. Another "
-            "'driftplane run' retries it at once.",
+        # Said once per delivery and process: a backfill would otherwise repeat it every window.
+        level = logging.DEBUG if item.id in _DEFERRALS_SAID else logging.INFO
+        _DEFERRALS_SAID.add(item.id)
+        logger.log(
+            level,
+            "%s to %s failed at %s (%s); this process retries it at its first window of %s after %s "
+            "(a new 'driftplane run' retries it at once)",
             what,
             resolved.name,
             _clock(item.last_attempt_at),

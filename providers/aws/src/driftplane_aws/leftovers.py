@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from driftplane.provider import Leftover, leftover_reason
+from driftplane.provider import Leftover, leftover_reason, selected_monitors
 from driftplane.spec.models import NAME_PATTERN
 from driftplane_aws import names
 from driftplane_aws.clients import AwsClients
@@ -61,7 +61,7 @@ class LeftoverFinder:
         self.clients: AwsClients = planner.clients
         self.spec = planner.spec
         self.prefix = planner.translator.prefix
-        self.running = [name for name in self.spec.monitors if leftover_reason(self.spec, name) is None]
+        self.running = selected_monitors(self.spec, None)  # declared and enabled
 
     def find(self) -> list[Leftover]:
         found = self.alarms()

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from driftplane.provider import Leftover, leftover_reason
+from driftplane.provider import Leftover, leftover_reason, selected_monitors
 from driftplane.spec.models import Spec
 from driftplane_gcp import names, schedules
 from driftplane_gcp.state import Existing
@@ -25,11 +25,6 @@ from driftplane_gcp.state import Existing
 _IN_DISPLAY_NAME = re.compile(r"^driftplane ([A-Za-z0-9][A-Za-z0-9_-]{0,62}): ")
 _IN_SCHEDULER_DESCRIPTION = re.compile(r"^driftplane monitor ([A-Za-z0-9][A-Za-z0-9_-]{0,62}): ")
 MONITOR_ENV = "DRIFTPLANE_MONITOR"
-
-
-def running(spec: Spec) -> list[str]:
-    """The monitors the spec runs: declared and enabled."""
-    return [name for name in spec.monitors if leftover_reason(spec, name) is None]
 
 
 def _checked(candidate: str | None, label: str) -> str:
@@ -67,7 +62,7 @@ def find_leftovers(spec: Spec, existing: Existing, *, project: str, location: st
     Kinds and names are those of the Change that would delete it. A channel another policy
     still notifies says so in its reason: destroy keeps it (see ``Existing.users_outside``).
     """
-    runs = running(spec)
+    runs = selected_monitors(spec, None)  # declared and enabled
     running_labels = {names.label_value(name) for name in runs}
     running_jobs = {schedules.scheduler_job_name(project, location, name) for name in runs}
     found: list[tuple[str, str, str, str]] = []  # (monitor, kind, name, extra reason)
