@@ -232,11 +232,12 @@ def _drift_features(spec: Spec, name: str) -> list[str] | None:
     """The features a monitor checks for drift, when the spec or a local baseline's header tells.
 
     None when only data on S3 (or SageMaker's baselining job) knows them: plan finds out then.
-    Only column names are read, never the rows.
+    A local baseline is asked for its columns with a batch of a few rows, not read whole.
     """
     from driftplane.engine.features import is_selected
     from driftplane.errors import DataError
     from driftplane_aws.baseline import drift_rule
+    from driftplane_aws.job import baseline_columns
 
     monitor = spec.monitors[name]
     baseline = monitor.baseline
@@ -244,7 +245,7 @@ def _drift_features(spec: Spec, name: str) -> list[str] | None:
     if columns is None and baseline.job != "sagemaker":
         try:
             if baseline.data and "://" not in baseline.data:
-                columns = _baseline_columns(spec, name)
+                columns = baseline_columns(spec, name)
             elif baseline.statistics and "://" not in baseline.statistics:
                 path = spec.base_dir / baseline.statistics
                 columns = [str(f["name"]) for f in json.loads(path.read_text(encoding="utf-8")).get("features", [])]
@@ -253,14 +254,6 @@ def _drift_features(spec: Spec, name: str) -> list[str] | None:
     if columns is None:
         return None
     return [c for c in columns if is_selected(c, monitor.features) and drift_rule(monitor, c, "numerical")[0]]
-
-
-def _baseline_columns(spec: Spec, name: str) -> list[str] | None:
-    from driftplane.engine.readers import read
-
-    for batch in read(spec.monitors[name].baseline, base_dir=spec.base_dir):
-        return list(batch.schema.names)
-    return None
 
 
 def _sample_features(spec: Spec, name: str) -> list[FeatureInfo]:

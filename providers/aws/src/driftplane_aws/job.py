@@ -85,14 +85,14 @@ def baseline_columns(spec: Spec, monitor: str) -> list[str] | None:
     output first). The engine names them after the baseline's profile, which leaves out the
     features the spec excludes: naming by that list would shift each later column onto the
     wrong name. A statistics.json driftplane wrote for an endpoint already lists every column;
-    a baseline dataset is asked for its columns (its first batch).
+    a baseline dataset is asked for its columns (a first batch of a few rows).
     """
     baseline = spec.monitor(monitor).baseline
     if baseline.data is None:
         return None
     from driftplane.engine.readers import TIMESTAMP_COLUMN, read
 
-    stream = read(baseline, base_dir=spec.base_dir)
+    stream = read(baseline, base_dir=spec.base_dir, batch_rows=16)
     for batch in stream:
         return [name for name in batch.schema.names if name != TIMESTAMP_COLUMN]
     return None
