@@ -7,9 +7,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from driftplane.local.summary import summary_line
 from driftplane.provider import Plan
 from driftplane.result import RunResult
+from driftplane.result_summary import summary_line
 
 
 def render_plan(plan: Plan, out: Console, *, spec_path: str | None = None) -> None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from driftplane.local.summary import drifted_words, report_path, summary_line
 from driftplane.result import RunResult
+from driftplane.result_summary import drifted_words, report_path, summary_line
 from driftplane.spec.schedules import Schedule
 
 logger = logging.getLogger(__name__)
