@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from driftplane.engine.readers.windows import window_text
 from driftplane.result import RunResult, Window
 
 STATUS_WORDS = {
@@ -20,9 +21,7 @@ STATUS_WORDS = {
 
 def window_words(window: Window | None) -> str:
     """'2026-01-13 00:00 to 2026-01-14 00:00 UTC' (or 'no window')."""
-    if window is None:
-        return "no window"
-    return f"{window.start:%Y-%m-%d %H:%M} to {window.end:%Y-%m-%d %H:%M} UTC"
+    return "no window" if window is None else window_text(window)
 
 
 def verdict_words(result: RunResult) -> str:

@@ -25,6 +25,7 @@ from typing import TypeVar
 from pydantic import SecretStr
 
 from driftplane.channel import AlertChannel
+from driftplane.engine.readers.windows import iso_z
 from driftplane.errors import DataError, DriftplaneError, SpecError
 from driftplane.local import alert_state
 from driftplane.local.alert_state import AlertState, PendingDelivery
@@ -409,9 +410,7 @@ def _retry_at(item: PendingDelivery, session_start: datetime | None) -> datetime
 
 def _clock(moment: datetime | None) -> str:
     """'2026-01-16T08:03:12Z': a time in the log, UTC, to the second."""
-    if moment is None:
-        return "an unknown time"
-    return _aware(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return "an unknown time" if moment is None else iso_z(moment)
 
 
 def _outcome(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from driftplane.engine.monitor import backfill_windows, window_for
+from driftplane.engine.readers.windows import iso_z
 from driftplane.local.history import HistoryStore
 from driftplane.local.settings import LocalSettings
 from driftplane.provider import (
@@ -205,7 +206,4 @@ class LocalProvider(Provider):
 
 def _iso(moment: datetime | None) -> str | None:
     """'2026-01-14T00:00:00Z': ISO 8601 in UTC, as /healthz and every JSON of driftplane write times."""
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None if moment is None else iso_z(moment)

@@ -32,6 +32,11 @@ def utc(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
+def iso_z(when: datetime) -> str:
+    """``2026-01-14T00:00:00Z``: a moment in UTC to the second, as logs, /healthz and JSON write it."""
+    return utc(when).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def window_ending_at(
     end: datetime, length: Duration | FixedWindow | str, *, latency: Duration | str | None = None
 ) -> Window:
