@@ -8,7 +8,7 @@ does not implement says so plainly instead of pretending.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -112,6 +112,22 @@ class MonitorStatus(BaseModel):
     next_run: datetime | None = None
     runs: list[RunResult] = Field(default_factory=list, description="Most recent first.")
     details: dict[str, Any] = Field(default_factory=dict)
+
+
+def problem_check(problem: Callable[[str], str | None]) -> Any:
+    """A settings field validator from a function that says what is wrong with a value, or None.
+
+    Use as ``_role = field_validator("role_arn")(problem_check(role_arn_problem))``: the
+    message becomes the located validation error; an unset (None) value is not checked.
+    """
+
+    def check(cls: type, value: Any) -> Any:
+        message = None if value is None else problem(value)
+        if message:
+            raise ValueError(message)
+        return value
+
+    return classmethod(check)
 
 
 class ProviderSettings(BaseModel):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, WithJsonSchema, field_validator
 
-from driftplane.provider import ProviderSettings
+from driftplane.provider import ProviderSettings, problem_check
 
 ROLE_ARN = re.compile(r"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$")
 S3_URI = re.compile(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?$")
@@ -133,26 +133,6 @@ class AwsSettings(ProviderSettings):
     max_attempts: int = Field(default=5, ge=1, le=20, description="Attempts per AWS call in botocore's standard retry mode.")
     tags: dict[str, str] = Field(default_factory=dict, description="Added to everything the provider creates.")
 
-    @field_validator("role_arn", "scheduler_role_arn")
-    @classmethod
-    def _a_role(cls, value: str | None) -> str | None:
-        problem = None if value is None else role_arn_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("name_prefix")
-    @classmethod
-    def _a_name_prefix(cls, value: str) -> str:
-        problem = name_prefix_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("output_s3_uri")
-    @classmethod
-    def _an_s3_uri(cls, value: str | None) -> str | None:
-        problem = None if value is None else s3_uri_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
+    _a_role = field_validator("role_arn", "scheduler_role_arn")(problem_check(role_arn_problem))
+    _a_name_prefix = field_validator("name_prefix")(problem_check(name_prefix_problem))
+    _an_s3_uri = field_validator("output_s3_uri")(problem_check(s3_uri_problem))

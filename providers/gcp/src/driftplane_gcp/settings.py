@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
-from driftplane.provider import ProviderSettings
+from driftplane.provider import ProviderSettings, problem_check
 from driftplane.spec.problems import suggest_then
 from driftplane_gcp.resources import WRITABLE_RESOURCES, label_problems
 
@@ -184,21 +184,8 @@ class GcpSettings(ProviderSettings):
                 raise ValueError("; ".join(found))
         return value
 
-    @field_validator("project")
-    @classmethod
-    def _project_id(cls, value: str | None) -> str | None:
-        problem = None if value is None else _project_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("location")
-    @classmethod
-    def _region(cls, value: str) -> str:
-        problem = _region_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
+    _project_id = field_validator("project")(problem_check(_project_problem))
+    _region = field_validator("location")(problem_check(_region_problem))
 
     @field_validator("service_account")
     @classmethod
