@@ -104,7 +104,7 @@ def test_a_full_disk_while_caching_the_baseline_says_so_and_keeps_the_run(tmp_pa
         assert_no_bug(err)
         (line,) = errors(err)
         assert line.startswith(
-            f"error: monitor churn: could not write the cached baseline profile of monitor churn at {cache / 'churn'}/"
+            f"error: could not write the cached baseline profile of monitor churn at {cache / 'churn'}/"
         )
         assert "No space left on device. The disk is full: free space on the filesystem that holds" in line
         assert "or point providers.local.state_dir somewhere else. Nothing was half-written" in line

@@ -119,7 +119,8 @@ class LocalRunner:
         """Run one monitor over one window: reports, history, alerts, metrics.
 
         Raises MonitorBusyError when another process runs the same monitor, and DataError
-        when the reports could not be written (after the run is safely in history).
+        when the reports or the baseline cache could not be written (after the run is safely
+        in history). A failed run is logged here as one error with its traceback and report.
         """
         with monitor_lock(self.state_dir, name, timeout=self.lock_timeout):
             remove_leftovers(self.reports_dir)
@@ -161,7 +162,7 @@ class LocalRunner:
                 raise write_error
             if cache_failure is not None:
                 raise DataError(
-                    f"monitor {name}: {str(cache_failure).rstrip('.')}. The run itself went on with the profile "
+                    f"{str(cache_failure).rstrip('.')}. The run itself went on with the profile "
                     "and is recorded in history; the baseline is profiled again at each run until this is fixed."
                 ) from cache_failure
             return result
