@@ -86,3 +86,15 @@ class DataError(DriftplaneError):
 
 class ProviderError(DriftplaneError):
     """A provider failed to do what was asked: a cloud call, a permission, a quota (exit 3)."""
+
+
+class StorageError(DataError):
+    """A file or folder could not be written: a full disk, a quota, a read-only filesystem,
+    missing permissions (exit 3). Says what, where and what to do; nothing is half-written.
+    """
+
+    def __init__(self, message: str, *, path: str, errno: int | None = None, strerror: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.errno = errno
+        self.strerror = strerror

@@ -11,6 +11,9 @@ import logging
 import sys
 from pathlib import Path
 
+from driftplane.atomic import storage_error, writing
+from driftplane.errors import StorageError
+
 # Cloud SDK and HTTP loggers stay quiet unless -vv asks for them.
 THIRD_PARTY = (
     "botocore",
@@ -73,11 +76,66 @@ class _OwnOrLoud(logging.Filter):
         return own or record.levelno >= logging.WARNING
 
 
+class _ConsoleHandler(logging.StreamHandler):
+    """A console stream. When the OS refuses a write (stdout redirected to a full disk), the
+    line is dropped quietly: the CLI reports a failed stdout once, as an error, rather than
+    logging printing its own traceback for every line."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if isinstance(sys.exc_info()[1], OSError | StorageError):
+            return
+        super().handleError(record)
+
+
+class _LogFileHandler(logging.FileHandler):
+    """--log-file: every level, with timestamps. When the file cannot be written (a full
+    disk, a quota), says so once as an error on the console and stops trying, instead of
+    printing logging's own traceback for every line; the CLI then exits with code 3."""
+
+    failure: StorageError | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.failure is None:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        exc = sys.exc_info()[1]
+        if self.failure is not None or not isinstance(exc, OSError):
+            super().handleError(record)
+            return
+        self.failure = storage_error(
+            exc,
+            "the log file",
+            self.baseFilename,
+            kept="Log lines after this one are not in that file.",
+            instead="give --log-file another place",
+        )
+        logging.getLogger("driftplane.logging").error("%s", self.failure)
+
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError:  # the last buffered lines could not be written; said when the file failed
+            if self.failure is None:
+                raise
+
+
+def log_file_failure() -> StorageError | None:
+    """Why the --log-file could not be written, once that happened; None while it works."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, _LogFileHandler) and handler.failure is not None:
+            return handler.failure
+    return None
+
+
 def configure(verbosity: int = 0, *, quiet: bool = False, log_file: str | Path | None = None) -> None:
     """Set up handlers for the CLI.
 
     verbosity 0: info and above; 1 (-v): driftplane debug; 2 (-vv): every library's debug.
     quiet (-q): errors only on the console. log_file: every level, with timestamps.
+    Raises StorageError when the log file cannot be opened (after the console is set up, so
+    the error can be shown).
     """
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -94,35 +152,37 @@ def configure(verbosity: int = 0, *, quiet: bool = False, log_file: str | Path |
         console_level = logging.INFO
 
     formatter = _ConsoleFormatter(show_names=verbosity >= 1)
-    out = logging.StreamHandler(sys.stdout)
+    out = _ConsoleHandler(sys.stdout)
     out.setLevel(console_level)
     out.addFilter(_MaxLevel(logging.WARNING))
     out.setFormatter(formatter)
-    err = logging.StreamHandler(sys.stderr)
+    err = _ConsoleHandler(sys.stderr)
     err.setLevel(max(console_level, logging.WARNING))
     err.setFormatter(formatter)
-    handlers: list[logging.Handler] = [out, err]
 
-    if log_file is not None:
-        path = Path(log_file)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.FileHandler(path, encoding="utf-8")
-        file_handler.setLevel(logging.DEBUG)
-        file_handler.setFormatter(logging.Formatter(FILE_FORMAT))
-        handlers.append(file_handler)
-
-    for handler in handlers:
+    def add(handler: logging.Handler) -> None:
         if verbosity < 2:
             handler.addFilter(_OwnOrLoud())
         handler._driftplane = True  # type: ignore[attr-defined]
         root.addHandler(handler)
 
+    add(out)
+    add(err)
     # Third-party libraries: WARNING on the console unless -vv; the file still gets
     # their warnings, and their debug lines only with -vv.
     third_party_level = logging.DEBUG if verbosity >= 2 else logging.WARNING
     for name in THIRD_PARTY:
         logging.getLogger(name).setLevel(third_party_level)
     logging.captureWarnings(True)
+
+    if log_file is not None:
+        path = Path(log_file)
+        with writing("the log file", path, kept="Nothing was run.", instead="give --log-file another place"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            file_handler = _LogFileHandler(path, encoding="utf-8")
+        file_handler.setLevel(logging.DEBUG)
+        file_handler.setFormatter(logging.Formatter(FILE_FORMAT))
+        add(file_handler)
 
 
 def redact(text: str, secrets: list[str]) -> str:

@@ -24,12 +24,24 @@ def window_words(window: Window | None) -> str:
     return "no window" if window is None else window_text(window)
 
 
-def verdict_words(result: RunResult) -> str:
-    """'DRIFT on 2 of 11 features, 1 violation', or 'FAILED: <why>' for a failed run."""
+# What a failed run's result line says in place of its reason, which is an error line's job.
+SEE_THE_ERROR = "the reason is on stderr"
+
+
+def verdict_words(result: RunResult, *, reason: bool = True) -> str:
+    """'DRIFT on 2 of 11 features, 1 violation', or 'FAILED: <why>' for a failed run.
+
+    reason=False: a failed run is 'FAILED; the reason is on stderr', for a result line
+    on stdout beside the error line on stderr that gives the reason (said once).
+    """
     verdict = STATUS_WORDS.get(result.status, result.status)
     if result.status == "failed":
-        reason = (result.error or "").removeprefix(f"monitor {result.monitor}: ")
-        return f"{verdict}: {reason}" if reason else verdict
+        if not reason:
+            return f"{verdict}; {SEE_THE_ERROR}"
+        why = (result.error or "").removeprefix(f"monitor {result.monitor}: ")
+        if result.window is not None:  # the line names the window already
+            why = why.removeprefix(f"the run for {window_words(result.window)} failed: ")
+        return f"{verdict}: {why}" if why else verdict
     if result.status in ("drift", "drift_and_violations"):
         checked = [f for f in result.features if f.drift is not None]
         verdict += f" on {len(result.drifted_features)} of {len(checked)} features"
@@ -45,10 +57,13 @@ def rows_words(result: RunResult) -> str:
     return f" ({result.rows.target:,} target rows against {result.rows.baseline:,} baseline rows)"
 
 
-def summary_line(result: RunResult) -> str:
-    """'churn [2026-01-13 00:00 to 2026-01-14 00:00 UTC]: DRIFT on 2 of 11 features (...)'."""
+def summary_line(result: RunResult, *, reason: bool = True) -> str:
+    """'churn [2026-01-13 00:00 to 2026-01-14 00:00 UTC]: DRIFT on 2 of 11 features (...)'.
+
+    reason=False leaves a failed run's reason to its error line (see verdict_words).
+    """
     window = f" [{window_words(result.window)}]" if result.window is not None else ""
-    return f"{result.monitor}{window}: {verdict_words(result)}{rows_words(result)}"
+    return f"{result.monitor}{window}: {verdict_words(result, reason=reason)}{rows_words(result)}"
 
 
 def drifted_words(result: RunResult) -> str:

@@ -70,7 +70,7 @@ def test_broken_spec_exits_2_with_every_error_located(tmp_path: Path) -> None:
     lines = err.strip().splitlines()
     assert lines[0] == f"{path}:3:37: monitors.churn.baseline.formt: unknown key 'formt'; did you mean 'format'?"
     assert lines[1] == f"{path}:5:15: monitors.churn.schedule: 'every hour' is not hourly, daily, weekly or a cron expression"
-    assert lines[2] == "2 problems; the spec is not valid."
+    assert lines[2] == "error: 2 problems; the spec is not valid."
 
 
 def test_channel_settings_are_checked_with_locations(tmp_path: Path) -> None:
@@ -140,7 +140,7 @@ def test_unknown_provider_is_reported_with_structural_errors(tmp_path: Path) -> 
     ]
     assert lines[0].startswith(f"{path}:1:11: provider: unknown provider 'kubeflow'")
     assert "monitors.churn.alerts[0].notify[0]: no channel named 'nochannel'" in lines[3]
-    assert lines[-1] == "4 problems; the spec is not valid."
+    assert lines[-1] == "error: 4 problems; the spec is not valid."
 
 
 def test_unknown_provider_and_empty_monitors_are_both_reported(tmp_path: Path) -> None:
@@ -156,7 +156,7 @@ def test_other_commands_report_every_problem_and_say_nothing_ran(tmp_path: Path)
     code, _, err = invoke("run", str(path))
     assert code == 2
     assert "unknown provider 'kubeflow'" in err and "must not be empty" in err
-    assert err.strip().splitlines()[-1] == "2 problems; nothing was run."
+    assert err.strip().splitlines()[-1] == "error: 2 problems; nothing was run."
 
 
 def test_provider_option_overrides_the_spec_provider(tmp_path: Path) -> None:

@@ -193,13 +193,15 @@ def test_seasonal_baseline_compares_with_the_target_a_period_earlier(tmp_path: P
     )
     # the target was never read: the result says so rather than passing 0 rows off as a count
     assert "the target was not read: the baseline failed first" in " ".join(failed["messages"])
-    code, out, _ = invoke("run", str(spec), "--at", "2026-03-02")
+    code, out, err = invoke("run", str(spec), "--at", "2026-03-02")
     assert code == 3
+    # the reason is the error line on stderr; the result line on stdout says FAILED
     assert (
-        "\nchurn [2026-03-01 00:00 to 2026-03-02 00:00 UTC]: FAILED: the baseline (the target 2d earlier) has no rows "
-        "in the window 2026-02-27 00:00 to 2026-02-28 00:00 UTC; there is nothing to compare against\n"
-    ) in out
-    assert "0 baseline rows" not in out
+        "error: churn [2026-03-01 00:00 to 2026-03-02 00:00 UTC]: FAILED: the baseline (the target 2d earlier) has no rows "
+        "in the window 2026-02-27 00:00 to 2026-02-28 00:00 UTC; there is nothing to compare against; report "
+    ) in err
+    assert "\nchurn [2026-03-01 00:00 to 2026-03-02 00:00 UTC]: FAILED; the reason is on stderr\n" in out
+    assert "0 baseline rows" not in out + err
 
 
 def test_a_window_without_data_fails_clearly_and_fires_the_failure_alert(tmp_path: Path, http_receiver: HttpReceiver) -> None:
@@ -230,7 +232,8 @@ def test_a_window_without_data_is_said_once_in_one_sentence(tmp_path: Path) -> N
     looked_at = tmp_path / "data" / "daily" / "2026" / "03" / "31" / "*.parquet"
     sentence = f"monitor churn: no data for the window 2026-03-31 00:00 to 2026-04-01 00:00 UTC; looked at {looked_at}"
     reason = sentence.removeprefix("monitor churn: ")
-    assert f"churn [2026-03-31 00:00 to 2026-04-01 00:00 UTC]: FAILED: {reason}\n" in done.stdout
+    assert f"error: churn [2026-03-31 00:00 to 2026-04-01 00:00 UTC]: FAILED: {reason}; report " in done.stderr
+    assert "churn [2026-03-31 00:00 to 2026-04-01 00:00 UTC]: FAILED; the reason is on stderr\n" in done.stdout
     everything = done.stdout + done.stderr
     assert everything.count("no data for") == 1, everything
     assert "2026-03-31T00:00:00Z" not in everything

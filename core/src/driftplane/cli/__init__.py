@@ -2,59 +2,121 @@
 
 from __future__ import annotations
 
+import errno
 import logging
-from typing import Any
+import sys
+from typing import Any, NoReturn
 
 import click
 
+from driftplane.atomic import storage_error
 from driftplane.cli.exit_codes import ExitCode
-from driftplane.cli.output import show_problems
-from driftplane.errors import (
-    DataError,
-    DriftplaneError,
-    ProviderError,
-    SpecError,
-    UsageError,
+from driftplane.cli.output import (
+    GuardedStdout,
+    StdoutError,
+    guarded_stdout,
+    show_problems,
+    silence_stdout,
 )
-from driftplane.logging import configure
+from driftplane.errors import DriftplaneError, SpecError, StorageError, UsageError
+from driftplane.logging import configure, log_file_failure
 
 logger = logging.getLogger("driftplane.cli")
+# The operating system's reasons for refusing a write that are about the place, not a bug.
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO})
 
 
 class DriftplaneGroup(click.Group):
-    """Maps driftplane's errors to clear messages and the documented exit codes."""
+    """Maps driftplane's errors to clear messages and the documented exit codes.
+
+    Every failure ends the same way: one ``error:`` line on stderr (the problems of a spec
+    are listed above it), and an ERROR record with its traceback in the --log-file, also
+    with -q. Nothing about a failure is said on stdout alone.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
+        with guarded_stdout() as stdout:
+            code: int = ExitCode.OK
+            try:
+                value = super().invoke(ctx)
+            except click.exceptions.Exit as exit_:
+                value, code = exit_, exit_.exit_code
+            except click.ClickException as exc:
+                self._bad_usage(ctx, exc)
+            except click.Abort:
+                raise
+            except (DriftplaneError, OSError, KeyboardInterrupt) as exc:
+                self._fail(ctx, exc)
+            except Exception as exc:  # noqa: BLE001 - the last line of defence: logged with its traceback
+                self._fail(ctx, exc)
+            self._finish(ctx, stdout, code)
+            if isinstance(value, click.exceptions.Exit):
+                raise value
+            return value
+
+    def _finish(self, ctx: click.Context, stdout: GuardedStdout, code: int) -> None:
+        """A command that succeeded but whose output or log file could not be written failed."""
         try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except SpecError as exc:
-            show_problems(exc.problems)
-            ctx.exit(ExitCode.USAGE)
-        except UsageError as exc:
-            logger.error("%s", exc)
-            ctx.exit(ExitCode.USAGE)
-        except (DataError, ProviderError) as exc:
-            logger.error("%s", exc)
-            logger.debug("where it failed:", exc_info=True)
+            sys.stdout.flush()  # a full disk behind a redirection shows here, not at exit
+        except StorageError:
+            silence_stdout()
+        if code not in (ExitCode.OK, ExitCode.FOUND):
+            return
+        if stdout.failure is not None:
+            self._fail(ctx, stdout.failure)
+        if log_file_failure() is not None:  # already said, as an error, when it happened
             ctx.exit(ExitCode.FAILURE)
-        except DriftplaneError as exc:
-            logger.error("%s", exc)
-            logger.debug("where it failed:", exc_info=True)
+
+    def _bad_usage(self, ctx: click.Context, exc: click.ClickException) -> NoReturn:
+        """click's usage errors (a bad option value, a missing argument) as driftplane says errors:
+        the usage and the help hint as click prints them, then one error line, also in the log."""
+        sub = getattr(exc, "ctx", None)
+        if isinstance(exc, click.UsageError) and sub is not None:
+            click.echo(sub.get_usage(), err=True)
+            if sub.command.get_help_option(sub) is not None:
+                click.echo(f"Try '{sub.command_path} {sub.help_option_names[0]}' for help.", err=True)
+        logger.error("%s", exc.format_message(), exc_info=(type(exc), exc, exc.__traceback__))
+        ctx.exit(exc.exit_code)
+
+    def _fail(self, ctx: click.Context, exc: BaseException) -> NoReturn:
+        failed = (type(exc), exc, exc.__traceback__)
+        if isinstance(exc, SpecError):
+            show_problems(exc.problems, cause=exc)
+            ctx.exit(ExitCode.USAGE)
+        if isinstance(exc, UsageError):
+            logger.error("%s", exc, exc_info=failed)
+            ctx.exit(ExitCode.USAGE)
+        if isinstance(exc, StdoutError):
+            silence_stdout()
+        if isinstance(exc, DriftplaneError):  # DataError, ProviderError, StorageError, a busy monitor
+            logger.error("%s", exc, exc_info=failed)
             ctx.exit(ExitCode.FAILURE)
-        except KeyboardInterrupt:
-            logger.error("interrupted; nothing half-written was kept")
+        if isinstance(exc, KeyboardInterrupt):
+            logger.error("interrupted; nothing half-written was kept", exc_info=failed)
             ctx.exit(130)
-        except Exception as exc:  # the last line of defence: say what and where, never a bare traceback
-            logger.error(
-                "unexpected %s: %s. This is a bug in driftplane; please report it with the "
-                "traceback (shown with -v, and always written to --log-file).",
-                type(exc).__name__,
-                exc,
-            )
-            logger.debug("traceback:", exc_info=True)
+        if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
+            # A write outside driftplane's own helpers (a plugin's, a library's): still no "bug".
+            logger.error("%s", _refused(exc), exc_info=failed)
             ctx.exit(ExitCode.FAILURE)
+        # the last line of defence: say what and where, never a bare traceback
+        logger.error(
+            "unexpected %s: %s. This is a bug in driftplane; please report it with the "
+            "traceback (shown with -v, and always written to --log-file).",
+            type(exc).__name__,
+            exc,
+            exc_info=failed,
+        )
+        ctx.exit(ExitCode.FAILURE)
+
+
+def _refused(exc: OSError) -> str:
+    """An OSError about the place it wrote to, in words, naming the file when it is known."""
+    if exc.filename:
+        return str(storage_error(exc, "a file", exc.filename, kept=""))
+    return (
+        f"the operating system refused a read or write: {exc.strerror or exc}. Check the disk space, "
+        "quota and permissions of the folders this command writes to (run with -v to see where)."
+    )
 
 
 @click.group(

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 import click
 from rich.console import Console
 
-from driftplane.errors import Problem
+from driftplane.atomic import storage_error
+from driftplane.errors import Problem, StorageError
+
+logger = logging.getLogger("driftplane.cli")
 
 
 def closed_pipe_exit() -> NoReturn:
@@ -52,18 +56,106 @@ def console(stderr: bool = False) -> Console:
     return _Console(stderr=stderr, soft_wrap=True, highlight=False)
 
 
-def show_problems(problems: Iterable[Problem], outcome: str = "nothing was run") -> int:
+def show_problems(
+    problems: Iterable[Problem], outcome: str = "nothing was run", *, cause: BaseException | None = None
+) -> int:
     """Print each problem as FILE:LINE:COL: key.path: message on stderr, then one closing line.
 
-    The closing line is always ``N problem(s); <outcome>.``, whichever stage found them, so
-    a script or a person can rely on it. Returns the count.
+    The closing line is always ``error: N problem(s); <outcome>.``, whichever stage found
+    them, so a script or a person can rely on it. It is logged as an error, so the log file
+    (and log-based alerting) holds it too, with the traceback of ``cause`` whose message
+    lists every problem. Returns the count.
     """
     count = 0
     for problem in problems:
         click.echo(str(problem), err=True)
         count += 1
-    click.echo(f"{count} problem{'s' if count != 1 else ''}; {outcome}.", err=True)
+    exc_info = (type(cause), cause, cause.__traceback__) if cause is not None else None
+    logger.error("%d problem%s; %s.", count, "s" if count != 1 else "", outcome, exc_info=exc_info)
     return count
+
+
+def stdout_target() -> str:
+    """Where standard output goes, for a message about it: a file's path, or 'standard output'."""
+    try:
+        target = os.readlink(f"/proc/self/fd/{sys.stdout.fileno()}")
+    except (OSError, ValueError, AttributeError):
+        return "standard output"
+    return target if target.startswith("/") else "standard output"
+
+
+class StdoutError(StorageError):
+    """Standard output could not be written (exit 3)."""
+
+
+class GuardedStdout:
+    """sys.stdout while a command runs: a write the OS refuses (a full disk behind a
+    redirection, a quota) becomes a StorageError that says so, instead of a bare OSError.
+
+    The first failure is kept, so one that only a log line met (logging swallows its own
+    errors) still ends the command with an error.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.failure: StdoutError | None = None
+
+    def _failed(self, exc: OSError) -> StdoutError:
+        where = stdout_target()
+        what = "the output" if where == "standard output" else "the output (standard output)"
+        said = storage_error(
+            exc,
+            what,
+            where,
+            kept="What the command did is done; only its output is incomplete.",
+            instead="redirect the output somewhere else",
+        )
+        error = StdoutError(str(said), path=said.path, errno=said.errno, strerror=said.strerror)
+        self.failure = self.failure or error
+        return error
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from exc
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def guarded_stdout() -> Iterator[GuardedStdout]:
+    """Install GuardedStdout for the length of a command (once, when commands nest)."""
+    if isinstance(sys.stdout, GuardedStdout):
+        yield sys.stdout
+        return
+    guard = GuardedStdout(sys.stdout)
+    sys.stdout = guard
+    try:
+        yield guard
+    finally:
+        sys.stdout = guard.stream
+
+
+def silence_stdout() -> None:
+    """After stdout failed: point it at the null device, so Python's flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+        pass
 
 
 def print_json(data: Any) -> None:

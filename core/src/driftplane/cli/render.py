@@ -53,7 +53,8 @@ def render_leftovers(plan: Plan, out: Console, *, spec_path: str | None = None) 
 
 def render_result(result: RunResult, out: Console) -> None:
     """The verdict first, then what drifted, then violations, then where the reports are."""
-    out.print(summary_line(result), markup=False)  # the failure's reason is in it, said once
+    # A failed run's reason is its error line on stderr (said once); stdout says only FAILED.
+    out.print(summary_line(result, reason=False), markup=False)
     drifted = result.drifted_features
     if drifted:
         # The left padding indents the header row with the rows, under the summary line.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -25,6 +25,7 @@ from driftplane.cli.exit_codes import ExitCode
 from driftplane.cli.options import TIME, json_option, monitor_option, provider_option, spec_argument
 from driftplane.cli.output import closed_pipe_is_not_an_error, console
 from driftplane.cli.render import render_result
+from driftplane.engine.readers.windows import iso_z
 from driftplane.errors import UsageError
 from driftplane.provider import selected_monitors
 from driftplane.result import RunResult
@@ -45,6 +46,41 @@ def backfill_count(spec: Spec, names: list[str], start: datetime, end: datetime)
     from driftplane.engine.monitor import backfill_windows
 
     return sum(len(backfill_windows(spec.monitor(n), start, end)) for n in selected_monitors(spec, names or None))
+
+
+def refuse_future(option: str, when: datetime) -> None:
+    """UsageError when --at or --to is in the future: such a window has no data yet, and once
+    judged it would make every real window after it look older, silencing its alerts."""
+    from driftplane.engine.monitor import FUTURE_ALLOWANCE
+
+    now = datetime.now(UTC)
+    if when <= now + FUTURE_ALLOWANCE:
+        return
+    raise UsageError(
+        f"{option} {iso_z(when)} is in the future (it is now {iso_z(now)}). A window that has not ended "
+        "has no complete data, and judging it would make every later run look older, so alerts could "
+        f"not fire. Give a time up to now ({option} now){' or leave --at out for the latest scheduled window' if option == '--at' else ''}."
+    )
+
+
+def refuse_huge_backfill(spec: Spec, names: list[str], start: datetime, end: datetime) -> None:
+    """UsageError when a backfill would run more than MAX_BACKFILL_WINDOWS windows (run --yes)."""
+    from driftplane.engine.monitor import MAX_BACKFILL_WINDOWS, count_backfill_windows
+
+    counts: dict[str, int] = {}
+    total = 0
+    for name in selected_monitors(spec, names or None):
+        counts[name] = count_backfill_windows(spec.monitor(name), start, end, limit=MAX_BACKFILL_WINDOWS - total)
+        total += counts[name]
+        if total > MAX_BACKFILL_WINDOWS:
+            break
+    if total <= MAX_BACKFILL_WINDOWS:
+        return
+    many = ", ".join(f"{name} ({spec.monitor(name).schedule})" for name, count in counts.items() if count)
+    raise UsageError(
+        f"the backfill from {iso_z(start)} to {iso_z(end)} would run more than {MAX_BACKFILL_WINDOWS:,} windows "
+        f"(of {many}). Narrow --from and --to, pick monitors with --monitor, or add --yes to run them all."
+    )
 
 
 class BackfillDisplay:
@@ -75,7 +111,9 @@ class BackfillDisplay:
         if sys.stdout.isatty():
             self.out = self._progress.console
         for handler in logging.getLogger().handlers:
-            if type(handler) is logging.StreamHandler and _is_terminal(handler.stream):
+            if isinstance(handler, logging.FileHandler) or not isinstance(handler, logging.StreamHandler):
+                continue
+            if _is_terminal(handler.stream):
                 proxy = FileProxy(self._progress.console, handler.stream)
                 self._swapped.append((handler, handler.stream, proxy))
                 handler.setStream(proxy)
@@ -120,7 +158,14 @@ def backfill_summary(results: list[RunResult]) -> str:
 @monitor_option
 @click.option("--at", "at", type=TIME, help="Run the window ending at this time (default: the window ending at the schedule's last time).")
 @click.option("--from", "start", type=TIME, help="Backfill: every window ending after this time...")
-@click.option("--to", "end", type=TIME, help="...and at or before this one.")
+@click.option("--to", "end", type=TIME, help="...and at or before this one (not in the future).")
+@click.option(
+    "--yes",
+    "-y",
+    "confirmed",
+    is_flag=True,
+    help="Run a backfill even when it has more than 10,000 windows.",
+)
 @click.option(
     "--engine",
     type=click.Choice(ENGINES),
@@ -137,13 +182,16 @@ def command(
     at: datetime | None,
     start: datetime | None,
     end: datetime | None,
+    confirmed: bool,
     engine: str | None,
     as_json: bool,
 ) -> None:
     """Run monitors: read each target window, compare it with the baseline, write reports, alert.
 
     With --json, prints one result object per line (JSON Lines), in the format of
-    docs/cli.md#result-json. Exit code 1 when any monitor found drift or violations.
+    docs/cli.md#result-json. Exit code 1 when any monitor found drift or violations; 3 when
+    a window failed (each failure is an error line on stderr). --at and --to may not be in
+    the future; a backfill of more than 10,000 windows needs --yes.
 
     \b
     Examples:
@@ -158,8 +206,14 @@ def command(
         raise UsageError("a backfill needs both --from and --to")
     if start is not None and end is not None and end <= start:
         raise UsageError(f"--to {end.isoformat()} is not after --from {start.isoformat()}")
+    if at is not None:
+        refuse_future("--at", at)
+    if end is not None:
+        refuse_future("--to", end)
     spec, provider = load_for_provider(spec_path, provider_name)
     spec = with_engine(spec, engine)
+    if start is not None and end is not None and not confirmed:
+        refuse_huge_backfill(spec, list(monitor_names), start, end)
     found = failed = False
     backfill = start is not None and end is not None
     total = None

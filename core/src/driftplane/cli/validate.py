@@ -12,33 +12,20 @@ from driftplane.cli.options import provider_option, spec_argument
 from driftplane.cli.output import show_problems
 from driftplane.errors import Problem, SpecError
 from driftplane.plugins import get_providers, provider_for_spec, spec_plugin_problems
+from driftplane.provider import Provider
+from driftplane.spec import Spec
 
 logger = logging.getLogger(__name__)
 
 NOT_VALID = "the spec is not valid"
 
 
-@click.command("validate")
-@spec_argument
-@provider_option
-@click.pass_context
-def command(ctx: click.Context, spec_path: str | None, provider_name: str | None) -> None:
-    """Check a spec: structure, references, channels, provider settings.
-
-    Every problem is printed as FILE:LINE:COL: key.path: message. No data is read and no
-    cloud is called. With --provider, also checks what that provider can express (e.g.
-    metrics a cloud does not offer).
-
-    \b
-    Examples:
-      driftplane validate monitors.yaml
-      driftplane validate monitors.yaml --provider azure
-    """
+def _checked(spec_path: str | None, provider_name: str | None) -> tuple[Spec, Provider]:
+    """The spec and its provider, or SpecError listing every problem once, in file order."""
     try:
         spec = load_checked_spec(spec_path, provider_name, settings=True)
     except SpecError as exc:
-        show_problems(list(dict.fromkeys(exc.problems)), NOT_VALID)
-        ctx.exit(ExitCode.USAGE)
+        raise SpecError(list(dict.fromkeys(exc.problems))) from exc
     problems: list[Problem] = list(spec_plugin_problems(spec))
     installed = get_providers()
     # Settings of installed providers were checked while loading; say which could not be.
@@ -63,10 +50,33 @@ def command(ctx: click.Context, spec_path: str | None, provider_name: str | None
         # settings are checked both as configured settings and when the provider is built.
         problems = list(dict.fromkeys(problems))
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        show_problems(problems, NOT_VALID)
+        raise SpecError(problems)
+    assert provider is not None
+    return spec, provider
+
+
+@click.command("validate")
+@spec_argument
+@provider_option
+@click.pass_context
+def command(ctx: click.Context, spec_path: str | None, provider_name: str | None) -> None:
+    """Check a spec: structure, references, channels, provider settings.
+
+    Every problem is printed as FILE:LINE:COL: key.path: message. No data is read and no
+    cloud is called. With --provider, also checks what that provider can express (e.g.
+    metrics a cloud does not offer).
+
+    \b
+    Examples:
+      driftplane validate monitors.yaml
+      driftplane validate monitors.yaml --provider azure
+    """
+    try:
+        spec, provider = _checked(spec_path, provider_name)
+    except SpecError as exc:
+        show_problems(exc.problems, NOT_VALID, cause=exc)
         ctx.exit(ExitCode.USAGE)
     names = ", ".join(spec.monitors)
-    assert provider is not None
     logger.info(
         "%s is valid: %d monitor%s (%s) for the %s provider (backend %s).",
         spec.source.file if spec.source else "spec",

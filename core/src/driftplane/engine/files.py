@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from driftplane.atomic import write_atomic
+from driftplane.atomic import ELSEWHERE, write_atomic
 from driftplane.errors import DataError
 
 
@@ -26,10 +26,13 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def write_json_atomic(path: str | Path, data: Any) -> Path:
-    """Write ``data`` as indented JSON to ``path`` atomically; returns the path."""
+def write_json_atomic(path: str | Path, data: Any, *, what: str | None = None, instead: str = ELSEWHERE) -> Path:
+    """Write ``data`` as indented JSON to ``path`` atomically; returns the path.
+
+    StorageError (a DataError) says ``what`` (default: the file's name) could not be written.
+    """
     text = json.dumps(_json_safe(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    return write_atomic(path, text)
+    return write_atomic(path, text, what=what, instead=instead)
 
 
 def read_json(path: str | Path, what: str) -> Any:

@@ -14,10 +14,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from driftplane.atomic import ELSEWHERE, writing
 from driftplane.engine.api import load_baseline, profile_source
 from driftplane.engine.constraints import Constraints, suggest_constraints
 from driftplane.engine.evaluate import evaluate
@@ -26,8 +27,9 @@ from driftplane.engine.profile import Profile, ProfileSettings
 from driftplane.engine.readers.files import absolute_location, filesystem_for, list_files
 from driftplane.engine.readers.windows import NO_DATA, utc, window_ending_at, window_text
 from driftplane.engine.sagemaker import read_constraints
-from driftplane.errors import DataError
+from driftplane.errors import DataError, StorageError, UsageError
 from driftplane.result import RunResult, Window
+from driftplane.result_summary import summary_line
 from driftplane.spec.durations import Duration
 from driftplane.spec.models import Baseline, DataSource, Engine, FixedWindow, Monitor, Spec
 from driftplane.spec.schedules import Schedule
@@ -71,6 +73,48 @@ def window_for(monitor: Monitor, at: datetime | None = None, *, exact: bool = Fa
         shifted = latency.before(when) if latency is not None else when
         return window_ending_at(monitor.schedule.previous_at_or_before(shifted), length)
     return window_ending_at(when, length, latency=monitor.target.latency)
+
+
+# How far past now a window may end and still be run: the clocks of two machines (the one
+# that wrote the data, the one that runs driftplane) disagree by a little.
+FUTURE_ALLOWANCE = timedelta(minutes=5)
+# A backfill of more windows than this needs a confirmation (run --yes): a mistyped --from
+# must not start tens of thousands of runs.
+MAX_BACKFILL_WINDOWS = 10_000
+
+
+def refuse_future_window(name: str, window: Window, *, now: datetime | None = None) -> None:
+    """UsageError when ``window`` ends after now (beyond FUTURE_ALLOWANCE).
+
+    Such a window has no complete data yet, and once judged it is the newest an alert has
+    seen: every real window after it would look older and could never fire the alert.
+    """
+    now = utc(now or datetime.now(UTC))
+    if utc(window.end) <= now + FUTURE_ALLOWANCE:
+        return
+    raise UsageError(
+        f"monitor {name}: the window {window_text(window)} ends in the future (it is now "
+        f"{now:%Y-%m-%d %H:%M} UTC). A window that has not ended has no complete data, and judging it "
+        "would make every later run look older, so its alerts could not fire. Run a window that has "
+        "ended: leave out --at (the latest scheduled window), or give a time up to now."
+    )
+
+
+def count_backfill_windows(monitor: Monitor, start: datetime, end: datetime, *, limit: int) -> int:
+    """How many windows a backfill from ``start`` to ``end`` runs, counting no further than ``limit + 1``.
+
+    Stops early so that a range of millions of windows is refused at once, not after
+    walking the schedule through all of them.
+    """
+    if isinstance(monitor.target.window, FixedWindow):
+        return 1
+    start, end = utc(start), utc(end)
+    count = 0
+    tick = monitor.schedule.next_after(start)
+    while tick <= end and count <= limit:
+        count += 1
+        tick = monitor.schedule.next_after(tick)
+    return count
 
 
 def backfill_windows(monitor: Monitor, start: datetime, end: datetime) -> list[Window]:
@@ -128,6 +172,8 @@ class BaselineCache:
     """Baseline profiles kept under a state directory, keyed by the data and the settings."""
 
     directory: Path
+    # The other way out, in a message, when the directory cannot be written.
+    instead: str = ELSEWHERE
 
     def path(self, monitor: str, key: str) -> Path:
         return self.directory / monitor / f"{key}.json"
@@ -143,11 +189,18 @@ class BaselineCache:
             return None
 
     def store(self, monitor: str, key: str, profile: Profile) -> None:
+        """Keep ``profile`` as the monitor's one cached baseline.
+
+        Raises StorageError (a DataError) naming the cache file when the disk, a quota or the
+        permissions refuse it; the write is atomic, so no half-written cache is ever read.
+        """
         folder = self.directory / monitor
-        write_json_atomic(self.path(monitor, key), profile.to_dict())
+        what = f"the cached baseline profile of monitor {monitor}"
+        write_json_atomic(self.path(monitor, key), profile.to_dict(), what=what, instead=self.instead)
         for old in folder.glob("*.json"):  # keep only the current baseline of each monitor
             if old.stem != key:
-                old.unlink(missing_ok=True)
+                with writing(f"{what} (removing an outdated one)", old, instead=self.instead):
+                    old.unlink(missing_ok=True)
 
 
 @dataclass
@@ -158,6 +211,9 @@ class BaselineData:
     constraints: Constraints
     cached: bool = False
     description: str = ""
+    # Why the fresh profile could not be cached (a full disk): the run goes on with it, and
+    # the caller reports this once the run is safely recorded.
+    cache_error: StorageError | None = None
 
 
 def load_monitor_baseline(
@@ -230,9 +286,15 @@ def load_monitor_baseline(
     if profile.rows == 0:
         where = f" in the window {window_text(read_window)}" if read_window is not None else ""
         raise DataError(f"monitor {name}: the baseline ({description}) has no rows{where}; there is nothing to compare against")
+    cache_error = None
     if cache is not None and key is not None:
-        cache.store(name, key, profile)
-    return BaselineData(profile, constraints or suggest_constraints(profile, monitor.checks.quality), description=description)
+        try:
+            cache.store(name, key, profile)
+        except StorageError as exc:  # the profile is in hand: the run needs no cache to go on
+            cache_error = exc
+    return BaselineData(
+        profile, constraints or suggest_constraints(profile, monitor.checks.quality), description=description, cache_error=cache_error
+    )
 
 
 def _cache_fingerprint(source: DataSource, base_dir: Path, engine: Engine) -> list[str] | None:
@@ -271,6 +333,8 @@ class MonitorRun:
     target: Profile | None = None
     baseline: BaselineData | None = None
     read_seconds: dict[str, float] = field(default_factory=dict)
+    # Why a failed run failed, with its traceback, for whoever reports it (see run_monitor).
+    failure: DataError | None = None
 
 
 def run_monitor(
@@ -283,11 +347,15 @@ def run_monitor(
     settings: ProfileSettings | None = None,
     progress: Progress | None = None,
     engine: Engine | None = None,
+    report_failure: bool = True,
 ) -> MonitorRun:
     """Profile the baseline (or reuse it), profile the target window, decide drift and quality.
 
     Data problems do not raise: they give a RunResult with status ``failed`` and the reason
-    in ``error``, so the run is recorded and ``failure`` alerts can fire.
+    in ``error``, so the run is recorded and ``failure`` alerts can fire. The failure is
+    logged as an error with its traceback (a failed run must be seen by log-based alerting),
+    unless ``report_failure`` is False: then the caller logs ``MonitorRun.failure`` itself,
+    once, with what it adds (the local runner adds where the report is).
     engine: where to compute the profiles (default: the monitor's ``engine``).
     """
     monitor = spec.monitor(name)
@@ -317,8 +385,6 @@ def run_monitor(
         )
     except DataError as exc:
         error = run_error(name, window, exc)
-        # Whoever shows the result (the CLI's summary, serve's log, /healthz) shows the error once.
-        logger.debug("%s", error)
         rows = baseline.profile.rows if baseline is not None else 0
         messages = [] if baseline is not None else [TARGET_NOT_READ]
         failed = RunResult.model_validate(
@@ -334,7 +400,9 @@ def run_monitor(
                 "duration_seconds": round(time.perf_counter() - clock, 3),
             }
         )
-        return MonitorRun(failed, None, baseline, read_seconds)
+        if report_failure:
+            logger.error("%s", summary_line(failed), exc_info=exc)
+        return MonitorRun(failed, None, baseline, read_seconds, failure=exc)
     result = result.model_copy(
         update={"provider": provider, "duration_seconds": round(time.perf_counter() - clock, 3)}
     )
@@ -432,13 +500,17 @@ def check_data(
 
 
 __all__ = [
+    "FUTURE_ALLOWANCE",
+    "MAX_BACKFILL_WINDOWS",
     "BaselineCache",
     "BaselineData",
     "MonitorRun",
     "backfill_windows",
     "check_data",
+    "count_backfill_windows",
     "data_fingerprint",
     "load_monitor_baseline",
+    "refuse_future_window",
     "run_monitor",
     "schedule_period",
     "window_for",

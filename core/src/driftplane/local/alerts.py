@@ -25,6 +25,7 @@ from typing import TypeVar
 from pydantic import SecretStr
 
 from driftplane.channel import AlertChannel
+from driftplane.engine.monitor import FUTURE_ALLOWANCE
 from driftplane.engine.readers.windows import iso_z
 from driftplane.errors import DataError, DriftplaneError, SpecError
 from driftplane.local import alert_state
@@ -36,6 +37,7 @@ from driftplane.local.notify.errors import DeliveryError
 from driftplane.local.notify.redact import redact_url, scrub, secret_values
 from driftplane.local.settings import LocalSettings, SmtpSettings
 from driftplane.result import RunResult
+from driftplane.result_summary import window_words
 from driftplane.spec.models import Alert, ChannelRef, ChannelSpec, Spec
 
 logger = logging.getLogger(__name__)
@@ -202,7 +204,36 @@ def _is_older(result: RunResult, previous: AlertState | None) -> bool:
     if previous is None or previous.last_window_end is None or result.window is None:
         return False
     end = result.window.end if result.window.end.tzinfo else result.window.end.replace(tzinfo=UTC)
-    return end < previous.last_window_end
+    return end < _aware(previous.last_window_end)
+
+
+def _from_the_future(previous: AlertState | None, now: datetime) -> bool:
+    """The state was set by a window that has not ended yet (an older driftplane allowed
+    ``run --at`` in the future): it must not make every real window look older."""
+    if previous is None or previous.last_window_end is None:
+        return False
+    return _aware(previous.last_window_end) > now + FUTURE_ALLOWANCE
+
+
+def _say_older_verdict(alert: Alert, result: RunResult, previous: AlertState, monitor: str) -> None:
+    """An older window that disagrees with the alert's state leaves the state as it is: say so."""
+    firing, reason = evaluate(alert, result)
+    if firing == previous.firing:
+        logger.debug("alert '%s' of %s: window older than the last judged one, state kept", alert.describe(), monitor)
+        return
+    assert result.window is not None and previous.last_window_end is not None
+    logger.warning(
+        "monitor %s: alert '%s' %s for the window %s (%s), but it stays %s, as the newer window ending %s "
+        "left it; an older window never changes an alert's state or notifies. Run the newest window again "
+        "(driftplane run) if the data of that one changed",
+        monitor,
+        alert.describe(),
+        "would fire" if firing else "would be resolved",
+        window_words(result.window),
+        reason,
+        "FIRING" if previous.firing else "OK",
+        _clock(previous.last_window_end),
+    )
 
 
 def process_alerts(
@@ -251,14 +282,26 @@ def process_alerts(
         previous = previous_states.get(key)
         if result.status == "failed" and alert.when != "failure":
             continue  # a failed run says nothing about drift or violations: keep the state
-        if _is_older(result, previous):
-            logger.debug("alert '%s' of %s: window older than the last judged one, state kept", alert.describe(), monitor_name)
+        if previous is not None and _from_the_future(previous, now):
+            assert previous.last_window_end is not None
+            logger.warning(
+                "monitor %s: alert '%s' was last judged on a window ending %s, which is in the future (run with "
+                "--at in the future by an older driftplane); that window is ignored and this one, %s, judges the alert",
+                monitor_name,
+                alert.describe(),
+                _clock(previous.last_window_end),
+                window_words(result.window),
+            )
+        elif previous is not None and _is_older(result, previous):
+            _say_older_verdict(alert, result, previous, monitor_name)
             continue
         state, event = _next_state(alert, result, previous, monitor_name, now)
         states.append(state)
         if event is None:
             continue
-        logger.info("monitor %s: alert '%s' is %s: %s", monitor_name, state.alert_name, event.upper(), state.reason)
+        # A failed run's reason is its own error line; the alert's line does not repeat it.
+        shown = "the run failed" if result.status == "failed" else state.reason
+        logger.info("monitor %s: alert '%s' is %s: %s", monitor_name, state.alert_name, event.upper(), shown)
         notification = build_notification(
             monitor=monitor_name,
             alert_name=state.alert_name,

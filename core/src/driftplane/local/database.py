@@ -17,8 +17,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from driftplane.atomic import writing
 from driftplane.errors import DataError
 from driftplane.local.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+from driftplane.local.settings import STATE_ELSEWHERE
 
 logger = logging.getLogger(__name__)
 
@@ -109,10 +111,8 @@ class Database:
         if not path.exists():
             if not create:
                 raise DataError(f"there is no history database at {path}")
-            try:
+            with writing("the state directory", path.parent, kept="Nothing was recorded.", instead=STATE_ELSEWHERE):
                 path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise DataError(f"could not create the state directory {path.parent}: {exc}") from exc
         try:
             connection = sqlite3.connect(
                 path, isolation_level=None, timeout=busy_timeout, check_same_thread=False

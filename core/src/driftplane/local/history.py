@@ -300,6 +300,19 @@ class HistoryStore:
         )
         return bool(rows)
 
+    def latest_window_end(self, monitor: str, *, not_after: datetime) -> datetime | None:
+        """When the latest recorded window of ``monitor`` that ends by ``not_after`` ended.
+
+        ``serve`` catches up from here; a window recorded in the future (an older driftplane
+        allowed ``run --at`` in the future) must not make it skip the real ones.
+        """
+        rows = self._query(
+            "SELECT MAX(window_end) FROM runs WHERE monitor = ? AND window_end <= ?",
+            (monitor, iso(not_after)),
+            f"read the latest run of monitor '{monitor}'",
+        )
+        return parse_iso(rows[0][0]) if rows else None
+
     def monitors(self) -> list[MonitorSummary]:
         """Every monitor with recorded runs, with its run count and latest run."""
         rows = self._query(

@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from driftplane.errors import DriftplaneError
+from driftplane.atomic import writing
+from driftplane.errors import DriftplaneError, StorageError
+from driftplane.local.settings import STATE_ELSEWHERE
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +56,9 @@ class MonitorLock:
 
     def acquire(self) -> None:
         """Take the lock, waiting up to ``timeout``; MonitorBusyError when it stays taken."""
-        try:
+        with writing(f"the lock file of monitor '{self.monitor}'", self.path, kept="Nothing was run.", instead=STATE_ELSEWHERE):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise DriftplaneError(
-                f"could not create the lock file {self.path} for monitor '{self.monitor}': {exc}; "
-                "check that the state directory is writable"
-            ) from exc
         deadline = time.monotonic() + self.timeout
         announced = False
         while True:
@@ -89,8 +86,15 @@ class MonitorLock:
                     )
                     announced = True
                 time.sleep(POLL_SECONDS)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC\n".encode(), 0)
+        try:
+            with writing(f"the lock file of monitor '{self.monitor}'", self.path, kept="Nothing was run.", instead=STATE_ELSEWHERE):
+                # Who holds it, for the message of a run that has to wait.
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC\n".encode(), 0)
+        except StorageError:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise
         self._fd = fd
 
     def release(self) -> None:

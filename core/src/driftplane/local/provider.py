@@ -10,10 +10,15 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from driftplane.engine.monitor import backfill_windows, window_for
+from driftplane.atomic import writing
+from driftplane.engine.monitor import (
+    backfill_windows,
+    refuse_future_window,
+    window_for,
+)
 from driftplane.engine.readers.windows import iso_z
 from driftplane.local.history import HistoryStore
-from driftplane.local.settings import LocalSettings
+from driftplane.local.settings import STATE_ELSEWHERE, LocalSettings
 from driftplane.provider import (
     Change,
     MonitorStatus,
@@ -23,7 +28,7 @@ from driftplane.provider import (
     monitors_to_destroy,
     selected_monitors,
 )
-from driftplane.result import RunResult
+from driftplane.result import RunResult, Window
 from driftplane.spec.models import Spec
 
 logger = logging.getLogger(__name__)
@@ -67,7 +72,8 @@ class LocalProvider(Provider):
     def apply(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
         """Creates the state directory; the monitors themselves need nothing deployed."""
         runner = self.runner(spec)
-        runner.state_dir.mkdir(parents=True, exist_ok=True)
+        with writing("the state directory", runner.state_dir, kept="Nothing was changed.", instead=STATE_ELSEWHERE):
+            runner.state_dir.mkdir(parents=True, exist_ok=True)
         return self.plan(spec, monitors=monitors)
 
     def destroy(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
@@ -77,7 +83,15 @@ class LocalProvider(Provider):
         for name in monitors_to_destroy(spec, monitors):
             cache = runner.state_dir / "baselines" / name
             if cache.exists():
-                shutil.rmtree(cache)
+                with writing(
+                    f"the baseline cache of monitor {name} (deleting it)",
+                    cache,
+                    kept="What could not be deleted is still there; run destroy again once this is fixed.",
+                ):
+                    if cache.is_dir():
+                        shutil.rmtree(cache)
+                    else:  # not driftplane's folder layout, but still the cache's place
+                        cache.unlink()
                 changes.append(
                     Change(
                         action="delete",
@@ -102,8 +116,13 @@ class LocalProvider(Provider):
         start: datetime | None = None,
         end: datetime | None = None,
     ) -> Iterator[RunResult]:
-        """Run each monitor over its window (ending at ``at``), or every window in a backfill."""
+        """Run each monitor over its window (ending at ``at``), or every window in a backfill.
+
+        Every window is decided first: one that ends in the future is refused (UsageError)
+        before anything runs, as judging it would silence the monitor's alerts afterwards.
+        """
         runner = self.runner(spec)
+        planned: list[tuple[str, list[Window]]] = []
         for name in selected_monitors(spec, monitors):
             monitor = spec.monitor(name)
             if start is not None and end is not None:
@@ -115,6 +134,10 @@ class LocalProvider(Provider):
                     )
             else:
                 windows = [window_for(monitor, at, exact=at is not None)]
+            for window in windows:
+                refuse_future_window(name, window)
+            planned.append((name, windows))
+        for name, windows in planned:
             for window in windows:
                 yield runner.run(name, window)
 

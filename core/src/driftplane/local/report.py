@@ -23,7 +23,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from driftplane.atomic import write_atomic
-from driftplane.errors import DataError
 from driftplane.local.report_assets import charts
 from driftplane.local.report_assets.features import (
     FeatureView,
@@ -181,12 +180,6 @@ def write_report(
     target = Path(path)
     text = render_report(result, history=history, monitor=monitor, title=title)
     data = text.encode("utf-8", errors="replace")
-    try:
-        write_atomic(target, data)
-    except OSError as error:
-        raise DataError(
-            f"could not write the report of monitor '{result.monitor}' to {target}: "
-            f"{error.strerror or error}; check that the directory is writable and the disk has space"
-        ) from error
+    write_atomic(target, data, what=f"the report of monitor '{result.monitor}'")  # StorageError says why not
     logger.debug("wrote the report of monitor '%s' to %s (%d KB).", result.monitor, target, len(data) // 1024)
     return target

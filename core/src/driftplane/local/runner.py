@@ -17,19 +17,26 @@ from pathlib import Path
 
 from driftplane.engine.constraints import Constraints
 from driftplane.engine.files import write_json_atomic
-from driftplane.engine.monitor import BaselineCache, MonitorRun, run_monitor, window_for
+from driftplane.engine.monitor import (
+    FUTURE_ALLOWANCE,
+    BaselineCache,
+    MonitorRun,
+    run_monitor,
+    window_for,
+)
 from driftplane.engine.readers.windows import describe_window
 from driftplane.engine.sagemaker import write_constraints, write_statistics, write_violations
-from driftplane.errors import DataError
+from driftplane.errors import DataError, StorageError
 from driftplane.local.alerts import process_alerts
 from driftplane.local.bundle import remove_leftovers, report_bundle
 from driftplane.local.history import HistoryStore
 from driftplane.local.locks import monitor_lock
 from driftplane.local.prometheus import PrometheusMetrics
 from driftplane.local.report import write_report
-from driftplane.local.settings import LocalSettings
+from driftplane.local.settings import STATE_ELSEWHERE, LocalSettings
 from driftplane.metrics import metrics_from_result
 from driftplane.result import RunResult, Window
+from driftplane.result_summary import report_path, summary_line
 from driftplane.spec.models import Spec
 
 logger = logging.getLogger(__name__)
@@ -47,6 +54,33 @@ Progress = Callable[[str, int], None]
 def window_folder(window: Window) -> str:
     """A report directory name for a window: its end, e.g. 2026-01-12T0000Z."""
     return window.end.strftime("%Y-%m-%dT%H%MZ")
+
+
+def say_failure(outcome: MonitorRun, result: RunResult) -> bool:
+    """Log a failed run as one error, with its traceback and its report; False if it did not fail.
+
+    The same line as serve logs and as `driftplane run` gives on stderr: 'churn [window]:
+    FAILED: why; report PATH'. The command's result line on stdout then says only FAILED.
+    """
+    if outcome.failure is None:
+        return False
+    line = summary_line(result)
+    report = report_path(result)
+    if report is not None:
+        line += f"; report {report}"
+    failure = outcome.failure
+    logger.error("%s", line, exc_info=(type(failure), failure, failure.__traceback__))
+    return True
+
+
+def _not_cached_note(failure: StorageError) -> str:
+    """The note a run keeps when its baseline profile could not be cached."""
+    return f"the baseline profile could not be cached ({failure.strerror or failure}); it is profiled again at the next run"
+
+
+def _say(error: DataError) -> None:
+    """Log an error that another one, raised after it, would otherwise hide."""
+    logger.error("%s", error, exc_info=error)  # its cause's traceback shows where the write failed
 
 
 @dataclass
@@ -79,14 +113,14 @@ class LocalRunner:
         if not HistoryStore.exists(self.state_dir):
             return None
         with HistoryStore.open(self.state_dir) as store:
-            runs = store.list_runs(name, limit=1)
-        return runs[0].window.end if runs and runs[0].window else None
+            return store.latest_window_end(name, not_after=datetime.now(UTC) + FUTURE_ALLOWANCE)
 
     def run(self, name: str, window: Window) -> RunResult:
         """Run one monitor over one window: reports, history, alerts, metrics.
 
         Raises MonitorBusyError when another process runs the same monitor, and DataError
-        when the reports could not be written (after the run is safely in history).
+        when the reports or the baseline cache could not be written (after the run is safely
+        in history). A failed run is logged here as one error with its traceback and report.
         """
         with monitor_lock(self.state_dir, name, timeout=self.lock_timeout):
             remove_leftovers(self.reports_dir)
@@ -95,20 +129,42 @@ class LocalRunner:
                 self.spec,
                 name,
                 window,
-                cache=BaselineCache(self.state_dir / "baselines"),
+                cache=BaselineCache(self.state_dir / "baselines", instead=STATE_ELSEWHERE),
                 provider="local",
                 progress=self.progress,
+                report_failure=False,  # said below, once, with where its report is
             )
-            with HistoryStore.open(self.state_dir) as store:
-                history = store.list_runs(name, limit=self.settings.history_runs)
-                result, write_error = self._write_reports(name, outcome, history)
-                store.record_run(result)
-                process_alerts(self.spec, name, result, store, session_start=self.started)
+            cache_failure = outcome.baseline.cache_error if outcome.baseline is not None else None
+            if cache_failure is not None:
+                outcome.result = outcome.result.model_copy(
+                    update={"messages": [*outcome.result.messages, _not_cached_note(cache_failure)]}
+                )
+            said = False
+            try:
+                with HistoryStore.open(self.state_dir) as store:
+                    history = store.list_runs(name, limit=self.settings.history_runs)
+                    result, write_error = self._write_reports(name, outcome, history)
+                    said = say_failure(outcome, result)
+                    store.record_run(result)
+                    process_alerts(self.spec, name, result, store, session_start=self.started)
+            except DataError:
+                if not said:  # the history failed too: the run's own failure is still said first
+                    say_failure(outcome, outcome.result)
+                if cache_failure is not None:
+                    _say(cache_failure)
+                raise
             if self.metrics is not None:
                 self.metrics.publish(metrics_from_result(result, read_seconds=outcome.read_seconds))
                 self.metrics.run_finished(name)
             if write_error is not None:
+                if cache_failure is not None:
+                    _say(cache_failure)
                 raise write_error
+            if cache_failure is not None:
+                raise DataError(
+                    f"{str(cache_failure).rstrip('.')}. The run itself went on with the profile "
+                    "and is recorded in history; the baseline is profiled again at each run until this is fixed."
+                ) from cache_failure
             return result
 
     def _write_reports(
@@ -138,13 +194,15 @@ class LocalRunner:
                 )
                 write_json_atomic(folder / REPORT_FILES["result"], result.model_dump(mode="json"))
         except (OSError, DataError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            reason = exc.strerror if isinstance(exc, OSError | StorageError) and exc.strerror else str(exc)
             message = (
                 f"the reports of monitor {name} for {describe_window(window)} could not be "
                 f"written to {final}: {reason}. The run itself is recorded in history; free space "
                 "or fix the reports directory, then run this window again to get its reports."
             )
             kept = result.model_copy(update={"reports": {}, "messages": [*result.messages, message]})
-            return kept, DataError(message)
+            error = DataError(message)
+            error.__cause__ = exc  # the log file's traceback shows the write that failed
+            return kept, error
         logger.debug("monitor %s: %s: %s; report %s", name, describe_window(window), result.status, paths["html"])
         return result, None

@@ -104,10 +104,15 @@ class Scheduler:
             result = self.runner.run_window(name, end)
         except Exception as exc:  # a worker must survive any failure of one run and say why
             state.last_status, state.last_error = "failed", f"{type(exc).__name__}: {exc}"
-            logger.error("monitor %s: the run for the window ending %s failed: %s", name, _moment(end), exc)
-            logger.debug("traceback of the failed run:", exc_info=True)
+            logger.error(
+                "monitor %s: the run for the window ending %s failed: %s", name, _moment(end), exc, exc_info=True
+            )
         else:
             state.last_status, state.last_error = result.status, result.error
+            if result.status == "failed":
+                # The runner logged it as an error, with its traceback and report: said once.
+                logger.debug("monitor %s: the run for the window ending %s failed", name, _moment(end))
+                return
             # The same words as `driftplane run` prints: verdict, drifted features, report.
             line = summary_line(result)
             if result.drifted_features:
@@ -115,7 +120,7 @@ class Scheduler:
             report = report_path(result)
             if report is not None:
                 line += f"; report {report}"
-            (logger.error if result.status == "failed" else logger.info)("%s", line)
+            logger.info("%s", line)
         finally:
             state.running_window = None
             state.last_window = end

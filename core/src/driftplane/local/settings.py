@@ -7,6 +7,9 @@ from pydantic import Field, SecretStr
 from driftplane.channel import ChannelSettings
 from driftplane.provider import ProviderSettings
 
+# What a message about an unwritable state directory offers besides freeing space.
+STATE_ELSEWHERE = "point providers.local.state_dir somewhere else"
+
 
 class SmtpSettings(ChannelSettings):
     """The SMTP server email alerts go through; password from ${ENV}, never inline."""

@@ -36,7 +36,7 @@ def test_a_path_that_cannot_be_written_is_a_clear_error(tmp_path: Path, drift_re
     message = str(caught.value)
     assert "could not write the report of monitor 'churn-model'" in message
     assert str(blocker / "report.html") in message
-    assert "check that the directory is writable" in message
+    assert f"A file stands where a folder is needed on the way to {blocker}" in message
 
 
 def test_a_failed_rename_keeps_what_was_there_and_cleans_up(tmp_path: Path, drift_result: RunResult) -> None:
