@@ -22,6 +22,14 @@ class NotAvailableYet(UsageError):
     """A command or provider method exists in the interface but is not built yet (exit 2)."""
 
 
+_MAX_KEY_SHOWN = 80
+
+
+def _visible_key(key: str) -> str:
+    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in key[:_MAX_KEY_SHOWN])
+    return shown + "..." if len(key) > _MAX_KEY_SHOWN else shown
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a spec, located as precisely as the input allows."""
@@ -34,13 +42,18 @@ class Problem:
 
     @property
     def key_path(self) -> str:
-        """Render the path like ``monitors.churn.alerts[0].notify``."""
+        """Render the path like ``monitors.churn.alerts[0].notify``.
+
+        A key with invisible characters (a NUL, a newline, a right-to-left mark) shows them
+        as escapes, and a very long key is cut, so the path reads as what the file holds.
+        """
         out = ""
         for part in self.path:
             if isinstance(part, int):
                 out += f"[{part}]"
             else:
-                out += f".{part}" if out else str(part)
+                text = _visible_key(str(part))
+                out += f".{text}" if out else text
         return out
 
     def __str__(self) -> str:

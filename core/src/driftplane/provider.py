@@ -267,16 +267,12 @@ def monitors_to_destroy(spec: Spec, monitors: Sequence[str] | None) -> list[str]
     Unlike ``selected_monitors``, a name need not be in the spec: removing a monitor from the
     YAML must not strand what driftplane created for it in the cloud.
     """
-    from driftplane.spec.models import NAME_PATTERN, NAME_RULE
+    from driftplane.spec.names import require_name
 
     if not monitors:
         return list(spec.monitors)
     for name in monitors:
-        if not NAME_PATTERN.match(name):
-            raise UsageError(
-                f"'{name}' cannot be a monitor name: a name must be {NAME_RULE}; "
-                f"the spec's monitors are {', '.join(spec.monitors)}"
-            )
+        require_name(name, "monitor", known=spec.monitors)
     return list(dict.fromkeys(monitors))
 
 

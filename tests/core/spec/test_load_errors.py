@@ -302,7 +302,7 @@ def test_monitor_names_follow_the_naming_rule() -> None:
         target: {data: b.csv}
     """
     (message,) = problems_of(text)
-    assert "monitor name 'churn daily!' must be 1-63 letters, digits" in message
+    assert message.startswith("monitors.yaml:2:3: monitors.churn daily!: 'churn daily!' cannot be a monitor name: ' ' and '!' are not allowed; a name is 1 to 63 characters")
 
 
 def test_alert_condition_fields_must_fit_the_condition() -> None:

@@ -15,6 +15,7 @@ from driftplane.cli.output import closed_pipe_is_not_an_error, console, print_js
 from driftplane.errors import SpecError, UsageError
 from driftplane.local.history import FeatureTrend, HistoryStore, MonitorSummary, RunRecord
 from driftplane.spec import Spec
+from driftplane.spec.names import require_name
 from driftplane.spec.problems import suggest_then
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -259,6 +260,8 @@ def command(monitor: str | None, spec_path: str | None, state_dir: str | None, l
 
 
 def _show_history(monitor: str | None, spec_path: str | None, state_dir: str | None, limit: int, as_json: bool) -> None:
+    if monitor is not None:
+        require_name(monitor, "monitor")  # the same rule as the spec's names, before SQLite sees it
     spec = _load_spec(spec_path, state_dir)
     directory = _state_dir(spec, state_dir)
     if spec is not None and monitor is not None and monitor not in spec.monitors:

@@ -17,6 +17,8 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from driftplane.spec.names import quoted
+
 _UNITS = {
     "s": timedelta(seconds=1),
     "m": timedelta(minutes=1),
@@ -31,6 +33,7 @@ _ISO = re.compile(
     r"^P(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
     r"(?:T(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+)S)?)?$"
 )
+MAX_YEARS = 100
 DURATION_HELP = "a duration such as 30m, 1h, 1d, 7d, 2w, 6mo, 1y or ISO 8601 (P1D, PT1H)"
 
 
@@ -52,13 +55,29 @@ class Duration:
 
     @classmethod
     def parse(cls, value: str | int | float | timedelta | Duration) -> Duration:
-        """Read ``1h``, ``7d``, ``1y``, ``P1D`` or a number of seconds; ValueError if neither."""
+        """Read ``1h``, ``7d``, ``1y``, ``P1D`` or a number of seconds; ValueError if neither.
+
+        Durations past ``MAX_YEARS`` are refused: no window or lag is that long, and the
+        dates they would lead to do not exist.
+        """
+        try:
+            duration = cls._parse(value)
+        except (OverflowError, ValueError) as exc:
+            if isinstance(exc, ValueError) and "Exceeds the limit" not in str(exc):
+                raise
+            duration = None
+        if duration is None or duration.months > 12 * MAX_YEARS or duration.fixed > timedelta(days=366 * MAX_YEARS):
+            raise ValueError(f"{quoted(value)} is longer than {MAX_YEARS} years, longer than any window or lag")
+        return duration
+
+    @classmethod
+    def _parse(cls, value: str | int | float | timedelta | Duration) -> Duration:
         if isinstance(value, Duration):
             return value
         if isinstance(value, timedelta):
             return cls(fixed=value, text=_format_timedelta(value))
         if isinstance(value, bool):
-            raise ValueError(f"{value!r} is not {DURATION_HELP}")
+            raise ValueError(f"{quoted(value)} is not {DURATION_HELP}")
         if isinstance(value, int | float):
             return cls(fixed=timedelta(seconds=value), text=f"{value}s")
         text = str(value).strip()
@@ -72,7 +91,7 @@ class Duration:
         else:
             iso = _ISO.match(text.upper()) if text.upper().startswith("P") else None
             if not iso or text.upper() in ("P", "PT") or text.upper().endswith("T"):
-                raise ValueError(f"{value!r} is not {DURATION_HELP}")
+                raise ValueError(f"{quoted(value)} is not {DURATION_HELP}")
             parts = {k: int(v) for k, v in iso.groupdict().items() if v}
             duration = cls(
                 months=parts.get("y", 0) * 12 + parts.get("mo", 0),
@@ -86,7 +105,7 @@ class Duration:
                 text=text,
             )
         if duration.months == 0 and duration.fixed <= timedelta(0):
-            raise ValueError(f"{value!r} is zero; a duration must be longer than that")
+            raise ValueError(f"{quoted(value)} is zero; a duration must be longer than that")
         return duration
 
     def before(self, when: datetime) -> datetime:

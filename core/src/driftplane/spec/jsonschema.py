@@ -97,6 +97,9 @@ def spec_json_schema() -> dict[str, Any]:
         variants.append(sub)
     if variants:
         defs["ChannelSpec"] = {"oneOf": variants, "description": "An alert channel."}
+    schema["patternProperties"] = {
+        "^x-": {"description": "Ignored by driftplane: a place for YAML anchors that monitors share (x-defaults: &defaults)."}
+    }
     schema = accept_interpolation(schema)
     schema["$defs"][INTERPOLATION_DEF] = {
         "type": "string",

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from driftplane.errors import Problem, SpecError
 from driftplane.spec.alert_checks import alert_problems
 from driftplane.spec.models import Spec
+from driftplane.spec.names import case_problems_in_data
 from driftplane.spec.problems import SourceMap, problems_from_validation_error
 from driftplane.spec.references import reference_problems_in_data
 from driftplane.spec.yamlfile import read_yaml
@@ -82,7 +83,7 @@ def spec_from_data(
     plain data, so their problems are reported even when the structure has errors too.
     """
     problems = _defer_other_providers(list(earlier or []), data, source, provider)
-    for check in (reference_problems_in_data, *checks):
+    for check in (case_problems_in_data, reference_problems_in_data, *checks):
         problems.extend(check(data, source))
     try:
         spec = Spec.model_validate(data)

@@ -8,7 +8,6 @@ the same ``SpecError`` (with key paths) that loading a file does (with lines and
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any, ClassVar, Literal
@@ -25,8 +24,14 @@ from pydantic import (
     model_validator,
 )
 from pydantic._internal._model_construction import ModelMetaclass
+from pydantic.config import JsonDict
 
 from driftplane.spec.durations import Duration
+from driftplane.spec.names import MAX_NAME_LENGTH, NAME_JSON_PATTERN, check_name
+from driftplane.spec.names import (
+    NAME_PATTERN as NAME_PATTERN,  # re-exported: providers check names with it
+)
+from driftplane.spec.names import NAME_RULE as NAME_RULE
 from driftplane.spec.schedules import Schedule
 
 FORMATS = ("auto", "csv", "parquet", "jsonl", "sagemaker-capture")
@@ -77,8 +82,13 @@ CheckType = Literal[
     "extra_column_check",
     "categorical_values_check",
 ]
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
-NAME_RULE = "1-63 letters, digits, '-' or '_', starting with a letter or digit"
+
+
+# Monitor and channel names as mapping keys, checked by the one rule in spec.names.
+MonitorName = Annotated[str, AfterValidator(lambda name: check_name(name, "monitor"))]
+ChannelName = Annotated[str, AfterValidator(lambda name: check_name(name, "channel"))]
+# In JSON Schema the rule goes on the mapping's keys (a key pattern alone would let others pass).
+_NAMES_SCHEMA: JsonDict = {"propertyNames": {"pattern": NAME_JSON_PATTERN, "maxLength": MAX_NAME_LENGTH}}
 
 
 class _SpecModelMeta(ModelMetaclass):
@@ -511,8 +521,12 @@ class Spec(SpecModel):
         default_factory=dict,
         description="Settings per provider, checked by the provider's own model (see `driftplane schema`).",
     )
-    channels: dict[str, ChannelSpec] = Field(default_factory=dict, description="Named alert channels that alerts refer to.")
-    monitors: dict[str, Monitor] = Field(min_length=1, description="The monitors, by name.")
+    channels: dict[ChannelName, ChannelSpec] = Field(
+        default_factory=dict, description="Named alert channels that alerts refer to.", json_schema_extra=_NAMES_SCHEMA
+    )
+    monitors: dict[MonitorName, Monitor] = Field(
+        min_length=1, description="The monitors, by name.", json_schema_extra=_NAMES_SCHEMA
+    )
     tags: dict[str, str] = Field(default_factory=dict, description="Added to everything any monitor creates.")
 
     _source: Any = PrivateAttr(default=None)
@@ -529,39 +543,27 @@ class Spec(SpecModel):
             return FilePath(self._source.file).resolve().parent
         return FilePath.cwd()
 
-    @field_validator("monitors")
-    @classmethod
-    def _names(cls, monitors: dict[str, Monitor]) -> dict[str, Monitor]:
-        for name in monitors:
-            if not NAME_PATTERN.match(name):
-                raise ValueError(f"monitor name '{name}' must be {NAME_RULE}")
-        return monitors
-
-    @field_validator("channels")
-    @classmethod
-    def _channel_names(cls, channels: dict[str, ChannelSpec]) -> dict[str, ChannelSpec]:
-        for name in channels:
-            if not NAME_PATTERN.match(name):
-                raise ValueError(f"channel name '{name}' must be {NAME_RULE}")
-        return channels
-
     def _check_built(self) -> None:
         from driftplane.errors import SpecError
         from driftplane.spec.alert_checks import alert_problems
+        from driftplane.spec.names import case_problems_in_data
         from driftplane.spec.references import reference_problems
 
-        problems = reference_problems(self) + alert_problems(self)
+        names = {"monitors": dict(self.monitors), "channels": dict(self.channels)}
+        problems = case_problems_in_data(names) + reference_problems(self) + alert_problems(self)
         if problems:
             raise SpecError(problems)
 
     def monitor(self, name: str) -> Monitor:
         """The named monitor, or a UsageError listing the names there are."""
         from driftplane.errors import UsageError
+        from driftplane.spec.names import require_name, shown
         from driftplane.spec.problems import suggest_then
 
         try:
             return self.monitors[name]
         except KeyError:
+            require_name(name, "monitor", known=self.monitors)
             raise UsageError(
-                suggest_then(f"no monitor named '{name}'", name, self.monitors, f"the spec has: {', '.join(self.monitors)}")
+                suggest_then(f"no monitor named {shown(name)}", name, self.monitors, f"the spec has: {', '.join(self.monitors)}")
             ) from None

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from driftplane.errors import Problem
+from driftplane.spec.names import shown
 
 Path = tuple[str | int, ...]
 
@@ -91,7 +92,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "a list"
     if isinstance(value, str):
-        return f"'{value}'"
+        return shown(value)
     return repr(value)
 
 
@@ -201,7 +202,7 @@ def _message(error: Mapping[str, Any], value: Any, parent_model: type[BaseModel]
         hint = did_you_mean(key, candidates)
         if not hint and candidates:
             hint = f"; valid keys here: {', '.join(candidates)}"
-        return f"unknown key '{key}'{hint}"
+        return f"unknown key {shown(str(key))}{hint}"
     if kind == "missing":
         key = loc[-1]
         hints: Mapping[str, str] = getattr(parent_model, "REQUIRED_HINTS", {}) if parent_model else {}
@@ -283,7 +284,9 @@ def problems_from_validation_error(
                 problems.append(source.problem(full[:-1], message, key=True))
                 problems[-1] = Problem(full, message, problems[-1].file, problems[-1].line, problems[-1].column)
             else:
-                problems.append(source.problem(full, message, key=error["type"] == "extra_forbidden"))
+                # A mapping key that breaks a rule (a monitor name) is located at the key itself.
+                at_key = error["type"] == "extra_forbidden" or tuple(error["loc"][-1:]) == ("[key]",)
+                problems.append(source.problem(full, message, key=at_key))
         else:
             problems.append(Problem(path=full, message=message))
     return problems

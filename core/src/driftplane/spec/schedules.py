@@ -16,6 +16,8 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from driftplane.spec.names import quoted
+
 KEYWORDS = {
     "hourly": "0 * * * *",
     "daily": "0 0 * * *",
@@ -38,7 +40,7 @@ class Schedule:
         if isinstance(value, Schedule):
             return value
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{value!r} is not {SCHEDULE_HELP}")
+            raise ValueError(f"{quoted(value)} is not {SCHEDULE_HELP}")
         text = " ".join(value.split())
         keyword = _ALIASES.get(text.lower(), text.lower())
         if keyword in KEYWORDS:
@@ -46,7 +48,7 @@ class Schedule:
         fields = text.split(" ")
         looks_like_cron = all(any(c.isdigit() or c in "*/,-?LW#" for c in f) for f in fields)
         if not looks_like_cron:
-            raise ValueError(f"'{value}' is not {SCHEDULE_HELP}")
+            raise ValueError(f"{quoted(value)} is not {SCHEDULE_HELP}")
         if len(fields) != 5:
             hint = ""
             if len(fields) == 6:
@@ -55,12 +57,12 @@ class Schedule:
                     " (SageMaker-style 'cron(...)' is written by the aws provider for you)"
                 )
             raise ValueError(
-                f"'{value}' has {len(fields)} fields; a cron expression has 5 "
+                f"{quoted(value)} has {len(fields)} fields; a cron expression has 5 "
                 f"(minute hour day-of-month month day-of-week){hint}"
             )
         if not croniter.is_valid(text):
             raise ValueError(
-                f"'{value}' is not a valid cron expression "
+                f"{quoted(value)} is not a valid cron expression "
                 "(minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-6)"
             )
         return cls(cron=text, keyword=None)
