@@ -47,7 +47,10 @@ class ReadStats:
     files: int = 0  # files opened
     files_skipped: int = 0  # files outside the window, never opened
     rows: int = 0  # rows yielded (after window filtering)
-    bad_lines: int = 0  # malformed lines skipped (capture/JSONL)
+    bad_lines: int = 0  # malformed records skipped (CSV rows, JSON Lines and capture lines)
+    # Values arrived as text because the format is text (CSV fields, captured CSV): that a
+    # number came as a string then says nothing about what wrote it.
+    text_format: bool = False
     bytes_read: int = 0
     messages: list[str] = field(default_factory=list)  # notes a person should read
     opened: list[str] = field(default_factory=list)  # the files opened, as named in messages

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from driftplane.engine.features import forced_categorical, is_selected
 from driftplane.engine.profile import Profile, ProfileSettings
+from driftplane.engine.readers.options import check_bad_records, skipped_total
+from driftplane.engine.readers.stream import role_prefix
 from driftplane.engine.readers.windows import no_data_note, utc
 from driftplane.engine.spark.locations import SparkInput, resolve
 from driftplane.engine.spark.partials import (
@@ -108,6 +110,8 @@ def profile_source(
         delimiter=source.delimiter,
         column_names=tuple(source.columns) if source.columns is not None else None,
         capture_output=source.capture_output if isinstance(source, Target) else "start",
+        max_bad_records=source.max_bad_records,
+        setting=f"{role_prefix(source)}max_bad_records",
         timestamp_column=source.timestamp_column,
         window=(utc(window.start).isoformat(), utc(window.end).isoformat()) if window is not None and found.row_times else None,
         threads=_task_cpus(session),
@@ -120,6 +124,12 @@ def profile_source(
             broadcast.unpersist()
     profile.source = found.description
     profile.messages[:0] = [m for m in found.messages if m not in profile.messages]
+    setting = f"{role_prefix(source)}max_bad_records"
+    check_bad_records(
+        source.max_bad_records, profile.skipped_records, profile.rows, where=found.where, setting=setting, notes=profile.messages
+    )
+    if profile.skipped_records:
+        profile.messages.append(skipped_total(profile.skipped_records, found.where, setting, source.max_bad_records))
     if window is not None and profile.rows == 0 and found.row_times:
         read = len(found.paths) if found.kind == "files" else 0
         profile.messages.append(no_data_note(window, files_read=read, skipped=found.skipped, looked_at=[found.where]))
