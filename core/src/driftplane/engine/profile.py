@@ -438,10 +438,7 @@ class ColumnProfile:
         if not pa.types.is_string(values.type):
             values = pc.cast(values, pa.string())
         categorical.update(values.to_pylist(), counted.field(1).to_pylist())
-        if not categorical.exact and not self.force_categorical and self.type_counts["String"] == 0 and self.type_counts["Boolean"] == 0:
-            # A numeric column with this many distinct values is not categorical: stop counting.
-            self.categorical = None
-            self.track_categories = False
+        self._stop_counting_many_numbers(categorical)
 
     def _update_text(self, array: pa.Array) -> None:
         counted = pc.value_counts(array)
@@ -462,6 +459,13 @@ class ColumnProfile:
         categorical = self._categorical()
         if categorical is not None:
             categorical.update(values.to_pylist(), counts.to_pylist())
+            self._stop_counting_many_numbers(categorical)
+
+    def _stop_counting_many_numbers(self, categorical: CategoricalSummary) -> None:
+        """A column of numbers (typed, or written as text) with this many values is not categorical."""
+        if not categorical.exact and not self.force_categorical and self.type_counts["String"] == 0 and self.type_counts["Boolean"] == 0:
+            self.categorical = None
+            self.track_categories = False
 
     # -- combining -----------------------------------------------------------------------
     def merge(self, other: ColumnProfile) -> None:

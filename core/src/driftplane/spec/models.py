@@ -201,7 +201,10 @@ class DataSource(SpecModel):
     )
     header: bool = Field(
         default=True,
-        description="CSV only: whether the first row names the columns. Headerless columns take the baseline's names by position.",
+        description=(
+            "CSV only: whether the first row names the columns. Headerless columns take the names of the "
+            "baseline's columns by position, every one counted (those the monitor leaves out keep their place)."
+        ),
     )
     delimiter: str = Field(default=",", min_length=1, max_length=1, description="CSV only: the field separator.")
     columns: list[str] | None = Field(
@@ -406,7 +409,10 @@ class FeatureSelection(SpecModel):
     """Which columns a monitor looks at and how to treat them."""
 
     include: list[str] | None = Field(default=None, description="Only these columns (default: all).")
-    exclude: list[str] = Field(default_factory=list, description="Never these columns (ids, labels, timestamps).")
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="Never these columns (ids, labels, timestamps). Headerless data matched by position still counts their place.",
+    )
     categorical: list[str] = Field(default_factory=list, description="Treat these as categorical whatever their type.")
     numerical: list[str] = Field(default_factory=list, description="Treat these as numerical.")
 
