@@ -98,8 +98,9 @@ def read(
 
     base_dir: where relative paths start (the spec file's directory).
     window: only rows whose timestamp (column or partition) is in [start, end).
-    column_names: names for headerless CSV / capture columns, by position (the baseline's);
-        ``source.columns`` wins when set.
+    column_names: names for headerless CSV / capture columns, by position: the baseline's
+        ``Profile.layout`` (every column of its data, excluded ones too); ``source.columns``
+        wins when set.
     capture_output: sagemaker-capture only; default: the Target's ``capture_output``, else "start".
     Raises DataError with a message naming the file and what to do. Paths, formats and
     missing packages are checked before this returns; file contents as they are read.
