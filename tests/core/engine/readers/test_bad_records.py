@@ -13,7 +13,7 @@ from driftplane.engine.monitor import run_monitor
 from driftplane.engine.readers import read
 from driftplane.errors import DataError
 from driftplane.result import Window
-from driftplane.spec.models import DataSource, Target
+from driftplane.spec.models import Baseline, DataSource, Target
 
 
 def capture(row: str, out: str = "0.5") -> str:
@@ -81,7 +81,7 @@ def test_a_share_limit_is_judged_over_the_whole_read(tmp_path: Path) -> None:
     got, stats = read_all(DataSource(data=str(folder), max_bad_records="20%"))
     assert len(got) == 20 and stats.bad_lines == 4
     with pytest.raises(DataError) as caught:
-        read_all(Baseline_with("10%", folder))
+        read_all(Baseline(data=str(folder), max_bad_records="10%"))
     message = str(caught.value)
     assert "4 of 24 records were malformed (16.67%), more than baseline.max_bad_records (10%) allows" in message
     assert f"{folder / 'a.csv'}: skipped" in message and f"{folder / 'b.csv'}: skipped" in message

@@ -197,7 +197,6 @@ def test_captured_csv_values_stay_as_written(tmp_path: Path) -> None:
 
 def test_profile_json_round_trip_keeps_text_counts_unknown_for_csv(tmp_path: Path) -> None:
     """CSV values all arrive as text: 'numbers sent as text' cannot be told, so no such note is made."""
-    (tmp_path / "b.parquet").write_bytes(b"")
     pq.write_table(pa.table({"x": [1.0, 2.5, 3.0, 4.5] * 50}), tmp_path / "b.parquet")
     (tmp_path / "t.csv").write_text("x\n" + "".join(f"{v}\n" for v in ["1", "2.5", "3", "4.5"] * 50))
     result = dp.compare(str(tmp_path / "b.parquet"), str(tmp_path / "t.csv"))

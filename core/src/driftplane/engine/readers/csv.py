@@ -94,8 +94,6 @@ class CsvChunkParser:
         if not chunk.view:
             return
         table = self._parse(chunk)
-        if table is None:
-            return
         yield from self._batches(narrow_table(table.rename_columns(self.names)), chunk)
 
     def finish(self) -> None:
@@ -108,8 +106,8 @@ class CsvChunkParser:
         end = 0
         problem: pa.ArrowInvalid | None = None
         for _ in range(HEADER_LINES):
-            found = bytes(view[end:]).find(b"\n") if end < len(view) else -1
-            end = len(view) if found == -1 else end + found + 1
+            found = chunk.data.find(b"\n", end)
+            end = len(view) if found == -1 else found + 1
             try:
                 table = pacsv.read_csv(
                     pa.py_buffer(view[:end]),
@@ -135,7 +133,7 @@ class CsvChunkParser:
             f"({self.options.delimiter!r})"
         )
 
-    def _parse(self, chunk: TextChunk) -> pa.Table | None:
+    def _parse(self, chunk: TextChunk) -> pa.Table:
         """The chunk's rows as text columns; rows with a wrong field count are skipped and counted.
 
         pyarrow is asked to skip such rows only once it has refused the chunk: its handler
