@@ -117,8 +117,9 @@ def test_violation_shares_are_rounded_for_people_and_raw_in_constraint_violation
 
 
 def test_profile_notes_infinite_values_as_compare_does(tmp_path: Path) -> None:
-    data = tmp_path / "inf.csv"
-    data.write_text("a,c\n1,inf\n2,-inf\n3,1\n4,2\n")
+    # Parquet: in a CSV file "inf" is text (a String to SageMaker), not an infinite number
+    data = tmp_path / "inf.parquet"
+    pq.write_table(pa.table({"a": [1, 2, 3, 4], "c": [float("inf"), float("-inf"), 1.0, 2.0]}), data)
     result = invoke("profile", str(data))
     assert result.exit_code == 0, result.output
     assert "note: 'c' has 2 infinite value(s); they count as present but are left out of its statistics" in result.output

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from driftplane.cli.exit_codes import ExitCode
-from driftplane.cli.options import json_option
+from driftplane.cli.options import header_option, json_option
 from driftplane.cli.output import console
 from driftplane.cli.render import render_result
 from driftplane.spec.models import ENGINES
@@ -85,10 +85,22 @@ def progress_reporter(enabled: bool) -> Iterator[DelayedProgress]:
     show_default=True,
     help="Compute the profiles in this process (local) or on Apache Spark (spark; needs driftplane[spark]).",
 )
+@header_option()
+@header_option("baseline_header", help="Whether the baseline CSV has a header; overrides --header/--no-header.")
+@header_option("target_header", help="Whether the target CSV has a header; overrides --header/--no-header.")
 @json_option
 @click.pass_context
 def command(
-    ctx: click.Context, baseline: str, target: str, out_dir: str | None, classifier: bool, engine: str, as_json: bool
+    ctx: click.Context,
+    baseline: str,
+    target: str,
+    out_dir: str | None,
+    classifier: bool,
+    engine: str,
+    header: bool | None,
+    baseline_header: bool | None,
+    target_header: bool | None,
+    as_json: bool,
 ) -> None:
     """Compare TARGET with BASELINE using default settings.
 
@@ -103,13 +115,25 @@ def command(
       driftplane compare train.parquet today.parquet
       driftplane compare baseline/statistics.json capture/ --out reports/ --json
       driftplane compare s3a://lake/train/ s3a://lake/today/ --engine spark
+      driftplane compare train.csv capture.csv --no-target-header   # headerless target, by position
     """
     from driftplane.engine.api import compare
-    from driftplane.spec.models import Checks, DriftChecks
+    from driftplane.spec.models import Checks, DataSource, DriftChecks
+
+    def side(data: str, own: bool | None) -> DataSource:
+        chosen = own if own is not None else header
+        return DataSource(data=data, header=chosen if chosen is not None else True)
 
     checks = Checks(drift=DriftChecks(classifier=True)) if classifier else None
     with progress_reporter(enabled=not as_json) as report:
-        result = compare(baseline, target, checks=checks, out_dir=out_dir, progress=report, engine=engine)  # type: ignore[arg-type]
+        result = compare(
+            side(baseline, baseline_header),
+            side(target, target_header),
+            checks=checks,
+            out_dir=out_dir,
+            progress=report,
+            engine=engine,  # type: ignore[arg-type]
+        )
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
     else:

@@ -80,3 +80,15 @@ def json_option(f: F) -> F:
     return click.option(
         "--json", "as_json", is_flag=True, callback=_data_only_stdout, help="Print machine-readable JSON on stdout (logs go to stderr)."
     )(f)
+
+
+HEADER_HELP = (
+    "CSV: whether the first row names the columns (default: it does). Without a header the "
+    "columns are named _c0, _c1, ... as SageMaker names them, or take the baseline's names by position."
+)
+
+
+def header_option(name: str = "header", *, help: str = HEADER_HELP) -> Callable[[F], F]:
+    """``--header/--no-header`` (or ``--{side}-header/--no-{side}-header``): DataSource.header from the CLI."""
+    flag = name.replace("_", "-")
+    return click.option(f"--{flag}/--no-{flag}", name, default=None, help=help)

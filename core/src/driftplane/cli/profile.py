@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from driftplane.cli.compare import progress_reporter
-from driftplane.cli.options import json_option
+from driftplane.cli.options import header_option, json_option
 from driftplane.cli.output import console
 
 TOP_VALUES = 3
@@ -23,8 +23,9 @@ def _number(value: float | None) -> str:
 @click.command("profile")
 @click.argument("data")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write statistics.json and constraints.json here.")
+@header_option()
 @json_option
-def command(data: str, out_dir: str | None, as_json: bool) -> None:
+def command(data: str, out_dir: str | None, header: bool | None, as_json: bool) -> None:
     """Profile DATA (a file, directory, glob or URI).
 
     Prints a summary per column; --json prints SageMaker's statistics.json instead. With
@@ -35,14 +36,17 @@ def command(data: str, out_dir: str | None, as_json: bool) -> None:
     Examples:
       driftplane profile train.parquet
       driftplane profile data/train.csv --out baseline/
+      driftplane profile scored.csv --no-header      # columns _c0, _c1, ...
     """
     from driftplane.engine.api import CONSTRAINTS_FILE, STATISTICS_FILE, profile
     from driftplane.engine.constraints import suggest_constraints
     from driftplane.engine.sagemaker import write_constraints, write_statistics
     from driftplane.engine.summary import infinite_values_note
+    from driftplane.spec.models import DataSource
 
+    source = DataSource(data=data, header=header if header is not None else True)
     with progress_reporter(enabled=not as_json) as report:
-        result = profile(data, progress=report)
+        result = profile(source, progress=report)
     written: list[Path] = []
     if out_dir is not None:
         written.append(write_statistics(result, Path(out_dir) / STATISTICS_FILE))

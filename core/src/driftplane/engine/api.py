@@ -125,7 +125,9 @@ def profile_source(
             f"{source.data} names a table in Spark's catalog, which only the Spark engine reads; "
             "set engine: spark on the monitor or pass --engine spark"
         )
-    column_names = source.columns or (reference.column_names if reference is not None else None)
+    # Headerless columns take the baseline's names by position: every column of its data,
+    # including those the spec leaves out (features.exclude/include), so none slides.
+    column_names = source.columns or (reference.layout if reference is not None else None)
     batches, stream = _stream(source, base_dir=base_dir, window=window, column_names=column_names, sample=sample)
     profile = profile_stream(
         batches,
@@ -138,6 +140,9 @@ def profile_source(
         source=getattr(stream, "description", None) or str(source.data),
     )
     profile.messages.extend(m for m in getattr(stream.stats, "messages", []) if m not in profile.messages)
+    profile.skipped_records = stream.stats.bad_lines
+    if stream.stats.text_format:
+        profile.forget_text_counts()
     return profile
 
 

@@ -37,7 +37,7 @@ from driftplane.spec.schedules import Schedule
 logger = logging.getLogger(__name__)
 
 # Bump when the cached profile's meaning changes, so stale caches are recomputed.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: profiles carry the data's full column layout; CSV text is kept as written
 Progress = Callable[[str, int], None]
 
 

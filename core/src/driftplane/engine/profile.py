@@ -32,6 +32,7 @@ from driftplane.engine.types import (
     classify_text,
     column_type,
     parse_numbers,
+    temporal_text,
 )
 
 PROFILE_FORMAT_VERSION = 1
@@ -386,7 +387,7 @@ class ColumnProfile:
             if self.text_values is not None:
                 self.text_values += len(array) - (self.missing - missing_before)
         elif kind == "temporal":
-            self._update_text(pc.cast(array, pa.string()))
+            self._update_text(temporal_text(array))
         else:
             self.missing += array.null_count
             present = len(array) - array.null_count
@@ -437,10 +438,7 @@ class ColumnProfile:
         if not pa.types.is_string(values.type):
             values = pc.cast(values, pa.string())
         categorical.update(values.to_pylist(), counted.field(1).to_pylist())
-        if not categorical.exact and not self.force_categorical and self.type_counts["String"] == 0 and self.type_counts["Boolean"] == 0:
-            # A numeric column with this many distinct values is not categorical: stop counting.
-            self.categorical = None
-            self.track_categories = False
+        self._stop_counting_many_numbers(categorical)
 
     def _update_text(self, array: pa.Array) -> None:
         counted = pc.value_counts(array)
@@ -461,6 +459,13 @@ class ColumnProfile:
         categorical = self._categorical()
         if categorical is not None:
             categorical.update(values.to_pylist(), counts.to_pylist())
+            self._stop_counting_many_numbers(categorical)
+
+    def _stop_counting_many_numbers(self, categorical: CategoricalSummary) -> None:
+        """A column of numbers (typed, or written as text) with this many values is not categorical."""
+        if not categorical.exact and not self.force_categorical and self.type_counts["String"] == 0 and self.type_counts["Boolean"] == 0:
+            self.categorical = None
+            self.track_categories = False
 
     # -- combining -----------------------------------------------------------------------
     def merge(self, other: ColumnProfile) -> None:
@@ -545,6 +550,10 @@ class Profile:
     source: str | None = None  # what was read, for messages ("3 files under data/")
     messages: list[str] = field(default_factory=list)  # notes from reading (skipped lines)
     origin: str = "driftplane"  # or "sagemaker" for a profile read from statistics.json
+    # Every column the data had, in its order, the ones left out of the profile included
+    # (features.exclude/include): headerless data is matched to these BY POSITION.
+    all_columns: list[str] = field(default_factory=list)
+    skipped_records: int = 0  # malformed records the reader skipped
 
     def __getitem__(self, name: str) -> ColumnProfile:
         return self.columns[name]
@@ -552,6 +561,24 @@ class Profile:
     @property
     def column_names(self) -> list[str]:
         return list(self.columns)
+
+    @property
+    def layout(self) -> list[str]:
+        """The data's columns by position, for naming headerless data: all of them when known."""
+        return list(self.all_columns) if self.all_columns else self.column_names
+
+    def forget_text_counts(self) -> None:
+        """For data read from a text format (CSV): every value arrived as text, so none is told apart."""
+        for column in self.columns.values():
+            column.text_values = None
+
+    def note_columns(self, names: Iterable[str]) -> None:
+        """Add columns seen in the data (in order) to ``all_columns``."""
+        known = set(self.all_columns)
+        for name in names:
+            if name not in known:
+                known.add(name)
+                self.all_columns.append(name)
 
     def merge(self, other: Profile) -> Profile:
         """A new profile of both datasets; neither input changes."""
@@ -561,6 +588,8 @@ class Profile:
 
     def merge_in(self, other: Profile) -> None:
         """Add another profile into this one."""
+        if self.columns and not self.all_columns:
+            self.all_columns = list(self.columns)  # the layout as it was before the other's columns
         rows_before = self.rows
         self.rows += other.rows
         for name, column in self.columns.items():
@@ -576,6 +605,8 @@ class Profile:
                 copy.missing += rows_before
                 self.columns[name] = copy
         self.messages.extend(m for m in other.messages if m not in self.messages)
+        self.note_columns(other.layout)
+        self.skipped_records += other.skipped_records
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict (sketches as base64 of their DataSketches serialization)."""
@@ -588,6 +619,8 @@ class Profile:
             "messages": list(self.messages),
             "origin": self.origin,
             "columns": [c.to_dict() for c in self.columns.values()],
+            "all_columns": list(self.all_columns),
+            "skipped_records": self.skipped_records,
         }
 
     @classmethod
@@ -608,6 +641,8 @@ class Profile:
             source=data.get("source"),
             messages=list(data.get("messages", [])),
             origin=str(data.get("origin", "driftplane")),
+            all_columns=[str(name) for name in data.get("all_columns", [])],
+            skipped_records=int(data.get("skipped_records", 0)),
         )
 
     def to_statistics(self) -> dict[str, Any]:

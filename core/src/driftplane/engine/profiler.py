@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from driftplane.engine.features import is_selected
 from driftplane.engine.profile import ColumnProfile, Profile, ProfileSettings
+from driftplane.engine.readers import TIMESTAMP_COLUMN
 from driftplane.errors import DataError
 from driftplane.spec.models import FeatureSelection
 
@@ -101,6 +102,7 @@ def profile_stream(
                 )
             for future in pending:  # the previous batch's updates; the read above overlapped them
                 future.result()
+            profile.note_columns(name for name in names if name != TIMESTAMP_COLUMN)
             work: list[tuple[ColumnProfile, pa.Array]] = []
             for index, name in enumerate(names):
                 if not is_selected(name, features):
@@ -135,5 +137,6 @@ def profile_stream(
     stats = getattr(batches, "stats", None)
     if stats is not None:
         profile.messages.extend(getattr(stats, "messages", []))
+        profile.skipped_records += int(getattr(stats, "bad_lines", 0))
     logger.debug("profiled %d rows x %d columns of %s", profile.rows, len(profile.columns), source or "a stream")
     return profile

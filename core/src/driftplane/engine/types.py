@@ -93,3 +93,21 @@ def matching_share(counts: dict[str, int], expected: str) -> float:
     if expected == "Fractional":
         matching += counts.get("Integral", 0)
     return matching / present
+
+
+def temporal_text(values: pa.Array) -> pa.Array:
+    """Typed times (Parquet timestamps, dates) as the text SageMaker's analyzer types them by.
+
+    The analyzer runs on Spark, which turns a timestamp into ``2024-10-27 17:39:31`` (UTC here,
+    a fraction of a second only when there is one, without trailing zeros) and a date into
+    ``2024-10-27``; either is then a String. Times written as text in CSV or JSON never come
+    here: they are kept exactly as written.
+    """
+    kind = values.type
+    if pa.types.is_timestamp(kind):
+        if kind.tz is not None:
+            values = pc.cast(values, pa.timestamp(kind.unit, tz="UTC"))
+        text = pc.strftime(values, format="%Y-%m-%d %H:%M:%S")
+        return pc.replace_substring_regex(text, pattern=r"\.0+$|(\.\d*[1-9])0+$", replacement=r"\1")
+    return pc.cast(values, pa.string())
+

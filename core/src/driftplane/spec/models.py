@@ -166,6 +166,33 @@ class FixedWindow(SpecModel):
         return self
 
 
+BAD_RECORDS_SHARE = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
+BAD_RECORDS_HELP = "a count of records (100) or a share of the records read ('0.5%')"
+DEFAULT_MAX_BAD_RECORDS = 100
+
+
+def _bad_record_limit(value: Any) -> Any:
+    """``max_bad_records``: a count (``100``, BigQuery's maxBadRecords) or a share (``'0.5%'``)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"must be {BAD_RECORDS_HELP}, not {value!r}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"must be 0 or more, not {value}; 0 fails a read at its first malformed record")
+        return value
+    text = value.strip()
+    if text.isdigit():
+        return int(text)
+    share = BAD_RECORDS_SHARE.match(text)
+    if share is None:
+        raise ValueError(f"must be {BAD_RECORDS_HELP}, not {value!r}")
+    if float(share.group(1)) > 100:
+        raise ValueError(f"a share is at most 100%, not {text}")
+    return f"{share.group(1)}%"
+
+
+BadRecordLimit = Annotated[int | str, BeforeValidator(_bad_record_limit)]
+
+
 class DataSource(SpecModel):
     """Where data is and how to read it; shared by Baseline and Target."""
 
@@ -184,7 +211,10 @@ class DataSource(SpecModel):
     )
     header: bool = Field(
         default=True,
-        description="CSV only: whether the first row names the columns. Headerless columns take the baseline's names by position.",
+        description=(
+            "CSV only: whether the first row names the columns. Headerless columns take the names of the "
+            "baseline's columns by position, every one counted (those the monitor leaves out keep their place)."
+        ),
     )
     delimiter: str = Field(default=",", min_length=1, max_length=1, description="CSV only: the field separator.")
     columns: list[str] | None = Field(
@@ -198,6 +228,15 @@ class DataSource(SpecModel):
     storage_options: dict[str, Any] = Field(
         default_factory=dict,
         description="Options passed to fsspec for remote data, e.g. {anon: true} or a profile name.",
+    )
+    max_bad_records: BadRecordLimit = Field(
+        default=DEFAULT_MAX_BAD_RECORDS,
+        description=(
+            "Malformed records (a CSV row with the wrong number of fields, a line that is not JSON, "
+            "an unreadable capture record) are skipped, counted and named by file and line in the "
+            "result's notes; past this many the read fails. A count (0: fail at the first) or a share "
+            "of the records read ('0.5%')."
+        ),
     )
 
 
@@ -380,7 +419,10 @@ class FeatureSelection(SpecModel):
     """Which columns a monitor looks at and how to treat them."""
 
     include: list[str] | None = Field(default=None, description="Only these columns (default: all).")
-    exclude: list[str] = Field(default_factory=list, description="Never these columns (ids, labels, timestamps).")
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="Never these columns (ids, labels, timestamps). Headerless data matched by position still counts their place.",
+    )
     categorical: list[str] = Field(default_factory=list, description="Treat these as categorical whatever their type.")
     numerical: list[str] = Field(default_factory=list, description="Treat these as numerical.")
 

@@ -30,7 +30,7 @@ from driftplane.spec.models import DataSource, FeatureSelection, Monitor, Spec
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2  # bump when the files driftplane writes change meaning (2: endpoint baselines keep every column)
+FORMAT = 3  # bump when the files driftplane writes change meaning (2: endpoint baselines keep every column; 3: text values as written)
 
 
 @dataclass(frozen=True)

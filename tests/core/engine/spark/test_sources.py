@@ -82,7 +82,7 @@ def test_sagemaker_capture_is_read_with_record_times(spark, tmp_path: Path) -> N
     assert on_spark.rows == local.rows == 30 + 60 + 15
     assert list(on_spark.columns) == ["score", "x", "k"]
     assert_same_profile(local, on_spark)
-    assert any("skipped 1 line (not valid JSON)" in m for m in on_spark.messages)
+    assert any("skipped 1 capture line (not valid JSON)" in m for m in on_spark.messages)
 
 
 def test_a_table_in_sparks_catalog_is_read_by_name(spark, tmp_path: Path) -> None:

@@ -10,6 +10,11 @@ POSITION, with the endpoint output first (``capture_output: start``, the default
 (``end``) or dropped (``ignore``). A payload may hold several rows (a batch request); each
 becomes a row with the record's time.
 
+CSV values stay the text written unless a number type holds them exactly (``readers/text.py``);
+JSON payloads may take any of the shapes ``readers/payloads.py`` lists. A line that is not a
+capture record, or whose payload cannot be read, is skipped and counted like any malformed
+record (``ReadOptions.count_bad``), and named by line in a note.
+
 Fast path: the lines of a chunk are parsed by pyarrow's JSON reader, CSV payloads are split
 into lines and joined to their outputs with Arrow compute functions, and the joined lines are
 parsed by pyarrow's CSV reader in one go. JSON payloads, base64 payloads and chunks with
@@ -18,13 +23,8 @@ malformed lines take a slower path in Python.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import csv
-import io
 import json
 import logging
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,8 +36,18 @@ import pyarrow.json as pajson
 from driftplane.engine.readers.chunks import LineIndex, TextChunk, first_text_chunk, line_chunks
 from driftplane.engine.readers.files import DataFile
 from driftplane.engine.readers.jsonl import _read_json
-from driftplane.engine.readers.options import ReadOptions, list_line_numbers, positional_names
+from driftplane.engine.readers.options import ReadOptions, SkippedRecords, positional_names
+from driftplane.engine.readers.payloads import (
+    Row,
+    Unreadable,
+    decode_payload,
+    match_outputs,
+    payload_kind,
+    payload_text,
+    unreadable_type,
+)
 from driftplane.engine.readers.tables import table_from_rows
+from driftplane.engine.readers.text import narrow_table
 from driftplane.engine.readers.timestamps import UTC_US, to_utc
 from driftplane.errors import DataError
 
@@ -53,28 +63,28 @@ CAPTURE_SCHEMA = pa.schema(
     ]
 )
 _PARSE = pajson.ParseOptions(explicit_schema=CAPTURE_SCHEMA, unexpected_field_behavior="ignore")
-# A value in a JSON payload: a position (None) or a key, and the value.
-Cell = tuple[str | None, Any]
-Row = list[Cell]
 NOT_A_RECORD = "not a capture record"
 
 
 class CaptureProblems:
-    """Skipped lines by reason, for one message per reason."""
+    """Skipped capture lines: counted as found (``ReadOptions.count_bad``), one note per reason at the end."""
 
-    def __init__(self) -> None:
-        self.lines: dict[str, list[int]] = defaultdict(list)
+    def __init__(self, skipped: SkippedRecords) -> None:
+        self.skipped = skipped
         self.chunk: TextChunk | None = None  # the chunk being decoded
 
     def add(self, reason: str, position: int) -> None:
         """A problem on the line at ``position`` (0-based) in the current chunk."""
         first = self.chunk.first_line if self.chunk is not None else 1
-        self.lines[reason].append(first + position)
+        self.skipped.add(reason, [first + position])
+
+    def report(self) -> None:
+        self.skipped.report()
 
 
 def read_capture_file(file: DataFile, options: ReadOptions, timestamp_column: str) -> Iterator[pa.RecordBatch]:
     """Stream ``file``'s captured rows, each with its inference time in ``timestamp_column``."""
-    problems = CaptureProblems()
+    problems = CaptureProblems(SkippedRecords(file.display, options, what="capture line"))
     decoder = CaptureDecoder(file, options, timestamp_column, problems)
     index = LineIndex(file.open)
     try:
@@ -86,15 +96,7 @@ def read_capture_file(file: DataFile, options: ReadOptions, timestamp_column: st
                 yield from decoder.chunk(chunk)
     finally:
         index.close()
-    _report(file, options, problems)
-
-
-def _report(file: DataFile, options: ReadOptions, problems: CaptureProblems) -> None:
-    for reason, lines in problems.lines.items():
-        lines.sort()
-        options.stats.bad_lines += len(lines)
-        count = len(lines)
-        options.note(f"{file.display}: skipped {count} line{'s' if count > 1 else ''} ({reason}): {list_line_numbers(lines)}")
+    problems.report()
 
 
 _FIELDS = ("position", "time", "in_data", "in_encoding", "in_type", "out_data", "out_encoding", "out_type")
@@ -158,18 +160,18 @@ class CaptureDecoder:
         decoded: list[tuple[int, str, str | None]] = []
         slow: list[int] = []
         for k, row in enumerate(rest.to_pylist()):
-            kind_in = _payload_kind(row["in_encoding"], row["in_type"])
+            kind_in = payload_kind(row["in_encoding"], row["in_type"])
             has_output = has_output_column and row["out_data"] is not None
-            kind_out = _payload_kind(row["out_encoding"], row["out_type"]) if has_output else None
+            kind_out = payload_kind(row["out_encoding"], row["out_type"]) if has_output else None
             if kind_in is None:
-                self.problems.add(_unreadable(row["in_type"], row["in_encoding"]), row["position"])
+                self.problems.add(unreadable_type(row["in_type"], row["in_encoding"]), row["position"])
             elif has_output and kind_out is None:
-                self.problems.add(_unreadable(row["out_type"], row["out_encoding"]), row["position"])
+                self.problems.add(unreadable_type(row["out_type"], row["out_encoding"]), row["position"])
             elif kind_in == "csv" and kind_out in ("csv", None):
                 try:
-                    text_in = _payload_text(row["in_data"], row["in_encoding"])
-                    text_out = _payload_text(row["out_data"], row["out_encoding"]) if has_output else None
-                except _Unreadable as exc:
+                    text_in = payload_text(row["in_data"], row["in_encoding"])
+                    text_out = payload_text(row["out_data"], row["out_encoding"]) if has_output else None
+                except Unreadable as exc:
                     self.problems.add(str(exc), row["position"])
                     continue
                 decoded.append((k, text_in, text_out))
@@ -259,6 +261,7 @@ class CaptureDecoder:
     def _csv_records(
         self, inputs: pa.Array, outputs: pa.Array, positions: list[int], when: pa.Array
     ) -> Iterator[pa.RecordBatch]:
+        self.options.stats.text_format = True
         in_rows = _split_rows(inputs)
         out_rows = _split_rows(outputs)
         n_in = pc.list_value_length(in_rows)
@@ -267,10 +270,10 @@ class CaptureDecoder:
         mismatch = pc.fill_null(pc.not_equal(n_in, n_out), False)
         for k in pc.indices_nonzero(no_input).to_pylist():
             self.problems.add("empty endpointInput payload", positions[k])
-        for k in pc.indices_nonzero(mismatch).to_pylist():
-            self.problems.add(
-                f"endpointOutput has {n_out[k].as_py()} rows but endpointInput {n_in[k].as_py()}", positions[k]
-            )
+        uneven = pc.indices_nonzero(mismatch).to_pylist()
+        if uneven:  # a quoted line break, or one output line for several inputs: the Python path decides
+            rows = [{"in_data": inputs[k].as_py(), "out_data": outputs[k].as_py(), "position": positions[k]} for k in uneven]
+            yield from self._python_rows(rows, when.take(pa.array(uneven, type=pa.int64())).to_pylist())
         with_output = pc.indices_nonzero(pc.fill_null(pc.equal(n_in, n_out), False)).to_pylist()
         without_output = pc.indices_nonzero(pc.and_(pc.is_valid(n_in), pc.is_null(n_out))).to_pylist()
         for group, has_output in ((with_output, True), (without_output, False)):
@@ -318,17 +321,22 @@ class CaptureDecoder:
             if len(rows) == 0:
                 return pa.table({}), parents
         text = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(rows)], pa.int32()), rows), "\n")[0]
+        most = int(pc.max(fields).as_py() or 0)  # quoted commas make this an upper bound
         try:
             table = pacsv.read_csv(
                 pa.py_buffer(text.as_buffer()),
                 read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=True),
-                convert_options=pacsv.ConvertOptions(strings_can_be_null=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={f"f{i}": pa.string() for i in range(most)},
+                    strings_can_be_null=True,
+                    null_values=[""],
+                ),
             )
         except pa.ArrowInvalid:
             return None
         if table.num_rows != len(rows):
             return None  # quoted line breaks or blank lines: let the Python path sort it out
-        return table, parents
+        return narrow_table(table), parents
 
     # -- JSON and mixed payloads, in Python ------------------------------------------------
     def _python_records(self, records: pa.Table, times: pa.Array) -> Iterator[pa.RecordBatch]:
@@ -338,35 +346,54 @@ class CaptureDecoder:
         rows: list[dict[str, Any]] = []
         row_times: list[Any] = []
         naming: dict[tuple[bool, int], list[str]] = {}
+        as_written: set[str] = set()  # columns holding CSV text: numbers are told apart later
         for record, when in zip(records, times, strict=True):
             position = record["position"]
             try:
-                inputs = decode_payload(record["in_data"], record.get("in_encoding", "CSV"), record.get("in_type"))
+                inputs, csv_in = decode_payload(
+                    record["in_data"], record.get("in_encoding", "CSV"), record.get("in_type"), side="endpointInput"
+                )
                 outputs: list[Row] = []
+                csv_out = False
                 if self.options.capture_output != "ignore" and record["out_data"] is not None:
-                    outputs = decode_payload(record["out_data"], record.get("out_encoding", "CSV"), record.get("out_type"))
-            except _Unreadable as exc:
+                    outputs, csv_out = decode_payload(
+                        record["out_data"], record.get("out_encoding", "CSV"), record.get("out_type"), side="endpointOutput"
+                    )
+            except Unreadable as exc:
                 self.problems.add(str(exc), position)
                 continue
             if not inputs:
                 self.problems.add("empty endpointInput payload", position)
                 continue
-            matched = _match_outputs(outputs, len(inputs))
+            matched = match_outputs(outputs, len(inputs))
             if matched is None:
-                self.problems.add("endpointOutput rows do not match endpointInput rows", position)
+                self.problems.add(
+                    f"endpointOutput has {len(outputs)} rows but endpointInput {len(inputs)}; they cannot be paired", position
+                )
                 continue
             for k, row_in in enumerate(inputs):
                 row_out = matched[k] if matched else []
-                cells = row_out + row_in if self.options.capture_output == "start" else row_in + row_out
+                start = self.options.capture_output == "start"
+                cells = row_out + row_in if start else row_in + row_out
                 key = (bool(matched), len(cells))
                 if key not in naming:
                     naming[key] = self._names(len(cells), has_output=bool(matched))
                 names = naming[key]
-                rows.append({(name if name is not None else names[p]): value for p, (name, value) in enumerate(cells)})
+                row = {}
+                for p, (name, value) in enumerate(cells):
+                    column = name if name is not None else names[p]
+                    row[column] = value
+                    from_output = (p < len(row_out)) if start else (p >= len(row_in))
+                    if name is None and (csv_out if from_output else csv_in):
+                        as_written.add(column)
+                rows.append(row)
                 row_times.append(when)
         if not rows:
             return
-        table = table_from_rows(rows).append_column(self.timestamp_column, pa.array(row_times, type=UTC_US))
+        if as_written:
+            self.options.stats.text_format = True
+        table = narrow_table(table_from_rows(rows), as_written)
+        table = table.append_column(self.timestamp_column, pa.array(row_times, type=UTC_US))
         yield from table.to_batches(max_chunksize=self.options.batch_rows)
 
     # -- names -----------------------------------------------------------------------------
@@ -384,34 +411,6 @@ class CaptureDecoder:
         return positional_names(n_fields, self.options, self.file.display, offset=offset)
 
 
-class _Unreadable(Exception):
-    """A payload that cannot become columns (an image, a NumPy array, broken base64)."""
-
-
-def _payload_kind(encoding: str | None, content_type: str | None) -> str | None:
-    """"csv", "json" or "jsonlines" by encoding, else (BASE64) by content type; None if unreadable."""
-    enc = (encoding or "").upper()
-    kind = (content_type or "").lower()
-    if enc == "CSV":
-        return "csv"
-    if enc == "JSON":
-        return "jsonlines" if "jsonl" in kind else "json"
-    if "csv" in kind:
-        return "csv"
-    if "jsonl" in kind:
-        return "jsonlines"
-    if "json" in kind:
-        return "json"
-    return None
-
-
-def _unreadable(content_type: str | None, encoding: str | None) -> str:
-    return (
-        f"payload with content type {content_type or 'unknown'} and encoding {encoding or 'unknown'} "
-        "cannot be read as columns"
-    )
-
-
 def _column(table: pa.Table, name: str) -> pa.Array:
     return table.column(name).combine_chunks()
 
@@ -419,21 +418,6 @@ def _column(table: pa.Table, name: str) -> pa.Array:
 def _is_csv(encodings: pa.ChunkedArray | pa.Array) -> pa.Array:
     """True where a payload's encoding is CSV (false for missing ones)."""
     return pc.fill_null(pc.equal(pc.utf8_upper(encodings), "CSV"), False)
-
-
-def _payload_text(data: str, encoding: str | None) -> str:
-    return _b64_text(data) if (encoding or "").upper() == "BASE64" else data
-
-
-def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _b64_text(data: Any) -> str:
-    try:
-        return base64.b64decode(str(data), validate=False).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise _Unreadable("base64 payload does not decode to UTF-8 text") from None
 
 
 def _split_rows(payloads: pa.Array | pa.ChunkedArray) -> pa.ListArray:
@@ -457,105 +441,5 @@ def _line_numbers(chunk: TextChunk, expected: int) -> list[int]:
     return [n for n, line in chunk.relative_lines() if line.strip()][:expected]
 
 
-# -- decoding payloads in Python ------------------------------------------------------------
-def decode_payload(data: Any, encoding: str | None, content_type: str | None) -> list[Row]:
-    """A payload as rows of cells: CSV values by position, JSON objects by key."""
-    kind = _payload_kind(encoding, content_type)
-    if kind is None:
-        raise _Unreadable(_unreadable(content_type, encoding))
-    if (encoding or "").upper() == "BASE64":
-        data = _b64_text(data)
-    if kind == "csv":
-        text = data if isinstance(data, str) else json.dumps(data)
-        return [[(None, _number(v)) for v in row] for row in csv.reader(io.StringIO(text.strip("\r\n"))) if row]
-    if not isinstance(data, str):
-        return json_rows(data)
-    if kind == "jsonlines":
-        rows: list[Row] = []
-        for line in data.splitlines():
-            if line.strip():
-                rows.extend(json_rows(_loads(line)))
-        return rows
-    return json_rows(_loads(data))
-
-
-def _loads(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _Unreadable(f"JSON payload is not valid JSON ({exc.msg})") from None
-
-
-def _number(text: str) -> Any:
-    """CSV text to int or float when it is one, so numbers are numbers in the slow path too."""
-    value = text.strip()
-    if value == "":
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        pass
-    try:
-        return float(value)
-    except ValueError:
-        return text
-
-
-def json_rows(value: Any) -> list[Row]:
-    """Rows of a JSON payload: ``[..]`` one row, ``[[..],[..]]`` rows, ``{"instances": [...]}`` unwrapped."""
-    value = _unwrap(value)
-    if isinstance(value, list):
-        if not value:
-            return []
-        if all(isinstance(v, list) for v in value):
-            return [_positional(v) for v in value]
-        if all(isinstance(v, dict) for v in value):
-            out: list[Row] = []
-            for item in value:
-                inner = _unwrap(item)
-                out.append(_positional(inner) if isinstance(inner, list) else _keyed(inner))
-            return out
-        return [_positional(value)]
-    if isinstance(value, dict):
-        return [_keyed(value)]
-    return [[(None, value)]]
-
-
-def _unwrap(value: Any) -> Any:
-    """``{"instances": [...]}``, ``{"features": [...]}``, ``{"predictions": [...]}``: the list inside."""
-    while isinstance(value, dict) and len(value) == 1:
-        inner = next(iter(value.values()))
-        if not isinstance(inner, list | dict):
-            return value
-        value = inner
-    return value
-
-
-def _positional(values: list[Any]) -> Row:
-    return [(None, _scalar(v)) for v in values]
-
-
-def _keyed(obj: dict[str, Any], prefix: str = "") -> Row:
-    cells: Row = []
-    for key, value in obj.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            cells.extend(_keyed(value, prefix=f"{name}."))
-        else:
-            cells.append((name, _scalar(value)))
-    return cells
-
-
-def _scalar(value: Any) -> Any:
-    return json.dumps(value, separators=(",", ":")) if isinstance(value, list | dict) else value
-
-
-def _match_outputs(outputs: list[Row], n_inputs: int) -> list[Row] | None:
-    """Output rows lined up with input rows; a flat list of n predictions for n inputs is split."""
-    if not outputs:
-        return []
-    if len(outputs) == n_inputs:
-        return outputs
-    if len(outputs) == 1 and n_inputs > 1 and len(outputs[0]) == n_inputs:
-        return [[cell] for cell in outputs[0]]
-    return None
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -63,6 +63,13 @@ class TextChunk:
         self._first_line = first_line
         self._bytes: bytes | None = None
 
+    def tail(self, start: int) -> TextChunk:
+        """The chunk from byte ``start`` on (after a header line), its line number found when asked."""
+        if self._index is not None:
+            return TextChunk(self.view[start:], self.offset + start, self._index)
+        first = self.first_line + bytes(self.view[:start]).count(b"\n")
+        return TextChunk(self.view[start:], self.offset + start, None, first)
+
     @property
     def data(self) -> bytes:
         """The chunk as bytes (a copy, made once), for the Python paths."""

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+from driftplane.errors import DataError
+from driftplane.spec.models import DEFAULT_MAX_BAD_RECORDS
 
 if TYPE_CHECKING:
     from driftplane.engine.readers import ReadStats
@@ -27,12 +31,107 @@ class ReadOptions:
     column_names: list[str] | None = None  # names for headerless columns, by position
     capture_output: CaptureOutput = "start"
     chunk_bytes: int = CHUNK_BYTES
+    max_bad_records: int | str = DEFAULT_MAX_BAD_RECORDS  # a count, or a share such as "0.5%"
+    setting: str = "max_bad_records"  # how messages name the setting (target.max_bad_records)
 
     def note(self, message: str) -> None:
         """Add a message for a person, once (the caller decides how to show it; logged at debug)."""
         if message not in self.stats.messages:
             self.stats.messages.append(message)
             logger.debug(message)
+
+
+    def count_bad(self, where: str, lines: list[int], reason: str) -> None:
+        """Count malformed records just skipped; DataError once more than a count limit allows.
+
+        A share limit ("0.5%") needs the whole read and is checked when it ends (``check_share``).
+        """
+        if not lines:
+            return
+        self.stats.bad_lines += len(lines)
+        limit = self.max_bad_records
+        if isinstance(limit, int) and self.stats.bad_lines > limit:
+            raise DataError(
+                f"{where}: {self.stats.bad_lines:,} malformed record{'s' if self.stats.bad_lines > 1 else ''} so far, "
+                f"more than {self.setting} "
+                f"({limit:,}) allows; the latest ({reason}) at {list_line_numbers(sorted(lines))}. "
+                f"Fix the data, or raise {self.setting} to skip more"
+            )
+
+    def check_share(self, where: str) -> None:
+        """DataError when a share limit ("0.5%") is exceeded by the records of the whole read."""
+        if isinstance(self.max_bad_records, str):
+            check_bad_records(
+                self.max_bad_records,
+                self.stats.bad_lines,
+                self.stats.rows,
+                where=where,
+                setting=self.setting,
+                notes=self.stats.messages,
+            )
+
+
+def skipped_total(bad: int, where: str, setting: str, limit: int | str) -> str:
+    """The note that sums up a read's skipped records and the limit they count against."""
+    return f"{bad:,} bad record{'s' if bad > 1 else ''} skipped in {where} ({setting} allows {limit})"
+
+
+SKIPPED = ": skipped "  # what every note about skipped records says after the file's name
+
+
+def check_bad_records(limit: int | str, bad: int, rows: int, *, where: str, setting: str, notes: list[str]) -> None:
+    """DataError when ``bad`` malformed records (beside ``rows`` good ones) are more than ``limit`` allows.
+
+    The readers apply a count as they go; this judges a whole read (a share needs it, and the
+    Spark engine adds up its partitions' counts here). The error repeats the first notes that
+    name files and lines, since a failed run keeps no notes.
+    """
+    if bad == 0:
+        return
+    total = bad + rows
+    if isinstance(limit, int):
+        if bad <= limit:
+            return
+        how_many = f"{bad:,} of {total:,} records were malformed, more than {setting} ({limit:,}) allows"
+    else:
+        if bad <= float(limit.rstrip("%")) / 100 * total:
+            return
+        how_many = f"{bad:,} of {total:,} records were malformed ({bad / total:.2%}), more than {setting} ({limit}) allows"
+    named = [note for note in notes if SKIPPED in note]
+    listing = "; ".join(named[:3]) + (f"; and {len(named) - 3} more files" if len(named) > 3 else "")
+    raise DataError(
+        f"{where}: {how_many}{f' ({listing})' if listing else ''}. Fix the data, or raise {setting} to skip more"
+    )
+
+
+class SkippedRecords:
+    """Malformed records of one file: counted as they are found, described once when it ends."""
+
+    def __init__(self, display: str, options: ReadOptions, *, what: str) -> None:
+        self.display = display
+        self.options = options
+        self.what = what  # "malformed row", "capture line": what a skipped record is in this format
+        self.lines: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, reason: str, lines: list[int]) -> None:
+        """Skip ``lines`` (1-based line numbers in the file) for ``reason``."""
+        if not lines:
+            return
+        self.lines[reason].extend(lines)
+        self.options.count_bad(self.display, lines, reason)
+
+    @property
+    def count(self) -> int:
+        return sum(len(lines) for lines in self.lines.values())
+
+    def report(self) -> None:
+        """One note per reason: ``x.csv: skipped 2 malformed rows (...): lines 4, 9``."""
+        for reason, lines in self.lines.items():
+            lines.sort()
+            n = len(lines)
+            self.options.note(
+                f"{self.display}{SKIPPED}{n} {self.what}{'s' if n > 1 else ''} ({reason}): {list_line_numbers(lines)}"
+            )
 
 
 def positional_names(count: int, options: ReadOptions, where: str, *, offset: int = 0) -> list[str]:

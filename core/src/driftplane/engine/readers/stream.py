@@ -26,7 +26,7 @@ from driftplane.engine.readers.files import (
 )
 from driftplane.engine.readers.formats import choose_format, looks_like_capture
 from driftplane.engine.readers.jsonl import read_jsonl_file
-from driftplane.engine.readers.options import CaptureOutput, ReadOptions
+from driftplane.engine.readers.options import CaptureOutput, ReadOptions, skipped_total
 from driftplane.engine.readers.parquet import read_parquet_file
 from driftplane.engine.readers.timestamps import UTC_US, to_utc
 from driftplane.engine.readers.windows import (
@@ -38,7 +38,7 @@ from driftplane.engine.readers.windows import (
 )
 from driftplane.errors import DataError
 from driftplane.result import Window
-from driftplane.spec.models import DataSource, Target
+from driftplane.spec.models import Baseline, DataSource, Target
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,8 @@ def open_stream(
         delimiter=source.delimiter,
         column_names=list(source.columns) if source.columns is not None else column_names,
         capture_output=capture_output or _capture_output(source),
+        max_bad_records=source.max_bad_records,
+        setting=f"{role_prefix(source)}max_bad_records",
     )
     found = files_for_window(source, window, base_dir=base_dir)
     stats.looked_at = list(found.looked_at)
@@ -119,7 +121,16 @@ def open_stream(
         options=options,
         window=window if (partitioned or row_times) else None,
     )
-    return DataStream(_finish(batches, stats, window, found.looked_at), stats, description)
+    return DataStream(_finish(batches, options, window, found.looked_at, where), stats, description)
+
+
+def role_prefix(source: DataSource) -> str:
+    """``target.`` or ``baseline.``: where a setting of ``source`` sits in the spec."""
+    if isinstance(source, Target):
+        return "target."
+    if isinstance(source, Baseline):
+        return "baseline."
+    return ""
 
 
 def _capture_output(source: DataSource) -> CaptureOutput:
@@ -195,10 +206,14 @@ def _with_time(
 
 
 def _finish(
-    batches: Iterator[pa.RecordBatch], stats: ReadStats, window: Window | None, looked_at: list[str]
+    batches: Iterator[pa.RecordBatch], options: ReadOptions, window: Window | None, looked_at: list[str], where: str
 ) -> Iterator[pa.RecordBatch]:
-    """Pass batches through; at the end, say when a window held no data and where we looked."""
+    """Pass batches through; at the end, judge the malformed records read and say when a window held no data."""
+    stats = options.stats
     yield from batches
+    options.check_share(where)
+    if stats.bad_lines:
+        options.note(skipped_total(stats.bad_lines, where, options.setting, options.max_bad_records))
     if window is not None and stats.rows == 0:
         stats.messages.append(
             no_data_note(window, files_read=stats.files, skipped=stats.files_skipped, looked_at=looked_at)

@@ -30,10 +30,15 @@ from driftplane.engine.profiler import profile_stream
 from driftplane.engine.readers import TIMESTAMP_COLUMN, ReadStats
 from driftplane.engine.readers.capture import CaptureDecoder, CaptureProblems
 from driftplane.engine.readers.chunks import TextChunk
-from driftplane.engine.readers.csv import BlankChunk, CsvChunkParser
+from driftplane.engine.readers.csv import CsvChunkParser
 from driftplane.engine.readers.files import DataFile
-from driftplane.engine.readers.jsonl import parse_json_chunk
-from driftplane.engine.readers.options import CHUNK_BYTES, CaptureOutput, ReadOptions
+from driftplane.engine.readers.jsonl import TextFields, parse_json_chunk
+from driftplane.engine.readers.options import (
+    CHUNK_BYTES,
+    CaptureOutput,
+    ReadOptions,
+    SkippedRecords,
+)
 from driftplane.engine.readers.tables import align_columns, flatten_structs
 from driftplane.engine.readers.timestamps import to_utc
 from driftplane.engine.readers.windows import filter_rows
@@ -64,6 +69,8 @@ class PartitionJob:
     delimiter: str = ","
     column_names: tuple[str, ...] | None = None
     capture_output: CaptureOutput = "start"
+    max_bad_records: int | str = 100
+    setting: str = "max_bad_records"
     timestamp_column: str | None = None
     window: tuple[str, str] | None = None  # ISO start and end: rows outside are dropped
     threads: int = 1
@@ -98,6 +105,9 @@ def profile_partition(job: PartitionJob, batches: Iterable[pa.RecordBatch]) -> I
             source=job.source,
         )
         profile.messages.extend(m for m in stats.messages if m not in profile.messages)
+        profile.skipped_records = stats.bad_lines
+        if stats.text_format:
+            profile.forget_text_counts()
     except DataError as exc:
         yield _row(None, str(exc))
         return
@@ -135,7 +145,7 @@ def _row(payload: bytes | None, error: str | None) -> pa.RecordBatch:
 def _records(job: PartitionJob, batches: Iterable[pa.RecordBatch], stats: ReadStats, reference: Profile | None) -> Iterator[pa.RecordBatch]:
     window = job.window_object()
     if job.fmt in TEXT_FORMATS:
-        names = job.column_names or (tuple(reference.column_names) if reference is not None else None)
+        names = job.column_names or (tuple(reference.layout) if reference is not None else None)
         parsed = _TextParser(job, stats, list(names) if names is not None else None).parse(batches)
     else:
         parsed = iter(batches)
@@ -174,8 +184,10 @@ class _Piece:
     started: bool = False  # the first chunk was parsed (CSV: names are known)
     parser: Any = None
     known: list[str] = field(default_factory=list)  # JSON Lines: columns in first-seen order
-    bad_lines: list[int] = field(default_factory=list)
+    text_fields: TextFields = field(default_factory=TextFields)  # JSON Lines: fields read as text
+    skipped: Any = None  # SkippedRecords of this split
     problems: Any = None
+    lines_before: int = 0  # lines of the split already parsed: line numbers count from its start
 
 
 class _TextParser:
@@ -191,6 +203,8 @@ class _TextParser:
             column_names=names,
             capture_output=job.capture_output,
             chunk_bytes=job.chunk_bytes,
+            max_bad_records=job.max_bad_records,
+            setting=job.setting,
         )
 
     def parse(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -211,6 +225,8 @@ class _TextParser:
                     if piece is not None:
                         yield from self._finish(piece)
                     piece = _Piece(file=file, block=block)
+                    if block == 0 and self.job.fmt == "csv" and self.job.header:
+                        piece.lines_before = 1  # the header, dropped below, is the file's line 1
                     part = lines.slice(start, end - start)
                     if block == 0 and self.job.fmt == "csv" and self.job.header:
                         self._check_header(piece, str(part[0].as_py()))
@@ -241,46 +257,49 @@ class _TextParser:
         if len(joined) == 0:
             return
         data = _text(joined)
+        # Line numbers in notes count from the split's start (Spark does not say where it is in the file).
+        chunk = TextChunk(data, first_line=piece.lines_before + 1)
+        piece.lines_before += len(joined)
+        if piece.skipped is None:
+            what = {"csv": "malformed row", "jsonl": "malformed line"}.get(self.job.fmt, "capture line")
+            piece.skipped = SkippedRecords(_where(piece), self.options, what=what)
         fmt = self.job.fmt
         if fmt == "csv":
-            yield from self._csv(piece, data)
+            yield from self._csv(piece, chunk)
         elif fmt == "jsonl":
-            table = parse_json_chunk(TextChunk(data), piece.bad_lines)
+            table = parse_json_chunk(chunk, piece.skipped, piece.text_fields)
             if table is not None and table.num_rows:
                 yield from align_columns(flatten_structs(table), piece.known).to_batches(max_chunksize=self.options.batch_rows)
         else:
             if piece.parser is None:
-                piece.problems = CaptureProblems()
+                piece.problems = CaptureProblems(piece.skipped)
                 piece.parser = CaptureDecoder(_data_file(piece.file), self.options, TIMESTAMP_COLUMN, piece.problems)
-            yield from piece.parser.chunk(TextChunk(data))
+            yield from piece.parser.chunk(chunk)
 
-    def _csv(self, piece: _Piece, data: bytes) -> Iterator[pa.RecordBatch]:
+    def _csv(self, piece: _Piece, chunk: TextChunk) -> Iterator[pa.RecordBatch]:
         if piece.parser is None:
             piece.parser = CsvChunkParser(_data_file(piece.file), self.options)
+            piece.parser.skipped = piece.skipped
         if not piece.started:
             piece.started = True
             if self.job.header:
                 header = (self.job.header_line or "").encode("utf-8") + b"\n"
-                data = header + data
-            yield from piece.parser.first(TextChunk(data))
+                # the header goes in front of the split's first line, which keeps its number
+                chunk = TextChunk(header + bytes(chunk.view), first_line=chunk.first_line - 1)
+            yield from piece.parser.first(chunk)
             return
-        try:
-            yield from piece.parser.more(TextChunk(data))
-        except BlankChunk:
-            return
+        yield from piece.parser.more(chunk)
 
     def _finish(self, piece: _Piece) -> Iterator[pa.RecordBatch]:
         yield from self._flush(piece)
-        where = _display(piece.file) + (f" (from byte {piece.block})" if piece.block else "")
-        if piece.bad_lines:
-            count = len(piece.bad_lines)
-            self.stats.bad_lines += count
-            self.options.note(f"{where}: skipped {count} malformed line{'s' if count > 1 else ''} (not a valid JSON object)")
-        if piece.problems is not None:
-            for reason, lines in piece.problems.lines.items():
-                count = len(lines)
-                self.stats.bad_lines += count
-                self.options.note(f"{where}: skipped {count} line{'s' if count > 1 else ''} ({reason})")
+        if piece.skipped is not None:
+            piece.skipped.report()
+
+
+def _where(piece: _Piece) -> str:
+    """How a note names a split: the file, and where in it the split starts."""
+    display = _display(piece.file)
+    return f"{display} (lines counted from byte {piece.block})" if piece.block else display
 
 
 def _text(lines: pa.Array) -> bytes:

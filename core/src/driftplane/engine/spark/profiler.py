@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from driftplane.engine.features import forced_categorical, is_selected
 from driftplane.engine.profile import Profile, ProfileSettings
+from driftplane.engine.readers import TIMESTAMP_COLUMN
+from driftplane.engine.readers.options import check_bad_records, skipped_total
+from driftplane.engine.readers.stream import role_prefix
 from driftplane.engine.readers.windows import no_data_note, utc
 from driftplane.engine.spark.locations import SparkInput, resolve
 from driftplane.engine.spark.partials import (
@@ -92,7 +95,7 @@ def profile_source(
         empty = Profile(settings=settings, source=found.description)
         empty.messages.extend(found.messages)
         return empty
-    frame, header_line = _frame(session, found, source, features, window)
+    frame, header_line, layout = _frame(session, found, source, features, window)
     reference_handle, broadcast = _share_reference(session, reference)
     partitions = _partitions(frame)
     job = PartitionJob(
@@ -108,6 +111,8 @@ def profile_source(
         delimiter=source.delimiter,
         column_names=tuple(source.columns) if source.columns is not None else None,
         capture_output=source.capture_output if isinstance(source, Target) else "start",
+        max_bad_records=source.max_bad_records,
+        setting=f"{role_prefix(source)}max_bad_records",
         timestamp_column=source.timestamp_column,
         window=(utc(window.start).isoformat(), utc(window.end).isoformat()) if window is not None and found.row_times else None,
         threads=_task_cpus(session),
@@ -120,6 +125,14 @@ def profile_source(
             broadcast.unpersist()
     profile.source = found.description
     profile.messages[:0] = [m for m in found.messages if m not in profile.messages]
+    if layout:  # typed sources are read pruned to the monitored columns: keep every column's place
+        profile.all_columns = [name for name in layout if name != TIMESTAMP_COLUMN]
+    setting = f"{role_prefix(source)}max_bad_records"
+    check_bad_records(
+        source.max_bad_records, profile.skipped_records, profile.rows, where=found.where, setting=setting, notes=profile.messages
+    )
+    if profile.skipped_records:
+        profile.messages.append(skipped_total(profile.skipped_records, found.where, setting, source.max_bad_records))
     if window is not None and profile.rows == 0 and found.row_times:
         read = len(found.paths) if found.kind == "files" else 0
         profile.messages.append(no_data_note(window, files_read=read, skipped=found.skipped, looked_at=[found.where]))
@@ -172,8 +185,9 @@ def _run(frame: DataFrame, job: PartitionJob, settings: ProfileSettings, found: 
 
 def _frame(
     session: SparkSession, found: SparkInput, source: DataSource, features: FeatureSelection | None, window: Window | None
-) -> tuple[DataFrame, str | None]:
-    """The DataFrame to profile (typed columns, or lines for text formats) and a CSV header."""
+) -> tuple[DataFrame, str | None, list[str]]:
+    """The DataFrame to profile (typed columns, or lines for text formats), a CSV header, and
+    a typed source's columns before they are pruned to the monitored ones (text formats: none)."""
     from pyspark.sql import functions as F
 
     header_line = None
@@ -187,7 +201,7 @@ def _frame(
             )
             if found.fmt == "csv" and source.header:
                 header_line = _first_line_of(session, found.paths[0])
-            return frame, header_line
+            return frame, header_line, []
         if found.kind == "table":
             frame = session.table(found.paths[0])
         elif found.kind == "delta":
@@ -200,7 +214,7 @@ def _frame(
         if found.kind == "delta" and ("DATA_SOURCE_NOT_FOUND" in str(exc) or "delta" in reason.lower()):
             raise DataError(f"{found.where} is a Delta table, but this Spark cannot read Delta: {reason}; {DELTA_HINT}") from None
         raise DataError(f"{found.where}: Spark could not read it: {reason}") from None
-    return _typed(frame, found, source, features, window), header_line
+    return _typed(frame, found, source, features, window), header_line, list(frame.columns)
 
 
 def _typed(frame: DataFrame, found: SparkInput, source: DataSource, features: FeatureSelection | None, window: Window | None) -> DataFrame:
