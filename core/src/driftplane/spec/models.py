@@ -8,6 +8,7 @@ the same ``SpecError`` (with key paths) that loading a file does (with lines and
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any, ClassVar, Literal
