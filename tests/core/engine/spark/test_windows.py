@@ -26,7 +26,7 @@ def utc(*parts: int) -> datetime:
 
 def _profile(source: DataSource, window: Window | None, engine: str):
     return profile_source(
-        source, phase="target", reference=None, features=None, checks=None, settings=None,
+        source, phase="target", reference=None, rules=None, settings=None,
         base_dir=None, window=window, progress=None, threads=None, engine=engine,
     )
 
