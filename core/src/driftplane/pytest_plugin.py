@@ -149,8 +149,9 @@ class DriftplaneFixture:
         (where pytest.ini / pyproject.toml is), whatever the current directory.
         """
         from driftplane.engine.monitor import check_data
+        from driftplane.resolved import resolve_monitor
 
-        return check_data(self.load(spec), monitor, self._data_path(data))
+        return check_data(resolve_monitor(self.load(spec), monitor), self._data_path(data))
 
     def assert_result(
         self,
@@ -267,6 +268,7 @@ class MonitorCase(pytest.Item):
 
     def runtest(self) -> None:
         from driftplane.engine.monitor import check_data
+        from driftplane.resolved import resolve_monitor
         from driftplane.spec import load_spec
 
         if not self.case.has_expectations:
@@ -277,7 +279,7 @@ class MonitorCase(pytest.Item):
         folder = self.path.parent
         spec = load_spec(folder / self.spec_path)
         data = Path(self.case.data)
-        result = check_data(spec, self.case.monitor, data if data.is_absolute() else folder / data)
+        result = check_data(resolve_monitor(spec, self.case.monitor), data if data.is_absolute() else folder / data)
         problems = check_expectations(
             result,
             expect=self.case.expect,

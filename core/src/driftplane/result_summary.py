@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from driftplane.engine.readers.windows import window_text
 from driftplane.result import RunResult, Window
+from driftplane.windows import window_text
 
 STATUS_WORDS = {
     "ok": "no drift, no violations",

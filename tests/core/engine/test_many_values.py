@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from driftplane.engine.evaluate import evaluate
 from driftplane.engine.profiler import profile_stream
+from driftplane.resolved import resolve_rules
 from driftplane.result import RunResult
 from driftplane.spec.models import Checks, FeatureSelection
 
@@ -20,9 +21,10 @@ def _ids(start: int, count: int) -> list[str]:
 
 
 def run(base: dict, target: dict, *, features: FeatureSelection | None = None, checks: Checks | None = None) -> RunResult:
-    baseline = profile_stream([pa.record_batch(base)], threads=1, features=features)
-    current = profile_stream([pa.record_batch(target)], reference=baseline, threads=1, features=features)
-    return evaluate(baseline, current, features=features, checks=checks)
+    rules = resolve_rules(checks, features)
+    baseline = profile_stream([pa.record_batch(base)], threads=1, features=rules.features)
+    current = profile_stream([pa.record_batch(target)], reference=baseline, threads=1, features=rules.features)
+    return evaluate(baseline, current, rules=rules)
 
 
 def _feature(result: RunResult, name: str):

@@ -9,13 +9,14 @@ import pytest
 from driftplane.engine.constraints import Constraints, MonitoringConfig, suggest_constraints
 from driftplane.engine.evaluate import evaluate
 from driftplane.engine.profiler import profile_stream
+from driftplane.resolved import resolve_rules
 from driftplane.spec.models import Checks, QualityChecks
 
 
 def run(base: dict, target: dict, *, constraints: Constraints | None = None, checks: Checks | None = None):
     baseline = profile_stream([pa.record_batch(base)], threads=1)
     current = profile_stream([pa.record_batch(target)], reference=baseline, threads=1)
-    return evaluate(baseline, current, constraints=constraints, checks=checks)
+    return evaluate(baseline, current, constraints=constraints, rules=resolve_rules(checks))
 
 
 def kinds(result) -> set[tuple[str, str]]:

@@ -156,7 +156,7 @@ def test_a_backfill_of_tens_of_thousands_of_windows_asks_for_yes(tmp_path: Path,
 
 
 def test_yes_runs_a_backfill_over_the_limit(tmp_path: Path, http_receiver: HttpReceiver, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("driftplane.engine.monitor.MAX_BACKFILL_WINDOWS", 3)  # the limit, made small
+    monkeypatch.setattr("driftplane.engine.loop.MAX_BACKFILL_WINDOWS", 3)  # the limit, made small
     spec = make_project(tmp_path, http_receiver.url())
     args = ["run", str(spec), "--from", f"{TODAY - timedelta(days=5):%Y-%m-%d}", "--to", f"{TODAY:%Y-%m-%d}"]
     code, _, err = invoke(*args)

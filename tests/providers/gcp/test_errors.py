@@ -225,11 +225,13 @@ def test_writing_too_often_is_refused_by_the_rules_and_explained(example: Spec, 
 
 def published(example: Spec, clients: GcpClients, at: datetime) -> None:
     """One run of the example's monitor written as if it finished at ``at``."""
-    from driftplane.engine.monitor import run_monitor, window_for
+    from driftplane.engine.monitor import run_monitor
+    from driftplane.resolved import resolve_monitor
     from driftplane_gcp.publish import publish
     from driftplane_gcp.settings import GcpSettings
 
-    outcome = run_monitor(example, "churn", window_for(example.monitor("churn"), DAY, exact=True), cache=None, provider="gcp")
+    churn = resolve_monitor(example, "churn")
+    outcome = run_monitor(churn, churn.windows.for_tick(DAY), cache=None, provider="gcp")
     settings = GcpSettings.model_validate({**(example.providers.get("gcp") or {}), "quota_backoff": 0.01})
     publish(clients, outcome.result, settings=settings, project="my-project", at=at)
 

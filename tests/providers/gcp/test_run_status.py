@@ -141,7 +141,7 @@ def test_many_features_are_written_in_requests_of_at_most_200_series(
             "monitors": {
                 "wide": {
                     "baseline": {"data": str(tmp_path / "base.parquet")},
-                    "target": {"data": str(tmp_path / "target.parquet"), "window": {"start": "2000-01-01", "end": "2100-01-01"}},
+                    "target": {"data": str(tmp_path / "target.parquet"), "window": {"start": "2000-01-01", "end": "2026-01-01"}},
                 }
             },
         }

@@ -25,12 +25,12 @@ from driftplane.cli.exit_codes import ExitCode
 from driftplane.cli.options import TIME, json_option, monitor_option, provider_option, spec_argument
 from driftplane.cli.output import closed_pipe_is_not_an_error, console
 from driftplane.cli.render import render_result
-from driftplane.engine.readers.windows import iso_z
 from driftplane.errors import UsageError
 from driftplane.provider import selected_monitors
 from driftplane.result import RunResult
 from driftplane.spec import Spec
 from driftplane.spec.models import ENGINES
+from driftplane.windows import iso_z
 
 
 def with_engine(spec: Spec, engine: str | None) -> Spec:
@@ -43,15 +43,17 @@ def with_engine(spec: Spec, engine: str | None) -> Spec:
 
 def backfill_count(spec: Spec, names: list[str], start: datetime, end: datetime) -> int:
     """How many windows a backfill runs, for the progress bar."""
-    from driftplane.engine.monitor import backfill_windows
+    from driftplane.resolved import resolve_monitor
 
-    return sum(len(backfill_windows(spec.monitor(n), start, end)) for n in selected_monitors(spec, names or None))
+    return sum(
+        len(resolve_monitor(spec, n).windows.backfill(start, end)) for n in selected_monitors(spec, names or None)
+    )
 
 
 def refuse_future(option: str, when: datetime) -> None:
     """UsageError when --at or --to is in the future: such a window has no data yet, and once
     judged it would make every real window after it look older, silencing its alerts."""
-    from driftplane.engine.monitor import FUTURE_ALLOWANCE
+    from driftplane.windows import FUTURE_ALLOWANCE
 
     now = datetime.now(UTC)
     if when <= now + FUTURE_ALLOWANCE:
@@ -65,16 +67,10 @@ def refuse_future(option: str, when: datetime) -> None:
 
 def refuse_huge_backfill(spec: Spec, names: list[str], start: datetime, end: datetime) -> None:
     """UsageError when a backfill would run more than MAX_BACKFILL_WINDOWS windows (run --yes)."""
-    from driftplane.engine.monitor import MAX_BACKFILL_WINDOWS, count_backfill_windows
+    from driftplane.engine.loop import MAX_BACKFILL_WINDOWS, count_windows
 
-    counts: dict[str, int] = {}
-    total = 0
-    for name in selected_monitors(spec, names or None):
-        counts[name] = count_backfill_windows(spec.monitor(name), start, end, limit=MAX_BACKFILL_WINDOWS - total)
-        total += counts[name]
-        if total > MAX_BACKFILL_WINDOWS:
-            break
-    if total <= MAX_BACKFILL_WINDOWS:
+    counts = count_windows(spec, names or None, start, end, limit=MAX_BACKFILL_WINDOWS)
+    if sum(counts.values()) <= MAX_BACKFILL_WINDOWS:
         return
     many = ", ".join(f"{name} ({spec.monitor(name).schedule})" for name, count in counts.items() if count)
     raise UsageError(

@@ -25,7 +25,6 @@ import pyarrow as pa
 from driftplane.engine.classifier import RowSample
 from driftplane.engine.constraints import Constraints, suggest_constraints
 from driftplane.engine.evaluate import evaluate
-from driftplane.engine.features import forced_categorical
 from driftplane.engine.files import write_json_atomic
 from driftplane.engine.profile import Profile, ProfileSettings
 from driftplane.engine.profiler import profile_stream
@@ -38,6 +37,7 @@ from driftplane.engine.sagemaker import (
     write_violations,
 )
 from driftplane.errors import DataError
+from driftplane.resolved import Rules, resolve_rules
 from driftplane.result import RunResult, Window
 from driftplane.spec.models import ENGINES, Checks, DataSource, Engine, FeatureSelection
 
@@ -95,8 +95,7 @@ def profile_source(
     *,
     phase: str,
     reference: Profile | None,
-    features: FeatureSelection | None,
-    checks: Checks | None,
+    rules: Rules | None,
     settings: ProfileSettings | None,
     base_dir: Path | None,
     window: Window | None,
@@ -112,8 +111,7 @@ def profile_source(
             source,
             phase=phase,
             reference=reference,
-            features=features,
-            checks=checks,
+            rules=rules,
             settings=settings,
             base_dir=base_dir,
             window=window,
@@ -132,9 +130,9 @@ def profile_source(
     profile = profile_stream(
         batches,
         reference=reference,
-        features=features,
+        features=rules.features if rules is not None else None,
         settings=settings,
-        categorical=forced_categorical(features, checks.drift if checks else None),
+        categorical=rules.features.categorical if rules is not None else (),
         threads=threads,
         progress=(lambda rows: progress(phase, rows)) if progress is not None else None,
         source=getattr(stream, "description", None) or str(source.data),
@@ -164,6 +162,7 @@ def profile(
     progress: Progress | None = None,
     threads: int | None = None,
     engine: Engine = "local",
+    rules: Rules | None = None,
 ) -> Profile:
     """Profile a dataset (a file, directory, glob or URI); ``Profile.to_statistics()`` gives statistics.json.
 
@@ -173,8 +172,7 @@ def profile(
         _source(data),
         phase="baseline",
         reference=None,
-        features=features,
-        checks=None,
+        rules=rules or (resolve_rules(features=features) if features is not None else None),
         settings=settings,
         base_dir=base_dir,
         window=window,
@@ -195,6 +193,7 @@ def load_baseline(
     threads: int | None = None,
     sample: RowSample | None = None,
     engine: Engine = "local",
+    rules: Rules | None = None,
 ) -> tuple[Profile, Constraints | None]:
     """The baseline profile and, for a SageMaker statistics.json, the constraints.json beside it."""
     if isinstance(baseline, Profile):
@@ -212,19 +211,13 @@ def load_baseline(
             raise DataError(f"{path}: not a usable driftplane profile: {exc}") from None
     if kind == "statistics":
         assert path is not None
-        stats = read_statistics(path)
-        beside = path.with_name(CONSTRAINTS_FILE)
-        constraints = read_constraints(beside) if beside.is_file() and beside != path else None
-        if constraints is not None:
-            stats.messages.append(f"data-quality checks use the constraints beside the baseline: {beside}")
-        return stats, constraints
+        return load_statistics(str(path))
     return (
         profile_source(
             source,
             phase="baseline",
             reference=None,
-            features=features,
-            checks=checks,
+            rules=rules or resolve_rules(checks, features),
             settings=settings,
             base_dir=base_dir,
             window=None,
@@ -235,6 +228,35 @@ def load_baseline(
         ),
         None,
     )
+
+
+def load_statistics(location: str, storage_options: dict[str, Any] | None = None) -> tuple[Profile, Constraints | None]:
+    """SageMaker's statistics.json (a path or a URI) and the constraints.json beside it, if any."""
+    stats = read_statistics(location, storage_options)
+    beside = _beside(location, CONSTRAINTS_FILE, storage_options)
+    if beside is None:
+        return stats, None
+    constraints = read_constraints(beside, storage_options)
+    stats.messages.append(f"data-quality checks use the constraints beside the baseline: {beside}")
+    return stats, constraints
+
+
+def _beside(location: str, name: str, storage_options: dict[str, Any] | None) -> str | None:
+    """The file ``name`` in the same folder as ``location``, when it exists and is another file."""
+    if "://" not in location:
+        path = Path(location).with_name(name)
+        return str(path) if path.is_file() and path != Path(location) else None
+    from driftplane.engine.readers.files import filesystem_for
+
+    folder, _, current = location.rpartition("/")
+    if current == name:
+        return None
+    candidate = f"{folder}/{name}"
+    fs, remote = filesystem_for(candidate, storage_options or {})
+    try:
+        return candidate if fs.isfile(remote) else None
+    except OSError:
+        return None
 
 
 def write_reports(
@@ -268,6 +290,7 @@ def compare(
     progress: Progress | None = None,
     threads: int | None = None,
     engine: Engine = "local",
+    rules: Rules | None = None,
 ) -> RunResult:
     """Compare a target with a baseline: drift per feature, SageMaker's data-quality checks, a verdict.
 
@@ -279,15 +302,14 @@ def compare(
     out_dir: write statistics.json, constraints.json, constraint_violations.json, result.json.
     engine: ``local`` (default) or ``spark``: where the profiles are computed; the result is the same.
     """
-    checks = checks or Checks()
+    rules = rules or resolve_rules(checks, features)
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    want_samples = checks.drift.enabled and checks.drift.classifier
+    want_samples = rules.drift.enabled and rules.drift.classifier
     base_sample = RowSample() if want_samples and not isinstance(baseline, Profile) else None
     base_profile, beside = load_baseline(
         baseline,
-        features=features,
-        checks=checks,
+        rules=rules,
         settings=settings,
         base_dir=base_dir,
         progress=progress,
@@ -308,8 +330,7 @@ def compare(
             _source(target),
             phase="target",
             reference=base_profile,
-            features=features,
-            checks=checks,
+            rules=rules,
             settings=settings,
             base_dir=base_dir,
             window=window,
@@ -322,13 +343,12 @@ def compare(
         raise DataError(f"{target_profile.source or target}: the target has no rows to compare")
     samples = (base_sample.table(), target_sample.table()) if base_sample is not None and target_sample is not None else None
     if constraints is None:
-        constraints = suggest_constraints(base_profile, checks.quality)
+        constraints = suggest_constraints(base_profile, rules.quality)
     result = evaluate(
         base_profile,
         target_profile,
         constraints=constraints,
-        checks=checks,
-        features=features,
+        rules=rules,
         monitor=monitor,
         window=window,
         samples=samples,

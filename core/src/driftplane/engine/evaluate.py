@@ -14,13 +14,12 @@ import pyarrow as pa
 
 from driftplane.engine.constraints import Constraints, suggest_constraints
 from driftplane.engine.drift import feature_drift, numeric_bins
-from driftplane.engine.features import feature_kind, is_selected
 from driftplane.engine.profile import OTHER, ColumnProfile, Profile
 from driftplane.engine.quality import check_quality
 from driftplane.engine.summary import column_summary, infinite_values_note
 from driftplane.engine.types import NUMERIC_TYPES
+from driftplane.resolved import DriftRule, Rules, resolve_rules
 from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Window
-from driftplane.spec.models import CATEGORICAL_METRICS, NUMERICAL_METRICS, Checks, FeatureSelection
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +62,6 @@ def identifier_distinct(column: ColumnProfile) -> float | None:
     return distinct
 
 
-def _named_by_spec(name: str, features: FeatureSelection | None, checks: Checks) -> bool:
-    """True when the spec asks for this column by name (features.include / categorical, or a drift rule)."""
-    if name in checks.drift.features:
-        return True
-    return features is not None and (name in (features.include or []) or name in features.categorical)
-
-
 def _identifier_note(name: str, distinct: float, column: ColumnProfile, asked: bool) -> str:
     found = f"'{name}' looks like an identifier (≈{distinct:,.0f} distinct values in {column.present:,} rows)"
     if asked:
@@ -92,34 +84,27 @@ def _domain_note(name: str, column: ColumnProfile) -> str:
     )
 
 
-def _rule_for(name: str, kind: Kind, checks: Checks, messages: list[str]) -> tuple[bool, str, float]:
-    """(enabled, metric, threshold) for one feature: the per-feature rule over the kind's default."""
-    drift = checks.drift
-    default = drift.numerical if kind == "numerical" else drift.categorical
-    rule = drift.features.get(name)
-    if rule is None:
-        return True, default.metric, default.threshold
-    metric = rule.metric or default.metric
-    allowed = NUMERICAL_METRICS if kind == "numerical" else CATEGORICAL_METRICS
-    if metric not in allowed:
-        messages.append(
-            f"'{name}' is {kind}, and metric {metric} does not apply to {kind} features "
-            f"({', '.join(allowed)} do); {default.metric} was used instead"
-        )
-        metric = default.metric
-    threshold = rule.threshold if rule.threshold is not None else default.threshold
-    return rule.enabled, metric, threshold
+def _rule_for(name: str, kind: Kind, rules: Rules, messages: list[str]) -> DriftRule:
+    """The feature's drift rule, with a note when its own metric does not fit its kind."""
+    note = rules.drift.note(name, kind)
+    if note is not None and note not in messages:
+        messages.append(note)
+    return rules.drift.rule(name, kind)
+
+
+def _not_measured(rule: DriftRule) -> Drift:
+    return Drift(metric=rule.metric, value=None, threshold=rule.threshold, effective_threshold=rule.threshold, drifted=False)
 
 
 def _drift_for(
-    name: str, kind: Kind, base: ColumnProfile, target: ColumnProfile, checks: Checks, messages: list[str]
+    name: str, kind: Kind, base: ColumnProfile, target: ColumnProfile, rules: Rules, messages: list[str]
 ) -> Drift | None:
-    enabled, metric, threshold = _rule_for(name, kind, checks, messages)
-    if not checks.drift.enabled or not enabled:
+    rule = _rule_for(name, kind, rules, messages)
+    if not rule.enabled:
         return None
     if target.present == 0:
         messages.append(f"'{name}' has no values in the target (all {target.rows:,} missing); its drift was not measured")
-        return Drift(metric=metric, value=None, threshold=threshold, effective_threshold=threshold, drifted=False)
+        return _not_measured(rule)
     if kind == "categorical" and base.categorical is not None and set(base.categorical.frequencies()) <= {OTHER}:
         if base.categorical.exact:
             why = "the baseline has no category counts (too many distinct values for SageMaker's statistics.json)"
@@ -131,8 +116,10 @@ def _drift_for(
                 "counted exactly, none stands out of the frequent-items sketch's error, so there are no categories to compare"
             )
         messages.append(f"'{name}': {why}; its drift was not measured")
-        return Drift(metric=metric, value=None, threshold=threshold, effective_threshold=threshold, drifted=False)
-    result = feature_drift(kind, metric, threshold, base, target, bins=checks.drift.bins, noise_correction=checks.drift.noise_correction)
+        return _not_measured(rule)
+    result = feature_drift(
+        kind, rule.metric, rule.threshold, base, target, bins=rules.drift.bins, noise_correction=rule.noise_correction
+    )
     if result.value is None:
         if kind == "numerical":
             messages.append(f"'{name}' is numerical in the baseline but the target has no numbers in it; its drift was not measured")
@@ -151,8 +138,7 @@ def evaluate(
     target: Profile,
     *,
     constraints: Constraints | None = None,
-    checks: Checks | None = None,
-    features: FeatureSelection | None = None,
+    rules: Rules | None = None,
     monitor: str = "compare",
     window: Window | None = None,
     samples: tuple[pa.Table, pa.Table] | None = None,
@@ -164,41 +150,42 @@ def evaluate(
         SageMaker does). Thresholds a spec sets explicitly override the file's monitoring_config.
     samples: rows of both sides, needed only for the domain classifier (checks.drift.classifier).
     """
-    checks = checks or Checks()
+    rules = rules or resolve_rules()
+    quality = rules.quality
     if constraints is None:
-        constraints = suggest_constraints(baseline, checks.quality)
-    config = constraints.monitoring_config.overridden_by(checks.quality)
+        constraints = suggest_constraints(baseline, quality)
+    config = constraints.monitoring_config.overridden_by(quality)
     messages: list[str] = list(dict.fromkeys(baseline.messages + target.messages))
     kinds: dict[str, Kind | None] = {}  # for baseline_drift_check: None where it is not run
     results: list[FeatureResult] = []
     for name, base in baseline.columns.items():
-        if not is_selected(name, features):
+        if not rules.features.selected(name):
             continue
-        kind = feature_kind(base, features, checks.drift)
+        kind = rules.features.kind(name, base.inferred_type)
         kinds[name] = kind
         if kind is None:
             messages.append(f"'{name}' has no values in the baseline (all {base.rows:,} missing); it is not checked for drift")
             continue
         identifier = identifier_distinct(base) if kind == "categorical" else None
-        asked = _named_by_spec(name, features, checks)
+        asked = rules.features.named(name)
         if identifier is not None:
             messages.append(_identifier_note(name, identifier, base, asked))
             if not asked:
                 kinds[name] = None
-        elif checks.quality.enabled and kind == "categorical" and base.inferred_type == "String" and constraints.suggested and _domain_unknown(base):
+        elif quality.enabled and kind == "categorical" and base.inferred_type == "String" and constraints.suggested and _domain_unknown(base):
             messages.append(_domain_note(name, base))
         target_column = target.columns.get(name)
         drift = None
         target_summary: dict[str, Any] = {}
         if target_column is not None:
             if identifier is not None and not asked:
-                enabled, metric, threshold = _rule_for(name, kind, checks, messages)
-                if checks.drift.enabled and enabled:
-                    drift = Drift(metric=metric, value=None, threshold=threshold, effective_threshold=threshold, drifted=False)
+                rule = _rule_for(name, kind, rules, messages)
+                if rule.enabled:
+                    drift = _not_measured(rule)
             else:
-                drift = _drift_for(name, kind, base, target_column, checks, messages)
-            bins = numeric_bins(base, target_column, checks.drift.bins) if kind == "numerical" else None
-            target_summary = column_summary(target_column, kind, bins=checks.drift.bins, target_bins=bins)
+                drift = _drift_for(name, kind, base, target_column, rules, messages)
+            bins = numeric_bins(base, target_column, rules.drift.bins) if kind == "numerical" else None
+            target_summary = column_summary(target_column, kind, bins=rules.drift.bins, target_bins=bins)
             note = _numbers_as_text(name, base, target_column) if baseline.origin == "driftplane" else None
             if note is not None:
                 messages.append(note)
@@ -211,16 +198,16 @@ def evaluate(
                 name=name,
                 kind=kind,
                 drift=drift,
-                baseline=column_summary(base, kind, bins=checks.drift.bins),
+                baseline=column_summary(base, kind, bins=rules.drift.bins),
                 target=target_summary,
             )
         )
-    violations = check_quality(baseline, target, constraints, config, checks.quality, kinds, features)
+    violations = check_quality(baseline, target, constraints, config, quality, kinds, rules.features)
     checked = [r for r in results if r.drift is not None and r.drift.value is not None]
     drifted = [r for r in checked if r.drift is not None and r.drift.drifted]
     share = len(drifted) / len(checked) if checked else None
     dataset: dict[str, Any] = {"drifted_features": len(drifted), "checked_features": len(checked), "share": share}
-    if checks.drift.enabled and checks.drift.classifier:
+    if rules.drift.enabled and rules.drift.classifier:
         from driftplane.engine.classifier import domain_classifier_drift
 
         if samples is None:

@@ -35,15 +35,33 @@ def write_json_atomic(path: str | Path, data: Any, *, what: str | None = None, i
     return write_atomic(path, text, what=what, instead=instead)
 
 
-def read_json(path: str | Path, what: str) -> Any:
-    """Parse a JSON file, or raise DataError naming the file, the line and what was expected."""
-    path = Path(path)
+def read_text(location: str | Path, what: str, storage_options: dict[str, Any] | None = None) -> str:
+    """A local file's or a URI's text (s3://, gs://, az:// through fsspec), or DataError."""
+    text_location = str(location)
+    if "://" not in text_location or text_location.startswith("file://"):
+        path = Path(text_location.removeprefix("file://"))
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise DataError(f"{path}: {what} not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataError(f"{path}: cannot read this {what}: {exc}") from exc
+    from driftplane.engine.readers.files import filesystem_for
+
+    fs, remote = filesystem_for(text_location, storage_options or {})
     try:
-        text = path.read_text(encoding="utf-8")
+        with fs.open(remote, "rb") as handle:
+            data: bytes = handle.read()
+        return data.decode("utf-8")
     except FileNotFoundError:
-        raise DataError(f"{path}: {what} not found") from None
+        raise DataError(f"{text_location}: {what} not found") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read this {what}: {exc}") from exc
+        raise DataError(f"{text_location}: cannot read this {what}: {exc}") from exc
+
+
+def read_json(path: str | Path, what: str, storage_options: dict[str, Any] | None = None) -> Any:
+    """Parse a JSON file (local or a URI), or raise DataError naming it, the line and what was expected."""
+    text = read_text(path, what, storage_options)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

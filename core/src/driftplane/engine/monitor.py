@@ -14,120 +14,31 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from driftplane.atomic import ELSEWHERE, writing
-from driftplane.engine.api import load_baseline, profile_source
+from driftplane.engine.api import load_statistics, profile_source
 from driftplane.engine.constraints import Constraints, suggest_constraints
 from driftplane.engine.evaluate import evaluate
 from driftplane.engine.files import write_json_atomic
 from driftplane.engine.profile import Profile, ProfileSettings
 from driftplane.engine.readers.files import absolute_location, filesystem_for, list_files
-from driftplane.engine.readers.windows import NO_DATA, utc, window_ending_at, window_text
+from driftplane.engine.readers.windows import NO_DATA
 from driftplane.engine.sagemaker import read_constraints
-from driftplane.errors import DataError, StorageError, UsageError
+from driftplane.errors import DataError, StorageError
+from driftplane.resolved import ResolvedMonitor
 from driftplane.result import RunResult, Window
 from driftplane.result_summary import summary_line
-from driftplane.spec.durations import Duration
-from driftplane.spec.models import Baseline, DataSource, Engine, FixedWindow, Monitor, Spec
-from driftplane.spec.schedules import Schedule
+from driftplane.spec.models import DataSource, Engine
+from driftplane.windows import window_text
 
 logger = logging.getLogger(__name__)
 
 # Bump when the cached profile's meaning changes, so stale caches are recomputed.
 CACHE_FORMAT = 2  # 2: profiles carry the data's full column layout; CSV text is kept as written
 Progress = Callable[[str, int], None]
-
-
-def schedule_period(schedule: Schedule, *, near: datetime | None = None) -> Duration:
-    """The time between two runs: 1h, 1d, 7d for keywords, else measured on the cron."""
-    fixed = {"hourly": "1h", "daily": "1d", "weekly": "7d"}
-    if schedule.keyword in fixed:
-        return Duration.parse(fixed[schedule.keyword])
-    start = schedule.previous_at_or_before(near or datetime.now(UTC))
-    return Duration.parse(schedule.next_after(start) - start)
-
-
-def window_length(monitor: Monitor, *, near: datetime | None = None) -> Duration | FixedWindow:
-    """The target window: as configured, else the schedule's period (as Azure does)."""
-    if monitor.target.window is not None:
-        return monitor.target.window
-    return schedule_period(monitor.schedule, near=near)
-
-
-def window_for(monitor: Monitor, at: datetime | None = None, *, exact: bool = False) -> Window:
-    """The window a run reads.
-
-    at: the window ends here (``run --at``) when ``exact``; otherwise the window ends at the
-        last scheduled time at or before ``at`` (default now), so a daily monitor run at
-        00:05 reads the previous day. A target's ``latency`` moves the end back.
-    """
-    length = window_length(monitor, near=at)
-    when = utc(at or datetime.now(UTC))
-    if isinstance(length, FixedWindow):
-        return window_ending_at(when, length)
-    if not exact:
-        latency = monitor.target.latency
-        shifted = latency.before(when) if latency is not None else when
-        return window_ending_at(monitor.schedule.previous_at_or_before(shifted), length)
-    return window_ending_at(when, length, latency=monitor.target.latency)
-
-
-# How far past now a window may end and still be run: the clocks of two machines (the one
-# that wrote the data, the one that runs driftplane) disagree by a little.
-FUTURE_ALLOWANCE = timedelta(minutes=5)
-# A backfill of more windows than this needs a confirmation (run --yes): a mistyped --from
-# must not start tens of thousands of runs.
-MAX_BACKFILL_WINDOWS = 10_000
-
-
-def refuse_future_window(name: str, window: Window, *, now: datetime | None = None) -> None:
-    """UsageError when ``window`` ends after now (beyond FUTURE_ALLOWANCE).
-
-    Such a window has no complete data yet, and once judged it is the newest an alert has
-    seen: every real window after it would look older and could never fire the alert.
-    """
-    now = utc(now or datetime.now(UTC))
-    if utc(window.end) <= now + FUTURE_ALLOWANCE:
-        return
-    raise UsageError(
-        f"monitor {name}: the window {window_text(window)} ends in the future (it is now "
-        f"{now:%Y-%m-%d %H:%M} UTC). A window that has not ended has no complete data, and judging it "
-        "would make every later run look older, so its alerts could not fire. Run a window that has "
-        "ended: leave out --at (the latest scheduled window), or give a time up to now."
-    )
-
-
-def count_backfill_windows(monitor: Monitor, start: datetime, end: datetime, *, limit: int) -> int:
-    """How many windows a backfill from ``start`` to ``end`` runs, counting no further than ``limit + 1``.
-
-    Stops early so that a range of millions of windows is refused at once, not after
-    walking the schedule through all of them.
-    """
-    if isinstance(monitor.target.window, FixedWindow):
-        return 1
-    start, end = utc(start), utc(end)
-    count = 0
-    tick = monitor.schedule.next_after(start)
-    while tick <= end and count <= limit:
-        count += 1
-        tick = monitor.schedule.next_after(tick)
-    return count
-
-
-def backfill_windows(monitor: Monitor, start: datetime, end: datetime) -> list[Window]:
-    """Every window a schedule would have run with an end in (start, end], oldest first."""
-    if isinstance(monitor.target.window, FixedWindow):
-        return [window_for(monitor)]
-    start, end = utc(start), utc(end)
-    ends: list[datetime] = []
-    tick = monitor.schedule.next_after(start)
-    while tick <= end:
-        ends.append(tick)
-        tick = monitor.schedule.next_after(tick)
-    return [window_for(monitor, e, exact=True) for e in ends]
 
 
 # --- the baseline ------------------------------------------------------------------------
@@ -154,12 +65,14 @@ def data_fingerprint(source: DataSource, base_dir: Path | None) -> list[str]:
     return keys
 
 
-def _cache_key(baseline: Baseline, monitor: Monitor, settings: ProfileSettings, fingerprint: list[str], extra: Any = None) -> str:
+def _cache_key(monitor: ResolvedMonitor, source: DataSource, settings: ProfileSettings, fingerprint: list[str], extra: Any = None) -> str:
+    baseline = monitor.baseline
     material = {
         "format": CACHE_FORMAT,
-        "baseline": baseline.model_dump(mode="json", exclude={"constraints", "job"}),
-        "features": monitor.features.model_dump(mode="json"),
-        "categorical": sorted(n for n, r in monitor.checks.drift.features.items() if r.kind),
+        "source": source.model_dump(mode="json"),
+        "window": baseline.window.model_dump(mode="json") if baseline.window is not None else None,
+        "lag": str(baseline.lag) if baseline.lag is not None else None,
+        "features": monitor.features.to_dict(),
         "settings": settings.__dict__,
         "files": fingerprint,
         "extra": extra,
@@ -217,8 +130,7 @@ class BaselineData:
 
 
 def load_monitor_baseline(
-    spec: Spec,
-    name: str,
+    monitor: ResolvedMonitor,
     *,
     window: Window,
     cache: BaselineCache | None = None,
@@ -226,56 +138,56 @@ def load_monitor_baseline(
     progress: Progress | None = None,
     engine: Engine | None = None,
 ) -> BaselineData:
-    """The baseline of monitor ``name``: from the cache, SageMaker files, data, or the target earlier.
+    """The baseline of a monitor: from the cache, SageMaker files, data, or the target earlier.
 
     engine: where to profile it (default: the monitor's ``engine``).
     """
-    monitor = spec.monitor(name)
+    name = monitor.name
     engine = engine or monitor.engine
     baseline = monitor.baseline
-    base_dir = spec.base_dir
+    base_dir = monitor.base_dir
     settings = settings or ProfileSettings()
+    quality = monitor.quality
+    options = baseline.source.storage_options if baseline.source is not None else {}
     constraints: Constraints | None = None
-    if baseline.lag is not None:
+    if baseline.constraints is not None:
+        constraints = read_constraints(baseline.constraints, options)
+    if baseline.kind == "statistics":
+        assert baseline.statistics is not None
+        profile, beside = load_statistics(baseline.statistics, options)
+        return BaselineData(
+            profile, constraints or beside or suggest_constraints(profile, quality), description=baseline.statistics
+        )
+    if baseline.kind == "lag":
+        assert baseline.lag is not None
         lag = baseline.lag
         earlier = Window(start=lag.before(window.start), end=lag.before(window.end))
         source: DataSource = monitor.target
         description = f"the target {lag} earlier"
         read_window: Window | None = earlier
         extra: Any = [earlier.start.isoformat(), earlier.end.isoformat()]
-    elif baseline.statistics is not None:
-        path = Path(baseline.statistics)
-        path = path if path.is_absolute() else base_dir / path
-        profile, constraints = load_baseline(DataSource(data=str(path)), base_dir=base_dir)
-        if baseline.constraints is not None:
-            constraints = read_constraints(_resolve(baseline.constraints, base_dir))
-        return BaselineData(
-            profile, constraints or suggest_constraints(profile, monitor.checks.quality), description=str(path)
-        )
     else:
-        source = baseline
-        description = str(baseline.data)
+        assert baseline.source is not None
+        source = baseline.source
+        description = str(source.data)
         read_window = Window(start=baseline.window.start, end=baseline.window.end) if baseline.window else None
         extra = None
-    if baseline.constraints is not None:
-        constraints = read_constraints(_resolve(baseline.constraints, base_dir))
     key = None
     fingerprint = _cache_fingerprint(source, base_dir, engine) if cache is not None else None
     if cache is not None and fingerprint is not None:
-        key = _cache_key(baseline, monitor, settings, fingerprint, extra if engine == "local" else [extra, engine])
+        key = _cache_key(monitor, source, settings, fingerprint, extra if engine == "local" else [extra, engine])
         cached = cache.load(name, key)
         if cached is not None:
             logger.debug("monitor %s: using the cached baseline profile %s", name, cache.path(name, key))
             return BaselineData(
-                cached, constraints or suggest_constraints(cached, monitor.checks.quality), cached=True, description=description
+                cached, constraints or suggest_constraints(cached, quality), cached=True, description=description
             )
     logger.info("monitor %s: profiling the baseline (%s)", name, description)
     profile = profile_source(
         source,
         phase="baseline",
         reference=None,
-        features=monitor.features,
-        checks=monitor.checks,
+        rules=monitor.rules,
         settings=settings,
         base_dir=base_dir,
         window=read_window,
@@ -293,7 +205,7 @@ def load_monitor_baseline(
         except StorageError as exc:  # the profile is in hand: the run needs no cache to go on
             cache_error = exc
     return BaselineData(
-        profile, constraints or suggest_constraints(profile, monitor.checks.quality), description=description, cache_error=cache_error
+        profile, constraints or suggest_constraints(profile, quality), description=description, cache_error=cache_error
     )
 
 
@@ -317,11 +229,6 @@ def _cache_fingerprint(source: DataSource, base_dir: Path, engine: Engine) -> li
         return None
 
 
-def _resolve(path: str, base_dir: Path) -> Path:
-    candidate = Path(path)
-    return candidate if candidate.is_absolute() else base_dir / candidate
-
-
 # --- one run -------------------------------------------------------------------------------
 
 
@@ -338,8 +245,7 @@ class MonitorRun:
 
 
 def run_monitor(
-    spec: Spec,
-    name: str,
+    monitor: ResolvedMonitor,
     window: Window,
     *,
     cache: BaselineCache | None = None,
@@ -358,7 +264,7 @@ def run_monitor(
     once, with what it adds (the local runner adds where the report is).
     engine: where to compute the profiles (default: the monitor's ``engine``).
     """
-    monitor = spec.monitor(name)
+    name = monitor.name
     engine = engine or monitor.engine
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -367,18 +273,17 @@ def run_monitor(
     try:
         tick = time.perf_counter()
         baseline = load_monitor_baseline(
-            spec, name, window=window, cache=cache, settings=settings, progress=progress, engine=engine
+            monitor, window=window, cache=cache, settings=settings, progress=progress, engine=engine
         )
         read_seconds["baseline"] = time.perf_counter() - tick
         tick = time.perf_counter()
-        target = _profile_target(monitor.target, spec, name, window, baseline.profile, settings, progress, engine)
+        target = _profile_target(monitor, monitor.target, window, baseline.profile, settings, progress, engine)
         read_seconds["target"] = time.perf_counter() - tick
         result = evaluate(
             baseline.profile,
             target,
             constraints=baseline.constraints,
-            checks=monitor.checks,
-            features=monitor.features,
+            rules=monitor.rules,
             monitor=name,
             window=window,
             started_at=started,
@@ -421,9 +326,8 @@ def run_error(name: str, window: Window, exc: DataError) -> str:
 
 
 def _profile_target(
+    monitor: ResolvedMonitor,
     source: DataSource,
-    spec: Spec,
-    name: str,
     window: Window | None,
     reference: Profile,
     settings: ProfileSettings | None,
@@ -431,7 +335,7 @@ def _profile_target(
     engine: Engine = "local",
 ) -> Profile:
     """The target's profile on the baseline's bins; DataError when it has no rows."""
-    monitor = spec.monitor(name)
+    name = monitor.name
     if source.data is None:
         endpoint = getattr(source, "endpoint", None)
         raise DataError(
@@ -442,10 +346,9 @@ def _profile_target(
         source,
         phase="target",
         reference=reference,
-        features=monitor.features,
-        checks=monitor.checks,
+        rules=monitor.rules,
         settings=settings,
-        base_dir=spec.base_dir,
+        base_dir=monitor.base_dir,
         window=window,
         progress=progress,
         threads=None,
@@ -462,8 +365,7 @@ def _profile_target(
 
 
 def check_data(
-    spec: Spec,
-    name: str,
+    monitor: ResolvedMonitor,
     data: str | Path | DataSource,
     *,
     window: Window | None = None,
@@ -476,7 +378,6 @@ def check_data(
     ``data`` is read whole unless ``window`` is given; it keeps the target's format options.
     engine: where to compute the profiles (default: the monitor's ``engine``).
     """
-    monitor = spec.monitor(name)
     engine = engine or monitor.engine
     if isinstance(data, DataSource):
         source: DataSource = data
@@ -484,35 +385,26 @@ def check_data(
         fields = monitor.target.model_dump(include=set(DataSource.model_fields) - {"data"})
         source = DataSource(data=str(data), **fields)
     reference_window = window or Window(start=datetime(1970, 1, 1, tzinfo=UTC), end=datetime.now(UTC))
-    baseline = load_monitor_baseline(spec, name, window=reference_window, settings=settings, engine=engine)
+    baseline = load_monitor_baseline(monitor, window=reference_window, settings=settings, engine=engine)
     started = datetime.now(UTC)
-    target = _profile_target(source, spec, name, window, baseline.profile, settings, None, engine)
+    target = _profile_target(monitor, source, window, baseline.profile, settings, None, engine)
     return evaluate(
         baseline.profile,
         target,
         constraints=baseline.constraints,
-        checks=monitor.checks,
-        features=monitor.features,
-        monitor=name,
+        rules=monitor.rules,
+        monitor=monitor.name,
         window=window,
         started_at=started,
     )
 
 
 __all__ = [
-    "FUTURE_ALLOWANCE",
-    "MAX_BACKFILL_WINDOWS",
     "BaselineCache",
     "BaselineData",
     "MonitorRun",
-    "backfill_windows",
     "check_data",
-    "count_backfill_windows",
     "data_fingerprint",
     "load_monitor_baseline",
-    "refuse_future_window",
     "run_monitor",
-    "schedule_period",
-    "window_for",
-    "window_length",
 ]

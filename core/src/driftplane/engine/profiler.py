@@ -14,11 +14,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pyarrow as pa
 
-from driftplane.engine.features import is_selected
 from driftplane.engine.profile import ColumnProfile, Profile, ProfileSettings
 from driftplane.engine.readers import TIMESTAMP_COLUMN
 from driftplane.errors import DataError
-from driftplane.spec.models import FeatureSelection
+from driftplane.resolved import FeaturePolicy
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +67,7 @@ def profile_stream(
     batches: Iterable[pa.RecordBatch],
     *,
     reference: Profile | None = None,
-    features: FeatureSelection | None = None,
+    features: FeaturePolicy | None = None,
     settings: ProfileSettings | None = None,
     categorical: Collection[str] = (),
     threads: int | None = None,
@@ -105,7 +104,7 @@ def profile_stream(
             profile.note_columns(name for name in names if name != TIMESTAMP_COLUMN)
             work: list[tuple[ColumnProfile, pa.Array]] = []
             for index, name in enumerate(names):
-                if not is_selected(name, features):
+                if name == TIMESTAMP_COLUMN or (features is not None and not features.selected(name)):
                     continue
                 column = profile.columns.get(name)
                 if column is None:

@@ -18,11 +18,11 @@ import math
 from driftplane.engine import metrics
 from driftplane.engine.constraints import Constraints, FeatureConstraint, MonitoringConfig
 from driftplane.engine.drift import category_vectors
-from driftplane.engine.features import is_selected
 from driftplane.engine.profile import OTHER, ColumnProfile, Profile
 from driftplane.engine.types import matching_share
+from driftplane.resolved import FeaturePolicy
 from driftplane.result import Kind, Violation
-from driftplane.spec.models import FeatureSelection, QualityChecks
+from driftplane.spec.models import QualityChecks
 
 COMPLETENESS_Z = 4.0
 _LISTED_VALUES = 5
@@ -156,13 +156,13 @@ def check_quality(
     config: MonitoringConfig,
     quality: QualityChecks,
     kinds: dict[str, Kind | None],
-    features: FeatureSelection | None = None,
+    features: FeaturePolicy | None = None,
 ) -> list[Violation]:
     """Every violation of the constraints by the target, feature by feature, then extra columns."""
     if not quality.enabled or config.evaluate_constraints != "Enabled":
         return []
-    expected = [c for c in constraints.features if is_selected(c.name, features)]
-    target_names = [n for n in target.columns if is_selected(n, features)]
+    expected = [c for c in constraints.features if features is None or features.selected(c.name)]
+    target_names = [n for n in target.columns if features is None or features.selected(n)]
     counts = f"Number of columns in current dataset: {len(target_names)}, Number of columns in baseline constraints: {len(expected)}."
     found: list[Violation] = []
     for constraint in expected:

@@ -185,9 +185,9 @@ def profile_from_statistics(data: Any, *, source: str | None = None) -> Profile:
     return Profile(columns=columns, rows=rows, settings=settings, source=source, origin="sagemaker")
 
 
-def read_statistics(path: str | Path) -> Profile:
-    """Read SageMaker's statistics.json as a baseline Profile (DataError when it is not one)."""
-    data = read_json(path, "SageMaker statistics.json")
+def read_statistics(path: str | Path, storage_options: dict[str, Any] | None = None) -> Profile:
+    """Read SageMaker's statistics.json (a path or URI) as a baseline Profile (DataError when it is not one)."""
+    data = read_json(path, "SageMaker statistics.json", storage_options)
     try:
         return profile_from_statistics(data, source=str(path))
     except (ValueError, TypeError, KeyError) as exc:
@@ -201,9 +201,9 @@ def write_statistics(profile: Profile, path: str | Path) -> Path:
 # -- constraints.json ----------------------------------------------------------------------
 
 
-def read_constraints(path: str | Path) -> Constraints:
-    """Read a constraints.json (SageMaker's or driftplane's); DataError when it is not one."""
-    data = read_json(path, "SageMaker constraints.json")
+def read_constraints(path: str | Path, storage_options: dict[str, Any] | None = None) -> Constraints:
+    """Read a constraints.json (SageMaker's or driftplane's; a path or URI); DataError when it is not one."""
+    data = read_json(path, "SageMaker constraints.json", storage_options)
     try:
         return Constraints.from_dict(data)
     except (ValueError, TypeError, KeyError) as exc:

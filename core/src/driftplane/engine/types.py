@@ -7,14 +7,12 @@ SageMaker's analyzer runs, evaluated by pyarrow.compute on a batch's distinct va
 
 from __future__ import annotations
 
-from typing import Literal
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
-InferredType = Literal["Integral", "Fractional", "String", "Boolean", "Unknown"]
-VALUE_TYPES: tuple[InferredType, ...] = ("Integral", "Fractional", "Boolean", "String")
-NUMERIC_TYPES = ("Integral", "Fractional")
+from driftplane.columns import NUMERIC_TYPES as NUMERIC_TYPES
+from driftplane.columns import VALUE_TYPES as VALUE_TYPES
+from driftplane.columns import InferredType as InferredType
 
 # Deequ (StatefulDataType): fractional first, then integral, then boolean, else string.
 FRACTIONAL_PATTERN = r"^(-|\+)? ?\d*\.\d*$"

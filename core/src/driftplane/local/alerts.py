@@ -24,9 +24,8 @@ from typing import TypeVar
 
 from pydantic import SecretStr
 
+from driftplane.alerting.redact import redact_url, scrub, secret_values
 from driftplane.channel import AlertChannel
-from driftplane.engine.monitor import FUTURE_ALLOWANCE
-from driftplane.engine.readers.windows import iso_z
 from driftplane.errors import DataError, DriftplaneError, SpecError
 from driftplane.local import alert_state
 from driftplane.local.alert_state import AlertState, PendingDelivery
@@ -34,11 +33,11 @@ from driftplane.local.conditions import evaluate
 from driftplane.local.history import HistoryStore
 from driftplane.local.notification import Event, build_notification
 from driftplane.local.notify.errors import DeliveryError
-from driftplane.local.notify.redact import redact_url, scrub, secret_values
 from driftplane.local.settings import LocalSettings, SmtpSettings
 from driftplane.result import RunResult
 from driftplane.result_summary import window_words
 from driftplane.spec.models import Alert, ChannelRef, ChannelSpec, Spec
+from driftplane.windows import FUTURE_ALLOWANCE, iso_z
 
 logger = logging.getLogger(__name__)
 _DEFERRALS_SAID: set[str] = set()  # pending deliveries whose wait was already logged

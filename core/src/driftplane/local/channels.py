@@ -9,11 +9,11 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator
 
+from driftplane.alerting.redact import secret_values
 from driftplane.channel import AlertChannel, ChannelSettings
 from driftplane.local.notification import Notification
 from driftplane.local.notify import render
 from driftplane.local.notify.http import post_json
-from driftplane.local.notify.redact import secret_values
 from driftplane.local.notify.smtp import send_email
 from driftplane.local.settings import SmtpSettings
 

@@ -11,12 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from driftplane.atomic import writing
-from driftplane.engine.monitor import (
-    backfill_windows,
-    refuse_future_window,
-    window_for,
-)
-from driftplane.engine.readers.windows import iso_z
+from driftplane.engine.loop import RunRequest, run_windows
 from driftplane.local.history import HistoryStore
 from driftplane.local.settings import STATE_ELSEWHERE, LocalSettings
 from driftplane.provider import (
@@ -28,8 +23,9 @@ from driftplane.provider import (
     monitors_to_destroy,
     selected_monitors,
 )
-from driftplane.result import RunResult, Window
+from driftplane.result import RunResult
 from driftplane.spec.models import Spec
+from driftplane.windows import iso_z
 
 logger = logging.getLogger(__name__)
 
@@ -122,24 +118,8 @@ class LocalProvider(Provider):
         before anything runs, as judging it would silence the monitor's alerts afterwards.
         """
         runner = self.runner(spec)
-        planned: list[tuple[str, list[Window]]] = []
-        for name in selected_monitors(spec, monitors):
-            monitor = spec.monitor(name)
-            if start is not None and end is not None:
-                windows = backfill_windows(monitor, start, end)
-                if not windows:
-                    logger.warning(
-                        "monitor %s: no scheduled window (%s) ends between %s and %s; nothing to backfill",
-                        name, monitor.schedule, start.isoformat(), end.isoformat(),
-                    )
-            else:
-                windows = [window_for(monitor, at, exact=at is not None)]
-            for window in windows:
-                refuse_future_window(name, window)
-            planned.append((name, windows))
-        for name, windows in planned:
-            for window in windows:
-                yield runner.run(name, window)
+        request = RunRequest(at=at, start=start, end=end)
+        yield from run_windows(spec, monitors, request, lambda monitor, window, _newest: runner.run(monitor.name, window))
 
     def status(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> list[MonitorStatus]:
         """Each monitor's latest runs from history and when its schedule fires next."""

@@ -17,14 +17,7 @@ from pathlib import Path
 
 from driftplane.engine.constraints import Constraints
 from driftplane.engine.files import write_json_atomic
-from driftplane.engine.monitor import (
-    FUTURE_ALLOWANCE,
-    BaselineCache,
-    MonitorRun,
-    run_monitor,
-    window_for,
-)
-from driftplane.engine.readers.windows import describe_window
+from driftplane.engine.monitor import BaselineCache, MonitorRun, run_monitor
 from driftplane.engine.sagemaker import write_constraints, write_statistics, write_violations
 from driftplane.errors import DataError, StorageError
 from driftplane.local.alerts import process_alerts
@@ -35,9 +28,11 @@ from driftplane.local.prometheus import PrometheusMetrics
 from driftplane.local.report import write_report
 from driftplane.local.settings import STATE_ELSEWHERE, LocalSettings
 from driftplane.metrics import metrics_from_result
+from driftplane.resolved import resolve_monitor
 from driftplane.result import RunResult, Window
 from driftplane.result_summary import report_path, summary_line
 from driftplane.spec.models import Spec
+from driftplane.windows import FUTURE_ALLOWANCE, describe_window
 
 logger = logging.getLogger(__name__)
 
@@ -105,8 +100,12 @@ class LocalRunner:
         return self.spec.base_dir / self.settings.reports_dir
 
     def run_window(self, name: str, end: datetime) -> RunResult:
-        """Run ``name`` over the window ending exactly at ``end`` (the scheduler's entry point)."""
-        return self.run(name, window_for(self.spec.monitor(name), end, exact=True))
+        """Run ``name`` over the window of a tick at ``end`` (the scheduler's entry point)."""
+        return self.run(name, self.window_of(name, end))
+
+    def window_of(self, name: str, tick: datetime) -> Window:
+        """The window a run of ``name`` scheduled at ``tick`` reads (the monitor's window rule)."""
+        return resolve_monitor(self.spec, name).windows.for_tick(tick)
 
     def last_window_end(self, name: str) -> datetime | None:
         """When the latest recorded window of ``name`` ended (for serve's catch-up)."""
@@ -126,8 +125,7 @@ class LocalRunner:
             remove_leftovers(self.reports_dir)
             logger.debug("monitor %s: running %s", name, describe_window(window))
             outcome = run_monitor(
-                self.spec,
-                name,
+                resolve_monitor(self.spec, name),
                 window,
                 cache=BaselineCache(self.state_dir / "baselines", instead=STATE_ELSEWHERE),
                 provider="local",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from driftplane.result import RunResult
+from driftplane.result import RunResult, Window
 from driftplane.result_summary import drifted_words, report_path, summary_line
 from driftplane.spec.schedules import Schedule
 
@@ -29,6 +29,8 @@ class WindowRunner(Protocol):
     def run_window(self, monitor: str, end: datetime) -> RunResult: ...
 
     def last_window_end(self, monitor: str) -> datetime | None: ...
+
+    def window_of(self, monitor: str, tick: datetime) -> Window: ...
 
 
 def utcnow() -> datetime:
@@ -89,10 +91,11 @@ class Scheduler:
         return bool(self._threads) and all(t.is_alive() for t in self._threads)
 
     def _missed_window(self, name: str) -> datetime | None:
+        """The latest tick, when its window is newer than the last one recorded."""
         schedule = self.monitors[name]
         latest = schedule.previous_at_or_before(self.clock())
         last = self.runner.last_window_end(name)
-        if last is None or last < latest:
+        if last is None or last < self.runner.window_of(name, latest).end:
             return latest
         return None
 

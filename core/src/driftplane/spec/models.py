@@ -573,11 +573,23 @@ class Spec(SpecModel):
     tags: dict[str, str] = Field(default_factory=dict, description="Added to everything any monitor creates.")
 
     _source: Any = PrivateAttr(default=None)
+    _resolved: dict[Any, Any] = PrivateAttr(default_factory=dict)
 
     @property
     def source(self) -> Any:
         """The SourceMap of the file this spec was loaded from (None when built in code)."""
         return self._source
+
+    @property
+    def resolved_cache(self) -> dict[Any, Any]:
+        """Where ``driftplane.resolved.resolve_monitor`` keeps what it decided for this spec.
+
+        ``model_copy`` shares private attributes, so a copy (``--engine``, a changed monitor)
+        finds its original's cache here and starts its own.
+        """
+        if self._resolved.get("__owner__") is not self:
+            self._resolved = {"__owner__": self}
+        return self._resolved
 
     @property
     def base_dir(self) -> FilePath:

@@ -21,10 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from driftplane.engine.constraints import Constraints, suggest_constraints
-from driftplane.engine.features import feature_kind, is_selected
 from driftplane.engine.monitor import data_fingerprint, load_monitor_baseline
 from driftplane.engine.profile import Profile
 from driftplane.engine.sagemaker import profile_from_statistics, write_constraints, write_statistics
+from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.result import Kind, Window
 from driftplane.spec.models import DataSource, FeatureSelection, Monitor, Spec
 
@@ -69,36 +69,22 @@ def baseline_fingerprint(spec: Spec, name: str) -> str:
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def drift_rule(monitor: Monitor, name: str, kind: Kind) -> tuple[bool, str, float]:
-    """(enabled, metric, threshold) of one feature, as the engine decides it."""
-    drift = monitor.checks.drift
-    default = drift.numerical if kind == "numerical" else drift.categorical
-    rule = drift.features.get(name)
-    if rule is None:
-        return drift.enabled, default.metric, default.threshold
-    return (
-        drift.enabled and rule.enabled,
-        rule.metric or default.metric,
-        rule.threshold if rule.threshold is not None else default.threshold,
-    )
-
-
-def features_of(profile: Profile, monitor: Monitor) -> list[FeatureInfo]:
+def features_of(profile: Profile, monitor: ResolvedMonitor) -> list[FeatureInfo]:
     """The features a monitor checks for drift, in the baseline's column order."""
     out = []
     for column in profile.columns.values():
-        if not is_selected(column.name, monitor.features):
+        if not monitor.features.selected(column.name):
             continue
-        kind = feature_kind(column, monitor.features, monitor.checks.drift)
+        kind = monitor.features.kind(column.name, column.inferred_type)
         if kind is None:
             continue
-        enabled, metric, threshold = drift_rule(monitor, column.name, kind)
-        if enabled:
-            out.append(FeatureInfo(column.name, kind, metric, threshold))
+        rule = monitor.drift.rule(column.name, kind)
+        if rule.enabled:
+            out.append(FeatureInfo(column.name, kind, rule.metric, rule.threshold))
     return out
 
 
-def features_from_statistics(monitor: Monitor, text: str) -> list[FeatureInfo]:
+def features_from_statistics(monitor: ResolvedMonitor, text: str) -> list[FeatureInfo]:
     """The features of a statistics.json already on S3."""
     return features_of(profile_from_statistics(json.loads(text)), monitor)
 
@@ -148,10 +134,10 @@ def _profile_every_column(spec: Spec, name: str) -> Spec:
     return spec.model_copy(update={"monitors": {**spec.monitors, name: changed}})
 
 
-def _switch_off_unselected(constraints: Constraints, monitor: Monitor) -> Constraints:
+def _switch_off_unselected(constraints: Constraints, monitor: ResolvedMonitor) -> Constraints:
     """Columns the spec leaves out keep their place but are never checked (SageMaker's per-feature override)."""
     features = [
-        feature if is_selected(feature.name, monitor.features) else replace(feature, overrides={**feature.overrides, "evaluate_constraints": "Disabled"})
+        feature if monitor.features.selected(feature.name) else replace(feature, overrides={**feature.overrides, "evaluate_constraints": "Disabled"})
         for feature in constraints.features
     ]
     return replace(constraints, features=features)
@@ -167,10 +153,11 @@ def compute_baseline(spec: Spec, name: str, fingerprint: str | None = None) -> B
     now = datetime.now(UTC)
     by_position = positional(monitor)
     with engine_progress_as_debug():
-        data = load_monitor_baseline(_profile_every_column(spec, name) if by_position else spec, name, window=Window(start=now, end=now))
+        profiled = _profile_every_column(spec, name) if by_position else spec
+        data = load_monitor_baseline(resolve_monitor(profiled, name), window=Window(start=now, end=now))
     constraints = data.constraints or suggest_constraints(data.profile, monitor.checks.quality)
     if by_position:
-        constraints = _switch_off_unselected(constraints, monitor)
+        constraints = _switch_off_unselected(constraints, resolve_monitor(spec, name))
     with tempfile.TemporaryDirectory(prefix="driftplane-aws-") as folder:
         statistics = write_statistics(data.profile, Path(folder) / "statistics.json").read_text(encoding="utf-8")
         constraints_text = write_constraints(constraints, Path(folder) / "constraints.json").read_text(encoding="utf-8")
@@ -179,5 +166,5 @@ def compute_baseline(spec: Spec, name: str, fingerprint: str | None = None) -> B
         fingerprint=fingerprint or baseline_fingerprint(spec, name),
         statistics=statistics,
         constraints=constraints_text,
-        features=features_of(data.profile, monitor),
+        features=features_of(data.profile, resolve_monitor(spec, name)),
     )

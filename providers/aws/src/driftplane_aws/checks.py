@@ -234,9 +234,8 @@ def _drift_features(spec: Spec, name: str) -> list[str] | None:
     None when only data on S3 (or SageMaker's baselining job) knows them: plan finds out then.
     A local baseline is asked for its columns with a batch of a few rows, not read whole.
     """
-    from driftplane.engine.features import is_selected
     from driftplane.errors import DataError
-    from driftplane_aws.baseline import drift_rule
+    from driftplane.resolved import resolve_monitor
     from driftplane_aws.job import baseline_columns
 
     monitor = spec.monitors[name]
@@ -253,7 +252,8 @@ def _drift_features(spec: Spec, name: str) -> list[str] | None:
             return None  # unreadable here: validate says nothing, plan reports the data problem
     if columns is None:
         return None
-    return [c for c in columns if is_selected(c, monitor.features) and drift_rule(monitor, c, "numerical")[0]]
+    resolved = resolve_monitor(spec, name)
+    return [c for c in columns if resolved.features.selected(c) and resolved.drift.rule(c, "numerical").enabled]
 
 
 def _sample_features(spec: Spec, name: str) -> list[FeatureInfo]:

@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING
 
 from driftplane.engine.api import RESULT_FILE, write_reports
 from driftplane.engine.files import write_json_atomic
-from driftplane.engine.monitor import backfill_windows, run_monitor, window_for
+from driftplane.engine.loop import RunRequest, plan_runs
+from driftplane.engine.monitor import run_monitor
 from driftplane.errors import ProviderError
+from driftplane.resolved import resolve_monitor
 from driftplane.result import RunResult, Window
 from driftplane.spec.models import Monitor, Spec
 from driftplane_aws import names
@@ -147,10 +149,10 @@ def run_monitors(
                 raise ProviderError(f"monitor {name}: reading endpoint {monitor.target.endpoint}'s capture needs AWS access")
             with credentials_for(f"monitor {name} could not read its baseline's columns"):
                 run_spec = with_capture(spec, name, capture_data(clients, settings, monitor.target.endpoint))
-        windows = backfill_windows(monitor, start, end) if start is not None and end is not None else [window_for(monitor, at)]
-        for window in windows:
+        (planned,) = plan_runs(run_spec, [name], RunRequest(at=at, start=start, end=end))
+        for window in planned.windows:
             with credentials_for(f"monitor {name} could not read {_sources(run_spec.monitor(name))}"):
-                run = run_monitor(run_spec, name, window, provider="aws")
+                run = run_monitor(resolve_monitor(run_spec, name), window, provider="aws")
             folder = result_folder(root, spec, settings, name, window)
             result = run.result
             if run.target is not None and run.baseline is not None:

@@ -15,6 +15,8 @@ from typing import Any
 
 from driftplane.errors import ProviderError
 from driftplane.provider import Change, Request
+from driftplane.resolved import resolve_monitor
+from driftplane.result import Kind
 from driftplane.spec.models import Spec
 from driftplane_aws import names
 from driftplane_aws.baseline import (
@@ -160,7 +162,7 @@ class Planner:
             features = None
             if not self.offline:
                 text = self._read_s3_text(baseline.statistics)
-                features = features_from_statistics(self.spec.monitor(monitor), text) if text is not None else None
+                features = features_from_statistics(resolve_monitor(self.spec, monitor), text) if text is not None else None
             return [], features
         statistics_uri, constraints_uri = t.baseline_resources(monitor)
         fingerprint = baseline_fingerprint(self.spec, monitor) if not self.offline else ""
@@ -172,7 +174,7 @@ class Planner:
         if current and all(current):
             text = self._read_s3_text(statistics_uri)
             if text is not None:
-                return [], features_from_statistics(self.spec.monitor(monitor), text)
+                return [], features_from_statistics(resolve_monitor(self.spec, monitor), text)
         files = compute_baseline(self.spec, monitor, fingerprint or None)
         self.baselines[monitor] = files
         changes = []
@@ -186,7 +188,6 @@ class Planner:
 
     def baselining_job_changes(self, monitor: str) -> tuple[list[Change], list[FeatureInfo] | None]:
         name, request = self.translator.baselining_job(monitor)
-        spec_monitor = self.spec.monitor(monitor)
         if self.offline:
             return [self._change("create", "sagemaker:ProcessingJob", name, monitor, request)], self._declared_features(monitor)
         job = self._client_call("sagemaker", "DescribeProcessingJob", {"ProcessingJobName": name}, name)
@@ -201,27 +202,22 @@ class Planner:
         if status != "Completed":
             return [], self._declared_features(monitor)
         text = self._read_s3_text(self.translator.baseline_uri(monitor, "statistics.json"))
-        return [], features_from_statistics(spec_monitor, text) if text is not None else self._declared_features(monitor)
+        return [], features_from_statistics(resolve_monitor(self.spec, monitor), text) if text is not None else self._declared_features(monitor)
 
     def _declared_features(self, monitor: str) -> list[FeatureInfo] | None:
         """Features the spec lists explicitly (features.include); None when only the data knows them."""
-        from driftplane_aws.baseline import drift_rule
-
-        spec_monitor = self.spec.monitor(monitor)
-        include = spec_monitor.features.include
+        resolved = resolve_monitor(self.spec, monitor)
+        include = resolved.features.include
         if not include:
             return None
         out = []
         for name in include:
-            if name in spec_monitor.features.exclude:
+            if not resolved.features.selected(name):
                 continue
-            kind = "categorical" if name in spec_monitor.features.categorical else "numerical"
-            rule = spec_monitor.checks.drift.features.get(name)
-            if rule is not None and rule.kind:
-                kind = rule.kind
-            enabled, metric, threshold = drift_rule(spec_monitor, name, kind)  # type: ignore[arg-type]
-            if enabled:
-                out.append(FeatureInfo(name, kind, metric, threshold))  # type: ignore[arg-type]
+            kind: Kind = resolved.features.kind(name) or "numerical"
+            rule = resolved.drift.rule(name, kind)
+            if rule.enabled:
+                out.append(FeatureInfo(name, kind, rule.metric, rule.threshold))
         return out
 
     def job_spec_changes(self, monitor: str) -> list[Change]:

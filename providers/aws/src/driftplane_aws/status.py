@@ -15,11 +15,11 @@ from typing import Any
 
 from driftplane.engine.constraints import Constraints
 from driftplane.engine.evaluate import evaluate
-from driftplane.engine.monitor import window_for
 from driftplane.engine.profile import Profile
 from driftplane.engine.sagemaker import profile_from_statistics
 from driftplane.errors import DataError, ProviderError
 from driftplane.provider import MonitorStatus
+from driftplane.resolved import resolve_monitor
 from driftplane.result import RunResult, Violation
 from driftplane.spec.models import Spec
 from driftplane_aws import names
@@ -110,7 +110,7 @@ class StatusReader:
         """One finished execution as a RunResult; its files are read from the job's output on S3."""
         scheduled = summary["ScheduledTime"]
         scheduled = scheduled if isinstance(scheduled, datetime) else datetime.fromisoformat(str(scheduled))
-        window = window_for(self.spec.monitor(monitor), scheduled)
+        window = resolve_monitor(self.spec, monitor).windows.for_tick(scheduled)
         status = summary.get("MonitoringExecutionStatus")
         base = {"monitor": monitor, "window": window, "provider": "aws", "started_at": scheduled}
         if status in ("Failed", "Stopped"):
@@ -147,7 +147,6 @@ class StatusReader:
             raise DataError(f"{violations_uri}: not a SageMaker constraint_violations.json: {exc}") from None
         statistics = self.read_json(statistics_uri)
         reports = {"statistics": statistics_uri, "constraint_violations": violations_uri}
-        spec_monitor = self.spec.monitor(monitor)
         if statistics is None or baseline is None:
             messages = ["SageMaker's statistics.json (or the baseline's) was not found; only the violations are shown"]
             found_drift = any(v.constraint_check_type == "baseline_drift_check" for v in violations)
@@ -166,8 +165,7 @@ class StatusReader:
             baseline[0],
             target,
             constraints=baseline[1],
-            checks=spec_monitor.checks,
-            features=spec_monitor.features,
+            rules=resolve_monitor(self.spec, monitor).rules,
             monitor=monitor,
             window=base["window"],
             started_at=base["started_at"],
@@ -225,7 +223,8 @@ class StatusReader:
         at = None
         if "--at" in arguments:
             at = datetime.fromisoformat(arguments[arguments.index("--at") + 1].replace("Z", "+00:00"))
-        window = window_for(self.spec.monitor(monitor), at or job.get("CreationTime"))
+        windows = resolve_monitor(self.spec, monitor).windows
+        window = windows.for_tick(at) if at is not None else windows.latest(job.get("CreationTime"))
         outputs = job.get("ProcessingOutputConfig", {}).get("Outputs", [])
         if outputs:
             root = outputs[0]["S3Output"]["S3Uri"]

@@ -695,9 +695,10 @@ def window_differs_from_period(monitor: Monitor) -> bool:
 
 
 def schedule_seconds(monitor: Monitor) -> int:
-    from driftplane.engine.monitor import schedule_period
+    """The schedule's usual time between runs, in seconds (the same on every day a plan is built)."""
+    from driftplane.windows import WindowRule
 
-    return int(schedule_period(monitor.schedule).approx_timedelta().total_seconds())
+    return int(WindowRule(monitor.schedule).period.total_seconds())
 
 
 def alarm_period(monitor: Monitor) -> int:

@@ -99,7 +99,7 @@ def channel_targets(
 
     ``problems(index, message)`` is told about entries Cloud Monitoring cannot deliver to.
     """
-    from driftplane.local.notify.redact import redact_url
+    from driftplane.alerting.redact import redact_url
 
     targets: list[ChannelTarget] = []
     prefix = f"driftplane {monitor_name}"

@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftplane.engine.monitor import schedule_period
 from driftplane.errors import Problem, ProviderError, SpecError
 from driftplane.provider import Change, Request
 from driftplane.spec.models import Spec
+from driftplane.windows import WindowRule
 from driftplane_gcp import alerts, descriptors, errors, names, schedules
 from driftplane_gcp.clients import GcpClients, call, write_retry
 from driftplane_gcp.messages import differences, to_dict
@@ -113,7 +113,7 @@ def spec_problems(
                 monitor=monitor,
                 prefix=settings.metric_prefix,
                 resource_type=settings.resource_type,
-                period_seconds=schedule_period(monitor.schedule).approx_timedelta().total_seconds(),
+                period_seconds=WindowRule(monitor.schedule).period.total_seconds(),
                 channel_names=[],
             )
             for message in alerts.policy_problems(policy):
@@ -368,7 +368,7 @@ def _policy_steps(
     wanted: set[ChannelIdentity] = set()
     for name in where.enabled:
         monitor = where.spec.monitors[name]
-        period = schedule_period(monitor.schedule).approx_timedelta().total_seconds()
+        period = WindowRule(monitor.schedule).period.total_seconds()
         for a, alert in enumerate(monitor.alerts):
             keys = channels_of_alert[(name, a)]
 

@@ -171,28 +171,24 @@ class GcpProvider(Provider):
         Cloud Monitoring takes points in order and at most 25 hours old, so a backfill runs
         every window but writes only the newest one's points.
         """
-        from driftplane.engine.monitor import backfill_windows, run_monitor, window_for
+        from driftplane.engine.loop import RunRequest, plan_runs
+        from driftplane.engine.monitor import run_monitor
         from driftplane_gcp.publish import finished_at, publish
 
-        names = selected_monitors(spec, monitors)
         clients = self.clients()
         project = project_for(self.gcp, clients)
         failures: list[ProviderError] = []
-        for name in names:
-            monitor = spec.monitor(name)
-            if start is not None and end is not None:
-                windows = backfill_windows(monitor, start, end)
-            else:
-                windows = [window_for(monitor, at, exact=at is not None)]
+        for planned in plan_runs(spec, monitors, RunRequest(at=at, start=start, end=end)):
+            windows = planned.windows
             if len(windows) > 1:
                 logger.warning(
                     "monitor %s: backfilling %d windows; only the newest is written to Cloud Monitoring, "
                     "which accepts points in time order and at most 25 hours old",
-                    name,
+                    planned.monitor.name,
                     len(windows),
                 )
             for number, window in enumerate(windows, start=1):
-                outcome = run_monitor(spec, name, window, cache=None, provider=self.name)
+                outcome = run_monitor(planned.monitor, window, cache=None, provider=self.name)
                 result = outcome.result
                 if number == len(windows):
                     try:

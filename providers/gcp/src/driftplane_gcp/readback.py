@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from driftplane.engine.monitor import schedule_period, window_length
-from driftplane.result import Drift, FeatureResult, Rows, RunResult, Violation, Window
-from driftplane.spec.models import FixedWindow, Monitor
+from driftplane.resolved import window_rule
+from driftplane.result import Drift, FeatureResult, Rows, RunResult, Violation
+from driftplane.spec.models import Monitor
+from driftplane.windows import WindowRule
 from driftplane_gcp import descriptors, errors
 from driftplane_gcp.clients import GcpClients, call
 from driftplane_gcp.names import quote
@@ -60,7 +61,7 @@ class _Run:
 
 def lookback(monitor: Monitor, now: datetime) -> timedelta:
     """How far back to look for runs: three schedule periods, at least two days."""
-    period = schedule_period(monitor.schedule, near=now).approx_timedelta()
+    period = WindowRule(monitor.schedule).longest_gap
     return max(timedelta(days=2), 3 * period)
 
 
@@ -134,11 +135,8 @@ def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunRes
     ended = run.one("last_window_end_timestamp_seconds")
     if ended is not None:
         end = datetime.fromtimestamp(ended, UTC)
-        length = window_length(monitor, near=end)
-        if isinstance(length, FixedWindow):
-            window = Window(start=length.start, end=length.end)
-        else:
-            window = Window(start=length.before(end), end=end)
+        rule = window_rule(monitor)
+        window = rule.for_tick(rule.latency.after(end) if rule.latency is not None else end)
     duration = run.one("run_duration_seconds")
     checked = [f for f in features if f.drift is not None and f.drift.value is not None]
     drift_share = run.one("drift_share")

@@ -12,6 +12,7 @@ import driftplane as dp
 from driftplane.engine.monitor import run_monitor
 from driftplane.engine.readers import read
 from driftplane.errors import DataError
+from driftplane.resolved import resolve_monitor
 from driftplane.result import Window
 from driftplane.spec.models import Baseline, DataSource, Target
 
@@ -114,7 +115,7 @@ def test_the_count_reaches_the_run_result_and_the_limit_fails_the_window(tmp_pat
         )
         spec = dp.load_spec(tmp_path / "monitors.yaml")
         window = Window.model_validate({"start": "2026-01-04T00:00:00Z", "end": "2026-01-05T00:00:00Z"})
-        run = run_monitor(spec, "m", window).result
+        run = run_monitor(resolve_monitor(spec, "m"), window).result
         assert run.status == status, run.error
         if status == "ok":
             assert any("skipped 2 malformed rows" in m and "lines 4, 9" in m for m in run.messages)

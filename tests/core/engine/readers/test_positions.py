@@ -106,6 +106,7 @@ def test_a_saved_baseline_profile_keeps_the_left_out_columns_place(tmp_path: Pat
 def test_a_monitor_run_from_yaml_keeps_the_places(tmp_path: Path) -> None:
     """The local provider's run (baseline cache included) names capture columns by the full layout."""
     from driftplane.engine.monitor import BaselineCache, run_monitor
+    from driftplane.resolved import resolve_monitor
     from driftplane.result import Window
 
     rows = day_rows(300)
@@ -122,7 +123,7 @@ def test_a_monitor_run_from_yaml_keeps_the_places(tmp_path: Path) -> None:
     window = Window.model_validate({"start": "2022-04-18T00:00:00Z", "end": "2022-04-19T00:00:00Z"})
     cache = BaselineCache(tmp_path / "cache")
     for _ in range(2):  # the second run takes the baseline from the cache
-        result = run_monitor(spec, "churn", window, cache=cache).result
+        result = run_monitor(resolve_monitor(spec, "churn"), window, cache=cache).result
         assert result.status == "ok", (result.error, result.violations)
         assert [f.name for f in result.features] == [c for c in COLUMNS if c != "customer_id"]
         assert result.rows.target == 300

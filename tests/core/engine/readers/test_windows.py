@@ -12,16 +12,12 @@ import pytest
 from driftplane.engine.readers import TIMESTAMP_COLUMN
 from driftplane.engine.readers.partitions import PartitionTemplate
 from driftplane.engine.readers.windows import (
-    describe_window,
     files_for_window,
     partitions_for_window,
-    window_ending_at,
-    windows_between,
 )
 from driftplane.errors import DataError
 from driftplane.result import Window
-from driftplane.spec.durations import Duration
-from driftplane.spec.models import DataSource, FixedWindow
+from driftplane.spec.models import DataSource
 
 DAILY = "data/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.csv"
 
@@ -109,35 +105,6 @@ def test_count_partitions_agrees_with_listing(template: str, start: datetime, en
 
 
 # -- window helpers -------------------------------------------------------------------------
-def test_window_ending_at_a_duration() -> None:
-    assert window_ending_at(utc(2026, 1, 6), Duration.parse("1d")) == Window(start=utc(2026, 1, 5), end=utc(2026, 1, 6))
-    assert window_ending_at(datetime(2026, 3, 31, 12), "1mo") == Window(start=utc(2026, 2, 28, 12), end=utc(2026, 3, 31, 12))
-
-
-def test_window_ending_at_with_latency() -> None:
-    assert window_ending_at(utc(2026, 1, 6, 2), "1d", latency="2h") == Window(start=utc(2026, 1, 5), end=utc(2026, 1, 6))
-
-
-def test_window_ending_at_a_fixed_window_is_the_fixed_window() -> None:
-    fixed = FixedWindow(start="2026-01-01", end="2026-02-01")
-    assert window_ending_at(utc(2030, 1, 1), fixed) == Window(start=utc(2026, 1, 1), end=utc(2026, 2, 1))
-
-
-def test_windows_between_for_backfills() -> None:
-    got = windows_between(utc(2026, 1, 1), utc(2026, 1, 4, 12), "1d")
-    assert got == [
-        Window(start=utc(2026, 1, 1), end=utc(2026, 1, 2)),
-        Window(start=utc(2026, 1, 2), end=utc(2026, 1, 3)),
-        Window(start=utc(2026, 1, 3), end=utc(2026, 1, 4)),
-    ]
-    assert windows_between(utc(2026, 1, 1), utc(2026, 1, 1, 5), "1d") == []
-
-
-def test_describe_window() -> None:
-    assert describe_window(Window(start=utc(2026, 1, 5), end=utc(2026, 1, 6))) == "[2026-01-05T00:00:00Z, 2026-01-06T00:00:00Z)"
-
-
-# -- reading partitioned data ---------------------------------------------------------------
 def test_window_reads_only_its_partitions(tmp_path: Path, read_path) -> None:
     make_days(tmp_path, range(1, 8))
     # an unreadable file in a day outside the window: opening it would fail

@@ -13,7 +13,7 @@ from driftplane.spec.models import Target
 
 def _profile(source: Target, engine: str):
     return profile_source(
-        source, phase="target", reference=None, features=None, checks=None, settings=None,
+        source, phase="target", reference=None, rules=None, settings=None,
         base_dir=None, window=None, progress=None, threads=None, engine=engine,
     )
 

@@ -80,7 +80,7 @@ def test_baseline_profiles_are_the_same(spark, small_splits, suite, fmt: str) ->
 def test_target_profiles_on_the_baselines_bins_are_the_same(spark, small_splits, suite, fmt: str) -> None:
     base_dir, target_dir, _, target = suite[fmt]
     reference, _ = load_baseline(str(base_dir))
-    kwargs = dict(phase="target", reference=reference, features=None, checks=None, settings=None, base_dir=None, window=None, progress=None, threads=None)
+    kwargs = dict(phase="target", reference=reference, rules=None, settings=None, base_dir=None, window=None, progress=None, threads=None)
     local = profile_source(DataSource(data=str(target_dir)), **kwargs)
     on_spark = profile_source(DataSource(data=str(target_dir)), engine="spark", **kwargs)
     assert local.columns["mean_shift"].numeric.histogram.fixed

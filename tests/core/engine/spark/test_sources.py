@@ -22,7 +22,7 @@ from driftplane.spec.models import DataSource, Target
 
 def _target(source: DataSource, reference, engine: str, window: Window | None = None):
     return profile_source(
-        source, phase="target", reference=reference, features=None, checks=None, settings=None,
+        source, phase="target", reference=reference, rules=None, settings=None,
         base_dir=None, window=window, progress=None, threads=None, engine=engine,
     )
 

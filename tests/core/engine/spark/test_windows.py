@@ -13,6 +13,7 @@ import pytest
 
 from driftplane.engine.api import profile_source
 from driftplane.engine.monitor import run_monitor
+from driftplane.resolved import resolve_monitor
 from driftplane.result import Window
 from driftplane.spec.models import Baseline, DataSource, Monitor, Spec, Target
 
@@ -25,7 +26,7 @@ def utc(*parts: int) -> datetime:
 
 def _profile(source: DataSource, window: Window | None, engine: str):
     return profile_source(
-        source, phase="target", reference=None, features=None, checks=None, settings=None,
+        source, phase="target", reference=None, rules=None, settings=None,
         base_dir=None, window=window, progress=None, threads=None, engine=engine,
     )
 
@@ -136,13 +137,13 @@ def test_run_monitor_on_spark_matches_the_local_run(spark, days: Path, tmp_path:
     )
     spec = Spec(monitors={"daily": monitor})
     window = Window(start=utc(2026, 1, 4), end=utc(2026, 1, 5))
-    on_spark = run_monitor(spec, "daily", window).result
-    local = run_monitor(spec, "daily", window, engine="local").result
+    on_spark = run_monitor(resolve_monitor(spec, "daily"), window).result
+    local = run_monitor(resolve_monitor(spec, "daily"), window, engine="local").result
     assert on_spark.status == local.status == "drift_and_violations"
     assert on_spark.rows == local.rows
     assert [f.drift.drifted for f in on_spark.features] == [f.drift.drifted for f in local.features]
-    empty = run_monitor(spec, "daily", Window(start=utc(2026, 3, 1), end=utc(2026, 3, 2))).result
+    empty = run_monitor(resolve_monitor(spec, "daily"), Window(start=utc(2026, 3, 1), end=utc(2026, 3, 2))).result
     assert empty.status == "failed"
-    local_empty = run_monitor(spec, "daily", Window(start=utc(2026, 3, 1), end=utc(2026, 3, 2)), engine="local").result
+    local_empty = run_monitor(resolve_monitor(spec, "daily"), Window(start=utc(2026, 3, 1), end=utc(2026, 3, 2)), engine="local").result
     assert (empty.error or "").startswith("monitor daily: no data for the window 2026-03-01 00:00 to 2026-03-02 00:00 UTC; looked at ")
     assert empty.error == local_empty.error  # both engines say it the same way

@@ -47,10 +47,9 @@ from typing import Literal
 
 import pyarrow as pa
 
+from driftplane.columns import TIMESTAMP_COLUMN as TIMESTAMP_COLUMN
 from driftplane.result import Window
 from driftplane.spec.models import DataSource
-
-TIMESTAMP_COLUMN = "__timestamp__"  # the virtual column partition fields produce
 
 
 @dataclass

@@ -29,16 +29,11 @@ from driftplane.engine.readers.jsonl import read_jsonl_file
 from driftplane.engine.readers.options import CaptureOutput, ReadOptions, skipped_total
 from driftplane.engine.readers.parquet import read_parquet_file
 from driftplane.engine.readers.timestamps import UTC_US, to_utc
-from driftplane.engine.readers.windows import (
-    describe_window,
-    files_for_window,
-    filter_rows,
-    no_data_note,
-    utc,
-)
+from driftplane.engine.readers.windows import files_for_window, filter_rows, no_data_note
 from driftplane.errors import DataError
 from driftplane.result import Window
 from driftplane.spec.models import Baseline, DataSource, Target
+from driftplane.windows import describe_window, utc
 
 logger = logging.getLogger(__name__)
 

@@ -1,15 +1,14 @@
-"""Windows: which time range a run reads, and which partitions and files that covers.
+"""Which partitions and files a window covers, and which of their rows fall in it.
 
-A window is half-open, [start, end), in UTC (``driftplane.result.Window``). The local
-runner uses these helpers to compute the window a scheduled run reads, to cut a backfill
-range into consecutive windows, and to say "no data for window X" with the partitions it
-looked at. The readers use them to skip files and to filter rows.
+Which window a run reads is decided by the monitor's ``driftplane.windows.WindowRule``; the
+readers use these helpers to skip files outside it, filter rows by time, and say "no data
+for the window X" with the partitions they looked at.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,69 +20,12 @@ from driftplane.engine.readers.partitions import Partition, PartitionTemplate
 from driftplane.errors import DataError
 from driftplane.result import Window
 from driftplane.spec.durations import Duration
-from driftplane.spec.models import DataSource, FixedWindow
+from driftplane.spec.models import DataSource
+from driftplane.windows import utc, window_text
 
 # Listing partition by partition is cheaper than listing everything only up to a point.
 MAX_PARTITIONS_TO_LIST = 256
-
-
-def utc(when: datetime) -> datetime:
-    """Naive times are UTC; aware ones are converted to UTC."""
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-
-
-def iso_z(when: datetime) -> str:
-    """``2026-01-14T00:00:00Z``: a moment in UTC to the second, as logs, /healthz and JSON write it."""
-    return utc(when).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def window_ending_at(
-    end: datetime, length: Duration | FixedWindow | str, *, latency: Duration | str | None = None
-) -> Window:
-    """The window a run at ``end`` reads: ``length`` back from ``end``, or the fixed range itself.
-
-    ``latency`` (a Target's) moves the end back first, for data that arrives late.
-    """
-    if isinstance(length, FixedWindow):
-        return Window(start=utc(length.start), end=utc(length.end))
-    duration = Duration.parse(length)
-    end = utc(end)
-    if latency is not None:
-        end = Duration.parse(latency).before(end)
-    return Window(start=duration.before(end), end=end)
-
-
-def windows_between(start: datetime, end: datetime, length: Duration | str) -> list[Window]:
-    """Consecutive windows of ``length`` ending after ``start`` up to ``end`` (for backfills).
-
-    The windows end at ``start + length``, ``start + 2*length``... and the last one ends at
-    or before ``end``; a range shorter than one window gives none.
-    """
-    duration = Duration.parse(length)
-    start, end = utc(start), utc(end)
-    out: list[Window] = []
-    current = start
-    while True:
-        following = duration.after(current)
-        if following > end:
-            return out
-        out.append(Window(start=current, end=following))
-        current = following
-
-
-def describe_window(window: Window) -> str:
-    """``[2026-01-05T00:00:00Z, 2026-01-06T00:00:00Z)`` for messages."""
-    return f"[{_iso(window.start)}, {_iso(window.end)})"
-
-
 NO_DATA = "no data for the window"  # how the note of an empty window starts (the run's error uses it)
-
-
-def window_text(window: Window) -> str:
-    """``2026-01-05 00:00 to 2026-01-06 00:00 UTC``: a window as a person reads it."""
-    start, end = utc(window.start), utc(window.end)
-    fmt = "%Y-%m-%d %H:%M:%S" if start.second or end.second else "%Y-%m-%d %H:%M"
-    return f"{start.strftime(fmt)} to {end.strftime(fmt)} UTC"
 
 
 def no_data_note(window: Window, *, files_read: int, skipped: int, looked_at: list[str]) -> str:
@@ -100,10 +42,6 @@ def no_data_note(window: Window, *, files_read: int, skipped: int, looked_at: li
     if skipped:
         text += f" ({skipped:,} file(s) outside the window skipped)"
     return text
-
-
-def _iso(when: datetime) -> str:
-    return utc(when).isoformat().replace("+00:00", "Z")
 
 
 @dataclass

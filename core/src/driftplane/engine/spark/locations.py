@@ -30,15 +30,11 @@ from driftplane.engine.readers.files import (
 )
 from driftplane.engine.readers.formats import choose_format
 from driftplane.engine.readers.partitions import PartitionTemplate
-from driftplane.engine.readers.windows import (
-    MAX_PARTITIONS_TO_LIST,
-    describe_window,
-    no_data_note,
-    utc,
-)
+from driftplane.engine.readers.windows import MAX_PARTITIONS_TO_LIST, no_data_note
 from driftplane.errors import DataError
 from driftplane.result import Window
 from driftplane.spec.models import DataSource
+from driftplane.windows import describe_window, utc
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -43,8 +43,8 @@ from driftplane.engine.readers.tables import align_columns, flatten_structs
 from driftplane.engine.readers.timestamps import to_utc
 from driftplane.engine.readers.windows import filter_rows
 from driftplane.errors import DataError
+from driftplane.resolved import FeaturePolicy
 from driftplane.result import Window
-from driftplane.spec.models import FeatureSelection
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def profile_partition(job: PartitionJob, batches: Iterable[pa.RecordBatch]) -> I
         profile = profile_stream(
             rows,
             reference=reference,
-            features=FeatureSelection.model_validate(job.features) if job.features is not None else None,
+            features=FeaturePolicy.from_dict(job.features) if job.features is not None else None,
             settings=ProfileSettings.from_dict(job.settings),
             categorical=job.categorical,
             threads=job.threads,

@@ -20,12 +20,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from driftplane.engine.features import forced_categorical, is_selected
 from driftplane.engine.profile import Profile, ProfileSettings
 from driftplane.engine.readers import TIMESTAMP_COLUMN
 from driftplane.engine.readers.options import check_bad_records, skipped_total
 from driftplane.engine.readers.stream import role_prefix
-from driftplane.engine.readers.windows import no_data_note, utc
+from driftplane.engine.readers.windows import no_data_note
 from driftplane.engine.spark.locations import SparkInput, resolve
 from driftplane.engine.spark.partials import (
     BLOCK_COLUMN,
@@ -39,8 +38,10 @@ from driftplane.engine.spark.partials import (
 )
 from driftplane.engine.spark.session import get_session, spark_errors
 from driftplane.errors import DataError
+from driftplane.resolved import FeaturePolicy, Rules
 from driftplane.result import Window
-from driftplane.spec.models import Checks, DataSource, FeatureSelection, Target
+from driftplane.spec.models import DataSource, Target
+from driftplane.windows import utc
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -67,8 +68,7 @@ def profile_source(
     *,
     phase: str,
     reference: Profile | None,
-    features: FeatureSelection | None,
-    checks: Checks | None,
+    rules: Rules | None,
     settings: ProfileSettings | None,
     base_dir: Path | None,
     window: Window | None,
@@ -95,6 +95,7 @@ def profile_source(
         empty = Profile(settings=settings, source=found.description)
         empty.messages.extend(found.messages)
         return empty
+    features = rules.features if rules is not None else None
     frame, header_line, layout = _frame(session, found, source, features, window)
     reference_handle, broadcast = _share_reference(session, reference)
     partitions = _partitions(frame)
@@ -103,8 +104,8 @@ def profile_source(
         # A partition's partial travels to the driver as JSON: exact values only up to its share
         # of DRIVER_EXACT_VALUES, so many partitions cannot swamp the driver.
         settings=_settings_dict(settings, exact_quantiles=partial_exact_limit(settings, partitions)),
-        features=features.model_dump(mode="json") if features is not None else None,
-        categorical=tuple(sorted(forced_categorical(features, checks.drift if checks else None))),
+        features=features.to_dict() if features is not None else None,
+        categorical=tuple(sorted(features.categorical)) if features is not None else (),
         source=found.description,
         header=source.header,
         header_line=header_line,
@@ -184,7 +185,7 @@ def _run(frame: DataFrame, job: PartitionJob, settings: ProfileSettings, found: 
 
 
 def _frame(
-    session: SparkSession, found: SparkInput, source: DataSource, features: FeatureSelection | None, window: Window | None
+    session: SparkSession, found: SparkInput, source: DataSource, features: FeaturePolicy | None, window: Window | None
 ) -> tuple[DataFrame, str | None, list[str]]:
     """The DataFrame to profile (typed columns, or lines for text formats), a CSV header, and
     a typed source's columns before they are pruned to the monitored ones (text formats: none)."""
@@ -217,7 +218,7 @@ def _frame(
     return _typed(frame, found, source, features, window), header_line, list(frame.columns)
 
 
-def _typed(frame: DataFrame, found: SparkInput, source: DataSource, features: FeatureSelection | None, window: Window | None) -> DataFrame:
+def _typed(frame: DataFrame, found: SparkInput, source: DataSource, features: FeaturePolicy | None, window: Window | None) -> DataFrame:
     """Only the columns a profile needs (Parquet and Delta then read no others), and the window."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import TimestampNTZType, TimestampType
@@ -228,7 +229,11 @@ def _typed(frame: DataFrame, found: SparkInput, source: DataSource, features: Fe
             f"{found.description} has no column '{column}' (the timestamp_column); its columns are "
             f"{', '.join(frame.columns[:20])}"
         )
-    keep = [name for name in frame.columns if is_selected(name, features) or name == column]
+    keep = [
+        name
+        for name in frame.columns
+        if (name != TIMESTAMP_COLUMN and (features is None or features.selected(name))) or name == column
+    ]
     frame = frame.select(*[F.col(_quoted(name)) for name in keep])
     if column is not None and window is not None:
         kind = frame.schema[column].dataType

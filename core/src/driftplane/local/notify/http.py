@@ -20,8 +20,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import SecretStr
 
+from driftplane.alerting.redact import redact_url, scrub, url_secret_parts
 from driftplane.local.notify.errors import DeliveryError
-from driftplane.local.notify.redact import redact_url, scrub, url_secret_parts
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from driftplane.alerting.redact import scrub
 from driftplane.local.notify.errors import DeliveryError
-from driftplane.local.notify.redact import scrub
 from driftplane.local.settings import SmtpSettings
 
 logger = logging.getLogger(__name__)

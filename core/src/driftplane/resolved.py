@@ -1,0 +1,487 @@
+"""The resolved monitor: everything a monitor means, decided once from the spec.
+
+A spec says things indirectly: a feature's metric comes from its own rule or its kind's
+default, its kind from a rule, a list or the data; a window from the target, the schedule
+and the latency; a channel from a name, a shorthand or an inline definition. Each of these
+is decided here, once, and every provider translates the answer (the local runner, the AWS
+and GCP jobs, the SageMaker, Azure and Cloud Monitoring translators). None re-reads the
+raw spec for them, so one spec means the same thing on every provider.
+
+    resolved = resolve_monitor(spec, "churn")
+    resolved.windows.latest()                  # the window a run now reads
+    resolved.features.kind("plan", "String")   # categorical
+    resolved.drift.rule("age", "numerical")    # metric, configured threshold, noise rule
+    resolved.alerts[0].channels[0].type        # "email"
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from driftplane.columns import NUMERIC_TYPES, TEXT_TYPES, TIMESTAMP_COLUMN
+from driftplane.errors import SpecError
+from driftplane.result import Kind
+from driftplane.spec.durations import Duration
+from driftplane.spec.models import (
+    CATEGORICAL_METRICS,
+    NUMERICAL_METRICS,
+    Alert,
+    Baseline,
+    Checks,
+    DataSource,
+    FeatureSelection,
+    FixedWindow,
+    Monitor,
+    QualityChecks,
+    Spec,
+    Target,
+)
+from driftplane.spec.schedules import Schedule
+from driftplane.windows import WindowRule
+
+if TYPE_CHECKING:
+    from driftplane.alerting.targets import ChannelTarget
+
+
+
+# -- features --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeaturePolicy:
+    """Which columns are features and whether each is numerical or categorical.
+
+    declared: kinds the spec states (a per-feature ``kind`` over ``features.categorical``
+        over ``features.numerical``); other columns take the kind of their data's type.
+    """
+
+    include: tuple[str, ...] | None
+    exclude: frozenset[str]
+    declared: Mapping[str, Kind]
+    asked: frozenset[str]  # named by the spec: included, declared, or given a drift rule
+
+    def selected(self, name: str) -> bool:
+        """False for the virtual timestamp column and for columns the selection leaves out."""
+        if name == TIMESTAMP_COLUMN:
+            return False
+        if self.include is not None and name not in self.include:
+            return False
+        return name not in self.exclude
+
+    def kind(self, name: str, inferred_type: str | None = None) -> Kind | None:
+        """The feature's kind: as declared, else numerical for Integral/Fractional data and
+        categorical for String/Boolean; None when the data has no values to tell."""
+        declared = self.declared.get(name)
+        if declared is not None:
+            return declared
+        if inferred_type in NUMERIC_TYPES:
+            return "numerical"
+        if inferred_type in TEXT_TYPES:
+            return "categorical"
+        return None
+
+    @property
+    def categorical(self) -> frozenset[str]:
+        """Columns declared categorical (so numeric columns keep category counts too)."""
+        return frozenset(name for name, kind in self.declared.items() if kind == "categorical")
+
+    @property
+    def numerical(self) -> frozenset[str]:
+        """Columns declared numerical."""
+        return frozenset(name for name, kind in self.declared.items() if kind == "numerical")
+
+    def named(self, name: str) -> bool:
+        """True when the spec asks for this column by name (so an identifier is still measured)."""
+        return name in self.asked
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (for a Spark job's executors, and what a cached baseline depends on)."""
+        return {
+            "include": list(self.include) if self.include is not None else None,
+            "exclude": sorted(self.exclude),
+            "declared": dict(sorted(self.declared.items())),
+            "asked": sorted(self.asked),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FeaturePolicy:
+        """The policy ``to_dict`` wrote."""
+        include = data.get("include")
+        return cls(
+            include=tuple(include) if include is not None else None,
+            exclude=frozenset(data.get("exclude", ())),
+            declared=dict(data.get("declared", {})),
+            asked=frozenset(data.get("asked", ())),
+        )
+
+
+# -- drift -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DriftRule:
+    """One feature's drift rule: the metric, the configured threshold, and how it is applied.
+
+    The applied threshold is the configured one raised to what sampling noise alone reaches
+    (when noise correction is on), never lowered. Every provider reports both.
+    """
+
+    feature: str
+    kind: Kind
+    metric: str
+    threshold: float
+    enabled: bool = True
+    noise_correction: bool = True
+
+    def applied(self, noise: float | None) -> float:
+        """The threshold a value is compared with, given the estimated sampling noise."""
+        if not self.noise_correction or noise is None:
+            return self.threshold
+        return max(self.threshold, noise)
+
+    @staticmethod
+    def drifted(value: float, applied: float) -> bool:
+        """Whether a distance of ``value`` is drift against the applied threshold."""
+        return value > applied
+
+
+@dataclass(frozen=True)
+class DriftPolicy:
+    """The drift check of a monitor: per-kind defaults and per-feature overrides."""
+
+    enabled: bool
+    defaults: Mapping[Kind, tuple[str, float]]  # kind -> (metric, threshold)
+    overrides: Mapping[str, tuple[bool, str | None, float | None]]  # name -> (enabled, metric, threshold)
+    noise_correction: bool
+    bins: int
+    classifier: bool
+
+    def rule(self, name: str, kind: Kind) -> DriftRule:
+        """The rule of feature ``name`` of this kind (see ``note`` for a metric that was replaced)."""
+        metric, threshold = self.defaults[kind]
+        enabled = self.enabled
+        override = self.overrides.get(name)
+        if override is not None:
+            on, own_metric, own_threshold = override
+            enabled = enabled and on
+            if own_metric is not None and own_metric in metrics_for(kind):
+                metric = own_metric
+            if own_threshold is not None:
+                threshold = own_threshold
+        return DriftRule(name, kind, metric, threshold, enabled, self.noise_correction)
+
+    def note(self, name: str, kind: Kind) -> str | None:
+        """Why a feature's own metric was not used: it does not apply to the feature's kind."""
+        override = self.overrides.get(name)
+        if override is None or override[1] is None or override[1] in metrics_for(kind):
+            return None
+        own, default = override[1], self.defaults[kind][0]
+        return (
+            f"'{name}' is {kind}, and metric {own} does not apply to {kind} features "
+            f"({', '.join(metrics_for(kind))} do); {default} was used instead"
+        )
+
+    def metrics_possible(self, name: str, kind: Kind | None) -> list[str]:
+        """The metric(s) a run can compute for ``name``: one when its kind is known, else either kind's."""
+        kinds: tuple[Kind, ...] = (kind,) if kind is not None else ("numerical", "categorical")
+        return list(dict.fromkeys(self.rule(name, k).metric for k in kinds))
+
+
+def metrics_for(kind: Kind) -> tuple[str, ...]:
+    """The drift metrics that apply to features of this kind."""
+    return NUMERICAL_METRICS if kind == "numerical" else CATEGORICAL_METRICS
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a run decides with: which columns are features and of what kind, their drift
+    rules, and the data-quality checks. The engine takes nothing else from the spec."""
+
+    features: FeaturePolicy
+    drift: DriftPolicy
+    quality: QualityChecks
+
+
+def resolve_rules(checks: Checks | None = None, features: FeatureSelection | None = None) -> Rules:
+    """The rules of these checks and this feature selection (defaults for what is None)."""
+    checks = checks or Checks()
+    features = features or FeatureSelection()
+    return Rules(_features(features, checks), _drift(checks), checks.quality)
+
+
+# -- alerts ------------------------------------------------------------------------------------
+
+AlertWhen = Literal["drift", "violation", "metric", "failure"]
+_CONDITION_FIELDS = ("when", "min_features", "features", "check_types", "feature", "metric", "above", "below")
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """One alert: its condition, its identity and the channels it notifies.
+
+    key: stable within the monitor on every provider: the alert's name when it has one,
+        else its condition's digest, so reordering alerts or changing their channels keeps
+        their state (and their cloud resources).
+    slug: the key as a short resource-name part (lowercase letters, digits and '-').
+    index: the alert's position in the spec, to locate problems.
+    """
+
+    key: str
+    slug: str
+    name: str
+    index: int
+    when: AlertWhen
+    min_features: int = 1
+    features: tuple[str, ...] | None = None
+    check_types: tuple[str, ...] | None = None
+    feature: str | None = None
+    metric: str | None = None
+    above: float | None = None
+    below: float | None = None
+    channels: tuple[ChannelTarget, ...] = ()
+    named: bool = False  # the spec gave the alert a name
+    unresolved: tuple[str, ...] = ()  # why a notify entry could not be resolved (validate says where)
+
+
+def alert_key(alert: Alert) -> tuple[str, str]:
+    """(key, slug) of an alert: its name, or a digest of its condition."""
+    if alert.name:
+        slug = "".join(c if c.isalnum() else "-" for c in alert.name.lower()).strip("-")
+        return f"name:{alert.name}", slug or f"alert-{_digest(alert.name)[:8]}"
+    condition = alert.model_dump(include=set(_CONDITION_FIELDS), mode="json")
+    digest = _digest(condition)
+    return f"{alert.when}:{digest}", f"{alert.when}-{digest[:8]}"
+
+
+def _digest(data: object) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+# -- baseline ----------------------------------------------------------------------------------
+
+BaselineKind = Literal["data", "statistics", "lag"]
+
+
+@dataclass(frozen=True)
+class BaselineSource:
+    """Where a monitor's baseline comes from.
+
+    data: a dataset profiled by driftplane (``source``), optionally only rows in ``window``.
+    statistics: SageMaker's statistics.json (and constraints.json) used as they are.
+    lag: the target itself, ``lag`` earlier than each window (seasonal baselines).
+    Locations are absolute (local paths resolved against the spec's folder) or URIs.
+    """
+
+    kind: BaselineKind
+    source: DataSource | None = None
+    statistics: str | None = None
+    constraints: str | None = None
+    lag: Duration | None = None
+    window: FixedWindow | None = None
+    job: Literal["driftplane", "sagemaker"] = "driftplane"
+
+
+def resolve_location(location: str, base_dir: Path) -> str:
+    """An absolute path for a local file (relative to the spec's folder), a URI as it is."""
+    if "://" in location:
+        return location
+    path = Path(location)
+    return str(path if path.is_absolute() else base_dir / path)
+
+
+# -- the monitor --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResolvedMonitor:
+    """Everything one monitor means. Built by ``resolve_monitor``; providers translate it."""
+
+    name: str
+    description: str | None
+    enabled: bool
+    engine: Literal["local", "spark"]
+    base_dir: Path
+    baseline: BaselineSource
+    target: Target
+    schedule: Schedule
+    windows: WindowRule
+    rules: Rules
+    alerts: tuple[AlertRule, ...]
+    tags: Mapping[str, str] = field(default_factory=dict)  # the spec's, then the monitor's
+
+    @property
+    def features(self) -> FeaturePolicy:
+        """Which columns are features, and their kinds."""
+        return self.rules.features
+
+    @property
+    def drift(self) -> DriftPolicy:
+        """The drift rules."""
+        return self.rules.drift
+
+    @property
+    def quality(self) -> QualityChecks:
+        """The data-quality checks."""
+        return self.rules.quality
+
+    def tags_over(self, defaults: Mapping[str, str]) -> dict[str, str]:
+        """A provider's own default tags (its settings') with the spec's and the monitor's over them."""
+        return {**defaults, **self.tags}
+
+    def alert(self, key: str) -> AlertRule:
+        """The alert with this key."""
+        return next(a for a in self.alerts if a.key == key)
+
+    def alerts_when(self, *conditions: AlertWhen) -> list[AlertRule]:
+        """The alerts on these conditions, in spec order."""
+        return [a for a in self.alerts if a.when in conditions]
+
+
+def _features(selection: FeatureSelection, checks: Checks) -> FeaturePolicy:
+    drift = checks.drift
+    declared: dict[str, Kind] = {}
+    for name in selection.numerical:
+        declared[name] = "numerical"
+    for name in selection.categorical:
+        declared[name] = "categorical"
+    for name, rule in drift.features.items():
+        if rule.kind is not None:
+            declared[name] = rule.kind
+    asked = set(selection.include or []) | set(selection.categorical) | set(drift.features)
+    return FeaturePolicy(
+        include=tuple(selection.include) if selection.include is not None else None,
+        exclude=frozenset(selection.exclude),
+        declared=declared,
+        asked=frozenset(asked),
+    )
+
+
+def _drift(checks: Checks) -> DriftPolicy:
+    drift = checks.drift
+    return DriftPolicy(
+        enabled=drift.enabled,
+        defaults={
+            "numerical": (drift.numerical.metric, drift.numerical.threshold),
+            "categorical": (drift.categorical.metric, drift.categorical.threshold),
+        },
+        overrides={name: (rule.enabled, rule.metric, rule.threshold) for name, rule in drift.features.items()},
+        noise_correction=drift.noise_correction,
+        bins=drift.bins,
+        classifier=drift.classifier,
+    )
+
+
+def _baseline(baseline: Baseline, base_dir: Path) -> BaselineSource:
+    if baseline.lag is not None:
+        return BaselineSource("lag", lag=baseline.lag, job=baseline.job)
+    constraints = resolve_location(baseline.constraints, base_dir) if baseline.constraints else None
+    if baseline.statistics is not None:
+        return BaselineSource(
+            "statistics",
+            statistics=resolve_location(baseline.statistics, base_dir),
+            constraints=constraints,
+            job=baseline.job,
+        )
+    source = DataSource.model_validate(baseline.model_dump(include=set(DataSource.model_fields)))
+    return BaselineSource("data", source=source, constraints=constraints, window=baseline.window, job=baseline.job)
+
+
+def window_rule(monitor: Monitor) -> WindowRule:
+    """The monitor's window rule: its target's window and latency over its schedule."""
+    window = monitor.target.window
+    return WindowRule(
+        schedule=monitor.schedule,
+        length=window if isinstance(window, Duration) else None,
+        fixed=window if isinstance(window, FixedWindow) else None,
+        latency=monitor.target.latency,
+    )
+
+
+def _alerts(spec: Spec, monitor: Monitor) -> tuple[AlertRule, ...]:
+    from driftplane.alerting.targets import resolve_target
+
+    rules = []
+    for index, alert in enumerate(monitor.alerts):
+        key, slug = alert_key(alert)
+        targets: list[ChannelTarget] = []
+        unresolved: list[str] = []
+        for ref in alert.notify:
+            try:
+                target = resolve_target(spec, ref)
+            except (SpecError, ValueError) as exc:
+                unresolved.append(str(exc))
+                continue
+            if all(t.id != target.id for t in targets):
+                targets.append(target)
+        rules.append(
+            AlertRule(
+                key=key,
+                slug=slug,
+                name=alert.describe(),
+                index=index,
+                when=alert.when,
+                min_features=alert.min_features,
+                features=tuple(alert.features) if alert.features is not None else None,
+                check_types=tuple(alert.check_types) if alert.check_types is not None else None,
+                feature=alert.feature,
+                metric=alert.metric,
+                above=alert.above,
+                below=alert.below,
+                channels=tuple(targets),
+                named=alert.name is not None,
+                unresolved=tuple(unresolved),
+            )
+        )
+    return tuple(rules)
+
+
+def resolve_monitor(spec: Spec, name: str) -> ResolvedMonitor:
+    """Everything monitor ``name`` of ``spec`` means (UsageError for an unknown name).
+
+    A channel that cannot be built does not stop the rest: its alert keeps the reason in
+    ``unresolved`` (``validate`` reports it with its line). Resolved once per spec and name;
+    the spec is immutable, so the answer cannot change.
+    """
+    cache = spec.resolved_cache
+    if name in cache:
+        resolved: ResolvedMonitor = cache[name]
+        return resolved
+    monitor = spec.monitor(name)
+    base_dir = spec.base_dir
+    resolved = ResolvedMonitor(
+        name=name,
+        description=monitor.description,
+        enabled=monitor.enabled,
+        engine=monitor.engine,
+        base_dir=base_dir,
+        baseline=_baseline(monitor.baseline, base_dir),
+        target=monitor.target,
+        schedule=monitor.schedule,
+        windows=window_rule(monitor),
+        rules=resolve_rules(monitor.checks, monitor.features),
+        alerts=_alerts(spec, monitor),
+        tags={**spec.tags, **monitor.tags},
+    )
+    cache[name] = resolved
+    return resolved
+
+
+__all__ = [
+    "AlertRule",
+    "BaselineSource",
+    "DriftPolicy",
+    "DriftRule",
+    "FeaturePolicy",
+    "ResolvedMonitor",
+    "Rules",
+    "alert_key",
+    "resolve_location",
+    "resolve_monitor",
+    "resolve_rules",
+    "window_rule",
+]
