@@ -26,7 +26,7 @@ NORMAL_APPROXIMATION_ROWS = 20_000  # above this, simulated counts are drawn fro
 SIMULATION_BINS = 512  # fine bins used when simulating CDF-based metrics
 SEED = 20260101  # the bound is the same on every run
 
-CDF_METRICS = ("normalized_wasserstein", "ks", "linf", "linf_robust")
+CDF_METRICS = ("normalized_wasserstein", "ks_statistic", "linf", "linf_robust")
 
 
 @dataclass
@@ -149,9 +149,9 @@ def _count_metric(metric: str, p: np.ndarray, q: np.ndarray, categorical: bool =
         return metrics.hellinger(p, q)
     if metric == "psi":
         return metrics.psi(p, q)
-    if metric == "chi_squared":
+    if metric == "cramers_v":
         return metrics.cramers_v(p, q)
-    if metric in ("linf", "ks"):
+    if metric in ("linf", "ks_statistic"):
         return metrics.linf_frequencies(p, q) if categorical else metrics.linf_cdf(p, q)
     raise ValueError(f"unknown metric '{metric}'")
 
