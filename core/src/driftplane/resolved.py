@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -341,6 +341,15 @@ class ResolvedMonitor:
         """The alerts on these conditions, in spec order."""
         return [a for a in self.alerts if a.when in conditions]
 
+    def alert_path(self, rule: AlertRule) -> tuple[str | int, ...]:
+        """The spec's key path of an alert, to locate a problem with it."""
+        return ("monitors", self.name, "alerts", rule.index)
+
+    def notify_path(self, rule: AlertRule, target: ChannelTarget) -> tuple[str | int, ...]:
+        """The key path of the ``notify`` entry a channel target came from (the alert's, if unknown)."""
+        path = self.alert_path(rule)
+        return path if target.notify_index is None else (*path, "notify", target.notify_index)
+
 
 def _features(selection: FeatureSelection, checks: Checks) -> FeaturePolicy:
     drift = checks.drift
@@ -410,9 +419,9 @@ def _alerts(spec: Spec, monitor: Monitor) -> tuple[AlertRule, ...]:
         key, slug = alert_key(alert)
         targets: list[ChannelTarget] = []
         unresolved: list[str] = []
-        for ref in alert.notify:
+        for position, ref in enumerate(alert.notify):
             try:
-                target = resolve_target(spec, ref)
+                target = replace(resolve_target(spec, ref), notify_index=position)
             except (SpecError, ValueError) as exc:
                 unresolved.append(str(exc))
                 continue
