@@ -411,12 +411,38 @@ def window_rule(monitor: Monitor) -> WindowRule:
     )
 
 
+def alert_rule(
+    alert: Alert,
+    index: int = 0,
+    channels: tuple[ChannelTarget, ...] = (),
+    unresolved: tuple[str, ...] = (),
+) -> AlertRule:
+    """The rule of one alert, with the channels its ``notify`` entries resolved to."""
+    key, slug = alert_key(alert)
+    return AlertRule(
+        key=key,
+        slug=slug,
+        name=alert.describe(),
+        index=index,
+        when=alert.when,
+        min_features=alert.min_features,
+        features=tuple(alert.features) if alert.features is not None else None,
+        check_types=tuple(alert.check_types) if alert.check_types is not None else None,
+        feature=alert.feature,
+        metric=alert.metric,
+        above=alert.above,
+        below=alert.below,
+        channels=channels,
+        named=alert.name is not None,
+        unresolved=unresolved,
+    )
+
+
 def _alerts(spec: Spec, monitor: Monitor) -> tuple[AlertRule, ...]:
     from driftplane.alerting.targets import resolve_target
 
     rules = []
     for index, alert in enumerate(monitor.alerts):
-        key, slug = alert_key(alert)
         targets: list[ChannelTarget] = []
         unresolved: list[str] = []
         for position, ref in enumerate(alert.notify):
@@ -427,25 +453,7 @@ def _alerts(spec: Spec, monitor: Monitor) -> tuple[AlertRule, ...]:
                 continue
             if all(t.id != target.id for t in targets):
                 targets.append(target)
-        rules.append(
-            AlertRule(
-                key=key,
-                slug=slug,
-                name=alert.describe(),
-                index=index,
-                when=alert.when,
-                min_features=alert.min_features,
-                features=tuple(alert.features) if alert.features is not None else None,
-                check_types=tuple(alert.check_types) if alert.check_types is not None else None,
-                feature=alert.feature,
-                metric=alert.metric,
-                above=alert.above,
-                below=alert.below,
-                channels=tuple(targets),
-                named=alert.name is not None,
-                unresolved=tuple(unresolved),
-            )
-        )
+        rules.append(alert_rule(alert, index, tuple(targets), tuple(unresolved)))
     return tuple(rules)
 
 
@@ -489,6 +497,7 @@ __all__ = [
     "ResolvedMonitor",
     "Rules",
     "alert_key",
+    "alert_rule",
     "resolve_location",
     "resolve_monitor",
     "resolve_rules",

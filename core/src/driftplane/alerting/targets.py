@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from driftplane.errors import SpecError
 
 if TYPE_CHECKING:
-    from driftplane.channel import AlertChannel, ChannelSettings
+    from driftplane.alerting.channel import AlertChannel, ChannelSettings
     from driftplane.spec.models import ChannelRef, Spec
 
 # Channel references that need no entry under `channels:`.
