@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from driftplane.alerting.context import DeliveryContext
+from driftplane.alerting.notification import Notification
 from driftplane.alerting.redact import secret_values
 from driftplane.errors import NotAvailableYet, SpecError
 
 if TYPE_CHECKING:
-    from driftplane.alerting.notification import Notification
     from driftplane.alerting.targets import ChannelTarget
     from driftplane.spec.problems import Path, SourceMap
 

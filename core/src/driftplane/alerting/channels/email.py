@@ -8,15 +8,13 @@ email with their own services instead (see their ``channels.py``).
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
 from driftplane.alerting.channel import AlertChannel, ChannelSettings
 from driftplane.alerting.errors import DeliveryError
-
-if TYPE_CHECKING:
-    from driftplane.alerting.notification import Notification
+from driftplane.alerting.notification import Notification
 
 
 class EmailSettings(ChannelSettings):

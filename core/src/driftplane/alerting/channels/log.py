@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import builtins
 import logging
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from driftplane.alerting.channel import AlertChannel, ChannelSettings
-
-if TYPE_CHECKING:
-    from driftplane.alerting.notification import Notification
+from driftplane.alerting.notification import Notification
 
 # `driftplane.alerts`, not this module's name, so log-based alerting has one logger to match.
 alert_logger = logging.getLogger("driftplane.alerts")

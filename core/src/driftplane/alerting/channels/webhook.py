@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from pydantic import Field, SecretStr, field_validator
 
 from driftplane.alerting.channel import AlertChannel, ChannelSettings
 from driftplane.alerting.channels.urls import http_url
-
-if TYPE_CHECKING:
-    from driftplane.alerting.notification import Notification
+from driftplane.alerting.notification import Notification
 
 
 class WebhookSettings(ChannelSettings):
