@@ -125,7 +125,7 @@ def evaluate(alert: AlertRule, result: RunResult) -> Evaluation:
     """Whether ``alert`` fires for ``result``, with the reason in words.
 
     A failed run only answers ``failure`` alerts; the others cannot be judged on it (and
-    ``process_alerts`` leaves their state as it was).
+    the local provider keeps their state as it was).
     """
     if alert.when == "failure":
         if result.status == "failed":
