@@ -246,6 +246,9 @@ class AlertRule:
     channels: tuple[ChannelTarget, ...] = ()
     named: bool = False  # the spec gave the alert a name
     unresolved: tuple[str, ...] = ()  # why a notify entry could not be resolved (validate says where)
+    # For each of ``channels``, the position in the alert's ``notify`` list of the first entry
+    # that names it, so a provider that cannot deliver a channel locates its refusal there.
+    notify_index: tuple[int, ...] = ()
 
 
 def alert_key(alert: Alert) -> tuple[str, str]:
@@ -409,8 +412,9 @@ def _alerts(spec: Spec, monitor: Monitor) -> tuple[AlertRule, ...]:
     for index, alert in enumerate(monitor.alerts):
         key, slug = alert_key(alert)
         targets: list[ChannelTarget] = []
+        positions: list[int] = []
         unresolved: list[str] = []
-        for ref in alert.notify:
+        for position, ref in enumerate(alert.notify):
             try:
                 target = resolve_target(spec, ref)
             except (SpecError, ValueError) as exc:
@@ -418,6 +422,7 @@ def _alerts(spec: Spec, monitor: Monitor) -> tuple[AlertRule, ...]:
                 continue
             if all(t.id != target.id for t in targets):
                 targets.append(target)
+                positions.append(position)
         rules.append(
             AlertRule(
                 key=key,
@@ -435,6 +440,7 @@ def _alerts(spec: Spec, monitor: Monitor) -> tuple[AlertRule, ...]:
                 channels=tuple(targets),
                 named=alert.name is not None,
                 unresolved=tuple(unresolved),
+                notify_index=tuple(positions),
             )
         )
     return tuple(rules)
