@@ -308,3 +308,25 @@ def test_a_fixed_window_is_refused_for_a_scheduled_monitor(tmp_path: Path) -> No
     assert problem.path == ("monitors", "m", "target", "window") and problem.line is not None
     assert "moving window" in problem.message and "scheduled_runs: false" in problem.message
     assert not problems(spec, scheduled_runs=False), "run by hand, a fixed window means what it means locally"
+
+
+def test_unnamed_policies_labelled_by_position_are_taken_over(
+    tmp_path: Path, clients: GcpClients, fake: GoogleCloudEmulator
+) -> None:
+    spec = write(tmp_path, spec_data({"alerts": unnamed("drift", "violation")}))
+    provider = provider_for(spec, clients)
+    provider.apply(spec)
+    for policy in fake.policies.values():  # driftplane 0.1: `alert-<position>-<when>`
+        when = "violation" if policy.display_name.endswith("violations") else "drift"
+        policy.user_labels["driftplane-key"] = f"alert-{0 if when == 'drift' else 1}-{when}"
+    before = set(fake.policies)
+    plan = provider.plan(spec)
+    assert sorted(c.action for c in plan.changes if c.kind == "monitoring:AlertPolicy") == ["update", "update"]
+    provider.apply(spec)
+    assert set(fake.policies) == before and not provider.plan(spec).has_changes
+
+
+def test_settings_labels_are_located_under_providers(tmp_path: Path) -> None:
+    spec = write(tmp_path, spec_data(providers={"gcp": {**SETTINGS, "labels": {"1st": "x"}}}))
+    (problem,) = GcpProvider.from_spec(spec).check(spec)
+    assert problem.path == ("providers", "gcp", "labels", "1st") and problem.line is not None
