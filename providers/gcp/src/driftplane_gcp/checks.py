@@ -68,6 +68,7 @@ def spec_problems(spec: Spec, settings: GcpSettings, monitors: Sequence[str], *,
                 "again at every run (AWS and Azure refuse it too): give a duration such as 1d, or set "
                 "providers.gcp.scheduled_runs: false and run this window with `driftplane run --provider gcp`",
             )
+        # Where the monitor's own tags are written, to locate problems (the merge is core's).
         monitor_layer = (("monitors", name, "tags"), spec.monitors[name].tags)
         _tags_one_by_one(found, *monitor_layer)
         _tags_together(found, monitor, settings, [*layers, monitor_layer])
