@@ -247,6 +247,12 @@ class AlertRule:
     named: bool = False  # the spec gave the alert a name
     unresolved: tuple[str, ...] = ()  # why a notify entry could not be resolved (validate says where)
 
+    @property
+    def notify_index(self) -> tuple[int, ...]:
+        """For each of ``channels``, the position in the alert's ``notify`` list of the first entry
+        that names it, so a provider that cannot deliver a channel locates its refusal there."""
+        return tuple(t.notify_index if t.notify_index is not None else 0 for t in self.channels)
+
 
 def alert_key(alert: Alert) -> tuple[str, str]:
     """(key, slug) of an alert: its name, or a digest of its condition."""

@@ -1,4 +1,4 @@
-"""Fixtures: the in-process fake of Google's APIs, real clients talking to it, specs and the CLI."""
+"""Fixtures: the in-process emulator of Google's APIs (``fake``), real clients talking to it, specs and the CLI."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from driftplane.spec import Spec, load_spec
 from driftplane_gcp.clients import EMULATOR_ENV, GcpClients, clients_for_channel
-from driftplane_gcp.fake import FakeGoogleCloud
+from driftplane_gcp.emulator import GoogleCloudEmulator
 from driftplane_gcp.provider import GcpProvider
 
 REPO = Path(__file__).resolve().parents[3]
@@ -28,16 +28,16 @@ SETTINGS: dict[str, Any] = {
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeGoogleCloud]:
-    """The fake, serving on 127.0.0.1; points may follow each other without the 5 s spacing."""
-    server = FakeGoogleCloud(min_point_interval=0)
+def fake() -> Iterator[GoogleCloudEmulator]:
+    """The emulator, serving on 127.0.0.1; points may follow each other without the 5 s spacing."""
+    server = GoogleCloudEmulator(min_point_interval=0)
     server.start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def clients(fake: FakeGoogleCloud) -> Iterator[GcpClients]:
+def clients(fake: GoogleCloudEmulator) -> Iterator[GcpClients]:
     channel = grpc.insecure_channel(fake.address)
     yield clients_for_channel(channel)
     channel.close()
@@ -85,7 +85,7 @@ def gcp_plugin() -> Iterator[None]:
 
 
 @pytest.fixture
-def cli(gcp_plugin: None, fake: FakeGoogleCloud, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def cli(gcp_plugin: None, fake: GoogleCloudEmulator, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """Run `driftplane ...` in-process, with the gcp provider talking to the fake."""
     from driftplane.cli import cli as group
 

@@ -12,7 +12,7 @@ from google.cloud import run_v2
 from driftplane.errors import ProviderError, UsageError
 from driftplane.spec import Spec, load_spec
 from driftplane_gcp.clients import GcpClients
-from driftplane_gcp.fake import FakeGoogleCloud
+from driftplane_gcp.emulator import GoogleCloudEmulator
 
 from .conftest import provider_for
 
@@ -26,12 +26,12 @@ def edit(spec_dir: Path, old: str, new: str) -> Spec:
 
 
 def test_apply_creates_everything_and_a_second_plan_changes_nothing(
-    example: Spec, clients: GcpClients, fake: FakeGoogleCloud
+    example: Spec, clients: GcpClients, fake: GoogleCloudEmulator
 ) -> None:
     provider = provider_for(example, clients)
     done = provider.apply(example)
-    assert done.counts() == {"create": 20, "update": 0, "delete": 0, "noop": 0}
-    assert len(fake.descriptors) == 11
+    assert done.counts() == {"create": 21, "update": 0, "delete": 0, "noop": 0}
+    assert len(fake.descriptors) == 12
     assert len(fake.policies) == 4 and len(fake.channels) == 3
     assert len(fake.run_jobs) == 1 and len(fake.scheduler_jobs) == 1
     drift_policy = next(p for p in fake.policies.values() if p.display_name.endswith("churn inputs drifted"))
@@ -39,13 +39,13 @@ def test_apply_creates_everything_and_a_second_plan_changes_nothing(
 
     again = provider.plan(example)
     assert not again.has_changes, [(c.kind, c.name, c.reason) for c in again.changes if c.action != "noop"]
-    assert again.counts()["noop"] == 20
-    assert provider.apply(example).counts()["noop"] == 20
+    assert again.counts()["noop"] == 21
+    assert provider.apply(example).counts()["noop"] == 21
     assert len(fake.called("CreateAlertPolicy")) == 4, "a second apply sends no write"
 
 
 def test_a_changed_threshold_updates_the_policy_in_place(
-    example: Spec, example_dir: Path, clients: GcpClients, fake: FakeGoogleCloud
+    example: Spec, example_dir: Path, clients: GcpClients, fake: GoogleCloudEmulator
 ) -> None:
     provider = provider_for(example, clients)
     provider.apply(example)
@@ -68,7 +68,7 @@ def test_a_changed_threshold_updates_the_policy_in_place(
 
 
 def test_a_changed_schedule_and_image_update_the_jobs(
-    example: Spec, example_dir: Path, clients: GcpClients, fake: FakeGoogleCloud
+    example: Spec, example_dir: Path, clients: GcpClients, fake: GoogleCloudEmulator
 ) -> None:
     provider = provider_for(example, clients)
     provider.apply(example)
@@ -92,7 +92,7 @@ def test_a_changed_schedule_and_image_update_the_jobs(
 
 
 def test_a_removed_alert_is_deleted_with_its_channels(
-    example: Spec, example_dir: Path, clients: GcpClients, fake: FakeGoogleCloud
+    example: Spec, example_dir: Path, clients: GcpClients, fake: GoogleCloudEmulator
 ) -> None:
     provider = provider_for(example, clients)
     provider.apply(example)
@@ -110,7 +110,7 @@ def test_a_removed_alert_is_deleted_with_its_channels(
 
 
 def test_destroy_removes_only_what_driftplane_created(
-    example: Spec, clients: GcpClients, fake: FakeGoogleCloud
+    example: Spec, clients: GcpClients, fake: GoogleCloudEmulator
 ) -> None:
     # Someone else's resources in the same project and region.
     theirs_channel = clients.channels.create_notification_channel(
@@ -149,7 +149,7 @@ def test_destroy_removes_only_what_driftplane_created(
     assert list(fake.channels) == [theirs_channel.name]
     assert list(fake.run_jobs) == ["projects/my-project/locations/us-central1/jobs/nightly-etl"]
     assert not fake.scheduler_jobs
-    assert len(fake.descriptors) == 11, "metric descriptors (and their data) stay without --purge"
+    assert len(fake.descriptors) == 12, "metric descriptors (and their data) stay without --purge"
     assert not provider.destroy(example).changes, "destroy is idempotent"
 
     purged = provider.destroy(example, purge=True)
@@ -162,7 +162,7 @@ def test_purge_cannot_be_limited_to_one_monitor(example: Spec, clients: GcpClien
         provider_for(example, clients).destroy(example, monitors=["churn"], purge=True)
 
 
-def test_destroy_of_one_monitor_leaves_the_others(clients: GcpClients, fake: FakeGoogleCloud) -> None:
+def test_destroy_of_one_monitor_leaves_the_others(clients: GcpClients, fake: GoogleCloudEmulator) -> None:
     from driftplane.testing import sample_spec
 
     from .conftest import SETTINGS
@@ -177,7 +177,7 @@ def test_destroy_of_one_monitor_leaves_the_others(clients: GcpClients, fake: Fak
 
 
 def test_a_disabled_monitor_keeps_its_resources_until_pruned(
-    example: Spec, example_dir: Path, clients: GcpClients, fake: FakeGoogleCloud
+    example: Spec, example_dir: Path, clients: GcpClients, fake: GoogleCloudEmulator
 ) -> None:
     provider = provider_for(example, clients)
     provider.apply(example)
@@ -202,7 +202,7 @@ def test_a_job_driftplane_did_not_create_is_never_taken_over(example: Spec, clie
         provider_for(example, clients).plan(example)
 
 
-def test_cli_apply_plan_destroy(cli: Any, example_dir: Path, fake: FakeGoogleCloud) -> None:
+def test_cli_apply_plan_destroy(cli: Any, example_dir: Path, fake: GoogleCloudEmulator) -> None:
     spec = str(example_dir / "monitors.yaml")
     assert cli("apply", spec).exit_code == 0
     result = cli("plan", spec, "--json")

@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from driftplane.cli import DriftplaneGroup
 from driftplane_gcp import plugin
 from driftplane_gcp.clients import EMULATOR_ENV
-from driftplane_gcp.fake import FakeGoogleCloud
+from driftplane_gcp.emulator import GoogleCloudEmulator
 
 from .conftest import EXAMPLE
 
 
 @pytest.fixture
-def gcp_group(gcp_plugin: None, fake: FakeGoogleCloud, monkeypatch: pytest.MonkeyPatch) -> DriftplaneGroup:
+def gcp_group(gcp_plugin: None, fake: GoogleCloudEmulator, monkeypatch: pytest.MonkeyPatch) -> DriftplaneGroup:
     """A CLI group with only what the plugin's register_commands hook adds."""
     monkeypatch.setenv(EMULATOR_ENV, fake.address)
     group = DriftplaneGroup()
@@ -26,7 +26,7 @@ def gcp_group(gcp_plugin: None, fake: FakeGoogleCloud, monkeypatch: pytest.Monke
     return group
 
 
-def test_purge_deletes_the_descriptors_too(gcp_group: DriftplaneGroup, cli: Any, example_dir: Path, fake: FakeGoogleCloud) -> None:
+def test_purge_deletes_the_descriptors_too(gcp_group: DriftplaneGroup, cli: Any, example_dir: Path, fake: GoogleCloudEmulator) -> None:
     spec = str(example_dir / "monitors.yaml")
     assert cli("apply", spec).exit_code == 0
     assert fake.descriptors
@@ -38,7 +38,7 @@ def test_purge_deletes_the_descriptors_too(gcp_group: DriftplaneGroup, cli: Any,
 
 
 def test_purge_asks_for_yes_when_not_at_a_terminal(
-    gcp_group: DriftplaneGroup, fake: FakeGoogleCloud, caplog: pytest.LogCaptureFixture
+    gcp_group: DriftplaneGroup, fake: GoogleCloudEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     result = CliRunner().invoke(gcp_group, ["gcp", "purge", str(EXAMPLE)])
     assert result.exit_code == 2
@@ -52,7 +52,7 @@ def test_the_example_validates(cli: Any) -> None:
     assert "is valid" in result.stdout
 
 
-def test_destroy_purge_deletes_the_descriptors_too(cli: Any, example_dir: Path, fake: FakeGoogleCloud) -> None:
+def test_destroy_purge_deletes_the_descriptors_too(cli: Any, example_dir: Path, fake: GoogleCloudEmulator) -> None:
     spec = str(example_dir / "monitors.yaml")
     assert cli("apply", spec).exit_code == 0
     result = cli("destroy", spec, "--provider", "gcp", "--yes")
@@ -65,7 +65,7 @@ def test_destroy_purge_deletes_the_descriptors_too(cli: Any, example_dir: Path, 
     assert not fake.descriptors and not fake.policies and not fake.channels and not fake.run_jobs
 
 
-def test_destroy_purge_of_some_monitors_is_refused(cli: Any, example_dir: Path, fake: FakeGoogleCloud) -> None:
+def test_destroy_purge_of_some_monitors_is_refused(cli: Any, example_dir: Path, fake: GoogleCloudEmulator) -> None:
     spec = str(example_dir / "monitors.yaml")
     assert cli("apply", spec).exit_code == 0
     result = cli("destroy", spec, "--purge", "--monitor", "churn", "--yes")
@@ -75,7 +75,7 @@ def test_destroy_purge_of_some_monitors_is_refused(cli: Any, example_dir: Path, 
 
 
 def test_destroy_purge_with_a_provider_that_keeps_nothing_is_a_usage_error(
-    cli: Any, example_dir: Path, fake: FakeGoogleCloud
+    cli: Any, example_dir: Path, fake: GoogleCloudEmulator
 ) -> None:
     result = cli("destroy", str(example_dir / "monitors.yaml"), "--provider", "local", "--purge", "--yes")
     assert result.exit_code == 2, result.output

@@ -10,6 +10,7 @@ from driftplane.provider import Provider
 from driftplane.spec import Spec
 from driftplane.testing import ProviderConformance, sample_spec
 from driftplane_gcp.clients import GcpClients
+from driftplane_gcp.emulator import GoogleCloudEmulator
 from driftplane_gcp.provider import GcpProvider
 
 from .conftest import SETTINGS
@@ -35,6 +36,32 @@ def test_loading_the_plugin_does_not_import_google_clients() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_provider_never_imports_the_emulator_or_grpc_server_code(fake: GoogleCloudEmulator) -> None:
+    """apply, run and status talk to an emulator through the variable alone, as to Google."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import EXAMPLE
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from driftplane.cli import cli\n"
+        f"spec = {str(EXAMPLE)!r}\n"
+        "for args in (['apply', spec], ['run', spec, '--at', '2026-01-12'], ['status', spec]):\n"
+        "    done = CliRunner().invoke(cli, args)\n"
+        "    assert done.exit_code in (0, 1), (args, done.output)\n"
+        "loaded = [m for m in sys.modules if m == 'driftplane_gcp.emulator' or m.startswith('grpc._server')]\n"
+        "print(loaded)\n"
+        "sys.exit(1 if loaded else 0)\n"
+    )
+    env = {**os.environ, "DRIFTPLANE_GCP_EMULATOR_HOST": fake.address}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert fake.policies and fake.series, "the commands reached the emulator"
 
 
 class TestConformance(ProviderConformance):

@@ -18,7 +18,7 @@ from driftplane.errors import ProviderError
 from driftplane.spec import Spec
 from driftplane_gcp import errors
 from driftplane_gcp.clients import GcpClients
-from driftplane_gcp.fake import FakeGoogleCloud
+from driftplane_gcp.emulator import GoogleCloudEmulator
 from driftplane_gcp.provider import GcpProvider
 
 from .conftest import EXAMPLE, REPO, SETTINGS, provider_for
@@ -72,7 +72,7 @@ def test_a_missing_credentials_file_is_named(example: Spec, monkeypatch: pytest.
     ],
 )
 def test_an_api_that_is_not_enabled_says_how_to_enable_it(
-    example: Spec, clients: GcpClients, fake: FakeGoogleCloud, api: str, verb: str
+    example: Spec, clients: GcpClients, fake: GoogleCloudEmulator, api: str, verb: str
 ) -> None:
     fake.disable_api(api)
     provider = provider_for(example, clients)
@@ -88,7 +88,7 @@ def test_an_api_that_is_not_enabled_says_how_to_enable_it(
     assert "is not enabled in project my-project" in message
 
 
-def test_permission_denied_names_the_role(example: Spec, clients: GcpClients, fake: FakeGoogleCloud) -> None:
+def test_permission_denied_names_the_role(example: Spec, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
     fake.fail("CreateAlertPolicy", grpc.StatusCode.PERMISSION_DENIED, "Permission monitoring.alertPolicies.create denied")
     with pytest.raises(errors.PermissionDenied) as info:
         provider_for(example, clients).apply(example)
@@ -106,7 +106,7 @@ def test_permission_denied_names_the_role(example: Spec, clients: GcpClients, fa
     ],
 )
 def test_permission_denied_names_the_role_that_verb_needs(
-    example: Spec, clients: GcpClients, fake: FakeGoogleCloud, method: str, verb: str, role: str
+    example: Spec, clients: GcpClients, fake: GoogleCloudEmulator, method: str, verb: str, role: str
 ) -> None:
     """A runner's service account is told to get metricWriter, not Monitoring editor."""
     fake.fail(method, grpc.StatusCode.PERMISSION_DENIED, "The caller does not have permission")
@@ -122,7 +122,7 @@ def test_permission_denied_names_the_role_that_verb_needs(
 
 
 def test_cloud_errors_reach_the_cli_as_exit_3_without_a_traceback(
-    cli: Any, example_dir: Path, fake: FakeGoogleCloud
+    cli: Any, example_dir: Path, fake: GoogleCloudEmulator
 ) -> None:
     spec = str(example_dir / "monitors.yaml")
     fake.disable_api("cloudscheduler.googleapis.com")
@@ -152,7 +152,7 @@ QUOTA_INFO = error_details_pb2.ErrorInfo(
 
 
 def test_a_write_quota_is_retried_then_reported_with_the_limit(
-    example: Spec, clients: GcpClients, fake: FakeGoogleCloud
+    example: Spec, clients: GcpClients, fake: GoogleCloudEmulator
 ) -> None:
     fake.fail("CreateTimeSeries", grpc.StatusCode.RESOURCE_EXHAUSTED, "Quota exceeded", times=10, details=[QUOTA_INFO])
     provider = provider_for(example, clients, quota_retries=2, quota_backoff=0.01)
@@ -169,7 +169,7 @@ def test_a_write_quota_is_retried_then_reported_with_the_limit(
 
 
 def test_a_passing_quota_shortage_is_retried(
-    example: Spec, clients: GcpClients, fake: FakeGoogleCloud, caplog: pytest.LogCaptureFixture
+    example: Spec, clients: GcpClients, fake: GoogleCloudEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake.fail("CreateTimeSeries", grpc.StatusCode.RESOURCE_EXHAUSTED, "Quota exceeded", times=2, details=[QUOTA_INFO])
     with caplog.at_level(logging.WARNING):
@@ -181,7 +181,7 @@ def test_a_passing_quota_shortage_is_retried(
 
 
 def test_unavailable_is_retried_but_invalid_argument_is_not(
-    example: Spec, clients: GcpClients, fake: FakeGoogleCloud
+    example: Spec, clients: GcpClients, fake: GoogleCloudEmulator
 ) -> None:
     fake.fail("CreateTimeSeries", grpc.StatusCode.UNAVAILABLE, "backend unavailable")
     list(provider_for(example, clients).run(example, at=DAY))
@@ -213,7 +213,7 @@ def refused_with(exc: BaseException, cause: str) -> str:
     return message
 
 
-def test_writing_too_often_is_refused_by_the_rules_and_explained(example: Spec, clients: GcpClients, fake: FakeGoogleCloud) -> None:
+def test_writing_too_often_is_refused_by_the_rules_and_explained(example: Spec, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
     fake.min_point_interval = 5.0  # Cloud Monitoring's one point per series every 5 s
     provider = provider_for(example, clients)
     list(provider.run(example, at=DAY))
@@ -288,7 +288,7 @@ def long_features_spec(tmp_path: Path) -> Spec:
 
 
 def test_an_alert_filter_google_would_reject_is_caught_before_sending(
-    tmp_path: Path, clients: GcpClients, fake: FakeGoogleCloud
+    tmp_path: Path, clients: GcpClients, fake: GoogleCloudEmulator
 ) -> None:
     spec = long_features_spec(tmp_path)
     provider = provider_for(spec, clients)
@@ -336,7 +336,8 @@ def test_scheduled_runs_need_an_image_and_service_account(example: Spec) -> None
     assert any("providers.gcp.image" in m for m in messages)
     assert any("providers.gcp.service_account" in m and "scheduled_runs: false" in m for m in messages)
     slack = example.providers["gcp"]["slack"]
-    assert not GcpProvider({"project": "my-project", "scheduled_runs": False, "slack": slack}).check(example)
+    settings = {"project": "my-project", "scheduled_runs": False, "slack": slack, "incident_webhooks": True}
+    assert not GcpProvider(settings).check(example)
 
 
 def test_two_alerts_with_one_name_are_a_located_problem(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from driftplane.spec import Spec
 from driftplane_gcp.clients import GcpClients
-from driftplane_gcp.fake import FakeGoogleCloud
+from driftplane_gcp.emulator import GoogleCloudEmulator
 
 from .conftest import REPO, SETTINGS, provider_for
 from .gcs_server import GcsServer
@@ -35,7 +35,7 @@ def gcs(monkeypatch: pytest.MonkeyPatch) -> Iterator[GcsServer]:
     server.stop()
 
 
-def test_run_reads_gs_data_and_writes_the_result(gcs: GcsServer, clients: GcpClients, fake: FakeGoogleCloud) -> None:
+def test_run_reads_gs_data_and_writes_the_result(gcs: GcsServer, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
     anonymous = {"token": "anon"}  # no Google credentials on this machine
     spec = Spec.model_validate(
         {

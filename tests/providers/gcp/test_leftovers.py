@@ -18,7 +18,7 @@ from google.cloud import scheduler_v1
 
 from driftplane.spec import Spec, load_spec
 from driftplane_gcp.clients import GcpClients
-from driftplane_gcp.fake import FakeGoogleCloud
+from driftplane_gcp.emulator import GoogleCloudEmulator
 from driftplane_gcp.provider import GcpProvider
 
 from .conftest import PROJECT, SETTINGS, provider_for
@@ -48,7 +48,7 @@ POLICY, CHANNEL, RUN_JOB, SCHEDULER_JOB = "monitoring:AlertPolicy", "monitoring:
 Resource = tuple[str, str]  # (kind, name): a Cloud Run job and its Scheduler job share a name
 
 
-def resources(fake: FakeGoogleCloud) -> set[Resource]:
+def resources(fake: GoogleCloudEmulator) -> set[Resource]:
     """Every resource in the fake but the metric descriptors."""
     return (
         {(POLICY, n) for n in fake.policies}
@@ -58,7 +58,7 @@ def resources(fake: FakeGoogleCloud) -> set[Resource]:
     )
 
 
-def tagged_for(fake: FakeGoogleCloud, monitor_label: str) -> set[Resource]:
+def tagged_for(fake: GoogleCloudEmulator, monitor_label: str) -> set[Resource]:
     """What driftplane created for one monitor, read straight from the fake's state."""
     label = "driftplane-monitor"
     found = {(POLICY, p.name) for p in fake.policies.values() if p.user_labels.get(label) == monitor_label}
@@ -74,7 +74,7 @@ def spec_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def deployed(spec_path: Path, clients: GcpClients, fake: FakeGoogleCloud) -> GcpProvider:
+def deployed(spec_path: Path, clients: GcpClients, fake: GoogleCloudEmulator) -> GcpProvider:
     """churn and retired applied, next to look-alikes driftplane did not create."""
     spec = write_spec(spec_path, {"churn": monitor(), "retired": monitor()})
     provider = provider_for(spec, clients)
@@ -100,7 +100,7 @@ def deployed(spec_path: Path, clients: GcpClients, fake: FakeGoogleCloud) -> Gcp
 
 
 def test_plan_lists_exactly_the_removed_monitors_resources_and_apply_keeps_them(
-    deployed: GcpProvider, spec_path: Path, fake: FakeGoogleCloud
+    deployed: GcpProvider, spec_path: Path, fake: GoogleCloudEmulator
 ) -> None:
     retired = tagged_for(fake, "retired")
     spec = write_spec(spec_path, {"churn": monitor()})
@@ -121,7 +121,7 @@ def test_plan_lists_exactly_the_removed_monitors_resources_and_apply_keeps_them(
 
 
 def test_apply_prune_removes_the_leftovers_and_nothing_else(
-    deployed: GcpProvider, spec_path: Path, fake: FakeGoogleCloud, cli: Any
+    deployed: GcpProvider, spec_path: Path, fake: GoogleCloudEmulator, cli: Any
 ) -> None:
     retired = tagged_for(fake, "retired")
     churn = tagged_for(fake, "churn")
@@ -140,14 +140,14 @@ def test_apply_prune_removes_the_leftovers_and_nothing_else(
     assert tagged_for(fake, "churn") == churn, "the other monitor's policies, channel and jobs survive"
     assert any(c.display_name == "driftplane retired: email ml@example.com" and not c.user_labels for c in fake.channels.values())
     assert f"{REGION}/jobs/driftplane-legacy" in fake.scheduler_jobs, "an untagged look-alike is never touched"
-    assert len(fake.descriptors) == 11, "metric descriptors are shared, never a leftover"
+    assert len(fake.descriptors) == 12, "metric descriptors are shared, never a leftover"
 
     again = json.loads(cli("plan", str(spec_path), "--json").stdout)
     assert again["leftovers"] == [] and {c["action"] for c in again["changes"]} == {"noop"}
 
 
 def test_a_disabled_monitor_is_listed_and_destroy_by_name_removes_it(
-    deployed: GcpProvider, spec_path: Path, fake: FakeGoogleCloud, cli: Any
+    deployed: GcpProvider, spec_path: Path, fake: GoogleCloudEmulator, cli: Any
 ) -> None:
     retired = tagged_for(fake, "retired")
     spec = write_spec(spec_path, {"churn": monitor(), "retired": monitor(enabled=False)})
@@ -163,7 +163,7 @@ def test_a_disabled_monitor_is_listed_and_destroy_by_name_removes_it(
 
 
 def test_destroy_of_a_monitor_no_longer_in_the_spec_is_idempotent(
-    deployed: GcpProvider, spec_path: Path, fake: FakeGoogleCloud, cli: Any
+    deployed: GcpProvider, spec_path: Path, fake: GoogleCloudEmulator, cli: Any
 ) -> None:
     retired = tagged_for(fake, "retired")
     spec = write_spec(spec_path, {"churn": monitor()})
@@ -181,7 +181,7 @@ def test_destroy_of_a_monitor_no_longer_in_the_spec_is_idempotent(
 
 
 def test_a_channel_another_policy_notifies_survives_the_prune(
-    deployed: GcpProvider, spec_path: Path, fake: FakeGoogleCloud, clients: GcpClients, caplog: pytest.LogCaptureFixture
+    deployed: GcpProvider, spec_path: Path, fake: GoogleCloudEmulator, clients: GcpClients, caplog: pytest.LogCaptureFixture
 ) -> None:
     (channel,) = [c for c in fake.channels.values() if c.user_labels.get("driftplane-monitor") == "retired"]
     clients.alerts.create_alert_policy(
@@ -215,7 +215,7 @@ def test_a_channel_another_policy_notifies_survives_the_prune(
 
 
 def test_a_monitor_name_that_labels_fold_is_reported_and_destroyed_as_written(
-    spec_path: Path, clients: GcpClients, fake: FakeGoogleCloud
+    spec_path: Path, clients: GcpClients, fake: GoogleCloudEmulator
 ) -> None:
     spec = write_spec(spec_path, {"churn": monitor(), "Fraud_Model": monitor()})
     provider = provider_for(spec, clients)

@@ -121,7 +121,7 @@ def test_offline_plan_needs_no_credentials(example: Spec, monkeypatch: pytest.Mo
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", "/nonexistent/key.json")
     provider = GcpProvider.from_spec(example)
     plan = provider.plan(example, offline=True)
-    assert plan.counts()["create"] == 20
+    assert plan.counts()["create"] == 21
     assert provider._clients is None, "an offline plan never builds a client"
 
 

@@ -11,7 +11,7 @@ import pytest
 from driftplane.result import RunResult
 from driftplane.spec import Spec
 from driftplane_gcp.clients import GcpClients
-from driftplane_gcp.fake import FakeGoogleCloud
+from driftplane_gcp.emulator import GoogleCloudEmulator
 from driftplane_gcp.provider import GcpProvider
 
 from .conftest import EXAMPLE, provider_for
@@ -26,7 +26,7 @@ def ran(example: Spec, clients: GcpClients) -> tuple[GcpProvider, RunResult]:
     return provider, result
 
 
-def test_run_writes_one_point_per_series_within_the_limits(ran: tuple[GcpProvider, RunResult], fake: FakeGoogleCloud) -> None:
+def test_run_writes_one_point_per_series_within_the_limits(ran: tuple[GcpProvider, RunResult], fake: GoogleCloudEmulator) -> None:
     _, result = ran
     assert result.status in ("drift", "drift_and_violations") and result.provider == "gcp"
     (request,) = fake.called("CreateTimeSeries")
@@ -80,7 +80,8 @@ def test_status_reads_the_run_back(ran: tuple[GcpProvider, RunResult], example: 
 
 def test_violations_of_no_named_feature_are_still_counted() -> None:
     """A run written before feature_violations existed still reads back with its counts."""
-    from driftplane_gcp.readback import _Run, result_from_points
+    from driftplane.resolved import resolve_monitor
+    from driftplane_gcp.status import _Run, result_from_points
 
     run = _Run(DRIFTED_DAY)
     run.points["runs"].append(({"status": "violations"}, 1))
@@ -89,7 +90,7 @@ def test_violations_of_no_named_feature_are_still_counted() -> None:
     spec = Spec.model_validate(
         {"monitors": {"m": {"baseline": {"data": "b.csv"}, "target": {"data": "t.csv", "window": "1d"}}}}
     )
-    back = result_from_points(run, "m", spec.monitor("m"))
+    back = result_from_points(run, resolve_monitor(spec, "m"))
     assert back is not None
     assert [(v.constraint_check_type, v.feature_name) for v in back.violations] == [
         ("completeness_check", "age"),
@@ -108,7 +109,7 @@ def test_status_lists_runs_newest_first(example: Spec, clients: GcpClients) -> N
     assert status.runs[1].status == "ok" and status.runs[0].found_something
 
 
-def test_a_failed_run_is_written_and_read_back_as_failed(example: Spec, clients: GcpClients, fake: FakeGoogleCloud) -> None:
+def test_a_failed_run_is_written_and_read_back_as_failed(example: Spec, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
     provider = provider_for(example, clients)
     (result,) = provider.run(example, at=datetime(2025, 6, 1, tzinfo=UTC))  # no data that day
     assert result.status == "failed"
@@ -120,7 +121,7 @@ def test_a_failed_run_is_written_and_read_back_as_failed(example: Spec, clients:
 
 
 def test_many_features_are_written_in_requests_of_at_most_200_series(
-    clients: GcpClients, fake: FakeGoogleCloud, tmp_path: Any
+    clients: GcpClients, fake: GoogleCloudEmulator, tmp_path: Any
 ) -> None:
     import numpy as np
     import pyarrow as pa
@@ -157,7 +158,7 @@ def test_many_features_are_written_in_requests_of_at_most_200_series(
     assert len(status.runs[0].features) == 120
 
 
-def test_a_backfill_writes_only_the_newest_window(example: Spec, clients: GcpClients, fake: FakeGoogleCloud) -> None:
+def test_a_backfill_writes_only_the_newest_window(example: Spec, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
     provider = provider_for(example, clients)
     results = list(provider.run(example, start=datetime(2026, 1, 8, tzinfo=UTC), end=datetime(2026, 1, 12, tzinfo=UTC)))
     assert [r.window.end.day for r in results if r.window] == [9, 10, 11, 12]
@@ -171,7 +172,7 @@ def json_lines(stdout: str) -> list[Any]:
     return [json.loads(line) for line in stdout.splitlines()]
 
 
-def test_cli_run_and_status_json(cli: Any, example_dir: Any, fake: FakeGoogleCloud) -> None:
+def test_cli_run_and_status_json(cli: Any, example_dir: Any, fake: GoogleCloudEmulator) -> None:
     spec = str(example_dir / "monitors.yaml")
     result = cli("run", spec, "--at", "2026-01-12", "--json")
     assert result.exit_code == 1, result.output  # found drift
@@ -189,3 +190,62 @@ def test_example_runs_from_the_repository(cli: Any) -> None:
     assert result.exit_code == 0, result.output
     (ran,) = json_lines(result.stdout)
     assert ran["status"] == "ok"
+
+
+def test_status_shows_the_thresholds_the_run_used_after_the_spec_changes(
+    example_dir: Any, clients: GcpClients, fake: GoogleCloudEmulator
+) -> None:
+    from driftplane.spec import load_spec
+
+    path = example_dir / "monitors.yaml"
+    spec = load_spec(path)
+    (result,) = provider_for(spec, clients).run(spec, at=DRIFTED_DAY)
+    ran = {f.name: f.drift for f in result.features if f.drift and f.drift.value is not None}
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    schedule: daily\n", "    schedule: daily\n    checks: {drift: {numerical: {metric: normalized_wasserstein, threshold: 0.6}}}\n"))
+    changed = load_spec(path)
+    (status,) = provider_for(changed, clients).status(changed)
+    back = {f.name: f.drift for f in status.runs[0].features if f.drift}
+    assert back.keys() == ran.keys()
+    for name, drift in back.items():
+        assert drift is not None and ran[name] is not None
+        assert (drift.threshold, drift.effective_threshold) == pytest.approx(
+            (ran[name].threshold, ran[name].effective_threshold)
+        ), f"{name}: the thresholds the run used, not today's spec"
+        assert drift.effective_threshold is not None and drift.effective_threshold >= drift.threshold
+
+
+def test_a_run_written_without_the_configured_threshold_reads_back_consistently() -> None:
+    """Points written by driftplane 0.1 have only the applied threshold; the configured one never exceeds it."""
+    from driftplane.resolved import resolve_monitor
+    from driftplane_gcp.status import _Run, result_from_points
+
+    run = _Run(DRIFTED_DAY)
+    run.points["runs"].append(({"status": "drift"}, 1))
+    run.points["feature_drift"] += [
+        ({"feature": "age", "metric": "normalized_wasserstein", "kind": "numerical"}, 0.3),
+        ({"feature": "plan", "metric": "jensen_shannon", "kind": "categorical"}, 0.05),
+    ]
+    run.points["feature_drifted"] += [({"feature": "age"}, 1), ({"feature": "plan"}, 0)]
+    run.points["feature_drift_threshold"] += [({"feature": "age"}, 0.2), ({"feature": "plan"}, 0.14)]
+    spec = Spec.model_validate(
+        {
+            "monitors": {
+                "m": {
+                    "baseline": {"data": "b.csv"},
+                    "target": {"data": "t.csv"},
+                    "checks": {
+                        "drift": {
+                            "numerical": {"metric": "normalized_wasserstein", "threshold": 0.25},
+                            "categorical": {"metric": "jensen_shannon", "threshold": 0.12},
+                        }
+                    },
+                }
+            }
+        }
+    )
+    back = result_from_points(run, resolve_monitor(spec, "m"))
+    assert back is not None
+    drifts = {f.name: f.drift for f in back.features if f.drift}
+    assert drifts["plan"] is not None and (drifts["plan"].threshold, drifts["plan"].effective_threshold) == (0.12, 0.14)
+    assert drifts["age"] is not None and (drifts["age"].threshold, drifts["age"].effective_threshold) == (0.2, 0.2)

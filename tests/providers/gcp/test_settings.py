@@ -9,7 +9,7 @@ import pytest
 
 from driftplane.spec import load_spec
 from driftplane_gcp.clients import GcpClients
-from driftplane_gcp.fake import FakeGoogleCloud
+from driftplane_gcp.emulator import GoogleCloudEmulator
 
 from .conftest import provider_for
 from .test_run_status import DRIFTED_DAY
@@ -71,7 +71,7 @@ def test_validate_locates_a_setting_google_would_refuse(
 
 @pytest.mark.parametrize("verb", [("plan", "--offline"), ("apply",)])
 def test_plan_and_apply_refuse_an_unwritable_resource_type_before_sending_anything(
-    cli: Any, example_dir: Path, fake: FakeGoogleCloud, verb: tuple[str, ...]
+    cli: Any, example_dir: Path, fake: GoogleCloudEmulator, verb: tuple[str, ...]
 ) -> None:
     spec, _ = edited(example_dir, "resource_type: generic_task", "resource_type: cloud_run_revision")
     result = cli(*verb, spec)
@@ -106,7 +106,7 @@ def test_domain_scoped_project_ids_are_accepted(cli: Any, example_dir: Path) -> 
 
 
 def test_a_gce_instance_with_its_labels_is_written_with_all_of_them(
-    example_dir: Path, clients: GcpClients, fake: FakeGoogleCloud
+    example_dir: Path, clients: GcpClients, fake: GoogleCloudEmulator
 ) -> None:
     """The fake refuses a resource missing any of its type's labels, as Google does."""
     path, _ = edited(

@@ -1,28 +1,28 @@
-"""A monitor's Alerts as Cloud Monitoring alert policies and notification channels.
+"""A monitor's resolved alerts as Cloud Monitoring alert policies.
 
-Each spec Alert becomes one alert policy whose MetricThreshold conditions watch the metric
-that answers it (``feature_drifted`` summed per monitor for drift, ``violations`` for
+Each ``AlertRule`` becomes one alert policy whose MetricThreshold conditions watch the
+metric that answers it (``feature_drifted`` summed per monitor for drift, ``violations`` for
 data quality, ``feature_drift`` for a metric, ``runs`` with status failed for failures),
 filtered to the monitor's label. Google rejects some conditions only when they arrive (a
 filter over 2,048 characters, a comparison other than GT/LT, a duration that is not whole
 minutes); ``policy_problems`` finds those before anything is sent.
+
+A policy is found again by its ``driftplane-key`` label: the alert's ``AlertRule.key`` (its
+name, or a digest of its condition), the same identity every provider uses.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pydantic import SecretStr
-
-from driftplane.spec.models import Alert, ChannelRef, ChannelSpec, Monitor, Spec
+from driftplane.resolved import AlertRule
+from driftplane.windows import WindowRule
 from driftplane_gcp import descriptors
 from driftplane_gcp.messages import to_dict
 from driftplane_gcp.names import DIGEST_LABEL, digest, label_value, managed_labels, quote
 from driftplane_gcp.series import fit_label
-from driftplane_gcp.settings import GcpSettings
 
 if TYPE_CHECKING:
     from google.cloud import monitoring_v3
@@ -33,138 +33,6 @@ MAX_FILTER = 2048
 MAX_CONDITIONS = 6
 MIN_ALIGNMENT = 60
 MAX_ALIGNMENT = 90_000
-REDACTED = "<redacted>"
-# Labels Google stores but never returns in the clear; compared through the digest label.
-SENSITIVE_LABELS = ("auth_token", "password")
-
-
-@dataclass(frozen=True)
-class ChannelTarget:
-    """One Cloud Monitoring notification channel a monitor's alerts notify."""
-
-    monitor: str
-    key: str
-    type: str
-    display_name: str
-    labels: Mapping[str, str]
-    secret_labels: tuple[str, ...] = ()
-
-    def message(self, *, redact: bool = False) -> monitoring_v3.NotificationChannel:
-        from google.cloud import monitoring_v3
-
-        labels = dict(self.labels)
-        body_digest = digest({"type": self.type, "labels": labels, "display_name": self.display_name, "monitor": self.monitor})
-        if redact:
-            labels = {k: (REDACTED if k in self.secret_labels else v) for k, v in labels.items()}
-        return monitoring_v3.NotificationChannel(
-            type_=self.type,
-            display_name=self.display_name,
-            description=f"Created by driftplane for monitor {self.monitor}.",
-            labels=labels,
-            user_labels={**managed_labels(self.monitor, self.key), DIGEST_LABEL: body_digest},
-            enabled=True,
-        )
-
-
-def _channel_settings(spec: Spec, ref: ChannelRef) -> tuple[str, str, Any] | None:
-    """(type, reference name, validated settings) of a notify entry; None for bare 'log'."""
-    from driftplane.plugins import get_channel_types
-
-    types = get_channel_types()
-    if isinstance(ref, ChannelSpec):
-        kind, raw, name = ref.type, ref.settings, ""
-    elif ref in spec.channels:
-        kind, raw, name = spec.channels[ref].type, spec.channels[ref].settings, ref
-    elif ":" in ref:
-        kind, _, target = ref.partition(":")
-        if kind not in types:
-            return kind, ref, None
-        raw, name = types[kind].shorthand(target), ""
-    else:
-        return None  # 'log' and names the spec validation already reported
-    cls = types.get(kind)
-    if cls is None:
-        return kind, name, None
-    return kind, name, cls.settings_from(raw)
-
-
-def _secret(value: Any) -> str:
-    return value.get_secret_value() if isinstance(value, SecretStr) else str(value)
-
-
-def channel_targets(
-    spec: Spec, monitor_name: str, alert: Alert, settings: GcpSettings, problems: Callable[[int, str], None]
-) -> list[ChannelTarget]:
-    """The notification channels an alert's ``notify`` entries become.
-
-    ``problems(index, message)`` is told about entries Cloud Monitoring cannot deliver to.
-    """
-    from driftplane.alerting.redact import redact_url
-
-    targets: list[ChannelTarget] = []
-    prefix = f"driftplane {monitor_name}"
-    for index, ref in enumerate(alert.notify):
-        resolved = _channel_settings(spec, ref)
-        if resolved is None:
-            continue
-        kind, name, channel = resolved
-        if kind == "log":
-            continue
-        if kind == "email" and channel is not None:
-            for address in channel.to:
-                targets.append(
-                    ChannelTarget(monitor_name, f"email-{address}", "email", f"{prefix}: email {address}", {"email_address": address})
-                )
-        elif kind == "webhook" and channel is not None:
-            url = _secret(channel.url)
-            if channel.secret is not None or channel.headers:
-                logger.warning(
-                    "monitor %s: Cloud Monitoring posts its own incident JSON to webhook %s, without "
-                    "driftplane's HMAC signature or extra headers",
-                    monitor_name,
-                    redact_url(url),
-                )
-            targets.append(
-                ChannelTarget(
-                    monitor_name,
-                    f"webhook-{digest(url)[:12]}",
-                    "webhook_tokenauth",
-                    f"{prefix}: webhook {redact_url(url)}",
-                    {"url": url},
-                    secret_labels=("url",),
-                )
-            )
-        elif kind == "slack":
-            app = settings.slack.get(name) if name else None
-            if app is None:
-                where = f"'{name}'" if name else "written inline"
-                problems(
-                    index,
-                    f"slack channel {where}: Cloud Monitoring posts to Slack through a Slack app, not an "
-                    "incoming webhook; define the channel under 'channels:' and add providers.gcp.slack."
-                    f"{name or 'NAME'} with channel_name and auth_token (a Slack app's OAuth token)",
-                )
-                continue
-            targets.append(
-                ChannelTarget(
-                    monitor_name,
-                    f"slack-{name}",
-                    "slack",
-                    f"{prefix}: slack {app.channel_name}",
-                    {"channel_name": app.channel_name, "auth_token": app.auth_token.get_secret_value()},
-                    secret_labels=("auth_token",),
-                )
-            )
-        else:
-            problems(
-                index,
-                f"channel type '{kind}' has no Cloud Monitoring notification channel; use email, "
-                "webhook or slack (log channels are skipped: incidents show in the console)",
-            )
-    unique: dict[str, ChannelTarget] = {}
-    for target in targets:
-        unique.setdefault(target.key, target)
-    return list(unique.values())
 
 
 # --- conditions -------------------------------------------------------------------------
@@ -184,20 +52,21 @@ def metric_filter(metric_type: str, resource_type: str, labels: Mapping[str, str
     return " AND ".join(parts)
 
 
-def alignment_seconds(period_seconds: float) -> int:
+def alignment_seconds(windows: WindowRule) -> int:
     """An alignment period Google accepts: whole minutes, 60 s to 25 h, at least the run interval.
 
     A series written once a day looks absent to a 5-minute alignment, so the period covers
-    the schedule's interval; weekly monitors are capped at Google's 25 hours.
+    the schedule's usual interval (``WindowRule.period``: a weekday cron's is one day, the
+    same whatever day the plan is made); weekly monitors are capped at Google's 25 hours.
     """
-    minutes = -(-int(period_seconds) // 60)
+    minutes = -(-int(windows.period.total_seconds()) // 60)
     return max(MIN_ALIGNMENT, min(MAX_ALIGNMENT, minutes * 60))
 
 
 def conditions_for(
-    alert: Alert, *, monitor: str, prefix: str, resource_type: str, alignment: int
+    alert: AlertRule, *, monitor: str, prefix: str, resource_type: str, alignment: int
 ) -> list[monitoring_v3.AlertPolicy.Condition]:
-    """The MetricThreshold conditions that answer one Alert."""
+    """The MetricThreshold conditions that answer one alert."""
     from google.cloud import monitoring_v3 as m
 
     def condition(
@@ -283,32 +152,29 @@ def policy_problems(policy: monitoring_v3.AlertPolicy) -> list[str]:
 
 
 def policy_for(
-    alert: Alert,
-    index: int,
+    alert: AlertRule,
     *,
-    monitor_name: str,
-    monitor: Monitor,
+    monitor: str,
+    description: str | None,
     prefix: str,
     resource_type: str,
-    period_seconds: float,
-    channel_names: list[str],
+    alignment: int,
+    channel_names: Sequence[str],
+    labels: Mapping[str, str],
 ) -> monitoring_v3.AlertPolicy:
-    """The alert policy for one Alert, labelled so apply finds it again."""
+    """The alert policy for one alert, labelled (the monitor's tags, then driftplane's) so apply finds it again."""
     from google.cloud import monitoring_v3 as m
 
-    conditions = conditions_for(
-        alert, monitor=monitor_name, prefix=prefix, resource_type=resource_type, alignment=alignment_seconds(period_seconds)
-    )
-    description = alert.describe()
+    conditions = conditions_for(alert, monitor=monitor, prefix=prefix, resource_type=resource_type, alignment=alignment)
     body = m.AlertPolicy(
-        display_name=f"driftplane {monitor_name}: {description}"[:512],
+        display_name=f"driftplane {monitor}: {alert.name}"[:512],
         documentation=m.AlertPolicy.Documentation(
             content="\n\n".join(
                 part
                 for part in (
-                    f"driftplane monitor **{monitor_name}**: {description}.",
-                    monitor.description,
-                    f"See the latest runs with `driftplane status --monitor {monitor_name} --provider gcp`.",
+                    f"driftplane monitor **{monitor}**: {alert.name}.",
+                    description,
+                    f"See the latest runs with `driftplane status --monitor {monitor} --provider gcp`.",
                 )
                 if part
             ),
@@ -318,15 +184,17 @@ def policy_for(
         conditions=conditions,
         notification_channels=sorted(channel_names),
         enabled=True,
-        user_labels=managed_labels(monitor_name, alert_key(alert, index)),
+        user_labels={**labels, **managed_labels(monitor, alert.key)},
     )
     body.user_labels[DIGEST_LABEL] = digest(to_dict(body))
     return body
 
 
-def alert_key(alert: Alert, index: int) -> str:
-    """The identity of an alert within its monitor: its name, else its position and kind.
+def legacy_key(alert: AlertRule) -> str:
+    """The ``driftplane-key`` label driftplane 0.1 gave this alert's policy (its name, else its position).
 
-    Changing a threshold keeps the key, so apply updates the policy in place.
+    apply finds a policy labelled so and updates it in place to the alert's key, so upgrading
+    keeps every policy (and its incidents) instead of replacing it.
     """
-    return f"alert-{label_value(alert.name, 50)}" if alert.name else f"alert-{index}-{alert.when}"
+    name = alert.key.removeprefix("name:") if alert.named else None
+    return label_value(f"alert-{label_value(name, 50)}" if name else f"alert-{alert.index}-{alert.when}")

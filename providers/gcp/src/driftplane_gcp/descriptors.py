@@ -20,12 +20,17 @@ if TYPE_CHECKING:
     from google.api import metric_pb2
 
 # Metrics only the gcp provider adds, to read results back (which feature a violation is
-# about) and to chart drift against the threshold it is judged by.
+# about, which thresholds the run used) and to chart drift against the threshold it is judged by.
 EXTRA: dict[str, tuple[MetricKind, tuple[str, ...], str]] = {
     "feature_drift_threshold": (
         "value",
         ("monitor", "feature"),
-        "The effective drift threshold of a feature in the latest run (never below the configured one).",
+        "The applied drift threshold of a feature in the latest run (the configured one raised to the sampling noise, never lowered).",
+    ),
+    "feature_drift_configured_threshold": (
+        "value",
+        ("monitor", "feature"),
+        "The configured drift threshold of a feature in the latest run (the spec's, before the sampling-noise raise).",
     ),
     "feature_violations": (
         "counter",

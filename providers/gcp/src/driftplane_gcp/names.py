@@ -5,6 +5,11 @@ driftplane manages them and for which monitor; Cloud Scheduler jobs have no labe
 are recognised by their id prefix and a marker in their description. Google's label rules
 (lower-case, at most 63 characters) are stricter than driftplane's monitor names, so names
 are folded into label values with a short hash whenever folding would lose information.
+
+The spec's ``tags`` become user labels by one documented rule (``tag_label``): lower case,
+and every character other than a-z, 0-9, '_' and '-' written as '_'. What that rule cannot
+make valid (a key that does not start with a letter, more than 63 characters, two tags that
+become one label, driftplane's own keys) is refused by ``validate`` (see ``checks``).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 MANAGED_BY = "managed-by"
@@ -37,6 +43,12 @@ SCHEDULER_SERVICE = "google.cloud.scheduler.v1.CloudScheduler"
 RUN_SERVICE = "google.cloud.run.v2.Jobs"
 
 _NOT_LABEL = re.compile(r"[^a-z0-9_-]+")
+_NOT_TAG = re.compile(r"[^a-z0-9_-]")
+LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
+MAX_LABEL = 63  # characters of a label key or value (Cloud Monitoring, Cloud Run, Resource Manager)
+MAX_LABELS = 64  # user labels on one resource
+# The user labels driftplane sets itself (DIGEST_LABEL on every resource it compares by digest).
+OWN_LABELS = (MANAGED_BY, MONITOR_LABEL, KEY_LABEL, DIGEST_LABEL)
 
 
 def short_hash(text: str, length: int = 6) -> str:
@@ -68,6 +80,26 @@ def resource_id(monitor: str, limit: int = 49) -> str:
         suffix = "-" + short_hash(monitor)
         text = text[: limit - len(suffix)].rstrip("-") + suffix
     return text
+
+
+def tag_label(text: str) -> str:
+    """A tag key or value in Google's label alphabet: lower case; any other character '_'.
+
+    ``Team: ML Platform`` becomes ``team: ml_platform``. Google Cloud labels take only
+    lower-case letters, digits, '_' and '-'; the rule keeps every character's place, so what
+    a tag says stays readable in the console.
+    """
+    return _NOT_TAG.sub("_", text.lower())
+
+
+def tag_labels(tags: Mapping[str, str]) -> dict[str, str]:
+    """The user labels for a monitor's tags (``checks`` has refused tags this cannot express)."""
+    return {tag_label(key): tag_label(value) for key, value in tags.items()}
+
+
+def is_own_label(key: str) -> bool:
+    """True for the label keys driftplane keeps for itself (``managed-by``, ``driftplane-*``)."""
+    return key == MANAGED_BY or key.startswith(ID_PREFIX)
 
 
 def managed_labels(monitor: str, key: str | None = None) -> dict[str, str]:

@@ -1,19 +1,20 @@
 """The gcp provider: Cloud Monitoring metrics, alert policies and scheduled runs.
 
-``run`` runs the engine's pipeline (``driftplane.engine.monitor.run_monitor``) on this
-machine or in the Cloud Run job, and writes the results as Cloud Monitoring time series;
-``plan``/``apply``/``destroy`` manage the metric descriptors, alert policies, notification
-channels and the Cloud Scheduler + Cloud Run jobs; ``status`` reads the latest points back.
+The verbs, each done by its module: ``check`` (checks), ``plan`` (translate, then plan
+against what exists), ``apply``/``destroy`` (apply executes the plan's steps), ``run`` (the
+engine's run loop, results written as time series by publish) and ``status`` (status reads
+the latest points back). Google's libraries are imported only inside those modules, so
+loading the plugin stays cheap.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
-from driftplane.errors import Problem, ProviderError, UsageError
+from driftplane.errors import Problem, UsageError
 from driftplane.provider import (
     Leftover,
     MonitorStatus,
@@ -63,7 +64,7 @@ class GcpProvider(Provider):
 
     def check(self, spec: Spec) -> list[Problem]:
         """Alerts Cloud Monitoring would reject or cannot deliver, and missing job settings."""
-        from driftplane_gcp.planner import spec_problems
+        from driftplane_gcp.checks import spec_problems
 
         return spec_problems(spec, self.gcp, selected_monitors(spec, None))
 
@@ -85,7 +86,7 @@ class GcpProvider(Provider):
     ) -> tuple[list[Any], str, list[Leftover]]:
         """The steps for the monitors in scope, the project, and the leftovers of the whole spec."""
         from driftplane_gcp.leftovers import find_leftovers
-        from driftplane_gcp.planner import build_steps
+        from driftplane_gcp.plan import build_steps
         from driftplane_gcp.state import Existing, read_existing
 
         scope = self._scope(spec, monitors, destroying=not keep)
@@ -115,15 +116,9 @@ class GcpProvider(Provider):
         return Plan(provider=self.name, backend=self.backend, changes=[s.change for s in steps], leftovers=leftovers)
 
     def _execute(self, steps: list[Any], project: str) -> Plan:
-        from driftplane_gcp.planner import Context
+        from driftplane_gcp.apply import Context, execute
 
-        context = Context(self.clients(), project, self.gcp)
-        done = []
-        for step in steps:
-            if step.execute is not None:
-                logger.debug("%s %s %s (monitor %s)", step.change.action, step.change.kind, step.change.name, step.change.monitor)
-                step.execute(context)
-            done.append(step.change)
+        done = execute(steps, Context(self.clients(), project, self.gcp))
         return Plan(provider=self.name, backend=self.backend, changes=done)
 
     def apply(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
@@ -166,94 +161,18 @@ class GcpProvider(Provider):
         start: datetime | None = None,
         end: datetime | None = None,
     ) -> Iterator[RunResult]:
-        """Run monitors with the engine and write each result as time series.
-
-        Cloud Monitoring takes points in order and at most 25 hours old, so a backfill runs
-        every window but writes only the newest one's points.
-        """
-        from driftplane.engine.loop import RunRequest, plan_runs
-        from driftplane.engine.monitor import run_monitor
-        from driftplane_gcp.publish import finished_at, publish
+        """Run monitors with the engine's run loop and write each result as time series (see ``run``)."""
+        from driftplane_gcp.run import run_monitors
 
         clients = self.clients()
         project = project_for(self.gcp, clients)
-        failures: list[ProviderError] = []
-        for planned in plan_runs(spec, monitors, RunRequest(at=at, start=start, end=end)):
-            windows = planned.windows
-            if len(windows) > 1:
-                logger.warning(
-                    "monitor %s: backfilling %d windows; only the newest is written to Cloud Monitoring, "
-                    "which accepts points in time order and at most 25 hours old",
-                    planned.monitor.name,
-                    len(windows),
-                )
-            for number, window in enumerate(windows, start=1):
-                outcome = run_monitor(planned.monitor, window, cache=None, provider=self.name)
-                result = outcome.result
-                if number == len(windows):
-                    try:
-                        publish(
-                            clients,
-                            result,
-                            settings=self.gcp,
-                            project=project,
-                            at=finished_at(result),
-                            read_seconds=outcome.read_seconds,
-                        )
-                    except ProviderError as exc:
-                        failures.append(exc)
-                        note = f"the result could not be written to Cloud Monitoring: {exc}"
-                        result = result.model_copy(update={"messages": [*result.messages, note]})
-                yield result
-        if len(failures) == 1:
-            raise failures[0]
-        if failures:
-            raise ProviderError("\n".join(str(f) for f in failures))
+        yield from run_monitors(
+            spec, clients, settings=self.gcp, project=project, monitors=monitors, at=at, start=start, end=end
+        )
 
     def status(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> list[MonitorStatus]:
         """Each monitor's scheduled job and its latest runs, read back from Cloud Monitoring."""
-        from google.api_core import exceptions as gexc
-
-        from driftplane_gcp import errors
-        from driftplane_gcp.clients import call
-        from driftplane_gcp.readback import latest_runs
-        from driftplane_gcp.schedules import scheduler_job_name
+        from driftplane_gcp.status import monitor_statuses
 
         clients = self.clients()
-        project = project_for(self.gcp, clients)
-        now = datetime.now(UTC)
-        out = []
-        for name in selected_monitors(spec, monitors):
-            monitor = spec.monitor(name)
-            runs = latest_runs(clients, name, monitor, prefix=self.gcp.metric_prefix, project=project, now=now)
-            details: dict[str, Any] = {"project": project, "metric_prefix": self.gcp.metric_prefix}
-            if self.gcp.scheduled_runs:
-                job_name = scheduler_job_name(project, self.gcp.location, name)
-                details["scheduler_job"] = job_name
-                try:
-                    job = call(
-                        clients.scheduler.get_job,
-                        doing=f"reading Cloud Scheduler job {job_name}",
-                        api=errors.SCHEDULER_READER,
-                        project=project,
-                        request={"name": job_name},
-                    )
-                    state = {"ENABLED": "scheduled", "PAUSED": "paused"}.get(job.state.name, job.state.name.lower())
-                except errors.Refused as exc:
-                    if not isinstance(exc.__cause__, gexc.NotFound):
-                        raise
-                    state = "not deployed"
-            else:
-                state = "runs on demand" if runs else "no runs yet"
-            out.append(
-                MonitorStatus(
-                    monitor=name,
-                    provider=self.name,
-                    state=state,
-                    schedule=monitor.schedule.keyword or monitor.schedule.cron,
-                    next_run=monitor.schedule.next_after(now) if state == "scheduled" else None,
-                    runs=runs,
-                    details=details,
-                )
-            )
-        return out
+        return monitor_statuses(spec, clients, settings=self.gcp, project=project_for(self.gcp, clients), monitors=monitors)

@@ -5,13 +5,25 @@ image; the Scheduler job calls the Cloud Run Admin API's ``jobs.run`` on the mon
 schedule (cron, UTC), authenticated as the configured service account. A run that found
 drift exits 1, which is news, not a failure: the job maps it to 0 so Cloud Run does not
 mark the execution failed; data or cloud failures (exit 3) still fail it.
+
+Which window: Cloud Scheduler's request body is fixed when the job is created (the tick's
+time travels only in an ``X-CloudScheduler-ScheduleTime`` header, which the Cloud Run Admin
+API does not hand to the container), so the job cannot be told ``--at TICK``. It runs
+``run`` without ``--at``, which reads the window of the latest tick
+(``driftplane.engine.loop``: ``WindowRule.latest``): started by the tick T, that is T's
+window, [T - latency - length, T - latency), the window ``serve`` reads for T. Only an
+execution that starts after the next tick would read that tick's window instead.
+
+Cloud Scheduler jobs have no labels, so the monitor's tags are written into the job's
+description (after driftplane's marker); the Cloud Run job carries them as labels.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from driftplane.spec.models import Monitor
+from driftplane.resolved import ResolvedMonitor
 from driftplane_gcp.messages import to_dict
 from driftplane_gcp.names import DIGEST_LABEL, SCHEDULER_MARKER, digest, managed_labels, resource_id
 from driftplane_gcp.settings import GcpSettings
@@ -20,6 +32,7 @@ if TYPE_CHECKING:
     from google.cloud import run_v2, scheduler_v1
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
+MAX_DESCRIPTION = 500  # characters of a Cloud Scheduler job's description
 # $0 is the spec path and $1 the monitor, so neither is ever parsed by the shell.
 RUN_SCRIPT = (
     'driftplane run "$0" --monitor "$1" --provider gcp; code=$?; '
@@ -35,13 +48,13 @@ def scheduler_job_name(project: str, location: str, monitor: str) -> str:
     return f"projects/{project}/locations/{location}/jobs/{resource_id(monitor)}"
 
 
-def run_job(monitor_name: str, *, settings: GcpSettings, project: str) -> run_v2.Job:
-    """The Cloud Run job that runs one monitor once."""
+def run_job(monitor_name: str, *, settings: GcpSettings, project: str, labels: Mapping[str, str]) -> run_v2.Job:
+    """The Cloud Run job that runs one monitor once, labelled with its tags and driftplane's labels."""
     from google.cloud import run_v2
 
     assert settings.image is not None
     job = run_v2.Job(
-        labels=managed_labels(monitor_name),
+        labels={**labels, **managed_labels(monitor_name)},
         template=run_v2.ExecutionTemplate(
             task_count=1,
             parallelism=1,
@@ -67,10 +80,15 @@ def run_job(monitor_name: str, *, settings: GcpSettings, project: str) -> run_v2
     return job
 
 
-def scheduler_job(monitor_name: str, monitor: Monitor, *, settings: GcpSettings, project: str) -> scheduler_v1.Job:
-    """The Cloud Scheduler job that starts the monitor's Cloud Run job on its schedule."""
+def scheduler_job(monitor: ResolvedMonitor, *, settings: GcpSettings, project: str, tags: Mapping[str, str]) -> scheduler_v1.Job:
+    """The Cloud Scheduler job that starts the monitor's Cloud Run job on its schedule.
+
+    ``tags`` are written as the spec wrote them at the end of the description (cut at
+    Google's 500 characters, saying how many more the Cloud Run job carries).
+    """
     from google.cloud import scheduler_v1
 
+    monitor_name = monitor.name
     location = settings.location
     run_name = run_job_name(project, location, monitor_name)
     job = scheduler_v1.Job(
@@ -85,11 +103,26 @@ def scheduler_job(monitor_name: str, monitor: Monitor, *, settings: GcpSettings,
             ),
         ),
     )
-    job.description = (
+    description = (
         f"driftplane monitor {monitor_name}: starts Cloud Run job {resource_id(monitor_name)} "
         f"{SCHEDULER_MARKER} digest={digest(to_dict(job))}"
-    )[:500]
+    )
+    job.description = _with_tags(description, tags)
     return job
+
+
+def _with_tags(description: str, tags: Mapping[str, str]) -> str:
+    """The description, then ``tags: k=v, ...`` as far as 500 characters allow."""
+    if not tags:
+        return description[:MAX_DESCRIPTION]
+    pairs = [f"{key}={value}" for key, value in tags.items()]
+    for shown in range(len(pairs), 0, -1):
+        rest = len(pairs) - shown
+        more = f" (and {rest} more on the Cloud Run job)" if rest else ""
+        text = f"{description}; tags: {', '.join(pairs[:shown])}{more}"
+        if len(text) <= MAX_DESCRIPTION:
+            return text
+    return f"{description}; tags: see the Cloud Run job"[:MAX_DESCRIPTION]
 
 
 def is_managed_scheduler_job(job: scheduler_v1.Job) -> bool:

@@ -85,7 +85,8 @@ def points_for(result: RunResult, read_seconds: Mapping[str, float] | None = Non
     Violation counts are written for every check type, zeros included: a gauge series
     without a new point looks absent rather than fine, and alert incidents would not close.
     ``feature_violations`` says which features they are about (only those found: alerts
-    watch ``violations``), so ``status`` can name them.
+    watch ``violations``), so ``status`` can name them. Both thresholds of each feature
+    (applied and configured) are written, so ``status`` shows the ones the run used.
     """
     points = list(metrics_from_result(result, read_seconds=read_seconds))
     found = {p.labels.get("check_type") for p in points if p.name == "violations"}
@@ -113,10 +114,10 @@ def points_for(result: RunResult, read_seconds: Mapping[str, float] | None = Non
         drift = feature.drift
         if drift is None or drift.value is None:
             continue
-        threshold = drift.effective_threshold if drift.effective_threshold is not None else drift.threshold
-        out.append(
-            MetricPoint("feature_drift_threshold", threshold, {"monitor": result.monitor, "feature": feature.name})
-        )
+        labels = {"monitor": result.monitor, "feature": feature.name}
+        applied = drift.effective_threshold if drift.effective_threshold is not None else drift.threshold
+        out.append(MetricPoint("feature_drift_threshold", applied, labels))
+        out.append(MetricPoint("feature_drift_configured_threshold", drift.threshold, dict(labels)))
     return out
 
 

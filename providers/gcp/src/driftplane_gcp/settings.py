@@ -130,6 +130,21 @@ class GcpSettings(ProviderSettings):
         default_factory=dict,
         description="Per slack channel named under 'channels:', the Slack app Cloud Monitoring posts through.",
     )
+    incident_webhooks: bool = Field(
+        default=False,
+        description=(
+            "Cloud Monitoring posts its own incident JSON to a webhook, not driftplane's "
+            "driftplane.alert/v1 body: true delivers webhook channels that way (for receivers that "
+            "read Google's format); false (the default) refuses them at validate."
+        ),
+    )
+    labels: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "User labels on everything this provider creates, under the spec's and the monitor's "
+            "tags (which win); written by the same rule as tags (lower case, other characters '_')."
+        ),
+    )
     quota_retries: int = Field(
         default=3, ge=0, le=10, description="Retries of a time-series write refused for quota (RESOURCE_EXHAUSTED)."
     )

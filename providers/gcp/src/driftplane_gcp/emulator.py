@@ -1,20 +1,25 @@
-"""An in-process stand-in for Cloud Monitoring, Cloud Scheduler and Cloud Run jobs, over gRPC.
+"""An emulator of Cloud Monitoring, Cloud Scheduler and Cloud Run jobs, offered to users on purpose.
 
 Google ships no emulator for these APIs and the monitoring client has no REST transport, so
-driftplane's tests (and anyone trying the provider offline) talk to this server with the
-real, unmodified clients. It keeps state and enforces the documented rules that matter to a
-writer: at most 200 series per CreateTimeSeries, exactly one point per series, points newer
-than the last one and at most 25 h old, label keys and values within limits, writable
-resource types, alert conditions with COMPARISON_GT/LT only, whole-minute durations and
-60-90,000 s alignment periods, channels that exist, and no deleting a channel a policy uses.
+this package offers one: to try the gcp provider without a project
+(``python -m driftplane_gcp.emulator``, then ``DRIFTPLANE_GCP_EMULATOR_HOST=127.0.0.1:PORT``),
+and to test code that deploys or reads driftplane monitors, as driftplane's own tests do,
+with the real, unmodified Google clients over gRPC (``GoogleCloudEmulator().start()``). It
+is documented in docs/providers/gcp.md. The provider never imports it: only the variable
+points the clients at it.
+
+It keeps state and enforces the documented rules that matter to a writer: at most 200
+series per CreateTimeSeries, exactly one point per series, points newer than the last one
+and at most 25 h old, label keys and values within limits, writable resource types, alert
+conditions with COMPARISON_GT/LT only, whole-minute durations and 60-90,000 s alignment
+periods, channels that exist, no deleting a channel a policy uses, and Google's user-label
+rules on policies, channels and Cloud Run jobs. It is not Google: it does not evaluate
+alert policies, send notifications or run jobs.
 
 The generated monitoring, scheduler and run packages ship proto-plus types but no
 ``*_pb2_grpc`` servicer modules, so the methods are registered with
 ``grpc.method_handlers_generic_handler`` under the service names the generated transports
 call (``/google.monitoring.v3.MetricService/CreateTimeSeries`` ...).
-
-Start one by hand with ``python -m driftplane_gcp.fake`` and point driftplane at it with
-``DRIFTPLANE_GCP_EMULATOR_HOST=127.0.0.1:PORT``.
 """
 
 from __future__ import annotations
@@ -49,6 +54,10 @@ MAX_FILTER = 2048
 MAX_AGE = 25 * 3600 + 10  # "Data points cannot be written more than 25h10s in the past."
 MAX_AHEAD = 5 * 60
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+USER_LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
+USER_LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
+MAX_USER_LABELS = 64
+MAX_DESCRIPTION = 500
 RUN_JOB_ID = re.compile(r"^[a-z]([a-z0-9-]{0,47}[a-z0-9])?$")
 SCHEDULER_JOB_ID = re.compile(r"^[A-Za-z0-9_-]{1,500}$")
 CHANNEL_LABELS = {
@@ -108,7 +117,7 @@ class StoredSeries:
     points: list[m.Point] = field(default_factory=list)  # oldest first
 
 
-class FakeGoogleCloud:
+class GoogleCloudEmulator:
     """The state and the handlers; ``start()`` serves them on 127.0.0.1."""
 
     def __init__(self, *, min_point_interval: float = 5.0, clock: Callable[[], float] = time.time) -> None:
@@ -140,11 +149,11 @@ class FakeGoogleCloud:
     def called(self, method: str) -> list[Any]:
         return [request for name, request in self.calls if name == method]
 
-    def start(self) -> str:
-        """Serve on a free port of 127.0.0.1; returns 'host:port'."""
+    def start(self, port: int = 0) -> str:
+        """Serve on 127.0.0.1 (any free port by default); returns 'host:port'."""
         server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
         server.add_generic_rpc_handlers(self._handlers())
-        port = server.add_insecure_port("127.0.0.1:0")
+        port = server.add_insecure_port(f"127.0.0.1:{port}")
         server.start()
         self.server = server
         self.address = f"127.0.0.1:{port}"
@@ -431,6 +440,17 @@ class FakeGoogleCloud:
             out.append(series)
         return m.ListTimeSeriesResponse(time_series=out)
 
+    def _check_user_labels(self, labels: Any, what: str) -> None:
+        """Google's label rules: at most 64, keys [a-z][a-z0-9_-]{0,62}, values [a-z0-9_-]{0,63}."""
+        if len(labels) > MAX_USER_LABELS:
+            raise self._invalid(f"{what}: {len(labels)} labels; at most {MAX_USER_LABELS} are allowed")
+        for key, value in labels.items():
+            if not USER_LABEL_KEY.match(key) or not USER_LABEL_VALUE.match(value):
+                raise self._invalid(
+                    f"{what}: label {key}={value!r} breaks the label rules (lower-case letters, digits, '_' and '-', "
+                    "at most 63 characters, keys starting with a letter)"
+                )
+
     # --- alert policies -----------------------------------------------------------------
 
     def _check_policy(self, policy: m.AlertPolicy) -> None:
@@ -462,6 +482,7 @@ class FakeGoogleCloud:
         for name in policy.notification_channels:
             if name not in self.channels:
                 raise self._invalid(f"Notification channel {name} does not exist")
+        self._check_user_labels(policy.user_labels, f"Alert policy {policy.display_name!r}")
 
     def _store_policy(self, policy: m.AlertPolicy, name: str) -> m.AlertPolicy:
         policy.name = name
@@ -492,7 +513,7 @@ class FakeGoogleCloud:
         if policy.name not in self.policies:
             raise self._not_found(f"Alert policy {policy.name}")
         if request.update_mask and request.update_mask.paths:
-            raise self._invalid("this fake supports full replacement only (an empty update_mask)")
+            raise self._invalid("this emulator supports full replacement only (an empty update_mask)")
         self._check_policy(policy)
         return self._store_policy(policy, policy.name)
 
@@ -512,9 +533,7 @@ class FakeGoogleCloud:
             raise self._invalid(f"Channel type {channel.type_} needs labels {sorted(required - labels)}")
         if labels - required - optional:
             raise self._invalid(f"Channel type {channel.type_} has no labels {sorted(labels - required - optional)}")
-        for key, value in channel.user_labels.items():
-            if not re.match(r"^[a-z][a-z0-9_-]{0,62}$", key) or len(value) > 63 or not re.match(r"^[a-z0-9_-]*$", value):
-                raise self._invalid(f"User label {key}={value!r} breaks the user-label rules")
+        self._check_user_labels(channel.user_labels, f"Notification channel {channel.display_name!r}")
 
     @staticmethod
     def _shown(channel: m.NotificationChannel) -> m.NotificationChannel:
@@ -580,10 +599,15 @@ class FakeGoogleCloud:
             raise self._invalid(f"Schedule '{job.schedule}' is not a valid cron expression")
         if not job.http_target.uri.startswith("https://"):
             raise self._invalid("http_target.uri must be an https URL")
+        self._check_description(job)
         job.state = scheduler_v1.Job.State.ENABLED  # type: ignore[assignment]
         job.time_zone = job.time_zone or "Etc/UTC"
         self.scheduler_jobs[job.name] = job
         return job
+
+    def _check_description(self, job: scheduler_v1.Job) -> None:
+        if len(job.description) > MAX_DESCRIPTION:
+            raise self._invalid(f"Job description is {len(job.description)} characters; at most {MAX_DESCRIPTION}")
 
     def get_scheduler_job(self, request: scheduler_v1.GetJobRequest) -> scheduler_v1.Job:
         if request.name not in self.scheduler_jobs:
@@ -598,6 +622,7 @@ class FakeGoogleCloud:
         job = request.job
         if job.name not in self.scheduler_jobs:
             raise self._not_found(f"Job {job.name}")
+        self._check_description(job)
         job.state = self.scheduler_jobs[job.name].state
         self.scheduler_jobs[job.name] = job
         return job
@@ -619,6 +644,7 @@ class FakeGoogleCloud:
         containers = job.template.template.containers
         if not containers or not containers[0].image:
             raise self._invalid("template.template.containers[0].image is required")
+        self._check_user_labels(job.labels, f"Job {job.name or 'being created'}")
 
     def create_run_job(self, request: run_v2.CreateJobRequest) -> operations_pb2.Operation:
         if not RUN_JOB_ID.match(request.job_id):
@@ -705,25 +731,27 @@ def _matches(text: str, fields: dict[str, str]) -> bool:
     return True
 
 
-def main() -> None:  # pragma: no cover - a manual entry point
+def main(argv: list[str] | None = None) -> None:
+    """``python -m driftplane_gcp.emulator [--port N]``: serve until interrupted."""
     import argparse
 
-    parser = argparse.ArgumentParser(description="A local stand-in for Cloud Monitoring, Cloud Scheduler and Cloud Run jobs.")
+    parser = argparse.ArgumentParser(
+        prog="python -m driftplane_gcp.emulator",
+        description="An emulator of Cloud Monitoring, Cloud Scheduler and Cloud Run jobs on 127.0.0.1, for trying driftplane-gcp offline.",
+    )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
-    args = parser.parse_args()
-    fake = FakeGoogleCloud()
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    server.add_generic_rpc_handlers(fake._handlers())
-    port = server.add_insecure_port(f"127.0.0.1:{args.port}")
-    server.start()
-    sys.stdout.write(f"export DRIFTPLANE_GCP_EMULATOR_HOST=127.0.0.1:{port}\n")  # for eval in a shell
+    args = parser.parse_args(argv)
+    emulator = GoogleCloudEmulator()
+    address = emulator.start(port=args.port)
+    sys.stdout.write(f"export DRIFTPLANE_GCP_EMULATOR_HOST={address}\n")  # for eval in a shell
     sys.stdout.flush()
     try:
-        server.wait_for_termination()
+        assert emulator.server is not None
+        emulator.server.wait_for_termination()
     except KeyboardInterrupt:
-        server.stop(grace=None)
+        emulator.stop()
 
 
-if __name__ == "__main__":  # pragma: no cover
+if __name__ == "__main__":
     main()
 

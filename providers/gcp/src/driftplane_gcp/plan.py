@@ -1,124 +1,38 @@
 """Plan: what apply would create, change or delete, as the exact gRPC requests, and how to do it.
 
-Desired resources are built from the spec, matched with what exists (by the user labels
-driftplane sets, or by name for jobs), and each difference becomes a Step: the Change that
-``plan --json`` shows and the call that performs it. Apply runs the steps in an order that
-keeps references valid: channels before the policies that name them, policies deleted
-before their channels, Cloud Run jobs before the Scheduler jobs that start them.
+What each monitor wants comes from ``translate`` (the resolved monitor as requests); it is
+matched with what exists (by the user labels driftplane sets, or by name for jobs), and each
+difference becomes a Step (``apply.Step``): the Change that ``plan --json`` shows and the
+call that performs it. The steps come in the order ``apply`` runs them: channels before the
+policies that name them, policies deleted before their channels, Cloud Run jobs before the
+Scheduler jobs that start them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from driftplane.errors import Problem, ProviderError, SpecError
+from driftplane.errors import ProviderError, SpecError
 from driftplane.provider import Change, Request
+from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.spec.models import Spec
-from driftplane.windows import WindowRule
-from driftplane_gcp import alerts, descriptors, errors, names, schedules
-from driftplane_gcp.clients import GcpClients, call, write_retry
+from driftplane_gcp import alerts, descriptors, errors, names, schedules, translate
+from driftplane_gcp.apply import Context, Step
+from driftplane_gcp.checks import spec_problems
 from driftplane_gcp.messages import differences, to_dict
 from driftplane_gcp.settings import GcpSettings
 from driftplane_gcp.state import Existing
+from driftplane_gcp.translate import Identity, MonitorAlerts
 
 logger = logging.getLogger(__name__)
-
-PENDING = "<known after apply: {}>"
-
-
-@dataclass
-class Context:
-    """What executing steps needs: the clients, and channel names learnt along the way."""
-
-    clients: GcpClients
-    project: str
-    settings: GcpSettings
-    channel_names: dict[tuple[str, str], str] = field(default_factory=dict)
-
-    def write(self, fn: Callable[..., Any], *, doing: str, api: errors.Api, request: Any) -> Any:
-        """One write call, retried on UNAVAILABLE and DEADLINE_EXCEEDED only."""
-        return call(
-            fn,
-            doing=doing,
-            api=api,
-            project=self.project,
-            request=request,
-            retry=write_retry(self.settings.timeout),
-            timeout=self.settings.timeout,
-        )
-
-
-@dataclass
-class Step:
-    """A Change as shown by plan, and the call that makes it (None for noop)."""
-
-    change: Change
-    execute: Callable[[Context], None] | None = None
 
 
 def request(api: str, operation: str, message: Any) -> Request:
     return Request(api=api, operation=operation, body=to_dict(message))
-
-
-def spec_problems(
-    spec: Spec, settings: GcpSettings, monitors: Sequence[str], *, policies: bool = True
-) -> list[Problem]:
-    """What this provider cannot realise in the spec, located at the spec's keys.
-
-    policies=False leaves out alert policies Google would reject: plan and apply raise those
-    as AlertFilterError (a ProviderError) right before they would have been sent.
-    """
-    source = spec.source
-    problems: list[Problem] = []
-
-    def locate(path: tuple[Any, ...], message: str) -> None:
-        problems.append(source.problem(path, message) if source is not None else Problem(path, message))
-
-    if settings.scheduled_runs:
-        for key in ("image", "service_account"):
-            if getattr(settings, key) is None:
-                locate(
-                    ("providers", "gcp"),
-                    f"scheduled runs need providers.gcp.{key} (the Cloud Run job's "
-                    f"{'container image' if key == 'image' else 'service account email'}); "
-                    "set it, or set scheduled_runs: false and run `driftplane run --provider gcp` yourself",
-                )
-    for name in monitors:
-        monitor = spec.monitors[name]
-        keys: dict[str, int] = {}
-        for a, alert in enumerate(monitor.alerts):
-            path = ("monitors", name, "alerts", a)
-            key = names.label_value(alerts.alert_key(alert, a))
-            if key in keys:
-                locate(
-                    path + ("name",),
-                    f"alerts {keys[key] + 1} and {a + 1} of monitor {name} are both named '{alert.name}'; "
-                    "the gcp provider finds each alert's policy by its name, so give them different names",
-                )
-            keys.setdefault(key, a)
-
-            def report(index: int, message: str, path: tuple[Any, ...] = path) -> None:
-                locate(path + ("notify", index), message)
-
-            alerts.channel_targets(spec, name, alert, settings, report)
-            if not policies:
-                continue
-            policy = alerts.policy_for(
-                alert,
-                a,
-                monitor_name=name,
-                monitor=monitor,
-                prefix=settings.metric_prefix,
-                resource_type=settings.resource_type,
-                period_seconds=WindowRule(monitor.schedule).period.total_seconds(),
-                channel_names=[],
-            )
-            for message in alerts.policy_problems(policy):
-                locate(path, f"Cloud Monitoring would reject this alert: {message}")
-    return problems
 
 
 def _reject_bad_policy(policy: Any, monitor: str, index: int) -> None:
@@ -153,6 +67,16 @@ class Where:
         """Monitor label value -> monitor name, for the monitors in scope."""
         return {names.label_value(n): n for n in self.scope}
 
+    @cached_property
+    def monitors(self) -> list[ResolvedMonitor]:
+        """The enabled monitors in scope, resolved."""
+        return [resolve_monitor(self.spec, name) for name in self.enabled]
+
+    @cached_property
+    def alerts(self) -> list[MonitorAlerts]:
+        """Each enabled monitor's channels and policies."""
+        return [translate.alert_resources(monitor, self.settings) for monitor in self.monitors]
+
 
 def build_steps(
     spec: Spec,
@@ -171,19 +95,19 @@ def build_steps(
     by labels and derived names alone); purge also deletes the metric descriptors (and with
     them all written data). A channel that a policy outside the scope still notifies is kept.
     """
-    enabled = [n for n in scope if n in spec.monitors and spec.monitors[n].enabled] if keep else []
+    enabled = [n for n in scope if n in spec.monitors and resolve_monitor(spec, n).enabled] if keep else []
     problems = spec_problems(spec, settings, enabled, policies=False)
     if problems:
         raise SpecError(problems)
     where = Where(spec, settings, project, scope, enabled)
     steps = _descriptor_steps(where, existing, purge=purge)
-    wanted_channels, channels_of_alert = _wanted_channels(where)
-    steps += _channel_steps(where, wanted_channels, existing)
-    policy_steps, wanted_policies = _policy_steps(where, channels_of_alert, existing)
+    steps += _channel_steps(where, existing)
+    wanted_channels = {identity for resources in where.alerts for identity in resources.channels}
+    policy_steps, kept_policies = _policy_steps(where, existing)
     steps += policy_steps
     labels = where.scope_labels
     for identity, have in sorted(existing.policies.items()):
-        if identity[0] in labels and identity not in wanted_policies:
+        if identity[0] in labels and identity not in kept_policies:
             steps.append(_delete_policy(have, labels[identity[0]]))
     for identity, have in sorted(existing.channels.items()):
         if identity[0] in labels and identity not in wanted_channels:
@@ -273,135 +197,98 @@ def _descriptor_steps(where: Where, existing: Existing, *, purge: bool) -> list[
     return steps
 
 
-ChannelIdentity = tuple[str, str]  # (monitor label, key label)
-
-
-def _wanted_channels(
-    where: Where,
-) -> tuple[dict[ChannelIdentity, alerts.ChannelTarget], dict[tuple[str, int], list[ChannelIdentity]]]:
-    """The channels every enabled monitor's alerts notify, and which ones each alert uses."""
-    wanted: dict[ChannelIdentity, alerts.ChannelTarget] = {}
-    of_alert: dict[tuple[str, int], list[ChannelIdentity]] = {}
-    for name in where.enabled:
-        for a, alert in enumerate(where.spec.monitors[name].alerts):
-            keys = []
-            for target in alerts.channel_targets(where.spec, name, alert, where.settings, lambda i, msg: None):
-                identity = (names.label_value(name), names.label_value(target.key))
-                wanted.setdefault(identity, target)
-                keys.append(identity)
-            of_alert[(name, a)] = keys
-    return wanted, of_alert
-
-
-def _channel_steps(where: Where, wanted: dict[ChannelIdentity, alerts.ChannelTarget], existing: Existing) -> list[Step]:
-    from google.cloud import monitoring_v3 as m
-
+def _channel_steps(where: Where, existing: Existing) -> list[Step]:
+    """Create or update every notification channel the enabled monitors' alerts notify."""
     steps: list[Step] = []
-    for identity, target in wanted.items():
-        have = existing.channels.get(identity)
-        shown = target.message(redact=True)  # what plan prints: secrets replaced
-        if have is None:
-            create = m.CreateNotificationChannelRequest(name=where.parent, notification_channel=target.message())
-
-            def create_channel(ctx: Context, req: Any = create, identity: ChannelIdentity = identity) -> None:
-                created = ctx.write(
-                    ctx.clients.channels.create_notification_channel,
-                    doing=f"creating notification channel '{req.notification_channel.display_name}'",
-                    api=errors.MONITORING,
-                    request=req,
-                )
-                ctx.channel_names[identity] = created.name
-
-            shown_request = m.CreateNotificationChannelRequest(name=where.parent, notification_channel=shown)
-            change = Change(
-                action="create",
-                kind=names.CHANNEL,
-                name=target.display_name,
-                monitor=target.monitor,
-                request=request(names.CHANNEL_SERVICE, "CreateNotificationChannel", shown_request),
-            )
-            steps.append(Step(change, create_channel))
-            continue
-        message = target.message()
-        ignore = [f"labels.{k}" for k in target.secret_labels]  # Google never shows them back
-        found = differences(to_dict(message), to_dict(have), ignore=ignore)
-        if not found:
-            steps.append(Step(Change(action="noop", kind=names.CHANNEL, name=have.name, monitor=target.monitor)))
-            continue
-        message.name = shown.name = have.name
-        update = m.UpdateNotificationChannelRequest(notification_channel=message)
-
-        def update_channel(ctx: Context, req: Any = update) -> None:
-            ctx.write(
-                ctx.clients.channels.update_notification_channel,
-                doing=f"updating notification channel {req.notification_channel.name}",
-                api=errors.MONITORING,
-                request=req,
-            )
-
-        change = Change(
-            action="update",
-            kind=names.CHANNEL,
-            name=have.name,
-            monitor=target.monitor,
-            request=request(
-                names.CHANNEL_SERVICE, "UpdateNotificationChannel", m.UpdateNotificationChannelRequest(notification_channel=shown)
-            ),
-            reason=_reason(found),
-        )
-        steps.append(Step(change, update_channel))
+    for resources in where.alerts:
+        for identity in resources.channels:
+            steps.append(_channel_step(where, resources, identity, existing.channels.get(identity)))
     return steps
 
 
-def _policy_steps(
-    where: Where, channels_of_alert: dict[tuple[str, int], list[ChannelIdentity]], existing: Existing
-) -> tuple[list[Step], set[ChannelIdentity]]:
-    """Create or update one alert policy per Alert; returns the steps and the identities wanted.
+def _channel_step(where: Where, resources: MonitorAlerts, identity: Identity, have: Any) -> Step:
+    from google.cloud import monitoring_v3 as m
 
-    A policy names its channels by resource name, which a new channel gets only when apply
-    creates it, so the steps build the policy again at execution time with the names known then.
+    target = resources.channels[identity]
+    shown = resources.channel_message(identity, redact=True)  # what plan prints: secrets replaced
+    if have is None:
+        create = m.CreateNotificationChannelRequest(name=where.parent, notification_channel=resources.channel_message(identity))
+
+        def create_channel(ctx: Context, req: Any = create, identity: Identity = identity) -> None:
+            created = ctx.write(
+                ctx.clients.channels.create_notification_channel,
+                doing=f"creating notification channel '{req.notification_channel.display_name}'",
+                api=errors.MONITORING,
+                request=req,
+            )
+            ctx.channel_names[identity] = created.name
+
+        shown_request = m.CreateNotificationChannelRequest(name=where.parent, notification_channel=shown)
+        change = Change(
+            action="create",
+            kind=names.CHANNEL,
+            name=target.display_name,
+            monitor=target.monitor,
+            request=request(names.CHANNEL_SERVICE, "CreateNotificationChannel", shown_request),
+        )
+        return Step(change, create_channel)
+    message = resources.channel_message(identity)
+    ignore = [f"labels.{k}" for k in target.secret_labels]  # Google never shows them back
+    found = differences(to_dict(message), to_dict(have), ignore=ignore)
+    if not found:
+        return Step(Change(action="noop", kind=names.CHANNEL, name=have.name, monitor=target.monitor))
+    message.name = shown.name = have.name
+    update = m.UpdateNotificationChannelRequest(notification_channel=message)
+
+    def update_channel(ctx: Context, req: Any = update) -> None:
+        ctx.write(
+            ctx.clients.channels.update_notification_channel,
+            doing=f"updating notification channel {req.notification_channel.name}",
+            api=errors.MONITORING,
+            request=req,
+        )
+
+    change = Change(
+        action="update",
+        kind=names.CHANNEL,
+        name=have.name,
+        monitor=target.monitor,
+        request=request(
+            names.CHANNEL_SERVICE, "UpdateNotificationChannel", m.UpdateNotificationChannelRequest(notification_channel=shown)
+        ),
+        reason=_reason(found),
+    )
+    return Step(change, update_channel)
+
+
+def _policy_steps(where: Where, existing: Existing) -> tuple[list[Step], set[Identity]]:
+    """Create or update one alert policy per alert; returns the steps and the existing identities kept.
+
+    A policy is found by its key label; one labelled as driftplane 0.1 labelled it (the
+    alert's name, or its position) is taken over and updated in place, keeping its id.
     """
     from google.cloud import monitoring_v3 as m
 
     known = {identity: channel.name for identity, channel in existing.channels.items()}
+    wanted = {policy.identity for resources in where.alerts for policy in resources.policies}
     steps: list[Step] = []
-    wanted: set[ChannelIdentity] = set()
-    for name in where.enabled:
-        monitor = where.spec.monitors[name]
-        period = WindowRule(monitor.schedule).period.total_seconds()
-        for a, alert in enumerate(monitor.alerts):
-            keys = channels_of_alert[(name, a)]
-
-            def build(
-                channel_names: dict[ChannelIdentity, str],
-                alert: Any = alert,
-                a: int = a,
-                name: str = name,
-                monitor: Any = monitor,
-                keys: list[ChannelIdentity] = keys,
-                period: float = period,
-            ) -> m.AlertPolicy:
-                return alerts.policy_for(
-                    alert,
-                    a,
-                    monitor_name=name,
-                    monitor=monitor,
-                    prefix=where.settings.metric_prefix,
-                    resource_type=where.settings.resource_type,
-                    period_seconds=period,
-                    channel_names=[channel_names.get(k) or PENDING.format(k[1]) for k in keys],
-                )
-
+    kept: set[Identity] = set()
+    for resources in where.alerts:
+        name = resources.monitor
+        for wanted_policy in resources.policies:
+            build, index = wanted_policy.build, wanted_policy.alert.index
             policy = build(known)
-            _reject_bad_policy(policy, name, a)
-            identity = (names.label_value(name), policy.user_labels[names.KEY_LABEL])
-            wanted.add(identity)
-            have = existing.policies.get(identity)
+            _reject_bad_policy(policy, name, index)
+            found_as = wanted_policy.identity
+            have = existing.policies.get(found_as)
+            legacy = wanted_policy.legacy_identity
+            if have is None and legacy in existing.policies and legacy not in wanted and legacy not in kept:
+                found_as, have = legacy, existing.policies[legacy]
             if have is None:
 
-                def create_policy(ctx: Context, build: Any = build, a: int = a, monitor: str = name) -> None:
+                def create_policy(ctx: Context, build: Any = build, index: int = index, monitor: str = name) -> None:
                     body = build({**known, **ctx.channel_names})
-                    _reject_bad_policy(body, monitor, a)
+                    _reject_bad_policy(body, monitor, index)
                     ctx.write(
                         ctx.clients.alerts.create_alert_policy,
                         doing=f"creating alert policy '{body.display_name}'",
@@ -420,15 +307,18 @@ def _policy_steps(
                 )
                 steps.append(Step(change, create_policy))
                 continue
+            kept.add(found_as)
             found = differences(to_dict(policy), to_dict(have))
             if not found:
                 steps.append(Step(Change(action="noop", kind=names.POLICY, name=have.name, monitor=name)))
                 continue
             policy.name = have.name
 
-            def update_policy(ctx: Context, build: Any = build, policy_name: str = have.name, a: int = a, monitor: str = name) -> None:
+            def update_policy(
+                ctx: Context, build: Any = build, policy_name: str = have.name, index: int = index, monitor: str = name
+            ) -> None:
                 body = build({**known, **ctx.channel_names})
-                _reject_bad_policy(body, monitor, a)
+                _reject_bad_policy(body, monitor, index)
                 body.name = policy_name  # an empty update mask replaces the whole policy, same id
                 ctx.write(
                     ctx.clients.alerts.update_alert_policy,
@@ -437,16 +327,19 @@ def _policy_steps(
                     request=m.UpdateAlertPolicyRequest(alert_policy=body),
                 )
 
+            reason = _reason(found)
+            if found_as != wanted_policy.identity:
+                reason = f"labelled by an older driftplane (key {found_as[1]}); now key {wanted_policy.identity[1]}"
             change = Change(
                 action="update",
                 kind=names.POLICY,
                 name=have.name,
                 monitor=name,
                 request=request(names.ALERT_SERVICE, "UpdateAlertPolicy", m.UpdateAlertPolicyRequest(alert_policy=policy)),
-                reason=_reason(found),
+                reason=reason,
             )
             steps.append(Step(change, update_policy))
-    return steps, wanted
+    return steps, kept
 
 
 def _job_steps(where: Where, existing: Existing) -> list[Step]:
@@ -458,9 +351,10 @@ def _job_steps(where: Where, existing: Existing) -> list[Step]:
     scheduler_steps: list[Step] = []
     wanted: set[str] = set()
     if settings.scheduled_runs:
-        for name in where.enabled:
-            job = schedules.run_job(name, settings=settings, project=project)
-            job_name = schedules.run_job_name(project, settings.location, name)
+        for monitor in where.monitors:
+            name = monitor.name
+            jobs = translate.job_resources(monitor, settings, project=project)
+            job, job_name = jobs.run_job, jobs.run_job_name
             wanted.add(job_name)
             have = existing.run_jobs.get(job_name)
             if have is not None and not names.is_managed(have.labels):
@@ -470,7 +364,7 @@ def _job_steps(where: Where, existing: Existing) -> list[Step]:
                     "another location (providers.gcp.location)"
                 )
             steps.append(_job_step(job, job_name, have, name, where.regional))
-            scheduled = schedules.scheduler_job(name, where.spec.monitors[name], settings=settings, project=project)
+            scheduled = jobs.scheduler_job
             scheduled_have = existing.scheduler_jobs.get(scheduled.name)
             if scheduled_have is not None and not schedules.is_managed_scheduler_job(scheduled_have):
                 raise ProviderError(
@@ -507,7 +401,7 @@ def _job_steps(where: Where, existing: Existing) -> list[Step]:
 
         def delete_run_job(ctx: Context, req: Any = delete_job) -> None:
             operation = ctx.write(ctx.clients.jobs.delete_job, doing=f"deleting Cloud Run job {req.name}", api=errors.RUN, request=req)
-            _wait(operation, ctx, f"deleting Cloud Run job {req.name}")
+            ctx.wait(operation, f"deleting Cloud Run job {req.name}")
 
         change = Change(
             action="delete",
@@ -533,16 +427,6 @@ def _monitor_of_job(job_name: str, scope: Sequence[str], project: str, location:
         if schedules.scheduler_job_name(project, location, monitor) == job_name:
             return monitor
     return None
-
-
-def _wait(operation: Any, ctx: Context, doing: str) -> Any:
-    """Wait for a Cloud Run long-running operation; its failure is a ProviderError."""
-    from google.api_core import exceptions as gexc
-
-    try:
-        return operation.result(timeout=max(ctx.settings.timeout, 120))
-    except gexc.GoogleAPICallError as exc:
-        raise errors.explain(exc, doing=doing, api=errors.RUN, project=ctx.project) from exc
 
 
 def _delete_policy(have: Any, monitor: str) -> Step:
@@ -599,7 +483,7 @@ def _job_step(job: Any, job_name: str, have: Any, monitor: str, regional: str) -
 
         def create(ctx: Context) -> None:
             operation = ctx.write(ctx.clients.jobs.create_job, doing=f"creating Cloud Run job {job_name}", api=errors.RUN, request=req)
-            _wait(operation, ctx, f"creating Cloud Run job {job_name}")
+            ctx.wait(operation, f"creating Cloud Run job {job_name}")
 
         return Step(
             Change(action="create", kind=names.RUN_JOB, name=job_name, monitor=monitor, request=request(names.RUN_SERVICE, "CreateJob", req)),
@@ -613,7 +497,7 @@ def _job_step(job: Any, job_name: str, have: Any, monitor: str, regional: str) -
 
     def update(ctx: Context) -> None:
         operation = ctx.write(ctx.clients.jobs.update_job, doing=f"updating Cloud Run job {job_name}", api=errors.RUN, request=req)
-        _wait(operation, ctx, f"updating Cloud Run job {job_name}")
+        ctx.wait(operation, f"updating Cloud Run job {job_name}")
 
     return Step(
         Change(

@@ -1,27 +1,31 @@
-"""Read a monitor's latest runs back from Cloud Monitoring into RunResults.
+"""``status``: each monitor's scheduled job and its latest runs, read back from Cloud Monitoring.
 
 Every point of one run ends at the same time, so points grouped by end time are runs. What
-Cloud Monitoring keeps is numbers: status, rows, per-feature drift and the effective
-threshold, violations by check type and feature, duration and the window's end. Summaries,
-violation texts, the run's messages and the domain classifier stay in the run's own output;
-the results say so in ``messages``.
+Cloud Monitoring keeps is numbers: status, rows, per-feature drift with the configured and
+the applied threshold the run published, violations by check type and feature, duration and
+the window's end. Nothing is re-decided from the spec: the thresholds are the run's own, and
+the window is the resolved window rule's for that end. Summaries, violation texts, the run's
+messages and the domain classifier stay in the run's own output; the results say so in
+``messages``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from driftplane.resolved import window_rule
-from driftplane.result import Drift, FeatureResult, Rows, RunResult, Violation
-from driftplane.spec.models import Monitor
-from driftplane.windows import WindowRule
+from driftplane.provider import MonitorStatus, selected_monitors
+from driftplane.resolved import ResolvedMonitor, resolve_monitor
+from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Violation
+from driftplane.spec.models import Spec
 from driftplane_gcp import descriptors, errors
 from driftplane_gcp.clients import GcpClients, call
 from driftplane_gcp.names import quote
 from driftplane_gcp.series import fit_label
+from driftplane_gcp.settings import GcpSettings
 
 READ_METRICS = (
     "runs",
@@ -31,6 +35,7 @@ READ_METRICS = (
     "feature_drift",
     "feature_drifted",
     "feature_drift_threshold",
+    "feature_drift_configured_threshold",
     "drift_share",
     "last_window_end_timestamp_seconds",
     "feature_violations",
@@ -59,10 +64,9 @@ class _Run:
         return None
 
 
-def lookback(monitor: Monitor, now: datetime) -> timedelta:
-    """How far back to look for runs: three schedule periods, at least two days."""
-    period = WindowRule(monitor.schedule).longest_gap
-    return max(timedelta(days=2), 3 * period)
+def lookback(monitor: ResolvedMonitor) -> timedelta:
+    """How far back to look for runs: three of the schedule's longest gaps, at least two days."""
+    return max(timedelta(days=2), 3 * monitor.windows.longest_gap)
 
 
 def _value(point: Any) -> float:
@@ -95,16 +99,23 @@ def read_points(
     return runs
 
 
-def _threshold(monitor: Monitor, feature: str, kind: str) -> float:
-    """The configured threshold of a feature, from the spec (Cloud Monitoring keeps the effective one)."""
-    drift = monitor.checks.drift
-    rule = drift.features.get(feature)
-    if rule is not None and rule.threshold is not None:
-        return rule.threshold
-    return drift.categorical.threshold if kind == "categorical" else drift.numerical.threshold
+def _thresholds(run: _Run, monitor: ResolvedMonitor, feature: str, kind: Kind) -> tuple[float, float]:
+    """(configured, applied) threshold of a feature, as the run published them.
+
+    A run written before driftplane published the configured threshold has only the
+    applied one; its configured threshold is then the resolved rule's, and never above the
+    applied one it was raised to.
+    """
+    applied = run.one("feature_drift_threshold", feature=feature)
+    configured = run.one("feature_drift_configured_threshold", feature=feature)
+    if configured is None:
+        configured = monitor.drift.rule(feature, kind).threshold
+        if applied is not None:
+            configured = min(configured, applied)
+    return configured, applied if applied is not None else configured
 
 
-def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunResult | None:
+def result_from_points(run: _Run, monitor: ResolvedMonitor) -> RunResult | None:
     """The RunResult one run's points describe; None when the run's points are incomplete."""
     status = next((labels.get("status") for labels, value in run.values("runs") if value >= 1), None)
     if status is None:
@@ -112,11 +123,9 @@ def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunRes
     features = []
     for labels, value in sorted(run.values("feature_drift"), key=lambda item: item[0].get("feature", "")):
         feature = labels.get("feature", "")
-        kind = labels.get("kind", "numerical")
-        kind = kind if kind in ("numerical", "categorical") else "numerical"
+        kind: Kind = "categorical" if labels.get("kind") == "categorical" else "numerical"
         drifted = run.one("feature_drifted", feature=feature)
-        configured = _threshold(monitor, feature, kind)
-        effective = run.one("feature_drift_threshold", feature=feature)
+        configured, effective = _thresholds(run, monitor, feature, kind)
         features.append(
             FeatureResult(
                 name=feature,
@@ -125,7 +134,7 @@ def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunRes
                     metric=labels.get("metric", ""),
                     value=value,
                     threshold=configured,
-                    effective_threshold=effective if effective is not None else configured,
+                    effective_threshold=effective,
                     drifted=bool(drifted),
                 ),
             )
@@ -135,7 +144,7 @@ def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunRes
     ended = run.one("last_window_end_timestamp_seconds")
     if ended is not None:
         end = datetime.fromtimestamp(ended, UTC)
-        rule = window_rule(monitor)
+        rule = monitor.windows  # the window of the tick whose window ends at `end`
         window = rule.for_tick(rule.latency.after(end) if rule.latency is not None else end)
     duration = run.one("run_duration_seconds")
     checked = [f for f in features if f.drift is not None and f.drift.value is not None]
@@ -150,7 +159,7 @@ def result_from_points(run: _Run, monitor_name: str, monitor: Monitor) -> RunRes
         else None
     )
     return RunResult(
-        monitor=monitor_name,
+        monitor=monitor.name,
         window=window,
         rows=Rows(
             baseline=int(run.one("rows_read", side="baseline") or 0), target=int(run.one("rows_read", side="target") or 0)
@@ -202,8 +211,7 @@ def _violations(run: _Run) -> list[Violation]:
 
 def latest_runs(
     clients: GcpClients,
-    monitor_name: str,
-    monitor: Monitor,
+    monitor: ResolvedMonitor,
     *,
     prefix: str,
     project: str,
@@ -212,12 +220,62 @@ def latest_runs(
 ) -> list[RunResult]:
     """The monitor's latest runs, most recent first."""
     now = now or datetime.now(UTC)
-    runs = read_points(clients, monitor_name, prefix=prefix, project=project, start=now - lookback(monitor, now), end=now)
+    runs = read_points(clients, monitor.name, prefix=prefix, project=project, start=now - lookback(monitor), end=now)
     results = []
     for at in sorted(runs, reverse=True):
-        result = result_from_points(runs[at], monitor_name, monitor)
+        result = result_from_points(runs[at], monitor)
         if result is not None:
             results.append(result)
         if len(results) >= limit:
             break
     return results
+
+
+def _scheduler_state(clients: GcpClients, settings: GcpSettings, project: str, monitor: str) -> tuple[str, str]:
+    """(job name, state) of the monitor's Cloud Scheduler job: scheduled, paused or not deployed."""
+    from google.api_core import exceptions as gexc
+
+    from driftplane_gcp.schedules import scheduler_job_name
+
+    job_name = scheduler_job_name(project, settings.location, monitor)
+    try:
+        job = call(
+            clients.scheduler.get_job,
+            doing=f"reading Cloud Scheduler job {job_name}",
+            api=errors.SCHEDULER_READER,
+            project=project,
+            request={"name": job_name},
+        )
+    except errors.Refused as exc:
+        if not isinstance(exc.__cause__, gexc.NotFound):
+            raise
+        return job_name, "not deployed"
+    return job_name, {"ENABLED": "scheduled", "PAUSED": "paused"}.get(job.state.name, job.state.name.lower())
+
+
+def monitor_statuses(
+    spec: Spec, clients: GcpClients, *, settings: GcpSettings, project: str, monitors: Sequence[str] | None = None
+) -> list[MonitorStatus]:
+    """Each selected monitor's scheduled job and latest runs."""
+    now = datetime.now(UTC)
+    out = []
+    for name in selected_monitors(spec, monitors):
+        monitor = resolve_monitor(spec, name)
+        runs = latest_runs(clients, monitor, prefix=settings.metric_prefix, project=project, now=now)
+        details: dict[str, Any] = {"project": project, "metric_prefix": settings.metric_prefix}
+        if settings.scheduled_runs:
+            details["scheduler_job"], state = _scheduler_state(clients, settings, project, name)
+        else:
+            state = "runs on demand" if runs else "no runs yet"
+        out.append(
+            MonitorStatus(
+                monitor=name,
+                provider="gcp",
+                state=state,
+                schedule=monitor.schedule.keyword or monitor.schedule.cron,
+                next_run=monitor.schedule.next_after(now) if state == "scheduled" else None,
+                runs=runs,
+                details=details,
+            )
+        )
+    return out

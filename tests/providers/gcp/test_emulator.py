@@ -1,19 +1,22 @@
-"""The fake enforces Cloud Monitoring's documented rules, so passing against it means something.
+"""The emulator enforces Google's documented rules, so passing against it means something.
 
-These talk to the fake with Google's clients directly, the way driftplane does.
+These talk to it with Google's clients directly, the way driftplane does; the last ones
+start it the way the docs tell users to.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from google.api import metric_pb2
 from google.api_core import exceptions as gexc
 from google.cloud import monitoring_v3 as m
+from google.cloud import run_v2
 
 from driftplane_gcp.clients import GcpClients
-from driftplane_gcp.fake import FakeGoogleCloud
+from driftplane_gcp.emulator import GoogleCloudEmulator
 
 PROJECT = "projects/p"
 
@@ -50,7 +53,7 @@ def test_points_must_be_newer_than_the_last(clients: GcpClients) -> None:
         clients.metrics.create_time_series(name=PROJECT, time_series=[series(1, at=now - 26 * 3600)])
 
 
-def test_one_point_per_series_every_5_seconds_by_default(clients: GcpClients, fake: FakeGoogleCloud) -> None:
+def test_one_point_per_series_every_5_seconds_by_default(clients: GcpClients, fake: GoogleCloudEmulator) -> None:
     fake.min_point_interval = 5.0
     now = time.time()
     clients.metrics.create_time_series(name=PROJECT, time_series=[series(0, at=now - 2)])
@@ -157,3 +160,45 @@ def test_secrets_are_not_shown_back(clients: GcpClients) -> None:
         notification_channel=m.NotificationChannel(type_="slack", labels={"channel_name": "#a", "auth_token": "xoxb-1"}),
     )
     assert created.labels["auth_token"] != "xoxb-1"
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [{"Team": "ml"}, {"team": "ML"}, {"team": "a b"}, {"k" * 64: "v"}, {"team": "v" * 64}, {f"k{i}": "v" for i in range(65)}],
+)
+def test_user_labels_google_refuses(clients: GcpClients, labels: dict[str, str]) -> None:
+    bad = policy()
+    bad.user_labels = labels
+    with pytest.raises(gexc.InvalidArgument, match="label"):
+        clients.alerts.create_alert_policy(name=PROJECT, alert_policy=bad)
+    job = run_v2.Job(labels=labels, template={"template": {"containers": [{"image": "i"}]}})
+    with pytest.raises(gexc.InvalidArgument, match="label"):
+        clients.jobs.create_job(parent=f"{PROJECT}/locations/us-central1", job_id="j", job=job)
+
+
+def test_python_m_driftplane_gcp_emulator_serves_the_real_clients(tmp_path: Any) -> None:
+    """What docs/providers/gcp.md tells users to run, started as they would."""
+    import subprocess
+    import sys
+
+    import grpc
+
+    from driftplane_gcp.clients import clients_for_channel
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "driftplane_gcp.emulator"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("export DRIFTPLANE_GCP_EMULATOR_HOST=127.0.0.1:"), line + (process.stderr.read() if process.stderr else "")
+        channel = grpc.insecure_channel(line.strip().split("=", 1)[1])
+        served = clients_for_channel(channel)
+        made = served.channels.create_notification_channel(
+            name=PROJECT, notification_channel=m.NotificationChannel(type_="email", labels={"email_address": "a@b.c"})
+        )
+        assert [c.name for c in served.channels.list_notification_channels(name=PROJECT)] == [made.name]
+        channel.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

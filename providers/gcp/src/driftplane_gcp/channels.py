@@ -1,0 +1,197 @@
+"""How Cloud Monitoring delivers each channel type of a spec: the ``DELIVERY`` table.
+
+An alert's channels come resolved from core (``AlertRule.channels``: a type and its
+validated settings). Each row of ``DELIVERY`` turns one such channel into the Cloud
+Monitoring notification channels that deliver it, or raises ``Undeliverable`` saying why
+Cloud Monitoring cannot deliver it as the spec means it and what to do instead. A channel
+type without a row is refused at ``validate``, at its ``notify`` entry. Adding a channel
+type means one module in core and one row here.
+
+What Cloud Monitoring sends is its own incident message, not driftplane's: a person reads
+an email or a Slack post either way, but a webhook receiver parses the body, so webhooks
+are delivered only when ``providers.gcp.incident_webhooks`` says the receiver reads
+Google's incident JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from driftplane.alerting.redact import redact_url
+from driftplane.alerting.targets import ChannelTarget
+from driftplane_gcp.names import DIGEST_LABEL, digest, managed_labels
+from driftplane_gcp.settings import GcpSettings
+
+if TYPE_CHECKING:
+    from google.cloud import monitoring_v3
+
+REDACTED = "<redacted>"
+
+
+class Undeliverable(Exception):
+    """A channel Cloud Monitoring cannot deliver as the spec means it; the message says what instead."""
+
+
+@dataclass(frozen=True)
+class NotificationTarget:
+    """One Cloud Monitoring notification channel of a monitor.
+
+    key: its identity within the monitor (kept in the ``driftplane-key`` label): one email
+        channel per address, one webhook channel per URL, one Slack channel per named channel.
+    labels: the channel type's labels (``email_address``, ``url``, ...), secrets included.
+    secret_labels: labels Google never shows back and plan output redacts.
+    """
+
+    monitor: str
+    key: str
+    type: str
+    display_name: str
+    labels: Mapping[str, str]
+    secret_labels: tuple[str, ...] = ()
+
+    def message(
+        self, *, user_labels: Mapping[str, str] | None = None, redact: bool = False
+    ) -> monitoring_v3.NotificationChannel:
+        """The NotificationChannel, with the monitor's tags in ``user_labels`` under driftplane's own."""
+        from google.cloud import monitoring_v3
+
+        labels = dict(self.labels)
+        body_digest = digest({"type": self.type, "labels": labels, "display_name": self.display_name, "monitor": self.monitor})
+        if redact:
+            labels = {k: (REDACTED if k in self.secret_labels else v) for k, v in labels.items()}
+        return monitoring_v3.NotificationChannel(
+            type_=self.type,
+            display_name=self.display_name,
+            description=f"Created by driftplane for monitor {self.monitor}.",
+            labels=labels,
+            user_labels={**(user_labels or {}), **managed_labels(self.monitor, self.key), DIGEST_LABEL: body_digest},
+            enabled=True,
+        )
+
+
+Translate = Callable[[ChannelTarget, str, GcpSettings], list[NotificationTarget]]
+
+
+def _prefix(monitor: str) -> str:
+    return f"driftplane {monitor}"
+
+
+def _email(channel: ChannelTarget, monitor: str, settings: GcpSettings) -> list[NotificationTarget]:
+    """One ``email`` channel per address: Google sends its incident email to each."""
+    addresses: list[str] = list(channel.value("to"))
+    return [
+        NotificationTarget(monitor, f"email-{address}", "email", f"{_prefix(monitor)}: email {address}", {"email_address": address})
+        for address in addresses
+    ]
+
+
+def _webhook(channel: ChannelTarget, monitor: str, settings: GcpSettings) -> list[NotificationTarget]:
+    """``webhook_tokenauth``, which POSTs Cloud Monitoring's incident JSON to the URL.
+
+    Refused unless ``incident_webhooks`` says the receiver reads that JSON, and always when the
+    channel asks for what Google cannot send (driftplane's HMAC signature, extra headers).
+    """
+    url = str(channel.value("url"))
+    shown = redact_url(url)
+    unsendable = [name for name in ("secret", "headers") if channel.value(name)]
+    if unsendable:
+        raise Undeliverable(
+            f"webhook {shown}: Cloud Monitoring's webhook channels cannot send "
+            f"{' or '.join('an HMAC signature (secret)' if n == 'secret' else 'extra headers' for n in unsendable)}; "
+            "remove them (a webhook_tokenauth channel may carry a token in the URL's query), or deliver this "
+            "alert by email or slack"
+        )
+    if not settings.incident_webhooks:
+        raise Undeliverable(
+            f"webhook {shown}: Cloud Monitoring posts its own incident JSON, not driftplane's "
+            "driftplane.alert/v1 body, so a receiver written for driftplane would not understand it; if this "
+            "receiver reads Google's incident format, set providers.gcp.incident_webhooks: true, else "
+            "deliver this alert by email or slack"
+        )
+    return [
+        NotificationTarget(
+            monitor,
+            f"webhook-{digest(url)[:12]}",
+            "webhook_tokenauth",
+            f"{_prefix(monitor)}: webhook {shown}",
+            {"url": url},
+            secret_labels=("url",),
+        )
+    ]
+
+
+def _slack(channel: ChannelTarget, monitor: str, settings: GcpSettings) -> list[NotificationTarget]:
+    """``slack`` through a Slack app: Cloud Monitoring does not post to incoming-webhook URLs."""
+    name = channel.channel_name
+    app = settings.slack.get(name) if name else None
+    if app is None:
+        where = f"'{name}'" if name else "written inline"
+        raise Undeliverable(
+            f"slack channel {where}: Cloud Monitoring posts to Slack through a Slack app, not an incoming "
+            "webhook; define the channel under 'channels:' and add providers.gcp.slack."
+            f"{name or 'NAME'} with channel_name and auth_token (a Slack app's OAuth token)"
+        )
+    return [
+        NotificationTarget(
+            monitor,
+            f"slack-{name}",
+            "slack",
+            f"{_prefix(monitor)}: slack {app.channel_name}",
+            {"channel_name": app.channel_name, "auth_token": app.auth_token.get_secret_value()},
+            secret_labels=("auth_token",),
+        )
+    ]
+
+
+def _log(channel: ChannelTarget, monitor: str, settings: GcpSettings) -> list[NotificationTarget]:
+    """No notification channel: the policy's incidents are listed in the console, notifying no one."""
+    return []
+
+
+# Channel type -> how Cloud Monitoring delivers it (a translator that may refuse, see above).
+DELIVERY: dict[str, Translate] = {
+    "email": _email,
+    "webhook": _webhook,
+    "slack": _slack,
+    "log": _log,
+}
+
+
+def delivered_types() -> str:
+    return ", ".join(sorted(DELIVERY))
+
+
+def notification_targets(
+    monitor: str, channels: Sequence[ChannelTarget], settings: GcpSettings
+) -> tuple[list[NotificationTarget], list[tuple[int, str]]]:
+    """The notification channels that deliver ``channels``, and (position, why) for those refused.
+
+    ``position`` is the channel's index in ``channels``; a channel two entries share (one
+    address in two email channels) is delivered once.
+    """
+    targets: dict[str, NotificationTarget] = {}
+    refused: list[tuple[int, str]] = []
+    for position, channel in enumerate(channels):
+        translate = DELIVERY.get(channel.type)
+        if translate is None:
+            refused.append(
+                (
+                    position,
+                    f"Cloud Monitoring cannot deliver channel type '{channel.type}' ({channel.name}); "
+                    f"the gcp provider delivers {delivered_types()}",
+                )
+            )
+            continue
+        try:
+            made = translate(channel, monitor, settings)
+        except Undeliverable as exc:
+            refused.append((position, str(exc)))
+            continue
+        for target in made:
+            targets.setdefault(target.key, target)
+    return list(targets.values()), refused
+
+
+__all__ = ["DELIVERY", "NotificationTarget", "Undeliverable", "notification_targets"]

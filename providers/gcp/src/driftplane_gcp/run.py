@@ -1,0 +1,76 @@
+"""Running monitors with the engine, here or in the Cloud Run job, and writing the results.
+
+Every run goes through the engine's run loop (``driftplane.engine.loop.run_windows``), so a
+tick, ``--at`` or a backfill range means the same windows as for the local provider; what
+is particular to Google Cloud is only what happens to a result: it is written as time
+series (``publish``). Cloud Monitoring takes points in time order and at most 25 hours old,
+so a backfill runs every window but writes only the newest one's points.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from driftplane.errors import ProviderError
+from driftplane.resolved import ResolvedMonitor
+from driftplane.result import RunResult, Window
+from driftplane.spec.models import Spec
+from driftplane_gcp.clients import GcpClients
+from driftplane_gcp.settings import GcpSettings
+
+logger = logging.getLogger(__name__)
+
+
+def run_monitors(
+    spec: Spec,
+    clients: GcpClients,
+    *,
+    settings: GcpSettings,
+    project: str,
+    monitors: Sequence[str] | None = None,
+    at: datetime | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Iterator[RunResult]:
+    """Each run's result, newest window of each monitor written to Cloud Monitoring.
+
+    A write that fails is said in that result's messages, the other monitors still run, and
+    the failures are raised (one ProviderError) once every result has been yielded.
+    """
+    from driftplane.engine.loop import RunRequest, run_windows
+    from driftplane.engine.monitor import run_monitor
+    from driftplane_gcp.publish import finished_at, publish
+
+    failures: list[ProviderError] = []
+    warned: set[str] = set()
+
+    def execute(monitor: ResolvedMonitor, window: Window, newest: bool) -> RunResult:
+        if not newest and monitor.name not in warned:
+            warned.add(monitor.name)
+            logger.warning(
+                "monitor %s: backfilling; every window runs, but only the newest is written to Cloud Monitoring, "
+                "which accepts points in time order and at most 25 hours old",
+                monitor.name,
+            )
+        outcome = run_monitor(monitor, window, cache=None, provider="gcp")
+        result = outcome.result
+        if not newest:
+            return result
+        try:
+            publish(clients, result, settings=settings, project=project, at=finished_at(result), read_seconds=outcome.read_seconds)
+        except ProviderError as exc:
+            failures.append(exc)
+            note = f"the result could not be written to Cloud Monitoring: {exc}"
+            result = result.model_copy(update={"messages": [*result.messages, note]})
+        return result
+
+    yield from run_windows(spec, monitors, RunRequest(at=at, start=start, end=end), execute)
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        raise ProviderError("\n".join(str(f) for f in failures))
+
+
+__all__ = ["run_monitors"]
