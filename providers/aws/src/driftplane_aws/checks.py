@@ -236,7 +236,7 @@ def _drift_features(spec: Spec, name: str) -> list[str] | None:
     """
     from driftplane.errors import DataError
     from driftplane.resolved import resolve_monitor
-    from driftplane_aws.job import baseline_columns
+    from driftplane_aws.run import baseline_columns
 
     monitor = spec.monitors[name]
     baseline = monitor.baseline

@@ -67,7 +67,7 @@ def iam_policy_command(spec_path: str | None, account: str | None, captures: tup
     from driftplane.spec import load_spec
     from driftplane_aws.clients import AwsClients
     from driftplane_aws.iam import capture_destinations, policies
-    from driftplane_aws.planner import offline_account
+    from driftplane_aws.plan import offline_account
     from driftplane_aws.settings import s3_uri_problem
 
     spec = load_spec(spec_path)

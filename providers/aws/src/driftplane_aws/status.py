@@ -24,7 +24,7 @@ from driftplane.result import RunResult, Violation
 from driftplane.spec.models import Spec
 from driftplane_aws import names
 from driftplane_aws.clients import AwsClients
-from driftplane_aws.job import result_folder
+from driftplane_aws.run import result_folder
 from driftplane_aws.settings import AwsSettings
 from driftplane_aws.translate import Account, Translator
 
