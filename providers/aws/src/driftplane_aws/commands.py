@@ -6,7 +6,9 @@ import json
 
 import click
 
-from driftplane.cli.options import spec_argument
+# The optional SPEC argument every spec-driven command takes: a file, or a directory holding
+# monitors.yaml (load_spec finds it). Declared here so a provider needs no CLI internals.
+spec_argument = click.argument("spec_path", metavar="[SPEC]", required=False, type=click.Path(dir_okay=True, file_okay=True))
 
 
 @click.group("aws")

@@ -127,8 +127,10 @@ class AwsProvider(Provider):
         end: datetime | None = None,
     ) -> Iterable[RunResult]:
         """Run monitors with the engine: inside a processing job it publishes; elsewhere it only writes files."""
+        from driftplane.resolved import resolve_monitor
         from driftplane_aws.run import in_job, run_monitors
 
         chosen = selected_monitors(spec, monitors)
-        needs_aws = in_job() or any(spec.monitor(m).target.endpoint and not spec.monitor(m).target.data for m in chosen)
+        targets = [resolve_monitor(spec, m).target for m in chosen]
+        needs_aws = in_job() or any(target.endpoint and not target.data for target in targets)
         return run_monitors(spec, self.aws_settings, self.clients if needs_aws else None, chosen, at=at, start=start, end=end)
