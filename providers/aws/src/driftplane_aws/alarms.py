@@ -75,6 +75,7 @@ class Alarms:
         self.monitor: ResolvedMonitor = translator.monitor(monitor)
         self.translation = translation
         self.processing = translator.settings.backend == "processing"
+        self.sagemaker = translator.dimensions(monitor)  # model-monitor: where SageMaker publishes drift
 
     def build(
         self,
@@ -89,7 +90,8 @@ class Alarms:
         ``translation.pending`` and planned once they are.
         """
         by_key = {topic.key: topic for topic in (topics if topics is not None else self.t.topics(self.name, self.translation))}
-        self.sagemaker = dimensions or self.t.dimensions(self.name)
+        if dimensions is not None:
+            self.sagemaker = dimensions
         period = alarm_period(self.monitor)
         requests: list[Request] = []
         for rule in self.monitor.alerts:
