@@ -29,6 +29,14 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/SageMakerMonitoring"
 BUCKET = "ml-monitoring"
+# The checks a model-monitor spec needs: SageMaker's own drift metric, compared with the threshold as it is.
+SAGEMAKER_DRIFT = {
+    "drift": {
+        "numerical": {"metric": "linf_robust", "threshold": 0.1},
+        "categorical": {"metric": "linf_robust", "threshold": 0.1},
+        "noise_correction": False,
+    }
+}
 
 
 def _free_port() -> int:

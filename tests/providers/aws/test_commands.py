@@ -11,7 +11,7 @@ from driftplane.spec import Spec
 from driftplane_aws.capture import enable_capture
 from driftplane_aws.settings import AwsSettings
 
-from .conftest import BUCKET, REPO, settings_dict
+from .conftest import BUCKET, REPO, SAGEMAKER_DRIFT, settings_dict
 
 
 def test_enable_capture_copies_the_config_with_capture_and_updates_the_endpoint(make_clients, fake) -> None:
@@ -66,6 +66,7 @@ def test_sagemaker_baselining_job_uses_the_regional_analyzer(make_provider, requ
                 "churn": {
                     "baseline": {"data": f"s3://{BUCKET}/train/train.csv", "job": "sagemaker"},
                     "target": {"data": f"s3://{BUCKET}/scores/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.csv", "format": "csv"},
+                    "checks": SAGEMAKER_DRIFT,
                     "schedule": "daily",
                     "alerts": [{"when": "drift", "notify": ["email:ml@example.com"]}],
                 }

@@ -20,7 +20,7 @@ from driftplane.cli import cli
 from driftplane.spec import load_spec
 from driftplane_aws.iam import policies
 
-from .conftest import ACCOUNT, BUCKET, REGION, REPO, settings_dict
+from .conftest import ACCOUNT, BUCKET, REGION, REPO, SAGEMAKER_DRIFT, settings_dict
 from .iam_check import denied
 from .test_lifecycle import capturing_endpoint
 
@@ -33,6 +33,7 @@ def write_spec(tmp_path: Path, monitors: dict[str, bool], *, backend: str = "mod
     settings = settings_dict(backend=backend)
     if backend == "processing":
         settings["image_uri"] = IMAGE
+    checks = {"checks": SAGEMAKER_DRIFT} if backend == "model-monitor" else {}
     bodies = {
         "churn": {
             "baseline": {"data": TRAIN},
@@ -53,7 +54,7 @@ def write_spec(tmp_path: Path, monitors: dict[str, bool], *, backend: str = "mod
         "provider": "aws",
         "providers": {"aws": settings},
         "channels": {"team": {"type": "email", "to": ["ml@example.com"]}},
-        "monitors": {name: {**bodies[name], "enabled": enabled} for name, enabled in monitors.items()},
+        "monitors": {name: {**bodies[name], **checks, "enabled": enabled} for name, enabled in monitors.items()},
     }
     path = tmp_path / "monitors.yaml"
     path.write_text(yaml.safe_dump(body), encoding="utf-8")

@@ -9,13 +9,15 @@ import yaml
 
 from driftplane.spec import load_spec
 
-from .conftest import BUCKET, REPO, settings_dict
+from .conftest import BUCKET, REPO, SAGEMAKER_DRIFT, settings_dict
 
 
 def write_spec(tmp_path: Path, *, backend: str = "model-monitor", schedule: str = "daily", extra: dict[str, Any] | None = None, **monitor: Any) -> Path:
     settings = settings_dict(backend=backend, **(extra or {}))
     if backend == "processing":
         settings.setdefault("image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/driftplane:0.1.0")
+    else:
+        monitor.setdefault("checks", SAGEMAKER_DRIFT)
     body = {
         "provider": "aws",
         "providers": {"aws": settings},

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from driftplane.result import RunResult
 from driftplane.spec import Spec
 
-from .conftest import BUCKET, REFERENCE, ROLE, settings_dict
+from .conftest import BUCKET, REFERENCE, ROLE, SAGEMAKER_DRIFT, settings_dict
 
 OUTPUT = "reports/churn-prod/driftplane-churn/2026/01/02/00"
 
@@ -25,6 +25,7 @@ def spec() -> Spec:
                         "constraints": f"s3://{BUCKET}/sagemaker/constraints.json",
                     },
                     "target": {"endpoint": "churn-prod"},
+                    "checks": SAGEMAKER_DRIFT,
                     "schedule": "daily",
                 }
             },
@@ -107,6 +108,8 @@ def test_status_reads_sagemakers_files_into_run_results(make_provider, fake, s3)
     assert found.window is not None and found.window.end == datetime(2026, 1, 2, tzinfo=UTC)
     price = next(f for f in found.features if f.name == "price")
     assert price.kind == "numerical" and price.drift is not None and price.drift.drifted is False
+    # Decided with SageMaker's own metric against the configured threshold, as its alarms are.
+    assert price.drift.metric == "linf_robust" and price.drift.effective_threshold == price.drift.threshold == 0.1
     assert price.target["count"] == 23432
     assert found.reports["constraint_violations"] == f"s3://{BUCKET}/{OUTPUT}/constraint_violations.json"
     RunResult.model_validate_json(found.to_json())  # the same contract as run --json

@@ -8,8 +8,8 @@ from botocore.stub import Stubber
 from driftplane.provider import Change, Request
 from driftplane.spec.schedules import Schedule
 from driftplane_aws import names
+from driftplane_aws.apply import Executor
 from driftplane_aws.clients import AwsClients
-from driftplane_aws.executor import Executor
 from driftplane_aws.schedules import ScheduleNotExpressible, sagemaker_cron, scheduler_cron
 from driftplane_aws.servicemodel import request_problems
 from driftplane_aws.settings import AwsSettings

@@ -19,6 +19,11 @@ providers:
     role_arn: arn:aws:iam::123456789012:role/SageMaker
     output_s3_uri: s3://bucket/driftplane
 """
+# What model-monitor needs (SageMaker's own drift metric, compared with the threshold as it is),
+# indented as a monitor's key.
+SAGEMAKER_CHECKS = """\
+    checks: {drift: {numerical: {metric: linf_robust, threshold: 0.1}, categorical: {metric: linf_robust, threshold: 0.1}, noise_correction: false}}
+"""
 
 
 def validate(tmp_path: Path, text: str) -> tuple[int, str]:
@@ -76,7 +81,8 @@ monitors:
     assert "monitors.churn.baseline.lag: SageMaker Model Monitor compares with fixed baseline files" in err
     assert "monitors.churn.target.data: SageMaker jobs read the target from S3" in err
     assert "monitors.churn.schedule: SageMaker Model Monitor runs only hourly" in err and "'30 2 * * *' cannot be expressed" in err
-    assert "monitors.churn.checks.drift.numerical.metric: SageMaker Model Monitor measures drift as L-infinity distance; psi needs backend: processing" in err
+    assert "monitors.churn.checks.drift.numerical.metric: SageMaker Model Monitor measures drift as its L-infinity distance" in err
+    assert "the numerical metric is psi: set checks.drift.numerical.metric: linf_robust" in err and "or use backend: processing" in err
     assert "monitors.fraud.target.endpoint: 'fraud_endpoint!' is not a SageMaker endpoint name" in err
 
 
@@ -224,7 +230,7 @@ monitors:
     baseline: {data: train.parquet}
     target: {endpoint: churn-prod, window: 2d, latency: 1h}
     schedule: daily
-"""
+""" + SAGEMAKER_CHECKS
     code, err = validate(tmp_path, body)
     assert code == 2
     assert "monitors.churn.target.latency: SageMaker Model Monitor decides which captured data each data-quality run reads" in err
@@ -286,10 +292,11 @@ monitors:
   churn:
     baseline: {{data: train.parquet}}
     target: {{endpoint: churn-prod}}
-""",
+"""
+            + SAGEMAKER_CHECKS,
         )
         assert code == 2, err
         assert f"providers.aws.name_prefix: '{prefix}' is {length} characters; name_prefix may have at most 20" in err
         assert "^[a-zA-Z0-9]" not in err  # never the raw regex
-    code, err = validate(tmp_path, SETTINGS + "    name_prefix: ml-team-drift\nmonitors:\n  churn:\n    baseline: {data: train.parquet}\n    target: {endpoint: churn-prod}\n")
+    code, err = validate(tmp_path, SETTINGS + "    name_prefix: ml-team-drift\nmonitors:\n  churn:\n    baseline: {data: train.parquet}\n    target: {endpoint: churn-prod}\n" + SAGEMAKER_CHECKS)
     assert code == 0, err

@@ -2,8 +2,11 @@
 
 Nothing is called and no data is read (only the column names of a local baseline, to count
 the features an alarm must combine): settings and monitors are checked against what each
-service accepts, then every request the spec becomes is checked strictly against botocore's
-service model (enums, patterns, lengths, ranges), so a spec that validates also applies.
+service accepts, every decision of the resolved monitor that AWS cannot express as driftplane
+means it is refused with the reason and the alternative (drift metrics SageMaker does not
+compute, channels SNS cannot deliver, quality checks constraints.json cannot say), then every
+request the spec becomes is checked strictly against botocore's service model (enums,
+patterns, lengths, ranges), so a spec that validates also applies.
 """
 
 from __future__ import annotations
@@ -14,10 +17,20 @@ from typing import Any
 
 from driftplane.errors import Problem
 from driftplane.provider import Request
-from driftplane.spec.models import FixedWindow, Spec
+from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
+from driftplane.result import Kind
+from driftplane.spec.models import QualityChecks, Spec
 from driftplane_aws import names
+from driftplane_aws.alarms import (
+    MAX_ALARM_METRICS,
+    AlarmNotExpressible,
+    alarms,
+    failure_not_alarmable,
+    violation_not_alarmable,
+)
 from driftplane_aws.analyzer import ANALYZER_ACCOUNTS
-from driftplane_aws.baseline import FeatureInfo
+from driftplane_aws.baseline import FeatureInfo, declared_features
+from driftplane_aws.channels import delivery_problem
 from driftplane_aws.schedules import ScheduleNotExpressible, sagemaker_cron, scheduler_cron
 from driftplane_aws.servicemodel import request_problems, service_model
 from driftplane_aws.settings import (
@@ -28,15 +41,14 @@ from driftplane_aws.settings import (
 )
 from driftplane_aws.translate import (
     EXECUTION_ID,
-    MAX_ALARM_METRICS,
-    SAGEMAKER_METRICS,
     SCHEDULED_TIME,
     Account,
-    AlarmNotExpressible,
     Translation,
     Translator,
     batch_dataset_format,
-    violation_not_alarmable,
+    data_format,
+    remote_baseline,
+    sagemaker_metric,
     window_differs_from_period,
 )
 
@@ -115,9 +127,8 @@ def check_spec(spec: Spec, settings: AwsSettings) -> list[Problem]:
     if settings.instance_type not in instance_types:
         found.add((*SETTINGS, "instance_type"), f"'{settings.instance_type}' is not a SageMaker processing instance type (e.g. ml.m5.xlarge, ml.m5.large, ml.c5.xlarge)")
     _check_tags(found, spec, settings)
-    for name, monitor in spec.monitors.items():
+    for name in spec.monitors:
         _check_monitor(found, spec, settings, name)
-        del monitor
     if found.problems or region is None or not settings.role_arn or not settings.output_s3_uri:
         return found.problems
     _check_requests(found, spec, settings, Account(region, settings.role_arn.split(":")[4]))
@@ -137,22 +148,38 @@ def _check_tags(found: _Located, spec: Spec, settings: AwsSettings) -> None:
                 found.add((*path, key), f"a tag key has at most 128 characters, this one {len(key)}")
             if len(str(value)) > 256:
                 found.add((*path, key), f"a tag value has at most 256 characters, this one {len(str(value))}")
-    for name, monitor in spec.monitors.items():
-        total = len({**settings.tags, **spec.tags, **monitor.tags}) + 2
+    for name in spec.monitors:
+        total = len(names.standard_tags(name, resolve_monitor(spec, name).tags_over(settings.tags)))
         if total > 50:
             found.add(("monitors", name, "tags"), f"{total} tags with driftplane's two; AWS allows 50 per resource")
 
 
 def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str) -> None:
-    monitor = spec.monitors[name]
-    at = ("monitors", name)
+    monitor = resolve_monitor(spec, name)
+    at: tuple[str | int, ...] = ("monitors", name)
+    _check_schedule_and_target(found, monitor, settings, at)
+    _check_baseline(found, monitor, settings, at)
+    if settings.backend == "model-monitor":
+        _check_sagemaker_drift(found, monitor, at)
+        _check_sagemaker_quality(found, spec, monitor, at)
+    elif monitor.engine == "spark":
+        found.add(
+            (*at, "engine"),
+            "the processing job runs driftplane in the image built from providers/aws/Dockerfile, which has neither "
+            "the Spark extra nor Java: use engine: local (the job streams the data in bounded memory; give the job a "
+            "larger instance_type or volume_size_gb for more data), or profile with Spark outside AWS's job",
+        )
+    _check_alerts(found, spec, monitor, settings, at)
+
+
+def _check_schedule_and_target(found: _Located, monitor: ResolvedMonitor, settings: AwsSettings, at: tuple[str | int, ...]) -> None:
     backend = settings.backend
     try:
         sagemaker_cron(monitor.schedule) if backend == "model-monitor" else scheduler_cron(monitor.schedule)
     except ScheduleNotExpressible as exc:
         found.add((*at, "schedule"), str(exc))
     target = monitor.target
-    if isinstance(target.window, FixedWindow):
+    if monitor.windows.fixed is not None:
         found.add((*at, "target", "window"), "a scheduled cloud monitor reads a moving window: give a duration such as 1h or 1d")
     elif backend == "model-monitor" and window_differs_from_period(monitor):
         key = "latency" if target.latency is not None else "window"
@@ -182,94 +209,248 @@ def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str
                 batch_dataset_format(target.data, target.format, target.header)
             except ValueError as exc:
                 found.add((*at, "target", "format"), str(exc))
+
+
+def _check_baseline(found: _Located, monitor: ResolvedMonitor, settings: AwsSettings, at: tuple[str | int, ...]) -> None:
     baseline = monitor.baseline
-    for key in ("data", "statistics", "constraints"):
-        value = getattr(baseline, key)
+    source = baseline.source
+    where = (*at, "baseline")
+    for key, value in (("data", source.data if source else None), ("statistics", baseline.statistics), ("constraints", baseline.constraints)):
         if value and value.startswith("s3://") and s3_uri_problem(value):
-            found.add((*at, "baseline", key), str(s3_uri_problem(value)))
-    if baseline.lag is not None and backend == "model-monitor":
-        found.add((*at, "baseline", "lag"), "SageMaker Model Monitor compares with fixed baseline files; a lagged baseline needs backend: processing")
+            found.add((*where, key), str(s3_uri_problem(value)))
+    if baseline.kind == "lag" and settings.backend == "model-monitor":
+        found.add((*where, "lag"), "SageMaker Model Monitor compares with fixed baseline files; a lagged baseline needs backend: processing")
     if baseline.job == "sagemaker":
-        if baseline.data is None or not baseline.data.startswith("s3://"):
-            found.add((*at, "baseline", "data" if baseline.data else "job"), "SageMaker's baselining job reads the baseline from S3: give baseline.data as an s3:// URI")
-        elif baseline.format not in ("auto", "csv", "jsonl"):
-            found.add((*at, "baseline", "format"), "SageMaker's baselining job reads CSV or JSON Lines")
-    if baseline.statistics and baseline.statistics.startswith("s3://") and not (baseline.constraints or "").startswith("s3://"):
-        found.add((*at, "baseline", "constraints"), "with statistics on S3, give constraints as an s3:// URI too (SageMaker reads both from S3)")
-    drift = monitor.checks.drift
-    if backend == "model-monitor" and drift.enabled:
-        for kind in ("numerical", "categorical"):
-            rule = getattr(drift, kind)
-            if kind in drift.model_fields_set and rule.metric not in SAGEMAKER_METRICS:
-                found.add(
-                    (*at, "checks", "drift", kind, "metric"),
-                    f"SageMaker Model Monitor measures drift as L-infinity distance; {rule.metric} needs backend: processing "
-                    "(or use linf or linf_robust)",
-                )
-        for feature, rule in drift.features.items():
-            if rule.metric is not None and rule.metric not in SAGEMAKER_METRICS:
-                found.add((*at, "checks", "drift", "features", feature, "metric"), f"SageMaker Model Monitor cannot compute {rule.metric}: use linf or linf_robust, or backend: processing")
-    for index, alert in enumerate(monitor.alerts):
-        where = (*at, "alerts", index)
-        if alert.when == "metric" and alert.metric is not None and backend == "model-monitor" and alert.metric not in SAGEMAKER_METRICS:
-            found.add((*where, "metric"), f"SageMaker publishes the L-infinity drift of each feature; {alert.metric} has no CloudWatch metric there")
-        if alert.when == "violation" and backend == "model-monitor":
-            found.add((*where, "when"), violation_not_alarmable(alert.describe()))
-        if alert.when == "drift" and alert.min_features > 1 and alert.features and len(alert.features) > MAX_ALARM_METRICS:
-            found.add((*where, "features"), f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} metrics; this alert counts among {len(alert.features)}")
-        elif alert.when == "drift" and alert.min_features > 1 and not alert.features:
-            counted = _drift_features(spec, name)
-            if counted is not None and len(counted) > MAX_ALARM_METRICS:
-                found.add(
-                    (*where, "min_features"),
-                    f"alert '{alert.describe()}' counts drifted features among {len(counted)} (every feature the baseline has); "
-                    f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} metrics: list at most {MAX_ALARM_METRICS} in the "
-                    "alert's 'features', or leave features out with features.exclude",
-                )
+        _check_baselining_job(found, monitor, where)
+    statistics = baseline.statistics or ""
+    if statistics.startswith("s3://") and not (baseline.constraints or "").startswith("s3://"):
+        found.add((*where, "constraints"), "with statistics on S3, give constraints as an s3:// URI too (SageMaker reads both from S3)")
 
 
-def _drift_features(spec: Spec, name: str) -> list[str] | None:
+def _check_baselining_job(found: _Located, monitor: ResolvedMonitor, where: tuple[str | int, ...]) -> None:
+    """SageMaker's baselining job reads one S3 prefix of CSV or JSON Lines, every row of it."""
+    source = monitor.baseline.source
+    if source is None or source.data is None or not source.data.startswith("s3://"):
+        key = "data" if source is not None and source.data else "job"
+        found.add((*where, key), "SageMaker's baselining job reads the baseline from S3: give baseline.data as an s3:// URI")
+        return
+    if any(marker in source.data for marker in ("{", "*", "?", "[")):
+        found.add(
+            (*where, "data"),
+            "SageMaker's baselining job reads every object under one S3 prefix; it cannot pick files by a wildcard or "
+            "partition fields: give the folder (or file) it should read, or let driftplane profile the baseline (remove job)",
+        )
+    fmt = data_format(source.data, source.format)
+    if fmt not in ("csv", "jsonl"):
+        key = "format" if source.format != "auto" else "data"
+        said = f"'{fmt}'" if fmt else "not told by the path (set baseline.format)"
+        found.add(
+            (*where, key),
+            f"SageMaker's baselining job reads CSV or JSON Lines; this baseline's format is {said}: set baseline.format "
+            "to csv or jsonl, or let driftplane profile it (remove job; driftplane reads Parquet too)",
+        )
+    if monitor.baseline.window is not None:
+        found.add(
+            (*where, "window"),
+            "SageMaker's baselining job profiles every row under its prefix; it cannot keep only the rows of "
+            "baseline.window: remove the window, or let driftplane profile the baseline (remove job)",
+        )
+
+
+def _check_sagemaker_drift(found: _Located, monitor: ResolvedMonitor, at: tuple[str | int, ...]) -> None:
+    """model-monitor: SageMaker's analyzer computes one drift metric, which must be the spec's."""
+    drift = monitor.drift
+    if not drift.enabled:
+        return
+    where = (*at, "checks", "drift")
+    computed = sagemaker_metric(monitor)
+    method = monitor.quality.comparison_method
+    why = (
+        f"SageMaker Model Monitor measures drift as its L-infinity distance ({computed} with checks.quality."
+        f"comparison_method: {method}) and publishes only that"
+    )
+    other = "linf" if computed == "linf_robust" else "linf_robust"
+    also = f" (or comparison_method: {'simple' if other == 'linf' else 'robust'} for {other}), or use backend: processing"
+    kinds: tuple[Kind, ...] = ("numerical", "categorical")
+    for kind in kinds:
+        metric = drift.defaults[kind][0]
+        if metric != computed:
+            default = "" if _explicit(monitor, kind) else " (the default)"
+            found.add(
+                (*where, kind, "metric"),
+                f"{why}; the {kind} metric is {metric}{default}: set checks.drift.{kind}.metric: {computed}{also}",
+            )
+    for feature, (_, own, _) in drift.overrides.items():
+        if own is not None and own != computed:
+            found.add(
+                (*where, "features", feature, "metric"),
+                f"{why}; {feature}'s metric is {own}: set checks.drift.features.{feature}.metric: {computed}{also}",
+            )
+    drift_alerts = [a for a in monitor.alerts if a.when == "drift"]
+    if drift.noise_correction and drift_alerts:
+        found.add(
+            (*where, "noise_correction"),
+            f"alert '{drift_alerts[0].name}' becomes CloudWatch alarms comparing SageMaker's published distance with the "
+            "configured threshold, and SageMaker cannot raise a threshold for small samples as noise_correction does "
+            "(on by default): set checks.drift.noise_correction: false (linf_robust already allows for sample size), "
+            "or use backend: processing",
+        )
+    if drift.classifier:
+        found.add((*where, "classifier"), "SageMaker Model Monitor computes no domain-classifier drift: remove classifier, or use backend: processing")
+
+
+def _explicit(monitor: ResolvedMonitor, kind: Kind) -> bool:
+    """Whether the spec sets this kind's drift metric to something other than driftplane's default (for wording only)."""
+    defaults: dict[Kind, str] = {"numerical": "normalized_wasserstein", "categorical": "jensen_shannon"}
+    return monitor.drift.defaults[kind][0] != defaults[kind]
+
+
+def _check_sagemaker_quality(found: _Located, spec: Spec, monitor: ResolvedMonitor, at: tuple[str | int, ...]) -> None:
+    """model-monitor: SageMaker checks data quality with the constraints.json it is given."""
+    quality = monitor.quality
+    where = (*at, "checks", "quality")
+    if not quality.columns:
+        found.add(
+            (*where, "columns"),
+            "SageMaker Model Monitor always checks for missing and extra columns (missing_column_check, "
+            "extra_column_check); constraints.json has no setting that turns them off: remove columns: false, or use "
+            "backend: processing",
+        )
+    changed = [key for key, value in quality.model_dump().items() if value != getattr(DEFAULT_QUALITY, key) and key != "columns"]
+    if remote_baseline(monitor) is not None:
+        # The file's comparison method decides SageMaker's metric: the spec says which it is (plan checks it).
+        changed = [key for key in changed if key != "comparison_method"]
+    if not changed:
+        return
+    if monitor.baseline.job == "sagemaker":
+        found.add(
+            (*where, changed[0]),
+            "SageMaker's baselining job writes its own constraints.json (thresholds 1.0 and 0.1, Robust comparison), "
+            f"which checks.quality ({', '.join(changed)}) would not reach: remove them, or let driftplane profile "
+            "the baseline (remove baseline.job), or use backend: processing",
+        )
+    elif remote_baseline(monitor) is not None:
+        found.add(
+            (*where, changed[0]),
+            f"SageMaker reads {monitor.baseline.constraints} as it is, so checks.quality ({', '.join(changed)}) would "
+            "not reach it: write them into that file and remove them here, or give the files as local paths (driftplane "
+            "uploads them with these settings applied)",
+        )
+
+
+DEFAULT_QUALITY = QualityChecks()
+
+
+def _check_alerts(found: _Located, spec: Spec, monitor: ResolvedMonitor, settings: AwsSettings, at: tuple[str | int, ...]) -> None:
+    backend = settings.backend
+    seen: dict[str, AlertRule] = {}
+    for alert in monitor.alerts:
+        where = (*at, "alerts", alert.index)
+        first = seen.setdefault(alert.slug, alert)
+        if first is not alert:
+            same = "the same condition and no name" if not alert.named else f"names that give the same resource name ('{alert.slug}')"
+            found.add(
+                (*where, "name") if alert.named else where,
+                f"alerts[{first.index}] and alerts[{alert.index}] have {same}; their CloudWatch alarms and SNS topics are "
+                "named after it and would be one: give each alert its own name",
+            )
+        # A metric alert's metric is the feature's (core checks that), and that is SageMaker's (above).
+        if backend == "model-monitor":
+            if alert.when == "violation":
+                found.add((*where, "when"), violation_not_alarmable(alert.name))
+            if alert.when == "failure":
+                found.add((*where, "when"), failure_not_alarmable(alert.name))
+        if alert.when == "drift":
+            _check_drift_alert(found, spec, monitor, alert, where)
+        if not settings.sns_topic_arn:
+            _check_channels(found, spec, monitor, alert, where)
+
+
+def _check_drift_alert(found: _Located, spec: Spec, monitor: ResolvedMonitor, alert: AlertRule, where: tuple[str | int, ...]) -> None:
+    if alert.min_features > 1 and alert.features and len(alert.features) > MAX_ALARM_METRICS:
+        found.add((*where, "features"), f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} metrics; this alert counts among {len(alert.features)}")
+        return
+    if monitor.baseline.kind == "lag" and alert.features is None and monitor.features.include is None:
+        found.add(
+            (*where, "features"),
+            f"alert '{alert.name}': a seasonal baseline (baseline.lag) has no baseline file to learn the features from "
+            "before runs, and CloudWatch alarms watch named metrics: list the features in features.include (or in the "
+            "alert's features)",
+        )
+        return
+    if alert.min_features > 1 and not alert.features:
+        counted = _drift_features(spec, monitor)
+        if counted is not None and len(counted) > MAX_ALARM_METRICS:
+            found.add(
+                (*where, "min_features"),
+                f"alert '{alert.name}' counts drifted features among {len(counted)} (every feature the baseline has); "
+                f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} metrics: list at most {MAX_ALARM_METRICS} in the "
+                "alert's 'features', or leave features out with features.exclude",
+            )
+
+
+def _check_channels(found: _Located, spec: Spec, monitor: ResolvedMonitor, alert: AlertRule, where: tuple[str | int, ...]) -> None:
+    """Each channel of the alert must be one AWS delivers (channels.DELIVERY), located at its notify entry.
+
+    (The spec's notify list is read only to find the entry's line.) With providers.aws.sns_topic_arn
+    the topic's own subscriptions deliver, so nothing is checked here.
+    """
+    notify = spec.monitor(monitor.name).alerts[alert.index].notify
+    for target in alert.channels:
+        problem = delivery_problem(target)
+        if problem is None:
+            continue
+        entry = next(
+            (i for i, ref in enumerate(notify) if (ref == target.ref if target.ref is not None else not isinstance(ref, str) and ref.type == target.type)),
+            None,
+        )
+        found.add((*where, "notify", entry) if entry is not None else (*where, "notify"), problem)
+
+
+def _drift_features(spec: Spec, monitor: ResolvedMonitor) -> list[str] | None:
     """The features a monitor checks for drift, when the spec or a local baseline's header tells.
 
     None when only data on S3 (or SageMaker's baselining job) knows them: plan finds out then.
     A local baseline is asked for its columns with a batch of a few rows, not read whole.
     """
     from driftplane.errors import DataError
-    from driftplane.resolved import resolve_monitor
-    from driftplane_aws.job import baseline_columns
+    from driftplane_aws.run import baseline_columns
 
-    monitor = spec.monitors[name]
     baseline = monitor.baseline
     columns: list[str] | None = list(monitor.features.include) if monitor.features.include else None
     if columns is None and baseline.job != "sagemaker":
         try:
-            if baseline.data and "://" not in baseline.data:
-                columns = baseline_columns(spec, name)
+            if baseline.source is not None and baseline.source.data and "://" not in baseline.source.data:
+                columns = baseline_columns(spec, monitor.name)
             elif baseline.statistics and "://" not in baseline.statistics:
-                path = spec.base_dir / baseline.statistics
-                columns = [str(f["name"]) for f in json.loads(path.read_text(encoding="utf-8")).get("features", [])]
+                with open(baseline.statistics, encoding="utf-8") as file:
+                    columns = [str(f["name"]) for f in json.load(file).get("features", [])]
         except (DataError, OSError, ValueError, KeyError, TypeError):
             return None  # unreadable here: validate says nothing, plan reports the data problem
     if columns is None:
         return None
-    resolved = resolve_monitor(spec, name)
-    return [c for c in columns if resolved.features.selected(c) and resolved.drift.rule(c, "numerical").enabled]
+    return [f.name for f in declared_features(monitor, columns)]
 
 
-def _sample_features(spec: Spec, name: str) -> list[FeatureInfo]:
-    monitor = spec.monitors[name]
+def _sample_features(monitor: ResolvedMonitor) -> list[FeatureInfo]:
+    """Features to build sample alarms with, only to check the requests (kinds as declared, else numerical)."""
     picked = list(monitor.features.include or [])
     for alert in monitor.alerts:
         picked += list(alert.features or [])
         if alert.feature:
             picked.append(alert.feature)
     picked = list(dict.fromkeys(picked)) or ["feature"]
-    return [FeatureInfo(f, "numerical", monitor.checks.drift.numerical.metric, monitor.checks.drift.numerical.threshold) for f in picked[:MAX_ALARM_METRICS]]
+    out = []
+    for name in picked[:MAX_ALARM_METRICS]:
+        kind = monitor.features.kind(name) or "numerical"
+        out.append(FeatureInfo(name, kind, monitor.drift.rule(name, kind)))
+    return out
 
 
 def _check_requests(found: _Located, spec: Spec, settings: AwsSettings, account: Account) -> None:
     translator = Translator(spec, settings, account)
-    for name, monitor in spec.monitors.items():
+    for name in spec.monitors:
+        monitor = resolve_monitor(spec, name)
         at: tuple[str | int, ...] = ("monitors", name)
         requests: list[Request] = []
         sample = '{"sample": true}'
@@ -280,7 +461,7 @@ def _check_requests(found: _Located, spec: Spec, settings: AwsSettings, account:
         translation = Translation(name)
         try:
             requests += [translator.create_topic(name, t) for t in translator.topics(name, translation) if t.name]
-            requests += translator.alarms(name, _sample_features(spec, name), translation)
+            requests += alarms(translator, name, _sample_features(monitor), translation)
         except AlarmNotExpressible as exc:
             found.add((*at, "alerts"), str(exc))
         if settings.backend == "model-monitor":

@@ -6,7 +6,9 @@ import json
 
 import click
 
-from driftplane.cli.options import spec_argument
+# The optional SPEC argument every spec-driven command takes: a file, or a directory holding
+# monitors.yaml (load_spec finds it). Declared here so a provider needs no CLI internals.
+spec_argument = click.argument("spec_path", metavar="[SPEC]", required=False, type=click.Path(dir_okay=True, file_okay=True))
 
 
 @click.group("aws")
@@ -67,7 +69,7 @@ def iam_policy_command(spec_path: str | None, account: str | None, captures: tup
     from driftplane.spec import load_spec
     from driftplane_aws.clients import AwsClients
     from driftplane_aws.iam import capture_destinations, policies
-    from driftplane_aws.planner import offline_account
+    from driftplane_aws.plan import offline_account
     from driftplane_aws.settings import s3_uri_problem
 
     spec = load_spec(spec_path)

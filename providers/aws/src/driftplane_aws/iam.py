@@ -185,6 +185,9 @@ def policies(
             _repositories(settings, region, partition, analyzer=model_monitor or baselining),
         ),
     ]
+    if baseline_files:
+        # SageMaker's analyzer (model-monitor) and the processing job read the user's baseline files where they are.
+        job.append(_statement("ReadSageMakerBaselines", ["s3:GetObject"], [f"arn:{partition}:s3:::{u[5:]}" for u in baseline_files]))
     if data_uris:
         job.append(_statement("ReadData", ["s3:GetObject"], [_objects(partition, u) for u in data_uris]))
         job.append(_statement("ListData", ["s3:ListBucket"], sorted({_bucket(partition, u) for u in data_uris})))
@@ -214,12 +217,11 @@ def policies(
 
 
 def _namespaces(spec: Spec, settings: AwsSettings, region: str, account: str) -> list[str]:
-    """The CloudWatch namespaces the jobs publish to: SageMaker's drift namespaces, and driftplane's own (processing)."""
-    translator = Translator(spec, settings, Account(region, account))
-    out = {translator.dimensions(name)[0] for name in spec.monitors}
+    """The CloudWatch namespaces the jobs publish to: SageMaker's drift namespaces (model-monitor), driftplane's own (processing)."""
     if settings.backend == "processing":
-        out.add(DRIFTPLANE_NAMESPACE)
-    return sorted(out)
+        return [DRIFTPLANE_NAMESPACE]
+    translator = Translator(spec, settings, Account(region, account))
+    return sorted({translator.dimensions(name)[0] for name in spec.monitors})
 
 
 def _repositories(settings: AwsSettings, region: str, partition: str, *, analyzer: bool) -> list[str]:

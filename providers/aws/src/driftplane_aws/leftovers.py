@@ -20,7 +20,7 @@ from driftplane.provider import Leftover, leftover_reason, selected_monitors
 from driftplane.spec.models import NAME_PATTERN
 from driftplane_aws import names
 from driftplane_aws.clients import AwsClients
-from driftplane_aws.planner import Planner
+from driftplane_aws.plan import Planner
 
 logger = logging.getLogger(__name__)
 

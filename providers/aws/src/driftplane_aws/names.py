@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from urllib.parse import quote
 
 SAGEMAKER_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
@@ -64,7 +65,16 @@ def schedule_group_name(prefix: str, monitor: str) -> str:
 
 
 def topic_name(prefix: str, monitor: str, alert_slug: str) -> str:
-    return f"{monitor_base(prefix, monitor, 200)}-{alert_slug}"
+    """The SNS topic of one alert: ``<prefix>-<monitor>-<alert slug>``, in the letters SNS allows.
+
+    An alert slug with other characters (a name in another alphabet) gets them replaced and a
+    short hash of the slug added, so two alerts never share a topic.
+    """
+    safe = re.sub(r"[^A-Za-z0-9_-]", "-", alert_slug)
+    if safe != alert_slug:
+        safe = f"{safe}-{short_hash(alert_slug, 6)}"
+    name = f"{monitor_base(prefix, monitor, 200)}-{safe}"
+    return name if len(name) <= 256 else f"{name[:247]}-{short_hash(name)}"
 
 
 def alarm_prefix(prefix: str, monitor: str) -> str:
@@ -79,23 +89,9 @@ def alarm_name(prefix: str, monitor: str, *parts: str) -> str:
     return name[: 255 - 9] + "~" + short_hash(name)
 
 
-def alert_slug(index: int, name: str | None, when: str) -> str:
-    """A readable, stable part of a name for the alert at ``index``."""
-    if name:
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-")
-        if slug:
-            return slug
-    return f"alert{index + 1}-{when}"
-
-
-def standard_tags(monitor: str, *extra: dict[str, str]) -> dict[str, str]:
-    """The tags on everything: the user's, then driftplane's own (which always win)."""
-    tags: dict[str, str] = {}
-    for group in extra:
-        tags.update(group)
-    tags[MONITOR_KEY] = monitor
-    tags[MANAGED_BY_KEY] = MANAGED_BY_VALUE
-    return tags
+def standard_tags(monitor: str, tags: Mapping[str, str]) -> dict[str, str]:
+    """The tags on everything: the user's (``ResolvedMonitor.tags_over``), then driftplane's own (which always win)."""
+    return {**tags, MONITOR_KEY: monitor, MANAGED_BY_KEY: MANAGED_BY_VALUE}
 
 
 def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:

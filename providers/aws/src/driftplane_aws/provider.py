@@ -65,7 +65,7 @@ class AwsProvider(Provider):
         return check_spec(spec, self.aws_settings)
 
     def _planner(self, spec: Spec, *, offline: bool) -> Any:
-        from driftplane_aws.planner import Planner
+        from driftplane_aws.plan import Planner
 
         return Planner(spec, self.aws_settings, None if offline else self.clients)
 
@@ -84,8 +84,8 @@ class AwsProvider(Provider):
         return find_leftovers(planner)
 
     def apply(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
-        from driftplane_aws.executor import Executor
-        from driftplane_aws.planner import ALARM_PLACEHOLDER
+        from driftplane_aws.apply import Executor
+        from driftplane_aws.plan import ALARM_PLACEHOLDER
 
         chosen = selected_monitors(spec, monitors)
         executor = Executor(self.clients, self.aws_settings)
@@ -102,8 +102,8 @@ class AwsProvider(Provider):
         return Plan(provider=self.name, backend=self.backend, changes=done, leftovers=leftovers)
 
     def destroy(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> Plan:
-        from driftplane_aws.executor import Executor
-        from driftplane_aws.planner import destroy_changes
+        from driftplane_aws.apply import Executor
+        from driftplane_aws.plan import destroy_changes
 
         # Names need not be in the spec: a retired monitor's resources are found by name and tags.
         chosen = monitors_to_destroy(spec, monitors)
@@ -127,8 +127,10 @@ class AwsProvider(Provider):
         end: datetime | None = None,
     ) -> Iterable[RunResult]:
         """Run monitors with the engine: inside a processing job it publishes; elsewhere it only writes files."""
-        from driftplane_aws.job import in_job, run_monitors
+        from driftplane.resolved import resolve_monitor
+        from driftplane_aws.run import in_job, run_monitors
 
         chosen = selected_monitors(spec, monitors)
-        needs_aws = in_job() or any(spec.monitor(m).target.endpoint and not spec.monitor(m).target.data for m in chosen)
+        targets = [resolve_monitor(spec, m).target for m in chosen]
+        needs_aws = in_job() or any(target.endpoint and not target.data for target in targets)
         return run_monitors(spec, self.aws_settings, self.clients if needs_aws else None, chosen, at=at, start=start, end=end)

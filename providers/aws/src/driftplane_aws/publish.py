@@ -1,9 +1,11 @@
-"""The CloudWatch metrics a processing job publishes: SageMaker's names, so the same alarms work.
+"""The CloudWatch metrics a processing job publishes: driftplane's own, which the alarms watch.
 
-``feature_baseline_drift_<feature>`` goes to SageMaker's namespace with SageMaker's
-dimensions (the endpoint and the schedule), carrying the spec's drift metric of each
-feature; driftplane's own metrics (``driftplane.metrics``: runs, violations, rows, timings,
-drift) go to the ``driftplane`` namespace with their labels as dimensions.
+Every metric of ``driftplane.metrics`` (runs, violations, rows, timings, ``feature_drift``
+with its ``metric``, ``feature_drifted`` as the run decided it, ``drift_share``) goes to the
+``driftplane`` namespace with its labels as dimensions, as the local provider serves them to
+Prometheus and the gcp provider writes them to Cloud Monitoring. Nothing is published under
+SageMaker's ``feature_baseline_drift_<feature>``: that name means SageMaker's L-infinity
+distance, and the run's metric may be another.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from driftplane.metrics import MetricPoint, metrics_from_result
 from driftplane.result import RunResult
-from driftplane_aws.translate import DRIFT_METRIC, DRIFTPLANE_NAMESPACE
+from driftplane_aws.translate import DRIFTPLANE_NAMESPACE
 
 logger = logging.getLogger(__name__)
 
@@ -25,28 +27,12 @@ BATCH = 20  # PutMetricData items per call, well under every service limit
 def metric_data(
     result: RunResult,
     *,
-    namespace: str,
-    dimensions: list[dict[str, str]],
     read_seconds: Mapping[str, float] | None = None,
     when: datetime | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Namespace -> MetricData items for one run."""
     stamp = when or datetime.now(UTC)
-    sagemaker: list[dict[str, Any]] = []
-    for feature in result.features:
-        if feature.drift is None or feature.drift.value is None:
-            continue
-        sagemaker.append(
-            {
-                "MetricName": DRIFT_METRIC.format(feature=feature.name),
-                "Dimensions": dimensions,
-                "Value": float(feature.drift.value),
-                "Timestamp": stamp,
-                "Unit": "None",
-            }
-        )
-    own = [_datum(point, stamp) for point in metrics_from_result(result, read_seconds=read_seconds)]
-    return {namespace: sagemaker, DRIFTPLANE_NAMESPACE: own}
+    return {DRIFTPLANE_NAMESPACE: [_datum(point, stamp) for point in metrics_from_result(result, read_seconds=read_seconds)]}
 
 
 def _datum(point: MetricPoint, stamp: datetime) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 model-monitor: ListMonitoringExecutions gives each run's status and processing job; the job's
 output on S3 holds SageMaker's statistics.json and constraint_violations.json, which become
-the same RunResult the local provider writes (drift per feature from the two statistics
-files, violations as SageMaker wrote them). processing: each job's result.json is already one.
+the same RunResult the local provider writes: drift per feature decided from the two
+statistics files with the monitor's rules (validate keeps them SageMaker's: its L-infinity
+metric, the configured threshold), violations as SageMaker wrote them, less the checks the
+spec turns off. processing: each job's result.json is already one.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from driftplane.engine.profile import Profile
 from driftplane.engine.sagemaker import profile_from_statistics
 from driftplane.errors import DataError, ProviderError
 from driftplane.provider import MonitorStatus
-from driftplane.resolved import resolve_monitor
+from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.result import RunResult, Violation
 from driftplane.spec.models import Spec
 from driftplane_aws import names
 from driftplane_aws.clients import AwsClients
-from driftplane_aws.job import result_folder
+from driftplane_aws.run import result_folder
 from driftplane_aws.settings import AwsSettings
 from driftplane_aws.translate import Account, Translator
 
@@ -93,7 +95,7 @@ class StatusReader:
             provider="aws",
             state=state,
             schedule=found.get("MonitoringScheduleConfig", {}).get("ScheduleConfig", {}).get("ScheduleExpression"),
-            next_run=self.spec.monitor(monitor).schedule.next_after(datetime.now(UTC)),
+            next_run=resolve_monitor(self.spec, monitor).schedule.next_after(datetime.now(UTC)),
             runs=runs,
             details=details,
         )
@@ -145,6 +147,7 @@ class StatusReader:
             violations = [Violation(**v) for v in violations_doc.get("violations", [])]
         except (TypeError, ValueError) as exc:
             raise DataError(f"{violations_uri}: not a SageMaker constraint_violations.json: {exc}") from None
+        violations = checked_by_spec(violations, resolve_monitor(self.spec, monitor))
         statistics = self.read_json(statistics_uri)
         reports = {"statistics": statistics_uri, "constraint_violations": violations_uri}
         if statistics is None or baseline is None:
@@ -210,7 +213,7 @@ class StatusReader:
             provider="aws",
             state=state,
             schedule=found.get("ScheduleExpression"),
-            next_run=self.spec.monitor(monitor).schedule.next_after(datetime.now(UTC)),
+            next_run=resolve_monitor(self.spec, monitor).schedule.next_after(datetime.now(UTC)),
             runs=runs,
             details={"schedule": schedule, "backend": "processing"},
         )
@@ -238,6 +241,24 @@ class StatusReader:
         return RunResult.model_validate(
             {"monitor": monitor, "window": window, "rows": {"baseline": 0, "target": 0}, "status": "failed", "error": reason, "provider": "aws"}
         )
+
+
+def checked_by_spec(violations: list[Violation], monitor: ResolvedMonitor) -> list[Violation]:
+    """SageMaker's violations less the ones the spec's quality checks do not ask for, as a local run reports them.
+
+    ``quality.enabled: false`` keeps none, ``completeness: false`` no completeness_check,
+    ``columns: false`` no missing or extra column check, and a column the features leave out
+    none (constraints.json says so too; this also covers files written before it did).
+    """
+    quality = monitor.quality
+    if not quality.enabled:
+        return []
+    off: set[str] = set()
+    if not quality.completeness:
+        off.add("completeness_check")
+    if not quality.columns:
+        off |= {"missing_column_check", "extra_column_check"}
+    return [v for v in violations if v.constraint_check_type not in off and monitor.features.selected(v.feature_name)]
 
 
 def _job_monitor(job: dict[str, Any]) -> str | None:

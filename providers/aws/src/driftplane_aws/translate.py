@@ -1,8 +1,10 @@
-"""A monitor of the spec as the exact AWS requests that make it real.
+"""A resolved monitor as the exact AWS requests that make it real.
 
-Nothing here talks to AWS: given the settings, the region and account, and (when known) the
-baseline's features, each function returns request bodies exactly as they will be sent.
-``plan --offline`` prints them as they are; plain ``plan`` compares them with what exists.
+Nothing here talks to AWS, and nothing is decided here: given the settings, the region and
+account, and (when known) the baseline's features, each function translates what
+``driftplane.resolved`` decided (windows, tags, alert identity, channels, drift rules) into
+request bodies exactly as they will be sent. ``plan --offline`` prints them as they are;
+plain ``plan`` compares them with what exists. Alarms are built in ``alarms.py``.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from typing import Any
 
 from driftplane.metrics import CATALOGUE
 from driftplane.provider import Request
-from driftplane.spec.durations import Duration
-from driftplane.spec.models import CHECK_TYPES, Alert, ChannelSpec, Monitor, Spec
+from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
+from driftplane.spec.models import DataSource, Spec
 from driftplane_aws import names
 from driftplane_aws.analyzer import analyzer_image, partition_of
-from driftplane_aws.baseline import FeatureInfo
+from driftplane_aws.channels import Subscription, subscriptions
 from driftplane_aws.schedules import sagemaker_cron, scheduler_cron
 from driftplane_aws.settings import AwsSettings
 
@@ -26,7 +28,6 @@ BATCH_NAMESPACE = "aws/sagemaker/ModelMonitoring/data-metrics"
 DRIFTPLANE_NAMESPACE = "driftplane"
 DRIFT_METRIC = "feature_baseline_drift_{feature}"
 SAGEMAKER_METRICS = {"linf", "linf_robust"}
-MAX_ALARM_METRICS = 10  # CloudWatch: at most 10 metrics in a metric-math alarm
 
 INPUT_ENDPOINT = "/opt/ml/processing/input/endpoint"
 INPUT_BATCH = "/opt/ml/processing/input/batch"
@@ -38,6 +39,35 @@ JOB_SPEC_FILE = "monitors.yaml"
 JOB_SCRIPT = 'driftplane "$@"; rc=$?; if [ "$rc" -eq 1 ]; then exit 0; fi; exit "$rc"'
 SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 EXECUTION_ID = "<aws.scheduler.execution-id>"
+
+
+def sagemaker_metric(monitor: ResolvedMonitor) -> str:
+    """The drift metric SageMaker's analyzer publishes as ``feature_baseline_drift_<feature>``.
+
+    Its L-infinity distance, corrected for sample size with ``comparison_method: robust``
+    (driftplane's linf_robust) or not with ``simple`` (linf), numerical and categorical alike.
+    """
+    return "linf_robust" if monitor.quality.comparison_method == "robust" else "linf"
+
+
+def remote_baseline(monitor: ResolvedMonitor) -> tuple[str, str] | None:
+    """The user's statistics.json and constraints.json on S3, used as they are; None when driftplane writes the files."""
+    baseline = monitor.baseline
+    statistics, constraints = baseline.statistics or "", baseline.constraints or ""
+    if baseline.kind == "statistics" and statistics.startswith("s3://") and constraints.startswith("s3://"):
+        return statistics, constraints
+    return None
+
+
+def data_format(data: str | None, fmt: str) -> str | None:
+    """The format of a dataset as its ``format`` or its path's suffix says; None when neither tells."""
+    if fmt != "auto":
+        return fmt
+    name = (data or "").lower().rstrip("/")
+    for suffix, found in ((".csv", "csv"), (".parquet", "parquet"), (".jsonl", "jsonl"), (".json", "jsonl")):
+        if name.endswith(suffix) or name.endswith(suffix + ".gz"):
+            return found
+    return None
 
 
 @dataclass(frozen=True)
@@ -57,25 +87,34 @@ class Account:
 
 @dataclass
 class Translation:
-    """What one monitor becomes, plus notes for the person reading the plan."""
+    """What one monitor becomes, plus notes for the person reading the plan.
+
+    pending: why some alarms are not planned yet (their features or kinds are known only
+        once a baseline file exists); plan shows them as one waiting change.
+    """
 
     monitor: str
     notes: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class AlertTopic:
-    """The SNS topic (or the configured one) that an alert's alarms notify."""
+    """The SNS topic (driftplane's own, or the configured one) that an alert's alarms notify."""
 
-    index: int
+    key: str  # AlertRule.key
     slug: str
     name: str | None  # None when settings.sns_topic_arn is used
     arn: str
-    emails: tuple[str, ...]
+    subscriptions: tuple[Subscription, ...]
+
+    @property
+    def emails(self) -> tuple[str, ...]:
+        return tuple(s.endpoint for s in self.subscriptions if s.protocol == "email")
 
 
 class Translator:
-    """Builds the requests of the monitors of one spec."""
+    """Builds the requests of the monitors of one spec from their resolved form."""
 
     def __init__(self, spec: Spec, settings: AwsSettings, account: Account) -> None:
         self.spec = spec
@@ -84,12 +123,17 @@ class Translator:
 
     # --- common pieces ------------------------------------------------------------------
 
+    def monitor(self, name: str) -> ResolvedMonitor:
+        """Everything monitor ``name`` means, decided in core."""
+        return resolve_monitor(self.spec, name)
+
     @property
     def prefix(self) -> str:
         return self.settings.name_prefix
 
     def tags(self, monitor: str) -> dict[str, str]:
-        return names.standard_tags(monitor, self.settings.tags, self.spec.tags, self.spec.monitor(monitor).tags)
+        """The settings' tags, the spec's and the monitor's over them, then driftplane's own."""
+        return names.standard_tags(monitor, self.monitor(monitor).tags_over(self.settings.tags))
 
     def output_uri(self, monitor: str, *parts: str) -> str:
         assert self.settings.output_s3_uri is not None
@@ -134,10 +178,10 @@ class Translator:
 
     def baseline_resources(self, monitor: str) -> tuple[str, str]:
         """S3 URIs of the statistics.json and constraints.json the jobs compare with."""
-        baseline = self.spec.monitor(monitor).baseline
-        if baseline.statistics and baseline.statistics.startswith("s3://") and baseline.constraints:
-            return baseline.statistics, baseline.constraints
-        return self.baseline_uri(monitor, "statistics.json"), self.baseline_uri(monitor, "constraints.json")
+        return remote_baseline(self.monitor(monitor)) or (
+            self.baseline_uri(monitor, "statistics.json"),
+            self.baseline_uri(monitor, "constraints.json"),
+        )
 
     def put_object(self, monitor: str, uri: str, body: str, metadata: dict[str, str]) -> Request:
         bucket, key = names.split_s3_uri(uri)
@@ -156,15 +200,14 @@ class Translator:
 
     def baselining_job(self, monitor: str) -> tuple[str, Request]:
         """SageMaker's own baselining job (``baseline: {job: sagemaker}``) with the analyzer image."""
-        spec_monitor = self.spec.monitor(monitor)
-        baseline = spec_monitor.baseline
-        assert baseline.data is not None
+        source = self.monitor(monitor).baseline.source
+        assert source is not None and source.data is not None
         body: dict[str, Any] = {
             "ProcessingInputs": [
                 {
                     "InputName": "baseline_dataset_input",
                     "S3Input": {
-                        "S3Uri": baseline.data,
+                        "S3Uri": source.data,
                         "LocalPath": "/opt/ml/processing/input/baseline_dataset_input",
                         "S3DataType": "S3Prefix",
                         "S3InputMode": "File",
@@ -185,7 +228,7 @@ class Translator:
             "StoppingCondition": self.stopping(),
             "AppSpecification": {"ImageUri": analyzer_image(self.account.region)},
             "Environment": {
-                "dataset_format": json.dumps(_analyzer_format(spec_monitor)),
+                "dataset_format": json.dumps(analyzer_format(source)),
                 "dataset_source": "/opt/ml/processing/input/baseline_dataset_input",
                 "output_path": OUTPUT,
                 "publish_cloudwatch_metrics": "Disabled",
@@ -204,7 +247,7 @@ class Translator:
     # --- model-monitor --------------------------------------------------------------------
 
     def job_input(self, monitor: str) -> dict[str, Any]:
-        target = self.spec.monitor(monitor).target
+        target = self.monitor(monitor).target
         common: dict[str, Any] = {"S3InputMode": "File", "S3DataDistributionType": "FullyReplicated"}
         # No Start/EndTimeOffset: botocore documents them for model-quality jobs only; SageMaker
         # decides which captured data a data-quality run reads (checks.py refuses other windows).
@@ -254,7 +297,7 @@ class Translator:
 
     def schedule_config(self, monitor: str, job_definition: str) -> dict[str, Any]:
         return {
-            "ScheduleConfig": {"ScheduleExpression": sagemaker_cron(self.spec.monitor(monitor).schedule)},
+            "ScheduleConfig": {"ScheduleExpression": sagemaker_cron(self.monitor(monitor).schedule)},
             "MonitoringJobDefinitionName": job_definition,
             "MonitoringType": "DataQuality",
         }
@@ -282,16 +325,30 @@ class Translator:
 
     # --- processing -------------------------------------------------------------------------
 
+    def mounts_baseline(self, monitor: str) -> bool:
+        """True when the job reads baseline files driftplane (or SageMaker's baselining job) wrote
+        under the output prefix, mounted as an input; a lagged or remote baseline is read where it is."""
+        resolved = self.monitor(monitor)
+        return resolved.baseline.kind != "lag" and remote_baseline(resolved) is None
+
     def job_spec(self, monitor: str) -> str:
-        """The spec a processing job runs: this monitor only, baseline files from its inputs, no alerts.
+        """The spec a processing job runs: this monitor only, its baseline files, no alerts.
 
         Alerts are CloudWatch alarms on what the job publishes, so channels (and any secrets
-        in them) never leave this machine.
+        in them) never leave this machine. The baseline files are the ones the job's inputs
+        mount, or the user's own files on S3, which the job reads where they are.
         """
-        original = self.spec.monitor(monitor)
-        data = original.model_dump(mode="json", exclude_unset=True)
+        resolved = self.monitor(monitor)
+        data = self.spec.monitor(monitor).model_dump(mode="json", exclude_unset=True)
         data["alerts"] = []
-        if original.baseline.lag is None:
+        remote = remote_baseline(resolved)
+        if remote is not None:
+            baseline: dict[str, Any] = {"statistics": remote[0], "constraints": remote[1]}
+            original = data.get("baseline", {})
+            if original.get("storage_options"):
+                baseline["storage_options"] = original["storage_options"]
+            data["baseline"] = baseline
+        elif resolved.baseline.kind != "lag":
             data["baseline"] = {
                 "statistics": f"{INPUT_BASELINE}/statistics.json",
                 "constraints": f"{INPUT_BASELINE}/constraints.json",
@@ -347,7 +404,7 @@ class Translator:
             "RoleArn": self.role(),
             "Tags": names.tag_list(self.tags(monitor)),
         }
-        if self.spec.monitor(monitor).baseline.lag is None:
+        if self.mounts_baseline(monitor):
             body["ProcessingInputs"].append(_s3_input("baseline", self.baseline_uri(monitor), INPUT_BASELINE))
         if self.settings.output_kms_key_id:
             body["ProcessingOutputConfig"]["KmsKeyId"] = self.settings.output_kms_key_id
@@ -369,7 +426,7 @@ class Translator:
             "Name": self.schedule_name(monitor),
             "GroupName": names.schedule_group_name(self.prefix, monitor),
             "Description": f"driftplane monitor {monitor}: starts a SageMaker Processing job running driftplane run",
-            "ScheduleExpression": scheduler_cron(self.spec.monitor(monitor).schedule),
+            "ScheduleExpression": scheduler_cron(self.monitor(monitor).schedule),
             "ScheduleExpressionTimezone": "UTC",
             "FlexibleTimeWindow": {"Mode": "OFF"},
             "State": "ENABLED",
@@ -382,46 +439,40 @@ class Translator:
         }
         return Request(api="scheduler", operation="UpdateSchedule" if update else "CreateSchedule", body=body)
 
-    # --- alerts: SNS topics and CloudWatch alarms -----------------------------------------------
+    # --- alerts: SNS topics ------------------------------------------------------------------
 
-    def emails(self, alert: Alert) -> tuple[list[str], list[str]]:
-        """(email addresses, names of channels AWS does not deliver) of an alert."""
-        addresses: list[str] = []
-        others: list[str] = []
-        for ref in alert.notify:
-            channel: ChannelSpec | None
-            label = ref if isinstance(ref, str) else ref.type
-            if isinstance(ref, ChannelSpec):
-                channel = ref
-            elif ref.startswith("email:"):
-                addresses.append(ref.partition(":")[2])
-                continue
-            else:
-                channel = self.spec.channels.get(ref)
-            if channel is not None and channel.type == "email":
-                to = channel.settings.get("to", [])
-                addresses.extend([to] if isinstance(to, str) else list(to))
-            else:
-                others.append(label)
-        return list(dict.fromkeys(addresses)), others
+    def alarmable(self, alert: AlertRule) -> bool:
+        """Whether any CloudWatch alarm can watch this alert's condition on this backend.
+
+        SageMaker Model Monitor publishes no metric for failed runs or violations (validate
+        refuses such alerts there); an alert without alarms gets no topic.
+        """
+        return self.settings.backend == "processing" or alert.when in ("drift", "metric")
 
     def topics(self, monitor: str, translation: Translation | None = None) -> list[AlertTopic]:
+        """The topic each alert's alarms notify: one per alert whose channels need SNS subscriptions."""
         out = []
-        for index, alert in enumerate(self.spec.monitor(monitor).alerts):
-            slug = names.alert_slug(index, alert.name, alert.when)
-            emails, others = self.emails(alert)
-            if others and translation is not None:
-                translation.notes.append(
-                    f"alert '{alert.describe()}': {', '.join(others)} {'is' if len(others) == 1 else 'are'} delivered by the "
-                    "local provider only; on AWS its alarms notify by SNS email"
-                )
+        for alert in self.monitor(monitor).alerts:
+            if not self.alarmable(alert):
+                if translation is not None:
+                    translation.notes.append(
+                        f"alert '{alert.name}': SageMaker Model Monitor publishes no CloudWatch metric for "
+                        f"{'failed runs' if alert.when == 'failure' else 'violations'}, so it has no alarm and no topic; "
+                        "`driftplane status` shows them (or use backend: processing)"
+                    )
+                continue
+            wanted = tuple(subscriptions(alert.channels))
             if self.settings.sns_topic_arn:
-                out.append(AlertTopic(index, slug, None, self.settings.sns_topic_arn, tuple(emails)))
-            elif emails:
-                name = names.topic_name(self.prefix, monitor, slug)
-                out.append(AlertTopic(index, slug, name, self.account.arn("sns", name), tuple(emails)))
-            elif translation is not None:
-                translation.notes.append(f"alert '{alert.describe()}' has no email channel: its alarms notify nobody")
+                if translation is not None and alert.channels:
+                    translation.notes.append(
+                        f"alert '{alert.name}': its alarms notify providers.aws.sns_topic_arn; its channels "
+                        f"({', '.join(c.name for c in alert.channels)}) hear them only through that topic's own "
+                        "subscriptions, which driftplane leaves to you"
+                    )
+                out.append(AlertTopic(alert.key, alert.slug, None, self.settings.sns_topic_arn, ()))
+            elif wanted:
+                name = names.topic_name(self.prefix, monitor, alert.slug)
+                out.append(AlertTopic(alert.key, alert.slug, name, self.account.arn("sns", name), wanted))
         return out
 
     def create_topic(self, monitor: str, topic: AlertTopic) -> Request:
@@ -433,200 +484,12 @@ class Translator:
         )
 
     def dimensions(self, monitor: str) -> tuple[str, list[dict[str, str]]]:
-        """Namespace and dimensions SageMaker (and the processing job) publish drift metrics under."""
-        target = self.spec.monitor(monitor).target
+        """Namespace and dimensions SageMaker publishes its drift metrics under (model-monitor)."""
+        target = self.monitor(monitor).target
         schedule = {"Name": "MonitoringSchedule", "Value": self.schedule_name(monitor)}
         if target.endpoint:
             return ENDPOINT_NAMESPACE, [{"Name": "Endpoint", "Value": target.endpoint}, schedule]
         return BATCH_NAMESPACE, [schedule]
-
-    def alarms(
-        self,
-        monitor: str,
-        features: list[FeatureInfo] | None,
-        translation: Translation,
-        *,
-        dimensions: tuple[str, list[dict[str, str]]] | None = None,
-    ) -> list[Request]:
-        """PutMetricAlarm requests for every alert; ``features`` None when the baseline is not known yet."""
-        spec_monitor = self.spec.monitor(monitor)
-        topics = {t.index: t for t in self.topics(monitor, translation)}
-        namespace, dims = dimensions or self.dimensions(monitor)
-        period = alarm_period(spec_monitor)
-        requests: list[Request] = []
-        for index, alert in enumerate(spec_monitor.alerts):
-            topic = topics.get(index)
-            actions = [topic.arn] if topic else []
-            slug = names.alert_slug(index, alert.name, alert.when)
-            base = {
-                "ActionsEnabled": True,
-                "AlarmActions": actions,
-                "OKActions": actions,
-                "Tags": names.tag_list(self.tags(monitor)),
-            }
-
-            def drift_alarm(feature: str, threshold: float, operator: str, *parts: str, _alert: Alert = alert, _base: dict[str, Any] = base, _slug: str = slug) -> Request:
-                return _alarm(
-                    {
-                        **_base,
-                        "AlarmName": names.alarm_name(self.prefix, monitor, _slug, *parts),
-                        "AlarmDescription": f"driftplane monitor {monitor}, alert '{_alert.describe()}': "
-                        f"drift of {feature} {'above' if operator.startswith('Greater') else 'below'} {threshold:g}",
-                        "Namespace": namespace,
-                        "MetricName": DRIFT_METRIC.format(feature=feature),
-                        "Dimensions": dims,
-                        "Statistic": "Maximum",
-                        "Period": period,
-                        "EvaluationPeriods": 1,
-                        "DatapointsToAlarm": 1,
-                        "Threshold": float(threshold),
-                        "ComparisonOperator": operator,
-                        "TreatMissingData": "ignore",
-                    }
-                )
-
-            if alert.when == "metric":
-                assert alert.feature is not None
-                if alert.above is not None:
-                    requests.append(drift_alarm(alert.feature, alert.above, "GreaterThanThreshold", "above"))
-                if alert.below is not None:
-                    requests.append(drift_alarm(alert.feature, alert.below, "LessThanThreshold", "below"))
-                continue
-            if alert.when == "failure":
-                if self.settings.backend == "processing":
-                    requests.append(self._driftplane_alarm(monitor, alert, base, slug, period, failure=True))
-                else:
-                    translation.notes.append(
-                        f"alert '{alert.describe()}': SageMaker Model Monitor publishes no metric for failed runs, "
-                        "so it has no alarm; `driftplane status` shows failures (or use backend: processing)"
-                    )
-                continue
-            if alert.when == "violation" and self.settings.backend == "processing":
-                requests.append(self._driftplane_alarm(monitor, alert, base, slug, period, failure=False))
-                continue
-            if alert.when == "violation":
-                raise AlarmNotExpressible(violation_not_alarmable(alert.describe()))
-            if features is None:
-                continue
-            chosen = [f for f in features if alert.features is None or f.name in alert.features]
-            thresholds = {f.name: f.threshold for f in chosen}
-            if alert.when == "drift" and alert.min_features > 1:
-                requests.append(self._count_alarm(monitor, alert, base, slug, period, namespace, dims, chosen, thresholds))
-                continue
-            for feature in chosen:
-                requests.append(drift_alarm(feature.name, thresholds[feature.name], "GreaterThanThreshold", feature.name))
-        return requests
-
-    def _count_alarm(
-        self,
-        monitor: str,
-        alert: Alert,
-        base: dict[str, Any],
-        slug: str,
-        period: int,
-        namespace: str,
-        dims: list[dict[str, str]],
-        features: list[FeatureInfo],
-        thresholds: dict[str, float],
-    ) -> Request:
-        if len(features) > MAX_ALARM_METRICS:
-            raise AlarmNotExpressible(
-                f"alert '{alert.describe()}' counts drifted features among {len(features)}; a CloudWatch alarm "
-                f"can combine at most {MAX_ALARM_METRICS}: list at most {MAX_ALARM_METRICS} in the alert's 'features'"
-            )
-        metrics: list[dict[str, Any]] = [
-            {
-                "Id": f"m{i}",
-                "Label": feature.name,
-                "MetricStat": {
-                    "Metric": {"Namespace": namespace, "MetricName": DRIFT_METRIC.format(feature=feature.name), "Dimensions": dims},
-                    "Period": period,
-                    "Stat": "Maximum",
-                },
-                "ReturnData": False,
-            }
-            for i, feature in enumerate(features)
-        ]
-        expression = " + ".join(f"IF(m{i} > {thresholds[f.name]:g}, 1, 0)" for i, f in enumerate(features))
-        metrics.append({"Id": "drifted", "Expression": expression, "Label": "drifted features", "ReturnData": True})
-        return _alarm(
-            {
-                **base,
-                "AlarmName": names.alarm_name(self.prefix, monitor, slug),
-                "AlarmDescription": f"driftplane monitor {monitor}, alert '{alert.describe()}'",
-                "Metrics": metrics,
-                "EvaluationPeriods": 1,
-                "DatapointsToAlarm": 1,
-                "Threshold": float(alert.min_features),
-                "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-                "TreatMissingData": "ignore",
-            }
-        )
-
-    def _driftplane_alarm(
-        self, monitor: str, alert: Alert, base: dict[str, Any], slug: str, period: int, *, failure: bool
-    ) -> Request:
-        """processing: alarms on driftplane's own run and violation counters."""
-        common = {
-            **base,
-            "AlarmName": names.alarm_name(self.prefix, monitor, slug),
-            "AlarmDescription": f"driftplane monitor {monitor}, alert '{alert.describe()}'",
-            "EvaluationPeriods": 1,
-            "DatapointsToAlarm": 1,
-            "Threshold": 0.0,
-            "ComparisonOperator": "GreaterThanThreshold",
-            "TreatMissingData": "notBreaching",
-        }
-        if failure:
-            return _alarm(
-                {
-                    **common,
-                    "Namespace": DRIFTPLANE_NAMESPACE,
-                    "MetricName": "runs",
-                    "Dimensions": [{"Name": "monitor", "Value": monitor}, {"Name": "status", "Value": "failed"}],
-                    "Statistic": "Sum",
-                    "Period": period,
-                }
-            )
-        types = list(alert.check_types or CHECK_TYPES)
-        metrics: list[dict[str, Any]] = [
-            {
-                "Id": f"v{i}",
-                "Label": check_type,
-                "MetricStat": {
-                    "Metric": {
-                        "Namespace": DRIFTPLANE_NAMESPACE,
-                        "MetricName": "violations",
-                        "Dimensions": [{"Name": "monitor", "Value": monitor}, {"Name": "check_type", "Value": check_type}],
-                    },
-                    "Period": period,
-                    "Stat": "Sum",
-                },
-                "ReturnData": False,
-            }
-            for i, check_type in enumerate(types)
-        ]
-        expression = " + ".join(f"FILL(v{i}, 0)" for i in range(len(types)))
-        metrics.append({"Id": "violations", "Expression": expression, "Label": "violations", "ReturnData": True})
-        return _alarm({**common, "Metrics": metrics})
-
-
-def violation_not_alarmable(alert: str) -> str:
-    return (
-        f"alert '{alert}': SageMaker Model Monitor publishes CloudWatch metrics for drift (feature_baseline_drift_<feature>) "
-        "and value counts (feature_data_<feature>, feature_non_null_<feature>), but none for violations, so a violation "
-        "alert has no alarm there. Use `when: drift` for drift (SageMaker's baseline_drift_check), `driftplane status` "
-        "to see completeness, data-type and other violations, or backend: processing, whose jobs publish a violations "
-        "metric per check type"
-    )
-
-
-class AlarmNotExpressible(ValueError):
-    """An alert that no CloudWatch alarm can express."""
-
-
-def _alarm(body: dict[str, Any]) -> Request:
-    return Request(api="cloudwatch", operation="PutMetricAlarm", body=body)
 
 
 def _s3_input(name: str, uri: str, local: str) -> dict[str, Any]:
@@ -657,53 +520,37 @@ def fixed_prefix(data: str) -> str:
 
 def batch_dataset_format(data: str, fmt: str, header: bool) -> dict[str, Any]:
     """SageMaker's DatasetFormat for a batch transform output; ValueError when there is none."""
-    if fmt == "auto":
-        name = data.lower().rstrip("/")
-        for suffix, found in ((".csv", "csv"), (".parquet", "parquet"), (".jsonl", "jsonl"), (".json", "jsonl")):
-            if name.endswith(suffix) or name.endswith(suffix + ".gz"):
-                fmt = found
-                break
-    if fmt == "csv":
+    found = data_format(data, fmt)
+    if found == "csv":
         return {"Csv": {"Header": header}}
-    if fmt == "jsonl":
+    if found == "jsonl":
         return {"Json": {"Line": True}}
-    if fmt == "parquet":
+    if found == "parquet":
         return {"Parquet": {}}
     raise ValueError(
-        f"SageMaker reads batch transform output as CSV, JSON Lines or Parquet; '{data}' is {fmt}: "
+        f"SageMaker reads batch transform output as CSV, JSON Lines or Parquet; '{data}' is {found or fmt}: "
         "set target.format to csv, jsonl or parquet"
     )
 
 
-def _analyzer_format(monitor: Monitor) -> dict[str, Any]:
-    baseline = monitor.baseline
-    fmt = baseline.format
-    if fmt == "auto" and baseline.data:
-        fmt = "csv" if ".csv" in baseline.data.lower() else "jsonl" if ".json" in baseline.data.lower() else fmt
-    if fmt == "jsonl":
+def analyzer_format(source: DataSource) -> dict[str, Any]:
+    """The baselining job's ``dataset_format`` (CSV or JSON Lines: checks.py refuses the rest)."""
+    if data_format(source.data, source.format) == "jsonl":
         return {"json": {"lines": True}}
-    return {"csv": {"header": baseline.header, "output_columns_position": "START"}}
+    return {"csv": {"header": source.header, "output_columns_position": "START"}}
 
 
-def window_differs_from_period(monitor: Monitor) -> bool:
-    """True when the spec asks for a window other than the schedule's period, or for a latency."""
-    target = monitor.target
-    if target.latency is not None:
+def window_differs_from_period(monitor: ResolvedMonitor) -> bool:
+    """True when the monitor's windows are not the schedule's period ending at each tick (a latency, another length)."""
+    windows = monitor.windows
+    if windows.latency is not None:
         return True
-    window = target.window if isinstance(target.window, Duration) else None
-    return window is not None and window.approx_timedelta().total_seconds() != schedule_seconds(monitor)
+    return windows.length is not None and windows.length.approx_timedelta() != windows.period
 
 
-def schedule_seconds(monitor: Monitor) -> int:
-    """The schedule's usual time between runs, in seconds (the same on every day a plan is built)."""
-    from driftplane.windows import WindowRule
-
-    return int(WindowRule(monitor.schedule).period.total_seconds())
-
-
-def alarm_period(monitor: Monitor) -> int:
+def alarm_period(monitor: ResolvedMonitor) -> int:
     """One evaluation period per run: the schedule's period in whole minutes, at most 7 days."""
-    seconds = schedule_seconds(monitor)
+    seconds = int(monitor.windows.period.total_seconds())
     seconds = ((seconds + 59) // 60) * 60
     return max(60, min(seconds, 7 * 86400))
 

@@ -16,19 +16,20 @@ from typing import Any
 from driftplane.errors import ProviderError
 from driftplane.provider import Change, Request
 from driftplane.resolved import resolve_monitor
-from driftplane.result import Kind
 from driftplane.spec.models import Spec
 from driftplane_aws import names
+from driftplane_aws.alarms import AlarmNotExpressible, alarms
 from driftplane_aws.baseline import (
     BaselineFiles,
     FeatureInfo,
     baseline_fingerprint,
     compute_baseline,
+    declared_features,
     features_from_statistics,
 )
 from driftplane_aws.clients import AwsClients
 from driftplane_aws.settings import AwsSettings
-from driftplane_aws.translate import Account, AlarmNotExpressible, Translation, Translator
+from driftplane_aws.translate import Account, Translation, Translator, remote_baseline
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ class Planner:
         return changes
 
     def plan_monitor(self, monitor: str, translation: Translation) -> list[Change]:
-        endpoint = self.spec.monitor(monitor).target.endpoint
+        endpoint = self.translator.monitor(monitor).target.endpoint
         if endpoint and self.clients is not None:
             from driftplane_aws.capture import require_capture
 
@@ -152,18 +153,24 @@ class Planner:
     # --- baseline ---------------------------------------------------------------------------------
 
     def baseline_changes(self, monitor: str) -> tuple[list[Change], list[FeatureInfo] | None]:
-        baseline = self.spec.monitor(monitor).baseline
+        """The baseline files to upload, and the features they hold (None when not known yet).
+
+        A lagged baseline has no file, SageMaker's baselining job writes its own, and S3
+        files are read only online: until a file tells, the features are the ones the spec
+        lists in ``features.include``.
+        """
+        resolved = resolve_monitor(self.spec, monitor)
         t = self.translator
-        if baseline.lag is not None:
-            return [], None
-        if baseline.job == "sagemaker":
+        if resolved.baseline.kind == "lag":
+            return [], self._declared_features(monitor)
+        if resolved.baseline.job == "sagemaker":
             return self.baselining_job_changes(monitor)
-        if baseline.statistics and baseline.statistics.startswith("s3://"):
-            features = None
-            if not self.offline:
-                text = self._read_s3_text(baseline.statistics)
-                features = features_from_statistics(resolve_monitor(self.spec, monitor), text) if text is not None else None
-            return [], features
+        remote = remote_baseline(resolved)
+        if remote is not None:
+            if not self.offline and self.settings.backend == "model-monitor":
+                self._check_remote_constraints(monitor, remote[1])
+            text = None if self.offline else self._read_s3_text(remote[0])
+            return [], features_from_statistics(resolved, text) if text is not None else self._declared_features(monitor)
         statistics_uri, constraints_uri = t.baseline_resources(monitor)
         fingerprint = baseline_fingerprint(self.spec, monitor) if not self.offline else ""
         current = []
@@ -174,7 +181,7 @@ class Planner:
         if current and all(current):
             text = self._read_s3_text(statistics_uri)
             if text is not None:
-                return [], features_from_statistics(resolve_monitor(self.spec, monitor), text)
+                return [], features_from_statistics(resolved, text)
         files = compute_baseline(self.spec, monitor, fingerprint or None)
         self.baselines[monitor] = files
         changes = []
@@ -204,21 +211,42 @@ class Planner:
         text = self._read_s3_text(self.translator.baseline_uri(monitor, "statistics.json"))
         return [], features_from_statistics(resolve_monitor(self.spec, monitor), text) if text is not None else self._declared_features(monitor)
 
+    def _check_remote_constraints(self, monitor: str, uri: str) -> None:
+        """model-monitor with the user's constraints.json: SageMaker's drift metric follows that file.
+
+        Validate cannot read S3; plan does, and stops when the file's comparison method gives
+        another metric than the spec's (the alarms would compare another distance), or when it
+        turns the drift metrics off (the alarms would never hear anything).
+        """
+        from driftplane.engine.constraints import MonitoringConfig
+
+        text = self._read_s3_text(uri)
+        if text is None:
+            raise ProviderError(f"monitor {monitor}: baseline.constraints {uri} does not exist; SageMaker's jobs would fail without it")
+        try:
+            config = MonitoringConfig.from_dict(json.loads(text).get("monitoring_config") or {})
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise ProviderError(f"monitor {monitor}: {uri} is not a SageMaker constraints.json: {exc}") from None
+        resolved = resolve_monitor(self.spec, monitor)
+        method = resolved.quality.comparison_method
+        if config.comparison_method.lower() != method:
+            metric = "linf_robust" if config.comparison_method == "Robust" else "linf"
+            raise ProviderError(
+                f"monitor {monitor}: {uri} compares with comparison_method {config.comparison_method}, so SageMaker publishes "
+                f"{metric}, but the spec says comparison_method: {method}: set checks.quality.comparison_method: "
+                f"{config.comparison_method.lower()} and the drift metrics to {metric}, or change the file"
+            )
+        if config.emit_metrics == "Disabled" and any(a.when in ("drift", "metric") for a in resolved.alerts):
+            raise ProviderError(
+                f"monitor {monitor}: {uri} sets emit_metrics: Disabled, so SageMaker publishes no drift metric and the "
+                "alerts' alarms would never fire: set it to Enabled in the file"
+            )
+
     def _declared_features(self, monitor: str) -> list[FeatureInfo] | None:
-        """Features the spec lists explicitly (features.include); None when only the data knows them."""
+        """Features the spec lists (features.include), with their declared kinds; None when only the data knows them."""
         resolved = resolve_monitor(self.spec, monitor)
         include = resolved.features.include
-        if not include:
-            return None
-        out = []
-        for name in include:
-            if not resolved.features.selected(name):
-                continue
-            kind: Kind = resolved.features.kind(name) or "numerical"
-            rule = resolved.drift.rule(name, kind)
-            if rule.enabled:
-                out.append(FeatureInfo(name, kind, rule.metric, rule.threshold))
-        return out
+        return declared_features(resolved, include) if include else None
 
     def job_spec_changes(self, monitor: str) -> list[Change]:
         t = self.translator
@@ -269,35 +297,35 @@ class Planner:
             exists = None if self.offline else self._client_call("sns", "GetTopicAttributes", {"TopicArn": topic.arn}, topic.arn)
             if exists is None:
                 changes.append(self._change("create", "sns:Topic", topic.name, monitor, t.create_topic(monitor, topic)))
-            subscribed: dict[str, str] = {}
+            subscribed: dict[tuple[str, str], str] = {}
             if exists is not None:
                 for sub in self._subscriptions(topic.arn):
-                    if sub.get("Protocol") == "email":
-                        subscribed[sub["Endpoint"]] = sub["SubscriptionArn"]
-            for email in topic.emails:
-                if email not in subscribed:
-                    request = Request(api="sns", operation="Subscribe", body={"TopicArn": topic.arn, "Protocol": "email", "Endpoint": email})
-                    changes.append(self._change("create", "sns:Subscription", f"{topic.name} -> {email}", monitor, request))
-            for email, arn in subscribed.items():
-                if email in topic.emails:
+                    subscribed[(sub.get("Protocol", ""), sub.get("Endpoint", ""))] = sub["SubscriptionArn"]
+            wanted_pairs = [(s.protocol, s.endpoint) for s in topic.subscriptions]
+            for protocol, endpoint in wanted_pairs:
+                if (protocol, endpoint) not in subscribed:
+                    request = Request(api="sns", operation="Subscribe", body={"TopicArn": topic.arn, "Protocol": protocol, "Endpoint": endpoint})
+                    changes.append(self._change("create", "sns:Subscription", f"{topic.name} -> {endpoint}", monitor, request))
+            for (protocol, endpoint), arn in subscribed.items():
+                if (protocol, endpoint) in wanted_pairs:
                     continue
                 if not arn.startswith("arn:"):
                     logger.warning(
                         "monitor %s: %s is no longer in the spec but has not confirmed its subscription to %s; "
                         "SNS removes unconfirmed subscriptions after 3 days",
                         monitor,
-                        email,
+                        endpoint,
                         topic.name,
                     )
                     continue
                 request = Request(api="sns", operation="Unsubscribe", body={"SubscriptionArn": arn})
-                changes.append(self._change("delete", "sns:Subscription", f"{topic.name} -> {email}", monitor, request, "no longer in the spec"))
+                changes.append(self._change("delete", "sns:Subscription", f"{topic.name} -> {endpoint}", monitor, request, "no longer in the spec"))
         if not self.offline:
             keep = {topic.arn for topic in wanted}
             for arn in self.owned_topics(monitor):
                 if arn not in keep:
                     request = Request(api="sns", operation="DeleteTopic", body={"TopicArn": arn})
-                    changes.append(self._change("delete", "sns:Topic", arn.rsplit(":", 1)[1], monitor, request, "its alert is no longer in the spec"))
+                    changes.append(self._change("delete", "sns:Topic", arn.rsplit(":", 1)[1], monitor, request, "no alarm of the spec notifies it"))
         return changes
 
     def _subscriptions(self, topic_arn: str) -> list[dict[str, Any]]:
@@ -442,8 +470,8 @@ class Planner:
     # --- CloudWatch alarms --------------------------------------------------------------------------
 
     def _observed_dimensions(self, monitor: str, features: list[FeatureInfo] | None) -> tuple[str, list[dict[str, str]]] | None:
-        """The namespace and dimensions of drift metrics that already exist, when there are any."""
-        if self.offline or not features:
+        """model-monitor: the namespace and dimensions of SageMaker's drift metrics that already exist, when there are any."""
+        if self.offline or not features or self.settings.backend != "model-monitor":
             return None
         assert self.clients is not None
         namespace, dims = self.translator.dimensions(monitor)
@@ -463,20 +491,19 @@ class Planner:
     def alarm_changes(self, monitor: str, features: list[FeatureInfo] | None, translation: Translation) -> list[Change]:
         t = self.translator
         try:
-            desired = t.alarms(monitor, features, translation, dimensions=self._observed_dimensions(monitor, features))
+            desired = alarms(t, monitor, features, translation, dimensions=self._observed_dimensions(monitor, features))
         except AlarmNotExpressible as exc:
             raise ProviderError(f"monitor {monitor}: {exc}") from None
         changes: list[Change] = []
-        if features is None and any(a.when in ("drift", "metric", "violation") for a in self.spec.monitor(monitor).alerts):
+        if translation.pending:
             changes.append(
                 self._change(
                     "noop",
-                    "cloudwatch:MetricAlarm",
+                    ALARM_PLACEHOLDER,
                     names.alarm_prefix(t.prefix, monitor) + "*",
                     monitor,
                     None,
-                    "one alarm per feature of the baseline; planned once the baseline's statistics.json exists "
-                    "(after SageMaker's baselining job), or list the features in features.include",
+                    "; ".join(dict.fromkeys(translation.pending)),
                 )
             )
         existing = {} if self.offline else self.existing_alarms(monitor)
@@ -490,7 +517,7 @@ class Planner:
             differs = _subset_differs(_alarm_view(compare), _alarm_view(observed))
             if differs:
                 changes.append(self._change("update", "cloudwatch:MetricAlarm", name, monitor, request, "changed: " + ", ".join(differs)))
-        if features is not None:
+        if not translation.pending:  # every alarm is known: the others are no longer asked for
             wanted = {r.body["AlarmName"] for r in desired}
             for name, alarm in existing.items():
                 if name not in wanted and self._alarm_ours(alarm, monitor):

@@ -1,10 +1,12 @@
 """``driftplane run`` with the aws provider: inside a SageMaker Processing job, or on a laptop.
 
 Inside a job (``DRIFTPLANE_AWS_JOB=1``, which the processing backend sets): run the engine
-pipeline for the window ending at the scheduled time, write statistics.json,
-constraints.json, constraint_violations.json and result.json in SageMaker's layout under
+pipeline through the engine's run loop (``--at`` the scheduled time reads that tick's window,
+as local ``run --at`` and ``serve`` do), write statistics.json, constraints.json,
+constraint_violations.json and result.json in SageMaker's layout under
 ``DRIFTPLANE_OUTPUT_PATH`` (SageMaker uploads it to the reports URI when the job ends), and
-publish the CloudWatch metrics the alarms watch.
+publish driftplane's metrics, which the alarms watch (of a backfill, only each monitor's
+newest window: an older window's verdict must not set off today's alarms).
 
 Anywhere else: the same pipeline and files, written under ``.driftplane/aws-output`` beside
 the spec (or ``DRIFTPLANE_OUTPUT_PATH``), and nothing published, so trying a monitor on a
@@ -22,16 +24,15 @@ from typing import TYPE_CHECKING
 
 from driftplane.engine.api import RESULT_FILE, write_reports
 from driftplane.engine.files import write_json_atomic
-from driftplane.engine.loop import RunRequest, plan_runs
+from driftplane.engine.loop import RunRequest, run_windows
 from driftplane.engine.monitor import run_monitor
 from driftplane.errors import ProviderError
-from driftplane.resolved import resolve_monitor
+from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.result import RunResult, Window
-from driftplane.spec.models import Monitor, Spec
+from driftplane.spec.models import Spec
 from driftplane_aws import names
 from driftplane_aws.errors import credentials_for
 from driftplane_aws.publish import metric_data, publish
-from driftplane_aws.translate import Account, Translator
 
 if TYPE_CHECKING:
     from driftplane_aws.clients import AwsClients
@@ -60,7 +61,7 @@ def output_root(spec: Spec) -> Path:
 
 def result_folder(root: Path, spec: Spec, settings: AwsSettings, monitor: str, window: Window) -> Path:
     """SageMaker's layout: <output>/<endpoint or monitor>/<schedule>/yyyy/mm/dd/hh (the window's end)."""
-    target = spec.monitor(monitor).target
+    target = resolve_monitor(spec, monitor).target
     schedule = names.schedule_name(settings.name_prefix, monitor)
     return root / (target.endpoint or monitor) / schedule / window.end.strftime("%Y/%m/%d/%H")
 
@@ -89,12 +90,12 @@ def baseline_columns(spec: Spec, monitor: str) -> list[str] | None:
     wrong name. A statistics.json driftplane wrote for an endpoint already lists every column;
     a baseline dataset is asked for its columns (a first batch of a few rows).
     """
-    baseline = spec.monitor(monitor).baseline
-    if baseline.data is None:
+    source = resolve_monitor(spec, monitor).baseline.source
+    if source is None or source.data is None:
         return None
     from driftplane.engine.readers import TIMESTAMP_COLUMN, read
 
-    stream = read(baseline, base_dir=spec.base_dir, batch_rows=16)
+    stream = read(source, base_dir=spec.base_dir, batch_rows=16)
     for batch in stream:
         return [name for name in batch.schema.names if name != TIMESTAMP_COLUMN]
     return None
@@ -113,9 +114,10 @@ def with_capture(spec: Spec, monitor: str, data: str) -> Spec:
     return spec.model_copy(update={"monitors": monitors})
 
 
-def _sources(monitor: Monitor) -> str:
+def _sources(monitor: ResolvedMonitor) -> str:
     """The monitor's remote data, as the user wrote it, for a message about reading it."""
-    named = [("baseline", monitor.baseline.data or monitor.baseline.statistics), ("target", monitor.target.data)]
+    baseline = monitor.baseline
+    named = [("baseline", baseline.source.data if baseline.source else baseline.statistics), ("target", monitor.target.data)]
     remote = [f"its {role} {where}" for role, where in named if where and "://" in where]
     if not remote and monitor.target.endpoint:
         remote = [f"endpoint {monitor.target.endpoint}'s capture"]
@@ -132,6 +134,7 @@ def run_monitors(
     start: datetime | None = None,
     end: datetime | None = None,
 ) -> Iterator[RunResult]:
+    """Each monitor over the windows the request means (the engine's run loop), as the job runs it."""
     publishing = in_job()
     root = output_root(spec)
     if not publishing:
@@ -142,26 +145,31 @@ def run_monitors(
             JOB_ENV,
         )
     for name in monitors:
-        monitor = spec.monitor(name)
-        run_spec = spec
-        if monitor.target.endpoint and not monitor.target.data:
-            if clients is None:
-                raise ProviderError(f"monitor {name}: reading endpoint {monitor.target.endpoint}'s capture needs AWS access")
-            with credentials_for(f"monitor {name} could not read its baseline's columns"):
-                run_spec = with_capture(spec, name, capture_data(clients, settings, monitor.target.endpoint))
-        (planned,) = plan_runs(run_spec, [name], RunRequest(at=at, start=start, end=end))
-        for window in planned.windows:
-            with credentials_for(f"monitor {name} could not read {_sources(run_spec.monitor(name))}"):
-                run = run_monitor(resolve_monitor(run_spec, name), window, provider="aws")
-            folder = result_folder(root, spec, settings, name, window)
+        run_spec = _reading_capture(spec, settings, clients, name)
+
+        def execute(monitor: ResolvedMonitor, window: Window, newest: bool) -> RunResult:
+            with credentials_for(f"monitor {monitor.name} could not read {_sources(monitor)}"):
+                run = run_monitor(monitor, window, provider="aws")
+            folder = result_folder(root, spec, settings, monitor.name, window)
             result = run.result
             if run.target is not None and run.baseline is not None:
                 result = write_reports(folder, result, run.target, run.baseline.constraints)
             else:
                 write_json_atomic(folder / RESULT_FILE, result.model_dump(mode="json"))
-            logger.info("monitor %s: %s; reports in %s", name, result.status, folder)
-            if publishing and clients is not None:
-                region = clients.region
-                namespace, dims = Translator(spec, settings, Account(region, "0" * 12)).dimensions(name)
-                publish(clients, metric_data(result, namespace=namespace, dimensions=dims, read_seconds=run.read_seconds, when=datetime.now(UTC)))
-            yield result
+            logger.info("monitor %s: %s; reports in %s", monitor.name, result.status, folder)
+            if publishing and clients is not None and newest:
+                publish(clients, metric_data(result, read_seconds=run.read_seconds, when=datetime.now(UTC)))
+            return result
+
+        yield from run_windows(run_spec, [name], RunRequest(at=at, start=start, end=end), execute)
+
+
+def _reading_capture(spec: Spec, settings: AwsSettings, clients: AwsClients | None, name: str) -> Spec:
+    """The spec whose monitor ``name`` reads its endpoint's captured traffic (found from the endpoint's config)."""
+    target = resolve_monitor(spec, name).target
+    if not target.endpoint or target.data:
+        return spec
+    if clients is None:
+        raise ProviderError(f"monitor {name}: reading endpoint {target.endpoint}'s capture needs AWS access")
+    with credentials_for(f"monitor {name} could not read its baseline's columns"):
+        return with_capture(spec, name, capture_data(clients, settings, target.endpoint))
