@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from driftplane.engine import metrics, noise
+from driftplane.engine import distances, noise
 from driftplane.engine.histogram import GridHistogram
 from driftplane.engine.profile import OTHER, ColumnProfile
 from driftplane.result import Drift, Kind
@@ -110,10 +110,10 @@ def numeric_metric(metric: str, baseline: ColumnProfile, target: ColumnProfile, 
         u = baseline.numeric.quantiles.weighted()
         v = target.numeric.quantiles.weighted()
         if metric == "normalized_wasserstein":
-            return metrics.wasserstein(u, v) / _scale(baseline, target)
-        distance = metrics.ks_statistic(u, v)
+            return distances.wasserstein(u, v) / _scale(baseline, target)
+        distance = distances.ks_statistic(u, v)
         if metric == "linf_robust":
-            distance = max(0.0, distance - metrics.robust_correction(baseline.numeric.count, target.numeric.count))
+            distance = max(0.0, distance - distances.robust_correction(baseline.numeric.count, target.numeric.count))
         return distance
     binned = numeric_bins(baseline, target, bins)
     if binned is None:
@@ -132,21 +132,21 @@ def categorical_metric(metric: str, baseline: ColumnProfile, target: ColumnProfi
     if p.sum() == 0 or q.sum() == 0:
         return None
     if metric == "linf_robust":
-        return max(0.0, float(metrics.linf_frequencies(p, q)) - metrics.robust_correction(p.sum(), q.sum()))
+        return max(0.0, float(distances.linf_frequencies(p, q)) - distances.robust_correction(p.sum(), q.sum()))
     return float(_count_metric(metric, p, q, categorical=True))
 
 
 def _count_metric(metric: str, p: np.ndarray, q: np.ndarray, categorical: bool = False) -> np.ndarray | float:
     if metric == "jensen_shannon":
-        return metrics.jensen_shannon(p, q)
+        return distances.jensen_shannon(p, q)
     if metric == "hellinger":
-        return metrics.hellinger(p, q)
+        return distances.hellinger(p, q)
     if metric == "psi":
-        return metrics.psi(p, q)
+        return distances.psi(p, q)
     if metric == "cramers_v":
-        return metrics.cramers_v(p, q)
+        return distances.cramers_v(p, q)
     if metric in ("linf", "ks_statistic"):
-        return metrics.linf_frequencies(p, q) if categorical else metrics.linf_cdf(p, q)
+        return distances.linf_frequencies(p, q) if categorical else distances.linf_cdf(p, q)
     raise ValueError(f"unknown metric '{metric}'")
 
 
@@ -191,7 +191,7 @@ def categorical_noise(metric: str, baseline: ColumnProfile, target: ColumnProfil
 
     def score(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if metric == "linf_robust":
-            return np.maximum(np.asarray(metrics.linf_frequencies(a, b)) - metrics.robust_correction(n, m), 0.0)
+            return np.maximum(np.asarray(distances.linf_frequencies(a, b)) - distances.robust_correction(n, m), 0.0)
         return np.asarray(_count_metric(metric, a, b, categorical=True), dtype=np.float64)
 
     return noise.simulate(score, probabilities, n, m, threshold)

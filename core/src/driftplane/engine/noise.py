@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from driftplane.engine import metrics
+from driftplane.engine import distances
 
 SIMULATIONS = 200
 PILOT = 50  # simulations run first: when they stay far below the threshold, the rest are skipped
@@ -298,7 +298,7 @@ def cdf_scores(metric: str, values: np.ndarray, n: float, m: float) -> Callable[
             return (gap[:, :-1] @ steps) / scale
         distance = gap.max(axis=1)
         if metric == "linf_robust":
-            distance = np.maximum(distance - metrics.robust_correction(n, m), 0.0)
+            distance = np.maximum(distance - distances.robust_correction(n, m), 0.0)
         return distance
 
     return score

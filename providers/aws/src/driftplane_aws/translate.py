@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftplane.metrics import CATALOGUE
 from driftplane.provider import Request
 from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
+from driftplane.run_metrics import CATALOGUE
 from driftplane.spec.models import DataSource, Spec
 from driftplane_aws import names
 from driftplane_aws.analyzer import analyzer_image, partition_of
