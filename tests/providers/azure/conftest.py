@@ -10,7 +10,7 @@ import pytest
 from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM, FakeCredential, transport_for
 
 from driftplane.spec import Spec, load_spec
-from driftplane_azure.workspace import client_options
+from driftplane_azure.clients import client_options
 
 SETTINGS = f"""\
 provider: azure

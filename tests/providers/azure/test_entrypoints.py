@@ -13,8 +13,8 @@ from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM, FakeCredential,
 from driftplane.provider import Provider
 from driftplane.spec import Spec
 from driftplane.testing import ProviderConformance
+from driftplane_azure.clients import client_options
 from driftplane_azure.provider import AzureProvider
-from driftplane_azure.workspace import client_options
 
 
 def test_entry_point_resolves_to_the_plugin_module() -> None:

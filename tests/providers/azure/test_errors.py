@@ -13,8 +13,8 @@ from tests.providers.azure.fake_arm import FakeARM, transport_for
 from driftplane.cli import cli
 from driftplane.errors import ProviderError
 from driftplane.spec import Spec, load_spec
+from driftplane_azure.clients import client_options
 from driftplane_azure.provider import AzureProvider
-from driftplane_azure.workspace import client_options
 
 
 def apply_error(spec: Spec) -> str:

@@ -18,9 +18,9 @@ import pytest
 from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM, FakeCredential, transport_for
 
 from driftplane.spec import load_spec
+from driftplane_azure.clients import client_options, ml_client, resolve_scope
 from driftplane_azure.provider import AzureProvider
 from driftplane_azure.settings import AzureSettings
-from driftplane_azure.workspace import client_options, ml_client, resolve_scope
 
 OFFICIAL = Path(__file__).parent / "official"
 SETTINGS = f"""\

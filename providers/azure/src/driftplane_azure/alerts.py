@@ -16,9 +16,9 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from driftplane_azure.clients import WorkspaceScope
 from driftplane_azure.settings import AzureSettings
 from driftplane_azure.translate import Translation
-from driftplane_azure.workspace import WorkspaceScope
 
 ACTION_GROUPS_API_VERSION = "2023-01-01"
 METRIC_ALERTS_API_VERSION = "2018-03-01"

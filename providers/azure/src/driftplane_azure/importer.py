@@ -15,9 +15,9 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from driftplane.spec.models import NAME_PATTERN
+from driftplane_azure.clients import PLACEHOLDERS, WorkspaceScope
 from driftplane_azure.data_refs import ASSET
 from driftplane_azure.mapping import METRIC_FROM_AZURE, MONITOR_TAG
-from driftplane_azure.workspace import PLACEHOLDERS, WorkspaceScope
 
 _ARM_DATA = re.compile(r"/data/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$")
 _ARM_COMPONENT = re.compile(r"/components/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$")
@@ -503,8 +503,8 @@ def fetch_v1_monitors(session: Any) -> list[dict[str, Any]]:
     from azure.core.rest import HttpRequest
 
     from driftplane.errors import ProviderError
+    from driftplane_azure.clients import pipeline_client
     from driftplane_azure.errors import azure_errors
-    from driftplane_azure.workspace import pipeline_client
 
     scope = session.scope
     with azure_errors("reading the workspace's discovery URL", workspace=scope.workspace):

@@ -28,9 +28,10 @@ from driftplane.provider import (
     monitors_to_destroy,
 )
 from driftplane.spec.models import Spec
-from driftplane_azure import alerts, inventory
+from driftplane_azure import alerts, leftovers
 from driftplane_azure.arm import resolve_references, schedule_body, schedule_operation
 from driftplane_azure.checks import azure_problems
+from driftplane_azure.clients import WorkspaceScope, ml_client, monitor_client, resolve_scope
 from driftplane_azure.data_refs import parse_data_ref
 from driftplane_azure.diff import differences
 from driftplane_azure.errors import azure_errors
@@ -44,11 +45,10 @@ from driftplane_azure.translate import (
     tags_for,
     translate,
 )
-from driftplane_azure.workspace import WorkspaceScope, ml_client, monitor_client, resolve_scope
 
 logger = logging.getLogger(__name__)
 
-SCHEDULE_KIND = inventory.SCHEDULE_KIND
+SCHEDULE_KIND = leftovers.SCHEDULE_KIND
 DATA_KIND = "azureml:DataAsset"
 DATA_API_VERSION = "2023-04-01-preview"  # what azure-ai-ml sends for data versions
 
@@ -61,7 +61,7 @@ def _quiet_sdk() -> Iterator[None]:
 
 
 def _owned_by(schedule: Any, monitor: str) -> bool:
-    return inventory.tagged_monitor(getattr(schedule, "tags", None)) == monitor
+    return leftovers.tagged_monitor(getattr(schedule, "tags", None)) == monitor
 
 
 def upload_prefix(monitor: str, upload: Upload) -> str:
@@ -207,7 +207,7 @@ class AzureProvider(Provider):
 
     def status(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> list[MonitorStatus]:
         """Each monitor's schedule and its recent monitoring runs as RunResults."""
-        from driftplane_azure.runs import monitor_status
+        from driftplane_azure.status import monitor_status
 
         session = Session(self, spec)
         return [monitor_status(session, name) for name in self._names(spec, monitors)]
@@ -503,7 +503,7 @@ class Session:
         from azure.core.exceptions import HttpResponseError
         from azure.core.rest import HttpRequest
 
-        from driftplane_azure.workspace import ARM, pipeline_client
+        from driftplane_azure.clients import ARM, pipeline_client
 
         body = data_entity(self.settings, monitor, upload)._to_rest_object().as_dict()
         url = f"{ARM}{self.scope.data_id(upload.name, upload.version)}?api-version={DATA_API_VERSION}"
@@ -516,7 +516,7 @@ class Session:
         """The datastore's blob container, with the datastore's own key or SAS, else the credential."""
         from azure.storage.blob import ContainerClient
 
-        from driftplane_azure.workspace import make_credential, transport_kwargs
+        from driftplane_azure.clients import make_credential, transport_kwargs
 
         store = self.ml.datastores.get(self.settings.datastore, include_secrets=True)
         if type(store).__name__ != "AzureBlobDatastore":
@@ -550,13 +550,13 @@ class Session:
 
     def leftovers(self) -> list[Leftover]:
         """What driftplane created here for monitors the spec no longer runs."""
-        return inventory.leftovers(self.spec, inventory.owned_resources(self))
+        return leftovers.leftovers(self.spec, leftovers.owned_resources(self))
 
     def destroy(self, names: list[str]) -> list[Change]:
         """Remove, by their tags, the schedules, alert rules and action groups of these monitors."""
         changes: list[Change] = []
         wanted = set(names)
-        for item in inventory.owned_resources(self):
+        for item in leftovers.owned_resources(self):
             if item.monitor not in wanted:
                 continue
             if item.kind == SCHEDULE_KIND:
