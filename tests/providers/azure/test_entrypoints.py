@@ -46,6 +46,16 @@ class TestConformance(ProviderConformance):
 
     @pytest.fixture
     def spec(self) -> Spec:
+        # The checks as Azure runs them (see checks.py): fixed drift thresholds, types and categories.
+        checks = {
+            "drift": {"noise_correction": False},
+            "quality": {
+                "completeness": False,
+                "columns": False,
+                "comparison_threshold": 1,
+                "categorical_comparison_threshold": 1,
+            },
+        }
         return Spec.model_validate(
             {
                 "provider": "azure",
@@ -55,6 +65,7 @@ class TestConformance(ProviderConformance):
                         "baseline": {"data": "azureml:churn-train:1"},
                         "target": {"data": "azureml:churn-scoring:1", "window": "1d"},
                         "schedule": "daily",
+                        "checks": checks,
                         "alerts": [
                             {"when": "drift", "notify": ["email:ml@example.com"]},
                             {"when": "failure", "notify": ["email:ml@example.com"]},
@@ -64,6 +75,7 @@ class TestConformance(ProviderConformance):
                         "baseline": {"data": "azureml:fraud-train:1"},
                         "target": {"data": "azureml:fraud-scoring:1", "window": "1h"},
                         "schedule": "hourly",
+                        "checks": checks,
                     },
                 },
             }

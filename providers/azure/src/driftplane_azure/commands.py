@@ -50,10 +50,10 @@ OPTION_NAMES = {
 def _session(settings: Any, base_dir: Path) -> Any:
     """A Session for the workspace the options name; a missing name is told in the options' words."""
     from driftplane_azure.clients import WorkspaceNotNamed
-    from driftplane_azure.provider import AzureProvider, Session
+    from driftplane_azure.workspace import Session
 
     try:
-        return Session(AzureProvider(settings), None, base_dir=base_dir)
+        return Session(settings, None, base_dir=base_dir)
     except WorkspaceNotNamed as exc:
         raise UsageError(
             f"no Azure ML workspace named: give {', '.join(OPTION_NAMES[m] for m in exc.missing)}; or --workspace-config "
