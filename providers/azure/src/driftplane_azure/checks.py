@@ -22,7 +22,12 @@ from driftplane_azure.channels import alert_emails, refusal
 from driftplane_azure.data_refs import DataRefError, parse_data_ref, parse_endpoint
 from driftplane_azure.names import schedule_name
 from driftplane_azure.settings import AzureSettings
-from driftplane_azure.translate import CATEGORICAL_METRICS, NUMERICAL_METRICS, needs_columns
+from driftplane_azure.translate import (
+    CATEGORICAL_METRICS,
+    NUMERICAL_METRICS,
+    P_VALUE_NAMESAKES,
+    needs_columns,
+)
 
 Path = tuple[str | int, ...]
 
@@ -297,9 +302,16 @@ def _check_drift(found: _Collector, resolved: ResolvedMonitor, monitor: Monitor)
     for kind, table in kinds:
         metric = drift.defaults[kind][0]
         if metric not in table:
+            namesake = P_VALUE_NAMESAKES.get(metric)
+            note = (
+                f" (its {namesake} is the test's p-value, drift when it falls below the threshold, "
+                "not this distance)"
+                if namesake
+                else ""
+            )
             found.add(
                 path + (kind, "metric"),
-                f"Azure ML has no '{metric}' metric for {kind} features; it offers {', '.join(table)}",
+                f"Azure ML has no '{metric}' metric for {kind} features; it offers {', '.join(table)}{note}",
             )
     for feature, (_, own_metric, own_threshold) in drift.overrides.items():
         for key, value in (("metric", own_metric), ("threshold", own_threshold)):

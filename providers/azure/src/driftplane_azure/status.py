@@ -26,7 +26,7 @@ from driftplane.provider import MonitorStatus
 from driftplane.resolved import ResolvedMonitor
 from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Status, Violation
 from driftplane_azure.names import DRIFT_SIGNAL, QUALITY_SIGNAL, schedule_name
-from driftplane_azure.translate import METRIC_FROM_AZURE, feature_lists, needs_columns
+from driftplane_azure.translate import AZURE_P_VALUE_METRICS, METRIC_FROM_AZURE, feature_lists, needs_columns
 
 if TYPE_CHECKING:
     from driftplane_azure.workspace import Session
@@ -39,8 +39,6 @@ RECENT_RUNS = 5
 FINISHED = {"Completed", "Failed", "Canceled", "NotResponding"}
 _SIGNAL_IN_TEXT = re.compile(r"The signal '([^']+)' has failed")
 _JSON_ROW = re.compile(r"\{[^{}]*\}")
-# Metrics where a value BELOW the threshold is the breach (p-values), as Azure evaluates them.
-_LOWER_IS_BREACH = {"ks", "chi_squared"}
 # Azure's data-quality metrics -> SageMaker's constraint check types that driftplane reports.
 _QUALITY_CHECKS = {
     "nullvaluerate": "completeness_check",
@@ -67,6 +65,9 @@ def _squash(name: str) -> str:
 
 
 _DRIFT_METRICS = {_squash(azure): ours for azure, ours in METRIC_FROM_AZURE.items()}
+# Metrics where a value BELOW the threshold is the breach (p-values), as Azure evaluates them. A
+# p-value row (a monitor made outside driftplane) keeps Azure's name, so it is not read as a distance.
+_LOWER_IS_BREACH = {_squash(name) for name in AZURE_P_VALUE_METRICS}
 
 
 @dataclass(frozen=True)
@@ -135,14 +136,15 @@ def _kind(resolved: ResolvedMonitor, breach: Breach, metric: str) -> Kind:
 
 def _feature(resolved: ResolvedMonitor, breach: Breach) -> FeatureResult:
     """A drift row as a FeatureResult; drifted as Azure decides it (p-values breach below)."""
-    metric = _DRIFT_METRICS.get(_squash(breach.metric), breach.metric)
+    squashed = _squash(breach.metric)
+    metric = _DRIFT_METRICS.get(squashed, breach.metric)
     kind = _kind(resolved, breach, metric)
     threshold = breach.threshold
     if threshold is None:
         threshold = resolved.drift.rule(breach.feature, kind).threshold
     drifted = False
     if breach.value is not None:
-        drifted = breach.value < threshold if metric in _LOWER_IS_BREACH else breach.value > threshold
+        drifted = breach.value < threshold if squashed in _LOWER_IS_BREACH else breach.value > threshold
     return FeatureResult(
         name=breach.feature,
         kind=kind,

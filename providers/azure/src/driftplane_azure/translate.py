@@ -31,17 +31,18 @@ from driftplane_azure.upload import Upload, baseline_columns, local_upload
 if TYPE_CHECKING:
     from azure.ai.ml.entities import MonitorSchedule
 
-# driftplane metric -> azure-ai-ml keyword of NumericalDriftMetrics / CategoricalDriftMetrics.
+# driftplane metric -> azure-ai-ml keyword of NumericalDriftMetrics / CategoricalDriftMetrics: the
+# distances only. Azure's two_sample_kolmogorov_smirnov_test and pearsons_chi_squared_test are
+# p-values (drift below the threshold); driftplane refuses those names (driftplane.spec.metric_names)
+# and its ks_statistic and cramers_v distances have no Azure counterpart.
 NUMERICAL_METRICS = {
     "normalized_wasserstein": "normalized_wasserstein_distance",
     "jensen_shannon": "jensen_shannon_distance",
     "psi": "population_stability_index",
-    "ks": "two_sample_kolmogorov_smirnov_test",
 }
 CATEGORICAL_METRICS = {
     "jensen_shannon": "jensen_shannon_distance",
     "psi": "population_stability_index",
-    "chi_squared": "pearsons_chi_squared_test",
 }
 # And back, for import and status (REST camelCase and SDK snake_case both).
 METRIC_FROM_AZURE = {
@@ -51,10 +52,18 @@ METRIC_FROM_AZURE = {
     "jensenShannonDistance": "jensen_shannon",
     "population_stability_index": "psi",
     "populationStabilityIndex": "psi",
-    "two_sample_kolmogorov_smirnov_test": "ks",
-    "twoSampleKolmogorovSmirnovTest": "ks",
-    "pearsons_chi_squared_test": "chi_squared",
-    "pearsonsChiSquaredTest": "chi_squared",
+}
+# Azure's p-value tests (SDK and REST names): drift when the value falls BELOW the threshold.
+AZURE_P_VALUE_METRICS = (
+    "two_sample_kolmogorov_smirnov_test",
+    "twoSampleKolmogorovSmirnovTest",
+    "pearsons_chi_squared_test",
+    "pearsonsChiSquaredTest",
+)
+# driftplane distances whose namesake Azure offers only as a test's p-value, for messages.
+P_VALUE_NAMESAKES = {
+    "ks_statistic": "two_sample_kolmogorov_smirnov_test",
+    "cramers_v": "pearsons_chi_squared_test",
 }
 ALL_FEATURES: Literal["all_features"] = "all_features"
 
