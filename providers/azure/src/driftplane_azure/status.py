@@ -26,7 +26,12 @@ from driftplane.provider import MonitorStatus
 from driftplane.resolved import ResolvedMonitor
 from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Status, Violation
 from driftplane_azure.names import DRIFT_SIGNAL, QUALITY_SIGNAL, schedule_name
-from driftplane_azure.translate import AZURE_P_VALUE_METRICS, METRIC_FROM_AZURE, feature_lists, needs_columns
+from driftplane_azure.translate import (
+    AZURE_P_VALUE_METRICS,
+    METRIC_FROM_AZURE,
+    feature_lists,
+    needs_columns,
+)
 
 if TYPE_CHECKING:
     from driftplane_azure.workspace import Session
