@@ -559,3 +559,30 @@ def test_status_reads_the_window_of_the_tick_and_the_kinds_the_spec_declares(
         "2026-11-19T04:00:00+00:00",
     )
     assert run.drift_share == 1.0
+
+
+def test_a_monitor_whose_checks_leave_azure_no_signal_is_refused(write_spec: Callable[..., Path]) -> None:
+    nothing_checked = monitor_spec(
+        write_spec,
+        ASSETS
+        + """\
+    checks:
+      drift: {enabled: false}
+      quality:
+        {completeness: false, columns: false, comparison_threshold: 1, categorical_comparison_threshold: 1,
+         data_type_threshold: 0, domain_content_threshold: 0}
+""",
+    )
+    assert "no thresholds at all" in problems(nothing_checked)["monitors.m.checks.quality"]
+    every_drift_off = monitor_spec(
+        write_spec,
+        ASSETS
+        + """\
+    features: {include: [age]}
+    checks:
+      drift: {noise_correction: false, features: {age: {enabled: false}}}
+      quality: {enabled: false}
+""",
+        name="drift-off.yaml",
+    )
+    assert "needs at least one signal" in problems(every_drift_off)["monitors.m.checks"]

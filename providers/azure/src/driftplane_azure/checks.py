@@ -26,7 +26,9 @@ from driftplane_azure.translate import (
     CATEGORICAL_METRICS,
     NUMERICAL_METRICS,
     P_VALUE_NAMESAKES,
+    feature_lists,
     needs_columns,
+    quality_rates,
 )
 
 Path = tuple[str | int, ...]
@@ -76,6 +78,13 @@ def azure_problems(spec: Spec, settings: AzureSettings) -> list[Problem]:
     return found.problems
 
 
+def _drift_watches_no_listed_feature(resolved: ResolvedMonitor) -> bool:
+    """True when the spec lists its features and drift is off for every one of them."""
+    if resolved.features.include is None:
+        return False
+    return feature_lists(resolved).drift == []
+
+
 def _explicit(model: Any, key: str) -> bool:
     return key in model.model_fields_set
 
@@ -102,13 +111,14 @@ def _check_schedule_names(found: _Collector, spec: Spec, settings: AzureSettings
 
 def _check_monitor(found: _Collector, settings: AzureSettings, resolved: ResolvedMonitor, monitor: Monitor) -> None:
     base: Path = ("monitors", resolved.name)
-    if not resolved.drift.enabled and not resolved.quality.enabled:
+    drift_watches = resolved.drift.enabled and not _drift_watches_no_listed_feature(resolved)
+    if not drift_watches and not resolved.quality.enabled:
         found.add(base + ("checks",), "Azure ML needs at least one signal; enable checks.drift or checks.quality")
     uploaded = _check_data(found, settings, resolved, monitor)
     _check_windows(found, resolved)
     _check_features(found, resolved, uploaded)
     _check_drift(found, resolved, monitor)
-    _check_quality(found, resolved, monitor)
+    _check_quality(found, settings, resolved)
     for alert in resolved.alerts:
         _check_alert(found, resolved, monitor.alerts[alert.index], alert)
     _check_routing(found, resolved)
@@ -342,13 +352,22 @@ def _check_drift(found: _Collector, resolved: ResolvedMonitor, monitor: Monitor)
 # -- quality -------------------------------------------------------------------------------------------
 
 
-def _check_quality(found: _Collector, resolved: ResolvedMonitor, monitor: Monitor) -> None:
+def _check_quality(found: _Collector, settings: AzureSettings, resolved: ResolvedMonitor) -> None:
     """Azure's data-quality signal checks data types, null values and values outside the
     baseline's categories; every other check driftplane runs is refused while it is on."""
     quality = resolved.quality
     if not quality.enabled:
         return
     path: Path = ("monitors", resolved.name, "checks", "quality")
+    rates = quality_rates(resolved, settings)
+    if all(value is None for kind in rates.values() for value in kind.values()):
+        found.add(
+            path,
+            "every check Azure's data-quality signal runs is off here (data_type_threshold and "
+            "domain_content_threshold 0, no Azure-only quality_thresholds), so the signal would go to "
+            "Azure with no thresholds at all; nothing is checked locally either, so turn checks.quality "
+            "off (enabled: false)",
+        )
     if quality.completeness:
         found.add(
             path + ("completeness",),
