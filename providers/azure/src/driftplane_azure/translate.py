@@ -13,7 +13,6 @@ explicit windows (so the SDK's trigger-based defaults never apply).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -21,10 +20,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from driftplane.resolved import ResolvedMonitor
 from driftplane.result import Kind
 from driftplane.spec.durations import Duration
-from driftplane.spec.schedules import Schedule
 from driftplane_azure.channels import monitor_emails
 from driftplane_azure.data_refs import parse_data_ref, parse_endpoint
 from driftplane_azure.names import DRIFT_SIGNAL, QUALITY_SIGNAL, schedule_name, tags_for
+from driftplane_azure.schedules import azure_trigger
 from driftplane_azure.settings import AzureSettings
 from driftplane_azure.upload import Upload, baseline_columns, local_upload
 
@@ -70,64 +69,6 @@ ALL_FEATURES: Literal["all_features"] = "all_features"
 # (endpoint, deployment) -> (azureml:NAME:VERSION of its collected model inputs, input type)
 CollectorLookup = Callable[[str, str], tuple[str, str]]
 ColumnsLookup = Callable[[ResolvedMonitor], list[str]]
-
-
-# -- schedule ------------------------------------------------------------------------------------
-
-_WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-_DAY_NAMES = {name[:3]: i for i, name in enumerate(_WEEKDAYS)}
-
-
-@dataclass(frozen=True)
-class TriggerPlan:
-    """How a schedule becomes an Azure trigger: a recurrence where Azure has one, else cron."""
-
-    kind: str  # "recurrence" | "cron"
-    frequency: str | None = None  # day, week
-    interval: int = 1
-    hours: list[int] = field(default_factory=list)
-    minutes: list[int] = field(default_factory=list)
-    week_days: list[str] = field(default_factory=list)
-    expression: str | None = None
-
-
-def _numbers(text: str, low: int, high: int) -> list[int] | None:
-    """A cron field that is one number or a list of numbers, else None."""
-    if not re.fullmatch(r"\d+(,\d+)*", text):
-        return None
-    values = sorted({int(v) for v in text.split(",")})
-    return values if all(low <= v <= high for v in values) else None
-
-
-def _week_days(text: str) -> list[str] | None:
-    days: list[str] = []
-    for part in text.lower().split(","):
-        if part.isdigit() and 0 <= int(part) <= 7:
-            days.append(_WEEKDAYS[int(part) % 7])
-        elif part[:3] in _DAY_NAMES and len(part) == 3:
-            days.append(_WEEKDAYS[_DAY_NAMES[part[:3]]])
-        else:
-            return None
-    return sorted(set(days), key=_WEEKDAYS.index)
-
-
-def trigger_for(schedule: Schedule) -> TriggerPlan:
-    """Daily and weekly times (the keywords and crons like ``15 3 * * *``) are recurrences;
-    everything else, ``hourly`` included, is the schedule's own cron expression.
-
-    An hourly recurrence would run at the minute the schedule was created; the cron
-    ``0 * * * *`` runs at minute 0, as the spec says.
-    """
-    minute, hour, day_of_month, month, day_of_week = schedule.fields
-    minutes = _numbers(minute, 0, 59)
-    hours = _numbers(hour, 0, 23)
-    if minutes is not None and hours is not None and day_of_month == "*" and month == "*":
-        if day_of_week in ("*", "?"):
-            return TriggerPlan("recurrence", frequency="day", interval=1, hours=hours, minutes=minutes)
-        days = _week_days(day_of_week)
-        if days:
-            return TriggerPlan("recurrence", frequency="week", interval=1, hours=hours, minutes=minutes, week_days=days)
-    return TriggerPlan("cron", expression=schedule.cron)
 
 
 # -- windows -------------------------------------------------------------------------------------
@@ -272,16 +213,6 @@ def _input_type(kind: str, text: str, explicit: str | None, *, uploaded: Upload 
     if kind == "uri":
         return "uri_folder" if text.endswith("/") else "uri_file"
     return "mltable"
-
-
-def _trigger(schedule: Schedule) -> Any:
-    from azure.ai.ml.entities import CronTrigger, RecurrencePattern, RecurrenceTrigger
-
-    plan = trigger_for(schedule)
-    if plan.kind == "cron":
-        return CronTrigger(expression=str(plan.expression), time_zone="UTC")
-    pattern = RecurrencePattern(hours=plan.hours, minutes=plan.minutes, week_days=plan.week_days or None)
-    return RecurrenceTrigger(frequency=str(plan.frequency), interval=plan.interval, schedule=pattern, time_zone="UTC")
 
 
 def translate(
@@ -431,7 +362,7 @@ def translate(
     azure_name = schedule_name(settings, name)
     schedule = MonitorSchedule(
         name=azure_name,
-        trigger=_trigger(resolved.schedule),
+        trigger=azure_trigger(resolved.schedule),
         create_monitor=definition,
         display_name=name,
         description=resolved.description,
