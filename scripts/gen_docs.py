@@ -99,8 +99,12 @@ def cli_block(name: str) -> str:
 
 
 def models() -> dict[str, type[BaseModel]]:
-    from driftplane.local.channels import EmailSettings, LogSettings, SlackSettings, WebhookSettings
-    from driftplane.local.settings import LocalSettings, ServeSettings, SmtpSettings
+    from driftplane.alerting.channels.email import EmailSettings
+    from driftplane.alerting.channels.log import LogSettings
+    from driftplane.alerting.channels.slack import SlackSettings
+    from driftplane.alerting.channels.webhook import WebhookSettings
+    from driftplane.alerting.context import SmtpSettings
+    from driftplane.local.settings import LocalSettings, ServeSettings
     from driftplane.spec import models as m
 
     found: dict[str, type[BaseModel]] = {

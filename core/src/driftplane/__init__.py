@@ -12,6 +12,9 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from driftplane.alerting.channel import AlertChannel, ChannelSettings, DeliveryContext
+from driftplane.alerting.errors import DeliveryError
+from driftplane.alerting.notification import Notification
 from driftplane.errors import (
     DataError,
     DriftplaneError,
@@ -76,11 +79,15 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Alert",
+    "AlertChannel",
     "Baseline",
     "Change",
+    "ChannelSettings",
     "ChannelSpec",
     "Checks",
     "DataError",
+    "DeliveryContext",
+    "DeliveryError",
     "Drift",
     "DriftChecks",
     "DriftplaneError",
@@ -93,6 +100,7 @@ __all__ = [
     "MetricRule",
     "Monitor",
     "MonitorStatus",
+    "Notification",
     "Plan",
     "Problem",
     "Provider",

@@ -13,7 +13,7 @@ from pluggy import HookimplMarker, HookspecMarker
 if TYPE_CHECKING:
     import click
 
-    from driftplane.channel import AlertChannel
+    from driftplane.alerting.channel import AlertChannel
     from driftplane.provider import Provider
 
 hookspec = HookspecMarker("driftplane")

@@ -23,13 +23,13 @@ from driftplane.errors import Problem, UnknownProviderError
 from driftplane.spec.problems import SourceMap, did_you_mean
 
 if TYPE_CHECKING:
-    from driftplane.channel import AlertChannel
+    from driftplane.alerting.channel import AlertChannel
     from driftplane.provider import Provider, ProviderSettings
     from driftplane.spec.models import Spec
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PLUGINS = ("driftplane.local.plugin",)
+DEFAULT_PLUGINS = ("driftplane.local.plugin", "driftplane.alerting.plugin")
 # Providers driftplane knows how to install, for the hint when one is missing.
 KNOWN_PROVIDERS = {"aws": "driftplane-aws", "azure": "driftplane-azure", "gcp": "driftplane-gcp"}
 

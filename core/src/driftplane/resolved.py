@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -341,6 +341,15 @@ class ResolvedMonitor:
         """The alerts on these conditions, in spec order."""
         return [a for a in self.alerts if a.when in conditions]
 
+    def alert_path(self, rule: AlertRule) -> tuple[str | int, ...]:
+        """The spec's key path of an alert, to locate a problem with it."""
+        return ("monitors", self.name, "alerts", rule.index)
+
+    def notify_path(self, rule: AlertRule, target: ChannelTarget) -> tuple[str | int, ...]:
+        """The key path of the ``notify`` entry a channel target came from (the alert's, if unknown)."""
+        path = self.alert_path(rule)
+        return path if target.notify_index is None else (*path, "notify", target.notify_index)
+
 
 def _features(selection: FeatureSelection, checks: Checks) -> FeaturePolicy:
     drift = checks.drift
@@ -402,41 +411,49 @@ def window_rule(monitor: Monitor) -> WindowRule:
     )
 
 
+def alert_rule(
+    alert: Alert,
+    index: int = 0,
+    channels: tuple[ChannelTarget, ...] = (),
+    unresolved: tuple[str, ...] = (),
+) -> AlertRule:
+    """The rule of one alert, with the channels its ``notify`` entries resolved to."""
+    key, slug = alert_key(alert)
+    return AlertRule(
+        key=key,
+        slug=slug,
+        name=alert.describe(),
+        index=index,
+        when=alert.when,
+        min_features=alert.min_features,
+        features=tuple(alert.features) if alert.features is not None else None,
+        check_types=tuple(alert.check_types) if alert.check_types is not None else None,
+        feature=alert.feature,
+        metric=alert.metric,
+        above=alert.above,
+        below=alert.below,
+        channels=channels,
+        named=alert.name is not None,
+        unresolved=unresolved,
+    )
+
+
 def _alerts(spec: Spec, monitor: Monitor) -> tuple[AlertRule, ...]:
     from driftplane.alerting.targets import resolve_target
 
     rules = []
     for index, alert in enumerate(monitor.alerts):
-        key, slug = alert_key(alert)
         targets: list[ChannelTarget] = []
         unresolved: list[str] = []
-        for ref in alert.notify:
+        for position, ref in enumerate(alert.notify):
             try:
-                target = resolve_target(spec, ref)
+                target = replace(resolve_target(spec, ref), notify_index=position)
             except (SpecError, ValueError) as exc:
                 unresolved.append(str(exc))
                 continue
             if all(t.id != target.id for t in targets):
                 targets.append(target)
-        rules.append(
-            AlertRule(
-                key=key,
-                slug=slug,
-                name=alert.describe(),
-                index=index,
-                when=alert.when,
-                min_features=alert.min_features,
-                features=tuple(alert.features) if alert.features is not None else None,
-                check_types=tuple(alert.check_types) if alert.check_types is not None else None,
-                feature=alert.feature,
-                metric=alert.metric,
-                above=alert.above,
-                below=alert.below,
-                channels=tuple(targets),
-                named=alert.name is not None,
-                unresolved=tuple(unresolved),
-            )
-        )
+        rules.append(alert_rule(alert, index, tuple(targets), tuple(unresolved)))
     return tuple(rules)
 
 
@@ -480,6 +497,7 @@ __all__ = [
     "ResolvedMonitor",
     "Rules",
     "alert_key",
+    "alert_rule",
     "resolve_location",
     "resolve_monitor",
     "resolve_rules",

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from driftplane.local import alert_state
-from driftplane.local.alerts import alert_key, process_alerts
+from driftplane.local.alerts import process_alerts
 from driftplane.local.history import HistoryStore
+from driftplane.resolved import alert_key, resolve_monitor
 from driftplane.result import RunResult
 from driftplane.spec import Spec, spec_from_data
 from driftplane.spec.models import Alert
@@ -114,7 +115,7 @@ def test_a_backfilled_older_window_does_not_flip_the_current_state(tmp_path: Pat
 def test_state_is_kept_per_alert_and_survives_changing_its_channels(tmp_path: Path, make_result: MakeResult) -> None:
     first = make_spec([{"when": "violation", "notify": ["log"]}])
     second = make_spec([{"when": "violation", "notify": ["log:info"]}])
-    assert alert_key(first.monitors["churn"].alerts[0]) == alert_key(second.monitors["churn"].alerts[0])
+    assert resolve_monitor(first, "churn").alerts[0].key == resolve_monitor(second, "churn").alerts[0].key
     assert alert_key(Alert(when="violation", notify=["log"])) != alert_key(
         Alert(when="violation", check_types=["data_type_check"], notify=["log"])
     )

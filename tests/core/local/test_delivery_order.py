@@ -12,14 +12,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tests.core.alerting.test_delivery import FAST, drifting, make_spec
+from tests.core.conftest import HttpReceiver
 
 from driftplane.local import alert_state
 from driftplane.local.alerts import process_alerts
 from driftplane.local.history import HistoryStore
 from driftplane.result import RunResult
-
-from .conftest import HttpReceiver
-from .test_delivery import FAST, drifting, make_spec
 
 MakeResult = Callable[..., RunResult]
 T0 = datetime(2026, 1, 16, 8, 0, tzinfo=UTC)

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from tests.core.conftest import HttpReceiver
 
 from driftplane.cli import cli
 from driftplane.local.history import HistoryStore
@@ -25,8 +26,6 @@ from driftplane.local.runner import LocalRunner
 from driftplane.local.settings import LocalSettings
 from driftplane.result import Window
 from driftplane.spec import load_spec
-
-from .conftest import HttpReceiver
 
 TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 

@@ -18,11 +18,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from tests.core.conftest import HttpReceiver
 
 from driftplane.cli import cli
 from driftplane.local.history import HistoryStore
-
-from .conftest import HttpReceiver
 
 DAY0 = datetime(2026, 3, 1, tzinfo=UTC)
 DRIFT_DAYS = {2, 3}  # 0-based days whose data is shifted

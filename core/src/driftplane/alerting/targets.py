@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from driftplane.errors import SpecError
 
 if TYPE_CHECKING:
-    from driftplane.channel import AlertChannel, ChannelSettings
+    from driftplane.alerting.channel import AlertChannel, ChannelSettings
     from driftplane.spec.models import ChannelRef, Spec
 
 # Channel references that need no entry under `channels:`.
@@ -40,6 +40,9 @@ class ChannelTarget:
         of other channels.
     name: for people and logs; a URL is shown as scheme and host only.
     ref: the spec's entry as written (a name or shorthand), None for an inline definition.
+    notify_index: the entry's position in its alert's ``notify`` list (the first one, when
+        an alert names the same channel twice), so a provider that refuses the channel can
+        point at the line; None when the target was resolved outside an alert.
     """
 
     id: str
@@ -48,6 +51,7 @@ class ChannelTarget:
     settings: ChannelSettings
     ref: str | None
     channel_name: str | None  # the name under `channels:`, when it is one
+    notify_index: int | None = None
 
     @property
     def secrets(self) -> list[str]:

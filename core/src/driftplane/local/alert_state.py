@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from driftplane.alerting.notification import Notification
 from driftplane.local.database import explain_sqlite_error, iso, parse_iso
 from driftplane.local.history import HistoryStore
-from driftplane.local.notification import Notification
 
 
 @dataclass(frozen=True)

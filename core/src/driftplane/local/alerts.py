@@ -13,8 +13,6 @@ broken channel must never cost a result.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -22,21 +20,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from pydantic import SecretStr
-
-from driftplane.alerting.redact import redact_url, scrub, secret_values
-from driftplane.channel import AlertChannel
+from driftplane.alerting.channel import AlertChannel
+from driftplane.alerting.conditions import evaluate
+from driftplane.alerting.context import DeliveryContext, SmtpSettings
+from driftplane.alerting.errors import DeliveryError
+from driftplane.alerting.notification import Event, build_notification
+from driftplane.alerting.redact import scrub
 from driftplane.errors import DataError, DriftplaneError, SpecError
 from driftplane.local import alert_state
 from driftplane.local.alert_state import AlertState, PendingDelivery
-from driftplane.local.conditions import evaluate
 from driftplane.local.history import HistoryStore
-from driftplane.local.notification import Event, build_notification
-from driftplane.local.notify.errors import DeliveryError
-from driftplane.local.settings import LocalSettings, SmtpSettings
+from driftplane.local.settings import LocalSettings
+from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
 from driftplane.result import RunResult
 from driftplane.result_summary import window_words
-from driftplane.spec.models import Alert, ChannelRef, ChannelSpec, Spec
+from driftplane.spec.models import Spec
 from driftplane.windows import FUTURE_ALLOWANCE, iso_z
 
 logger = logging.getLogger(__name__)
@@ -49,7 +47,6 @@ MAX_PENDING_AGE = timedelta(days=7)
 # sooner than this: a backfill runs several windows a second, and each retry of a receiver
 # that is down costs its channel's retries and backoff. A new `driftplane run` retries at once.
 MIN_RETRY_INTERVAL = timedelta(seconds=60)
-_CONDITION_FIELDS = {"when", "min_features", "features", "check_types", "feature", "metric", "above", "below"}
 
 
 @dataclass(frozen=True)
@@ -67,114 +64,47 @@ class DeliveryOutcome:
     notification_id: str = ""
 
 
-@dataclass(frozen=True)
-class ResolvedChannel:
-    """A channel reference of the spec turned into a ready channel, with a stable id."""
-
-    id: str
-    name: str
-    channel: AlertChannel
-    secrets: list[str]
-
-
-def alert_key(alert: Alert) -> str:
-    """A stable identity for an alert within its monitor, so its state survives spec edits.
-
-    Its name when it has one; otherwise a digest of its condition (changing the channels it
-    notifies keeps its state; changing the condition makes it a new alert).
-    """
-    if alert.name:
-        return f"name:{alert.name}"
-    condition = alert.model_dump(include=_CONDITION_FIELDS, mode="json")
-    digest = hashlib.sha256(json.dumps(condition, sort_keys=True).encode()).hexdigest()[:16]
-    return f"{alert.when}:{digest}"
-
-
-def _digest(data: object) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
-def _local_settings(spec: Spec) -> LocalSettings:
+def delivery_context(spec: Spec, monitor: str) -> DeliveryContext:
+    """What the local provider gives every channel it builds: its SMTP server (providers.local.smtp)."""
     from driftplane.local.provider import LocalProvider
 
-    settings = LocalProvider.validate_settings(spec.providers.get("local") or {}, spec=spec)
+    try:
+        settings = LocalProvider.validate_settings(spec.providers.get("local") or {}, spec=spec)
+    except SpecError as exc:
+        logger.error("alerts of monitor %s use default SMTP settings: providers.local is invalid: %s", monitor, exc)
+        return DeliveryContext(smtp=SmtpSettings(), settings_key="providers.local")
     assert isinstance(settings, LocalSettings)
-    return settings
-
-
-def resolve_channel(spec: Spec, ref: ChannelRef, *, smtp: SmtpSettings | None = None) -> ResolvedChannel:
-    """The channel an alert's ``notify`` entry refers to (SpecError when it cannot be built)."""
-    from driftplane.local.channels import EmailChannel
-    from driftplane.plugins import get_channel_types
-
-    types = get_channel_types()
-    if isinstance(ref, ChannelSpec):
-        kind, raw = ref.type, ref.settings
-        channel_id, name = f"{kind}:{_digest(raw)}", f"{kind} (defined in the alert)"
-    elif ref in spec.channels:
-        kind, raw = spec.channels[ref].type, spec.channels[ref].settings
-        channel_id, name = f"channel:{ref}", f"{kind} '{ref}'"
-    elif ":" in ref:
-        kind, _, target = ref.partition(":")
-        if kind not in types:
-            raise SpecError(f"'{ref}': unknown channel type '{kind}'; available: {', '.join(sorted(types))}")
-        raw = types[kind].shorthand(target)
-        channel_id, name = f"{kind}:{_digest(ref)}", kind
-    elif ref == "log":
-        kind, raw = "log", {}
-        channel_id, name = "log", "log"
-    else:
-        raise SpecError(f"no channel named '{ref}'; define it under 'channels:'")
-    cls = types.get(kind)
-    if cls is None:
-        raise SpecError(f"unknown channel type '{kind}'; available: {', '.join(sorted(types))}")
-    settings = cls.settings_from(raw)
-    if isinstance(ref, str) and ":" in ref and cls.shorthand_field:
-        shown = getattr(settings, cls.shorthand_field, None)
-        if isinstance(shown, SecretStr):
-            name = f"{kind} ({redact_url(shown)})"
-        elif isinstance(shown, list):
-            name = f"{kind} ({', '.join(map(str, shown))})"
-        elif shown is not None:
-            name = f"{kind} ({shown})"
-    if issubclass(cls, EmailChannel):
-        channel: AlertChannel = cls(settings, name=name, smtp=smtp)
-    else:
-        channel = cls(settings, name=name)
-    secrets = secret_values(settings, smtp if isinstance(channel, EmailChannel) else None)
-    return ResolvedChannel(channel_id, name, channel, secrets)
+    return DeliveryContext(smtp=settings.smtp, settings_key="providers.local")
 
 
 def _channels_for(
-    spec: Spec, monitor: str, alerts: list[Alert], smtp: SmtpSettings
-) -> tuple[dict[str, list[ResolvedChannel]], dict[str, ResolvedChannel]]:
-    by_alert: dict[str, list[ResolvedChannel]] = {}
-    by_id: dict[str, ResolvedChannel] = {}
-    for alert in alerts:
-        key = alert_key(alert)
-        for ref in alert.notify:
-            try:
-                resolved = resolve_channel(spec, ref, smtp=smtp)
-            except (SpecError, ValueError) as exc:
-                # validate reports this with its line; here it must not stop the run.
-                logger.error(
-                    "alert '%s' of monitor %s cannot notify one of its channels: %s; run "
-                    "'driftplane validate' to see where",
-                    alert.describe(),
-                    monitor,
-                    exc,
-                )
-                continue
-            # Two alerts with the same condition share one state; each channel hears it once.
-            channels = by_alert.setdefault(key, [])
-            if all(c.id != resolved.id for c in channels):
-                channels.append(resolved)
-            by_id.setdefault(resolved.id, resolved)
+    resolved: ResolvedMonitor, context: DeliveryContext
+) -> tuple[dict[str, list[str]], dict[str, AlertChannel]]:
+    """The channel ids each alert notifies, and a ready channel per id."""
+    by_alert: dict[str, list[str]] = {}
+    by_id: dict[str, AlertChannel] = {}
+    for rule in resolved.alerts:
+        for reason in rule.unresolved:
+            # validate reports this with its line; here it must not stop the run.
+            logger.error(
+                "alert '%s' of monitor %s cannot notify one of its channels: %s; run "
+                "'driftplane validate' to see where",
+                rule.name,
+                resolved.name,
+                reason,
+            )
+        # Two alerts with the same condition share one state; each channel hears it once.
+        ids = by_alert.setdefault(rule.key, [])
+        for target in rule.channels:
+            if target.id not in ids:
+                ids.append(target.id)
+            if target.id not in by_id:
+                by_id[target.id] = target.channel_class().from_target(target, context)
     return by_alert, by_id
 
 
 def _next_state(
-    alert: Alert, result: RunResult, previous: AlertState | None, monitor: str, now: datetime
+    alert: AlertRule, result: RunResult, previous: AlertState | None, monitor: str, now: datetime
 ) -> tuple[AlertState, Event | None]:
     firing, reason = evaluate(alert, result)
     was_firing = previous is not None and previous.firing
@@ -187,8 +117,8 @@ def _next_state(
     window_end = result.window.end if result.window else None
     state = AlertState(
         monitor=monitor,
-        alert_key=alert_key(alert),
-        alert_name=alert.describe(),
+        alert_key=alert.key,
+        alert_name=alert.name,
         state="firing" if firing else "ok",
         since=since,
         reason=reason,
@@ -214,11 +144,11 @@ def _from_the_future(previous: AlertState | None, now: datetime) -> bool:
     return _aware(previous.last_window_end) > now + FUTURE_ALLOWANCE
 
 
-def _say_older_verdict(alert: Alert, result: RunResult, previous: AlertState, monitor: str) -> None:
+def _say_older_verdict(alert: AlertRule, result: RunResult, previous: AlertState, monitor: str) -> None:
     """An older window that disagrees with the alert's state leaves the state as it is: say so."""
     firing, reason = evaluate(alert, result)
     if firing == previous.firing:
-        logger.debug("alert '%s' of %s: window older than the last judged one, state kept", alert.describe(), monitor)
+        logger.debug("alert '%s' of %s: window older than the last judged one, state kept", alert.name, monitor)
         return
     assert result.window is not None and previous.last_window_end is not None
     logger.warning(
@@ -226,7 +156,7 @@ def _say_older_verdict(alert: Alert, result: RunResult, previous: AlertState, mo
         "left it; an older window never changes an alert's state or notifies. Run the newest window again "
         "(driftplane run) if the data of that one changed",
         monitor,
-        alert.describe(),
+        alert.name,
         "would fire" if firing else "would be resolved",
         window_words(result.window),
         reason,
@@ -256,13 +186,8 @@ def process_alerts(
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
-    monitor = spec.monitor(monitor_name)
-    try:
-        smtp = _local_settings(spec).smtp
-    except SpecError as exc:
-        logger.error("alerts of monitor %s use default SMTP settings: providers.local is invalid: %s", monitor_name, exc)
-        smtp = SmtpSettings()
-    by_alert, by_id = _channels_for(spec, monitor_name, monitor.alerts, smtp)
+    resolved = resolve_monitor(spec, monitor_name)
+    by_alert, by_id = _channels_for(resolved, delivery_context(spec, monitor_name))
 
     try:
         previous_states = alert_state.load_states(store, monitor_name)
@@ -273,8 +198,8 @@ def process_alerts(
     states: list[AlertState] = []
     new_deliveries: list[PendingDelivery] = []
     judged: set[str] = set()
-    for alert in monitor.alerts:
-        key = alert_key(alert)
+    for alert in resolved.alerts:
+        key = alert.key
         if key in judged:
             continue  # the same condition twice: one state, one notification per channel
         judged.add(key)
@@ -287,7 +212,7 @@ def process_alerts(
                 "monitor %s: alert '%s' was last judged on a window ending %s, which is in the future (run with "
                 "--at in the future by an older driftplane); that window is ignored and this one, %s, judges the alert",
                 monitor_name,
-                alert.describe(),
+                alert.name,
                 _clock(previous.last_window_end),
                 window_words(result.window),
             )
@@ -311,14 +236,14 @@ def process_alerts(
             result=result,
             now=now,
         )
-        for resolved in by_alert.get(key, []):
+        for channel_id in by_alert.get(key, []):
             new_deliveries.append(
                 PendingDelivery(
                     id=str(uuid.uuid4()),
                     monitor=monitor_name,
                     alert_key=key,
-                    channel_id=resolved.id,
-                    channel_name=resolved.name,
+                    channel_id=channel_id,
+                    channel_name=by_id[channel_id].name,
                     event=event,
                     notification=notification,
                     created_at=now,
@@ -343,7 +268,7 @@ def process_alerts(
 def _deliver_in_order(
     store: HistoryStore,
     queue: list[PendingDelivery],
-    channels: dict[str, ResolvedChannel],
+    channels: dict[str, AlertChannel],
     now: datetime,
     stored: bool,
     session_start: datetime | None,
@@ -375,18 +300,18 @@ def _deliver_in_order(
 def _deliver(
     store: HistoryStore,
     item: PendingDelivery,
-    channels: dict[str, ResolvedChannel],
+    channels: dict[str, AlertChannel],
     now: datetime,
     stored: bool,
     session_start: datetime | None = None,
 ) -> DeliveryOutcome:
     what = f"the {item.event.upper()} alert '{item.notification.alert}' of monitor {item.monitor}"
-    resolved = channels.get(item.channel_id)
+    channel = channels.get(item.channel_id)
     created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
-    if resolved is None or now - created > MAX_PENDING_AGE:
+    if channel is None or now - created > MAX_PENDING_AGE:
         why = (
             f"its channel {item.channel_name} is no longer in the spec"
-            if resolved is None
+            if channel is None
             else f"no attempt in {MAX_PENDING_AGE.days} days succeeded (last error: {item.last_error})"
         )
         logger.error("gave up sending %s to %s: %s", what, item.channel_name, why)
@@ -403,34 +328,35 @@ def _deliver(
             "%s to %s failed at %s (%s); this process retries it at its first window of %s after %s "
             "(a new 'driftplane run' retries it at once)",
             what,
-            resolved.name,
+            channel.name,
             _clock(item.last_attempt_at),
             item.last_error or "no reason recorded",
             item.monitor,
             _clock(retry_at),
         )
-        return _outcome(item, resolved.name, delivered=False, attempts=item.attempts, error=item.last_error, pending=True)
+        return _outcome(item, channel.name, delivered=False, attempts=item.attempts, error=item.last_error, pending=True)
+    secrets = channel.secrets
     try:
-        resolved.channel.send(item.notification)
+        channel.send(item.notification)
     except DeliveryError as exc:
-        reason = scrub(exc.reason, resolved.secrets)
+        reason = scrub(exc.reason, secrets)
     except DriftplaneError as exc:  # e.g. a plugin channel that cannot send yet
-        reason = scrub(str(exc), resolved.secrets)
+        reason = scrub(str(exc), secrets)
     except Exception as exc:  # noqa: BLE001 - a plugin channel's bug must not fail the run; its cause is logged
-        reason = scrub(f"{type(exc).__name__}: {exc}", resolved.secrets) + f" (raised by the {resolved.channel.channel_type} channel)"
+        reason = scrub(f"{type(exc).__name__}: {exc}", secrets) + f" (raised by the {channel.channel_type} channel)"
     else:
-        (logger.debug if resolved.channel.channel_type == "log" else logger.info)("sent %s to %s", what, resolved.name)
+        (logger.debug if channel.channel_type == "log" else logger.info)("sent %s to %s", what, channel.name)
         if stored:
             _quietly(lambda: alert_state.delivered(store, item.id))
-        return _outcome(item, resolved.name, delivered=True, attempts=item.attempts + 1)
+        return _outcome(item, channel.name, delivered=True, attempts=item.attempts + 1)
     attempts = item.attempts + 1
     if stored:
         attempts = _quietly(lambda: alert_state.failed(store, item.id, reason, now)) or attempts
     later = f"it is kept and retried at the next run of {item.monitor}" if stored else "it could not be queued for a retry"
     logger.warning(
-        "could not send %s to %s: %s; %s (attempt %d)", what, resolved.name, reason, later, attempts
+        "could not send %s to %s: %s; %s (attempt %d)", what, channel.name, reason, later, attempts
     )
-    return _outcome(item, resolved.name, delivered=False, attempts=attempts, error=reason, pending=stored)
+    return _outcome(item, channel.name, delivered=False, attempts=attempts, error=reason, pending=stored)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -1,12 +1,14 @@
-"""Registers the local provider and the built-in alert channels, through the same hooks as any plugin."""
+"""Registers the local provider, through the same hook as any provider plugin.
+
+The built-in channel types are registered by ``driftplane.alerting.plugin``: they belong to
+the spec, not to the provider that happens to deliver them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from driftplane.channel import AlertChannel
 from driftplane.hookspecs import hookimpl
-from driftplane.local.channels import BUILTIN_CHANNELS
 from driftplane.local.provider import LocalProvider
 from driftplane.provider import Provider
 
@@ -14,9 +16,3 @@ from driftplane.provider import Provider
 @hookimpl
 def register_providers(register: Callable[[type[Provider]], None]) -> None:
     register(LocalProvider)
-
-
-@hookimpl
-def register_alert_channels(register: Callable[[type[AlertChannel]], None]) -> None:
-    for channel in BUILTIN_CHANNELS:
-        register(channel)

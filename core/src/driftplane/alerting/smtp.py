@@ -1,4 +1,9 @@
-"""Sending an alert email through the SMTP server of ``providers.local.smtp`` (STARTTLS, login)."""
+"""Sending an alert email through an SMTP server (STARTTLS, login).
+
+The server is the delivering provider's (``providers.local.smtp`` for the local provider),
+handed to the email channel in its DeliveryContext; ``key`` names it in every message that
+asks the user to change a setting.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,9 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from driftplane.alerting.context import SmtpSettings
+from driftplane.alerting.errors import DeliveryError
 from driftplane.alerting.redact import scrub
-from driftplane.local.notify.errors import DeliveryError
-from driftplane.local.settings import SmtpSettings
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +32,9 @@ def build_message(smtp: SmtpSettings, to: list[str], subject: str, text: str) ->
     return message
 
 
-def send_email(smtp: SmtpSettings, to: list[str], subject: str, text: str) -> None:
+def send_email(
+    smtp: SmtpSettings, to: list[str], subject: str, text: str, *, key: str = "providers.local.smtp"
+) -> None:
     """Deliver one email; DeliveryError says what the server or the network answered.
 
     TLS certificates are checked against the system's trust store (SSL_CERT_FILE points
@@ -44,7 +51,7 @@ def send_email(smtp: SmtpSettings, to: list[str], subject: str, text: str) -> No
                 if not client.has_extn("starttls"):
                     raise DeliveryError(
                         f"the SMTP server {server} does not offer STARTTLS; use a server that does, "
-                        "or set providers.local.smtp.starttls: false for a relay on a trusted network",
+                        f"or set {key}.starttls: false for a relay on a trusted network",
                         retryable=False,
                     )
                 client.starttls(context=ssl.create_default_context())
@@ -52,8 +59,9 @@ def send_email(smtp: SmtpSettings, to: list[str], subject: str, text: str) -> No
             elif smtp.username:
                 logger.warning(
                     "logging in to the SMTP server %s without STARTTLS: the password crosses the "
-                    "network in the clear; set providers.local.smtp.starttls: true",
+                    "network in the clear; set %s.starttls: true",
                     server,
+                    key,
                 )
             if smtp.username:
                 client.login(smtp.username, password)
@@ -63,14 +71,14 @@ def send_email(smtp: SmtpSettings, to: list[str], subject: str, text: str) -> No
     except smtplib.SMTPAuthenticationError as exc:
         raise DeliveryError(
             f"the SMTP server {server} refused the login of user '{smtp.username}' "
-            f"({exc.smtp_code} {_text(exc.smtp_error, hidden)}); check providers.local.smtp.username "
+            f"({exc.smtp_code} {_text(exc.smtp_error, hidden)}); check {key}.username "
             "and the password",
             retryable=False,
         ) from None
     except smtplib.SMTPNotSupportedError as exc:
         raise DeliveryError(
             f"the SMTP server {server} does not support what was asked ({_text(exc, hidden)}); "
-            "remove providers.local.smtp.username if it needs no login",
+            f"remove {key}.username if it needs no login",
             retryable=False,
         ) from None
     except smtplib.SMTPRecipientsRefused as exc:
@@ -79,7 +87,7 @@ def send_email(smtp: SmtpSettings, to: list[str], subject: str, text: str) -> No
     except smtplib.SMTPSenderRefused as exc:
         raise DeliveryError(
             f"the SMTP server {server} refused the sender {smtp.sender} ({exc.smtp_code} "
-            f"{_text(exc.smtp_error, hidden)}); set providers.local.smtp.sender to an address it accepts",
+            f"{_text(exc.smtp_error, hidden)}); set {key}.sender to an address it accepts",
             retryable=False,
         ) from None
     except smtplib.SMTPResponseException as exc:
@@ -101,7 +109,7 @@ def send_email(smtp: SmtpSettings, to: list[str], subject: str, text: str) -> No
     except ConnectionRefusedError:
         raise DeliveryError(
             f"connection to the SMTP server {server} refused (nothing is listening there); check "
-            "providers.local.smtp.host and port"
+            f"{key}.host and port"
         ) from None
     except OSError as exc:
         raise DeliveryError(f"could not reach the SMTP server {server}: {exc.strerror or exc}") from None

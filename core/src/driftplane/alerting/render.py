@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from driftplane.local.notification import Notification
+from driftplane.alerting.notification import Notification
 
 # Slack refuses a section text over 3000 characters and a header over 150.
 SLACK_TEXT_LIMIT = 2900

@@ -20,8 +20,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import SecretStr
 
+from driftplane.alerting.errors import DeliveryError
 from driftplane.alerting.redact import redact_url, scrub, url_secret_parts
-from driftplane.local.notify.errors import DeliveryError
 
 logger = logging.getLogger(__name__)
 
@@ -99,14 +99,14 @@ def post_json(
     seconds and doubling (or what Retry-After asks, up to a minute). Raises DeliveryError
     with a redacted reason when every attempt failed or the answer cannot change (4xx).
     """
-    from driftplane.local.database import driftplane_version
+    from driftplane import __version__
 
     hidden = [*(secrets or []), url.get_secret_value(), *url_secret_parts(url.get_secret_value())]
     if secret is not None:
         hidden.append(secret.get_secret_value())
     all_headers = {
         "Content-Type": "application/json",
-        "User-Agent": f"driftplane/{driftplane_version()}",
+        "User-Agent": f"driftplane/{__version__}",
         **dict(headers or {}),
     }
     if secret is not None:

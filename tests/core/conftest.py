@@ -1,4 +1,4 @@
-"""Fixtures for the local provider's history and alerts: RunResults built from the real models."""
+"""Fixtures shared by the core tests: RunResults built from the real models, and real HTTP and SMTP receivers."""
 
 from __future__ import annotations
 

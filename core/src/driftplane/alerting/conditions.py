@@ -1,5 +1,7 @@
 """Alert conditions over a RunResult, each with a reason a person understands.
 
+Conditions are judged on the resolved alert (``driftplane.resolved.AlertRule``), the same
+object every provider translates, so the local verdict and a cloud's alarm read one rule.
 The reason is what a notification says, so it names features, values and thresholds:
 "2 features drifted: age (normalized_wasserstein 0.21 > 0.1), plan (jensen_shannon 0.14 > 0.1)".
 """
@@ -8,11 +10,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from driftplane.alerting.notification import LISTED
+from driftplane.resolved import AlertRule
 from driftplane.result import Drift, FeatureResult, RunResult, Violation
-from driftplane.spec.models import Alert
-
-# How many features or violations a reason spells out before "and N more".
-LISTED = 5
 
 
 class Evaluation(NamedTuple):
@@ -56,7 +56,7 @@ def describe_violations(violations: list[Violation]) -> str:
     return "; ".join(parts)
 
 
-def _drift(alert: Alert, result: RunResult) -> Evaluation:
+def _drift(alert: AlertRule, result: RunResult) -> Evaluation:
     drifted = result.drifted_features
     scope = ""
     missing: list[str] = []
@@ -79,7 +79,7 @@ def _drift(alert: Alert, result: RunResult) -> Evaluation:
     )
 
 
-def _violation(alert: Alert, result: RunResult) -> Evaluation:
+def _violation(alert: AlertRule, result: RunResult) -> Evaluation:
     found = result.violations
     scope = ""
     if alert.check_types:
@@ -91,7 +91,7 @@ def _violation(alert: Alert, result: RunResult) -> Evaluation:
     return Evaluation(False, f"no violations{scope}")
 
 
-def _metric(alert: Alert, result: RunResult) -> Evaluation:
+def _metric(alert: AlertRule, result: RunResult) -> Evaluation:
     name = alert.feature
     feature = next((f for f in result.features if f.name == name), None)
     if feature is None:
@@ -121,18 +121,18 @@ def _metric(alert: Alert, result: RunResult) -> Evaluation:
     return Evaluation(False, f"{name} {drift.metric} is {_number(value)}, {bounds}")
 
 
-def evaluate(alert: Alert, result: RunResult) -> Evaluation:
+def evaluate(alert: AlertRule, result: RunResult) -> Evaluation:
     """Whether ``alert`` fires for ``result``, with the reason in words.
 
     A failed run only answers ``failure`` alerts; the others cannot be judged on it (and
-    ``process_alerts`` leaves their state as it was).
+    the local provider keeps their state as it was).
     """
     if alert.when == "failure":
         if result.status == "failed":
             return Evaluation(True, f"the run failed: {result.error or 'no reason was given'}")
         return Evaluation(False, "the run succeeded")
     if result.status == "failed":
-        return Evaluation(False, f"the run failed, so '{alert.describe()}' could not be checked")
+        return Evaluation(False, f"the run failed, so '{alert.name}' could not be checked")
     if alert.when == "drift":
         return _drift(alert, result)
     if alert.when == "violation":

@@ -9,8 +9,8 @@ class DeliveryError(DriftplaneError):
     """A notification was not delivered; the message is the reason, already redacted.
 
     ``retryable`` is False when trying again cannot help without a change to the spec (a
-    404, a refused login); the outbox keeps the notification either way, so fixing the
-    channel and running again delivers it.
+    404, a refused login); the local provider's outbox keeps the notification either way, so
+    fixing the channel and running again delivers it.
     """
 
     def __init__(self, reason: str, *, retryable: bool = True, attempts: int = 1) -> None:

@@ -1,14 +1,47 @@
-"""Alert conditions: whether they fire, and the reason a person reads in the notification."""
+"""Alert conditions: whether they fire, and the reason a person reads in the notification.
+
+Conditions are judged on the resolved alert (AlertRule); each is built here from the spec's
+Alert model, as resolve_monitor builds it, so the fields a user writes are what is judged.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from driftplane.local.conditions import evaluate
+from driftplane.alerting.conditions import evaluate
+from driftplane.resolved import AlertRule, alert_rule, resolve_monitor
 from driftplane.result import RunResult
-from driftplane.spec.models import Alert
+from driftplane.spec import spec_from_data
+from driftplane.spec.models import Alert as SpecAlert
 
 MakeResult = Callable[..., RunResult]
+
+
+def Alert(**fields: Any) -> AlertRule:
+    """The resolved rule of an alert written with these fields."""
+    return alert_rule(SpecAlert(**fields))
+
+
+def test_a_spec_alert_resolves_to_the_rule_that_is_judged(make_result: MakeResult) -> None:
+    spec = spec_from_data(
+        {
+            "monitors": {
+                "churn": {
+                    "baseline": {"data": "train.parquet"},
+                    "target": {"data": "capture/*.parquet", "window": "1d"},
+                    "alerts": [{"name": "two drifted", "when": "drift", "min_features": 2, "features": ["age", "income"], "notify": ["log"]}],
+                }
+            }
+        }
+    )
+    [rule] = resolve_monitor(spec, "churn").alerts
+    assert (rule.name, rule.min_features, rule.features) == ("two drifted", 2, ("age", "income"))
+    assert evaluate(rule, make_result(values={"age": 0.3, "income": 0.02, "plan": 0.5})) == (
+        False,
+        "1 feature drifted among age, income (age (normalized_wasserstein 0.3 > 0.1)), fewer than the 2 this alert needs",
+    )
+    assert evaluate(rule, make_result(values={"age": 0.3, "income": 0.2}))[0]
 
 
 def test_drift_on_enough_features_fires_naming_them_largest_first(make_result: MakeResult) -> None:
@@ -112,8 +145,8 @@ def test_failure_alert_and_failed_runs(make_result: MakeResult) -> None:
 def test_alerts_and_reports_round_the_raw_floats_of_violation_descriptions(make_result: MakeResult, tmp_path) -> None:
     from datetime import UTC, datetime
 
-    from driftplane.local.notification import build_notification
-    from driftplane.local.notify.render import email_text
+    from driftplane.alerting.notification import build_notification
+    from driftplane.alerting.render import email_text
     from driftplane.local.report import write_report
     from driftplane.result import Violation
 

@@ -1,8 +1,8 @@
 """The Notification: what an alert tells its channels when it starts firing or resolves.
 
-One model, rendered per channel (webhook JSON, Slack blocks, email, a log line), and stored
-as JSON in the outbox until every channel has accepted it. Its webhook form is a public
-contract documented in docs/alerts.md: add fields, never rename them.
+One model, rendered per channel (webhook JSON, Slack blocks, email, a log line); the local
+provider stores it as JSON in its outbox until every channel has accepted it. Its webhook
+form is a public contract documented in docs/alerts.md: add fields, never rename them.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from driftplane.local.conditions import LISTED
 from driftplane.result import RunResult, Window
 
 Event = Literal["firing", "resolved"]
+# How many features or violations a reason or a notification spells out before "and N more".
+LISTED = 5
 SCHEMA = "driftplane.alert/v1"
 
 
@@ -97,7 +98,7 @@ def build_notification(
     now: datetime,
 ) -> Notification:
     """The notification for an alert event raised by ``result``."""
-    from driftplane.local.database import driftplane_version
+    from driftplane import __version__
 
     drifted = [
         DriftedFeature(
@@ -137,6 +138,6 @@ def build_notification(
         error=result.error,
         report=result.reports.get("html"),
         reports=dict(result.reports),
-        driftplane_version=driftplane_version(),
+        driftplane_version=__version__,
         timestamp=now,
     )

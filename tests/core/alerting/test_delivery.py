@@ -1,4 +1,7 @@
-"""Delivering notifications to a real HTTP server and a real SMTP server on 127.0.0.1."""
+"""The built-in channels deliver to a real HTTP server and a real SMTP server on 127.0.0.1.
+
+Each goes through the local provider's alert processing (the outbox in SQLite), as a run does.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +16,17 @@ from typing import Any, ClassVar
 
 import pytest
 from pydantic import SecretStr
+from tests.core.conftest import (
+    SMTP_PASSWORD,
+    SMTP_USER,
+    HttpReceiver,
+    SmtpServer,
+    free_port,
+    start_receiver,
+)
 
-from driftplane.channel import AlertChannel, ChannelSettings
+from driftplane.alerting.channel import AlertChannel, ChannelSettings
+from driftplane.alerting.notification import Notification
 from driftplane.hookspecs import hookimpl
 from driftplane.local import alert_state
 from driftplane.local.alerts import process_alerts
@@ -22,8 +34,6 @@ from driftplane.local.history import HistoryStore
 from driftplane.plugins import pm
 from driftplane.result import RunResult
 from driftplane.spec import Spec, spec_from_data
-
-from .conftest import SMTP_PASSWORD, SMTP_USER, HttpReceiver, SmtpServer, free_port, start_receiver
 
 MakeResult = Callable[..., RunResult]
 NOW = datetime(2026, 2, 1, 12, tzinfo=UTC)
@@ -333,7 +343,7 @@ class _BrokenPagerChannel(AlertChannel):
     settings_model: ClassVar[type[ChannelSettings]] = _PagerSettings
     shorthand_field: ClassVar[str | None] = "url"
 
-    def send(self, notification: Any) -> None:
+    def send(self, notification: Notification) -> None:
         settings = self.settings
         assert isinstance(settings, _PagerSettings)
         raise RuntimeError(f"pager client crashed posting to {settings.url.get_secret_value()}")

@@ -1,0 +1,25 @@
+"""Registers the built-in channel types through ``register_alert_channels``, as any plugin would.
+
+A core plugin of its own (in ``plugins.DEFAULT_PLUGINS``), not the local provider's: the
+channel types are the spec's vocabulary, known to validate and to every provider, whether
+or not the local provider delivers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from driftplane.alerting.channel import AlertChannel
+from driftplane.alerting.channels.email import EmailChannel
+from driftplane.alerting.channels.log import LogChannel
+from driftplane.alerting.channels.slack import SlackChannel
+from driftplane.alerting.channels.webhook import WebhookChannel
+from driftplane.hookspecs import hookimpl
+
+BUILTIN_CHANNELS: tuple[type[AlertChannel], ...] = (WebhookChannel, SlackChannel, EmailChannel, LogChannel)
+
+
+@hookimpl
+def register_alert_channels(register: Callable[[type[AlertChannel]], None]) -> None:
+    for channel in BUILTIN_CHANNELS:
+        register(channel)
