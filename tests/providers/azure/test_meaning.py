@@ -481,7 +481,7 @@ def test_a_channel_type_missing_from_the_table_is_refused_naming_what_azure_deli
         message = problems(spec)["monitors.m.alerts[0].notify[0]"]
     finally:
         pm.unregister(name="pager-plugin")
-    assert "cannot deliver to 'pager' channels" in message and "it delivers email" in message
+    assert "the azure provider cannot deliver 'pager' channels (it delivers email)" in message
 
 
 def test_alerts_use_the_resolved_channels_a_named_email_channel_and_its_shorthand_alike(

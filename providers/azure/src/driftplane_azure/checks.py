@@ -13,12 +13,13 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from driftplane.alerting.delivery import channel_problems
 from driftplane.errors import Problem
 from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
 from driftplane.result import Kind
 from driftplane.spec.durations import Duration
-from driftplane.spec.models import Alert, Monitor, Spec
-from driftplane_azure.channels import alert_emails, refusal
+from driftplane.spec.models import Monitor, Spec
+from driftplane_azure.channels import DELIVERY, alert_emails
 from driftplane_azure.data_refs import DataRefError, parse_data_ref, parse_endpoint
 from driftplane_azure.names import schedule_name
 from driftplane_azure.settings import AzureSettings
@@ -120,7 +121,9 @@ def _check_monitor(found: _Collector, settings: AzureSettings, resolved: Resolve
     _check_drift(found, resolved, monitor)
     _check_quality(found, settings, resolved)
     for alert in resolved.alerts:
-        _check_alert(found, resolved, monitor.alerts[alert.index], alert)
+        _check_alert(found, resolved, alert)
+    for problem in channel_problems(resolved, DELIVERY, provider="azure", source=found.spec.source):
+        found.problems.append(problem)
     _check_routing(found, resolved)
 
 
@@ -399,7 +402,7 @@ def _check_quality(found: _Collector, settings: AzureSettings, resolved: Resolve
 # -- alerts --------------------------------------------------------------------------------------------
 
 
-def _check_alert(found: _Collector, resolved: ResolvedMonitor, written: Alert, alert: AlertRule) -> None:
+def _check_alert(found: _Collector, resolved: ResolvedMonitor, alert: AlertRule) -> None:
     path: Path = ("monitors", resolved.name, "alerts", alert.index)
     if alert.when == "metric":
         found.add(
@@ -426,21 +429,6 @@ def _check_alert(found: _Collector, resolved: ResolvedMonitor, written: Alert, a
                 path + ("check_types",),
                 "Azure ML alerts on any breached data-quality metric of the signal; remove check_types",
             )
-    for target in alert.channels:
-        why = refusal(target)
-        if why is not None:
-            found.add(path + ("notify", _entry_index(written, target)), why)
-
-
-def _entry_index(written: Alert, target: Any) -> int:
-    """Where in the alert's notify list a resolved channel was written (to locate a problem)."""
-    for index, entry in enumerate(written.notify):
-        if isinstance(entry, str) and entry == target.ref:
-            return index
-    for index, entry in enumerate(written.notify):
-        if not isinstance(entry, str) and target.ref is None and entry.type == target.type:
-            return index
-    return 0
 
 
 def _check_routing(found: _Collector, resolved: ResolvedMonitor) -> None:
