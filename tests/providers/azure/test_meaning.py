@@ -586,3 +586,14 @@ def test_a_monitor_whose_checks_leave_azure_no_signal_is_refused(write_spec: Cal
         name="drift-off.yaml",
     )
     assert "needs at least one signal" in problems(every_drift_off)["monitors.m.checks"]
+
+
+def test_a_schedule_name_that_takes_another_monitors_name_is_refused_where_it_is_written(
+    write_spec: Callable[..., Path],
+) -> None:
+    settings = SETTINGS + "    monitors:\n      a: {schedule_name: B}\n"
+    body = ASSETS + AZURE_CHECKS
+    spec = load_spec(str(write_spec(settings + "monitors:\n  a:\n" + body + "  b:\n" + body)))
+    found = problems(spec)
+    assert set(found) == {"providers.azure.monitors.a.schedule_name"}
+    assert "monitors 'a' and 'b' would both be the Azure schedule 'b'" in found["providers.azure.monitors.a.schedule_name"]

@@ -98,10 +98,12 @@ def _check_schedule_names(found: _Collector, spec: Spec, settings: AzureSettings
         first = owners.setdefault(azure_name.lower(), name)
         if first == name:
             continue
-        own = settings.monitors.get(name)
-        where: Path = ("providers", "azure", "monitors", name, "schedule_name")
-        if own is None or own.schedule_name is None:
-            where = ("monitors", name)
+        # At the schedule_name that makes them collide: this monitor's, else the first's.
+        where: Path = ("monitors", name)
+        for owner in (name, first):
+            if settings.for_monitor(owner).schedule_name is not None:
+                where = ("providers", "azure", "monitors", owner, "schedule_name")
+                break
         found.add(
             where,
             f"monitors '{first}' and '{name}' would both be the Azure schedule '{azure_name}' (Azure ML "
