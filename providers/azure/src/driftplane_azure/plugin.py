@@ -21,6 +21,6 @@ def register_providers(register: Callable[[type[Provider]], None]) -> None:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from driftplane_azure.cli import azure_group
+    from driftplane_azure.commands import azure_group
 
     cli.add_command(azure_group)
