@@ -19,7 +19,7 @@ from driftplane.cli.output import (
     silence_stdout,
 )
 from driftplane.errors import DriftplaneError, SpecError, StorageError, UsageError
-from driftplane.logging import configure, log_file_failure
+from driftplane.log_setup import configure, log_file_failure
 
 logger = logging.getLogger("driftplane.cli")
 # The operating system's reasons for refusing a write that are about the place, not a bug.

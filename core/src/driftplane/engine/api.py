@@ -25,7 +25,7 @@ import pyarrow as pa
 from driftplane.engine.classifier import RowSample
 from driftplane.engine.constraints import Constraints, suggest_constraints
 from driftplane.engine.evaluate import evaluate
-from driftplane.engine.files import write_json_atomic
+from driftplane.engine.jsonfiles import write_json_atomic
 from driftplane.engine.profile import Profile, ProfileSettings
 from driftplane.engine.profiler import profile_stream
 from driftplane.engine.readers import read
@@ -246,7 +246,7 @@ def _beside(location: str, name: str, storage_options: dict[str, Any] | None) ->
     if "://" not in location:
         path = Path(location).with_name(name)
         return str(path) if path.is_file() and path != Path(location) else None
-    from driftplane.engine.readers.files import filesystem_for
+    from driftplane.engine.readers.datafiles import filesystem_for
 
     folder, _, current = location.rpartition("/")
     if current == name:

@@ -22,9 +22,9 @@ from driftplane.atomic import ELSEWHERE, writing
 from driftplane.engine.api import load_statistics, profile_source
 from driftplane.engine.constraints import Constraints, suggest_constraints
 from driftplane.engine.evaluate import evaluate
-from driftplane.engine.files import write_json_atomic
+from driftplane.engine.jsonfiles import write_json_atomic
 from driftplane.engine.profile import Profile, ProfileSettings
-from driftplane.engine.readers.files import absolute_location, filesystem_for, list_files
+from driftplane.engine.readers.datafiles import absolute_location, filesystem_for, list_files
 from driftplane.engine.readers.windows import NO_DATA
 from driftplane.engine.sagemaker import read_constraints
 from driftplane.errors import DataError, StorageError

@@ -34,7 +34,7 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 
 from driftplane.engine.readers.chunks import LineIndex, TextChunk, first_text_chunk, line_chunks
-from driftplane.engine.readers.files import DataFile
+from driftplane.engine.readers.datafiles import DataFile
 from driftplane.engine.readers.jsonl import _read_json
 from driftplane.engine.readers.options import ReadOptions, SkippedRecords, positional_names
 from driftplane.engine.readers.payloads import (

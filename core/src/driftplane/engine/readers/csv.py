@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from driftplane.engine.readers.chunks import LineIndex, TextChunk, first_text_chunk, line_chunks
-from driftplane.engine.readers.files import DataFile
+from driftplane.engine.readers.datafiles import DataFile
 from driftplane.engine.readers.options import ReadOptions, SkippedRecords, positional_names
 from driftplane.engine.readers.text import has_words, is_text, narrow_table
 from driftplane.errors import DataError

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from driftplane.engine.readers.files import DataFile
+from driftplane.engine.readers.datafiles import DataFile
 from driftplane.engine.readers.options import ReadOptions
 from driftplane.engine.readers.sniff import describe_binary
 from driftplane.errors import DataError

@@ -18,7 +18,7 @@ import pyarrow as pa
 from driftplane.engine.readers import TIMESTAMP_COLUMN, DataStream, ReadStats
 from driftplane.engine.readers.capture import read_capture_file
 from driftplane.engine.readers.csv import read_csv_file
-from driftplane.engine.readers.files import (
+from driftplane.engine.readers.datafiles import (
     DataFile,
     empty_file_error,
     is_remote_uri,

@@ -15,7 +15,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from fsspec.spec import AbstractFileSystem
 
-from driftplane.engine.readers.files import DataFile, absolute_location, filesystem_for, list_files
+from driftplane.engine.readers.datafiles import (
+    DataFile,
+    absolute_location,
+    filesystem_for,
+    list_files,
+)
 from driftplane.engine.readers.partitions import Partition, PartitionTemplate
 from driftplane.errors import DataError
 from driftplane.result import Window

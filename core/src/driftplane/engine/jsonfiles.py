@@ -46,7 +46,7 @@ def read_text(location: str | Path, what: str, storage_options: dict[str, Any] |
             raise DataError(f"{path}: {what} not found") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError(f"{path}: cannot read this {what}: {exc}") from exc
-    from driftplane.engine.readers.files import filesystem_for
+    from driftplane.engine.readers.datafiles import filesystem_for
 
     fs, remote = filesystem_for(text_location, storage_options or {})
     try:
