@@ -1,17 +1,15 @@
-"""``driftplane history``: past runs of the local provider, with per-feature trends."""
+"""What ``driftplane history`` shows: tables of past runs and per-feature trends, or JSON."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import click
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from driftplane.cli.options import json_option
-from driftplane.cli.output import closed_pipe_is_not_an_error, console, print_json
+from driftplane.cli.output import console, print_json
 from driftplane.errors import SpecError, UsageError
 from driftplane.local.history import FeatureTrend, HistoryStore, MonitorSummary, RunRecord
 from driftplane.spec import Spec
@@ -237,29 +235,7 @@ def _as_json(
     }
 
 
-@click.command("history")
-@click.argument("monitor", required=False)
-@click.option("--spec", "spec_path", type=click.Path(), help="The spec whose state directory to read (default: monitors.yaml here).")
-@click.option("--state-dir", "state_dir", type=click.Path(file_okay=False), help="Read this state directory instead of the spec's.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many runs.")
-@json_option
-def command(monitor: str | None, spec_path: str | None, state_dir: str | None, limit: int, as_json: bool) -> None:
-    """Show past runs from the local history database; for one MONITOR, drift per feature over time.
-
-    Without MONITOR: one line per monitor with its latest run (--json also lists the newest
-    runs of every monitor). The state directory is the spec's providers.local.state_dir.
-
-    \b
-    Examples:
-      driftplane history                      every monitor and its latest run
-      driftplane history churn --limit 30     one monitor's runs and a trend per feature
-      driftplane history churn --json         the same as JSON
-    """
-    with closed_pipe_is_not_an_error():  # `history | head -1` is not a failure
-        _show_history(monitor, spec_path, state_dir, limit, as_json)
-
-
-def _show_history(monitor: str | None, spec_path: str | None, state_dir: str | None, limit: int, as_json: bool) -> None:
+def show_history(monitor: str | None, spec_path: str | None, state_dir: str | None, limit: int, as_json: bool) -> None:
     if monitor is not None:
         require_name(monitor, "monitor")  # the same rule as the spec's names, before SQLite sees it
     spec = _load_spec(spec_path, state_dir)

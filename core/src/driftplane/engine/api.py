@@ -39,7 +39,8 @@ from driftplane.engine.sagemaker import (
 from driftplane.errors import DataError
 from driftplane.resolved import Rules, resolve_rules
 from driftplane.result import RunResult, Window
-from driftplane.spec.models import ENGINES, Checks, DataSource, Engine, FeatureSelection
+from driftplane.spec.engines import ENGINES, Engine
+from driftplane.spec.models import Checks, DataSource, FeatureSelection
 
 logger = logging.getLogger(__name__)
 

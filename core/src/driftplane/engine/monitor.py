@@ -31,7 +31,8 @@ from driftplane.errors import DataError, StorageError
 from driftplane.resolved import ResolvedMonitor
 from driftplane.result import RunResult, Window
 from driftplane.result_summary import summary_line
-from driftplane.spec.models import DataSource, Engine
+from driftplane.spec.engines import Engine
+from driftplane.spec.models import DataSource
 from driftplane.windows import window_text
 
 logger = logging.getLogger(__name__)

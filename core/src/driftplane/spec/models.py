@@ -28,6 +28,7 @@ from pydantic._internal._model_construction import ModelMetaclass
 from pydantic.config import JsonDict
 
 from driftplane.spec.durations import Duration
+from driftplane.spec.engines import Engine
 from driftplane.spec.names import MAX_NAME_LENGTH, NAME_JSON_PATTERN, check_name
 from driftplane.spec.names import (
     NAME_PATTERN as NAME_PATTERN,  # re-exported: providers check names with it
@@ -37,8 +38,6 @@ from driftplane.spec.schedules import Schedule
 
 FORMATS = ("auto", "csv", "parquet", "jsonl", "sagemaker-capture")
 Format = Literal["auto", "csv", "parquet", "jsonl", "sagemaker-capture"]
-ENGINES = ("local", "spark")
-Engine = Literal["local", "spark"]
 
 NUMERICAL_METRICS = (
     "normalized_wasserstein",
