@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from driftplane.engine.arrays import empty_batch
 from driftplane.engine.readers.chunks import LineIndex, TextChunk, first_text_chunk, line_chunks
 from driftplane.engine.readers.datafiles import DataFile
 from driftplane.engine.readers.options import ReadOptions, SkippedRecords, positional_names
@@ -88,7 +89,7 @@ class CsvChunkParser:
             f"{self.file.display} has a header ({', '.join(self.names[:10])}"
             f"{', ...' if len(self.names) > 10 else ''}) but no rows"
         )
-        return pa.RecordBatch.from_pylist([], schema=self.schema)
+        return empty_batch(self.schema)
 
     def more(self, chunk: TextChunk) -> Iterator[pa.RecordBatch]:
         if not chunk.view:

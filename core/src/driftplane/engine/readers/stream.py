@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from driftplane.engine.arrays import scalar
 from driftplane.engine.readers import TIMESTAMP_COLUMN, DataStream, ReadStats
 from driftplane.engine.readers.capture import read_capture_file
 from driftplane.engine.readers.csv import read_csv_file
@@ -195,7 +196,7 @@ def _with_time(
         times = to_utc(batch.column(column), column=column, where=file.display)
         return batch.append_column(TIMESTAMP_COLUMN, times)
     if period is not None:
-        start = pa.scalar(utc(period[0]), type=UTC_US)
+        start = scalar(utc(period[0]), UTC_US)
         return batch.append_column(TIMESTAMP_COLUMN, pa.repeat(start, batch.num_rows))
     return batch
 
