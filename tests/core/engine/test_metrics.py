@@ -37,7 +37,7 @@ def test_ks_and_linf_match_scipy_ks_2samp_statistic(samples) -> None:
     a, b = samples
     base, target = profiles({"x": a}, {"x": b})
     expected = stats.ks_2samp(a, b).statistic
-    assert numeric_metric("ks", base["x"], target["x"], 20) == pytest.approx(expected, rel=1e-12)
+    assert numeric_metric("ks_statistic", base["x"], target["x"], 20) == pytest.approx(expected, rel=1e-12)
     assert numeric_metric("linf", base["x"], target["x"], 20) == pytest.approx(expected, rel=1e-12)
     robust = expected - 1.8 * np.sqrt((700 + 600) / (700 * 600))
     assert numeric_metric("linf_robust", base["x"], target["x"], 20) == pytest.approx(max(robust, 0.0), rel=1e-12)
@@ -87,7 +87,7 @@ def test_categorical_metrics_match_scipy() -> None:
     )
     table = np.array([p, q])
     chi2 = stats.chi2_contingency(table, correction=False)
-    assert categorical_metric("chi_squared", col_b, col_t) == pytest.approx(
+    assert categorical_metric("cramers_v", col_b, col_t) == pytest.approx(
         stats.contingency.association(table.astype(int), method="cramer", correction=False)
     )
     assert metrics.chi_squared_p_value(p, q) == pytest.approx(chi2.pvalue, rel=1e-9)

@@ -358,9 +358,9 @@ def test_metric_aliases_from_azure_are_accepted() -> None:
             checks:
               drift:
                 numerical: {metric: normalized_wasserstein_distance, threshold: 0.2}
-                categorical: {metric: pearsons_chi_squared_test, threshold: 0.05}
+                categorical: {metric: population_stability_index, threshold: 0.05}
             """
         )
     )
     drift = spec.monitors["churn"].checks.drift
-    assert (drift.numerical.metric, drift.categorical.metric) == ("normalized_wasserstein", "chi_squared")
+    assert (drift.numerical.metric, drift.categorical.metric) == ("normalized_wasserstein", "psi")

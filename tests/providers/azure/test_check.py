@@ -51,9 +51,9 @@ def test_each_unexpressible_setting_is_a_located_problem_naming_the_alternative(
     assert "trailing window" in found["monitors.churn.target.window"]
     assert "features.include" in found["monitors.churn.features.exclude"]
     hellinger = found["monitors.churn.checks.drift.numerical.metric"]
-    assert "no 'hellinger'" in hellinger and "normalized_wasserstein, jensen_shannon, psi, ks" in hellinger
+    assert "no 'hellinger'" in hellinger and "normalized_wasserstein, jensen_shannon, psi" in hellinger
     linf = found["monitors.churn.checks.drift.categorical.metric"]
-    assert "no 'linf'" in linf and "jensen_shannon, psi, chi_squared" in linf
+    assert "no 'linf'" in linf and linf.endswith("it offers jensen_shannon, psi")
     assert "one metric per feature kind" in found["monitors.churn.checks.drift.features.day_mins.metric"]
     assert "one threshold per feature kind" in found["monitors.churn.checks.drift.features.day_mins.threshold"]
     assert "noise_correction: false" in found["monitors.churn.checks.drift.noise_correction"]
@@ -109,3 +109,15 @@ def test_plan_refuses_a_spec_azure_cannot_express(write_spec: Callable[..., Path
     result = CliRunner().invoke(cli, ["plan", str(path), "--offline", "--json"])
     assert result.exit_code == 2
     assert "hellinger" in result.stderr and result.stdout == ""
+
+
+def test_distances_named_like_azures_p_value_tests_are_not_sent_as_those_tests(write_spec: Callable[..., Path]) -> None:
+    """driftplane's KS and Cramer's V distances must not become Azure's KS and chi-squared p-value tests."""
+    text = UNEXPRESSIBLE.replace("{metric: hellinger, threshold: 0.2}", "{metric: ks_statistic, threshold: 0.1}").replace(
+        "{metric: linf, threshold: 0.2}", "{metric: cramers_v, threshold: 0.1}"
+    )
+    found = problems(write_spec, text)
+    numerical = found["monitors.churn.checks.drift.numerical.metric"]
+    assert "no 'ks_statistic'" in numerical and "two_sample_kolmogorov_smirnov_test is the test's p-value" in numerical
+    categorical = found["monitors.churn.checks.drift.categorical.metric"]
+    assert "no 'cramers_v'" in categorical and "pearsons_chi_squared_test is the test's p-value" in categorical

@@ -50,6 +50,12 @@ DATASETS = [
 ]
 
 
+def load_spec_text_of(text: str) -> Spec:
+    from driftplane.spec import load_spec_text
+
+    return load_spec_text(text, file="imported.yaml", env={})
+
+
 def test_import_of_v2_schedules_round_trips_to_no_changes(
     churn_spec: Spec, connected: FakeARM, azure_cli: None, tmp_path: Path
 ) -> None:
@@ -91,6 +97,10 @@ def test_import_says_what_it_could_not_carry_over(connected: FakeARM, azure_cli:
     assert "preprocessing_component: azureml:production_data_preprocessing:1.0.0" in spec_text
     assert "top_n_features: 20" in spec_text and "target_column: is_fraud" in spec_text
     assert "has no driftplane equivalent" in result.stderr  # and in the log
+    # Azure's chi-squared test is a p-value (drift below 0.02): not carried over as a distance of 0.02
+    assert "categorical pearsons_chi_squared_test 0.02 was not imported: Azure reads it as a p-value" in result.stdout
+    drift = load_spec_text_of(spec_text).monitors["fraud_detection_model_monitoring"].checks.drift
+    assert drift.categorical.metric == "jensen_shannon" and drift.numerical.metric == "jensen_shannon"
 
 
 def test_import_v1_from_the_workspace_maps_settings_and_lists_the_rest(

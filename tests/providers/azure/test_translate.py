@@ -144,7 +144,7 @@ def test_latency_lag_and_other_metrics(write_spec: Callable[..., Path]) -> None:
     checks:
       drift:
         numerical: {metric: psi, threshold: 0.2}
-        categorical: {metric: chi_squared, threshold: 0.05}
+        categorical: {metric: jensen_shannon, threshold: 0.05}
       quality: {data_type_threshold: 0.99, domain_content_threshold: 0.95, completeness: false}
 """,
     )
@@ -156,7 +156,8 @@ def test_latency_lag_and_other_metrics(write_spec: Callable[..., Path]) -> None:
     assert reference.input_data.path.endswith("/data/churn-scoring/versions/1")
     assert (reference.data_window.lookback_window_size, reference.data_window.lookback_window_offset) == ("P1D", "P7DT2H")
     assert drift.metric_thresholds.numerical.population_stability_index == 0.2
-    assert drift.metric_thresholds.categorical.pearsons_chi_squared_test == 0.05
+    assert drift.metric_thresholds.categorical.jensen_shannon_distance == 0.05
+    assert drift.metric_thresholds.categorical.pearsons_chi_squared_test is None  # a p-value: never sent for a distance
     quality = signals["data-quality-signal"].metric_thresholds
     numerical, categorical = quality.numerical, quality.categorical
     assert (numerical.null_value_rate, numerical.data_type_error_rate, numerical.out_of_bounds_rate) == (None, 0.01, None)

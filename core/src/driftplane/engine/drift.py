@@ -1,11 +1,11 @@
 """Per-feature drift: pick the metric, compute it, decide against the threshold and the noise.
 
 Two samples of one distribution are never identical: at 1,000 rows they sit 0.05 to 0.09
-apart in normalized Wasserstein or Jensen-Shannon distance, near the 0.1 default. So each
-feature's threshold is raised to the distance that pure sampling noise reaches (estimated
-from the baseline itself: both sides are redrawn from the baseline's own distribution at
-their real sizes, and the metric is scored on each pair), never lowered. At a million rows
-the noise is tiny and the configured threshold applies unchanged.
+apart in normalized Wasserstein or Jensen-Shannon distance, near the 0.1 default, and
+further on heavy-tailed columns. So each feature's threshold is raised to the distance that
+pure sampling noise reaches, never lowered (engine.noise: both sides redrawn from the
+baseline's own values, or its quantile sketch, at their real sizes). At a million rows the
+noise is tiny and the configured threshold applies unchanged.
 """
 
 from __future__ import annotations
@@ -15,18 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from driftplane.engine import metrics
+from driftplane.engine import metrics, noise
 from driftplane.engine.histogram import GridHistogram
 from driftplane.engine.profile import OTHER, ColumnProfile
 from driftplane.result import Drift, Kind
 
-SIMULATIONS = 200
-NOISE_SPREAD = 5.0  # the bound is the simulated mean plus this many standard deviations
-NORMAL_APPROXIMATION_ROWS = 20_000  # above this, simulated counts are drawn from the normal limit
-SIMULATION_BINS = 512  # fine bins used when simulating CDF-based metrics
-SEED = 20260101  # the bound is the same on every run
-
-CDF_METRICS = ("normalized_wasserstein", "ks", "linf", "linf_robust")
+CDF_METRICS = ("normalized_wasserstein", "ks_statistic", "linf", "linf_robust")
 
 
 @dataclass
@@ -149,9 +143,9 @@ def _count_metric(metric: str, p: np.ndarray, q: np.ndarray, categorical: bool =
         return metrics.hellinger(p, q)
     if metric == "psi":
         return metrics.psi(p, q)
-    if metric == "chi_squared":
+    if metric == "cramers_v":
         return metrics.cramers_v(p, q)
-    if metric in ("linf", "ks"):
+    if metric in ("linf", "ks_statistic"):
         return metrics.linf_frequencies(p, q) if categorical else metrics.linf_cdf(p, q)
     raise ValueError(f"unknown metric '{metric}'")
 
@@ -159,57 +153,31 @@ def _count_metric(metric: str, p: np.ndarray, q: np.ndarray, categorical: bool =
 # -- sampling noise ------------------------------------------------------------------------
 
 
-def _draw(rng: np.random.Generator, size: float, probabilities: np.ndarray) -> np.ndarray:
-    """SIMULATIONS count vectors of ``size`` draws from ``probabilities``."""
-    size_int = max(round(size), 1)
-    if size_int <= NORMAL_APPROXIMATION_ROWS:
-        return rng.multinomial(size_int, probabilities, size=SIMULATIONS).astype(np.float64)
-    spread = np.sqrt(size_int * probabilities * (1 - probabilities))
-    draws = size_int * probabilities + spread * rng.standard_normal((SIMULATIONS, len(probabilities)))
-    return np.maximum(draws, 0.0)
-
-
-def _bound(values: np.ndarray) -> float:
-    values = values[np.isfinite(values)]
-    if len(values) == 0:
-        return 0.0
-    return float(values.mean() + NOISE_SPREAD * values.std())
-
-
-def numeric_noise(metric: str, baseline: ColumnProfile, target: ColumnProfile, bins: int) -> float:
-    """The distance sampling noise alone reaches for a numerical feature of these sizes."""
+def numeric_noise(metric: str, baseline: ColumnProfile, target: ColumnProfile, bins: int, threshold: float) -> float:
+    """The distance sampling noise alone reaches for a numerical feature of these sizes (see engine.noise)."""
     numeric = baseline.numeric
     assert numeric is not None and target.numeric is not None
     n, m = numeric.count, target.numeric.count
-    rng = np.random.default_rng(SEED)
-    if metric in CDF_METRICS:
-        hist = numeric.histogram
-        counts = hist.counts.astype(np.float64)
-        width = hist.width
-        if len(counts) > SIMULATION_BINS:  # coarser bins: same noise, less work
-            factor = math.ceil(len(counts) / SIMULATION_BINS)
-            padded = np.concatenate([counts, np.zeros((-len(counts)) % factor)])
-            counts = padded.reshape(-1, factor).sum(axis=1)
-            width *= factor
-        if counts.sum() == 0 or len(counts) < 2:
-            return 0.0
-        p = counts / counts.sum()
-        a, b = _draw(rng, n, p), _draw(rng, m, p)
-        if metric == "normalized_wasserstein":
-            simulated = np.asarray(metrics.wasserstein_binned(a, b, width)) / _scale(baseline, target)
-        else:
-            simulated = np.asarray(metrics.linf_cdf(a, b))
-            if metric == "linf_robust":
-                simulated = np.maximum(simulated - metrics.robust_correction(n, m), 0.0)
-        return _bound(simulated)
-    _edges, base_counts = baseline_bins(baseline, bins)
-    if base_counts.sum() == 0:
+    weighted = numeric.quantiles.weighted()
+    if len(weighted.values) == 0:
         return 0.0
-    p = np.concatenate([[0.0], base_counts / base_counts.sum(), [0.0]])
-    return _bound(np.asarray(_count_metric(metric, _draw(rng, n, p), _draw(rng, m, p))))
+    redraw = noise.redraw_of(weighted.values, weighted.weights, n)
+    scale = _scale(baseline, target)
+    if metric in CDF_METRICS:
+        grouped, _ = noise.compress(redraw.support, scale)
+        # one rare value far past the baseline's extremes moves a Wasserstein distance, not a CDF gap
+        allowance = noise.rare_value_allowance(redraw, n, m, scale) if metric == "normalized_wasserstein" else 0.0
+        score = noise.cdf_scores(metric, grouped.values, n, m)
+        return noise.simulate(score, grouped.probabilities, n, m, threshold, allowance)
+    edges, _counts = baseline_bins(baseline, bins)
+    if len(edges) < 2:
+        return 0.0
+    grouped, placed = noise.compress(redraw.support, scale, edges)
+    score = noise.binned_scores(metric, placed, len(edges) + 1, _count_metric)
+    return noise.simulate(score, grouped.probabilities, n, m, threshold)
 
 
-def categorical_noise(metric: str, baseline: ColumnProfile, target: ColumnProfile) -> float:
+def categorical_noise(metric: str, baseline: ColumnProfile, target: ColumnProfile, threshold: float) -> float:
     """The distance sampling noise alone reaches for a categorical feature of these sizes."""
     vectors = category_vectors(baseline, target)
     if vectors is None:
@@ -218,14 +186,15 @@ def categorical_noise(metric: str, baseline: ColumnProfile, target: ColumnProfil
     n, m = p_counts.sum(), q_counts.sum()
     if n == 0 or m == 0:
         return 0.0
-    p = p_counts / n
-    rng = np.random.default_rng(SEED)
-    a, b = _draw(rng, n, p), _draw(rng, m, p)
-    if metric == "linf_robust":
-        simulated = np.maximum(np.asarray(metrics.linf_frequencies(a, b)) - metrics.robust_correction(n, m), 0.0)
-    else:
-        simulated = np.asarray(_count_metric(metric, a, b, categorical=True))
-    return _bound(simulated)
+    seen = p_counts > 0
+    probabilities = p_counts[seen] / n
+
+    def score(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if metric == "linf_robust":
+            return np.maximum(np.asarray(metrics.linf_frequencies(a, b)) - metrics.robust_correction(n, m), 0.0)
+        return np.asarray(_count_metric(metric, a, b, categorical=True), dtype=np.float64)
+
+    return noise.simulate(score, probabilities, n, m, threshold)
 
 
 def feature_drift(
@@ -247,12 +216,12 @@ def feature_drift(
         return Drift(metric=metric, value=None, threshold=threshold, effective_threshold=threshold, drifted=False)
     effective = threshold
     if noise_correction:
-        noise = (
-            numeric_noise(metric, baseline, target, bins)
+        reached = (
+            numeric_noise(metric, baseline, target, bins, threshold)
             if kind == "numerical"
-            else categorical_noise(metric, baseline, target)
+            else categorical_noise(metric, baseline, target, threshold)
         )
-        effective = max(threshold, noise)
+        effective = max(threshold, reached)
     return Drift(
         metric=metric,
         value=float(value),

@@ -5,15 +5,25 @@ while the sketch holds every value) or counts over shared bins. Count functions 
 last axis, so the same code scores one comparison or a matrix of simulated ones.
 
 Conventions (each checked against scipy in the tests):
-- normalized_wasserstein: scipy.stats.wasserstein_distance / the baseline's population std.
-- jensen_shannon: scipy.spatial.distance.jensenshannon (natural log), a distance in [0, 0.833].
+- normalized_wasserstein: scipy.stats.wasserstein_distance divided by the baseline's
+  population standard deviation (numpy's std, ddof 0; the target's when the baseline is
+  constant, 1 when both are), as Evidently defines it: how many baseline standard
+  deviations the values moved.
+- jensen_shannon: scipy.spatial.distance.jensenshannon with its default natural log, so a
+  distance in [0, sqrt(ln 2)] = [0, 0.833] (base 2 would give [0, 1]).
 - hellinger: sqrt(1 - sum(sqrt(p q))), in [0, 1].
-- psi: sum((q - p) ln(q / p)) with empty bins raised to 1e-4.
-- ks / linf (numerical): max |F - G| of the two CDFs, scipy.stats.ks_2samp's statistic.
+- psi: sum((q - p) ln(q / p)) where every bin share below PSI_FLOOR (1e-4), empty bins
+  included, is first raised to 1e-4, so a bin one side lacks adds a bounded amount.
+- ks_statistic / linf (numerical): max |F - G| of the two CDFs, scipy.stats.ks_2samp's statistic.
 - linf (categorical): max |p - q| over categories (SageMaker's categorical L-infinity).
 - linf_robust: SageMaker's Robust method: linf minus 1.8 sqrt((n + m) / (n m)), at least 0.
-- chi_squared: Pearson's chi-squared statistic of the 2 x k table as Cramer's V, sqrt(chi2 / N):
+- cramers_v: Pearson's chi-squared statistic of the 2 x k table as Cramer's V, sqrt(chi2 / N):
   a distance in [0, 1] that does not grow with the sample size (a p-value would).
+
+For numbers, jensen_shannon, psi and hellinger compare histograms (engine.drift.numeric_bins):
+``bins`` (default 20) equal-width bins over the baseline's [min, max], their edges on the
+baseline's exact histogram grid, plus one bin below and one above for target values outside
+the baseline's range.
 """
 
 from __future__ import annotations
@@ -54,7 +64,7 @@ def hellinger(p: np.ndarray, q: np.ndarray) -> np.ndarray | float:
 
 
 def psi(p: np.ndarray, q: np.ndarray) -> np.ndarray | float:
-    """Population stability index of the target q against the baseline p."""
+    """Population stability index of the target q against the baseline p; shares below PSI_FLOOR count as PSI_FLOOR."""
     p = np.maximum(_normalize(p), PSI_FLOOR)
     q = np.maximum(_normalize(q), PSI_FLOOR)
     return _scalar(np.sum((q - p) * np.log(q / p), axis=-1))

@@ -29,7 +29,11 @@ from driftplane.errors import DataError
 from driftplane.result import Violation
 
 KLL_BUCKETS = 10  # SageMaker: "not currently configurable"
-KLL_C = 2.0 / 3.0  # DataSketches' KLL shrinks each level by 2/3 (Deequ's default is 0.64)
+# The KLL parameters SageMaker's analyzer (Deequ) writes, and the k the profile's sketch uses. That
+# sketch is DataSketches', whose lower levels shrink by 2/3 rather than 0.64, so they may hold more
+# items than Deequ's nominal size for them; a reader compacts them on its next update, and a
+# quantile or CDF reads the items with their weights (2^level) as they are either way.
+KLL_C = 0.64
 
 
 # -- statistics.json -----------------------------------------------------------------------
@@ -78,7 +82,8 @@ def _feature_statistics(column: ColumnProfile) -> dict[str, Any]:
             del stats["approximate_num_distinct_values"]
         return {"name": column.name, "inferred_type": inferred, "numerical_statistics": stats}
     distinct = column.distinct_count()
-    strings: dict[str, Any] = {"common": common, "distinct_count": float(distinct or 0.0), "completeness": completeness}
+    # A whole number, as SageMaker writes it (24000.0): an estimate's decimals are noise, not precision.
+    strings: dict[str, Any] = {"common": common, "distinct_count": float(round(distinct or 0.0)), "completeness": completeness}
     categorical = column.categorical
     if categorical is not None and categorical.exact and categorical.counts and len(categorical.counts) <= CATEGORICAL_THRESHOLD:
         ranked = sorted(categorical.counts.items(), key=lambda kv: (-kv[1], kv[0]))

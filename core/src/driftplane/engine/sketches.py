@@ -139,13 +139,13 @@ class Quantiles:
     KLL compacts with random coin flips that cannot be seeded from Python, so the same data
     would give slightly different drift values run after run. Up to ``EXACT_QUANTILE_LIMIT``
     values (a team's CI data, a day of a small endpoint) the values themselves are kept:
-    distances are then exact and repeatable. Past it the sketch's rank error (~0.3% at
-    k=1024) applies, as it does to every peer's sketch-based profile.
+    distances are then exact and repeatable. Past it the sketch's rank error (~0.14% at
+    k=2048, SageMaker's size) applies, as it does to every peer's sketch-based profile.
     """
 
     def __init__(
         self,
-        k: int = 1024,
+        k: int = 2048,
         *,
         fixed: WeightedValues | None = None,
         fixed_k: float | None = None,

@@ -29,6 +29,12 @@ from pydantic.config import JsonDict
 
 from driftplane.spec.durations import Duration
 from driftplane.spec.engines import Engine
+from driftplane.spec.metric_names import (
+    CATEGORICAL_METRICS,
+    NUMERICAL_METRICS,
+    Metric,
+    canonical_metric,
+)
 from driftplane.spec.names import MAX_NAME_LENGTH, NAME_JSON_PATTERN, check_name
 from driftplane.spec.names import (
     NAME_PATTERN as NAME_PATTERN,  # re-exported: providers check names with it
@@ -39,33 +45,6 @@ from driftplane.spec.schedules import Schedule
 FORMATS = ("auto", "csv", "parquet", "jsonl", "sagemaker-capture")
 Format = Literal["auto", "csv", "parquet", "jsonl", "sagemaker-capture"]
 
-NUMERICAL_METRICS = (
-    "normalized_wasserstein",
-    "jensen_shannon",
-    "psi",
-    "hellinger",
-    "ks",
-    "linf",
-    "linf_robust",
-)
-CATEGORICAL_METRICS = ("jensen_shannon", "psi", "hellinger", "linf", "linf_robust", "chi_squared")
-ALL_METRICS = tuple(dict.fromkeys(NUMERICAL_METRICS + CATEGORICAL_METRICS))
-# Names other tools use for the same metrics, so a migrated spec reads naturally.
-METRIC_ALIASES = {
-    "wasserstein": "normalized_wasserstein",
-    "normalized_wasserstein_distance": "normalized_wasserstein",
-    "jensen_shannon_distance": "jensen_shannon",
-    "js": "jensen_shannon",
-    "population_stability_index": "psi",
-    "hellinger_distance": "hellinger",
-    "kolmogorov_smirnov": "ks",
-    "two_sample_kolmogorov_smirnov_test": "ks",
-    "l_infinity": "linf",
-    "linfinity": "linf",
-    "chi2": "chi_squared",
-    "chisquared": "chi_squared",
-    "pearsons_chi_squared_test": "chi_squared",
-}
 CHECK_TYPES = (
     "data_type_check",
     "completeness_check",
@@ -120,23 +99,8 @@ class SpecModel(BaseModel, metaclass=_SpecModelMeta):
 
 
 def normalize_metric(value: Any) -> Any:
-    """Map alias metric names (Azure's, Evidently's) onto driftplane's canonical names."""
-    if isinstance(value, str):
-        key = value.strip().lower().replace("-", "_")
-        return METRIC_ALIASES.get(key, key)
-    return value
-
-
-Metric = Literal[
-    "normalized_wasserstein",
-    "jensen_shannon",
-    "psi",
-    "hellinger",
-    "ks",
-    "linf",
-    "linf_robust",
-    "chi_squared",
-]
+    """driftplane's name for a metric name; names that mean a p-value elsewhere are refused (metric_names)."""
+    return canonical_metric(value)
 
 
 def _utc(value: datetime) -> datetime:

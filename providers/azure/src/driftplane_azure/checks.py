@@ -17,6 +17,18 @@ from driftplane_azure.data_refs import DataRefError, parse_data_ref
 from driftplane_azure.mapping import CATEGORICAL_METRICS, NUMERICAL_METRICS, parse_endpoint
 from driftplane_azure.settings import AzureSettings
 
+# driftplane distances whose namesake Azure offers only as a test's p-value (drift below the threshold).
+_P_VALUE_NOTE = {
+    "ks_statistic": (
+        " (its two_sample_kolmogorov_smirnov_test is the test's p-value, drift when it falls below the threshold, "
+        "not this distance)"
+    ),
+    "cramers_v": (
+        " (its pearsons_chi_squared_test is the test's p-value, drift when it falls below the threshold, "
+        "not this distance)"
+    ),
+}
+
 Path = tuple[str | int, ...]
 # Alert channels Azure can deliver to, and how.
 AZURE_CHANNELS = ("email", "webhook", "slack", "log")
@@ -210,13 +222,13 @@ def _check_monitor(found: _Collector, settings: AzureSettings, name: str, monito
             found.add(
                 drift_path + ("numerical", "metric"),
                 f"Azure ML has no '{drift.numerical.metric}' metric for numerical features; it offers "
-                f"{', '.join(NUMERICAL_METRICS)}",
+                f"{', '.join(NUMERICAL_METRICS)}{_P_VALUE_NOTE.get(drift.numerical.metric, '')}",
             )
         if drift.categorical.metric not in CATEGORICAL_METRICS:
             found.add(
                 drift_path + ("categorical", "metric"),
                 f"Azure ML has no '{drift.categorical.metric}' metric for categorical features; it offers "
-                f"{', '.join(CATEGORICAL_METRICS)}",
+                f"{', '.join(CATEGORICAL_METRICS)}{_P_VALUE_NOTE.get(drift.categorical.metric, '')}",
             )
         for feature, rule in drift.features.items():
             for key in ("metric", "threshold"):

@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 
 from driftplane.spec.models import NAME_PATTERN
 from driftplane_azure.data_refs import ASSET
-from driftplane_azure.mapping import METRIC_FROM_AZURE, MONITOR_TAG
+from driftplane_azure.mapping import AZURE_P_VALUE_METRICS, METRIC_FROM_AZURE, MONITOR_TAG
 from driftplane_azure.workspace import PLACEHOLDERS, WorkspaceScope
 
 _ARM_DATA = re.compile(r"/data/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$")
@@ -326,6 +326,13 @@ def _drift_checks(signal: Any, name: str, notes: list[str], monitor: dict[str, A
         if metrics is None:
             continue
         chosen = [(k, v) for k, v in vars(metrics).items() if k in METRIC_FROM_AZURE and v]
+        for test, value in vars(metrics).items():
+            if test in AZURE_P_VALUE_METRICS and value:
+                notes.append(
+                    f"{name}: {kind} {test} {value:g} was not imported: Azure reads it as a p-value (drift when it "
+                    "falls below the threshold) and driftplane decides with distances (drift above it); "
+                    f"set a distance and its threshold under checks.drift.{kind}"
+                )
         if chosen:
             metric, value = chosen[0]
             checks[kind] = {"metric": METRIC_FROM_AZURE[metric], "threshold": float(value)}

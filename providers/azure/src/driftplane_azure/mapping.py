@@ -15,17 +15,18 @@ from driftplane.spec.models import Monitor
 from driftplane.spec.schedules import Schedule
 from driftplane_azure.settings import AzureSettings
 
-# driftplane metric -> azure-ai-ml keyword of NumericalDriftMetrics / CategoricalDriftMetrics.
+# driftplane metric -> azure-ai-ml keyword of NumericalDriftMetrics / CategoricalDriftMetrics: the
+# distances only. Azure's two_sample_kolmogorov_smirnov_test and pearsons_chi_squared_test are
+# p-values (drift below the threshold); driftplane refuses those names (driftplane.spec.metric_names)
+# and its ks_statistic and cramers_v distances have no Azure counterpart.
 NUMERICAL_METRICS = {
     "normalized_wasserstein": "normalized_wasserstein_distance",
     "jensen_shannon": "jensen_shannon_distance",
     "psi": "population_stability_index",
-    "ks": "two_sample_kolmogorov_smirnov_test",
 }
 CATEGORICAL_METRICS = {
     "jensen_shannon": "jensen_shannon_distance",
     "psi": "population_stability_index",
-    "chi_squared": "pearsons_chi_squared_test",
 }
 # And back, for import (REST camelCase and SDK snake_case both).
 METRIC_FROM_AZURE = {
@@ -35,11 +36,14 @@ METRIC_FROM_AZURE = {
     "jensenShannonDistance": "jensen_shannon",
     "population_stability_index": "psi",
     "populationStabilityIndex": "psi",
-    "two_sample_kolmogorov_smirnov_test": "ks",
-    "twoSampleKolmogorovSmirnovTest": "ks",
-    "pearsons_chi_squared_test": "chi_squared",
-    "pearsonsChiSquaredTest": "chi_squared",
 }
+# Azure's p-value tests (SDK and REST names): drift when the value falls BELOW the threshold.
+AZURE_P_VALUE_METRICS = (
+    "two_sample_kolmogorov_smirnov_test",
+    "twoSampleKolmogorovSmirnovTest",
+    "pearsons_chi_squared_test",
+    "pearsonsChiSquaredTest",
+)
 DRIFT_SIGNAL = "data-drift-signal"
 QUALITY_SIGNAL = "data-quality-signal"
 MONITOR_TAG = "driftplane-monitor"

@@ -26,6 +26,7 @@ from driftplane.provider import MonitorStatus
 from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Status, Violation, Window
 from driftplane.spec.models import Monitor
 from driftplane_azure.mapping import (
+    AZURE_P_VALUE_METRICS,
     DRIFT_SIGNAL,
     METRIC_FROM_AZURE,
     QUALITY_SIGNAL,
@@ -45,7 +46,6 @@ FINISHED = {"Completed", "Failed", "Canceled", "NotResponding"}
 _SIGNAL_IN_TEXT = re.compile(r"The signal '([^']+)' has failed")
 _JSON_ROW = re.compile(r"\{[^{}]*\}")
 # Metrics where a value BELOW the threshold is the breach (p-values), as Azure evaluates them.
-_LOWER_IS_BREACH = {"ks", "chi_squared"}
 # Azure's data-quality metrics -> SageMaker's constraint check types that driftplane reports.
 _QUALITY_CHECKS = {
     "nullvaluerate": "completeness_check",
@@ -72,6 +72,8 @@ def _squash(name: str) -> str:
 
 
 _DRIFT_METRICS = {_squash(azure): ours for azure, ours in METRIC_FROM_AZURE.items()}
+# A p-value row (a monitor made outside driftplane) keeps Azure's name, so it is not read as a distance.
+_LOWER_IS_BREACH = {_squash(name) for name in AZURE_P_VALUE_METRICS}
 
 
 @dataclass(frozen=True)
@@ -117,14 +119,15 @@ def breaches(tags: dict[str, Any]) -> tuple[set[str], list[Breach]]:
 
 
 def _kind(monitor: Monitor, feature: str, metric: str) -> Kind:
-    if feature in monitor.features.categorical or metric == "chi_squared":
+    if feature in monitor.features.categorical or _squash(metric) == "pearsonschisquaredtest":
         return "categorical"
     return "numerical"
 
 
 def _feature(monitor: Monitor, breach: Breach) -> FeatureResult:
     """A drift row as a FeatureResult; drifted as Azure decides it (p-values breach below)."""
-    metric = _DRIFT_METRICS.get(_squash(breach.metric), breach.metric)
+    squashed = _squash(breach.metric)
+    metric = _DRIFT_METRICS.get(squashed, breach.metric)
     kind = _kind(monitor, breach.feature, metric)
     threshold = breach.threshold
     if threshold is None:
@@ -132,7 +135,7 @@ def _feature(monitor: Monitor, breach: Breach) -> FeatureResult:
         threshold = rule.threshold
     drifted = False
     if breach.value is not None:
-        drifted = breach.value < threshold if metric in _LOWER_IS_BREACH else breach.value > threshold
+        drifted = breach.value < threshold if squashed in _LOWER_IS_BREACH else breach.value > threshold
     return FeatureResult(
         name=breach.feature,
         kind=kind,

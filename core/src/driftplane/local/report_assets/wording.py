@@ -19,10 +19,10 @@ METRIC_NAMES = {
     "jensen_shannon": "Jensen\N{EN DASH}Shannon distance",
     "psi": "population stability index (PSI)",
     "hellinger": "Hellinger distance",
-    "ks": "Kolmogorov\N{EN DASH}Smirnov statistic",
+    "ks_statistic": "Kolmogorov\N{EN DASH}Smirnov statistic",
     "linf": "L-infinity distance",
     "linf_robust": "robust L-infinity distance",
-    "chi_squared": "chi-squared statistic",
+    "cramers_v": "Cram\N{LATIN SMALL LETTER E WITH ACUTE}r's V",
 }
 
 METRIC_HINTS = {
@@ -30,10 +30,10 @@ METRIC_HINTS = {
     "jensen_shannon": "How different the two distributions are, from 0 (identical) to 1 (nothing in common).",
     "psi": "Sum over bins of the change in share weighted by its log ratio; 0 means identical, above 0.2 is usually read as a large shift.",
     "hellinger": "How much the two distributions overlap, from 0 (identical) to 1 (no overlap).",
-    "ks": "The largest gap between the two cumulative distributions, from 0 to 1.",
+    "ks_statistic": "The largest gap between the two cumulative distributions, from 0 to 1.",
     "linf": "The largest gap between the two distributions' shares, from 0 to 1.",
     "linf_robust": "SageMaker's L-infinity distance minus an allowance for sampling noise.",
-    "chi_squared": "Pearson's chi-squared comparison of the category counts.",
+    "cramers_v": "Pearson's chi-squared statistic of the category counts scaled to a distance, from 0 (same shares) to 1.",
 }
 
 CHECK_TITLES = {
