@@ -18,11 +18,10 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from driftplane.engine.classifier import RowSample
 from driftplane.engine.constraints import Constraints, suggest_constraints
 from driftplane.engine.evaluate import evaluate
 from driftplane.engine.jsonfiles import write_json_atomic
@@ -41,6 +40,9 @@ from driftplane.resolved import Rules, resolve_rules
 from driftplane.result import RunResult, Window
 from driftplane.spec.engines import ENGINES, Engine
 from driftplane.spec.models import Checks, DataSource, FeatureSelection
+
+if TYPE_CHECKING:
+    from driftplane.engine.classifier import RowSample
 
 logger = logging.getLogger(__name__)
 
@@ -306,8 +308,11 @@ def compare(
     rules = rules or resolve_rules(checks, features)
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    want_samples = rules.drift.enabled and rules.drift.classifier
-    base_sample = RowSample() if want_samples and not isinstance(baseline, Profile) else None
+    base_sample = target_sample = None
+    if rules.drift.enabled and rules.drift.classifier and not isinstance(baseline, Profile):
+        from driftplane.engine.classifier import RowSample  # imported only when the classifier runs
+
+        base_sample, target_sample = RowSample(), RowSample(seed=1)
     base_profile, beside = load_baseline(
         baseline,
         rules=rules,
@@ -323,7 +328,6 @@ def compare(
     if isinstance(constraints, str | Path):
         constraints = read_constraints(constraints)
     constraints = constraints or beside
-    target_sample = RowSample(seed=1) if base_sample is not None else None
     if isinstance(target, Profile):
         target_profile = target
     else:
