@@ -387,8 +387,14 @@ class FeatureSelection(SpecModel):
         default_factory=list,
         description="Never these columns (ids, labels, timestamps). Headerless data matched by position still counts their place.",
     )
-    categorical: list[str] = Field(default_factory=list, description="Treat these as categorical whatever their type.")
-    numerical: list[str] = Field(default_factory=list, description="Treat these as numerical.")
+    categorical: list[str] = Field(
+        default_factory=list,
+        description="Treat these as categorical whatever their type (a column may not also be in numerical).",
+    )
+    numerical: list[str] = Field(
+        default_factory=list,
+        description="Treat these as numerical (a column may not also be in categorical).",
+    )
 
 
 class ChannelSpec(BaseModel):
