@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +16,66 @@ from driftplane.atomic import ELSEWHERE, write_atomic
 from driftplane.errors import DataError
 
 
-def _json_safe(value: Any) -> Any:
-    """NaN and infinities are not JSON: they become null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
+def _scalar(value: Any) -> str:
+    """One JSON value that is not a container, as ``json.dumps`` writes it; NaN and
+    infinities are not JSON: they become null."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return float.__repr__(value) if math.isfinite(value) else "null"
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _indented(value: Any, indent: str, out: list[str]) -> None:
+    """``value`` as ``json.dumps(indent=2)`` writes it, appended to ``out`` (keys as str(key))."""
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
+        if not value:
+            out.append("{}")
+            return
+        inner = indent + "  "
+        separator = ",\n" + inner
+        out.append("{\n" + inner)
+        for position, (key, item) in enumerate(value.items()):
+            if position:
+                out.append(separator)
+            out.append(encode_basestring(str(key)) + ": ")
+            _indented(item, inner, out)
+        out.append("\n" + indent + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = indent + "  "
+        separator = ",\n" + inner
+        if not any(isinstance(item, dict | list | tuple) for item in value):  # the long lists: sketch data
+            out.append("[\n" + inner + separator.join(map(_scalar, value)) + "\n" + indent + "]")
+            return
+        out.append("[\n" + inner)
+        for position, item in enumerate(value):
+            if position:
+                out.append(separator)
+            _indented(item, inner, out)
+        out.append("\n" + indent + "]")
+    else:
+        out.append(_scalar(value))
+
+
+def json_text(data: Any) -> str:
+    """``data`` as indented JSON, NaN and infinities as null: the text of
+    ``json.dumps(data, indent=2, ensure_ascii=False)`` with those replaced, written several
+    times faster than the standard library's indenting encoder (which has no C speed-up):
+    a statistics.json of a million rows is about 3 MB."""
+    out: list[str] = []
+    _indented(data, "", out)
+    return "".join(out)
 
 
 def write_json_atomic(path: str | Path, data: Any, *, what: str | None = None, instead: str = ELSEWHERE) -> Path:
@@ -31,8 +83,7 @@ def write_json_atomic(path: str | Path, data: Any, *, what: str | None = None, i
 
     StorageError (a DataError) says ``what`` (default: the file's name) could not be written.
     """
-    text = json.dumps(_json_safe(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    return write_atomic(path, text, what=what, instead=instead)
+    return write_atomic(path, json_text(data) + "\n", what=what, instead=instead)
 
 
 def read_text(location: str | Path, what: str, storage_options: dict[str, Any] | None = None) -> str:
