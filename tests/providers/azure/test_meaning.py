@@ -144,21 +144,21 @@ def test_a_feature_whose_drift_is_off_keeps_its_data_quality_checks(write_spec: 
     assert signals["data-quality-signal"].features == ["age", "income", "plan"]
 
 
-def test_a_column_declared_both_categorical_and_numerical_is_categorical_as_the_engine_decides(
+def test_declared_kinds_reach_azure_as_the_engine_decides_them(
     write_spec: Callable[..., Path],
 ) -> None:
+    """A per-feature kind wins over the lists (a column in both lists is refused by the spec)."""
     spec = monitor_spec(
         write_spec,
         ASSETS
         + """\
     features:
       include: [zip, age, plan]
-      categorical: [zip]
       numerical: [zip, age]
     checks:
       drift:
         noise_correction: false
-        features: {plan: {kind: categorical}}
+        features: {plan: {kind: categorical}, zip: {kind: categorical}}
       quality: {completeness: false, columns: false, comparison_threshold: 1, categorical_comparison_threshold: 1}
 """,
     )
@@ -456,7 +456,7 @@ def test_a_channel_type_missing_from_the_table_is_refused_naming_what_azure_deli
     from pydantic import Field
 
     from driftplane import hookimpl
-    from driftplane.channel import AlertChannel, ChannelSettings
+    from driftplane.alerting.channel import AlertChannel, ChannelSettings
     from driftplane.plugins import load_plugins, pm
 
     class PagerSettings(ChannelSettings):

@@ -28,6 +28,7 @@ from pydantic._internal._model_construction import ModelMetaclass
 from pydantic.config import JsonDict
 
 from driftplane.spec.durations import Duration
+from driftplane.spec.engines import Engine
 from driftplane.spec.metric_names import (
     CATEGORICAL_METRICS,
     NUMERICAL_METRICS,
@@ -43,8 +44,6 @@ from driftplane.spec.schedules import Schedule
 
 FORMATS = ("auto", "csv", "parquet", "jsonl", "sagemaker-capture")
 Format = Literal["auto", "csv", "parquet", "jsonl", "sagemaker-capture"]
-ENGINES = ("local", "spark")
-Engine = Literal["local", "spark"]
 
 CHECK_TYPES = (
     "data_type_check",
@@ -388,8 +387,14 @@ class FeatureSelection(SpecModel):
         default_factory=list,
         description="Never these columns (ids, labels, timestamps). Headerless data matched by position still counts their place.",
     )
-    categorical: list[str] = Field(default_factory=list, description="Treat these as categorical whatever their type.")
-    numerical: list[str] = Field(default_factory=list, description="Treat these as numerical.")
+    categorical: list[str] = Field(
+        default_factory=list,
+        description="Treat these as categorical whatever their type (a column may not also be in numerical).",
+    )
+    numerical: list[str] = Field(
+        default_factory=list,
+        description="Treat these as numerical (a column may not also be in categorical).",
+    )
 
 
 class ChannelSpec(BaseModel):

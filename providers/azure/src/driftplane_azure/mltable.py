@@ -72,7 +72,7 @@ def _glob_root(pattern: Path) -> Path:
 
 def _glob_files(pattern: Path, declared: str, where: str) -> tuple[Path, ...]:
     """The files the engine reads for a glob: its matches, hidden ones left out, one format."""
-    from driftplane.engine.readers.files import filesystem_for, list_files
+    from driftplane.engine.readers.datafiles import filesystem_for, list_files
     from driftplane.engine.readers.formats import choose_format
 
     fs, path = filesystem_for(str(pattern))

@@ -6,16 +6,22 @@ Nothing heavy is imported here: azure-ai-ml loads only when a command or verb ne
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from driftplane import hookimpl
-from driftplane.provider import Provider
-from driftplane_azure.provider import AzureProvider
+
+if TYPE_CHECKING:
+    from driftplane.provider import Provider
 
 
 @hookimpl
 def register_providers(register: Callable[[type[Provider]], None]) -> None:
+    from driftplane_azure.provider import (
+        AzureProvider,  # imported when asked for: the CLI starts fast
+    )
+
     register(AzureProvider)
 
 
