@@ -1,6 +1,6 @@
 """Benchmark `driftplane compare` against a plain pyarrow/numpy floor on the same data.
 
-    uv run python benchmarks/compare.py                 # 1,000,000 rows, Parquet and CSV
+    uv run python benchmarks/compare.py                 # 1,000 and 1,000,000 rows, Parquet and CSV
     uv run python benchmarks/compare.py --rows 10000000 --formats parquet
     uv run python benchmarks/compare.py --repeat 5
 
@@ -11,9 +11,12 @@ c00's category frequencies reversed.
 
 The floor reads both files with pyarrow and computes, per column, count, nulls, min, max,
 mean and std (pyarrow.compute), a 100-bin histogram and 9 exact quantiles (numpy) for
-numbers and value counts for strings. Every job runs in a fresh Python process; wall time
-includes interpreter start and imports; peak memory is the job's own maximum RSS. Jobs are
-interleaved and the median of the repeats is reported.
+numbers and value counts for strings. The compare job is the command a user runs,
+`driftplane compare BASELINE TARGET --out DIR --json`. Every job runs in a fresh process; wall
+time includes interpreter start and imports; CPU and peak memory are the job's own (from
+wait4). Jobs are interleaved and the median of the repeats is reported, after one unmeasured
+run of each job that leaves Python's bytecode caches written, as an installed package has
+them (PYTHONDONTWRITEBYTECODE is dropped for the jobs).
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -127,44 +129,45 @@ def job_floor(baseline: str, target: str, fmt: str) -> dict:
     return {"columns": len(summary)}
 
 
-def job_compare(baseline: str, target: str, fmt: str) -> dict:
-    import driftplane as dp
-
-    with tempfile.TemporaryDirectory() as out:
-        result = dp.compare(baseline, target, out_dir=out)
-    return {
-        "drifted": sorted(f.name for f in result.drifted_features),
-        "violations": len(result.violations),
-        "status": result.status,
-    }
+JOBS = ("floor", "compare")
+DRIFTPLANE = Path(sys.executable).with_name("driftplane")
 
 
-JOBS = {"floor": job_floor, "compare": job_compare}
+def job_command(name: str, baseline: Path, target: Path, fmt: str, out: str) -> list[str]:
+    """The command line of one job."""
+    if name == "floor":
+        return [sys.executable, __file__, "--job", "floor", "--baseline", str(baseline), "--target", str(target), "--format", fmt]
+    return [str(DRIFTPLANE), "-q", "compare", str(baseline), str(target), "--out", out, "--json"]
 
 
 def run_job(name: str, baseline: Path, target: Path, fmt: str) -> dict:
-    """Run one job in a fresh interpreter; wall time, in-script time and peak RSS."""
-    started = time.perf_counter()
-    completed = subprocess.run(
-        [sys.executable, __file__, "--job", name, "--baseline", str(baseline), "--target", str(target), "--format", fmt],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    wall = time.perf_counter() - started
-    if completed.returncode != 0:
-        raise SystemExit(f"job {name} on {fmt} failed:\n{completed.stderr}")
-    report = json.loads(completed.stdout.strip().splitlines()[-1])
-    report["wall"] = wall
+    """Run one job in a fresh process: wall time, its CPU time and peak RSS, what it found."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryFile("w+") as stdout:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            job_command(name, baseline, target, fmt, out), stdout=stdout, stderr=subprocess.PIPE, text=True, env=env
+        )
+        _pid, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors = process.stderr.read() if process.stderr else ""
+        if process.stderr:
+            process.stderr.close()
+        stdout.seek(0)
+        output = stdout.read()
+    if process.returncode not in (0, 1):  # compare exits 1 when it found drift
+        raise SystemExit(f"job {name} on {fmt} failed ({process.returncode}):\n{errors}")
+    report: dict = {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
+    if name == "compare":
+        result = json.loads(output)
+        report["details"] = {"drifted": sorted(f["name"] for f in result["features"] if f["drift"] and f["drift"]["drifted"])}
     return report
 
 
 def child(args: argparse.Namespace) -> None:
-    started = time.perf_counter()
-    details = JOBS[args.job](args.baseline, args.target, args.format)
-    in_script = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    print(json.dumps({"in_script": in_script, "peak_mb": peak_kb / 1024, "details": details}))
+    details = job_floor(args.baseline, args.target, args.format)
+    print(json.dumps({"details": details}))
 
 
 # -- driver --------------------------------------------------------------------------------
@@ -183,12 +186,47 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, {memory:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
+def measure(rows: int, formats: list[str], repeat: int) -> list[tuple[str, ...]]:
+    """Table rows for one data size: each job's medians and its ratios to the floor."""
+    files = generate(rows, formats)
+    table = []
+    for fmt in formats:
+        for name in JOBS:  # unmeasured: bytecode caches written, files in the page cache
+            run_job(name, files[fmt]["baseline"], files[fmt]["target"], fmt)
+        runs: dict[str, list[dict]] = {name: [] for name in JOBS}
+        for _ in range(repeat):
+            for name in JOBS:  # interleaved
+                runs[name].append(run_job(name, files[fmt]["baseline"], files[fmt]["target"], fmt))
+        medians = {
+            name: {key: statistics.median(r[key] for r in results) for key in ("wall", "cpu", "peak_mb")}
+            for name, results in runs.items()
+        }
+        floor = medians["floor"]
+        for name in JOBS:
+            m = medians[name]
+            walls = [r["wall"] for r in runs[name]]
+            table.append(
+                (
+                    f"{name}_{fmt}",
+                    f"{rows:,}",
+                    f"{m['wall']:.2f} ({min(walls):.2f}-{max(walls):.2f})",
+                    f"{m['cpu']:.2f}",
+                    f"{m['peak_mb']:,.0f}",
+                    f"{m['wall'] / floor['wall']:.2f}x",
+                    f"{m['cpu'] / floor['cpu']:.2f}x",
+                    f"{m['peak_mb'] / floor['peak_mb']:.2f}x",
+                )
+            )
+        print(f"{rows:,} rows, {fmt}: compare found drift on {runs['compare'][-1]['details']['drifted']}", flush=True)
+    return table
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000, help="rows per dataset (default 1,000,000)")
+    parser.add_argument("--rows", default="1000,1000000", help="comma-separated rows per dataset (default 1000,1000000)")
     parser.add_argument("--formats", default="parquet,csv", help="comma-separated: parquet, csv")
     parser.add_argument("--repeat", type=int, default=3, help="runs per job; the median is reported")
-    parser.add_argument("--job", choices=sorted(JOBS), help=argparse.SUPPRESS)
+    parser.add_argument("--job", choices=["floor"], help=argparse.SUPPRESS)
     parser.add_argument("--baseline", help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
     parser.add_argument("--format", help=argparse.SUPPRESS)
@@ -199,39 +237,17 @@ def main() -> None:
     import driftplane
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-    files = generate(args.rows, formats)
-    print(f"machine: {machine()}")
-    print(f"driftplane {driftplane.__version__}; {args.rows:,} + {args.rows:,} rows x 20 columns; median of {args.repeat}\n")
-    rows = []
-    for fmt in formats:
-        runs: dict[str, list[dict]] = {"floor": [], "compare": []}
-        for _ in range(args.repeat):
-            for name in ("floor", "compare"):  # interleaved
-                runs[name].append(run_job(name, files[fmt]["baseline"], files[fmt]["target"], fmt))
-        medians = {
-            name: {key: statistics.median(r[key] for r in results) for key in ("wall", "in_script", "peak_mb")}
-            for name, results in runs.items()
-        }
-        floor = medians["floor"]
-        for name in ("floor", "compare"):
-            m = medians[name]
-            rows.append(
-                (
-                    f"{name}_{fmt}",
-                    f"{m['wall']:.2f} ({min(r['wall'] for r in runs[name]):.2f}-{max(r['wall'] for r in runs[name]):.2f})",
-                    f"{m['in_script']:.2f}",
-                    f"{m['peak_mb']:,.0f}",
-                    f"{2 * args.rows / m['wall'] / 1e6:.2f}M",
-                    f"{m['wall'] / floor['wall']:.2f}x",
-                    f"{m['peak_mb'] / floor['peak_mb']:.2f}x",
-                )
-            )
-        print(f"{fmt}: compare found drift on {runs['compare'][-1]['details']['drifted']}")
-    header = ("job", "wall s (min-max)", "in-script s", "peak RSS MB", "rows/s wall", "wall / floor", "memory / floor")
+    sizes = [int(r) for r in args.rows.split(",") if r.strip()]
+    print(f"machine: {machine()}; load average {os.getloadavg()[0]:.2f}")
+    sizes_text = ", ".join(f"{r:,} + {r:,}" for r in sizes)
+    print(f"driftplane {driftplane.__version__}; {sizes_text} rows x 20 columns; median of {args.repeat}\n")
+    rows = [row for size in sizes for row in measure(size, formats, args.repeat)]
+    header = ("job", "rows", "wall s (min-max)", "cpu s", "peak RSS MB", "wall / floor", "cpu / floor", "memory / floor")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     print()
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print("| " + " | ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)) + " |")
+    print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -95,7 +95,8 @@ def cli_block(name: str) -> str:
     if name == "driftplane":
         text = cli.get_help(parent)
     else:
-        command = cli.commands[name]
+        command = cli.get_command(parent, name)
+        assert command is not None, f"no command {name}"
         with click.Context(command, info_name=name, parent=parent, terminal_width=100) as ctx:
             text = command.get_help(ctx)
     return f"```\n{text}\n```\n"

@@ -4,17 +4,15 @@
     spec = dp.load_spec("monitors.yaml")
     result = dp.compare("train.parquet", "today.parquet")
 
-The engine (pyarrow, numpy) is imported only when first used, so the CLI starts fast.
+Every name is imported when first used, so the CLI starts fast and the engine (pyarrow,
+numpy) loads only for data work.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from driftplane.alerting.channel import AlertChannel, ChannelSettings, DeliveryContext
-from driftplane.alerting.errors import DeliveryError
-from driftplane.alerting.notification import Notification
 from driftplane.errors import (
     DataError,
     DriftplaneError,
@@ -24,57 +22,106 @@ from driftplane.errors import (
     UnknownProviderError,
     UsageError,
 )
-from driftplane.hookspecs import hookimpl
-from driftplane.plugins import get_provider, get_providers
-from driftplane.provider import (
-    Change,
-    Leftover,
-    MonitorStatus,
-    Plan,
-    Provider,
-    ProviderSettings,
-    Request,
-)
-from driftplane.result import Drift, FeatureResult, RunResult, Violation, Window
-from driftplane.spec import (
-    Alert,
-    Baseline,
-    ChannelSpec,
-    Checks,
-    DriftChecks,
-    Duration,
-    FeatureRule,
-    FeatureSelection,
-    FixedWindow,
-    MetricRule,
-    Monitor,
-    QualityChecks,
-    Schedule,
-    Spec,
-    Target,
-    load_spec,
-    load_spec_text,
-)
 
-try:
-    __version__ = version("driftplane")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0+unknown"
+if TYPE_CHECKING:
+    from driftplane.alerting.channel import AlertChannel, ChannelSettings, DeliveryContext
+    from driftplane.alerting.errors import DeliveryError
+    from driftplane.alerting.notification import Notification
+    from driftplane.engine.api import compare, profile
+    from driftplane.hookspecs import hookimpl
+    from driftplane.plugins import get_provider, get_providers
+    from driftplane.provider import (
+        Change,
+        Leftover,
+        MonitorStatus,
+        Plan,
+        Provider,
+        ProviderSettings,
+        Request,
+    )
+    from driftplane.result import Drift, FeatureResult, RunResult, Violation, Window
+    from driftplane.spec import (
+        Alert,
+        Baseline,
+        ChannelSpec,
+        Checks,
+        DriftChecks,
+        Duration,
+        FeatureRule,
+        FeatureSelection,
+        FixedWindow,
+        MetricRule,
+        Monitor,
+        QualityChecks,
+        Schedule,
+        Spec,
+        Target,
+        load_spec,
+        load_spec_text,
+    )
 
-# Engine entry points, imported on first use (they pull in pyarrow and numpy).
-_LAZY = {
+    __version__: str
+
+# Where each public name lives. Nothing is imported until it is first used: the CLI's
+# --version and --help stay fast, and the engine (pyarrow, numpy) loads only for data work.
+_HOMES = {
+    "hookimpl": "driftplane.hookspecs",
+    "get_provider": "driftplane.plugins",
+    "get_providers": "driftplane.plugins",
     "compare": "driftplane.engine.api",
+    **dict.fromkeys(("AlertChannel", "ChannelSettings", "DeliveryContext"), "driftplane.alerting.channel"),
+    "DeliveryError": "driftplane.alerting.errors",
+    "Notification": "driftplane.alerting.notification",
     "profile": "driftplane.engine.api",
+    **dict.fromkeys(
+        ("Change", "Leftover", "MonitorStatus", "Plan", "Provider", "ProviderSettings", "Request"),
+        "driftplane.provider",
+    ),
+    **dict.fromkeys(("Drift", "FeatureResult", "RunResult", "Violation", "Window"), "driftplane.result"),
+    **dict.fromkeys(
+        (
+            "Alert",
+            "Baseline",
+            "ChannelSpec",
+            "Checks",
+            "DriftChecks",
+            "Duration",
+            "FeatureRule",
+            "FeatureSelection",
+            "FixedWindow",
+            "MetricRule",
+            "Monitor",
+            "QualityChecks",
+            "Schedule",
+            "Spec",
+            "Target",
+            "load_spec",
+            "load_spec_text",
+        ),
+        "driftplane.spec",
+    ),
 }
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'driftplane' has no attribute '{name}'")
-    import importlib
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
-    return getattr(importlib.import_module(module_name), name)
+    try:
+        return version("driftplane")
+    except PackageNotFoundError:  # running from a source tree without installation
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        value: Any = _version()
+    else:
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module 'driftplane' has no attribute '{name}'")
+        value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
 
 
 __all__ = [

@@ -193,7 +193,7 @@ def test_log_file_gets_every_level_with_timestamps(tmp_path: Path) -> None:
 
 
 def test_verbose_shows_driftplane_debug_but_not_sdk_chatter(tmp_path: Path) -> None:
-    from driftplane.logging import configure
+    from driftplane.log_setup import configure
 
     configure(1)
     assert logging.getLogger("driftplane.engine").isEnabledFor(logging.DEBUG)

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from driftplane.cli import cli
-from driftplane.cli.history import sparkline
+from driftplane.cli.history_view import sparkline
 from driftplane.local.history import HistoryStore
 from driftplane.local.schema import LATEST_VERSION
 from driftplane.result import RunResult

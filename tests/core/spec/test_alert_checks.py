@@ -104,3 +104,45 @@ def test_the_same_check_applies_to_a_spec_built_in_code() -> None:
                 )
             }
         )
+
+
+def test_a_features_numerical_column_watched_with_a_categorical_metric(tmp_path: Path) -> None:
+    """features.numerical decides the kind as much as features.categorical does: the run never
+    computes jensen_shannon for day_mins, so an alert on it could never fire."""
+    (line,) = problems_of(
+        tmp_path,
+        BASE
+        + "features: {numerical: [day_mins]}\n"
+        + "alerts:\n  - {when: metric, feature: day_mins, metric: jensen_shannon, above: 0.2, notify: [log]}\n",
+    )
+    assert line.startswith("7:51: monitors.churn.alerts[0].metric: 'jensen_shannon' is never computed for 'day_mins'")
+    assert "its drift metric is normalized_wasserstein, by kind: the spec declares it numerical (features.numerical)" in line
+    assert "checks.drift.features.day_mins.metric: jensen_shannon" in line
+
+
+def test_a_per_feature_kind_decides_over_the_lists(tmp_path: Path) -> None:
+    (line,) = problems_of(
+        tmp_path,
+        BASE
+        + "features: {numerical: [area_code]}\n"
+        + "checks: {drift: {features: {area_code: {kind: categorical}}}}\n"
+        + "alerts:\n  - {when: metric, feature: area_code, metric: normalized_wasserstein, above: 0.2, notify: [log]}\n",
+    )
+    assert "its drift metric is jensen_shannon, by kind: the spec declares it categorical" in line
+    assert "(checks.drift.features.area_code.kind), and normalized_wasserstein does not apply" in line
+
+
+def test_the_metric_of_a_features_numerical_column_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "monitors.yaml"
+    path.write_text(
+        "monitors:\n  churn:\n"
+        + textwrap.indent(
+            BASE
+            + "features: {numerical: [day_mins]}\n"
+            + "checks: {drift: {features: {day_mins: {metric: psi}}}}\n"
+            + "alerts:\n"
+            + "  - {when: metric, feature: day_mins, metric: psi, above: 0.2, notify: [log]}\n",
+            "    ",
+        )
+    )
+    assert len(load_spec(path).monitors["churn"].alerts) == 1

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 import pytest
 
-from driftplane.channel import AlertChannel, ChannelSettings
+from driftplane.alerting.channel import AlertChannel, ChannelSettings
 from driftplane.hookspecs import hookimpl
 from driftplane.plugins import pm
 

@@ -10,7 +10,7 @@ import pytest
 from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM, FakeCredential, transport_for
 
 from driftplane.spec import Spec, load_spec
-from driftplane_azure.workspace import client_options
+from driftplane_azure.clients import client_options
 
 SETTINGS = f"""\
 provider: azure
@@ -20,6 +20,14 @@ providers:
     resource_group: {RG}
     workspace: {WS}
     data: as-is
+"""
+
+# The checks as Azure runs them: fixed drift thresholds, and of driftplane's data-quality
+# checks only those Azure's data-quality signal runs the same way (types, categories).
+AZURE_CHECKS = """\
+    checks:
+      drift: {noise_correction: false}
+      quality: {completeness: false, columns: false, comparison_threshold: 1, categorical_comparison_threshold: 1}
 """
 
 CHURN = SETTINGS + """\
@@ -32,6 +40,7 @@ monitors:
       include: [account_length, day_mins, custserv_calls, state, area_code]
       categorical: [area_code]
     schedule: daily
+""" + AZURE_CHECKS + """\
     alerts:
       - {when: drift, notify: ["email:ml@example.com"]}
       - {when: violation, notify: ["email:ml@example.com"]}
@@ -97,3 +106,68 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if str(item.path).startswith(here):
             item.add_marker(pytest.mark.filterwarnings(r"ignore::Warning:azure\..*"))
             item.add_marker(pytest.mark.filterwarnings(r"ignore::Warning:marshmallow\..*"))
+
+
+def make_old_alert_resources(schedule: str, monitor: str, url: str = "https://hooks.example.com/x?t=1") -> None:
+    """What earlier driftplane versions made for a monitor's webhook channel, made the same way.
+
+    An action group ``<schedule>-alerts`` with the webhook and a metric alert ``<schedule>-breach``
+    on the workspace's Failed Runs, through azure-mgmt-monitor's own models and client. Call it
+    inside ``connected``.
+    """
+    from datetime import timedelta
+
+    from azure.mgmt.monitor.models import (
+        ActionGroupResource,
+        MetricAlertAction,
+        MetricAlertResource,
+        MetricAlertSingleResourceMultipleMetricCriteria,
+        MetricCriteria,
+        MetricDimension,
+        WebhookReceiver,
+    )
+    from tests.providers.azure.fake_arm import RG, SUB, WS_ID
+
+    from driftplane_azure.clients import WorkspaceScope, monitor_client
+    from driftplane_azure.settings import AzureSettings
+
+    tags = {"driftplane-monitor": monitor, "managed-by": "driftplane"}
+    client = monitor_client(AzureSettings(), WorkspaceScope(SUB, RG, WS))
+    group_id = f"/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Insights/actionGroups/{schedule}-alerts"
+    client.action_groups.create_or_update(
+        RG,
+        f"{schedule}-alerts",
+        ActionGroupResource(
+            location="Global",
+            tags=tags,
+            group_short_name=f"dp{monitor}"[:12],
+            enabled=True,
+            webhook_receivers=[WebhookReceiver(name="hook", service_uri=url, use_common_alert_schema=True)],
+        ),
+    )
+    criteria = MetricCriteria(
+        name="failed-monitoring-runs",
+        metric_namespace="Microsoft.MachineLearningServices/workspaces",
+        metric_name="Failed Runs",
+        dimensions=[MetricDimension(name="ExperimentName", operator="Include", values=[schedule])],
+        operator="GreaterThan",
+        threshold=0,
+        time_aggregation="Total",
+        skip_metric_validation=True,
+    )
+    client.metric_alerts.create_or_update(
+        RG,
+        f"{schedule}-breach",
+        MetricAlertResource(
+            location="global",
+            tags=tags,
+            severity=2,
+            enabled=True,
+            scopes=[WS_ID],
+            evaluation_frequency=timedelta(minutes=15),
+            window_size=timedelta(hours=1),
+            criteria=MetricAlertSingleResourceMultipleMetricCriteria(all_of=[criteria]),
+            auto_mitigate=True,
+            actions=[MetricAlertAction(action_group_id=group_id)],
+        ),
+    )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
-from tests.providers.azure.conftest import SETTINGS
+from tests.providers.azure.conftest import AZURE_CHECKS, SETTINGS
 
 from driftplane.cli import cli
 from driftplane.spec import load_spec
@@ -29,7 +29,7 @@ monitors:
           day_mins: {metric: psi, threshold: 0.3}
         noise_correction: true
         classifier: true
-      quality: {comparison_method: simple}
+      quality: {completeness: true}
     alerts:
       - {when: metric, feature: day_mins, above: 0.5, notify: ["email:ml@example.com"]}
       - {when: drift, min_features: 3, notify: ["log"]}
@@ -58,9 +58,10 @@ def test_each_unexpressible_setting_is_a_located_problem_naming_the_alternative(
     assert "one threshold per feature kind" in found["monitors.churn.checks.drift.features.day_mins.threshold"]
     assert "noise_correction: false" in found["monitors.churn.checks.drift.noise_correction"]
     assert "domain-classifier" in found["monitors.churn.checks.drift.classifier"]
-    assert "null value rate" in found["monitors.churn.checks.quality.comparison_method"]
+    assert "null value rate" in found["monitors.churn.checks.quality.completeness"]
     assert "not on one feature's metric" in found["monitors.churn.alerts[0].when"]
     assert "remove min_features" in found["monitors.churn.alerts[1].min_features"]
+    assert "Azure ML runs the monitor, not driftplane" in found["monitors.churn.alerts[1].notify[0]"]
 
 
 def test_a_valid_azure_spec_has_no_problems(churn_spec) -> None:  # type: ignore[no-untyped-def]
@@ -76,12 +77,10 @@ monitors:
   m:
     baseline: {data: "azureml:churn-train@latest"}
     target: {data: data/daily/}
-    alerts: [{when: drift, notify: ["pagerduty:abc"]}]
-""",
+""" + AZURE_CHECKS,
     )
     assert "exact asset version" in found["monitors.m.baseline.data"]
     assert "local path" in found["monitors.m.target.data"]
-    assert "cannot deliver to 'pagerduty'" in found["monitors.m.alerts[0].notify[0]"]
 
 
 def test_the_retired_v1_backend_points_to_import_v1(write_spec: Callable[..., Path]) -> None:

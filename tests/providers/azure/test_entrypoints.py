@@ -13,8 +13,8 @@ from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM, FakeCredential,
 from driftplane.provider import Provider
 from driftplane.spec import Spec
 from driftplane.testing import ProviderConformance
+from driftplane_azure.clients import client_options
 from driftplane_azure.provider import AzureProvider
-from driftplane_azure.workspace import client_options
 
 
 def test_entry_point_resolves_to_the_plugin_module() -> None:
@@ -46,6 +46,16 @@ class TestConformance(ProviderConformance):
 
     @pytest.fixture
     def spec(self) -> Spec:
+        # The checks as Azure runs them (see checks.py): fixed drift thresholds, types and categories.
+        checks = {
+            "drift": {"noise_correction": False},
+            "quality": {
+                "completeness": False,
+                "columns": False,
+                "comparison_threshold": 1,
+                "categorical_comparison_threshold": 1,
+            },
+        }
         return Spec.model_validate(
             {
                 "provider": "azure",
@@ -55,6 +65,7 @@ class TestConformance(ProviderConformance):
                         "baseline": {"data": "azureml:churn-train:1"},
                         "target": {"data": "azureml:churn-scoring:1", "window": "1d"},
                         "schedule": "daily",
+                        "checks": checks,
                         "alerts": [
                             {"when": "drift", "notify": ["email:ml@example.com"]},
                             {"when": "failure", "notify": ["email:ml@example.com"]},
@@ -64,6 +75,7 @@ class TestConformance(ProviderConformance):
                         "baseline": {"data": "azureml:fraud-train:1"},
                         "target": {"data": "azureml:fraud-scoring:1", "window": "1h"},
                         "schedule": "hourly",
+                        "checks": checks,
                     },
                 },
             }

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.providers.azure.conftest import CHURN
+from tests.providers.azure.conftest import AZURE_CHECKS, CHURN
 from tests.providers.azure.fake_arm import FakeARM, transport_for
 
 from driftplane.cli import cli
 from driftplane.errors import ProviderError
 from driftplane.spec import Spec, load_spec
+from driftplane_azure.clients import client_options
 from driftplane_azure.provider import AzureProvider
-from driftplane_azure.workspace import client_options
 
 
 def apply_error(spec: Spec) -> str:
@@ -144,7 +144,7 @@ monitors:
     baseline: {{data: "azureml:churn-train:1"}}
     target: {{data: "azureml:churn-scoring:1", window: 1d}}
     schedule: daily
-"""
+""" + AZURE_CHECKS.replace("{", "{{").replace("}", "}}")
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM, as_schedule
@@ -36,7 +37,7 @@ def test_offline_plan_json_reads_back_as_the_monitor_the_example_describes(azure
     plan = json.loads(result.stdout)
     assert (plan["provider"], plan["backend"]) == ("azure", "model-monitor")
     kinds = [c["kind"] for c in plan["changes"]]
-    assert kinds == ["azureml:DataAsset", "azureml:Schedule", "monitor:ActionGroup", "monitor:MetricAlert"]
+    assert kinds == ["azureml:DataAsset", "azureml:Schedule"]
     upload, change = plan["changes"][0], plan["changes"][1]
     schedule = as_schedule(change["request"]["body"], change["name"])
     spec = load_spec(str(EXAMPLE))
@@ -45,17 +46,20 @@ def test_offline_plan_json_reads_back_as_the_monitor_the_example_describes(azure
     assert (trigger.frequency, trigger.schedule.hours, trigger.schedule.minutes) == ("day", [0], [0])
     signals = schedule.create_monitor.monitoring_signals
     drift, quality = signals["data-drift-signal"], signals["data-quality-signal"]
-    assert drift.features == monitor.features.include == quality.features
+    # features.exclude: the uploaded baseline's columns without the excluded one.
+    columns = pq.read_schema(EXAMPLE.parent / monitor.baseline.data).names
+    assert drift.features == [c for c in columns if c not in monitor.features.exclude] == quality.features
+    assert drift.feature_type_override == {"area_code": "categorical"}
     assert drift.metric_thresholds.numerical.normalized_wasserstein_distance == monitor.checks.drift.numerical.threshold
     assert drift.metric_thresholds.categorical.jensen_shannon_distance == monitor.checks.drift.categorical.threshold
     for signal in (drift, quality):
         assert signal.production_data.input_data.path.endswith("/data/churn-scoring/versions/1")
         assert signal.production_data.data_window.lookback_window_size == "P1D"
         assert signal.reference_data.input_data.path.endswith(f"/data/{upload['name'].replace(':', '/versions/')}")
-    # Quality: completeness -> no nulls allowed; the type and domain shares -> error rates (1 - share).
+    # Quality: the type and domain shares -> error rates (1 - share); no null rate (completeness off).
     checks = monitor.checks.quality
     for kind in (quality.metric_thresholds.numerical, quality.metric_thresholds.categorical):
-        assert kind.null_value_rate == (0.0 if checks.completeness else None)
+        assert kind.null_value_rate is None and not checks.completeness
         assert kind.data_type_error_rate == pytest.approx(1 - checks.data_type_threshold)
     assert quality.metric_thresholds.categorical.out_of_bounds_rate == pytest.approx(1 - checks.domain_content_threshold)
     assert drift.alert_enabled and quality.alert_enabled
@@ -77,7 +81,7 @@ def test_apply_plan_change_destroy(
 
     applied = runner.invoke(cli, ["apply", str(spec_path), "--json"])
     assert applied.exit_code == 0, applied.stderr
-    assert [c["action"] for c in json.loads(applied.stdout)["changes"]] == ["create"] * 4
+    assert [c["action"] for c in json.loads(applied.stdout)["changes"]] == ["create"] * 2
     offline = json.loads(runner.invoke(cli, ["plan", str(spec_path), "--offline", "--json"]).stdout)["changes"]
     sent = {s.path: s.body for s in connected.sent if s.method == "PUT"}
     for change in offline:
@@ -100,7 +104,9 @@ def test_apply_plan_change_destroy(
     assert again.exit_code == 0, again.stderr
     assert {c["action"] for c in json.loads(again.stdout)["changes"]} == {"noop"}
 
-    text = spec_path.read_text(encoding="utf-8").replace("    schedule: daily", "    schedule: daily\n    checks: {drift: {numerical: {metric: psi, threshold: 0.2}}}")
+    text = spec_path.read_text(encoding="utf-8").replace(
+        "drift: {noise_correction: false}", "drift: {noise_correction: false, numerical: {metric: psi, threshold: 0.2}}"
+    )
     spec_path.write_text(text, encoding="utf-8")
     changed = runner.invoke(cli, ["apply", str(spec_path), "--json"])
     assert changed.exit_code == 0, changed.stderr
@@ -111,11 +117,7 @@ def test_apply_plan_change_destroy(
 
     destroyed = runner.invoke(cli, ["destroy", str(spec_path), "--yes", "--json"])
     assert destroyed.exit_code == 0, destroyed.stderr
-    assert sorted(c["kind"] for c in json.loads(destroyed.stdout)["changes"]) == [
-        "azureml:Schedule",
-        "monitor:ActionGroup",
-        "monitor:MetricAlert",
-    ]
+    assert [c["kind"] for c in json.loads(destroyed.stdout)["changes"]] == ["azureml:Schedule"]
     assert connected.schedules() == {}
     # The uploaded baseline stays: data assets are versioned history, not driftplane's to delete.
     assert any("/data/driftplane-churn-baseline/" in key for key in connected.resources)

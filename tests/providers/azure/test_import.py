@@ -84,8 +84,8 @@ def test_import_says_what_it_could_not_carry_over(connected: FakeARM, azure_cli:
     official = Path(__file__).parent / "official" / "model-monitoring-with-collected-data.yaml"
     schedule = load_schedule(official)
     connected.add_deployment("fraud-detection-endpoint", "fraud-detection-deployment", inputs_asset=("fraud-inputs", "1"))
+    from driftplane_azure.clients import ml_client, resolve_scope
     from driftplane_azure.settings import AzureSettings
-    from driftplane_azure.workspace import ml_client, resolve_scope
 
     settings = AzureSettings(subscription_id=SUB, resource_group=RG, workspace=WS)
     ml = ml_client(settings, resolve_scope(settings, Path.cwd()))

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tests.providers.azure.conftest import SETTINGS
+from tests.providers.azure.conftest import AZURE_CHECKS, SETTINGS, make_old_alert_resources
 from tests.providers.azure.fake_arm import RG, SUB, WS_ID, FakeARM
 
 from driftplane.cli import cli
@@ -20,7 +20,6 @@ from driftplane.spec import load_spec
 from driftplane_azure.provider import AzureProvider
 
 INSIGHTS = f"/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Insights"
-HOOK = '"webhook:https://hooks.example.com/T/x?token=1"'
 
 
 def monitor(name: str, *, enabled: bool = True) -> str:
@@ -30,10 +29,10 @@ def monitor(name: str, *, enabled: bool = True) -> str:
     baseline: {{data: "azureml:{name}-train:1"}}
     target: {{data: "azureml:{name}-scoring:1", window: 1d}}
     schedule: daily
-    alerts:
-      - {{when: drift, notify: ["email:ml@example.com", {HOOK}]}}
-      - {{when: violation, notify: ["email:ml@example.com", {HOOK}]}}
-      - {{when: failure, notify: ["email:ml@example.com", {HOOK}]}}
+{AZURE_CHECKS}    alerts:
+      - {{when: drift, notify: ["email:ml@example.com"]}}
+      - {{when: violation, notify: ["email:ml@example.com"]}}
+      - {{when: failure, notify: ["email:ml@example.com"]}}
 """
 
 
@@ -43,12 +42,14 @@ def spec_text(*monitors: str) -> str:
 
 @pytest.fixture
 def deployed(connected: FakeARM, write_spec: Callable[..., Path], azure_cli: None) -> FakeARM:
-    """churn and fraud applied, each with a schedule, an alert rule and an action group; plus look-alikes."""
+    """churn and fraud applied, each with a schedule; fraud also with the alert rule and action
+    group an earlier version made for its webhook; plus look-alikes."""
     for name in ("churn", "fraud"):
         connected.add_data_asset(f"{name}-train", "1")
         connected.add_data_asset(f"{name}-scoring", "1")
     both = load_spec(str(write_spec(spec_text(monitor("churn"), monitor("fraud")), "both.yaml")))
     AzureProvider.from_spec(both).apply(both)
+    make_old_alert_resources("fraud", "fraud")
     # Things driftplane did not create that look like fraud's: a schedule with the monitor tag
     # but not managed-by, an action group with no tags, and a rule of another workspace in the
     # same resource group tagged for a monitor called fraud (another spec's).
@@ -76,7 +77,7 @@ def names(fake: FakeARM) -> set[str]:
 
 
 LOOK_ALIKES = {"fraud-copy", "fraud-alerts-team", "other-ws-fraud-breach"}
-CHURN = {"churn", "churn-alerts", "churn-breach"}
+CHURN = {"churn"}
 FRAUD = [("azureml:Schedule", "fraud"), ("monitor:MetricAlert", "fraud-breach"), ("monitor:ActionGroup", "fraud-alerts")]
 
 
@@ -90,7 +91,7 @@ def invoke(*args: str) -> dict[str, Any]:
 def test_a_monitor_removed_from_the_spec_is_listed_then_pruned(deployed: FakeARM, write_spec: Callable[..., Path]) -> None:
     only_churn = str(write_spec(spec_text(monitor("churn")), "churn-only.yaml"))
     plan = invoke("plan", only_churn)
-    assert [c["action"] for c in plan["changes"]] == ["noop", "noop", "noop"]
+    assert [c["action"] for c in plan["changes"]] == ["noop"]
     assert [(item["kind"], item["name"]) for item in plan["leftovers"]] == FRAUD
     assert {(item["monitor"], item["reason"]) for item in plan["leftovers"]} == {("fraud", "no longer in the spec")}
 

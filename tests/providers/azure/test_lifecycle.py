@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.providers.azure.conftest import CHURN
+from tests.providers.azure.conftest import CHURN, make_old_alert_resources
 from tests.providers.azure.fake_arm import WS_ID, FakeARM, as_schedule
 
 from driftplane.cli import cli
@@ -114,25 +114,25 @@ def test_disabling_a_monitor_disables_its_schedule(churn_spec: Spec, connected: 
     assert change.action == "update" and "isEnabled: false -> true" in (change.reason or "")
 
 
-def test_webhooks_get_an_action_group_and_alert_rule_removed_when_no_longer_needed(
-    connected: FakeARM, write_spec: Callable[..., Path]
+def test_the_alert_rule_and_action_group_earlier_versions_made_for_webhooks_are_removed(
+    churn_spec: Spec, connected: FakeARM
 ) -> None:
-    with_hook = CHURN.replace('notify: ["email:ml@example.com"]', 'notify: ["email:ml@example.com", "webhook:https://hooks.example.com/x?t=1"]')
-    spec = load_spec(str(write_spec(with_hook)))
-    provider = AzureProvider.from_spec(spec)
-    kinds = [(c.action, c.kind) for c in provider.apply(spec).changes]
-    assert kinds == [("create", "azureml:Schedule"), ("create", "monitor:ActionGroup"), ("create", "monitor:MetricAlert")]
-    group = connected.resources[next(k for k in connected.resources if k.endswith("/actiongroups/churn-alerts"))]
-    # The real URL is sent; only plans redact it.
-    assert group["properties"]["webhookReceivers"][0]["serviceUri"] == "https://hooks.example.com/x?t=1"
-    assert not provider.plan(spec).has_changes
-    plain = load_spec(str(write_spec(CHURN, "plain.yaml")))
-    removed = provider.apply(plain).changes
-    assert [(c.action, c.kind) for c in removed if c.action != "noop"] == [
-        ("delete", "monitor:MetricAlert"),
-        ("delete", "monitor:ActionGroup"),
+    """Azure no longer gets webhook channels (see channels.py); what earlier versions made goes."""
+    make_old_alert_resources("churn", "churn")
+    make_old_alert_resources("other", "other-monitor")  # another monitor's: left alone
+    provider = AzureProvider.from_spec(churn_spec)
+    planned = provider.plan(churn_spec).changes
+    assert [(c.action, c.kind, c.name) for c in planned] == [
+        ("create", "azureml:Schedule", "churn"),
+        ("delete", "monitor:MetricAlert", "churn-breach"),
+        ("delete", "monitor:ActionGroup", "churn-alerts"),
     ]
-    assert not any("/microsoft.insights/" in k for k in connected.resources)
+    assert "Azure cannot deliver" in (planned[1].reason or "")
+    assert planned[1].request is not None and planned[1].request.operation.startswith(f"DELETE {INSIGHTS}/metricAlerts/churn-breach?")
+    provider.apply(churn_spec)
+    left = {r["name"] for k, r in connected.resources.items() if "/microsoft.insights/" in k}
+    assert left == {"other-alerts", "other-breach"}
+    assert not provider.plan(churn_spec).has_changes
 
 
 def test_endpoint_target_reads_the_deployment_and_its_collected_inputs(
@@ -213,8 +213,12 @@ def test_status_reads_recent_runs_as_run_results(churn_spec: Spec, connected: Fa
     assert "NullValueRate 0.05 is above the threshold 0" in both.violations[0].description
     assert both.drift_share == 2 / 5  # five features in features.include
     assert {"data-drift-signal: thresholds breached", "data-quality-signal: thresholds breached"} <= set(both.messages)
-    assert both.window is not None and both.window.end.isoformat().startswith("2026-11-19T00:04")
-    assert (both.window.end - both.window.start).days == 1
+    # The window of the daily tick the job ran for (created at 00:04), as the schedule reads it.
+    assert both.window is not None
+    assert (both.window.start.isoformat(), both.window.end.isoformat()) == (
+        "2026-11-18T00:00:00+00:00",
+        "2026-11-19T00:00:00+00:00",
+    )
 
     ok = status.runs[2]
     assert ok.features == [] and ok.violations == [] and "data-drift-signal: within thresholds" in ok.messages
@@ -260,27 +264,3 @@ def test_cli_apply_plan_destroy_round_trip(churn_spec: Spec, connected: FakeARM,
     destroyed = runner.invoke(cli, ["destroy", path, "--yes"])
     assert destroyed.exit_code == 0, destroyed.stderr
     assert connected.schedules() == {}
-
-
-def test_webhook_bodies_sent_are_what_azure_mgmt_monitor_models_read(
-    connected: FakeARM, write_spec: Callable[..., Path]
-) -> None:
-    """The action group and alert rule bodies deserialize with azure-mgmt-monitor's own models, losslessly."""
-    from azure.mgmt.monitor.models import ActionGroupResource, MetricAlertResource
-
-    with_hook = CHURN.replace('notify: ["email:ml@example.com"]', 'notify: ["email:ml@example.com", "slack:https://hooks.slack.com/services/T/B/X"]')
-    spec = load_spec(str(write_spec(with_hook)))
-    AzureProvider.from_spec(spec).apply(spec)
-    puts = {s.path.rsplit("/", 2)[1]: s.body for s in connected.sent if s.method == "PUT" and "/Microsoft.Insights/" in s.path}
-    group = ActionGroupResource.deserialize(puts["actionGroups"])
-    rule = MetricAlertResource.deserialize(puts["metricAlerts"])
-    assert group.serialize() == puts["actionGroups"] and rule.serialize() == puts["metricAlerts"]
-    assert group.location == "Global" and group.enabled and len(group.group_short_name) <= 12
-    (receiver,) = group.webhook_receivers
-    assert receiver.service_uri == "https://hooks.slack.com/services/T/B/X" and receiver.use_common_alert_schema
-    assert rule.scopes == [WS_ID] and rule.enabled and rule.auto_mitigate
-    (criterion,) = rule.criteria.all_of
-    assert (criterion.metric_namespace, criterion.metric_name) == ("Microsoft.MachineLearningServices/workspaces", "Failed Runs")
-    assert [(d.name, d.operator, d.values) for d in criterion.dimensions] == [("ExperimentName", "Include", ["churn"])]
-    assert (criterion.operator, criterion.threshold, criterion.time_aggregation) == ("GreaterThan", 0, "Total")
-    assert rule.actions[0].action_group_id == f"{INSIGHTS}/actionGroups/churn-alerts"

@@ -18,9 +18,9 @@ import pytest
 from tests.providers.azure.fake_arm import RG, SUB, WS, FakeARM, FakeCredential, transport_for
 
 from driftplane.spec import load_spec
+from driftplane_azure.clients import client_options, ml_client, resolve_scope
 from driftplane_azure.provider import AzureProvider
 from driftplane_azure.settings import AzureSettings
-from driftplane_azure.workspace import client_options, ml_client, resolve_scope
 
 OFFICIAL = Path(__file__).parent / "official"
 SETTINGS = f"""\
@@ -58,7 +58,13 @@ monitors:
         numerical: {metric: jensen_shannon, threshold: 0.01}
         categorical: {metric: jensen_shannon, threshold: 0.02}
         noise_correction: false
-      quality: {data_type_threshold: 0, domain_content_threshold: 0.97, columns: false}
+      quality:
+        data_type_threshold: 0
+        domain_content_threshold: 0.97
+        completeness: false
+        columns: false
+        comparison_threshold: 1
+        categorical_comparison_threshold: 1
     alerts:
       - {when: drift, notify: [team]}
       - {when: violation, notify: [team]}
@@ -105,13 +111,18 @@ monitors:
     monitors:
       credit_default_model_monitoring:
         reference_window: 2d
-        quality_thresholds: {numerical: {out_of_bounds_rate: 0}}
+        quality_thresholds:
+          numerical: {null_value_rate: 0, out_of_bounds_rate: 0}
+          categorical: {null_value_rate: 0}
 monitors:
   credit_default_model_monitoring:
     description: Credit default model monitoring setup with minimal configurations
     baseline: {lag: 1d}
     target: {endpoint: "credit-default:main", window: 1d}
     schedule: "15 3 * * *"
+    checks:
+      drift: {noise_correction: false}
+      quality: {completeness: false, columns: false, comparison_threshold: 1, categorical_comparison_threshold: 1}
     alerts:
       - {when: failure, notify: ["email:abc@example.com", "email:def@example.com"]}
 """,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from driftplane.errors import ProviderError
+from driftplane_azure.clients import resolve_scope
 from driftplane_azure.data_refs import DataRefError, parse_data_ref
 from driftplane_azure.settings import AzureSettings
-from driftplane_azure.workspace import resolve_scope
 
 SUB = "00000000-0000-0000-0000-000000000001"
 

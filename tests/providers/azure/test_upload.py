@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.providers.azure.conftest import SETTINGS
+from tests.providers.azure.conftest import AZURE_CHECKS, SETTINGS
 from tests.providers.azure.fake_arm import FakeARM
 
 from driftplane.errors import DataError
@@ -25,6 +25,7 @@ monitors:
     target: {{data: "azureml:churn-scoring:1", window: 1d}}
     schedule: daily
 """
+        + AZURE_CHECKS
     )
 
 

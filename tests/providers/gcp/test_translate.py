@@ -18,7 +18,7 @@ from google.cloud import monitoring_v3 as m
 from pydantic import SecretStr
 
 from driftplane import hookimpl
-from driftplane.channel import AlertChannel, ChannelSettings
+from driftplane.alerting.channel import AlertChannel, ChannelSettings
 from driftplane.errors import Problem
 from driftplane.plugins import pm
 from driftplane.resolved import resolve_monitor

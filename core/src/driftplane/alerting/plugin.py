@@ -8,18 +8,25 @@ or not the local provider delivers them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from driftplane.alerting.channel import AlertChannel
-from driftplane.alerting.channels.email import EmailChannel
-from driftplane.alerting.channels.log import LogChannel
-from driftplane.alerting.channels.slack import SlackChannel
-from driftplane.alerting.channels.webhook import WebhookChannel
 from driftplane.hookspecs import hookimpl
 
-BUILTIN_CHANNELS: tuple[type[AlertChannel], ...] = (WebhookChannel, SlackChannel, EmailChannel, LogChannel)
+if TYPE_CHECKING:
+    from driftplane.alerting.channel import AlertChannel
+
+
+def builtin_channels() -> tuple[type[AlertChannel], ...]:
+    """The channel types driftplane ships, imported when first asked for."""
+    from driftplane.alerting.channels.email import EmailChannel
+    from driftplane.alerting.channels.log import LogChannel
+    from driftplane.alerting.channels.slack import SlackChannel
+    from driftplane.alerting.channels.webhook import WebhookChannel
+
+    return (WebhookChannel, SlackChannel, EmailChannel, LogChannel)
 
 
 @hookimpl
 def register_alert_channels(register: Callable[[type[AlertChannel]], None]) -> None:
-    for channel in BUILTIN_CHANNELS:
+    for channel in builtin_channels():
         register(channel)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, SecretStr
 
-from driftplane.logging import redact
+from driftplane.log_setup import redact
 
 
 def redact_url(url: str | SecretStr) -> str:

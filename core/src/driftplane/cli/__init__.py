@@ -1,29 +1,50 @@
-"""The driftplane command line: one module per command, wired into one click group."""
+"""The driftplane command line: one module per command, wired into one click group.
+
+Starting is cheap: a command's module is imported only when that command runs or its help
+is shown, and plugins load only when a command is looked up. Command modules import click
+and the shared options at the top and everything else (the spec, providers, the engine,
+rich) inside the command, so ``driftplane --help`` lists every command without loading them.
+"""
 
 from __future__ import annotations
 
 import errno
+import importlib
 import logging
 import sys
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from driftplane.atomic import storage_error
 from driftplane.cli.exit_codes import ExitCode
-from driftplane.cli.output import (
-    GuardedStdout,
-    StdoutError,
-    guarded_stdout,
-    show_problems,
-    silence_stdout,
-)
 from driftplane.errors import DriftplaneError, SpecError, StorageError, UsageError
-from driftplane.logging import configure, log_file_failure
+from driftplane.log_setup import configure, log_file_failure
+
+if TYPE_CHECKING:
+    from driftplane.cli.output import GuardedStdout
 
 logger = logging.getLogger("driftplane.cli")
 # The operating system's reasons for refusing a write that are about the place, not a bug.
 STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO})
+# The built-in commands and the module that defines each one as ``command``.
+BUILTIN_COMMANDS = {
+    name: f"driftplane.cli.{name}"
+    for name in (
+        "apply",
+        "compare",
+        "destroy",
+        "history",
+        "plan",
+        "profile",
+        "providers",
+        "run",
+        "schema",
+        "serve",
+        "status",
+        "validate",
+    )
+}
 
 
 class DriftplaneGroup(click.Group):
@@ -34,7 +55,37 @@ class DriftplaneGroup(click.Group):
     with -q. Nothing about a failure is said on stdout alone.
     """
 
+    _plugins_added = False
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """A built-in command (its module imported now), else one a plugin registers."""
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        module_name = BUILTIN_COMMANDS.get(cmd_name)
+        if module_name is not None:
+            command: click.Command = importlib.import_module(module_name).command
+            self.add_command(command, cmd_name)
+            return command
+        self.add_plugin_commands()
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self.add_plugin_commands()
+        return sorted({*BUILTIN_COMMANDS, *self.commands})
+
+    def add_plugin_commands(self) -> None:
+        """Load the plugins, once, and let them add their commands (``driftplane aws ...``)."""
+        if self._plugins_added:
+            return
+        self._plugins_added = True
+        from driftplane.plugins import load_plugins, pm
+
+        load_plugins()
+        pm.hook.register_commands(cli=self)
+
     def invoke(self, ctx: click.Context) -> Any:
+        from driftplane.cli.output import guarded_stdout
+
         with guarded_stdout() as stdout:
             code: int = ExitCode.OK
             try:
@@ -56,6 +107,8 @@ class DriftplaneGroup(click.Group):
 
     def _finish(self, ctx: click.Context, stdout: GuardedStdout, code: int) -> None:
         """A command that succeeded but whose output or log file could not be written failed."""
+        from driftplane.cli.output import silence_stdout
+
         try:
             sys.stdout.flush()  # a full disk behind a redirection shows here, not at exit
         except StorageError:
@@ -79,6 +132,8 @@ class DriftplaneGroup(click.Group):
         ctx.exit(exc.exit_code)
 
     def _fail(self, ctx: click.Context, exc: BaseException) -> NoReturn:
+        from driftplane.cli.output import StdoutError, show_problems, silence_stdout
+
         failed = (type(exc), exc, exc.__traceback__)
         if isinstance(exc, SpecError):
             show_problems(exc.problems, cause=exc)
@@ -149,28 +204,4 @@ def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
     configure(verbose, quiet=quiet, log_file=log_file)
 
 
-def _register() -> None:
-    from driftplane.cli import (
-        apply,
-        compare,
-        destroy,
-        history,
-        plan,
-        profile,
-        providers,
-        run,
-        schema,
-        serve,
-        status,
-        validate,
-    )
-    from driftplane.plugins import load_plugins, pm
-
-    for module in (validate, plan, apply, destroy, run, status, serve, profile, compare, history, providers, schema):
-        cli.add_command(module.command)
-    load_plugins()
-    pm.hook.register_commands(cli=cli)
-
-
-_register()
 main = cli

@@ -6,11 +6,7 @@ import logging
 
 import click
 
-from driftplane.cli.common import load_for_provider
 from driftplane.cli.options import json_option, monitor_option, provider_option, spec_argument
-from driftplane.cli.output import console, print_json
-from driftplane.cli.render import render_plan
-from driftplane.provider import Plan
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +34,11 @@ def command(
       driftplane apply monitors.yaml --provider aws
       driftplane apply monitors.yaml --provider aws --prune
     """
+    from driftplane.cli.common import load_for_provider
+    from driftplane.cli.output import console, print_json
+    from driftplane.cli.render import render_plan
+    from driftplane.provider import Plan
+
     spec, provider = load_for_provider(spec_path, provider_name)
     done = provider.apply(spec, monitors=list(monitor_names) or None)
     if prune and done.leftovers:

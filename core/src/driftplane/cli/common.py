@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from driftplane.errors import SpecError
-from driftplane.plugins import (
-    provider_for_spec,
+from driftplane.plugins import provider_for_spec
+from driftplane.provider import Provider
+from driftplane.spec import Spec, load_spec
+from driftplane.spec.plugin_checks import (
     provider_settings_problems,
     spec_plugin_problems,
     spec_provider_problems,
 )
-from driftplane.provider import Provider
-from driftplane.spec import Spec, load_spec
 
 
 def load_checked_spec(spec_path: str | None, provider_name: str | None, *, settings: bool = False) -> Spec:

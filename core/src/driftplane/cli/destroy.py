@@ -7,12 +7,8 @@ import sys
 
 import click
 
-from driftplane.cli.common import load_for_provider
 from driftplane.cli.options import json_option, monitor_option, provider_option, spec_argument
-from driftplane.cli.output import console, print_json
-from driftplane.cli.render import render_plan
 from driftplane.errors import UsageError
-from driftplane.provider import monitors_to_destroy
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +43,11 @@ def command(
       driftplane destroy monitors.yaml --provider aws --monitor churn --yes
       driftplane destroy monitors.yaml --provider gcp --purge --yes
     """
+    from driftplane.cli.common import load_for_provider
+    from driftplane.cli.output import console, print_json
+    from driftplane.cli.render import render_plan
+    from driftplane.provider import monitors_to_destroy
+
     spec, provider = load_for_provider(spec_path, provider_name)
     names = monitors_to_destroy(spec, monitor_names)
     if purge and provider.purges is None:

@@ -69,7 +69,7 @@ def monitor_option(f: F) -> F:
 
 def _data_only_stdout(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     if value:
-        from driftplane.logging import keep_stdout_for_data
+        from driftplane.log_setup import keep_stdout_for_data
 
         keep_stdout_for_data()
     return value

@@ -8,13 +8,16 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import IO, Any, NoReturn
+from functools import cache
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
-from rich.console import Console
 
 from driftplane.atomic import storage_error
 from driftplane.errors import Problem, StorageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 logger = logging.getLogger("driftplane.cli")
 
@@ -44,16 +47,24 @@ def closed_pipe_is_not_an_error() -> Iterator[None]:
         closed_pipe_exit()
 
 
-class _Console(Console):
-    def on_broken_pipe(self) -> None:
-        # rich exits with status 1 here, which driftplane's CLI documents as "drift found".
-        self.quiet = True
-        closed_pipe_exit()
+@cache
+def _console_class() -> type[Console]:
+    """rich's Console, made to treat a closed pipe as driftplane does (rich is imported here,
+    when something is first shown, not when the CLI starts)."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits with status 1 here, which driftplane's CLI documents as "drift found".
+            self.quiet = True
+            closed_pipe_exit()
+
+    return _Console
 
 
 def console(stderr: bool = False) -> Console:
     """A rich console on stdout (or stderr) that degrades to plain text when piped."""
-    return _Console(stderr=stderr, soft_wrap=True, highlight=False)
+    return _console_class()(stderr=stderr, soft_wrap=True, highlight=False)
 
 
 def show_problems(

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import click
 
-from driftplane.cli.common import load_for_provider
 from driftplane.cli.options import json_option, monitor_option, provider_option, spec_argument
-from driftplane.cli.output import console, print_json
-from driftplane.cli.render import render_plan
 
 
 @click.command("plan")
@@ -33,6 +30,10 @@ def command(
       driftplane plan monitors.yaml --provider aws --offline
       driftplane plan monitors.yaml --json | jq '.changes[] | .request.operation'
     """
+    from driftplane.cli.common import load_for_provider
+    from driftplane.cli.output import console, print_json
+    from driftplane.cli.render import render_plan
+
     spec, provider = load_for_provider(spec_path, provider_name)
     plan = provider.plan(spec, monitors=list(monitor_names) or None, offline=offline)
     if as_json:

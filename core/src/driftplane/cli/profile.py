@@ -7,11 +7,8 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from driftplane.cli.compare import progress_reporter
 from driftplane.cli.options import header_option, json_option
-from driftplane.cli.output import console
 
 TOP_VALUES = 3
 
@@ -38,6 +35,10 @@ def command(data: str, out_dir: str | None, header: bool | None, as_json: bool) 
       driftplane profile data/train.csv --out baseline/
       driftplane profile scored.csv --no-header      # columns _c0, _c1, ...
     """
+    from rich.table import Table
+
+    from driftplane.cli.output import console
+    from driftplane.cli.progress import progress_reporter
     from driftplane.engine.api import CONSTRAINTS_FILE, STATISTICS_FILE, profile
     from driftplane.engine.constraints import suggest_constraints
     from driftplane.engine.sagemaker import write_constraints, write_statistics

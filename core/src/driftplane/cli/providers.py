@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from rich.table import Table
 
 from driftplane.cli.options import json_option
-from driftplane.cli.output import console, print_json
-from driftplane.plugins import KNOWN_PROVIDERS, distribution_of, get_channel_types, get_providers
 
 
 @click.command("providers")
@@ -21,6 +18,16 @@ def command(as_json: bool) -> None:
     A provider that is not listed installs as an extra, e.g.:
       pip install 'driftplane[aws]'
     """
+    from rich.table import Table
+
+    from driftplane.cli.output import console, print_json
+    from driftplane.plugins import (
+        KNOWN_PROVIDERS,
+        distribution_of,
+        get_channel_types,
+        get_providers,
+    )
+
     rows: list[dict[str, Any]] = []
     for name, cls in sorted(get_providers().items(), key=lambda kv: (kv[0] != "local", kv[0])):
         dist, version = distribution_of(cls)

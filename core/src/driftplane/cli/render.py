@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-from driftplane.provider import Plan
-from driftplane.result import RunResult
 from driftplane.result_summary import summary_line
+
+if TYPE_CHECKING:
+    from driftplane.provider import Plan
+    from driftplane.result import RunResult
 
 
 def render_plan(plan: Plan, out: Console, *, spec_path: str | None = None) -> None:

@@ -6,31 +6,22 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.file_proxy import FileProxy
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-)
 
-from driftplane.cli.common import load_for_provider
 from driftplane.cli.exit_codes import ExitCode
 from driftplane.cli.options import TIME, json_option, monitor_option, provider_option, spec_argument
-from driftplane.cli.output import closed_pipe_is_not_an_error, console
-from driftplane.cli.render import render_result
 from driftplane.errors import UsageError
-from driftplane.provider import selected_monitors
-from driftplane.result import RunResult
-from driftplane.spec import Spec
-from driftplane.spec.models import ENGINES
-from driftplane.windows import iso_z
+from driftplane.spec.engines import ENGINES
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.file_proxy import FileProxy
+    from rich.progress import Progress, TaskID
+
+    from driftplane.result import RunResult
+    from driftplane.spec import Spec
 
 
 def with_engine(spec: Spec, engine: str | None) -> Spec:
@@ -43,6 +34,7 @@ def with_engine(spec: Spec, engine: str | None) -> Spec:
 
 def backfill_count(spec: Spec, names: list[str], start: datetime, end: datetime) -> int:
     """How many windows a backfill runs, for the progress bar."""
+    from driftplane.provider import selected_monitors
     from driftplane.resolved import resolve_monitor
 
     return sum(
@@ -53,7 +45,7 @@ def backfill_count(spec: Spec, names: list[str], start: datetime, end: datetime)
 def refuse_future(option: str, when: datetime) -> None:
     """UsageError when --at or --to is in the future: such a window has no data yet, and once
     judged it would make every real window after it look older, silencing its alerts."""
-    from driftplane.windows import FUTURE_ALLOWANCE
+    from driftplane.windows import FUTURE_ALLOWANCE, iso_z
 
     now = datetime.now(UTC)
     if when <= now + FUTURE_ALLOWANCE:
@@ -68,6 +60,7 @@ def refuse_future(option: str, when: datetime) -> None:
 def refuse_huge_backfill(spec: Spec, names: list[str], start: datetime, end: datetime) -> None:
     """UsageError when a backfill would run more than MAX_BACKFILL_WINDOWS windows (run --yes)."""
     from driftplane.engine.loop import MAX_BACKFILL_WINDOWS, count_windows
+    from driftplane.windows import iso_z
 
     counts = count_windows(spec, names or None, start, end, limit=MAX_BACKFILL_WINDOWS)
     if sum(counts.values()) <= MAX_BACKFILL_WINDOWS:
@@ -97,6 +90,17 @@ class BackfillDisplay:
     def __enter__(self) -> BackfillDisplay:
         if self.total is None:
             return self
+        from rich.file_proxy import FileProxy
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        from driftplane.cli.output import console
+
         columns = (TextColumn("backfill"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         # No redirection of sys.stdout: results written to a file must stay in that file.
         self._progress = Progress(
@@ -196,6 +200,10 @@ def command(
       driftplane run monitors.yaml --from 2026-01-01 --to 2026-02-01
       driftplane run monitors.yaml --engine spark
     """
+    from driftplane.cli.common import load_for_provider
+    from driftplane.cli.output import closed_pipe_is_not_an_error, console
+    from driftplane.cli.render import render_result
+
     if at is not None and (start is not None or end is not None):
         raise UsageError("use either --at, or --from and --to, not both")
     if (start is None) != (end is None):

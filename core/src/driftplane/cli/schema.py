@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import click
 
-from driftplane.cli.output import print_json
-from driftplane.spec.jsonschema import spec_json_schema
-
 
 @click.command("schema")
 def command() -> None:
@@ -19,4 +16,7 @@ def command() -> None:
       # yaml-language-server: $schema=./driftplane.schema.json
       driftplane schema > driftplane.schema.json
     """
+    from driftplane.cli.output import print_json
+    from driftplane.spec.jsonschema import spec_json_schema
+
     print_json(spec_json_schema())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from driftplane.cli.common import load_for_provider
 from driftplane.cli.options import spec_argument
 from driftplane.errors import UsageError
 
@@ -19,6 +18,8 @@ def command(spec_path: str | None, port: int | None, host: str | None) -> None:
     Stops cleanly on Ctrl-C or SIGTERM, finishing or discarding the run in progress
     without leaving half-written reports.
     """
+    from driftplane.cli.common import load_for_provider
+
     spec, provider = load_for_provider(spec_path, "local")
     serve = getattr(provider, "serve", None)
     if serve is None:

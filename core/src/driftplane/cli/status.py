@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import click
-from rich.table import Table
 
-from driftplane.cli.common import load_for_provider
 from driftplane.cli.options import json_option, monitor_option, provider_option, spec_argument
-from driftplane.cli.output import console, print_json
 
 
 @click.command("status")
@@ -17,6 +14,11 @@ from driftplane.cli.output import console, print_json
 @json_option
 def command(spec_path: str | None, provider_name: str | None, monitor_names: tuple[str, ...], as_json: bool) -> None:
     """Show each monitor's state on the provider and its latest runs."""
+    from rich.table import Table
+
+    from driftplane.cli.common import load_for_provider
+    from driftplane.cli.output import console, print_json
+
     spec, provider = load_for_provider(spec_path, provider_name)
     statuses = provider.status(spec, monitors=list(monitor_names) or None)
     if as_json:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import click
 
-from driftplane.cli.common import load_checked_spec
 from driftplane.cli.exit_codes import ExitCode
 from driftplane.cli.options import provider_option, spec_argument
-from driftplane.cli.output import show_problems
 from driftplane.errors import Problem, SpecError
-from driftplane.plugins import get_providers, provider_for_spec, spec_plugin_problems
-from driftplane.provider import Provider
-from driftplane.spec import Spec
+
+if TYPE_CHECKING:
+    from driftplane.provider import Provider
+    from driftplane.spec import Spec
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,10 @@ NOT_VALID = "the spec is not valid"
 
 def _checked(spec_path: str | None, provider_name: str | None) -> tuple[Spec, Provider]:
     """The spec and its provider, or SpecError listing every problem once, in file order."""
+    from driftplane.cli.common import load_checked_spec
+    from driftplane.plugins import get_providers, provider_for_spec
+    from driftplane.spec.plugin_checks import spec_plugin_problems
+
     try:
         spec = load_checked_spec(spec_path, provider_name, settings=True)
     except SpecError as exc:
@@ -71,6 +75,8 @@ def command(ctx: click.Context, spec_path: str | None, provider_name: str | None
       driftplane validate monitors.yaml
       driftplane validate monitors.yaml --provider azure
     """
+    from driftplane.cli.output import show_problems
+
     try:
         spec, provider = _checked(spec_path, provider_name)
     except SpecError as exc:

@@ -18,14 +18,13 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from driftplane.engine.classifier import RowSample
 from driftplane.engine.constraints import Constraints, suggest_constraints
 from driftplane.engine.evaluate import evaluate
-from driftplane.engine.files import write_json_atomic
+from driftplane.engine.jsonfiles import write_json_atomic
 from driftplane.engine.profile import Profile, ProfileSettings
 from driftplane.engine.profiler import profile_stream
 from driftplane.engine.readers import read
@@ -39,7 +38,11 @@ from driftplane.engine.sagemaker import (
 from driftplane.errors import DataError
 from driftplane.resolved import Rules, resolve_rules
 from driftplane.result import RunResult, Window
-from driftplane.spec.models import ENGINES, Checks, DataSource, Engine, FeatureSelection
+from driftplane.spec.engines import ENGINES, Engine
+from driftplane.spec.models import Checks, DataSource, FeatureSelection
+
+if TYPE_CHECKING:
+    from driftplane.engine.classifier import RowSample
 
 logger = logging.getLogger(__name__)
 
@@ -246,7 +249,7 @@ def _beside(location: str, name: str, storage_options: dict[str, Any] | None) ->
     if "://" not in location:
         path = Path(location).with_name(name)
         return str(path) if path.is_file() and path != Path(location) else None
-    from driftplane.engine.readers.files import filesystem_for
+    from driftplane.engine.readers.datafiles import filesystem_for
 
     folder, _, current = location.rpartition("/")
     if current == name:
@@ -305,8 +308,11 @@ def compare(
     rules = rules or resolve_rules(checks, features)
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    want_samples = rules.drift.enabled and rules.drift.classifier
-    base_sample = RowSample() if want_samples and not isinstance(baseline, Profile) else None
+    base_sample = target_sample = None
+    if rules.drift.enabled and rules.drift.classifier and not isinstance(baseline, Profile):
+        from driftplane.engine.classifier import RowSample  # imported only when the classifier runs
+
+        base_sample, target_sample = RowSample(), RowSample(seed=1)
     base_profile, beside = load_baseline(
         baseline,
         rules=rules,
@@ -322,7 +328,6 @@ def compare(
     if isinstance(constraints, str | Path):
         constraints = read_constraints(constraints)
     constraints = constraints or beside
-    target_sample = RowSample(seed=1) if base_sample is not None else None
     if isinstance(target, Profile):
         target_profile = target
     else:

@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from driftplane.engine import arrays
+from driftplane.engine.arrays import from_numpy, to_numpy
 from driftplane.engine.types import FRACTIONAL_PATTERN, INTEGRAL_PATTERN, parse_numbers
 from driftplane.errors import UsageError
 from driftplane.result import Kind
@@ -24,6 +26,7 @@ logger = logging.getLogger(__name__)
 SAMPLE_ROWS = 20_000  # rows kept per side
 THRESHOLD = 0.2  # Matthews correlation above which the dataset counts as drifted
 HELD_OUT = 0.3
+NAN = arrays.scalar(float("nan"), pa.float64())
 MAX_CATEGORIES = 254  # HistGradientBoosting's limit for categorical features, one code kept for "other"
 INSTALL_HINT = "the domain classifier needs scikit-learn; install it with: pip install 'driftplane[classifier]'"
 
@@ -53,7 +56,7 @@ class RowSample:
             chosen = chosen[keys[chosen] < self.keys.max()]
             if len(chosen) == 0:
                 return
-        taken = batch.take(pa.array(chosen))
+        taken = batch.take(from_numpy(chosen))
         names = set(self.columns) | set(taken.schema.names)
         for name in names:
             if name in taken.schema.names:
@@ -67,11 +70,11 @@ class RowSample:
         if len(self.keys) > self.size:
             keep = np.sort(np.argpartition(self.keys, self.size)[: self.size])
             self.keys = self.keys[keep]
-            index = pa.array(keep)
+            index = from_numpy(keep)
             self.columns = {n: [pa.concat_arrays(parts).take(index)] for n, parts in self.columns.items()}
 
     def table(self) -> pa.Table:
-        return pa.table({n: pa.concat_arrays(parts) if parts else pa.array([], pa.string()) for n, parts in self.columns.items()})
+        return pa.table({n: pa.concat_arrays(parts) if parts else pa.nulls(0, pa.string()) for n, parts in self.columns.items()})
 
 
 def _as_text(array: pa.Array) -> pa.Array:
@@ -82,14 +85,14 @@ def _as_text(array: pa.Array) -> pa.Array:
     try:
         return pc.cast(array, pa.string())
     except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
-        return pa.array([None if v is None else str(v) for v in array.to_pylist()], pa.string())
+        return arrays.array([None if v is None else str(v) for v in array.to_pylist()], pa.string())
 
 
 def _numbers(values: pa.Array) -> np.ndarray:
     looks_numeric = pc.or_(pc.match_substring_regex(values, FRACTIONAL_PATTERN), pc.match_substring_regex(values, INTEGRAL_PATTERN))
-    looks_numeric = pc.and_(pc.fill_null(looks_numeric, False), pc.match_substring_regex(pc.fill_null(values, ""), r"\d"))
-    parsed = parse_numbers(pc.if_else(looks_numeric, values, pa.scalar(None, pa.string())))
-    return parsed.to_numpy(zero_copy_only=False).astype(np.float64)
+    looks_numeric = pc.and_(pc.fill_null(looks_numeric, arrays.FALSE), pc.match_substring_regex(pc.fill_null(values, arrays.EMPTY_TEXT), r"\d"))
+    parsed = parse_numbers(pc.if_else(looks_numeric, values, arrays.NULL_TEXT))
+    return to_numpy(pc.fill_null(parsed, NAN)).astype(np.float64)
 
 
 def _codes(base: pa.Array, target: pa.Array) -> tuple[np.ndarray, np.ndarray]:

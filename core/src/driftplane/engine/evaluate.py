@@ -7,6 +7,9 @@ compare and the AWS processing backend all call it, so their verdicts agree.
 from __future__ import annotations
 
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -133,6 +136,62 @@ def _domain_unknown(column: ColumnProfile) -> bool:
     return column.categorical is not None and not column.categorical.exact
 
 
+@dataclass
+class _Judged:
+    """One feature's result, its kind for the constraint checks (None: not checked) and its notes."""
+
+    result: FeatureResult | None
+    kind: Kind | None
+    messages: list[str]
+
+
+def _judge(name: str, baseline: Profile, target: Profile, rules: Rules, constraints: Constraints) -> _Judged:
+    """Drift and summaries of one baseline column against the target's."""
+    quality = rules.quality
+    messages: list[str] = []
+    base = baseline.columns[name]
+    kind = rules.features.kind(name, base.inferred_type)
+    if kind is None:
+        messages.append(f"'{name}' has no values in the baseline (all {base.rows:,} missing); it is not checked for drift")
+        return _Judged(None, None, messages)
+    checked_kind: Kind | None = kind
+    identifier = identifier_distinct(base) if kind == "categorical" else None
+    asked = rules.features.named(name)
+    if identifier is not None:
+        messages.append(_identifier_note(name, identifier, base, asked))
+        if not asked:
+            checked_kind = None
+    elif quality.enabled and kind == "categorical" and base.inferred_type == "String" and constraints.suggested and _domain_unknown(base):
+        messages.append(_domain_note(name, base))
+    target_column = target.columns.get(name)
+    drift = None
+    target_summary: dict[str, Any] = {}
+    if target_column is not None:
+        if identifier is not None and not asked:
+            rule = _rule_for(name, kind, rules, messages)
+            if rule.enabled:
+                drift = _not_measured(rule)
+        else:
+            drift = _drift_for(name, kind, base, target_column, rules, messages)
+        bins = numeric_bins(base, target_column, rules.drift.bins) if kind == "numerical" else None
+        target_summary = column_summary(target_column, kind, bins=rules.drift.bins, target_bins=bins)
+        note = _numbers_as_text(name, base, target_column) if baseline.origin == "driftplane" else None
+        if note is not None:
+            messages.append(note)
+        for side, column in (("baseline", base), ("target", target_column)):
+            infinite = infinite_values_note(column, side)
+            if infinite is not None:
+                messages.append(infinite)
+    result = FeatureResult(
+        name=name,
+        kind=kind,
+        drift=drift,
+        baseline=column_summary(base, kind, bins=rules.drift.bins),
+        target=target_summary,
+    )
+    return _Judged(result, checked_kind, messages)
+
+
 def evaluate(
     baseline: Profile,
     target: Profile,
@@ -158,50 +217,24 @@ def evaluate(
     messages: list[str] = list(dict.fromkeys(baseline.messages + target.messages))
     kinds: dict[str, Kind | None] = {}  # for baseline_drift_check: None where it is not run
     results: list[FeatureResult] = []
-    for name, base in baseline.columns.items():
-        if not rules.features.selected(name):
-            continue
-        kind = rules.features.kind(name, base.inferred_type)
-        kinds[name] = kind
-        if kind is None:
-            messages.append(f"'{name}' has no values in the baseline (all {base.rows:,} missing); it is not checked for drift")
-            continue
-        identifier = identifier_distinct(base) if kind == "categorical" else None
-        asked = rules.features.named(name)
-        if identifier is not None:
-            messages.append(_identifier_note(name, identifier, base, asked))
-            if not asked:
-                kinds[name] = None
-        elif quality.enabled and kind == "categorical" and base.inferred_type == "String" and constraints.suggested and _domain_unknown(base):
-            messages.append(_domain_note(name, base))
-        target_column = target.columns.get(name)
-        drift = None
-        target_summary: dict[str, Any] = {}
-        if target_column is not None:
-            if identifier is not None and not asked:
-                rule = _rule_for(name, kind, rules, messages)
-                if rule.enabled:
-                    drift = _not_measured(rule)
-            else:
-                drift = _drift_for(name, kind, base, target_column, rules, messages)
-            bins = numeric_bins(base, target_column, rules.drift.bins) if kind == "numerical" else None
-            target_summary = column_summary(target_column, kind, bins=rules.drift.bins, target_bins=bins)
-            note = _numbers_as_text(name, base, target_column) if baseline.origin == "driftplane" else None
-            if note is not None:
-                messages.append(note)
-            for side, column in (("baseline", base), ("target", target_column)):
-                infinite = infinite_values_note(column, side)
-                if infinite is not None:
-                    messages.append(infinite)
-        results.append(
-            FeatureResult(
-                name=name,
-                kind=kind,
-                drift=drift,
-                baseline=column_summary(base, kind, bins=rules.drift.bins),
-                target=target_summary,
-            )
-        )
+    selected = [name for name in baseline.columns if rules.features.selected(name)]
+
+    def judge(name: str) -> _Judged:
+        return _judge(name, baseline, target, rules, constraints)
+
+    # Features are judged independently (the noise simulations are most of the time at small
+    # sizes, and numpy releases the GIL while drawing), in column order in the result.
+    workers = min(len(selected), os.cpu_count() or 1)
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="driftplane-evaluate") as pool:
+            judged = list(pool.map(judge, selected))
+    else:
+        judged = [judge(name) for name in selected]
+    for name, one in zip(selected, judged, strict=True):
+        kinds[name] = one.kind
+        messages.extend(one.messages)
+        if one.result is not None:
+            results.append(one.result)
     violations = check_quality(baseline, target, constraints, config, quality, kinds, rules.features)
     checked = [r for r in results if r.drift is not None and r.drift.value is not None]
     drifted = [r for r in checked if r.drift is not None and r.drift.drifted]

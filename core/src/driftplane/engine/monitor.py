@@ -22,16 +22,17 @@ from driftplane.atomic import ELSEWHERE, writing
 from driftplane.engine.api import load_statistics, profile_source
 from driftplane.engine.constraints import Constraints, suggest_constraints
 from driftplane.engine.evaluate import evaluate
-from driftplane.engine.files import write_json_atomic
+from driftplane.engine.jsonfiles import write_json_atomic
 from driftplane.engine.profile import Profile, ProfileSettings
-from driftplane.engine.readers.files import absolute_location, filesystem_for, list_files
+from driftplane.engine.readers.datafiles import absolute_location, filesystem_for, list_files
 from driftplane.engine.readers.windows import NO_DATA
 from driftplane.engine.sagemaker import read_constraints
 from driftplane.errors import DataError, StorageError
 from driftplane.resolved import ResolvedMonitor
 from driftplane.result import RunResult, Window
 from driftplane.result_summary import summary_line
-from driftplane.spec.models import DataSource, Engine
+from driftplane.spec.engines import Engine
+from driftplane.spec.models import DataSource
 from driftplane.windows import window_text
 
 logger = logging.getLogger(__name__)

@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from driftplane.engine.arrays import EMPTY_TEXT, ZERO, from_numpy, to_numpy
 from driftplane.engine.histogram import GridHistogram
 from driftplane.engine.sketches import DistinctNumbers, DistinctStrings, Quantiles, b64, unb64
 from driftplane.engine.types import (
@@ -399,7 +400,7 @@ class ColumnProfile:
         self.missing += nulls
         present = array if nulls == 0 else pc.drop_null(array)
         self.type_counts["Integral"] += len(present)
-        values = present.to_numpy(zero_copy_only=False).astype(np.float64)
+        values = to_numpy(present).astype(np.float64)
         self._numeric().update(values)
         self._count_categories(present)
 
@@ -408,7 +409,7 @@ class ColumnProfile:
             array = pc.cast(array, pa.float64())
         nulls = array.null_count
         present = array if nulls == 0 else pc.drop_null(array)
-        values = present.to_numpy(zero_copy_only=False)
+        values = to_numpy(present)
         finite = np.isfinite(values)
         if finite.all():
             nan = 0
@@ -422,7 +423,7 @@ class ColumnProfile:
         self.type_counts["Fractional"] += len(values) - nan
         numeric.update(finite_values)
         if self.force_categorical:
-            self._count_categories(pa.array(finite_values))
+            self._count_categories(from_numpy(finite_values))
 
     def _update_booleans(self, array: pa.Array) -> None:
         self.missing += array.null_count
@@ -443,7 +444,7 @@ class ColumnProfile:
     def _update_text(self, array: pa.Array) -> None:
         counted = pc.value_counts(array)
         values, counts = counted.field(0), counted.field(1)
-        valid = pc.and_(pc.is_valid(values), pc.not_equal(pc.utf8_length(pc.fill_null(values, "")), 0))
+        valid = pc.and_(pc.is_valid(values), pc.not_equal(pc.utf8_length(pc.fill_null(values, EMPTY_TEXT)), ZERO))
         self.missing += len(array) - int(pc.sum(pc.filter(counts, valid)).as_py() or 0)
         values, counts = pc.filter(values, valid), pc.filter(counts, valid)
         if len(values) == 0:
@@ -453,8 +454,8 @@ class ColumnProfile:
             self.type_counts[type_name] += int(pc.sum(pc.filter(counts, mask)).as_py() or 0)
         numeric_mask = pc.or_(masks["Fractional"], masks["Integral"])
         if pc.any(numeric_mask).as_py():
-            numbers = parse_numbers(pc.filter(values, numeric_mask)).to_numpy(zero_copy_only=False)
-            repeats = pc.filter(counts, numeric_mask).to_numpy(zero_copy_only=False)
+            numbers = to_numpy(parse_numbers(pc.filter(values, numeric_mask)))
+            repeats = to_numpy(pc.filter(counts, numeric_mask))
             self._numeric().update(np.repeat(numbers, repeats))
         categorical = self._categorical()
         if categorical is not None:

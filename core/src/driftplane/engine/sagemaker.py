@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from driftplane.engine.constraints import CATEGORICAL_THRESHOLD, Constraints
-from driftplane.engine.files import read_json, write_json_atomic
 from driftplane.engine.histogram import GridHistogram
+from driftplane.engine.jsonfiles import read_json, write_json_atomic
 from driftplane.engine.profile import (
     CategoricalSummary,
     ColumnProfile,

@@ -319,6 +319,18 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     return x
 
 
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)``, by sorting: numpy 2's np.unique puts integers through a hash
+    table first, which took 0.4 s for 131,072 hashes here against 20 ms for a sort."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    first = np.empty(len(ordered), dtype=np.bool_)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
+
+
 class DistinctNumbers:
     """K-minimum-values distinct counter for numbers: exact below k distinct values, ~1/sqrt(k) above.
 
@@ -341,7 +353,7 @@ class DistinctNumbers:
         self._absorb(hashed)
 
     def _absorb(self, hashed: np.ndarray) -> None:
-        merged = np.unique(np.concatenate([self.hashes, hashed]))
+        merged = _sorted_unique(np.concatenate([self.hashes, hashed]))
         self.hashes = merged[: self.k]
 
     def merge(self, other: DistinctNumbers) -> None:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from driftplane.engine.constraints import Constraints
-from driftplane.engine.files import write_json_atomic
+from driftplane.engine.jsonfiles import write_json_atomic
 from driftplane.engine.monitor import BaselineCache, MonitorRun, run_monitor
 from driftplane.engine.sagemaker import write_constraints, write_statistics, write_violations
 from driftplane.errors import DataError, StorageError

@@ -15,25 +15,25 @@ from driftplane.errors import Problem
 from driftplane.spec.problems import SourceMap, suggest_then
 
 if TYPE_CHECKING:
+    from driftplane.resolved import Rules
     from driftplane.spec.models import Alert, Monitor, Spec
 
 Path = tuple[str | int, ...]
 
 
 def drift_metrics_for(monitor: Monitor, feature: str) -> list[str]:
-    """The drift metric(s) a run can compute for ``feature``: one if its kind is known, else either kind's."""
-    drift = monitor.checks.drift
-    rule = drift.features.get(feature)
-    if rule is not None and rule.metric is not None:
-        return [rule.metric]
-    kind = rule.kind if rule is not None and rule.kind is not None else None
-    if kind is None and feature in monitor.features.categorical:
-        kind = "categorical"
-    if kind == "categorical":
-        return [drift.categorical.metric]
-    if kind == "numerical":
-        return [drift.numerical.metric]
-    return list(dict.fromkeys([drift.numerical.metric, drift.categorical.metric]))
+    """The drift metric(s) a run can compute for ``feature``, decided as the run decides them
+    (driftplane.resolved): its declared kind's (a per-feature ``kind``, features.categorical,
+    features.numerical), with a per-feature metric where it applies to that kind; either
+    kind's when only the data can tell."""
+    rules = _rules(monitor)
+    return rules.drift.metrics_possible(feature, rules.features.kind(feature))
+
+
+def _rules(monitor: Monitor) -> Rules:
+    from driftplane.resolved import resolve_rules
+
+    return resolve_rules(monitor.checks, monitor.features)
 
 
 def alert_problems(spec: Spec, source: SourceMap | None = None) -> list[Problem]:
@@ -84,15 +84,38 @@ def _alert_problems(monitor: Monitor, alert: Alert) -> list[tuple[Path, str]]:
     if alert.when == "metric" and alert.metric is not None and alert.feature is not None:
         computed = drift_metrics_for(monitor, alert.feature)
         if alert.metric not in computed:
-            found.append(
-                (
-                    ("metric",),
-                    f"'{alert.metric}' is never computed for '{alert.feature}': its drift metric is "
-                    f"{' or '.join(computed)}, by kind; remove 'metric' to watch that, or set "
-                    f"checks.drift.features.{alert.feature}.metric: {alert.metric}",
-                )
-            )
+            found.append((("metric",), _metric_never_computed(monitor, alert.feature, alert.metric, computed)))
     return found
+
+
+def _metric_never_computed(monitor: Monitor, feature: str, metric: str, computed: list[str]) -> str:
+    """Why ``metric`` is never computed for ``feature``, and what to do instead."""
+    from driftplane.resolved import metrics_for
+
+    never = f"'{metric}' is never computed for '{feature}': its drift metric is {' or '.join(computed)}, by kind"
+    kind = _rules(monitor).features.kind(feature)
+    if kind is None:
+        return f"{never}; remove 'metric' to watch that, or set checks.drift.features.{feature}.metric: {metric}"
+    declared = f"the spec declares it {kind} ({_declared_by(monitor, feature)})"
+    if metric not in metrics_for(kind):
+        return (
+            f"{never}: {declared}, and {metric} does not apply to {kind} features; remove 'metric' to "
+            f"watch {computed[0]}, or use one of {', '.join(metrics_for(kind))}"
+        )
+    return (
+        f"{never}: {declared}; remove 'metric' to watch that, or set "
+        f"checks.drift.features.{feature}.metric: {metric}"
+    )
+
+
+def _declared_by(monitor: Monitor, feature: str) -> str:
+    """The key that gives ``feature`` its kind, in the order the kinds take precedence."""
+    rule = monitor.checks.drift.features.get(feature)
+    if rule is not None and rule.kind is not None:
+        return f"checks.drift.features.{feature}.kind"
+    if feature in monitor.features.categorical:
+        return "features.categorical"
+    return "features.numerical"
 
 
 def _unwatched(monitor: Monitor, feature: str) -> str | None:

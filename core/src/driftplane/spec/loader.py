@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from driftplane.errors import Problem, SpecError
 from driftplane.spec.alert_checks import alert_problems
+from driftplane.spec.feature_checks import feature_problems
 from driftplane.spec.models import Spec
 from driftplane.spec.names import case_problems_in_data
 from driftplane.spec.problems import SourceMap, problems_from_validation_error
@@ -92,6 +93,7 @@ def spec_from_data(
         replaced = source.replaced if source is not None else {p.path for p in earlier or []}
         found = [p for p in found if not any(p.path[: len(r)] == r for r in replaced)]
         raise SpecError(_by_position(problems + found)) from None
+    problems.extend(feature_problems(spec, source))
     problems.extend(alert_problems(spec, source))
     if problems:
         raise SpecError(_by_position(problems))

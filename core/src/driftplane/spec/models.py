@@ -32,6 +32,7 @@ from pydantic.json_schema import JsonSchemaValue
 from driftplane import drift_metrics
 from driftplane.result import Kind
 from driftplane.spec.durations import Duration
+from driftplane.spec.engines import Engine
 from driftplane.spec.names import MAX_NAME_LENGTH, NAME_JSON_PATTERN, check_name
 from driftplane.spec.names import (
     NAME_PATTERN as NAME_PATTERN,  # re-exported: providers check names with it
@@ -41,8 +42,6 @@ from driftplane.spec.schedules import Schedule
 
 FORMATS = ("auto", "csv", "parquet", "jsonl", "sagemaker-capture")
 Format = Literal["auto", "csv", "parquet", "jsonl", "sagemaker-capture"]
-ENGINES = ("local", "spark")
-Engine = Literal["local", "spark"]
 
 CHECK_TYPES = (
     "data_type_check",
@@ -399,8 +398,14 @@ class FeatureSelection(SpecModel):
         default_factory=list,
         description="Never these columns (ids, labels, timestamps). Headerless data matched by position still counts their place.",
     )
-    categorical: list[str] = Field(default_factory=list, description="Treat these as categorical whatever their type.")
-    numerical: list[str] = Field(default_factory=list, description="Treat these as numerical.")
+    categorical: list[str] = Field(
+        default_factory=list,
+        description="Treat these as categorical whatever their type (a column may not also be in numerical).",
+    )
+    numerical: list[str] = Field(
+        default_factory=list,
+        description="Treat these as numerical (a column may not also be in categorical).",
+    )
 
 
 class ChannelSpec(BaseModel):

@@ -6,16 +6,20 @@ Kept light on purpose: nothing here imports boto3.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from driftplane import hookimpl
-from driftplane.provider import Provider
-from driftplane_aws.provider import AwsProvider
+
+if TYPE_CHECKING:
+    from driftplane.provider import Provider
 
 
 @hookimpl
 def register_providers(register: Callable[[type[Provider]], None]) -> None:
+    from driftplane_aws.provider import AwsProvider  # imported when asked for: the CLI starts fast
+
     register(AwsProvider)
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from driftplane.engine.api import RESULT_FILE, write_reports
-from driftplane.engine.files import write_json_atomic
+from driftplane.engine.jsonfiles import write_json_atomic
 from driftplane.engine.loop import RunRequest, run_windows
 from driftplane.engine.monitor import run_monitor
 from driftplane.errors import ProviderError

@@ -10,9 +10,8 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from driftplane_azure.data_refs import ASSET
-from driftplane_azure.mapping import parse_endpoint
-from driftplane_azure.workspace import ARM, SCHEDULES_API_VERSION, WorkspaceScope
+from driftplane_azure.clients import ARM, SCHEDULES_API_VERSION, WorkspaceScope
+from driftplane_azure.data_refs import ASSET, parse_endpoint
 
 if TYPE_CHECKING:
     from azure.ai.ml.entities import MonitorSchedule

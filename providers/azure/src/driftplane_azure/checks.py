@@ -1,86 +1,40 @@
 """What Azure ML cannot express in a spec, found before anything is built or sent.
 
 Each problem is located at the key that asks for it and says what Azure offers instead, so
-nothing the spec asks for is silently dropped. No SDK import: ``validate`` stays fast.
+nothing the spec asks for is silently dropped and nothing means one thing on the local
+provider and another on Azure. Decisions come from the resolved monitor; the raw spec is
+read only to tell what was written (to locate a problem at its key). No SDK import:
+``validate`` stays fast.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
+from driftplane.alerting.delivery import channel_problems
 from driftplane.errors import Problem
+from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
+from driftplane.result import Kind
 from driftplane.spec.durations import Duration
-from driftplane.spec.models import Alert, ChannelRef, ChannelSpec, Monitor, Spec
-from driftplane_azure.data_refs import DataRefError, parse_data_ref
-from driftplane_azure.mapping import CATEGORICAL_METRICS, NUMERICAL_METRICS, parse_endpoint
+from driftplane.spec.models import Monitor, Spec
+from driftplane_azure.channels import DELIVERY, alert_emails
+from driftplane_azure.data_refs import DataRefError, parse_data_ref, parse_endpoint
+from driftplane_azure.names import schedule_name
 from driftplane_azure.settings import AzureSettings
-
-# driftplane distances whose namesake Azure offers only as a test's p-value (drift below the threshold).
-_P_VALUE_NOTE = {
-    "ks_statistic": (
-        " (its two_sample_kolmogorov_smirnov_test is the test's p-value, drift when it falls below the threshold, "
-        "not this distance)"
-    ),
-    "cramers_v": (
-        " (its pearsons_chi_squared_test is the test's p-value, drift when it falls below the threshold, "
-        "not this distance)"
-    ),
-}
+from driftplane_azure.translate import (
+    CATEGORICAL_METRICS,
+    NUMERICAL_METRICS,
+    P_VALUE_NAMESAKES,
+    feature_lists,
+    needs_columns,
+    quality_rates,
+)
 
 Path = tuple[str | int, ...]
-# Alert channels Azure can deliver to, and how.
-AZURE_CHANNELS = ("email", "webhook", "slack", "log")
 
 logger = logging.getLogger(__name__)
-
-
-def channel_of(spec: Spec, ref: ChannelRef) -> tuple[str, dict[str, Any]]:
-    """(type, raw settings) of an alert's notify entry."""
-    if isinstance(ref, ChannelSpec):
-        return ref.type, ref.settings
-    if ref in spec.channels:
-        return spec.channels[ref].type, spec.channels[ref].settings
-    if ref == "log":
-        return "log", {}
-    kind, _, target = ref.partition(":")
-    field = {"email": "to", "webhook": "url", "slack": "webhook_url", "log": "level"}.get(kind, "target")
-    return kind, {field: [target] if kind == "email" else target}
-
-
-# One deliverable channel: ("email", address) or ("webhook" | "slack", url).
-ChannelKey = tuple[str, str]
-HOOK_KINDS = ("webhook", "slack")
-
-
-def ref_channels(spec: Spec, ref: ChannelRef) -> list[ChannelKey]:
-    """Where Azure delivers one notify entry: an entry per email address, or its URL."""
-    kind, raw = channel_of(spec, ref)
-    if kind == "email":
-        to = raw.get("to", [])
-        return [("email", str(t)) for t in ([to] if isinstance(to, str) else to)]
-    if kind in HOOK_KINDS:
-        return [(kind, str(raw.get("url" if kind == "webhook" else "webhook_url", "")))]
-    return []  # log: nothing to create on Azure
-
-
-def delivered_channels(spec: Spec, alert: Alert) -> list[ChannelKey]:
-    """Where Azure would deliver this alert, in the spec's order, each once."""
-    keys: list[ChannelKey] = []
-    for ref in alert.notify:
-        keys.extend(key for key in ref_channels(spec, ref) if key not in keys)
-    return keys
-
-
-def _written(alert: Alert, spec: Spec | None = None, only: set[ChannelKey] | None = None) -> str:
-    """The alert's notify entries as the spec writes them (those reaching ``only``), for messages."""
-    names = [
-        ref if isinstance(ref, str) else f"an inline {ref.type} channel"
-        for ref in alert.notify
-        if only is None or spec is None or set(ref_channels(spec, ref)) & only
-    ]
-    return ", ".join(names)
 
 
 class _Collector:
@@ -90,7 +44,9 @@ class _Collector:
 
     def add(self, path: Path, message: str) -> None:
         source = self.spec.source
-        self.problems.append(source.problem(path, message) if source is not None else Problem(path, message))
+        problem = source.problem(path, message) if source is not None else Problem(path, message)
+        if problem not in self.problems:
+            self.problems.append(problem)
 
 
 def azure_problems(spec: Spec, settings: AzureSettings) -> list[Problem]:
@@ -110,24 +66,78 @@ def azure_problems(spec: Spec, settings: AzureSettings) -> list[Problem]:
                 ("providers", "azure", "monitors", name),
                 f"no monitor named '{name}' in the spec (monitors: {', '.join(spec.monitors)})",
             )
+    if "alert_severity" in settings.model_fields_set:
+        found.add(
+            ("providers", "azure", "alert_severity"),
+            "alert_severity set the severity of the Azure Monitor alert rule earlier versions made "
+            "for webhook and Slack channels; Azure cannot deliver those channels with driftplane's "
+            "contract, so no alert rule is made any more. Remove alert_severity",
+        )
+    _check_schedule_names(found, spec, settings)
     for name, monitor in spec.monitors.items():
-        _check_monitor(found, settings, name, monitor)
+        _check_monitor(found, settings, resolve_monitor(spec, name), monitor)
     return found.problems
+
+
+def _drift_watches_no_listed_feature(resolved: ResolvedMonitor) -> bool:
+    """True when the spec lists its features and drift is off for every one of them."""
+    if resolved.features.include is None:
+        return False
+    return feature_lists(resolved).drift == []
 
 
 def _explicit(model: Any, key: str) -> bool:
     return key in model.model_fields_set
 
 
-def _check_monitor(found: _Collector, settings: AzureSettings, name: str, monitor: Monitor) -> None:
-    base: Path = ("monitors", name)
-    azure = settings.for_monitor(name)
-    drift, quality = monitor.checks.drift, monitor.checks.quality
-    if not drift.enabled and not quality.enabled:
-        found.add(base + ("checks",), "Azure ML needs at least one signal; enable checks.drift or checks.quality")
+def _check_schedule_names(found: _Collector, spec: Spec, settings: AzureSettings) -> None:
+    """Two monitors must not become one Azure schedule: the second would replace the first."""
+    owners: dict[str, str] = {}
+    for name in spec.monitors:
+        azure_name = schedule_name(settings, name)
+        first = owners.setdefault(azure_name.lower(), name)
+        if first == name:
+            continue
+        # At the schedule_name that makes them collide: this monitor's, else the first's.
+        where: Path = ("monitors", name)
+        for owner in (name, first):
+            if settings.for_monitor(owner).schedule_name is not None:
+                where = ("providers", "azure", "monitors", owner, "schedule_name")
+                break
+        found.add(
+            where,
+            f"monitors '{first}' and '{name}' would both be the Azure schedule '{azure_name}' (Azure ML "
+            "names are not case-sensitive), and applying the second would replace the first; give "
+            f"one of them its own providers.azure.monitors.<name>.schedule_name",
+        )
 
-    # Data: baseline and target.
+
+def _check_monitor(found: _Collector, settings: AzureSettings, resolved: ResolvedMonitor, monitor: Monitor) -> None:
+    base: Path = ("monitors", resolved.name)
+    drift_watches = resolved.drift.enabled and not _drift_watches_no_listed_feature(resolved)
+    if not drift_watches and not resolved.quality.enabled:
+        found.add(base + ("checks",), "Azure ML needs at least one signal; enable checks.drift or checks.quality")
+    uploaded = _check_data(found, settings, resolved, monitor)
+    _check_windows(found, resolved)
+    _check_features(found, resolved, uploaded)
+    _check_drift(found, resolved, monitor)
+    _check_quality(found, settings, resolved)
+    for alert in resolved.alerts:
+        _check_alert(found, resolved, alert)
+    for problem in channel_problems(resolved, DELIVERY, provider="azure", source=found.spec.source):
+        found.problems.append(problem)
+    _check_routing(found, resolved)
+
+
+# -- data --------------------------------------------------------------------------------------------
+
+
+def _check_data(found: _Collector, settings: AzureSettings, resolved: ResolvedMonitor, monitor: Monitor) -> bool:
+    """Problems with the baseline and target data; True when the baseline is a local file to upload."""
+    base: Path = ("monitors", resolved.name)
+    azure = settings.for_monitor(resolved.name)
     baseline = monitor.baseline
+    uploaded = False
     if baseline.statistics is not None:
         found.add(
             base + ("baseline", "statistics"),
@@ -136,18 +146,25 @@ def _check_monitor(found: _Collector, settings: AzureSettings, name: str, monito
         )
     if baseline.data is not None:
         try:
-            parse_data_ref(baseline.data, local_allowed=settings.data == "upload")
+            uploaded = parse_data_ref(baseline.data, local_allowed=settings.data == "upload").kind == "local"
         except DataRefError as exc:
-            hint = "" if settings.data == "upload" else " (or set providers.azure.data: upload to upload local files)"
+            local = settings.data != "upload" and _is_local(baseline.data)
+            hint = " (or set providers.azure.data: upload to upload local files)" if local else ""
             found.add(base + ("baseline", "data"), f"{exc}{hint}")
-        else:
-            local = parse_data_ref(baseline.data, local_allowed=True).kind == "local"
-            if local and azure.baseline_type not in (None, "mltable"):
-                found.add(
-                    ("providers", "azure", "monitors", name, "baseline_type"),
-                    f"a local baseline is uploaded and registered as an mltable (a folder with an MLTable "
-                    f"file), not {azure.baseline_type}; remove baseline_type",
-                )
+    if uploaded:
+        _check_upload(found, resolved, monitor)
+        if azure.baseline_type not in (None, "mltable"):
+            found.add(
+                ("providers", "azure", "monitors", resolved.name, "baseline_type"),
+                f"a local baseline is uploaded and registered as an mltable (a folder with an MLTable "
+                f"file), not {azure.baseline_type}; remove baseline_type",
+            )
+    elif baseline.timestamp_column is not None:
+        found.add(
+            base + ("baseline", "timestamp_column"),
+            "Azure ML takes each row's time from the data asset's own MLTable definition; remove "
+            "timestamp_column and declare the timestamp in the MLTable file",
+        )
     if baseline.window is not None:
         for key in ("start", "end"):
             value = getattr(baseline.window, key)
@@ -168,12 +185,6 @@ def _check_monitor(found: _Collector, settings: AzureSettings, name: str, monito
             parse_endpoint(target.endpoint)
         except ValueError as exc:
             found.add(base + ("target", "endpoint"), str(exc))
-    if target.window is not None and not isinstance(target.window, Duration):
-        found.add(
-            base + ("target", "window"),
-            "Azure ML production data is always a trailing window before each run; write a duration "
-            "such as 1d (a fixed {start, end} works for baseline.window only)",
-        )
     if target.format == "sagemaker-capture":
         found.add(
             base + ("target", "format"),
@@ -187,8 +198,7 @@ def _check_monitor(found: _Collector, settings: AzureSettings, name: str, monito
             "timestamp_column and declare the timestamp in the MLTable file",
         )
     for side in ("baseline", "target"):
-        source = getattr(monitor, side)
-        if source.storage_options:
+        if getattr(monitor, side).storage_options:
             found.add(
                 base + (side, "storage_options"),
                 "Azure ML jobs reach data with the workspace's datastore credentials; storage_options "
@@ -196,156 +206,206 @@ def _check_monitor(found: _Collector, settings: AzureSettings, name: str, monito
             )
     if (azure.target_type in ("uri_folder", "uri_file")) and not azure.preprocessing_component:
         found.add(
-            ("providers", "azure", "monitors", name, "target_type"),
+            ("providers", "azure", "monitors", resolved.name, "target_type"),
             f"a {azure.target_type} target needs a preprocessing_component that turns each window into "
             "an mltable; or register the data as an mltable asset",
         )
     if azure.top_n_features is not None and azure.target_column is None:
         found.add(
-            ("providers", "azure", "monitors", name, "top_n_features"),
+            ("providers", "azure", "monitors", resolved.name, "top_n_features"),
             "Azure ranks features by importance for the label; set target_column too",
         )
+    return uploaded
 
-    # Features.
-    features = monitor.features
-    if features.exclude and features.include is None:
+
+def _is_local(text: str) -> bool:
+    try:
+        return parse_data_ref(text, local_allowed=True).kind == "local"
+    except DataRefError:
+        return False
+
+
+def _check_upload(found: _Collector, resolved: ResolvedMonitor, monitor: Monitor) -> None:
+    """An uploaded baseline is read by Azure through the MLTable file driftplane writes: only
+    what that file can say about reading it."""
+    base: Path = ("monitors", resolved.name, "baseline")
+    baseline = monitor.baseline
+    if baseline.format == "sagemaker-capture":
         found.add(
-            base + ("features", "exclude"),
-            "Azure ML monitors all features or a named list and cannot exclude columns; list the "
-            "features to watch under features.include instead",
+            base + ("format",),
+            "an uploaded baseline is read by Azure ML as an mltable of csv, parquet or jsonl files, "
+            "not SageMaker capture files; give the training data itself",
         )
-
-    # Drift.
-    drift_path = base + ("checks", "drift")
-    if drift.enabled:
-        if drift.numerical.metric not in NUMERICAL_METRICS:
-            found.add(
-                drift_path + ("numerical", "metric"),
-                f"Azure ML has no '{drift.numerical.metric}' metric for numerical features; it offers "
-                f"{', '.join(NUMERICAL_METRICS)}{_P_VALUE_NOTE.get(drift.numerical.metric, '')}",
-            )
-        if drift.categorical.metric not in CATEGORICAL_METRICS:
-            found.add(
-                drift_path + ("categorical", "metric"),
-                f"Azure ML has no '{drift.categorical.metric}' metric for categorical features; it offers "
-                f"{', '.join(CATEGORICAL_METRICS)}{_P_VALUE_NOTE.get(drift.categorical.metric, '')}",
-            )
-        for feature, rule in drift.features.items():
-            for key in ("metric", "threshold"):
-                if getattr(rule, key) is not None:
-                    found.add(
-                        drift_path + ("features", feature, key),
-                        f"Azure ML applies one {key} per feature kind (numerical, categorical), not per "
-                        "feature; remove it or set it under checks.drift.numerical/categorical",
-                    )
-            if not rule.enabled and features.include is None:
-                found.add(
-                    drift_path + ("features", feature, "enabled"),
-                    "Azure ML cannot leave out one feature unless the features are listed; list the "
-                    "features to watch under features.include",
-                )
-        if _explicit(drift, "noise_correction") and drift.noise_correction:
-            found.add(
-                drift_path + ("noise_correction",),
-                "Azure ML compares each metric with the fixed threshold and has no small-sample "
-                "correction; set noise_correction: false",
-            )
-        if _explicit(drift, "bins"):
-            found.add(drift_path + ("bins",), "Azure ML chooses its own histogram bins; remove bins")
-        if drift.classifier:
-            found.add(
-                drift_path + ("classifier",),
-                "Azure ML v2 has no domain-classifier drift magnitude (that was the retired v1 "
-                "service); remove classifier",
-            )
-
-    # Quality.
-    quality_path = base + ("checks", "quality")
-    if quality.enabled:
-        for key, why in (
-            ("comparison_method", "SageMaker's baseline_drift_check"),
-            ("comparison_threshold", "SageMaker's baseline_drift_check"),
-            ("categorical_comparison_threshold", "SageMaker's baseline_drift_check"),
-        ):
-            if _explicit(quality, key):
-                found.add(
-                    quality_path + (key,),
-                    f"{key} configures {why}, which Azure ML does not run; its data-quality signal "
-                    "checks null value rate, data type error rate and out-of-bounds rate",
-                )
-        if _explicit(quality, "columns") and quality.columns:
-            found.add(
-                quality_path + ("columns",),
-                "Azure ML's data-quality signal has no missing or extra column check; set columns: false",
-            )
-
-    # Alerts.
-    for index, alert in enumerate(monitor.alerts):
-        _check_alert(found, monitor, base + ("alerts", index), alert)
-    _check_routing(found, name, monitor)
-
-
-def _check_routing(found: _Collector, name: str, monitor: Monitor) -> None:
-    """Azure notifies one set of channels per monitor: refuse specs that route alerts apart.
-
-    Azure ML emails one address list whenever a signal with alerts breaches or a job fails,
-    and webhooks and Slack hang off one alert rule on the monitor's failed runs, which a
-    breach of any signal and a failed job both produce. So every alert of a monitor must
-    notify the same channels. Notifications Azure sends beyond what the alerts ask for are
-    logged as a warning.
-    """
-    alerts = monitor.alerts
-    if not alerts:
-        return
-    base: Path = ("monitors", name, "alerts")
-    first = set(delivered_channels(found.spec, alerts[0]))
-    apart = False
-    for index, alert in enumerate(alerts[1:], start=1):
-        here = set(delivered_channels(found.spec, alert))
-        if here == first:
-            continue
-        apart = True
-        extra = []
-        if here - first:
-            extra.append(f"{_written(alert, found.spec, here - first)} would also get alerts[0]'s {alerts[0].when} notifications")
-        if first - here:
-            extra.append(f"{_written(alerts[0], found.spec, first - here)} would also get this alert's {alert.when} notifications")
+    if not baseline.header:
         found.add(
-            base + (index, "notify"),
-            "Azure ML sends all of a monitor's notifications to one set of channels (one email list, one "
-            f"action group for webhooks and Slack), so {' and '.join(extra)}. Give every alert of monitor "
-            f"'{name}' the same notify list, or split it into two monitors (one with checks.quality "
-            "disabled, one with checks.drift disabled), each with its own alerts",
+            base + ("header",),
+            "the uploaded baseline's MLTable file reads column names from the first row; Azure ML "
+            "would name headerless columns Column1, Column2, ... Add a header row to the file",
         )
-    if apart or not first:
+    if baseline.columns is not None:
+        found.add(
+            base + ("columns",),
+            "Azure ML reads the uploaded baseline's column names from the file itself and cannot "
+            "rename them; write those names in the file's header instead",
+        )
+
+
+# -- windows -------------------------------------------------------------------------------------------
+
+
+def _days(gap: timedelta) -> str:
+    return str(Duration.parse(gap))
+
+
+def _check_windows(found: _Collector, resolved: ResolvedMonitor) -> None:
+    """Azure reads one trailing window of a fixed length before each run."""
+    base: Path = ("monitors", resolved.name)
+    windows = resolved.windows
+    if windows.fixed is not None:
+        found.add(
+            base + ("target", "window"),
+            "Azure ML production data is always a trailing window before each run; write a duration "
+            "such as 1d (a fixed {start, end} works for baseline.window only)",
+        )
         return
-    asked = {alert.when for alert in alerts}
-    hooks = any(kind in HOOK_KINDS for kind, _ in first)
-    unasked: list[tuple[str, str]] = []
-    if "failure" not in asked:
-        unasked.append(("failure", "a monitoring job fails (Azure ML always notifies failed jobs)"))
-    if hooks and monitor.checks.drift.enabled and "drift" not in asked:
-        unasked.append(("drift", "features drift (the webhook rule fires on every failed run, drift included)"))
-    if hooks and monitor.checks.quality.enabled and "violation" not in asked:
-        unasked.append(
-            ("violation", "data-quality thresholds are breached (the webhook rule fires on every failed run, "
-             "data-quality breaches included)")
-        )
-    if unasked:
-        # More than asked for, not misrouted: say so plainly, but a spec that runs on the local
-        # provider must not need extra lines to run on Azure.
-        whens = " and ".join(f"when: {when}" for when, _ in unasked)
-        logger.warning(
-            "monitor %s: on Azure, %s will also be notified when %s, which no alert of the monitor asks "
-            "for; add alerts with %s and the same notify list to say so in the spec",
-            name,
-            _written(alerts[0]),
-            "; and when ".join(why for _, why in unasked),
-            whens,
+    if windows.window_length is None:
+        found.add(
+            base + ("schedule",),
+            f"the runs of '{resolved.schedule}' are not evenly spaced (from {_days(windows.period)} "
+            f"to {_days(windows.longest_gap)} apart), so each run reads the time since the previous "
+            "run, which differs from run to run; Azure ML reads a window of one length before every "
+            "run. Set target.window (e.g. target.window: 1d) so every provider reads that length",
         )
 
 
-def _check_alert(found: _Collector, monitor: Monitor, path: Path, alert: Alert) -> None:
+# -- features ------------------------------------------------------------------------------------------
+
+
+def _check_features(found: _Collector, resolved: ResolvedMonitor, uploaded: bool) -> None:
+    """Azure watches all features or a list: leaving some out needs the list."""
+    if not needs_columns(resolved) or uploaded:
+        return
+    base: Path = ("monitors", resolved.name)
+    baseline = resolved.baseline
+    whose = (
+        "the target itself (baseline.lag)" if baseline.kind == "lag" else "a data asset driftplane does not read"
+    )
+    why = (
+        "Azure ML watches all features or a list of them and cannot leave columns out; driftplane "
+        "lists the features from the baseline's columns when it uploads a local baseline, but this "
+        f"baseline is {whose}. List the features to watch under features.include"
+    )
+    if resolved.features.exclude:
+        found.add(base + ("features", "exclude"), why)
+    for feature, (on, _, _) in resolved.drift.overrides.items():
+        if not on:
+            found.add(base + ("checks", "drift", "features", feature, "enabled"), why)
+
+
+# -- drift ---------------------------------------------------------------------------------------------
+
+
+def _check_drift(found: _Collector, resolved: ResolvedMonitor, monitor: Monitor) -> None:
+    drift = resolved.drift
+    if not drift.enabled:
+        return
+    path: Path = ("monitors", resolved.name, "checks", "drift")
+    kinds: tuple[tuple[Kind, dict[str, str]], ...] = (
+        ("numerical", NUMERICAL_METRICS),
+        ("categorical", CATEGORICAL_METRICS),
+    )
+    for kind, table in kinds:
+        metric = drift.defaults[kind][0]
+        if metric not in table:
+            namesake = P_VALUE_NAMESAKES.get(metric)
+            note = (
+                f" (its {namesake} is the test's p-value, drift when it falls below the threshold, "
+                "not this distance)"
+                if namesake
+                else ""
+            )
+            found.add(
+                path + (kind, "metric"),
+                f"Azure ML has no '{metric}' metric for {kind} features; it offers {', '.join(table)}{note}",
+            )
+    for feature, (_, own_metric, own_threshold) in drift.overrides.items():
+        for key, value in (("metric", own_metric), ("threshold", own_threshold)):
+            if value is not None:
+                found.add(
+                    path + ("features", feature, key),
+                    f"Azure ML applies one {key} per feature kind (numerical, categorical), not per "
+                    "feature; remove it or set it under checks.drift.numerical/categorical",
+                )
+    if drift.noise_correction:
+        found.add(
+            path + ("noise_correction",),
+            "driftplane raises a feature's threshold to what sampling noise alone reaches (on by "
+            "default), so small windows do not alarm; Azure ML compares each metric with the fixed "
+            "threshold, and would report drift where the local provider does not. Set "
+            "checks.drift.noise_correction: false to decide with the fixed thresholds everywhere",
+        )
+    if _explicit(monitor.checks.drift, "bins"):
+        found.add(path + ("bins",), "Azure ML chooses its own histogram bins; remove bins")
+    if drift.classifier:
+        found.add(
+            path + ("classifier",),
+            "Azure ML v2 has no domain-classifier drift magnitude (that was the retired v1 "
+            "service); remove classifier",
+        )
+
+
+# -- quality -------------------------------------------------------------------------------------------
+
+
+def _check_quality(found: _Collector, settings: AzureSettings, resolved: ResolvedMonitor) -> None:
+    """Azure's data-quality signal checks data types, null values and values outside the
+    baseline's categories; every other check driftplane runs is refused while it is on."""
+    quality = resolved.quality
+    if not quality.enabled:
+        return
+    path: Path = ("monitors", resolved.name, "checks", "quality")
+    rates = quality_rates(resolved, settings)
+    if all(value is None for kind in rates.values() for value in kind.values()):
+        found.add(
+            path,
+            "every check Azure's data-quality signal runs is off here (data_type_threshold and "
+            "domain_content_threshold 0, no Azure-only quality_thresholds), so the signal would go to "
+            "Azure with no thresholds at all; nothing is checked locally either, so turn checks.quality "
+            "off (enabled: false)",
+        )
+    if quality.completeness:
+        found.add(
+            path + ("completeness",),
+            "driftplane's completeness check compares each column's share of missing values with "
+            "the baseline's own (on by default); Azure ML's null value rate is one fixed share for "
+            "every column. Set completeness: false; to have Azure flag nulls anyway, add "
+            f"providers.azure.monitors.{resolved.name}.quality_thresholds: "
+            "{numerical: {null_value_rate: R}, categorical: {null_value_rate: R}} (Azure only)",
+        )
+    if quality.columns:
+        found.add(
+            path + ("columns",),
+            "Azure ML's data-quality signal has no missing or extra column check (driftplane runs "
+            "one by default); set columns: false",
+        )
+    if quality.comparison_threshold < 1 or quality.categorical_comparison_threshold < 1:
+        key = "comparison_threshold" if quality.comparison_threshold < 1 else "categorical_comparison_threshold"
+        found.add(
+            path + (key,),
+            "driftplane's data-quality check also runs SageMaker's baseline_drift_check, each "
+            f"feature's distance from the baseline against comparison_threshold "
+            f"({quality.comparison_threshold:g}) and categorical_comparison_threshold "
+            f"({quality.categorical_comparison_threshold:g}); Azure ML's data-quality signal has no "
+            "such check (its drift signal watches distributions). Set both to 1 (a distance never "
+            "exceeds 1, so the check never fires), or turn checks.quality off",
+        )
+
+
+# -- alerts --------------------------------------------------------------------------------------------
+
+
+def _check_alert(found: _Collector, resolved: ResolvedMonitor, alert: AlertRule) -> None:
+    path: Path = ("monitors", resolved.name, "alerts", alert.index)
     if alert.when == "metric":
         found.add(
             path + ("when",),
@@ -353,8 +413,6 @@ def _check_alert(found: _Collector, monitor: Monitor, path: Path, alert: Alert) 
             "use when: drift with the threshold under checks.drift",
         )
     if alert.when == "drift":
-        if not monitor.checks.drift.enabled:
-            found.add(path + ("when",), "alerts on drift but checks.drift is disabled")
         if alert.min_features > 1:
             found.add(
                 path + ("min_features",),
@@ -366,22 +424,52 @@ def _check_alert(found: _Collector, monitor: Monitor, path: Path, alert: Alert) 
                 "Azure ML alerts on any monitored feature; narrow features.include instead",
             )
     if alert.when == "violation":
-        if not monitor.checks.quality.enabled:
+        if not resolved.quality.enabled:
             found.add(path + ("when",), "alerts on violations but checks.quality is disabled")
         if alert.check_types:
             found.add(
                 path + ("check_types",),
                 "Azure ML alerts on any breached data-quality metric of the signal; remove check_types",
             )
-    _check_channels(found, path, alert.notify)
 
 
-def _check_channels(found: _Collector, path: Path, refs: Iterable[ChannelRef]) -> None:
-    for n, ref in enumerate(refs):
-        kind, _ = channel_of(found.spec, ref)
-        if kind not in AZURE_CHANNELS:
-            found.add(
-                path + ("notify", n),
-                f"the azure provider cannot deliver to '{kind}' channels; it sends email through Azure "
-                "ML and webhook or Slack through an Azure Monitor action group",
-            )
+def _check_routing(found: _Collector, resolved: ResolvedMonitor) -> None:
+    """Azure emails one list per monitor: refuse alerts that notify different lists.
+
+    Azure ML emails one address list whenever a signal with alerts breaches or a job fails,
+    so every alert of a monitor must notify the same addresses. Notifications Azure sends
+    beyond what the alerts ask for (failed jobs) are logged as a warning.
+    """
+    alerts = resolved.alerts
+    if not alerts:
+        return
+    first = set(alert_emails(alerts[0]))
+    apart = False
+    for alert in alerts[1:]:
+        here = set(alert_emails(alert))
+        if here == first:
+            continue
+        apart = True
+        extra = []
+        if here - first:
+            extra.append(f"{', '.join(sorted(here - first))} would also get alerts[0]'s {alerts[0].when} notifications")
+        if first - here:
+            extra.append(f"{', '.join(sorted(first - here))} would also get this alert's {alert.when} notifications")
+        found.add(
+            ("monitors", resolved.name, "alerts", alert.index, "notify"),
+            "Azure ML emails all of a monitor's notifications to one address list, so "
+            f"{' and '.join(extra)}. Give every alert of monitor '{resolved.name}' the same email "
+            "addresses, or split it into two monitors (one with checks.quality disabled, one with "
+            "checks.drift disabled), each with its own alerts",
+        )
+    if apart or not first or "failure" in {alert.when for alert in alerts}:
+        return
+    # More than asked for, not misrouted: a spec that runs on the local provider must not need
+    # extra lines to run on Azure, so this is a warning.
+    logger.warning(
+        "monitor %s: on Azure, %s will also be emailed when a monitoring job fails (Azure ML always "
+        "notifies failed jobs), which no alert of the monitor asks for; add an alert with when: "
+        "failure and the same notify list to say so in the spec",
+        resolved.name,
+        ", ".join(sorted(first)),
+    )

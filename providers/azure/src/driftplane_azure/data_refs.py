@@ -1,4 +1,4 @@
-"""What a spec's ``data:`` means on Azure: a data asset, a cloud URI, or a local file to upload.
+"""What a spec's ``data:`` and ``endpoint:`` mean on Azure: an asset, a URI, a file to upload.
 
 Azure ML monitoring jobs read registered data assets (``azureml:NAME:VERSION``) or URIs the
 workspace can reach (``azureml://datastores/...``, ``https://``, ``abfss://``). A local path
@@ -7,10 +7,8 @@ can only be a baseline, uploaded as a data asset when ``providers.azure.data`` i
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 ASSET = re.compile(r"^azureml:(?P<name>[A-Za-z0-9_.-]+):(?P<version>[A-Za-z0-9_.-]+)$")
@@ -61,6 +59,12 @@ def parse_data_ref(text: str, *, local_allowed: bool) -> DataRef:
             "(labels such as @latest are not resolved), e.g. azureml:churn-train:1"
         )
     if value.startswith(CLOUD_SCHEMES):
+        if any(c in value for c in "*?["):
+            raise DataRefError(
+                f"'{value}' is a glob; an Azure ML job reads a file, a folder or an mltable asset, not a "
+                "pattern of files. Point at the folder (ending in /), or register an mltable asset whose "
+                "MLTable file names the files (paths: - pattern: ...) and write azureml:NAME:VERSION"
+            )
         return DataRef("uri", value)
     lowered = value.lower()
     if lowered.startswith(FOREIGN_SCHEMES):
@@ -77,17 +81,17 @@ def parse_data_ref(text: str, *, local_allowed: bool) -> DataRef:
     return DataRef("local", value)
 
 
-def content_version(path: Path, extra: str = "") -> str:
-    """A data asset version that changes exactly when the file's (or folder's) bytes, or ``extra``, change.
-
-    ``extra`` is what driftplane adds beside the data (the MLTable file it writes), so a new
-    way of registering the same bytes gets a new version instead of reusing an old asset.
-    """
-    digest = hashlib.sha256(extra.encode())
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    for file in files:
-        digest.update(str(file.relative_to(path) if file != path else file.name).encode())
-        with file.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()[:12]
+def parse_endpoint(text: str) -> tuple[str, str]:
+    """``endpoint:deployment`` (also ``azureml:e:d`` or ``e/d``) -> (endpoint, deployment)."""
+    value = text.strip()
+    if value.startswith("azureml:"):
+        value = value[len("azureml:") :]
+    match = re.search(r"onlineEndpoints/([^/]+)/deployments/([^/]+)$", value)
+    if match:
+        return match.group(1), match.group(2)
+    parts = re.split(r"[:/]", value)
+    if len(parts) != 2 or not all(parts):
+        raise ValueError(
+            f"'{text}' does not name a deployment; write ENDPOINT:DEPLOYMENT, e.g. credit-default:main"
+        )
+    return parts[0], parts[1]

@@ -15,9 +15,10 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from driftplane.spec.models import NAME_PATTERN
+from driftplane_azure.clients import PLACEHOLDERS, WorkspaceScope
 from driftplane_azure.data_refs import ASSET
-from driftplane_azure.mapping import AZURE_P_VALUE_METRICS, METRIC_FROM_AZURE, MONITOR_TAG
-from driftplane_azure.workspace import PLACEHOLDERS, WorkspaceScope
+from driftplane_azure.names import MONITOR_TAG
+from driftplane_azure.translate import AZURE_P_VALUE_METRICS, METRIC_FROM_AZURE
 
 _ARM_DATA = re.compile(r"/data/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$")
 _ARM_COMPONENT = re.compile(r"/components/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$")
@@ -29,6 +30,8 @@ ENVIRONMENT = {
     "resource_group": "${AZURE_RESOURCE_GROUP}",
     "workspace": "${AZURE_ML_WORKSPACE}",
 }
+# The data-quality checks Azure's signal does not run, written off (see checks.py).
+AZURE_QUALITY = {"completeness": False, "columns": False, "comparison_threshold": 1, "categorical_comparison_threshold": 1}
 _WEEKDAY_NUMBERS = {"sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6}
 
 
@@ -120,7 +123,8 @@ def schedule_text(trigger: Any, notes: list[str], name: str) -> str:
     """A driftplane schedule for an azure-ai-ml trigger."""
     kind = type(trigger).__name__
     if kind == "CronTrigger":
-        return str(trigger.expression)
+        expression = " ".join(str(trigger.expression).split())
+        return "hourly" if expression == "0 * * * *" else expression
     frequency = str(getattr(trigger, "frequency", "day")).lower()
     interval = int(getattr(trigger, "interval", 1) or 1)
     pattern = getattr(trigger, "schedule", None)
@@ -134,6 +138,10 @@ def schedule_text(trigger: Any, notes: list[str], name: str) -> str:
         notes.append(f"{name}: a per-minute recurrence became hourly")
         return "hourly"
     if frequency == "hour":
+        if pattern is None or not getattr(pattern, "minutes", None):
+            notes.append(f"{name}: Azure ran it hourly at the minute the schedule was created; hourly runs at minute 0")
+        elif minutes_text != "0":
+            return f"{minutes_text} * * * *"
         return "hourly"
     if frequency == "day":
         return "daily" if (hours_text, minutes_text) == ("0", "0") else f"{minutes_text} {hours_text} * * *"
@@ -219,12 +227,15 @@ def _import_schedule(out: Imported, name: str, schedule: Any) -> None:
         checks["drift"] = _drift_checks(drift, name, notes, monitor, azure)
     elif main is not None:
         checks["drift"] = {"enabled": False}
+    else:  # Azure's default signals: fixed thresholds, no checks Azure does not run
+        checks["drift"] = {"noise_correction": False}
     if quality is not None:
         checks["quality"] = _quality_checks(quality, name, notes, azure)
     elif main is not None:
         checks["quality"] = {"enabled": False}
-    if checks:
-        monitor["checks"] = checks
+    else:
+        checks["quality"] = dict(AZURE_QUALITY)
+    monitor["checks"] = checks
 
     notification = definition.alert_notification
     alerts: list[dict[str, Any]] = []
@@ -344,7 +355,12 @@ def _drift_checks(signal: Any, name: str, notes: list[str], monitor: dict[str, A
 
 
 def _quality_checks(signal: Any, name: str, notes: list[str], azure: dict[str, Any]) -> dict[str, Any]:
-    """checks.quality that maps to the signal's thresholds, plus Azure-only overrides for the rest."""
+    """checks.quality that maps to the signal's thresholds, plus Azure-only overrides for the rest.
+
+    Data types and values outside the baseline's categories map to driftplane's checks; Azure's
+    null value rates do not (driftplane's completeness is relative to the baseline), so they
+    stay Azure-only quality_thresholds, and the checks Azure does not run are written off.
+    """
     thresholds = signal.metric_thresholds
     actual: dict[str, dict[str, float | None]] = {}
     for kind in ("numerical", "categorical"):
@@ -352,20 +368,18 @@ def _quality_checks(signal: Any, name: str, notes: list[str], azure: dict[str, A
         actual[kind] = {
             key: getattr(metrics, key, None) for key in ("null_value_rate", "data_type_error_rate", "out_of_bounds_rate")
         }
-    nulls = [actual[k]["null_value_rate"] for k in actual if actual[k]["null_value_rate"] is not None]
     types = [actual[k]["data_type_error_rate"] for k in actual if actual[k]["data_type_error_rate"] is not None]
     bounds = actual["categorical"]["out_of_bounds_rate"]
     checks: dict[str, Any] = {
-        "columns": False,
-        "completeness": bool(nulls),
+        **AZURE_QUALITY,
         "data_type_threshold": round(1 - float(types[0] or 0), 6) if types else 0.0,
         "domain_content_threshold": round(1 - float(bounds), 6) if bounds is not None else 0.0,
     }
     mapped_type = None if not types else float(types[0] or 0)
     mapped = {
-        "numerical": {"null_value_rate": 0.0 if nulls else None, "data_type_error_rate": mapped_type, "out_of_bounds_rate": None},
+        "numerical": {"null_value_rate": None, "data_type_error_rate": mapped_type, "out_of_bounds_rate": None},
         "categorical": {
-            "null_value_rate": 0.0 if nulls else None,
+            "null_value_rate": None,
             "data_type_error_rate": mapped_type,
             "out_of_bounds_rate": None if bounds is None else float(bounds),
         },
@@ -510,8 +524,8 @@ def fetch_v1_monitors(session: Any) -> list[dict[str, Any]]:
     from azure.core.rest import HttpRequest
 
     from driftplane.errors import ProviderError
+    from driftplane_azure.clients import pipeline_client
     from driftplane_azure.errors import azure_errors
-    from driftplane_azure.workspace import pipeline_client
 
     scope = session.scope
     with azure_errors("reading the workspace's discovery URL", workspace=scope.workspace):

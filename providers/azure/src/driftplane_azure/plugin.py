@@ -6,21 +6,27 @@ Nothing heavy is imported here: azure-ai-ml loads only when a command or verb ne
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from driftplane import hookimpl
-from driftplane.provider import Provider
-from driftplane_azure.provider import AzureProvider
+
+if TYPE_CHECKING:
+    from driftplane.provider import Provider
 
 
 @hookimpl
 def register_providers(register: Callable[[type[Provider]], None]) -> None:
+    from driftplane_azure.provider import (
+        AzureProvider,  # imported when asked for: the CLI starts fast
+    )
+
     register(AzureProvider)
 
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from driftplane_azure.cli import azure_group
+    from driftplane_azure.commands import azure_group
 
     cli.add_command(azure_group)

@@ -176,12 +176,24 @@ class AzureSettings(ProviderSettings):
         description="Prepended to each monitor's name to make the Azure schedule name.",
     )
     alert_severity: int = Field(
-        default=2, ge=0, le=4, description="Severity of the Azure Monitor alert rules made for webhook and Slack channels."
+        default=2,
+        ge=0,
+        le=4,
+        description=(
+            "No longer used, and refused when set: it was the severity of the Azure Monitor alert rule "
+            "earlier versions made for webhook and Slack channels, which Azure no longer gets."
+        ),
     )
     monitors: dict[str, AzureMonitorSettings] = Field(
         default_factory=dict, description="Azure-only details per monitor, by monitor name."
     )
-    tags: dict[str, str] = Field(default_factory=dict, description="Added to every schedule and alert rule.")
+    tags: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Added to everything driftplane creates (schedules, uploaded baselines); the spec's and "
+            "the monitor's tags go over them."
+        ),
+    )
 
     @field_validator("subscription_id")
     @classmethod

@@ -1,4 +1,9 @@
-"""A driftplane Monitor as an azure-ai-ml MonitorSchedule, built with the SDK's own entities.
+"""A resolved monitor as an azure-ai-ml MonitorSchedule, built with the SDK's own entities.
+
+Every decision comes from ``driftplane.resolved``: the window each run reads (length and
+latency), the features and their kinds, the metric and threshold of each kind, the quality
+checks, the channels, the tags. This module only says them in Azure's words. ``checks``
+refuses what Azure cannot say before anything is built.
 
 The SDK serializes the entities (``_to_rest_object``), so the body driftplane plans is the
 body azure-ai-ml sends. Its quirks shape what is built here: one non-zero metric per
@@ -10,59 +15,173 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from driftplane.errors import DataError, Problem, SpecError
+from driftplane.resolved import ResolvedMonitor
+from driftplane.result import Kind
 from driftplane.spec.durations import Duration
-from driftplane.spec.models import Monitor, Spec
-from driftplane_azure.checks import delivered_channels, ref_channels
-from driftplane_azure.data_refs import DataRef, content_version, parse_data_ref
-from driftplane_azure.mapping import (
-    CATEGORICAL_METRICS,
-    DRIFT_SIGNAL,
-    MANAGED_TAG,
-    MANAGED_VALUE,
-    MONITOR_TAG,
-    NUMERICAL_METRICS,
-    QUALITY_SIGNAL,
-    iso,
-    parse_endpoint,
-    plus,
-    production_window,
-    quality_rates,
-    schedule_name,
-    trigger_for,
-)
-from driftplane_azure.mltable import table_for
+from driftplane_azure.channels import monitor_emails
+from driftplane_azure.data_refs import parse_data_ref, parse_endpoint
+from driftplane_azure.names import DRIFT_SIGNAL, QUALITY_SIGNAL, schedule_name, tags_for
+from driftplane_azure.schedules import azure_trigger
 from driftplane_azure.settings import AzureSettings
+from driftplane_azure.upload import Upload, baseline_columns, local_upload
 
 if TYPE_CHECKING:
     from azure.ai.ml.entities import MonitorSchedule
 
+# driftplane metric -> azure-ai-ml keyword of NumericalDriftMetrics / CategoricalDriftMetrics: the
+# distances only. Azure's two_sample_kolmogorov_smirnov_test and pearsons_chi_squared_test are
+# p-values (drift below the threshold); driftplane refuses those names (driftplane.spec.metric_names)
+# and its ks_statistic and cramers_v distances have no Azure counterpart.
+NUMERICAL_METRICS = {
+    "normalized_wasserstein": "normalized_wasserstein_distance",
+    "jensen_shannon": "jensen_shannon_distance",
+    "psi": "population_stability_index",
+}
+CATEGORICAL_METRICS = {
+    "jensen_shannon": "jensen_shannon_distance",
+    "psi": "population_stability_index",
+}
+# And back, for import and status (REST camelCase and SDK snake_case both).
+METRIC_FROM_AZURE = {
+    "normalized_wasserstein_distance": "normalized_wasserstein",
+    "normalizedWassersteinDistance": "normalized_wasserstein",
+    "jensen_shannon_distance": "jensen_shannon",
+    "jensenShannonDistance": "jensen_shannon",
+    "population_stability_index": "psi",
+    "populationStabilityIndex": "psi",
+}
+# Azure's p-value tests (SDK and REST names): drift when the value falls BELOW the threshold.
+AZURE_P_VALUE_METRICS = (
+    "two_sample_kolmogorov_smirnov_test",
+    "twoSampleKolmogorovSmirnovTest",
+    "pearsons_chi_squared_test",
+    "pearsonsChiSquaredTest",
+)
+# driftplane distances whose namesake Azure offers only as a test's p-value, for messages.
+P_VALUE_NAMESAKES = {
+    "ks_statistic": "two_sample_kolmogorov_smirnov_test",
+    "cramers_v": "pearsons_chi_squared_test",
+}
+ALL_FEATURES: Literal["all_features"] = "all_features"
+
 # (endpoint, deployment) -> (azureml:NAME:VERSION of its collected model inputs, input type)
 CollectorLookup = Callable[[str, str], tuple[str, str]]
+ColumnsLookup = Callable[[ResolvedMonitor], list[str]]
+
+
+# -- windows -------------------------------------------------------------------------------------
+
+
+def plus(a: Duration, b: Duration | None) -> Duration:
+    """The sum of two durations (months and fixed parts apart)."""
+    if b is None:
+        return a
+    return Duration(months=a.months + b.months, fixed=a.fixed + b.fixed)
+
+
+def iso(duration: Duration | None) -> str:
+    """ISO 8601 for Azure; zero is P0D as Azure writes it."""
+    if duration is None:
+        return "P0D"
+    text = duration.iso()
+    return "P0D" if text == "PT0S" else text
+
+
+def production_window(resolved: ResolvedMonitor) -> Duration:
+    """How long a window each run reads: the window rule's one length (``checks`` refuses a
+    fixed window and a schedule whose windows differ in length)."""
+    length = resolved.windows.window_length
+    if length is None:
+        raise ValueError(f"monitor {resolved.name} has no single window length; `validate` refuses it on Azure")
+    return length
+
+
+# -- features ------------------------------------------------------------------------------------
+
+FeatureList = list[str] | Literal["all_features"]
 
 
 @dataclass(frozen=True)
-class Upload:
-    """A local baseline that apply uploads and registers as an mltable data asset before the schedule."""
+class Features:
+    """Which features each signal watches, and the kinds the spec declares for them."""
 
-    path: Path
-    name: str
-    version: str
-    files: tuple[Path, ...]
-    descriptor: str | None  # the MLTable file driftplane writes beside them; None: the folder has one
-    type: str = "mltable"
+    drift: FeatureList
+    quality: FeatureList
+    kinds: dict[str, Kind]
 
 
-@dataclass(frozen=True)
-class HookTarget:
-    """A webhook or Slack channel reached through an Azure Monitor action group."""
+def needs_columns(resolved: ResolvedMonitor) -> bool:
+    """True when Azure needs the features listed but the spec does not list them: it leaves
+    columns out (``features.exclude``, a feature's drift turned off) without ``include``."""
+    features = resolved.features
+    if features.include is not None:
+        return False
+    return bool(features.exclude) or any(not on for on, _, _ in resolved.drift.overrides.values())
 
-    kind: str  # webhook | slack
-    name: str
-    url: str
+
+def _drift_on(resolved: ResolvedMonitor, name: str) -> bool:
+    """Whether the drift check watches ``name`` (turning drift off for a feature leaves its quality checks on)."""
+    return resolved.drift.rule(name, resolved.features.kind(name) or "numerical").enabled
+
+
+def feature_lists(resolved: ResolvedMonitor, columns: list[str] | None = None) -> Features:
+    """The drift and quality signals' features: the spec's list, else ``columns`` (the
+    uploaded baseline's) when the spec leaves some out, else all of them."""
+    policy = resolved.features
+    listed: list[str] | None = None
+    if policy.include is not None:
+        listed = [name for name in policy.include if policy.selected(name)]
+    elif needs_columns(resolved):
+        if columns is None:
+            raise ValueError(f"monitor {resolved.name} leaves features out without listing them; `validate` refuses it")
+        listed = [name for name in columns if policy.selected(name)]
+    if listed is None:
+        kinds = {name: kind for name, kind in policy.declared.items() if policy.selected(name)}
+        return Features(ALL_FEATURES, ALL_FEATURES, dict(sorted(kinds.items())))
+    kinds = {name: kind for name in listed if (kind := policy.declared.get(name)) is not None}
+    return Features([name for name in listed if _drift_on(resolved, name)], listed, kinds)
+
+
+# -- quality -------------------------------------------------------------------------------------
+
+
+def quality_rates(resolved: ResolvedMonitor, settings: AzureSettings) -> dict[str, dict[str, float | None]]:
+    """Azure's data-quality thresholds per feature kind, from driftplane's quality checks.
+
+    data_type_threshold -> data type error rate (1 - share); domain_content_threshold ->
+    out-of-bounds rate of categorical features (values outside the baseline's categories).
+    A rate of 1 would never fire, so it is left out. driftplane's completeness check is
+    relative to the baseline and Azure's null value rate is not, so ``checks`` requires
+    completeness: false; providers.azure.monitors.<name>.quality_thresholds sets Azure's own
+    rates (a null value rate among them) over these.
+    """
+    quality = resolved.quality
+
+    def rate(share: float) -> float | None:
+        value = round(1.0 - share, 6)
+        return None if value >= 1.0 else value
+
+    rates: dict[str, dict[str, float | None]] = {
+        "numerical": {
+            "null_value_rate": None,
+            "data_type_error_rate": rate(quality.data_type_threshold),
+            "out_of_bounds_rate": None,
+        },
+        "categorical": {
+            "null_value_rate": None,
+            "data_type_error_rate": rate(quality.data_type_threshold),
+            "out_of_bounds_rate": rate(quality.domain_content_threshold),
+        },
+    }
+    for kind, overrides in settings.for_monitor(resolved.name).quality_thresholds.items():
+        for metric, value in overrides.items():
+            rates[kind][metric] = value
+    return rates
+
+
+# -- the schedule ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -73,9 +192,9 @@ class Translation:
     schedule_name: str
     schedule: MonitorSchedule
     emails: list[str] = field(default_factory=list)
-    hooks: list[HookTarget] = field(default_factory=list)
     uploads: list[Upload] = field(default_factory=list)
     deployment: tuple[str, str] | None = None
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 def default_collector_asset(endpoint: str, deployment: str) -> tuple[str, str]:
@@ -86,89 +205,30 @@ def default_collector_asset(endpoint: str, deployment: str) -> tuple[str, str]:
     return f"azureml:{endpoint}-{deployment}-model_inputs:1", "uri_folder"
 
 
-def tags_for(spec: Spec, name: str, settings: AzureSettings) -> dict[str, str]:
-    """Tags on everything made for a monitor; the last two are how driftplane finds its own."""
-    monitor = spec.monitors[name]
-    return {**spec.tags, **settings.tags, **monitor.tags, MONITOR_TAG: name, MANAGED_TAG: MANAGED_VALUE}
-
-
-def _baseline_ref(spec: Spec, name: str, monitor: Monitor, settings: AzureSettings) -> tuple[DataRef, Upload | None]:
-    assert monitor.baseline.data is not None
-    ref = parse_data_ref(monitor.baseline.data, local_allowed=settings.data == "upload")
-    if ref.kind != "local":
-        return ref, None
-    path = Path(ref.text)
-    if not path.is_absolute():
-        path = spec.base_dir / path
-    if not path.exists():
-        raise DataError(
-            f"monitors.{name}.baseline.data: {path} does not exist; the azure provider uploads the "
-            "baseline as a data asset, so it must be readable here"
-        )
-    table = table_for(path, monitor.baseline.format, f"monitors.{name}.baseline.data")
-    upload = Upload(
-        path=path,
-        name=f"driftplane-{name}-baseline",
-        version=content_version(path, table.descriptor or ""),
-        files=table.files,
-        descriptor=table.descriptor,
-    )
-    return DataRef("asset", f"azureml:{upload.name}:{upload.version}", upload.name, upload.version), upload
-
-
-def _input_type(ref: DataRef, explicit: str | None, *, uploaded: Upload | None) -> str:
+def _input_type(kind: str, text: str, explicit: str | None, *, uploaded: Upload | None) -> str:
     if uploaded is not None:
         return uploaded.type  # what apply registers it as
     if explicit:
         return explicit
-    if ref.kind == "uri":
-        return "uri_folder" if ref.text.endswith("/") else "uri_file"
+    if kind == "uri":
+        return "uri_folder" if text.endswith("/") else "uri_file"
     return "mltable"
 
 
-def _channels(spec: Spec, name: str) -> tuple[list[str], list[HookTarget]]:
-    """The monitor's one set of channels: Azure cannot route its alerts apart.
-
-    ``check`` refuses specs whose alerts notify different channels; this refuses them again
-    so nothing built here ever merges them.
-    """
-    alerts = spec.monitors[name].alerts
-    if not alerts:
-        return [], []
-    routes = [delivered_channels(spec, alert) for alert in alerts]
-    if any(set(route) != set(routes[0]) for route in routes[1:]):
-        raise SpecError(
-            [Problem(("monitors", name, "alerts"), "alerts notify different channels; Azure ML has one set per monitor")]
-        )
-    labels: dict[tuple[str, str], str] = {}
-    for ref in alerts[0].notify:
-        for key in ref_channels(spec, ref):
-            labels.setdefault(key, ref if isinstance(ref, str) and ":" not in ref else "")
-    emails: list[str] = []
-    hooks: list[HookTarget] = []
-    for kind, target in routes[0]:
-        if kind == "email":
-            emails.append(target)
-        else:
-            hooks.append(HookTarget(kind, labels[(kind, target)] or f"{kind}-{len(hooks) + 1}", target))
-    return emails, hooks
-
-
 def translate(
-    spec: Spec,
-    name: str,
+    resolved: ResolvedMonitor,
     settings: AzureSettings,
     *,
     collector: CollectorLookup = default_collector_asset,
+    columns: ColumnsLookup = baseline_columns,
 ) -> Translation:
-    """The MonitorSchedule for one monitor (the spec is assumed to have passed ``check``)."""
+    """The MonitorSchedule for one resolved monitor (the spec is assumed to have passed ``check``)."""
     from azure.ai.ml import Input
     from azure.ai.ml.constants import MonitorDatasetContext
     from azure.ai.ml.entities import (
         AlertNotification,
         BaselineDataRange,
         CategoricalDriftMetrics,
-        CronTrigger,
         DataDriftMetricThreshold,
         DataDriftSignal,
         DataQualityMetricsCategorical,
@@ -181,26 +241,15 @@ def translate(
         MonitorSchedule,
         NumericalDriftMetrics,
         ProductionData,
-        RecurrencePattern,
-        RecurrenceTrigger,
         ReferenceData,
         ServerlessSparkCompute,
     )
 
-    monitor = spec.monitors[name]
+    name = resolved.name
     azure = settings.for_monitor(name)
-    target = monitor.target
-
-    # Trigger.
-    plan = trigger_for(monitor.schedule)
-    trigger: Any
-    if plan.kind == "cron":
-        trigger = CronTrigger(expression=str(plan.expression), time_zone="UTC")
-    elif plan.hours or plan.minutes:
-        pattern = RecurrencePattern(hours=plan.hours, minutes=plan.minutes, week_days=plan.week_days or None)
-        trigger = RecurrenceTrigger(frequency=str(plan.frequency), interval=plan.interval, schedule=pattern, time_zone="UTC")
-    else:
-        trigger = RecurrenceTrigger(frequency=str(plan.frequency), interval=plan.interval, time_zone="UTC")
+    target = resolved.target
+    window = production_window(resolved)
+    latency = resolved.windows.latency
 
     # Production data: the target's window, ending `latency` before each run.
     deployment: tuple[str, str] | None = None
@@ -211,44 +260,46 @@ def translate(
             ml_task=azure.ml_task, endpoint_deployment_id=f"azureml:{deployment[0]}:{deployment[1]}"
         )
     if target.data is not None:
-        target_ref = parse_data_ref(target.data, local_allowed=False)
-        target_path = target_ref.azureml
+        target_path = parse_data_ref(target.data, local_allowed=False).azureml
         target_type: str = azure.target_type or ("uri_folder" if azure.preprocessing_component else "mltable")
         preprocessing = azure.preprocessing_component
     else:
         assert deployment is not None
         target_path, target_type = collector(*deployment)
         preprocessing = None
-    window = production_window(monitor)
 
     def production() -> Any:
         return ProductionData(
             input_data=Input(path=target_path, type=target_type),
             data_context=MonitorDatasetContext.MODEL_INPUTS,
             pre_processing_component=preprocessing,
-            data_window=BaselineDataRange(lookback_window_size=iso(window), lookback_window_offset=iso(target.latency)),
+            data_window=BaselineDataRange(lookback_window_size=iso(window), lookback_window_offset=iso(latency)),
         )
 
-    # Reference data: a dataset, or the target itself `lag` earlier.
-    uploads: list[Upload] = []
+    # Reference data: a dataset (uploaded when local), or the target itself `lag` earlier.
+    baseline = resolved.baseline
+    upload = local_upload(resolved, settings) if baseline.kind == "data" else None
 
     def reference(with_label: bool) -> Any:
-        columns = {"target_column": azure.target_column} if (with_label and azure.target_column) else None
-        baseline = monitor.baseline
-        if baseline.lag is not None:
+        label = {"target_column": azure.target_column} if (with_label and azure.target_column) else None
+        if baseline.kind == "lag":
+            assert baseline.lag is not None
             length = Duration.parse(azure.reference_window) if azure.reference_window else window
             return ReferenceData(
                 input_data=Input(path=target_path, type=target_type),
                 data_context=MonitorDatasetContext.MODEL_INPUTS,
                 pre_processing_component=preprocessing,
                 data_window=BaselineDataRange(
-                    lookback_window_size=iso(length), lookback_window_offset=iso(plus(baseline.lag, target.latency))
+                    lookback_window_size=iso(length), lookback_window_offset=iso(plus(baseline.lag, latency))
                 ),
-                data_column_names=columns,
+                data_column_names=label,
             )
-        ref, upload = _baseline_ref(spec, name, monitor, settings)
-        if upload is not None and upload not in uploads:
-            uploads.append(upload)
+        assert baseline.source is not None and baseline.source.data is not None
+        if upload is not None:
+            kind, path = "asset", upload.azureml
+        else:
+            ref = parse_data_ref(baseline.source.data, local_allowed=False)
+            kind, path = ref.kind, ref.azureml
         data_window = None
         if baseline.window is not None:
             data_window = BaselineDataRange(
@@ -256,57 +307,43 @@ def translate(
                 window_end=baseline.window.end.strftime("%Y-%m-%d"),
             )
         return ReferenceData(
-            input_data=Input(path=ref.azureml, type=_input_type(ref, azure.baseline_type, uploaded=upload)),
+            input_data=Input(path=path, type=_input_type(kind, path, azure.baseline_type, uploaded=upload)),
             data_context=MonitorDatasetContext.TRAINING,
             data_window=data_window,
-            data_column_names=columns,
+            data_column_names=label,
         )
 
-    # Features and kinds.
-    features = monitor.features
-    drift = monitor.checks.drift
-    selected: Any = "all_features"  # what Azure's own default signals watch
-    if features.include is not None:
-        selected = [
-            f
-            for f in features.include
-            if f not in features.exclude and (f not in drift.features or drift.features[f].enabled)
-        ]
-    overrides: dict[str, str] = {}
-    for column in features.categorical:
-        overrides[column] = "categorical"
-    for column in features.numerical:
-        overrides[column] = "numerical"
-    for column, rule in drift.features.items():
-        if rule.kind is not None:
-            overrides[column] = rule.kind
-
-    alerting = {alert.when for alert in monitor.alerts}
+    features = feature_lists(resolved, columns(resolved) if needs_columns(resolved) else None)
+    overrides: dict[str, Any] | None = dict(features.kinds) or None
+    alerting = {alert.when for alert in resolved.alerts}
     signals: dict[str, Any] = {}
-    if drift.enabled:
-        numerical_metric: dict[str, Any] = {NUMERICAL_METRICS[drift.numerical.metric]: drift.numerical.threshold}
-        categorical_metric: dict[str, Any] = {CATEGORICAL_METRICS[drift.categorical.metric]: drift.categorical.threshold}
-        drift_features: Any = selected
+    drift = resolved.drift
+    if drift.enabled and features.drift != []:
+        numerical_metric, numerical_threshold = drift.defaults["numerical"]
+        categorical_metric, categorical_threshold = drift.defaults["categorical"]
+        numerical: dict[str, Any] = {NUMERICAL_METRICS[numerical_metric]: numerical_threshold}
+        categorical: dict[str, Any] = {CATEGORICAL_METRICS[categorical_metric]: categorical_threshold}
+        drift_features: Any = features.drift
         if azure.top_n_features is not None:
             drift_features = MonitorFeatureFilter(top_n_feature_importance=azure.top_n_features)
         signals[DRIFT_SIGNAL] = DataDriftSignal(
             production_data=production(),
             reference_data=reference(with_label=True),
             features=drift_features,
-            feature_type_override=overrides or None,
+            feature_type_override=overrides,
             metric_thresholds=DataDriftMetricThreshold(
-                numerical=NumericalDriftMetrics(**numerical_metric),
-                categorical=CategoricalDriftMetrics(**categorical_metric),
+                numerical=NumericalDriftMetrics(**numerical),
+                categorical=CategoricalDriftMetrics(**categorical),
             ),
             alert_enabled="drift" in alerting,
         )
-    if monitor.checks.quality.enabled:
-        rates = quality_rates(monitor, settings, name)
+    if resolved.quality.enabled:
+        rates = quality_rates(resolved, settings)
         signals[QUALITY_SIGNAL] = DataQualitySignal(
             production_data=production(),
             reference_data=reference(with_label=False),
-            features=selected,
-            feature_type_override=overrides or None,
+            features=features.quality,
+            feature_type_override=overrides,
             metric_thresholds=DataQualityMetricThreshold(
                 numerical=DataQualityMetricsNumerical(**rates["numerical"]),
                 categorical=DataQualityMetricsCategorical(**rates["categorical"]),
@@ -314,22 +351,24 @@ def translate(
             alert_enabled="violation" in alerting,
         )
 
-    emails, hooks = _channels(spec, name)
+    emails = monitor_emails(resolved)
     definition = MonitorDefinition(
         compute=ServerlessSparkCompute(instance_type=settings.instance_type, runtime_version=settings.spark_runtime),
         monitoring_target=monitoring_target,
         monitoring_signals=signals,
         alert_notification=AlertNotification(emails=emails) if emails else None,
     )
+    tags = tags_for(resolved, settings)
     azure_name = schedule_name(settings, name)
     schedule = MonitorSchedule(
         name=azure_name,
-        trigger=trigger,
+        trigger=azure_trigger(resolved.schedule),
         create_monitor=definition,
         display_name=name,
-        description=monitor.description,
-        tags=tags_for(spec, name, settings),
+        description=resolved.description,
+        tags=tags,
     )
-    if not monitor.enabled:
+    if not resolved.enabled:
         schedule._is_enabled = False
-    return Translation(name, azure_name, schedule, emails, hooks, uploads, deployment)
+    uploads = [upload] if upload is not None else []
+    return Translation(name, azure_name, schedule, emails, uploads, deployment, tags)

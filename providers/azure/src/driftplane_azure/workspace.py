@@ -1,230 +1,150 @@
-"""Which workspace, which credential, and the clients that talk to it.
+"""One conversation with a workspace: the clients, the scope, and what it reads there.
 
-azure-ai-ml takes seconds to import, so every SDK import here is inside a function: the
-plugin module and ``driftplane --help`` stay light.
+plan, apply, destroy, status and the import commands all read the workspace through a
+Session; what each of them writes lives in ``apply``.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import io
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from driftplane.errors import ProviderError
-from driftplane_azure.settings import AzureSettings, subscription_id_problem
-
-if TYPE_CHECKING:
-    from azure.ai.ml import MLClient
-    from azure.core.credentials import TokenCredential
-    from azure.mgmt.monitor import MonitorManagementClient
+from driftplane.resolved import ResolvedMonitor, resolve_monitor
+from driftplane.spec.models import Spec
+from driftplane_azure.clients import ml_client, monitor_client, resolve_scope
+from driftplane_azure.errors import azure_errors
+from driftplane_azure.settings import AzureSettings
 
 logger = logging.getLogger(__name__)
 
-ARM = "https://management.azure.com"
-ML_PROVIDER = "Microsoft.MachineLearningServices"
-SCHEDULES_API_VERSION = "2023-06-01-preview"  # what azure-ai-ml sends for schedules
-PLACEHOLDERS = {
-    "subscription_id": "{subscription_id}",
-    "resource_group": "{resource_group}",
-    "workspace": "{workspace}",
-}
+
+@contextlib.contextmanager
+def quiet_sdk() -> Iterator[None]:
+    """azure-ai-ml prints progress dots to stdout while polling; keep stdout for driftplane's output."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield
 
 
-class WorkspaceNotNamed(ProviderError):
-    """Settings that do not say which workspace; ``missing`` lists the settings' names.
+class Session:
+    """The workspace a spec (or an import) talks to: its clients, its scope, its reads."""
 
-    The message is in the spec's words; commands that take the workspace from options say
-    it in theirs (``driftplane azure import``).
-    """
+    def __init__(self, settings: AzureSettings, spec: Spec | None, *, base_dir: Path | None = None) -> None:
+        self.settings = settings
+        self._spec = spec
+        self.scope = resolve_scope(settings, spec.base_dir if spec is not None else (base_dir or Path.cwd()))
+        self.ml = ml_client(settings, self.scope)
+        self._monitor_client: Any = None
+        self._check_workspace()
 
-    def __init__(self, missing: list[str]) -> None:
-        self.missing = missing
-        super().__init__(
-            f"the azure provider needs {', '.join('providers.azure.' + m for m in missing)} "
-            "(or providers.azure.workspace_config pointing at the workspace's config.json) "
-            "to know which workspace to use"
+    @property
+    def spec(self) -> Spec:
+        """The spec this session plans for (import sessions have none and never ask)."""
+        assert self._spec is not None, "this session was opened without a spec"
+        return self._spec
+
+    def resolved(self, name: str) -> ResolvedMonitor:
+        """Everything monitor ``name`` means, decided once in core."""
+        return resolve_monitor(self.spec, name)
+
+    @property
+    def monitor_client(self) -> Any:
+        if self._monitor_client is None:
+            self._monitor_client = monitor_client(self.settings, self.scope)
+        return self._monitor_client
+
+    def errors(self, action: str, **kwargs: Any) -> Any:
+        return azure_errors(action, workspace=self.scope.workspace, **kwargs)
+
+    def monitor_errors(self, action: str) -> Any:
+        """Errors of Azure Monitor calls: their permission lives on the resource group, not the workspace."""
+        group = self.scope.resource_group
+        return azure_errors(
+            action,
+            forbidden=lambda why: (
+                f"no permission on the Azure Monitor alert rules and action groups of resource group "
+                f"'{group}' ({why}); driftplane reads them to find the ones earlier versions made for "
+                f"webhook and Slack channels. Ask an owner of '{group}' for the 'Monitoring Contributor' "
+                "role there (or Contributor), then try again"
+            ),
         )
 
+    def _check_workspace(self) -> None:
+        scope = self.scope
+        with self.errors(
+            f"reading workspace '{scope.workspace}'",
+            not_found=lambda why: (
+                f"workspace '{scope.workspace}' does not exist in resource group '{scope.resource_group}' "
+                f"of subscription '{scope.subscription_id}' ({why}); check providers.azure.workspace, "
+                "resource_group and subscription_id"
+            ),
+        ):
+            self.ml.workspaces.get(scope.workspace)
 
-@dataclass(frozen=True)
-class WorkspaceScope:
-    """Subscription, resource group and workspace: where every ARM path points."""
+    # --- reads -------------------------------------------------------------------------------
 
-    subscription_id: str
-    resource_group: str
-    workspace: str
+    def collector(self, endpoint: str, deployment: str) -> tuple[str, str]:
+        """The data asset a deployment's data collector registers its model inputs as."""
+        from azure.ai.ml._utils._arm_id_utils import AMLVersionedArmId
 
-    @property
-    def resource_group_path(self) -> str:
-        return f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
+        with self.errors(
+            f"reading deployment '{deployment}' of endpoint '{endpoint}'",
+            not_found=lambda why: (
+                f"there is no deployment '{deployment}' on online endpoint '{endpoint}' in workspace "
+                f"'{self.scope.workspace}' ({why}); check target.endpoint"
+            ),
+        ):
+            found = self.ml.online_deployments.get(name=deployment, endpoint_name=endpoint)
+        collections = getattr(getattr(found, "data_collector", None), "collections", None) or {}
+        inputs = collections.get("model_inputs")
+        enabled = str(getattr(inputs, "enabled", "true")).lower() == "true"
+        if inputs is None or not getattr(inputs, "data", None) or not enabled:
+            raise ProviderError(
+                f"deployment '{endpoint}:{deployment}' does not collect its model inputs, so Azure ML has "
+                "no production data to monitor; enable data_collector.collections.model_inputs on the "
+                "deployment, or give target.data"
+            )
+        arm = AMLVersionedArmId(inputs.data)
+        asset = self.data_asset(arm.asset_name, arm.asset_version, why=f"the model inputs of {endpoint}:{deployment}")
+        return f"azureml:{arm.asset_name}:{arm.asset_version}", str(asset.type)
 
-    @property
-    def workspace_id(self) -> str:
-        """The workspace's ARM id."""
-        return f"{self.resource_group_path}/providers/{ML_PROVIDER}/workspaces/{self.workspace}"
+    def data_asset(self, name: str, version: str, *, why: str, missing_ok: bool = False) -> Any:
+        """The data asset, or ProviderError naming it and what to do (None when missing_ok)."""
+        from azure.core.exceptions import ResourceNotFoundError
 
-    def schedule_path(self, name: str) -> str:
-        return f"{self.workspace_id}/schedules/{name}"
-
-    def data_id(self, name: str, version: str) -> str:
-        return f"{self.workspace_id}/data/{name}/versions/{version}"
-
-    def component_id(self, name: str, version: str) -> str:
-        return f"{self.workspace_id}/components/{name}/versions/{version}"
-
-    def deployment_id(self, endpoint: str, deployment: str) -> str:
-        return f"{self.workspace_id}/onlineEndpoints/{endpoint}/deployments/{deployment}"
-
-    def insights_path(self, kind: str, name: str) -> str:
-        """An Azure Monitor resource (actionGroups, metricAlerts) in the workspace's resource group."""
-        return f"{self.resource_group_path}/providers/Microsoft.Insights/{kind}/{name}"
-
-
-@dataclass
-class ClientOptions:
-    """What clients are built with: a credential and an azure-core transport, when injected.
-
-    Tests (and teams behind a proxy) give a transport; nothing else changes.
-    """
-
-    credential: Any = None
-    transport: Any = None
-
-
-_injected = ClientOptions()
-
-
-@contextmanager
-def client_options(*, credential: Any = None, transport: Any = None) -> Iterator[None]:
-    """Build every Azure client inside the block with this credential and transport."""
-    global _injected
-    previous = _injected
-    _injected = ClientOptions(credential=credential, transport=transport)
-    try:
-        yield
-    finally:
-        _injected = previous
-
-
-def _config_file(settings: AzureSettings, base_dir: Path) -> dict[str, str]:
-    if settings.workspace_config is None:
-        return {}
-    path = Path(settings.workspace_config)
-    if not path.is_absolute():
-        path = base_dir / path
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProviderError(
-            f"providers.azure.workspace_config: {path} does not exist; download config.json from the "
-            "workspace's overview page in the Azure portal, or set subscription_id, resource_group "
-            "and workspace instead"
-        ) from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ProviderError(f"providers.azure.workspace_config: cannot read {path}: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ProviderError(f"providers.azure.workspace_config: {path} is not a JSON object")
-    return {
-        "subscription_id": str(raw.get("subscription_id") or raw.get("subscriptionId") or ""),
-        "resource_group": str(raw.get("resource_group") or raw.get("resourceGroup") or ""),
-        "workspace": str(raw.get("workspace_name") or raw.get("workspaceName") or ""),
-    }
-
-
-def resolve_scope(settings: AzureSettings, base_dir: Path, *, offline: bool = False) -> WorkspaceScope:
-    """The workspace the settings name; offline plans may leave parts as {placeholders}."""
-    from_file = _config_file(settings, base_dir) if (settings.workspace_config and not offline) else {}
-    if offline and settings.workspace_config:
         try:
-            from_file = _config_file(settings, base_dir)
+            with self.errors(f"reading data asset {name}:{version}"), quiet_sdk():
+                return self.ml.data.get(name=name, version=version)
         except ProviderError as exc:
-            logger.debug("offline plan without the workspace config file: %s", exc)
-    values = {
-        "subscription_id": settings.subscription_id or from_file.get("subscription_id") or "",
-        "resource_group": settings.resource_group or from_file.get("resource_group") or "",
-        "workspace": settings.workspace or from_file.get("workspace") or "",
-    }
-    file_subscription = from_file.get("subscription_id")
-    if not settings.subscription_id and file_subscription and not offline:
-        problem = subscription_id_problem(file_subscription)
-        if problem:
-            raise ProviderError(f"providers.azure.workspace_config: subscription_id {problem}")
-    missing = [key for key, value in values.items() if not value]
-    if missing and not offline:
-        raise WorkspaceNotNamed(missing)
-    for key in missing:
-        values[key] = PLACEHOLDERS[key]
-    return WorkspaceScope(**values)
+            if isinstance(exc.__cause__, ResourceNotFoundError):
+                if missing_ok:
+                    return None
+                raise ProviderError(
+                    f"data asset '{name}' version {version} ({why}) does not exist in workspace "
+                    f"'{self.scope.workspace}'; register it (az ml data create --name {name} --version "
+                    f"{version} ...) or fix the reference in the spec"
+                ) from exc.__cause__
+            raise
 
+    def schedule(self, name: str) -> Any:
+        """The existing schedule of that name, or None."""
+        from azure.core.exceptions import ResourceNotFoundError
 
-def make_credential(settings: AzureSettings) -> TokenCredential:
-    """The credential the settings ask for (an injected one wins)."""
-    if _injected.credential is not None:
-        credential: TokenCredential = _injected.credential
-        return credential
-    from azure.identity import (
-        AzureCliCredential,
-        DefaultAzureCredential,
-        EnvironmentCredential,
-        ManagedIdentityCredential,
-    )
+        try:
+            with self.errors(f"reading schedule '{name}'"):
+                return self.ml.schedules.get(name)
+        except ProviderError as exc:
+            if isinstance(exc.__cause__, ResourceNotFoundError):
+                return None
+            raise
 
-    if settings.credential == "azure-cli":
-        return AzureCliCredential()
-    if settings.credential == "environment":
-        return EnvironmentCredential()
-    if settings.credential == "managed-identity":
-        return ManagedIdentityCredential(client_id=settings.managed_identity_client_id)
-    if settings.managed_identity_client_id:
-        return DefaultAzureCredential(managed_identity_client_id=settings.managed_identity_client_id)
-    return DefaultAzureCredential()
+    def owned_schedules(self) -> list[Any]:
+        """Every schedule of the workspace, enabled or not."""
+        from azure.ai.ml._restclient.arm_ml_service.models import ScheduleListViewType
 
-
-def transport_kwargs() -> dict[str, Any]:
-    return {"transport": _injected.transport} if _injected.transport is not None else {}
-
-
-def ml_client(settings: AzureSettings, scope: WorkspaceScope) -> MLClient:
-    """An MLClient for the workspace; constructing it makes no network call."""
-    from azure.ai.ml import MLClient
-
-    logging.getLogger("azure.ai.ml").setLevel(max(logging.WARNING, logging.getLogger("azure").level))
-    return MLClient(
-        make_credential(settings),
-        scope.subscription_id,
-        scope.resource_group,
-        scope.workspace,
-        enable_telemetry=False,
-        **transport_kwargs(),
-    )
-
-
-def monitor_client(settings: AzureSettings, scope: WorkspaceScope) -> MonitorManagementClient:
-    """An Azure Monitor management client for action groups and alert rules."""
-    from azure.mgmt.monitor import MonitorManagementClient
-
-    return MonitorManagementClient(make_credential(settings), scope.subscription_id, **transport_kwargs())
-
-
-def pipeline_client(settings: AzureSettings) -> Any:
-    """A bare ARM pipeline client (bearer token, retries) for REST resources no SDK covers."""
-    from azure.core import PipelineClient
-    from azure.core.pipeline import policies
-    from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy, ARMHttpLoggingPolicy
-
-    credential = make_credential(settings)
-    return PipelineClient(
-        base_url=ARM,
-        policies=[
-            policies.HeadersPolicy(),
-            policies.UserAgentPolicy("driftplane-azure"),
-            policies.RetryPolicy(retry_total=2),
-            ARMChallengeAuthenticationPolicy(credential, f"{ARM}/.default"),
-            ARMHttpLoggingPolicy(),
-        ],
-        **transport_kwargs(),
-    )
+        with self.errors("listing schedules"), quiet_sdk():
+            return list(self.ml.schedules.list(list_view_type=ScheduleListViewType.ALL))

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from driftplane import hookimpl
-from driftplane.provider import Provider
-from driftplane_gcp.provider import GcpProvider
+
+if TYPE_CHECKING:
+    from driftplane.provider import Provider
 
 
 @hookimpl
 def register_providers(register: Callable[[type[Provider]], None]) -> None:
+    from driftplane_gcp.provider import GcpProvider  # imported when asked for: the CLI starts fast
+
     register(GcpProvider)
 
 

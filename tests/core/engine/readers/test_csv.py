@@ -96,7 +96,7 @@ def test_row_with_too_many_fields_deep_in_a_big_file_names_its_line(tmp_path: Pa
     path.write_text("\n".join(lines) + "\n")
     from driftplane.engine.readers import ReadStats
     from driftplane.engine.readers.csv import read_csv_file
-    from driftplane.engine.readers.files import filesystem_for, list_files
+    from driftplane.engine.readers.datafiles import filesystem_for, list_files
 
     fs, p = filesystem_for(str(path))
     [file], _ = list_files(fs, p, data=str(path), base_dir=None)
@@ -201,7 +201,7 @@ def test_only_blank_lines_is_an_error(tmp_path: Path, read_path) -> None:
 def test_headerless_file_across_many_chunks_keeps_names_and_rows(tmp_path: Path) -> None:
     from driftplane.engine.readers import ReadStats
     from driftplane.engine.readers.csv import read_csv_file
-    from driftplane.engine.readers.files import filesystem_for, list_files
+    from driftplane.engine.readers.datafiles import filesystem_for, list_files
 
     path = tmp_path / "h.csv"
     path.write_text("".join(f"{i},{i * 2},n{i}\n" for i in range(5_000)) + "\n\n\n")

@@ -33,8 +33,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 
+from driftplane.engine.arrays import FALSE, NULL_TEXT, ZERO, array, scalar
 from driftplane.engine.readers.chunks import LineIndex, TextChunk, first_text_chunk, line_chunks
-from driftplane.engine.readers.files import DataFile
+from driftplane.engine.readers.datafiles import DataFile
 from driftplane.engine.readers.jsonl import _read_json
 from driftplane.engine.readers.options import ReadOptions, SkippedRecords, positional_names
 from driftplane.engine.readers.payloads import (
@@ -99,13 +100,19 @@ def read_capture_file(file: DataFile, options: ReadOptions, timestamp_column: st
     problems.report()
 
 
+# What the compute calls below compare with or join by, built once (see engine.arrays).
+COMMA = scalar(",", pa.string())
+NEWLINE = scalar("\n", pa.string())
+CSV = scalar("CSV", pa.string())
+ONE = scalar(1, pa.int64())
+
 _FIELDS = ("position", "time", "in_data", "in_encoding", "in_type", "out_data", "out_encoding", "out_type")
 
 
 def _records_table(columns: dict[str, Any]) -> pa.Table:
     """The fields of a chunk's capture records as one table (``position`` is the line in the chunk)."""
     types = {"position": pa.int64()}
-    return pa.table({name: pa.array(columns[name], type=types.get(name, pa.string())) for name in _FIELDS})
+    return pa.table({name: array(columns[name], types.get(name, pa.string())) for name in _FIELDS})
 
 
 class CaptureDecoder:
@@ -126,7 +133,7 @@ class CaptureDecoder:
         times = self._times(records)
         use_output = self.options.capture_output != "ignore"
         has_input = pc.is_valid(_column(records, "in_data"))
-        has_output = pc.is_valid(_column(records, "out_data")) if use_output else pa.repeat(False, records.num_rows)
+        has_output = pc.is_valid(_column(records, "out_data")) if use_output else pa.repeat(FALSE, records.num_rows)
         valid = pc.and_(pc.is_valid(times), has_input)
         csv_in = _is_csv(_column(records, "in_encoding"))
         csv_out = pc.or_(pc.invert(has_output), _is_csv(_column(records, "out_encoding")))
@@ -134,7 +141,7 @@ class CaptureDecoder:
         for position in pc.filter(_column(records, "position"), pc.and_(pc.is_valid(times), pc.invert(has_input))).to_pylist():
             self.problems.add("no captureData.endpointInput.data", position)
         inputs = pc.filter(_column(records, "in_data"), fast)
-        outputs = pc.filter(pc.if_else(has_output, _column(records, "out_data"), pa.scalar(None, pa.string())), fast)
+        outputs = pc.filter(pc.if_else(has_output, _column(records, "out_data"), NULL_TEXT), fast)
         positions = pc.filter(_column(records, "position"), fast)
         fast_times = pc.filter(times, fast)
         # Records that are not plain CSV: base64 CSV is decoded here and joins the fast path;
@@ -144,13 +151,13 @@ class CaptureDecoder:
             rest_times = pc.filter(times, pc.and_(valid, pc.invert(fast)))
             decoded, slow = self._sort_rest(rest, has_output_column=use_output)
             if decoded:
-                take = pa.array([k for k, _, _ in decoded], type=pa.int64())
-                inputs = pa.concat_arrays([inputs, pa.array([t for _, t, _ in decoded], pa.string())])
-                outputs = pa.concat_arrays([outputs, pa.array([o for _, _, o in decoded], pa.string())])
+                take = array([k for k, _, _ in decoded], pa.int64())
+                inputs = pa.concat_arrays([inputs, array([t for _, t, _ in decoded], pa.string())])
+                outputs = pa.concat_arrays([outputs, array([o for _, _, o in decoded], pa.string())])
                 positions = pa.concat_arrays([positions, _column(rest, "position").take(take)])
                 fast_times = pa.concat_arrays([fast_times, rest_times.take(take)])
             if slow:
-                take = pa.array(slow, type=pa.int64())
+                take = array(slow, pa.int64())
                 yield from self._python_records(rest.take(take), rest_times.take(take))
         if len(inputs):
             yield from self._csv_records(inputs, outputs, positions.to_pylist(), fast_times)
@@ -191,7 +198,7 @@ class CaptureDecoder:
         time = pc.struct_field(table.column("eventMetadata"), "inferenceTime")
         records = pa.table(
             {
-                "position": pa.array(_line_numbers(chunk, table.num_rows), pa.int64()),
+                "position": array(_line_numbers(chunk, table.num_rows), pa.int64()),
                 "time": time,
                 "in_data": pc.struct_field(payload_in, "data"),
                 "in_encoding": pc.struct_field(payload_in, "encoding"),
@@ -244,10 +251,10 @@ class CaptureDecoder:
             parsed = []
             for text in raw.to_pylist():
                 try:
-                    parsed.append(to_utc(pa.array([text], pa.string()), column="", where="")[0].as_py())
+                    parsed.append(to_utc(array([text], pa.string()), column="", where="")[0].as_py())
                 except DataError:
                     parsed.append(None)
-            times = pa.array(parsed, type=UTC_US)
+            times = array(parsed, UTC_US)
         missing = pc.is_null(times)
         if pc.any(missing).as_py():
             positions = pc.filter(records.column("position"), missing).to_pylist()
@@ -267,26 +274,26 @@ class CaptureDecoder:
         n_in = pc.list_value_length(in_rows)
         n_out = pc.list_value_length(out_rows)
         no_input = pc.is_null(n_in)
-        mismatch = pc.fill_null(pc.not_equal(n_in, n_out), False)
+        mismatch = pc.fill_null(pc.not_equal(n_in, n_out), FALSE)
         for k in pc.indices_nonzero(no_input).to_pylist():
             self.problems.add("empty endpointInput payload", positions[k])
         uneven = pc.indices_nonzero(mismatch).to_pylist()
         if uneven:  # a quoted line break, or one output line for several inputs: the Python path decides
             rows = [{"in_data": inputs[k].as_py(), "out_data": outputs[k].as_py(), "position": positions[k]} for k in uneven]
-            yield from self._python_rows(rows, when.take(pa.array(uneven, type=pa.int64())).to_pylist())
-        with_output = pc.indices_nonzero(pc.fill_null(pc.equal(n_in, n_out), False)).to_pylist()
+            yield from self._python_rows(rows, when.take(array(uneven, pa.int64())).to_pylist())
+        with_output = pc.indices_nonzero(pc.fill_null(pc.equal(n_in, n_out), FALSE)).to_pylist()
         without_output = pc.indices_nonzero(pc.and_(pc.is_valid(n_in), pc.is_null(n_out))).to_pylist()
         for group, has_output in ((with_output, True), (without_output, False)):
             if not group:
                 continue
-            take = pa.array(group, type=pa.int64())
+            take = array(group, pa.int64())
             group_in = in_rows.take(take)
             parents = pc.list_parent_indices(group_in)
             joined = pc.list_flatten(group_in)
             if has_output:
                 outs = pc.list_flatten(out_rows.take(take))
                 first, second = (outs, joined) if self.options.capture_output == "start" else (joined, outs)
-                joined = pc.binary_join_element_wise(first, second, ",")
+                joined = pc.binary_join_element_wise(first, second, COMMA)
             group_positions = [positions[k] for k in group]
             parsed = self._parse_csv_rows(joined, parents, group_positions)
             if parsed is None:  # quoting the fast path cannot count: parse these records in Python
@@ -308,7 +315,7 @@ class CaptureDecoder:
         self, rows: pa.Array, parents: pa.Array, positions: list[int]
     ) -> tuple[pa.Table, pa.Array] | None:
         """Parse joined CSV rows; rows whose field count is not the usual one are skipped."""
-        fields = pc.add(pc.count_substring(rows, ","), 1)
+        fields = pc.add(pc.count_substring(rows, ","), ONE)
         counts = pc.value_counts(fields)
         if len(counts) > 1:
             usual = counts.field("values")[pc.index(counts.field("counts"), pc.max(counts.field("counts"))).as_py()]
@@ -316,11 +323,11 @@ class CaptureDecoder:
             odd_parents = sorted(set(pc.filter(parents, odd).to_pylist()))
             for parent in odd_parents:
                 self.problems.add(f"payload does not have {usual.as_py()} fields like most rows", positions[parent])
-            keep = pc.invert(pc.is_in(parents, value_set=pa.array(odd_parents, type=parents.type)))
+            keep = pc.invert(pc.is_in(parents, value_set=array(odd_parents, parents.type)))
             rows, parents = rows.filter(keep), parents.filter(keep)
             if len(rows) == 0:
                 return pa.table({}), parents
-        text = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(rows)], pa.int32()), rows), "\n")[0]
+        text = pc.binary_join(pa.ListArray.from_arrays(array([0, len(rows)], pa.int32()), rows), NEWLINE)[0]
         most = int(pc.max(fields).as_py() or 0)  # quoted commas make this an upper bound
         try:
             table = pacsv.read_csv(
@@ -393,7 +400,7 @@ class CaptureDecoder:
         if as_written:
             self.options.stats.text_format = True
         table = narrow_table(table_from_rows(rows), as_written)
-        table = table.append_column(self.timestamp_column, pa.array(row_times, type=UTC_US))
+        table = table.append_column(self.timestamp_column, array(row_times, UTC_US))
         yield from table.to_batches(max_chunksize=self.options.batch_rows)
 
     # -- names -----------------------------------------------------------------------------
@@ -417,7 +424,7 @@ def _column(table: pa.Table, name: str) -> pa.Array:
 
 def _is_csv(encodings: pa.ChunkedArray | pa.Array) -> pa.Array:
     """True where a payload's encoding is CSV (false for missing ones)."""
-    return pc.fill_null(pc.equal(pc.utf8_upper(encodings), "CSV"), False)
+    return pc.fill_null(pc.equal(pc.utf8_upper(encodings), CSV), FALSE)
 
 
 def _split_rows(payloads: pa.Array | pa.ChunkedArray) -> pa.ListArray:
@@ -425,8 +432,8 @@ def _split_rows(payloads: pa.Array | pa.ChunkedArray) -> pa.ListArray:
     if isinstance(payloads, pa.ChunkedArray):
         payloads = payloads.combine_chunks()
     trimmed = pc.utf8_rtrim(payloads, characters="\r\n")
-    empty = pc.equal(pc.utf8_length(trimmed), 0)
-    trimmed = pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+    empty = pc.equal(pc.utf8_length(trimmed), ZERO)
+    trimmed = pc.if_else(empty, NULL_TEXT, trimmed)
     rows = pc.split_pattern(trimmed, pattern="\n")
     flat = pc.utf8_rtrim(rows.values, characters="\r")
     return pa.ListArray.from_arrays(rows.offsets, flat, mask=pc.is_null(rows))

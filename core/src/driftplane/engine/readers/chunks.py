@@ -151,7 +151,7 @@ def _fill(stream: IO[bytes], target: memoryview) -> int:
 
 def first_text_chunk(chunks: Iterator[TextChunk], display: str, *, expected: str) -> TextChunk:
     """The first chunk of a text file, after checking the file is neither empty nor binary."""
-    from driftplane.engine.readers.files import empty_file_error
+    from driftplane.engine.readers.datafiles import empty_file_error
     from driftplane.engine.readers.sniff import check_text
 
     first = next(chunks, None)

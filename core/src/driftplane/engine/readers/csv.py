@@ -24,8 +24,9 @@ from collections.abc import Callable, Iterator
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from driftplane.engine.arrays import empty_batch
 from driftplane.engine.readers.chunks import LineIndex, TextChunk, first_text_chunk, line_chunks
-from driftplane.engine.readers.files import DataFile
+from driftplane.engine.readers.datafiles import DataFile
 from driftplane.engine.readers.options import ReadOptions, SkippedRecords, positional_names
 from driftplane.engine.readers.text import has_words, is_text, narrow_table
 from driftplane.errors import DataError
@@ -88,7 +89,7 @@ class CsvChunkParser:
             f"{self.file.display} has a header ({', '.join(self.names[:10])}"
             f"{', ...' if len(self.names) > 10 else ''}) but no rows"
         )
-        return pa.RecordBatch.from_pylist([], schema=self.schema)
+        return empty_batch(self.schema)
 
     def more(self, chunk: TextChunk) -> Iterator[pa.RecordBatch]:
         if not chunk.view:

@@ -11,7 +11,7 @@ import json
 import posixpath
 from collections import Counter
 
-from driftplane.engine.readers.files import DataFile, strip_compression
+from driftplane.engine.readers.datafiles import DataFile, strip_compression
 from driftplane.errors import DataError
 
 EXTENSIONS: dict[str, str] = {

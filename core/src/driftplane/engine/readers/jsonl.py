@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.json as pajson
 
 from driftplane.engine.readers.chunks import LineIndex, TextChunk, first_text_chunk, line_chunks
-from driftplane.engine.readers.files import DataFile
+from driftplane.engine.readers.datafiles import DataFile
 from driftplane.engine.readers.options import ReadOptions, SkippedRecords
 from driftplane.engine.readers.tables import align_columns, flatten_structs, table_from_rows
 

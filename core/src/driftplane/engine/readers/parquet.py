@@ -11,7 +11,8 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from driftplane.engine.readers.files import DataFile
+from driftplane.engine.arrays import empty_batch
+from driftplane.engine.readers.datafiles import DataFile
 from driftplane.engine.readers.options import ReadOptions
 from driftplane.engine.readers.sniff import describe_binary
 from driftplane.errors import DataError
@@ -39,7 +40,7 @@ def _read(file: DataFile, source: object, options: ReadOptions) -> Iterator[pa.R
         raise DataError(_not_parquet(file, exc)) from None
     if parquet.metadata.num_rows == 0:
         options.note(f"{file.display} has columns ({', '.join(parquet.schema_arrow.names[:10])}) but no rows")
-        yield pa.RecordBatch.from_pylist([], schema=parquet.schema_arrow)
+        yield empty_batch(parquet.schema_arrow)
         return
     try:
         yield from parquet.iter_batches(batch_size=options.batch_rows, use_threads=True)

@@ -15,19 +15,16 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from driftplane.engine.arrays import scalar
 from driftplane.engine.readers import TIMESTAMP_COLUMN, DataStream, ReadStats
-from driftplane.engine.readers.capture import read_capture_file
-from driftplane.engine.readers.csv import read_csv_file
-from driftplane.engine.readers.files import (
+from driftplane.engine.readers.datafiles import (
     DataFile,
     empty_file_error,
     is_remote_uri,
     where_relative_paths_start,
 )
 from driftplane.engine.readers.formats import choose_format, looks_like_capture
-from driftplane.engine.readers.jsonl import read_jsonl_file
 from driftplane.engine.readers.options import CaptureOutput, ReadOptions, skipped_total
-from driftplane.engine.readers.parquet import read_parquet_file
 from driftplane.engine.readers.timestamps import UTC_US, to_utc
 from driftplane.engine.readers.windows import files_for_window, filter_rows, no_data_note
 from driftplane.errors import DataError
@@ -168,13 +165,22 @@ def _batches(
 
 
 def _reader_for(fmt: str) -> Callable[[DataFile, ReadOptions], Iterator[pa.RecordBatch]]:
+    """The reader of one format, imported when that format is read."""
     if fmt == "csv":
+        from driftplane.engine.readers.csv import read_csv_file
+
         return read_csv_file
     if fmt == "parquet":
+        from driftplane.engine.readers.parquet import read_parquet_file
+
         return read_parquet_file
     if fmt == "jsonl":
+        from driftplane.engine.readers.jsonl import read_jsonl_file
+
         return read_jsonl_file
     if fmt == "sagemaker-capture":
+        from driftplane.engine.readers.capture import read_capture_file
+
         return lambda file, options: read_capture_file(file, options, TIMESTAMP_COLUMN)
     raise DataError(f"unknown format '{fmt}'; use csv, parquet, jsonl or sagemaker-capture")
 
@@ -195,7 +201,7 @@ def _with_time(
         times = to_utc(batch.column(column), column=column, where=file.display)
         return batch.append_column(TIMESTAMP_COLUMN, times)
     if period is not None:
-        start = pa.scalar(utc(period[0]), type=UTC_US)
+        start = scalar(utc(period[0]), UTC_US)
         return batch.append_column(TIMESTAMP_COLUMN, pa.repeat(start, batch.num_rows))
     return batch
 

@@ -15,6 +15,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from driftplane.engine.arrays import array
+
 
 def table_from_rows(rows: Sequence[dict[str, Any]]) -> pa.Table:
     """A table from dict rows: columns in first-seen order, missing keys null, mixed types as text."""
@@ -31,7 +33,7 @@ def _column(values: list[Any]) -> pa.Array:
     try:
         return pa.array(values, from_pandas=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array([None if v is None else _as_text(v) for v in values], type=pa.string())
+        return array([None if v is None else _as_text(v) for v in values], pa.string())
 
 
 def _as_text(value: Any) -> str:
@@ -67,7 +69,7 @@ def align_columns(table: pa.Table, known: list[str]) -> pa.Table:
 
 def repeat_each(values: pa.Array, counts: Iterable[int]) -> pa.Array:
     """Each value repeated ``counts[i]`` times (a record's time for each of its rows)."""
-    counts_array = pa.array(list(counts), type=pa.int64())
+    counts_array = array(list(counts), pa.int64())
     if len(counts_array) == 0:
         return values.slice(0, 0)
     indices = pc.list_parent_indices(
@@ -78,4 +80,4 @@ def repeat_each(values: pa.Array, counts: Iterable[int]) -> pa.Array:
 
 def _offsets(counts: pa.Array) -> pa.Array:
     cumulative = pc.cumulative_sum(counts)
-    return pa.concat_arrays([pa.array([0], type=pa.int64()), cumulative]).cast(pa.int32())
+    return pa.concat_arrays([array([0], pa.int64()), cumulative]).cast(pa.int32())

@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from driftplane.engine.arrays import ZERO
 from driftplane.engine.types import classify_text
 
 _LETTER = 0x41  # "A": every byte at or above it is a letter or beyond (exponents, inf, nan)
@@ -105,7 +106,7 @@ def has_words(values: pa.Array | pa.ChunkedArray) -> bool:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     distinct = pc.drop_null(pc.unique(values))
-    distinct = pc.filter(distinct, pc.not_equal(pc.utf8_length(distinct), 0))
+    distinct = pc.filter(distinct, pc.not_equal(pc.utf8_length(distinct), ZERO))
     if len(distinct) == 0:
         return False
     masks = classify_text(distinct)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from driftplane.engine.arrays import array, scalar
 from driftplane.errors import DataError
 
 UTC_US = pa.timestamp("us", tz="UTC")
@@ -53,16 +54,18 @@ def _parse_strings(values: pa.Array, *, column: str, where: str) -> pa.Array:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             continue
     # Mixed forms in one batch (some with offsets, some without): value by value.
-    out = []
+    micros = []
     for text in values.to_pylist():
-        out.append(None if text is None or text == "" else _parse_one(text, column=column, where=where))
-    return pa.array(out, type=UTC_US)
+        micros.append(None if text is None or text == "" else _parse_one(text, column=column, where=where))
+    return pc.cast(array(micros, pa.int64()), UTC_US)
 
 
-def _parse_one(text: str, *, column: str, where: str) -> object:
+def _parse_one(text: str, *, column: str, where: str) -> int:
+    """One time as microseconds since the epoch."""
     for target in (UTC_US, pa.timestamp("us")):
         try:
-            return pc.cast(pc.cast(pa.array([text]), target), UTC_US)[0].as_py()
+            parsed = pc.cast(pc.cast(array([text], pa.string()), target), UTC_US)
+            return int(pc.cast(parsed, pa.int64())[0].as_py())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             continue
     raise DataError(
@@ -78,5 +81,5 @@ def _from_epoch(values: pa.Array) -> pa.Array:
     if largest is None:
         return pa.nulls(len(values), UTC_US)
     scale = 1_000_000 if largest < _EPOCH_SECONDS_LIMIT else 1_000 if largest < _EPOCH_MILLIS_LIMIT else 1
-    micros = pc.cast(pc.round(pc.multiply(as_float, scale)), pa.int64())
+    micros = pc.cast(pc.round(pc.multiply(as_float, scalar(float(scale), pa.float64()))), pa.int64())
     return pc.cast(micros, UTC_US)

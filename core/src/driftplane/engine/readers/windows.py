@@ -15,7 +15,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from fsspec.spec import AbstractFileSystem
 
-from driftplane.engine.readers.files import DataFile, absolute_location, filesystem_for, list_files
+from driftplane.engine.arrays import FALSE, scalar
+from driftplane.engine.readers.datafiles import (
+    DataFile,
+    absolute_location,
+    filesystem_for,
+    list_files,
+)
 from driftplane.engine.readers.partitions import Partition, PartitionTemplate
 from driftplane.errors import DataError
 from driftplane.result import Window
@@ -137,10 +143,10 @@ def _template(source: DataSource, base_dir: Path | None) -> PartitionTemplate | 
 
 def filter_rows(batch: pa.RecordBatch, times: pa.Array, window: Window) -> pa.RecordBatch:
     """The rows of ``batch`` whose time is in [start, end); rows without a time are dropped."""
-    start = pa.scalar(utc(window.start), type=pa.timestamp("us", tz="UTC"))
-    end = pa.scalar(utc(window.end), type=pa.timestamp("us", tz="UTC"))
+    start = scalar(utc(window.start), pa.timestamp("us", tz="UTC"))
+    end = scalar(utc(window.end), pa.timestamp("us", tz="UTC"))
     keep = pc.and_(pc.greater_equal(times, start), pc.less(times, end))
-    keep = pc.fill_null(keep, False)
+    keep = pc.fill_null(keep, FALSE)
     if pc.all(keep).as_py():
         return batch
     return batch.filter(keep)

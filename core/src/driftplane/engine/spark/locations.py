@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from driftplane.engine.readers.files import (
+from driftplane.engine.readers.datafiles import (
     DataFile,
     absolute_location,
     empty_file_error,

@@ -31,7 +31,7 @@ from driftplane.engine.readers import TIMESTAMP_COLUMN, ReadStats
 from driftplane.engine.readers.capture import CaptureDecoder, CaptureProblems
 from driftplane.engine.readers.chunks import TextChunk
 from driftplane.engine.readers.csv import CsvChunkParser
-from driftplane.engine.readers.files import DataFile
+from driftplane.engine.readers.datafiles import DataFile
 from driftplane.engine.readers.jsonl import TextFields, parse_json_chunk
 from driftplane.engine.readers.options import (
     CHUNK_BYTES,

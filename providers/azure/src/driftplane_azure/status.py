@@ -19,23 +19,22 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from driftplane.provider import MonitorStatus
-from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Status, Violation, Window
-from driftplane.spec.models import Monitor
-from driftplane_azure.mapping import (
+from driftplane.resolved import ResolvedMonitor
+from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Status, Violation
+from driftplane_azure.names import DRIFT_SIGNAL, QUALITY_SIGNAL, schedule_name
+from driftplane_azure.translate import (
     AZURE_P_VALUE_METRICS,
-    DRIFT_SIGNAL,
     METRIC_FROM_AZURE,
-    QUALITY_SIGNAL,
-    production_window,
-    schedule_name,
+    feature_lists,
+    needs_columns,
 )
 
 if TYPE_CHECKING:
-    from driftplane_azure.provider import Session
+    from driftplane_azure.workspace import Session
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +44,6 @@ RECENT_RUNS = 5
 FINISHED = {"Completed", "Failed", "Canceled", "NotResponding"}
 _SIGNAL_IN_TEXT = re.compile(r"The signal '([^']+)' has failed")
 _JSON_ROW = re.compile(r"\{[^{}]*\}")
-# Metrics where a value BELOW the threshold is the breach (p-values), as Azure evaluates them.
 # Azure's data-quality metrics -> SageMaker's constraint check types that driftplane reports.
 _QUALITY_CHECKS = {
     "nullvaluerate": "completeness_check",
@@ -72,7 +70,8 @@ def _squash(name: str) -> str:
 
 
 _DRIFT_METRICS = {_squash(azure): ours for azure, ours in METRIC_FROM_AZURE.items()}
-# A p-value row (a monitor made outside driftplane) keeps Azure's name, so it is not read as a distance.
+# Metrics where a value BELOW the threshold is the breach (p-values), as Azure evaluates them. A
+# p-value row (a monitor made outside driftplane) keeps Azure's name, so it is not read as a distance.
 _LOWER_IS_BREACH = {_squash(name) for name in AZURE_P_VALUE_METRICS}
 
 
@@ -118,21 +117,36 @@ def breaches(tags: dict[str, Any]) -> tuple[set[str], list[Breach]]:
     return signals, list(rows.values())
 
 
-def _kind(monitor: Monitor, feature: str, metric: str) -> Kind:
-    if feature in monitor.features.categorical or _squash(metric) == "pearsonschisquaredtest":
+def _kind(resolved: ResolvedMonitor, breach: Breach, metric: str) -> Kind:
+    """The feature's kind: as the spec declares it, else as the row's metric and threshold tell.
+
+    Azure writes no kind in its rows; each kind has its own metric and threshold in the
+    signal, so a row whose metric or threshold is only the one kind's is that kind.
+    """
+    declared = resolved.features.kind(breach.feature)
+    if declared is not None:
+        return declared
+    if _squash(breach.metric) == "pearsonschisquaredtest":  # Azure offers it for categories only
         return "categorical"
+    threshold = breach.threshold
+    rules = {kind: resolved.drift.defaults[kind] for kind in ("numerical", "categorical")}
+    by_metric = [kind for kind, (name, _) in rules.items() if name == metric]
+    if len(by_metric) == 1:
+        return by_metric[0]  # type: ignore[return-value]
+    by_threshold = [kind for kind, (_, value) in rules.items() if threshold is not None and value == threshold]
+    if len(by_threshold) == 1:
+        return by_threshold[0]  # type: ignore[return-value]
     return "numerical"
 
 
-def _feature(monitor: Monitor, breach: Breach) -> FeatureResult:
+def _feature(resolved: ResolvedMonitor, breach: Breach) -> FeatureResult:
     """A drift row as a FeatureResult; drifted as Azure decides it (p-values breach below)."""
     squashed = _squash(breach.metric)
     metric = _DRIFT_METRICS.get(squashed, breach.metric)
-    kind = _kind(monitor, breach.feature, metric)
+    kind = _kind(resolved, breach, metric)
     threshold = breach.threshold
     if threshold is None:
-        rule = monitor.checks.drift.categorical if kind == "categorical" else monitor.checks.drift.numerical
-        threshold = rule.threshold
+        threshold = resolved.drift.rule(breach.feature, kind).threshold
     drifted = False
     if breach.value is not None:
         drifted = breach.value < threshold if squashed in _LOWER_IS_BREACH else breach.value > threshold
@@ -150,27 +164,30 @@ def _violation(breach: Breach) -> Violation | None:
     return Violation(
         feature_name=breach.feature,
         constraint_check_type=_QUALITY_CHECKS.get(_squash(breach.metric), breach.metric),
-        description=f"{breach.metric} {breach.value:g} is above the threshold {breach.threshold:g} (Azure ML {breach.signal})",
+        description=(
+            f"{breach.metric} {breach.value:g} is above the threshold {breach.threshold:g} "
+            f"(Azure ML {breach.signal})"
+        ),
     )
 
 
-def run_result(session: Session, monitor_name: str, job: Any) -> RunResult:
-    """One finished monitoring job as a RunResult."""
-    monitor = session.spec.monitors[monitor_name]
+def run_result(session: Session, resolved: ResolvedMonitor, job: Any) -> RunResult:
+    """One finished monitoring job as a RunResult.
+
+    Its window is the one the schedule's tick at or before the job's creation reads (the
+    resolved window rule, as the schedule's lookback window and offset say it to Azure).
+    """
     created = _created(job)
-    window = None
-    if created is not None:
-        end = created - (monitor.target.latency.approx_timedelta() if monitor.target.latency else timedelta(0))
-        window = Window(start=production_window(monitor).before(end), end=end)
+    window = resolved.windows.for_tick(resolved.windows.latest_tick(created)) if created is not None else None
     tags = {**(getattr(job, "properties", None) or {}), **(getattr(job, "tags", None) or {})}
     status = _text(getattr(job, "status", None))
     messages = [f"Azure ML job {job.name} ({status})"]
     studio = getattr(job, "studio_url", None)
     if studio:
         messages.append(f"details in Azure ML studio: {studio}")
-    signals = monitor_signals(monitor)
+    signals = monitor_signals(resolved)
     breached, rows = breaches(tags)
-    features = [_feature(monitor, b) for b in rows if b.signal == DRIFT_SIGNAL]
+    features = [_feature(resolved, b) for b in rows if b.signal == DRIFT_SIGNAL]
     violations = [v for b in rows if b.signal == QUALITY_SIGNAL and (v := _violation(b)) is not None]
     error: str | None = None
     if status == "Completed":
@@ -188,13 +205,13 @@ def run_result(session: Session, monitor_name: str, job: Any) -> RunResult:
         error = f"the monitoring job ended {status}; open it in Azure ML studio for the log"
     checked = [f for f in features if f.drift is not None]
     return RunResult(
-        monitor=monitor_name,
+        monitor=resolved.name,
         window=window,
         rows=Rows(baseline=0, target=0),
         status=verdict,
         features=features,
         violations=violations,
-        drift_share=_drift_share(monitor, checked),
+        drift_share=_drift_share(resolved, checked),
         provider="azure",
         started_at=created,
         messages=messages,
@@ -202,31 +219,33 @@ def run_result(session: Session, monitor_name: str, job: Any) -> RunResult:
     )
 
 
-def _drift_share(monitor: Monitor, checked: list[FeatureResult]) -> float | None:
+def _drift_share(resolved: ResolvedMonitor, checked: list[FeatureResult]) -> float | None:
     """Drifted over checked features, known only when the spec lists the features Azure checks."""
-    include = monitor.features.include
-    if not include or not checked:
+    if not checked or needs_columns(resolved) or resolved.features.include is None:
+        return None
+    watched = feature_lists(resolved).drift
+    if not isinstance(watched, list) or not watched:
         return None
     drifted = sum(1 for f in checked if f.drift is not None and f.drift.drifted)
-    return drifted / len(include)
+    return drifted / len(watched)
 
 
-def monitor_signals(monitor: Any) -> list[str]:
+def monitor_signals(resolved: ResolvedMonitor) -> list[str]:
     out = []
-    if monitor.checks.drift.enabled:
+    if resolved.drift.enabled:
         out.append(DRIFT_SIGNAL)
-    if monitor.checks.quality.enabled:
+    if resolved.quality.enabled:
         out.append(QUALITY_SIGNAL)
     return out
 
 
 def monitor_status(session: Session, monitor_name: str) -> MonitorStatus:
     """The schedule's state and its recent finished runs, most recent first."""
+    resolved = session.resolved(monitor_name)
     name = schedule_name(session.settings, monitor_name)
-    monitor = session.spec.monitors[monitor_name]
     existing = session.schedule(name)
     if existing is None:
-        return MonitorStatus(monitor=monitor_name, provider="azure", state="not deployed", schedule=str(monitor.schedule))
+        return MonitorStatus(monitor=monitor_name, provider="azure", state="not deployed", schedule=str(resolved.schedule))
     state = "scheduled" if existing._is_enabled is not False else "disabled"
     provisioning = _text(getattr(existing, "provisioning_state", None))
     if provisioning.lower().endswith("failed"):
@@ -235,14 +254,14 @@ def monitor_status(session: Session, monitor_name: str) -> MonitorStatus:
         jobs = list(session.ml.jobs.list(schedule_defined=True, scheduled_job_name=name))
     finished = [j for j in jobs if j is not None and _text(getattr(j, "status", None)) in FINISHED]
     finished.sort(key=lambda j: _created(j) or datetime.min.replace(tzinfo=UTC), reverse=True)
-    runs = [run_result(session, monitor_name, job) for job in finished[:RECENT_RUNS]]
+    runs = [run_result(session, resolved, job) for job in finished[:RECENT_RUNS]]
     running = [j.name for j in jobs if j is not None and _text(getattr(j, "status", None)) not in FINISHED]
-    next_run = monitor.schedule.next_after(datetime.now(UTC)) if state == "scheduled" else None
+    next_run = resolved.schedule.next_after(datetime.now(UTC)) if state == "scheduled" else None
     return MonitorStatus(
         monitor=monitor_name,
         provider="azure",
         state=state,
-        schedule=str(monitor.schedule),
+        schedule=str(resolved.schedule),
         next_run=next_run,
         runs=runs,
         details={

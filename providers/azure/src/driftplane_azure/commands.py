@@ -49,11 +49,11 @@ OPTION_NAMES = {
 
 def _session(settings: Any, base_dir: Path) -> Any:
     """A Session for the workspace the options name; a missing name is told in the options' words."""
-    from driftplane_azure.provider import AzureProvider, Session
-    from driftplane_azure.workspace import WorkspaceNotNamed
+    from driftplane_azure.clients import WorkspaceNotNamed
+    from driftplane_azure.workspace import Session
 
     try:
-        return Session(AzureProvider(settings), None, base_dir=base_dir)
+        return Session(settings, None, base_dir=base_dir)
     except WorkspaceNotNamed as exc:
         raise UsageError(
             f"no Azure ML workspace named: give {', '.join(OPTION_NAMES[m] for m in exc.missing)}; or --workspace-config "
@@ -172,8 +172,8 @@ def import_v1_command(
       driftplane azure import-v1 --workspace ml-ws --resource-group ml-rg \\
           --dataset 3c56d136-...=azureml:credit-train:1 -o monitors.yaml
     """
+    from driftplane_azure.clients import resolve_scope
     from driftplane_azure.importer import fetch_v1_monitors, import_v1
-    from driftplane_azure.workspace import resolve_scope
 
     mapping: dict[str, str] = {}
     for item in datasets:

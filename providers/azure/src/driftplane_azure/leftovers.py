@@ -5,10 +5,12 @@ and the leftovers of a plan look for resources by the two tags driftplane puts o
 creates (``managed-by: driftplane`` and ``driftplane-monitor: NAME``):
 
 - monitor schedules of the workspace (listed enabled or not);
-- metric alert rules of the workspace's resource group whose scope is this workspace;
-- action groups of that resource group that such a rule notifies, or that no rule of the
-  resource group notifies at all (a rule deleted before its group). An action group another
-  workspace's rule uses belongs to that workspace's spec and is left alone.
+- Azure Monitor metric alert rules of the workspace's resource group whose scope is this
+  workspace, and action groups that such a rule notifies, or that no rule of the resource
+  group notifies at all (a rule deleted before its group). Earlier versions made one of each
+  for a monitor's webhook and Slack channels, which Azure no longer gets (see
+  ``channels``); plan removes them once a spec no longer asks for them. An action group
+  another workspace's rule uses belongs to that workspace's spec and is left alone.
 
 Uploaded baseline data assets carry the tags too but are not listed: Azure ML data versions
 cannot be deleted, only archived, and they are the record of what a monitor compared against.
@@ -21,13 +23,17 @@ from typing import TYPE_CHECKING, Any
 
 from driftplane.provider import Leftover, leftover_reason
 from driftplane.spec.models import Spec
-from driftplane_azure import alerts
-from driftplane_azure.mapping import MANAGED_TAG, MANAGED_VALUE, MONITOR_TAG
+from driftplane_azure.names import tagged_monitor
 
 if TYPE_CHECKING:
-    from driftplane_azure.provider import Session
+    from driftplane_azure.workspace import Session
 
 SCHEDULE_KIND = "azureml:Schedule"
+DATA_KIND = "azureml:DataAsset"
+ACTION_GROUP_KIND = "monitor:ActionGroup"
+METRIC_ALERT_KIND = "monitor:MetricAlert"
+ACTION_GROUPS_API_VERSION = "2023-01-01"
+METRIC_ALERTS_API_VERSION = "2018-03-01"
 
 
 @dataclass(frozen=True)
@@ -40,12 +46,42 @@ class Owned:
     entity: Any = None  # the MonitorSchedule, for schedules: destroy disables it first
 
 
-def tagged_monitor(tags: dict[str, str] | None) -> str | None:
-    """The monitor a resource was created for, or None when driftplane did not create it."""
-    tags = tags or {}
-    if tags.get(MANAGED_TAG) != MANAGED_VALUE:
-        return None
-    return tags.get(MONITOR_TAG) or None
+def alert_resource_names(schedule: str) -> list[tuple[str, str]]:
+    """(kind, name) of the action group and alert rule earlier versions made for a schedule."""
+    return [(METRIC_ALERT_KIND, f"{schedule}-breach"), (ACTION_GROUP_KIND, f"{schedule}-alerts")]
+
+
+def alert_resource_path(session: Session, kind: str, name: str) -> str:
+    """``DELETE`` path of an Azure Monitor resource, with its api-version."""
+    if kind == ACTION_GROUP_KIND:
+        return f"{session.scope.insights_path('actionGroups', name)}?api-version={ACTION_GROUPS_API_VERSION}"
+    return f"{session.scope.insights_path('metricAlerts', name)}?api-version={METRIC_ALERTS_API_VERSION}"
+
+
+def alert_resource_tags(session: Session, kind: str, name: str) -> dict[str, str] | None:
+    """The tags of an existing action group or alert rule, or None when there is none."""
+    from azure.core.exceptions import ResourceNotFoundError
+
+    client = session.monitor_client
+    group = session.scope.resource_group
+    with session.monitor_errors(f"reading {kind} '{name}'"):
+        try:
+            if kind == ACTION_GROUP_KIND:
+                found = client.action_groups.get(group, name)
+            else:
+                found = client.metric_alerts.get(group, name)
+        except ResourceNotFoundError:
+            return None
+    return dict(found.tags or {})
+
+
+def delete_alert_resource(session: Session, kind: str, name: str) -> None:
+    client = session.monitor_client
+    with session.monitor_errors(f"deleting {kind} '{name}'"):
+        if kind == ACTION_GROUP_KIND:
+            client.action_groups.delete(session.scope.resource_group, name)
+        else:
+            client.metric_alerts.delete(session.scope.resource_group, name)
 
 
 def _same_id(a: str | None, b: str | None) -> bool:
@@ -60,10 +96,11 @@ def owned_resources(session: Session) -> list[Owned]:
         monitor = tagged_monitor(getattr(schedule, "tags", None))
         if monitor is not None:
             owned.append(Owned(monitor, SCHEDULE_KIND, schedule.name, schedule))
+    client, group_name = session.monitor_client, session.scope.resource_group
     with session.monitor_errors("listing the metric alert rules of the resource group"):
-        rules = alerts.list_all(session.monitor_client, session.scope, alerts.METRIC_ALERT_KIND)
+        rules = list(client.metric_alerts.list_by_resource_group(group_name))
     with session.monitor_errors("listing the action groups of the resource group"):
-        groups = alerts.list_all(session.monitor_client, session.scope, alerts.ACTION_GROUP_KIND)
+        groups = list(client.action_groups.list_by_resource_group(group_name))
     workspace = session.scope.workspace_id
     ours = [rule for rule in rules if any(_same_id(s, workspace) for s in rule.scopes or [])]
     notified_by_ours = {a.action_group_id.lower() for rule in ours for a in rule.actions or [] if a.action_group_id}
@@ -71,12 +108,12 @@ def owned_resources(session: Session) -> list[Owned]:
     for rule in ours:
         monitor = tagged_monitor(rule.tags)
         if monitor is not None:
-            owned.append(Owned(monitor, alerts.METRIC_ALERT_KIND, rule.name))
+            owned.append(Owned(monitor, METRIC_ALERT_KIND, rule.name))
     for group in groups:
         monitor = tagged_monitor(group.tags)
         group_id = (group.id or session.scope.insights_path("actionGroups", group.name)).lower()
         if monitor is not None and (group_id in notified_by_ours or group_id not in notified_by_any):
-            owned.append(Owned(monitor, alerts.ACTION_GROUP_KIND, group.name))
+            owned.append(Owned(monitor, ACTION_GROUP_KIND, group.name))
     return owned
 
 

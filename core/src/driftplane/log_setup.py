@@ -110,7 +110,7 @@ class _LogFileHandler(logging.FileHandler):
             kept="Log lines after this one are not in that file.",
             instead="give --log-file another place",
         )
-        logging.getLogger("driftplane.logging").error("%s", self.failure)
+        logging.getLogger(__name__).error("%s", self.failure)
 
 
     def close(self) -> None:
