@@ -43,7 +43,8 @@ def _type_name(tp: Any) -> str:
 
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin is typing.Annotated:
-        return _type_name(args[0])
+        listed = next((extra.documented for extra in args[1:] if hasattr(extra, "documented")), None)
+        return " \\| ".join(f"`{a}`" for a in listed) if listed else _type_name(args[0])
     if origin is typing.Union or origin is types.UnionType:
         parts = [_type_name(a) for a in args if a is not type(None)]
         return " or ".join(parts) + (" or null" if type(None) in args else "")
@@ -80,7 +81,9 @@ def model_table(model: type[BaseModel]) -> str:
     lines = ["| key | type | default | what it does |", "|---|---|---|---|"]
     for name, info in model.model_fields.items():
         description = (info.description or "").replace("\n", " ").replace("|", "\\|")
-        lines.append(f"| `{name}` | {_type_name(info.annotation)} | {_default(info)} | {description} |")
+        # pydantic keeps a field's own Annotated extras in its metadata, not in its annotation
+        annotation = typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        lines.append(f"| `{name}` | {_type_name(annotation)} | {_default(info)} | {description} |")
     return "\n".join(lines) + "\n"
 
 

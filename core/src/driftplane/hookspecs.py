@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import click
 
     from driftplane.alerting.channel import AlertChannel
+    from driftplane.drift_metrics import DriftMetric
     from driftplane.provider import Provider
 
 hookspec = HookspecMarker("driftplane")
@@ -33,3 +34,8 @@ def register_alert_channels(register: Callable[[type[AlertChannel]], None]) -> N
 @hookspec
 def register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``driftplane`` CLI, e.g. ``driftplane aws enable-capture``."""
+
+
+@hookspec
+def register_drift_metrics(register: Callable[[DriftMetric], None]) -> None:
+    """Register drift metrics by calling ``register(DriftMetric(...))`` (see driftplane.drift_metrics)."""

@@ -23,13 +23,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from driftplane import drift_metrics
 from driftplane.columns import NUMERIC_TYPES, TEXT_TYPES, TIMESTAMP_COLUMN
 from driftplane.errors import SpecError
 from driftplane.result import Kind
 from driftplane.spec.durations import Duration
 from driftplane.spec.models import (
-    CATEGORICAL_METRICS,
-    NUMERICAL_METRICS,
     Alert,
     Baseline,
     Checks,
@@ -169,7 +168,7 @@ class DriftPolicy:
         if override is not None:
             on, own_metric, own_threshold = override
             enabled = enabled and on
-            if own_metric is not None and own_metric in metrics_for(kind):
+            if own_metric is not None and drift_metrics.applies(own_metric, kind):
                 metric = own_metric
             if own_threshold is not None:
                 threshold = own_threshold
@@ -178,7 +177,7 @@ class DriftPolicy:
     def note(self, name: str, kind: Kind) -> str | None:
         """Why a feature's own metric was not used: it does not apply to the feature's kind."""
         override = self.overrides.get(name)
-        if override is None or override[1] is None or override[1] in metrics_for(kind):
+        if override is None or override[1] is None or drift_metrics.applies(override[1], kind):
             return None
         own, default = override[1], self.defaults[kind][0]
         return (
@@ -193,8 +192,8 @@ class DriftPolicy:
 
 
 def metrics_for(kind: Kind) -> tuple[str, ...]:
-    """The drift metrics that apply to features of this kind."""
-    return NUMERICAL_METRICS if kind == "numerical" else CATEGORICAL_METRICS
+    """The drift metrics that apply to features of this kind (plugins' included)."""
+    return drift_metrics.names(kind)
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,33 @@ def test_hook_register_alert_channels() -> None:
     assert {"webhook", "slack", "email", "log"} <= set(get_channel_types())
 
 
+def test_hook_register_drift_metrics() -> None:
+    from driftplane import drift_metrics
+    from driftplane.drift_metrics import DriftMetric
+
+    metric = DriftMetric(
+        "share_gap",
+        "largest share gap",
+        "The largest difference of one category's share.",
+        categorical="driftplane.engine.computations:LARGEST_SHARE_GAP",
+    )
+
+    class MetricPlugin:
+        @dp.hookimpl
+        def register_drift_metrics(self, register: Callable[[DriftMetric], None]) -> None:
+            register(metric)
+
+    assert drift_metrics.find("share_gap") is None
+    pm.register(MetricPlugin(), name="undo-metric-plugin")
+    try:
+        assert drift_metrics.registered()["share_gap"] is metric
+        assert drift_metrics.names("categorical")[-1] == "share_gap"
+        assert "share_gap" not in drift_metrics.names("numerical")
+    finally:
+        pm.unregister(name="undo-metric-plugin")
+    assert drift_metrics.find("share_gap") is None
+
+
 def test_misspelled_hook_is_caught_by_check_pending() -> None:
     class Typo:
         @dp.hookimpl

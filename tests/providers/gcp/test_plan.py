@@ -10,7 +10,7 @@ from google.cloud import monitoring_v3 as m
 from google.cloud import run_v2, scheduler_v1
 
 from driftplane.errors import UsageError
-from driftplane.metrics import CATALOGUE
+from driftplane.run_metrics import CATALOGUE
 from driftplane.spec import Spec
 from driftplane_gcp.provider import GcpProvider
 

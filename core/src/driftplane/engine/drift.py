@@ -1,4 +1,9 @@
-"""Per-feature drift: pick the metric, compute it, decide against the threshold and the noise.
+"""Per-feature drift: compute the feature's metric, decide against the threshold and the noise.
+
+What a metric is and which computation scores it for each feature kind is the registry's
+(driftplane.drift_metrics, engine.computations); this module hands each computation its
+inputs: the quantile sketches or the baseline's bins for numbers, category counts for
+categories, and the same shapes redrawn from the baseline for the noise simulations.
 
 Two samples of one distribution are never identical: at 1,000 rows they sit 0.05 to 0.09
 apart in normalized Wasserstein or Jensen-Shannon distance, near the 0.1 default, and
@@ -15,12 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from driftplane.engine import metrics, noise
+from driftplane import drift_metrics
+from driftplane.engine import noise
+from driftplane.engine.computations import Computation, OnCounts, OnValues, Sizes
 from driftplane.engine.histogram import GridHistogram
 from driftplane.engine.profile import OTHER, ColumnProfile
+from driftplane.errors import UsageError
 from driftplane.result import Drift, Kind
-
-CDF_METRICS = ("normalized_wasserstein", "ks_statistic", "linf", "linf_robust")
 
 
 @dataclass
@@ -102,25 +108,37 @@ def _scale(baseline: ColumnProfile, target: ColumnProfile) -> float:
     return 1.0
 
 
+def computation(metric: str, kind: Kind) -> Computation:
+    """The engine's computation of ``metric`` for features of this kind (from driftplane.drift_metrics)."""
+    found = drift_metrics.get(metric).computation(kind)
+    shapes = (OnValues, OnCounts) if kind == "numerical" else (OnCounts,)
+    if not isinstance(found, shapes):
+        raise UsageError(
+            f"metric {metric}: its {kind} computation is {found!r}, not one of "
+            f"{', '.join('driftplane.engine.computations.' + shape.__name__ for shape in shapes)}"
+        )
+    return found
+
+
+def _numeric_sizes(baseline: ColumnProfile, target: ColumnProfile) -> Sizes:
+    assert baseline.numeric is not None and target.numeric is not None
+    return Sizes(baseline.numeric.count, target.numeric.count, _scale(baseline, target))
+
+
 def numeric_metric(metric: str, baseline: ColumnProfile, target: ColumnProfile, bins: int) -> float | None:
     """The metric's value for a numerical feature; None when a side has no numbers."""
     if baseline.numeric is None or target.numeric is None or baseline.numeric.count == 0 or target.numeric.count == 0:
         return None
-    if metric in CDF_METRICS:
-        u = baseline.numeric.quantiles.weighted()
-        v = target.numeric.quantiles.weighted()
-        if metric == "normalized_wasserstein":
-            return metrics.wasserstein(u, v) / _scale(baseline, target)
-        distance = metrics.ks_statistic(u, v)
-        if metric == "linf_robust":
-            distance = max(0.0, distance - metrics.robust_correction(baseline.numeric.count, target.numeric.count))
-        return distance
+    compute = computation(metric, "numerical")
+    sizes = _numeric_sizes(baseline, target)
+    if isinstance(compute, OnValues):
+        return compute.value(baseline.numeric.quantiles.weighted(), target.numeric.quantiles.weighted(), sizes)
     binned = numeric_bins(baseline, target, bins)
     if binned is None:
         return None
     p = np.concatenate([[0.0], binned.baseline, [0.0]])
     q = np.concatenate([[binned.below], binned.target, [binned.above]])
-    return float(_count_metric(metric, p, q))
+    return float(compute.score(p, q, sizes))
 
 
 def categorical_metric(metric: str, baseline: ColumnProfile, target: ColumnProfile) -> float | None:
@@ -131,23 +149,9 @@ def categorical_metric(metric: str, baseline: ColumnProfile, target: ColumnProfi
     _names, p, q = vectors
     if p.sum() == 0 or q.sum() == 0:
         return None
-    if metric == "linf_robust":
-        return max(0.0, float(metrics.linf_frequencies(p, q)) - metrics.robust_correction(p.sum(), q.sum()))
-    return float(_count_metric(metric, p, q, categorical=True))
-
-
-def _count_metric(metric: str, p: np.ndarray, q: np.ndarray, categorical: bool = False) -> np.ndarray | float:
-    if metric == "jensen_shannon":
-        return metrics.jensen_shannon(p, q)
-    if metric == "hellinger":
-        return metrics.hellinger(p, q)
-    if metric == "psi":
-        return metrics.psi(p, q)
-    if metric == "cramers_v":
-        return metrics.cramers_v(p, q)
-    if metric in ("linf", "ks_statistic"):
-        return metrics.linf_frequencies(p, q) if categorical else metrics.linf_cdf(p, q)
-    raise ValueError(f"unknown metric '{metric}'")
+    compute = computation(metric, "categorical")
+    assert isinstance(compute, OnCounts)
+    return float(compute.score(p, q, Sizes(p.sum(), q.sum())))
 
 
 # -- sampling noise ------------------------------------------------------------------------
@@ -162,18 +166,18 @@ def numeric_noise(metric: str, baseline: ColumnProfile, target: ColumnProfile, b
     if len(weighted.values) == 0:
         return 0.0
     redraw = noise.redraw_of(weighted.values, weighted.weights, n)
-    scale = _scale(baseline, target)
-    if metric in CDF_METRICS:
-        grouped, _ = noise.compress(redraw.support, scale)
-        # one rare value far past the baseline's extremes moves a Wasserstein distance, not a CDF gap
-        allowance = noise.rare_value_allowance(redraw, n, m, scale) if metric == "normalized_wasserstein" else 0.0
-        score = noise.cdf_scores(metric, grouped.values, n, m)
+    sizes = _numeric_sizes(baseline, target)
+    compute = computation(metric, "numerical")
+    if isinstance(compute, OnValues):
+        grouped, _ = noise.compress(redraw.support, sizes.scale)
+        allowance = noise.rare_value_allowance(redraw, n, m, sizes.scale) if compute.rare_value_allowance else 0.0
+        score = compute.simulated(grouped.values, sizes)
         return noise.simulate(score, grouped.probabilities, n, m, threshold, allowance)
     edges, _counts = baseline_bins(baseline, bins)
     if len(edges) < 2:
         return 0.0
-    grouped, placed = noise.compress(redraw.support, scale, edges)
-    score = noise.binned_scores(metric, placed, len(edges) + 1, _count_metric)
+    grouped, placed = noise.compress(redraw.support, sizes.scale, edges)
+    score = noise.binned_scores(placed, len(edges) + 1, lambda a, b: compute.score(a, b, sizes))
     return noise.simulate(score, grouped.probabilities, n, m, threshold)
 
 
@@ -188,11 +192,12 @@ def categorical_noise(metric: str, baseline: ColumnProfile, target: ColumnProfil
         return 0.0
     seen = p_counts > 0
     probabilities = p_counts[seen] / n
+    compute = computation(metric, "categorical")
+    assert isinstance(compute, OnCounts)
+    sizes = Sizes(n, m)
 
     def score(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        if metric == "linf_robust":
-            return np.maximum(np.asarray(metrics.linf_frequencies(a, b)) - metrics.robust_correction(n, m), 0.0)
-        return np.asarray(_count_metric(metric, a, b, categorical=True), dtype=np.float64)
+        return np.asarray(compute.score(a, b, sizes), dtype=np.float64)
 
     return noise.simulate(score, probabilities, n, m, threshold)
 

@@ -35,8 +35,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from driftplane.engine import metrics
-
 SIMULATIONS = 200
 PILOT = 50  # simulations run first: when they stay far below the threshold, the rest are skipped
 PILOT_MARGIN = 0.5  # "far below": a pilot bound under this share of the threshold
@@ -271,43 +269,11 @@ def simulate(
     return bound(np.concatenate([first, more]), allowance)
 
 
-def _cdfs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return np.cumsum(a, axis=1) / a.sum(axis=1, keepdims=True), np.cumsum(b, axis=1) / b.sum(axis=1, keepdims=True)
-
-
-def _std(counts: np.ndarray, centred: np.ndarray) -> np.ndarray:
-    """Population std of each count vector over the values (two passes: exactly 0 for one value)."""
-    total = counts.sum(axis=1)
-    mean = counts @ centred / total
-    return np.sqrt(np.sum(counts * (centred[None, :] - mean[:, None]) ** 2, axis=1) / total)
-
-
-def cdf_scores(metric: str, values: np.ndarray, n: float, m: float) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """Scores of a CDF metric on count vectors over ``values`` (ascending)."""
-    steps = np.diff(values)
-    centred = values - values.mean()
-    negligible = 1e-9 * float(values[-1] - values[0]) if len(values) else 0.0  # rounding, not spread
-
-    def score(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        fa, fb = _cdfs(a, b)
-        gap = np.abs(fa - fb)
-        if metric == "normalized_wasserstein":
-            scale = _std(a, centred)
-            fallback = _std(b, centred)  # a constant baseline: the target's spread, as the metric does
-            scale = np.where(scale > negligible, scale, np.where(fallback > negligible, fallback, 1.0))
-            return (gap[:, :-1] @ steps) / scale
-        distance = gap.max(axis=1)
-        if metric == "linf_robust":
-            distance = np.maximum(distance - metrics.robust_correction(n, m), 0.0)
-        return distance
-
-    return score
-
-
 def binned_scores(
-    metric: str, bins: np.ndarray, width: int, count_metric: Callable[[str, np.ndarray, np.ndarray], object]
+    bins: np.ndarray, width: int, score_counts: Callable[[np.ndarray, np.ndarray], object]
 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """Scores of a histogram metric: counts over support points summed into their ``width`` bins first.
+    """Scores of a histogram metric (``score_counts`` on bin counts): counts over support points summed
+    into their ``width`` bins first.
 
     Bin 0 and bin ``width - 1`` are the target's values below and above the baseline's
     range; a redrawn baseline's own values there are counted in the first and last bins
@@ -326,6 +292,6 @@ def binned_scores(
         return out
 
     def score(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.asarray(count_metric(metric, binned(a, True), binned(b, False)), dtype=np.float64)
+        return np.asarray(score_counts(binned(a, True), binned(b, False)), dtype=np.float64)
 
     return score

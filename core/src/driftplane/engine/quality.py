@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from driftplane.engine import metrics
+from driftplane.engine import distances
 from driftplane.engine.constraints import Constraints, FeatureConstraint, MonitoringConfig
 from driftplane.engine.drift import category_vectors
 from driftplane.engine.profile import OTHER, ColumnProfile, Profile
@@ -109,9 +109,9 @@ def baseline_drift_distance(
     if kind == "numerical":
         if baseline.numeric is None or target.numeric is None or not baseline.numeric.count or not target.numeric.count:
             return None
-        distance = metrics.ks_statistic(baseline.numeric.quantiles.weighted(), target.numeric.quantiles.weighted())
+        distance = distances.ks_statistic(baseline.numeric.quantiles.weighted(), target.numeric.quantiles.weighted())
         if config.comparison_method == "Robust":
-            distance = max(0.0, distance - metrics.robust_correction(baseline.numeric.count, target.numeric.count))
+            distance = max(0.0, distance - distances.robust_correction(baseline.numeric.count, target.numeric.count))
         return distance, config.comparison_threshold, config.comparison_method
     if baseline.categorical is None or not baseline.categorical.exact:
         return None  # past the category cap: SageMaker keeps no category histogram, so no comparison
@@ -122,10 +122,10 @@ def baseline_drift_distance(
     if p.sum() == 0 or q.sum() == 0 or (len(p) == 1 and _names[0] == OTHER):
         return None
     if config.categorical_drift_method == "ChiSquared":
-        return metrics.chi_squared_p_value(p, q), config.categorical_comparison_threshold, "ChiSquared"
-    distance = float(metrics.linf_frequencies(p, q))
+        return distances.chi_squared_p_value(p, q), config.categorical_comparison_threshold, "ChiSquared"
+    distance = float(distances.linf_frequencies(p, q))
     if config.comparison_method == "Robust":
-        distance = max(0.0, distance - metrics.robust_correction(p.sum(), q.sum()))
+        distance = max(0.0, distance - distances.robust_correction(p.sum(), q.sum()))
     return distance, config.categorical_comparison_threshold, config.comparison_method
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from driftplane.metrics import CATALOGUE, MetricPoint
+from driftplane.run_metrics import CATALOGUE, MetricPoint
 
 PREFIX = "driftplane_"
 FINISHED = "last_run_finished_timestamp_seconds"

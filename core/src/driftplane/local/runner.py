@@ -27,10 +27,10 @@ from driftplane.local.locks import monitor_lock
 from driftplane.local.prometheus import PrometheusMetrics
 from driftplane.local.report import write_report
 from driftplane.local.settings import STATE_ELSEWHERE, LocalSettings
-from driftplane.metrics import metrics_from_result
 from driftplane.resolved import resolve_monitor
 from driftplane.result import RunResult, Window
 from driftplane.result_summary import report_path, summary_line
+from driftplane.run_metrics import metrics_from_result
 from driftplane.spec.models import Spec
 from driftplane.windows import FUTURE_ALLOWANCE, describe_window
 

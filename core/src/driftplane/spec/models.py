@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PrivateAttr,
     ValidationError,
     field_validator,
@@ -26,15 +27,12 @@ from pydantic import (
 )
 from pydantic._internal._model_construction import ModelMetaclass
 from pydantic.config import JsonDict
+from pydantic.json_schema import JsonSchemaValue
 
+from driftplane import drift_metrics
+from driftplane.result import Kind
 from driftplane.spec.durations import Duration
 from driftplane.spec.engines import Engine
-from driftplane.spec.metric_names import (
-    CATEGORICAL_METRICS,
-    NUMERICAL_METRICS,
-    Metric,
-    canonical_metric,
-)
 from driftplane.spec.names import MAX_NAME_LENGTH, NAME_JSON_PATTERN, check_name
 from driftplane.spec.names import (
     NAME_PATTERN as NAME_PATTERN,  # re-exported: providers check names with it
@@ -99,8 +97,22 @@ class SpecModel(BaseModel, metaclass=_SpecModelMeta):
 
 
 def normalize_metric(value: Any) -> Any:
-    """driftplane's name for a metric name; names that mean a p-value elsewhere are refused (metric_names)."""
-    return canonical_metric(value)
+    """driftplane's name for a metric name, checked against the registered metrics (driftplane.drift_metrics);
+    names that mean a p-value elsewhere are refused with the name to use."""
+    return drift_metrics.known_metric(drift_metrics.canonical_metric(value))
+
+
+class _RegisteredMetrics:
+    """A metric name's JSON Schema: every metric registered when the schema is made, plugins' too."""
+
+    documented = tuple(metric.name for metric in drift_metrics.BUILT_IN)  # what the YAML reference lists
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"enum": list(drift_metrics.names()), "type": "string"}
+
+
+# A metric's name (checked by ``normalize_metric``, which every model with one applies first).
+Metric = Annotated[str, _RegisteredMetrics()]
 
 
 def _utc(value: datetime) -> datetime:
@@ -297,11 +309,11 @@ class DriftChecks(SpecModel):
 
     enabled: bool = True
     numerical: MetricRule = Field(
-        default_factory=lambda: MetricRule(metric="normalized_wasserstein", threshold=0.1),
+        default_factory=lambda: MetricRule(metric=drift_metrics.DEFAULTS["numerical"], threshold=0.1),
         description="Metric and threshold for numerical features (default normalized Wasserstein, 0.1).",
     )
     categorical: MetricRule = Field(
-        default_factory=lambda: MetricRule(metric="jensen_shannon", threshold=0.1),
+        default_factory=lambda: MetricRule(metric=drift_metrics.DEFAULTS["categorical"], threshold=0.1),
         description="Metric and threshold for categorical features (default Jensen-Shannon distance, 0.1).",
     )
     features: dict[str, FeatureRule] = Field(default_factory=dict, description="Per-feature overrides.")
@@ -329,16 +341,15 @@ class DriftChecks(SpecModel):
 
     @model_validator(mode="after")
     def _metric_kinds(self) -> DriftChecks:
-        if self.numerical.metric not in NUMERICAL_METRICS:
-            raise ValueError(
-                f"numerical.metric '{self.numerical.metric}' applies to categories only; "
-                f"numerical metrics are {', '.join(NUMERICAL_METRICS)}"
-            )
-        if self.categorical.metric not in CATEGORICAL_METRICS:
-            raise ValueError(
-                f"categorical.metric '{self.categorical.metric}' applies to numbers only; "
-                f"categorical metrics are {', '.join(CATEGORICAL_METRICS)}"
-            )
+        rules: tuple[tuple[Kind, MetricRule], ...] = (("numerical", self.numerical), ("categorical", self.categorical))
+        for kind, rule in rules:
+            metric = drift_metrics.get(rule.metric)
+            if not metric.applies_to(kind):
+                other = "categories" if kind == "numerical" else "numbers"
+                raise ValueError(
+                    f"{kind}.metric '{rule.metric}' applies to {other} only; "
+                    f"{kind} metrics are {', '.join(drift_metrics.names(kind))}"
+                )
         return self
 
 

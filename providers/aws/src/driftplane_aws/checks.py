@@ -15,6 +15,7 @@ import json
 import re
 from typing import Any
 
+from driftplane import drift_metrics
 from driftplane.errors import Problem
 from driftplane.provider import Request
 from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
@@ -47,6 +48,7 @@ from driftplane_aws.translate import (
     Translator,
     batch_dataset_format,
     data_format,
+    metric_for_comparison,
     remote_baseline,
     sagemaker_metric,
     window_differs_from_period,
@@ -258,7 +260,12 @@ def _check_baselining_job(found: _Located, monitor: ResolvedMonitor, where: tupl
 
 
 def _check_sagemaker_drift(found: _Located, monitor: ResolvedMonitor, at: tuple[str | int, ...]) -> None:
-    """model-monitor: SageMaker's analyzer computes one drift metric, which must be the spec's."""
+    """model-monitor: SageMaker's analyzer computes one drift metric, which must be the spec's.
+
+    A metric is SageMaker's when its registry entry names the comparison method under which
+    SageMaker publishes that distance (driftplane.drift_metrics equivalents); every other
+    metric, a plugin's included, is refused where the spec sets it.
+    """
     drift = monitor.drift
     if not drift.enabled:
         return
@@ -269,19 +276,25 @@ def _check_sagemaker_drift(found: _Located, monitor: ResolvedMonitor, at: tuple[
         f"SageMaker Model Monitor measures drift as its L-infinity distance ({computed} with checks.quality."
         f"comparison_method: {method}) and publishes only that"
     )
-    other = "linf" if computed == "linf_robust" else "linf_robust"
-    also = f" (or comparison_method: {'simple' if other == 'linf' else 'robust'} for {other}), or use backend: processing"
+    other_method = "simple" if method == "robust" else "robust"
+    other = metric_for_comparison(other_method)
+    also = f" (or comparison_method: {other_method} for {other}), or use backend: processing"
+
+    def published(metric: str) -> bool:
+        entry = drift_metrics.find(metric)
+        return entry is not None and entry.equivalent(drift_metrics.SAGEMAKER) == method.capitalize()
+
     kinds: tuple[Kind, ...] = ("numerical", "categorical")
     for kind in kinds:
         metric = drift.defaults[kind][0]
-        if metric != computed:
+        if not published(metric):
             default = "" if _explicit(monitor, kind) else " (the default)"
             found.add(
                 (*where, kind, "metric"),
                 f"{why}; the {kind} metric is {metric}{default}: set checks.drift.{kind}.metric: {computed}{also}",
             )
     for feature, (_, own, _) in drift.overrides.items():
-        if own is not None and own != computed:
+        if own is not None and not published(own):
             found.add(
                 (*where, "features", feature, "metric"),
                 f"{why}; {feature}'s metric is {own}: set checks.drift.features.{feature}.metric: {computed}{also}",
@@ -301,8 +314,7 @@ def _check_sagemaker_drift(found: _Located, monitor: ResolvedMonitor, at: tuple[
 
 def _explicit(monitor: ResolvedMonitor, kind: Kind) -> bool:
     """Whether the spec sets this kind's drift metric to something other than driftplane's default (for wording only)."""
-    defaults: dict[Kind, str] = {"numerical": "normalized_wasserstein", "categorical": "jensen_shannon"}
-    return monitor.drift.defaults[kind][0] != defaults[kind]
+    return monitor.drift.defaults[kind][0] != drift_metrics.DEFAULTS[kind]
 
 
 def _check_sagemaker_quality(found: _Located, spec: Spec, monitor: ResolvedMonitor, at: tuple[str | int, ...]) -> None:

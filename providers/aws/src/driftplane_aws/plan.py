@@ -29,7 +29,13 @@ from driftplane_aws.baseline import (
 )
 from driftplane_aws.clients import AwsClients
 from driftplane_aws.settings import AwsSettings
-from driftplane_aws.translate import Account, Translation, Translator, remote_baseline
+from driftplane_aws.translate import (
+    Account,
+    Translation,
+    Translator,
+    metric_for_comparison,
+    remote_baseline,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -230,7 +236,7 @@ class Planner:
         resolved = resolve_monitor(self.spec, monitor)
         method = resolved.quality.comparison_method
         if config.comparison_method.lower() != method:
-            metric = "linf_robust" if config.comparison_method == "Robust" else "linf"
+            metric = metric_for_comparison(config.comparison_method)
             raise ProviderError(
                 f"monitor {monitor}: {uri} compares with comparison_method {config.comparison_method}, so SageMaker publishes "
                 f"{metric}, but the spec says comparison_method: {method}: set checks.quality.comparison_method: "

@@ -1,6 +1,6 @@
 """The CloudWatch metrics a processing job publishes: driftplane's own, which the alarms watch.
 
-Every metric of ``driftplane.metrics`` (runs, violations, rows, timings, ``feature_drift``
+Every metric of ``driftplane.run_metrics`` (runs, violations, rows, timings, ``feature_drift``
 with its ``metric``, ``feature_drifted`` as the run decided it, ``drift_share``) goes to the
 ``driftplane`` namespace with its labels as dimensions, as the local provider serves them to
 Prometheus and the gcp provider writes them to Cloud Monitoring. Nothing is published under
@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from driftplane.metrics import MetricPoint, metrics_from_result
 from driftplane.result import RunResult
+from driftplane.run_metrics import MetricPoint, metrics_from_result
 from driftplane_aws.translate import DRIFTPLANE_NAMESPACE
 
 logger = logging.getLogger(__name__)

@@ -13,9 +13,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftplane.metrics import CATALOGUE
+from driftplane import drift_metrics
 from driftplane.provider import Request
 from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
+from driftplane.run_metrics import CATALOGUE
 from driftplane.spec.models import DataSource, Spec
 from driftplane_aws import names
 from driftplane_aws.analyzer import analyzer_image, partition_of
@@ -27,7 +28,6 @@ ENDPOINT_NAMESPACE = "aws/sagemaker/Endpoints/data-metrics"
 BATCH_NAMESPACE = "aws/sagemaker/ModelMonitoring/data-metrics"
 DRIFTPLANE_NAMESPACE = "driftplane"
 DRIFT_METRIC = "feature_baseline_drift_{feature}"
-SAGEMAKER_METRICS = {"linf", "linf_robust"}
 
 INPUT_ENDPOINT = "/opt/ml/processing/input/endpoint"
 INPUT_BATCH = "/opt/ml/processing/input/batch"
@@ -45,9 +45,18 @@ def sagemaker_metric(monitor: ResolvedMonitor) -> str:
     """The drift metric SageMaker's analyzer publishes as ``feature_baseline_drift_<feature>``.
 
     Its L-infinity distance, corrected for sample size with ``comparison_method: robust``
-    (driftplane's linf_robust) or not with ``simple`` (linf), numerical and categorical alike.
+    (driftplane's linf_robust) or not with ``simple`` (linf), numerical and categorical alike:
+    the registered metric whose SageMaker equivalent is the monitor's comparison method.
     """
-    return "linf_robust" if monitor.quality.comparison_method == "robust" else "linf"
+    return metric_for_comparison(monitor.quality.comparison_method)
+
+
+def metric_for_comparison(method: str) -> str:
+    """The metric SageMaker publishes under a constraints.json comparison_method (Robust or Simple)."""
+    found = drift_metrics.with_equivalent(drift_metrics.SAGEMAKER, method.capitalize())
+    if found is None:
+        raise ValueError(f"no drift metric is SageMaker's comparison_method {method}")
+    return found.name
 
 
 def remote_baseline(monitor: ResolvedMonitor) -> tuple[str, str] | None:

@@ -24,9 +24,8 @@ from driftplane_azure.data_refs import DataRefError, parse_data_ref, parse_endpo
 from driftplane_azure.names import schedule_name
 from driftplane_azure.settings import AzureSettings
 from driftplane_azure.translate import (
-    CATEGORICAL_METRICS,
-    NUMERICAL_METRICS,
     P_VALUE_NAMESAKES,
+    azure_metrics,
     feature_lists,
     needs_columns,
     quality_rates,
@@ -310,11 +309,9 @@ def _check_drift(found: _Collector, resolved: ResolvedMonitor, monitor: Monitor)
     if not drift.enabled:
         return
     path: Path = ("monitors", resolved.name, "checks", "drift")
-    kinds: tuple[tuple[Kind, dict[str, str]], ...] = (
-        ("numerical", NUMERICAL_METRICS),
-        ("categorical", CATEGORICAL_METRICS),
-    )
-    for kind, table in kinds:
+    kinds: tuple[Kind, ...] = ("numerical", "categorical")
+    for kind in kinds:
+        table = azure_metrics(kind)
         metric = drift.defaults[kind][0]
         if metric not in table:
             namesake = P_VALUE_NAMESAKES.get(metric)

@@ -18,7 +18,7 @@ from driftplane.spec.models import NAME_PATTERN
 from driftplane_azure.clients import PLACEHOLDERS, WorkspaceScope
 from driftplane_azure.data_refs import ASSET
 from driftplane_azure.names import MONITOR_TAG
-from driftplane_azure.translate import AZURE_P_VALUE_METRICS, METRIC_FROM_AZURE
+from driftplane_azure.translate import AZURE_P_VALUE_METRICS, metric_from_azure
 
 _ARM_DATA = re.compile(r"/data/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$")
 _ARM_COMPONENT = re.compile(r"/components/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$")
@@ -336,7 +336,7 @@ def _drift_checks(signal: Any, name: str, notes: list[str], monitor: dict[str, A
         metrics = getattr(thresholds, kind, None) if thresholds is not None else None
         if metrics is None:
             continue
-        chosen = [(k, v) for k, v in vars(metrics).items() if k in METRIC_FROM_AZURE and v]
+        chosen = [(k, v) for k, v in vars(metrics).items() if v and metric_from_azure(k) is not None]
         for test, value in vars(metrics).items():
             if test in AZURE_P_VALUE_METRICS and value:
                 notes.append(
@@ -346,7 +346,7 @@ def _drift_checks(signal: Any, name: str, notes: list[str], monitor: dict[str, A
                 )
         if chosen:
             metric, value = chosen[0]
-            checks[kind] = {"metric": METRIC_FROM_AZURE[metric], "threshold": float(value)}
+            checks[kind] = {"metric": metric_from_azure(metric), "threshold": float(value)}
             for other, _ in chosen[1:]:
                 notes.append(f"{name}: {kind} {other} was ignored; Azure applies one metric per feature kind")
     if not signal.alert_enabled:

@@ -28,8 +28,9 @@ from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Statu
 from driftplane_azure.names import DRIFT_SIGNAL, QUALITY_SIGNAL, schedule_name
 from driftplane_azure.translate import (
     AZURE_P_VALUE_METRICS,
-    METRIC_FROM_AZURE,
+    azure_key,
     feature_lists,
+    metric_from_azure,
     needs_columns,
 )
 
@@ -64,15 +65,9 @@ def _created(job: Any) -> datetime | None:
     return None
 
 
-def _squash(name: str) -> str:
-    """``JensenShannonDistance``, ``jensen_shannon_distance`` and ``jensenShannonDistance`` alike."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-_DRIFT_METRICS = {_squash(azure): ours for azure, ours in METRIC_FROM_AZURE.items()}
 # Metrics where a value BELOW the threshold is the breach (p-values), as Azure evaluates them. A
 # p-value row (a monitor made outside driftplane) keeps Azure's name, so it is not read as a distance.
-_LOWER_IS_BREACH = {_squash(name) for name in AZURE_P_VALUE_METRICS}
+_LOWER_IS_BREACH = {azure_key(name) for name in AZURE_P_VALUE_METRICS}
 
 
 @dataclass(frozen=True)
@@ -113,7 +108,7 @@ def breaches(tags: dict[str, Any]) -> tuple[set[str], list[Breach]]:
             if not isinstance(row, dict) or not row.get("group") or not row.get("metric_name"):
                 continue
             breach = Breach(signal, str(row["group"]), str(row["metric_name"]), _number(row.get("metric_value")), _number(row.get("threshold_value")))
-            rows[(breach.signal, breach.feature, _squash(breach.metric))] = breach
+            rows[(breach.signal, breach.feature, azure_key(breach.metric))] = breach
     return signals, list(rows.values())
 
 
@@ -126,7 +121,7 @@ def _kind(resolved: ResolvedMonitor, breach: Breach, metric: str) -> Kind:
     declared = resolved.features.kind(breach.feature)
     if declared is not None:
         return declared
-    if _squash(breach.metric) == "pearsonschisquaredtest":  # Azure offers it for categories only
+    if azure_key(breach.metric) == "pearsonschisquaredtest":  # Azure offers it for categories only
         return "categorical"
     threshold = breach.threshold
     rules = {kind: resolved.drift.defaults[kind] for kind in ("numerical", "categorical")}
@@ -141,8 +136,9 @@ def _kind(resolved: ResolvedMonitor, breach: Breach, metric: str) -> Kind:
 
 def _feature(resolved: ResolvedMonitor, breach: Breach) -> FeatureResult:
     """A drift row as a FeatureResult; drifted as Azure decides it (p-values breach below)."""
-    squashed = _squash(breach.metric)
-    metric = _DRIFT_METRICS.get(squashed, breach.metric)
+    squashed = azure_key(breach.metric)
+    own = tuple(resolved.drift.defaults[kind][0] for kind in ("numerical", "categorical"))
+    metric = metric_from_azure(breach.metric, own) or breach.metric
     kind = _kind(resolved, breach, metric)
     threshold = breach.threshold
     if threshold is None:
@@ -163,7 +159,7 @@ def _violation(breach: Breach) -> Violation | None:
         return None
     return Violation(
         feature_name=breach.feature,
-        constraint_check_type=_QUALITY_CHECKS.get(_squash(breach.metric), breach.metric),
+        constraint_check_type=_QUALITY_CHECKS.get(azure_key(breach.metric), breach.metric),
         description=(
             f"{breach.metric} {breach.value:g} is above the threshold {breach.threshold:g} "
             f"(Azure ML {breach.signal})"

@@ -13,10 +13,12 @@ explicit windows (so the SDK's trigger-based defaults never apply).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from driftplane import drift_metrics
 from driftplane.resolved import ResolvedMonitor
 from driftplane.result import Kind
 from driftplane.spec.durations import Duration
@@ -30,28 +32,50 @@ from driftplane_azure.upload import Upload, baseline_columns, local_upload
 if TYPE_CHECKING:
     from azure.ai.ml.entities import MonitorSchedule
 
-# driftplane metric -> azure-ai-ml keyword of NumericalDriftMetrics / CategoricalDriftMetrics: the
-# distances only. Azure's two_sample_kolmogorov_smirnov_test and pearsons_chi_squared_test are
-# p-values (drift below the threshold); driftplane refuses those names (driftplane.spec.metric_names)
-# and its ks_statistic and cramers_v distances have no Azure counterpart.
-NUMERICAL_METRICS = {
-    "normalized_wasserstein": "normalized_wasserstein_distance",
-    "jensen_shannon": "jensen_shannon_distance",
-    "psi": "population_stability_index",
+# Azure ML's drift distances per feature kind: the azure-ai-ml keywords of NumericalDriftMetrics /
+# CategoricalDriftMetrics (REST names are their camelCase). A driftplane metric reaches Azure only
+# as the one its registry entry names (driftplane.drift_metrics equivalents); Azure's
+# two_sample_kolmogorov_smirnov_test and pearsons_chi_squared_test are p-values (drift below the
+# threshold) and no distance's equivalent.
+AZURE_DISTANCES: dict[Kind, tuple[str, ...]] = {
+    "numerical": ("jensen_shannon_distance", "normalized_wasserstein_distance", "population_stability_index"),
+    "categorical": ("jensen_shannon_distance", "population_stability_index"),
 }
-CATEGORICAL_METRICS = {
-    "jensen_shannon": "jensen_shannon_distance",
-    "psi": "population_stability_index",
-}
-# And back, for import and status (REST camelCase and SDK snake_case both).
-METRIC_FROM_AZURE = {
-    "normalized_wasserstein_distance": "normalized_wasserstein",
-    "normalizedWassersteinDistance": "normalized_wasserstein",
-    "jensen_shannon_distance": "jensen_shannon",
-    "jensenShannonDistance": "jensen_shannon",
-    "population_stability_index": "psi",
-    "populationStabilityIndex": "psi",
-}
+
+
+def azure_key(name: str) -> str:
+    """An Azure metric name squashed: ``JensenShannonDistance``, ``jensen_shannon_distance`` and
+    ``jensenShannonDistance`` alike."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def azure_metrics(kind: Kind) -> dict[str, str]:
+    """driftplane metric -> Azure's keyword, for every registered metric Azure computes for ``kind``."""
+    found: dict[str, str] = {}
+    for metric in drift_metrics.registered().values():
+        keyword = metric.equivalent(drift_metrics.AZURE)
+        if metric.applies_to(kind) and keyword in AZURE_DISTANCES[kind]:
+            found[metric.name] = keyword
+    return found
+
+
+def metric_from_azure(name: str, preferred: tuple[str, ...] = ()) -> str | None:
+    """driftplane's metric for one of Azure's distances (any spelling), or None for another name.
+
+    The first of ``preferred`` (a monitor's own metrics) whose equivalent it is, else the
+    first registered metric with that equivalent (driftplane's before plugins').
+    """
+    key = azure_key(name)
+    if key not in {azure_key(k) for keywords in AZURE_DISTANCES.values() for k in keywords}:
+        return None
+    for metric in (*preferred, *drift_metrics.registered()):
+        entry = drift_metrics.find(metric)
+        keyword = entry.equivalent(drift_metrics.AZURE) if entry is not None else None
+        if keyword is not None and azure_key(keyword) == key:
+            return metric
+    return None
+
+
 # Azure's p-value tests (SDK and REST names): drift when the value falls BELOW the threshold.
 AZURE_P_VALUE_METRICS = (
     "two_sample_kolmogorov_smirnov_test",
@@ -321,8 +345,8 @@ def translate(
     if drift.enabled and features.drift != []:
         numerical_metric, numerical_threshold = drift.defaults["numerical"]
         categorical_metric, categorical_threshold = drift.defaults["categorical"]
-        numerical: dict[str, Any] = {NUMERICAL_METRICS[numerical_metric]: numerical_threshold}
-        categorical: dict[str, Any] = {CATEGORICAL_METRICS[categorical_metric]: categorical_threshold}
+        numerical: dict[str, Any] = {azure_metrics("numerical")[numerical_metric]: numerical_threshold}
+        categorical: dict[str, Any] = {azure_metrics("categorical")[categorical_metric]: categorical_threshold}
         drift_features: Any = features.drift
         if azure.top_n_features is not None:
             drift_features = MonitorFeatureFilter(top_n_feature_importance=azure.top_n_features)

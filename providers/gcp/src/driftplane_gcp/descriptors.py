@@ -1,6 +1,6 @@
 """The Cloud Monitoring metric descriptors: one per driftplane metric, features in labels.
 
-The metrics come from ``driftplane.metrics.CATALOGUE`` so every provider publishes the same
+The metrics come from ``driftplane.run_metrics.CATALOGUE`` so every provider publishes the same
 ones. All are GAUGE: a run is a one-off job with no memory of earlier totals, so a counter
 is written as what this run counted (violations found, rows read, 1 run). CUMULATIVE would
 need a running total and a fixed start time per series, which a stateless Cloud Run job
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from driftplane.metrics import CATALOGUE, MetricKind
+from driftplane.run_metrics import CATALOGUE, MetricKind
 
 if TYPE_CHECKING:
     from google.api import metric_pb2

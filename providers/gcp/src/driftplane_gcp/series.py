@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from driftplane.metrics import MetricPoint, metrics_from_result
 from driftplane.result import RunResult
+from driftplane.run_metrics import MetricPoint, metrics_from_result
 from driftplane.spec.models import CHECK_TYPES
 from driftplane_gcp import descriptors
 from driftplane_gcp.names import short_hash

@@ -155,6 +155,22 @@ def test_a_card_names_the_metric_in_words_with_value_threshold_and_decision(drif
     assert "of the threshold" in calm.text
 
 
+def test_the_key_says_what_each_metrics_value_is() -> None:
+    """cramers_v is Cramér's V, a 0-to-1 distance that does not grow with the rows, not a chi-squared
+    statistic (D23); Jensen-Shannon (natural log) ends at 0.83, not 1."""
+    features = [
+        FeatureResult(name="plan", kind="categorical", drift=drift(0.3, metric="cramers_v")),
+        FeatureResult(name="city", kind="categorical", drift=drift(0.05, metric="jensen_shannon")),
+    ]
+    page = render(run_with(*features))
+    key = {li.find("strong").text: li.text for li in page.by_id("about").find("ul").find_all("li")}
+    cramer = key["Cramér's V"]
+    assert "chi-squared statistic of" not in cramer and "from 0 (the same shares) to 1" in cramer
+    assert "does not grow with the number of rows" in cramer
+    assert "to 0.83 (nothing in common)" in key["Jensen–Shannon distance"]
+    assert "Cramér's V 0.3 against threshold 0.1" in card_of(page, "plan").text
+
+
 def test_value_and_threshold_get_enough_digits_to_differ() -> None:
     feature = FeatureResult(name="edge", kind="numerical", drift=drift(0.10031))
     text = card_of(render(run_with(feature)), "edge").find("p", class_="measure").text

@@ -26,11 +26,11 @@ from driftplane.local.report_assets.markup import Html, join, tag
 from driftplane.local.report_assets.wording import (
     CHECK_EXPLANATIONS,
     CHECK_TITLES,
-    METRIC_HINTS,
     Verdict,
     check_title,
     describe_threshold_rule,
     explain_violation,
+    metric_hint,
     metric_name,
 )
 from driftplane.result import RunResult, Violation
@@ -279,7 +279,7 @@ def about_section(views: Sequence[FeatureView]) -> Html:
     """A short key: what the metrics mean and how the charts are drawn."""
     metrics = sorted({v.feature.drift.metric for v in views if v.feature.drift is not None})
     items = [
-        tag("li", tag("strong", metric_name(m)), ": ", METRIC_HINTS.get(m, "a distance between the baseline and target distributions."))
+        tag("li", tag("strong", metric_name(m)), ": ", metric_hint(m))
         for m in metrics
     ]
     return tag(

@@ -2,7 +2,8 @@
 
 Monitoring must tell a story a person understands: ``categorical_values_check`` means
 nothing to most readers, "“country” has values the baseline never had: “XX”" does. The
-original SageMaker description is still shown beside each sentence as the detail.
+original SageMaker description is still shown beside each sentence as the detail. A drift
+metric's words (its label and hint) are its entry in driftplane.drift_metrics.
 """
 
 from __future__ import annotations
@@ -11,30 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from driftplane import drift_metrics
 from driftplane.local.report_assets.formats import number, percent, plural
 from driftplane.result import FeatureResult, RunResult, Violation
-
-METRIC_NAMES = {
-    "normalized_wasserstein": "normalized Wasserstein distance",
-    "jensen_shannon": "Jensen\N{EN DASH}Shannon distance",
-    "psi": "population stability index (PSI)",
-    "hellinger": "Hellinger distance",
-    "ks_statistic": "Kolmogorov\N{EN DASH}Smirnov statistic",
-    "linf": "L-infinity distance",
-    "linf_robust": "robust L-infinity distance",
-    "cramers_v": "Cram\N{LATIN SMALL LETTER E WITH ACUTE}r's V",
-}
-
-METRIC_HINTS = {
-    "normalized_wasserstein": "How far the values moved, measured in standard deviations of the baseline; 0 means no shift.",
-    "jensen_shannon": "How different the two distributions are, from 0 (identical) to 1 (nothing in common).",
-    "psi": "Sum over bins of the change in share weighted by its log ratio; 0 means identical, above 0.2 is usually read as a large shift.",
-    "hellinger": "How much the two distributions overlap, from 0 (identical) to 1 (no overlap).",
-    "ks_statistic": "The largest gap between the two cumulative distributions, from 0 to 1.",
-    "linf": "The largest gap between the two distributions' shares, from 0 to 1.",
-    "linf_robust": "SageMaker's L-infinity distance minus an allowance for sampling noise.",
-    "cramers_v": "Pearson's chi-squared statistic of the category counts scaled to a distance, from 0 (same shares) to 1.",
-}
 
 CHECK_TITLES = {
     "data_type_check": "Values of the wrong type",
@@ -66,8 +46,15 @@ OTHER = "__other__"
 
 
 def metric_name(metric: str) -> str:
-    """The metric in words; unknown metrics keep their own name, made readable."""
-    return METRIC_NAMES.get(metric, metric.replace("_", " "))
+    """The metric in words (its registry label); unknown metrics keep their own name, made readable."""
+    found = drift_metrics.find(metric)
+    return found.label if found is not None else metric.replace("_", " ")
+
+
+def metric_hint(metric: str) -> str:
+    """One sentence on what the metric's value means (its registry hint)."""
+    found = drift_metrics.find(metric)
+    return found.hint if found is not None else "a distance between the baseline and target distributions."
 
 
 def check_title(check_type: str) -> str:

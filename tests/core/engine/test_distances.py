@@ -9,7 +9,7 @@ from scipy import stats
 from scipy.spatial import distance
 from scipy.special import rel_entr
 
-from driftplane.engine import metrics
+from driftplane.engine import distances
 from driftplane.engine.drift import categorical_metric, numeric_metric
 from driftplane.engine.profiler import profile_stream
 from driftplane.engine.sketches import WeightedValues
@@ -47,7 +47,7 @@ def test_weighted_wasserstein_matches_scipy_with_weights() -> None:
     u = WeightedValues(np.array([0.0, 1.0, 3.0]), np.array([1.0, 2.0, 4.0]))
     v = WeightedValues(np.array([0.5, 2.0]), np.array([8.0, 8.0]))
     expected = stats.wasserstein_distance([0, 1, 3], [0.5, 2], [1, 2, 4], [8, 8])
-    assert metrics.wasserstein(u, v) == pytest.approx(expected)
+    assert distances.wasserstein(u, v) == pytest.approx(expected)
 
 
 def test_histogram_metrics_on_the_baseline_bins_match_scipy(samples) -> None:
@@ -90,7 +90,7 @@ def test_categorical_metrics_match_scipy() -> None:
     assert categorical_metric("cramers_v", col_b, col_t) == pytest.approx(
         stats.contingency.association(table.astype(int), method="cramer", correction=False)
     )
-    assert metrics.chi_squared_p_value(p, q) == pytest.approx(chi2.pvalue, rel=1e-9)
+    assert distances.chi_squared_p_value(p, q) == pytest.approx(chi2.pvalue, rel=1e-9)
     linf = np.max(np.abs(p / p.sum() - q / q.sum()))
     assert categorical_metric("linf", col_b, col_t) == pytest.approx(linf)
     assert categorical_metric("linf_robust", col_b, col_t) == pytest.approx(linf - 1.8 * np.sqrt(900 / (500 * 400)))
@@ -98,10 +98,10 @@ def test_categorical_metrics_match_scipy() -> None:
 
 @pytest.mark.parametrize(("x", "dof"), [(0.5, 1), (3.0, 2), (10.0, 4), (60.0, 30), (200.0, 150), (1e-3, 10)])
 def test_chi2_survival_matches_scipy(x: float, dof: int) -> None:
-    assert metrics.chi2_survival(x, dof) == pytest.approx(stats.chi2.sf(x, dof), rel=1e-9, abs=1e-300)
+    assert distances.chi2_survival(x, dof) == pytest.approx(stats.chi2.sf(x, dof), rel=1e-9, abs=1e-300)
 
 
 def test_identical_distributions_score_zero() -> None:
     p = np.array([3.0, 5.0, 2.0])
-    for fn in (metrics.jensen_shannon, metrics.hellinger, metrics.psi, metrics.linf_frequencies, metrics.cramers_v):
+    for fn in (distances.jensen_shannon, distances.hellinger, distances.psi, distances.linf_frequencies, distances.cramers_v):
         assert fn(p, p * 7) == pytest.approx(0.0, abs=1e-12)

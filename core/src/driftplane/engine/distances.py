@@ -1,4 +1,4 @@
-"""Drift metrics: distances between a baseline and a target distribution.
+"""Drift distances: how far apart a baseline and a target distribution are.
 
 Distribution inputs are either weighted values (a quantile sketch's retained items: exact
 while the sketch holds every value) or counts over shared bins. Count functions work on the
