@@ -35,11 +35,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from driftplane.resolved import ResolvedMonitor, resolve_monitor
-from driftplane.result import Window
-from driftplane.spec import load_spec
-from driftplane.spec.models import CHECK_TYPES
 from tests.equivalence.cases import COLUMNS
 from tests.equivalence.harness import Outcome
 from tests.equivalence.meaning import (
@@ -61,6 +56,11 @@ from tests.equivalence.meaning import (
     ticks_of,
     violation_condition,
 )
+
+from driftplane.resolved import ResolvedMonitor, resolve_monitor
+from driftplane.result import Window
+from driftplane.spec import load_spec
+from driftplane.spec.models import CHECK_TYPES
 
 # How long after its tick a scheduled job starts running (Cloud Scheduler, EventBridge): a
 # run without --at must still read the tick's window.

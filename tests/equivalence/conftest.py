@@ -9,7 +9,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from tests.equivalence.harness import Workspace
 
 ROWS = 400
@@ -36,7 +35,6 @@ def clouds() -> Iterator[None]:
     import driftplane_aws.plugin
     import driftplane_azure.plugin
     import driftplane_gcp.plugin
-
     from driftplane.plugins import load_plugins, pm
 
     load_plugins()

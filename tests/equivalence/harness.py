@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 from click.testing import CliRunner
+from tests.equivalence.cases import SETTINGS, Case
 
 from driftplane.cli import cli
-from tests.equivalence.cases import SETTINGS, Case
 
 ERROR_COUNT = re.compile(r"^error: (\d+) problems?; ")
 

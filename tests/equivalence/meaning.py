@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from croniter import croniter
+from tests.equivalence.cases import COLUMNS
 
 from driftplane.alerting.targets import ChannelTarget
 from driftplane.engine.loop import RunRequest
@@ -28,7 +29,6 @@ from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
 from driftplane.result import Window
 from driftplane.spec import Spec
 from driftplane.spec.models import CHECK_TYPES, QualityChecks
-from tests.equivalence.cases import COLUMNS
 
 START = datetime(2026, 1, 9, tzinfo=UTC)  # a Friday
 TICKS = 8

@@ -20,12 +20,12 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
-from driftplane.spec import load_spec
 from tests.equivalence.cases import CASES, CLOUDS, Case
 from tests.equivalence.clouds import cloud_meaning
 from tests.equivalence.harness import Outcome, Workspace
 from tests.equivalence.meaning import FAILURE, Meaning, Route, local_meaning
+
+from driftplane.spec import load_spec
 
 AZURE_FAILURE_WARNING = "will also be emailed when a monitoring job fails"
 

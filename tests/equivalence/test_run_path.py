@@ -34,16 +34,16 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 from click.testing import CliRunner
+from tests.equivalence.cases import SETTINGS
+from tests.equivalence.clouds import aws_cron
+from tests.equivalence.conftest import write_baseline
+from tests.equivalence.meaning import previous_tick
 
 from driftplane.cli import cli
 from driftplane.local.runner import LocalRunner
 from driftplane.local.settings import LocalSettings
 from driftplane.result import RunResult, Window
 from driftplane.spec import load_spec
-from tests.equivalence.cases import SETTINGS
-from tests.equivalence.clouds import aws_cron
-from tests.equivalence.conftest import write_baseline
-from tests.equivalence.meaning import previous_tick
 
 HOUR = timedelta(hours=1)
 DAYS = 10
