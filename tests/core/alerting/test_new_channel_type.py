@@ -2,7 +2,10 @@
 
 It validates (and its settings are checked, located), resolves like a built-in type, the
 local provider delivers it in a real `driftplane run` to an HTTP server on 127.0.0.1, and a
-cloud whose DELIVERY table has no row for it refuses it at the notify entry that names it.
+cloud whose DELIVERY table has no row for it refuses it at the notify entry that names it:
+each installed cloud provider (aws, azure, gcp) through its real `validate`. One row in one
+cloud's table (core's `Delivery`) is all that cloud needs to deliver it: "adding a channel
+type = one module + one row per cloud".
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import json
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -174,3 +177,140 @@ def test_a_cloud_without_a_row_for_the_type_refuses_it_at_its_notify_entry(tmp_p
         ),
     ]
     assert spec.source is not None and all(p.file == spec.source.file for p in problems)
+
+
+# --- the installed cloud providers: one row each --------------------------------------------------
+
+TRAIN = Path(__file__).resolve().parents[3] / "examples" / "quickstart" / "data" / "train.parquet"
+AWS_SPEC = f"""\
+provider: aws
+providers:
+  aws:
+    region: us-east-1
+    role_arn: arn:aws:iam::123456789012:role/SageMaker
+    output_s3_uri: s3://bucket/driftplane
+    backend: processing
+    image_uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/driftplane:1
+channels:
+  team: {{type: teams, url: "https://teams.example.com/hook/s3cret"}}
+monitors:
+  churn:
+    baseline: {{data: "{TRAIN}"}}
+    target: {{data: "s3://bucket/scores/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet", window: 1d}}
+    alerts:
+      - name: inputs drifted
+        when: drift
+        features: [day_mins]
+        notify: ["email:ml@example.com", team]
+"""
+AZURE_SPEC = """\
+provider: azure
+providers:
+  azure: {subscription_id: 00000000-0000-0000-0000-000000000000, resource_group: rg, workspace: ws, data: as-is}
+channels:
+  team: {type: teams, url: "https://teams.example.com/hook/s3cret"}
+monitors:
+  churn:
+    baseline: {data: "azureml:churn-train:1"}
+    target: {data: "azureml:churn-scoring:1", window: 1d}
+    checks:
+      drift: {noise_correction: false}
+      quality: {completeness: false, columns: false, comparison_threshold: 1, categorical_comparison_threshold: 1}
+    alerts:
+      - name: inputs drifted
+        when: drift
+        notify: ["email:ml@example.com", team]
+"""
+GCP_SPEC = """\
+provider: gcp
+providers:
+  gcp:
+    project: my-project
+    image: us-docker.pkg.dev/my-project/driftplane/driftplane:1
+    service_account: runner@my-project.iam.gserviceaccount.com
+channels:
+  team: {type: teams, url: "https://teams.example.com/hook/s3cret"}
+monitors:
+  churn:
+    baseline: {data: train.csv}
+    target: {data: "target/*.csv", window: 1d}
+    alerts:
+      - name: inputs drifted
+        when: drift
+        notify: ["email:ml@example.com", team]
+"""
+CLOUD_SPECS = {"aws": AWS_SPEC, "azure": AZURE_SPEC, "gcp": GCP_SPEC}
+DELIVERS = {"aws": "email, log", "azure": "email", "gcp": "email, log, slack, webhook"}
+
+
+@pytest.fixture
+def clouds() -> Iterator[None]:
+    """The three cloud providers registered as their entry points would register them."""
+    import driftplane_aws.plugin
+    import driftplane_azure.plugin
+    import driftplane_gcp.plugin
+    from driftplane.plugins import load_plugins
+
+    load_plugins()
+    added = []
+    for name, module in (("aws", driftplane_aws.plugin), ("azure", driftplane_azure.plugin), ("gcp", driftplane_gcp.plugin)):
+        if pm.get_plugin(name) is None:
+            pm.register(module, name=name)
+            added.append(name)
+    try:
+        yield
+    finally:
+        for name in added:
+            pm.unregister(name=name)
+
+
+def validate_for(tmp_path: Path, cloud: str) -> tuple[int, str, Path]:
+    path = tmp_path / cloud / "monitors.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CLOUD_SPECS[cloud])
+    code, _, err = invoke("validate", str(path), "--provider", cloud)
+    return code, err, path
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+def test_every_installed_cloud_refuses_the_new_type_at_its_notify_entry(
+    tmp_path: Path, teams: None, clouds: None, cloud: str
+) -> None:
+    code, err, path = validate_for(tmp_path, cloud)
+    assert code == 2, err
+    line = CLOUD_SPECS[cloud].splitlines().index(next(t for t in CLOUD_SPECS[cloud].splitlines() if "notify:" in t)) + 1
+    column = CLOUD_SPECS[cloud].splitlines()[line - 1].index("team]") + 1
+    assert (
+        f"{path}:{line}:{column}: monitors.churn.alerts[0].notify[1]: teams 'team': the {cloud} provider cannot "
+        f"deliver 'teams' channels (it delivers {DELIVERS[cloud]})"
+    ) in err
+    assert err.count("cannot deliver") == 1, "the email entry beside it is delivered"
+    assert "s3cret" not in err
+
+
+def _teams_as_https(target: ChannelTarget) -> list[Any]:
+    """The row AWS would get for teams: an SNS HTTPS subscription to the webhook's URL."""
+    from driftplane_aws.channels import Subscription
+
+    return [Subscription("https", str(target.value("url")))]
+
+
+def test_a_row_in_one_clouds_table_makes_that_cloud_deliver_it(
+    tmp_path: Path, teams: None, clouds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from driftplane_aws import channels as aws_channels
+
+    monkeypatch.setitem(aws_channels.DELIVERY, "teams", Delivery(_teams_as_https, "an SNS HTTPS subscription"))
+    code, err, path = validate_for(tmp_path, "aws")
+    assert code == 0, err
+    code, out, err = invoke("plan", str(path), "--provider", "aws", "--offline", "--json")
+    assert code == 0, err
+    subscribed = sorted(
+        (c["request"]["body"]["Protocol"], c["request"]["body"]["Endpoint"])
+        for c in json.loads(out)["changes"]
+        if c["kind"] == "sns:Subscription"
+    )
+    assert subscribed == [("email", "ml@example.com"), ("https", "https://teams.example.com/hook/s3cret")]
+    for other in ("azure", "gcp"):  # the row is AWS's alone
+        code, err, _ = validate_for(tmp_path, other)
+        assert code == 2 and f"the {other} provider cannot deliver 'teams' channels" in err

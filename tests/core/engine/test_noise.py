@@ -209,3 +209,21 @@ def test_designed_drift_is_still_found_at_1_000_000_rows_and_steady_columns_stay
     result = dp.compare(base, moved)
     assert {f.name for f in result.drifted_features} == {"normal", "plan"}
     assert all(f.drift.effective_threshold == f.drift.threshold for f in result.features if f.drift)
+
+
+@pytest.mark.parametrize("metric", ["jensen_shannon", "psi", "hellinger", "linf_robust", "cramers_v"])
+def test_a_categorical_bound_does_not_depend_on_the_order_the_baseline_met_its_categories(metric: str) -> None:
+    """A baseline profiled from its rows lists categories as met; one read back from a
+    statistics.json (the AWS processing job's) lists them as written. Same counts, same bound."""
+    rng = np.random.default_rng(4)
+    values = rng.choice(["basic", "plus", "pro", "team"], 600, p=[0.4, 0.3, 0.2, 0.1])
+    ordered = np.sort(values)  # the same rows, met in another order
+    target_rows = rng.choice(["basic", "plus", "pro", "team"], 300, p=[0.4, 0.3, 0.2, 0.1])
+    bounds = []
+    for rows in (values, ordered, ordered[::-1]):
+        base = profile_stream([pa.record_batch({"plan": pa.array(rows)})], threads=1)
+        target = profile_stream([pa.record_batch({"plan": pa.array(target_rows)})], reference=base, threads=1)
+        assert sum(base["plan"].categorical.frequencies().values()) == 600
+        bounds.append(feature_drift("categorical", metric, 0.01, base["plan"], target["plan"], bins=20, noise_correction=True))
+    assert bounds[0].value == pytest.approx(bounds[1].value) == pytest.approx(bounds[2].value)
+    assert bounds[0].effective_threshold == bounds[1].effective_threshold == bounds[2].effective_threshold

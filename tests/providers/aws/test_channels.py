@@ -47,11 +47,11 @@ channels:
     code, err = validate(tmp_path, text)
     assert code == 2
     webhook = line_of(text, "webhook:https://hooks.example.com")
-    assert f"F:{webhook}:13: monitors.churn.alerts[0].notify[1]: webhook (https://hooks.example.com/…): SNS cannot deliver driftplane's webhook" in err
+    assert f"F:{webhook}:13: monitors.churn.alerts[0].notify[1]: webhook (https://hooks.example.com/…): the aws provider cannot deliver 'webhook' channels: an SNS HTTPS subscription" in err
     assert "SubscriptionConfirmation" in err and "driftplane.alert/v1" in err and "providers.aws.sns_topic_arn" in err
-    assert f"F:{line_of(text, '- team-slack')}:13: monitors.churn.alerts[0].notify[2]: slack 'team-slack': SNS cannot post to a Slack incoming webhook" in err
+    assert f"F:{line_of(text, '- team-slack')}:13: monitors.churn.alerts[0].notify[2]: slack 'team-slack': the aws provider cannot deliver 'slack' channels: SNS posts its own JSON envelope" in err
     assert "AWS Chatbot" in err
-    assert "monitors.churn.alerts[0].notify[3]: webhook (defined in the alert): SNS cannot deliver" in err
+    assert "monitors.churn.alerts[0].notify[3]: webhook (defined in the alert): the aws provider cannot deliver 'webhook'" in err
     assert "notify[0]" not in err
     assert "hooks.slack.com/services" not in err  # a channel's secret URL is never shown
 
@@ -93,8 +93,8 @@ def test_a_channel_type_aws_has_no_row_for_is_refused_naming_what_it_delivers(tm
     code, err = validate(tmp_path, text)
     assert code == 2
     assert f"F:{line_of(text, 'teams:')}:" in err
-    assert "monitors.churn.alerts[0].notify[0]: AWS does not deliver 'teams' channels" in err
-    assert "the channel types AWS delivers are email, log" in err
+    assert "monitors.churn.alerts[0].notify[0]: teams (https://teams.example.com/hook): the aws provider cannot deliver 'teams' channels (it delivers email, log)" in err
+    assert "providers.aws.sns_topic_arn" in err, "the alternative AWS offers: a topic of your own"
 
 
 def test_email_channels_in_every_form_become_subscriptions_and_log_the_alarm_history(make_provider) -> None:

@@ -177,7 +177,7 @@ def test_a_channel_type_without_a_row_is_refused_at_its_notify_entry(tmp_path: P
     spec = write(tmp_path, spec_data({"alerts": alerts}))
     (problem,) = problems(spec)
     assert problem.path == ("monitors", "m", "alerts", 0, "notify", 1) and problem.line is not None
-    assert "channel type 'pager'" in problem.message and "delivers email, log, slack, webhook" in problem.message
+    assert "the gcp provider cannot deliver 'pager' channels (it delivers email, log, slack, webhook)" in problem.message
     assert "k3y" not in problem.message, "the channel's URL is shown redacted"
 
 

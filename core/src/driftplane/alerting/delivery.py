@@ -16,6 +16,11 @@ A type with a ``Delivery`` row is translated by its function; a ``Refusal`` row,
 at all (a channel type added by a plugin after the table was written), is refused at
 ``validate`` by ``channel_problems``, located at the ``notify`` entry. So a new channel type
 is one module in core plus one row per cloud, and never silently dropped.
+
+Some channels of a delivered type still cannot be delivered as the spec means them (a
+webhook asking for an HMAC signature the cloud cannot send): the row's translator raises
+``Undeliverable`` for that channel, saying why and what instead, and ``channel_problems``,
+given the provider's way of calling its translators, reports that at ``validate`` too.
 """
 
 from __future__ import annotations
@@ -58,6 +63,22 @@ class Refusal:
 
 
 DeliveryTable: TypeAlias = Mapping[str, Delivery[Translate] | Refusal]
+# How a provider calls one row's translator for a channel (with its own settings, the monitor...).
+Attempt = Callable[[Delivery[Any], "ChannelTarget"], object]
+
+# What a person can do about a channel type a cloud has no row for, unless the provider says better.
+OTHERWISE = (
+    "notify one of those instead, or run this monitor with the local provider, which delivers every "
+    "installed channel type"
+)
+
+
+class Undeliverable(Exception):
+    """One channel of a delivered type that the cloud cannot deliver as the spec means it.
+
+    Raised by a row's translator; the message names the channel (``target.name``, with URLs
+    redacted), says why, and what to do instead.
+    """
 
 
 def delivered_types(table: Mapping[str, Delivery[Any] | Refusal]) -> list[str]:
@@ -65,17 +86,34 @@ def delivered_types(table: Mapping[str, Delivery[Any] | Refusal]) -> list[str]:
     return sorted(kind for kind, row in table.items() if isinstance(row, Delivery))
 
 
-def refusal(table: Mapping[str, Delivery[Any] | Refusal], target: ChannelTarget, *, provider: str) -> str | None:
-    """Why ``provider`` cannot deliver this channel, in words; None when its table delivers it."""
+def refusal(
+    table: Mapping[str, Delivery[Any] | Refusal],
+    target: ChannelTarget,
+    *,
+    provider: str,
+    attempt: Attempt | None = None,
+    otherwise: str = OTHERWISE,
+) -> str | None:
+    """Why ``provider`` cannot deliver this channel, in words; None when its table delivers it.
+
+    attempt: how the provider calls a row's translator; given, a delivered type's translator
+        is tried on this channel, and an ``Undeliverable`` it raises is the answer.
+    otherwise: what to do about a type without a row (after "it delivers ...").
+    """
     row = table.get(target.type)
     if isinstance(row, Delivery):
+        if attempt is None:
+            return None
+        try:
+            attempt(row, target)
+        except Undeliverable as exc:
+            return str(exc)
         return None
     delivers = ", ".join(delivered_types(table)) or "no channel type"
     if row is None:
         return (
             f"{target.name}: the {provider} provider cannot deliver '{target.type}' channels (it delivers "
-            f"{delivers}); notify one of those instead, or run this monitor with the local provider, "
-            f"which delivers every installed channel type"
+            f"{delivers}); {otherwise}"
         )
     return f"{target.name}: the {provider} provider cannot deliver '{target.type}' channels: {row.reason}; {row.instead}"
 
@@ -86,15 +124,18 @@ def channel_problems(
     *,
     provider: str,
     source: SourceMap | None = None,
+    attempt: Attempt | None = None,
+    otherwise: str = OTHERWISE,
 ) -> list[Problem]:
     """Every channel of the monitor's alerts the table does not deliver, located at its ``notify`` entry.
 
-    A cloud provider's ``validate`` (its ``check``) calls this with its ``DELIVERY`` table.
+    A cloud provider's ``validate`` (its ``check``) calls this with its ``DELIVERY`` table; with
+    ``attempt`` (see ``refusal``) also the channels its translators refuse one by one.
     """
     problems: list[Problem] = []
     for rule in monitor.alerts:
         for target in rule.channels:
-            message = refusal(table, target, provider=provider)
+            message = refusal(table, target, provider=provider, attempt=attempt, otherwise=otherwise)
             if message is not None:
                 problems.append(_locate(monitor, rule, target, message, source))
     return problems
@@ -107,4 +148,14 @@ def _locate(
     return source.problem(path, message) if source is not None else Problem(path, message)
 
 
-__all__ = ["Delivery", "DeliveryTable", "Refusal", "channel_problems", "delivered_types", "refusal"]
+__all__ = [
+    "OTHERWISE",
+    "Attempt",
+    "Delivery",
+    "DeliveryTable",
+    "Refusal",
+    "Undeliverable",
+    "channel_problems",
+    "delivered_types",
+    "refusal",
+]

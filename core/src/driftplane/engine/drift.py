@@ -74,10 +74,14 @@ def numeric_bins(baseline: ColumnProfile, target: ColumnProfile, bins: int) -> N
 
 
 def category_vectors(baseline: ColumnProfile, target: ColumnProfile) -> tuple[list[str], np.ndarray, np.ndarray] | None:
-    """Both sides' category counts on one list of categories.
+    """Both sides' category counts on one list of categories, in order of name.
 
     When the baseline's categories are all known exactly, target values it never had keep
     their own categories; past the baseline's cap, they share ``__other__`` with its rare values.
+    The order is the names', not the order a profile met them in: a baseline read back from a
+    statistics.json (the AWS processing job's) lists them otherwise than one profiled from its
+    rows, and the same counts must give the same distance and the same noise bound (whose
+    simulations draw with a fixed seed) to the last bit.
     """
     if baseline.categorical is None or target.categorical is None:
         return None
@@ -93,6 +97,7 @@ def category_vectors(baseline: ColumnProfile, target: ColumnProfile) -> tuple[li
         tgt = folded
     else:
         names = list(base) + [k for k in tgt if k not in base]
+    names.sort()
     return (
         names,
         np.array([base.get(k, 0.0) for k in names], dtype=np.float64),

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from driftplane import drift_metrics
+from driftplane.alerting.delivery import channel_problems
 from driftplane.errors import Problem
 from driftplane.provider import Request
 from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
@@ -31,7 +32,7 @@ from driftplane_aws.alarms import (
 )
 from driftplane_aws.analyzer import ANALYZER_ACCOUNTS
 from driftplane_aws.baseline import FeatureInfo, declared_features
-from driftplane_aws.channels import delivery_problem
+from driftplane_aws.channels import DELIVERY, OTHERWISE
 from driftplane_aws.schedules import ScheduleNotExpressible, sagemaker_cron, scheduler_cron
 from driftplane_aws.servicemodel import request_problems, service_model
 from driftplane_aws.settings import (
@@ -374,8 +375,10 @@ def _check_alerts(found: _Located, spec: Spec, monitor: ResolvedMonitor, setting
                 found.add((*where, "when"), failure_not_alarmable(alert.name))
         if alert.when == "drift":
             _check_drift_alert(found, spec, monitor, alert, where)
-        if not settings.sns_topic_arn:
-            _check_channels(found, spec, monitor, alert, where)
+    if not settings.sns_topic_arn:
+        # Each channel must be one AWS delivers (channels.DELIVERY), located at its notify entry. With
+        # providers.aws.sns_topic_arn the topic's own subscriptions deliver, so nothing is checked.
+        found.problems += channel_problems(monitor, DELIVERY, provider="aws", source=spec.source, otherwise=OTHERWISE)
 
 
 def _check_drift_alert(found: _Located, spec: Spec, monitor: ResolvedMonitor, alert: AlertRule, where: tuple[str | int, ...]) -> None:
@@ -399,24 +402,6 @@ def _check_drift_alert(found: _Located, spec: Spec, monitor: ResolvedMonitor, al
                 f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} metrics: list at most {MAX_ALARM_METRICS} in the "
                 "alert's 'features', or leave features out with features.exclude",
             )
-
-
-def _check_channels(found: _Located, spec: Spec, monitor: ResolvedMonitor, alert: AlertRule, where: tuple[str | int, ...]) -> None:
-    """Each channel of the alert must be one AWS delivers (channels.DELIVERY), located at its notify entry.
-
-    (The spec's notify list is read only to find the entry's line.) With providers.aws.sns_topic_arn
-    the topic's own subscriptions deliver, so nothing is checked here.
-    """
-    notify = spec.monitor(monitor.name).alerts[alert.index].notify
-    for target in alert.channels:
-        problem = delivery_problem(target)
-        if problem is None:
-            continue
-        entry = next(
-            (i for i, ref in enumerate(notify) if (ref == target.ref if target.ref is not None else not isinstance(ref, str) and ref.type == target.type)),
-            None,
-        )
-        found.add((*where, "notify", entry) if entry is not None else (*where, "notify"), problem)
 
 
 def _drift_features(spec: Spec, monitor: ResolvedMonitor) -> list[str] | None:

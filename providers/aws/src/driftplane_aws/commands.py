@@ -6,9 +6,7 @@ import json
 
 import click
 
-# The optional SPEC argument every spec-driven command takes: a file, or a directory holding
-# monitors.yaml (load_spec finds it). Declared here so a provider needs no CLI internals.
-spec_argument = click.argument("spec_path", metavar="[SPEC]", required=False, type=click.Path(dir_okay=True, file_okay=True))
+from driftplane.cli.api import spec_argument
 
 
 @click.group("aws")

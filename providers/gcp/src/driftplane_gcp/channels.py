@@ -1,10 +1,12 @@
 """How Cloud Monitoring delivers each channel type of a spec: the ``DELIVERY`` table.
 
 An alert's channels come resolved from core (``AlertRule.channels``: a type and its
-validated settings). Each row of ``DELIVERY`` turns one such channel into the Cloud
-Monitoring notification channels that deliver it, or raises ``Undeliverable`` saying why
-Cloud Monitoring cannot deliver it as the spec means it and what to do instead. A channel
-type without a row is refused at ``validate``, at its ``notify`` entry. Adding a channel
+validated settings). Each row of ``DELIVERY`` is one of core's row types
+(``driftplane.alerting.delivery``): a ``Delivery`` whose translator turns one such channel
+into the Cloud Monitoring notification channels that deliver it, raising ``Undeliverable``
+for a channel it cannot deliver as the spec means it (saying why and what to do instead).
+A channel type without a row is refused at ``validate``, at its ``notify`` entry
+(``channel_problems``, which also tries each translator on its channels). Adding a channel
 type means one module in core and one row here.
 
 What Cloud Monitoring sends is its own incident message, not driftplane's: a person reads
@@ -19,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from driftplane.alerting.delivery import Delivery, DeliveryTable, Undeliverable
 from driftplane.alerting.redact import redact_url
 from driftplane.alerting.targets import ChannelTarget
 from driftplane_gcp.names import DIGEST_LABEL, digest, managed_labels
@@ -28,10 +31,6 @@ if TYPE_CHECKING:
     from google.cloud import monitoring_v3
 
 REDACTED = "<redacted>"
-
-
-class Undeliverable(Exception):
-    """A channel Cloud Monitoring cannot deliver as the spec means it; the message says what instead."""
 
 
 @dataclass(frozen=True)
@@ -150,48 +149,41 @@ def _log(channel: ChannelTarget, monitor: str, settings: GcpSettings) -> list[No
     return []
 
 
-# Channel type -> how Cloud Monitoring delivers it (a translator that may refuse, see above).
-DELIVERY: dict[str, Translate] = {
-    "email": _email,
-    "webhook": _webhook,
-    "slack": _slack,
-    "log": _log,
+DELIVERY: DeliveryTable[Translate] = {
+    "email": Delivery(_email, "a Cloud Monitoring email channel per address, sent Google's incident email"),
+    "webhook": Delivery(
+        _webhook,
+        "a webhook_tokenauth channel posting Cloud Monitoring's incident JSON (with providers.gcp.incident_webhooks)",
+    ),
+    "slack": Delivery(_slack, "a Cloud Monitoring Slack channel, through the Slack app in providers.gcp.slack"),
+    "log": Delivery(_log, "no channel: the alert policy's incidents are listed in the console"),
 }
 
 
-def delivered_types() -> str:
-    return ", ".join(sorted(DELIVERY))
-
-
-def notification_targets(
-    monitor: str, channels: Sequence[ChannelTarget], settings: GcpSettings
-) -> tuple[list[NotificationTarget], list[tuple[int, str]]]:
-    """The notification channels that deliver ``channels``, and (position, why) for those refused.
-
-    ``position`` is the channel's index in ``channels``; a channel two entries share (one
-    address in two email channels) is delivered once.
-    """
+def notification_targets(monitor: str, channels: Sequence[ChannelTarget], settings: GcpSettings) -> list[NotificationTarget]:
+    """The notification channels that deliver ``channels``, each once (one address in two email
+    channels is one channel); a channel the table refuses has none (``validate`` refused it)."""
     targets: dict[str, NotificationTarget] = {}
-    refused: list[tuple[int, str]] = []
-    for position, channel in enumerate(channels):
-        translate = DELIVERY.get(channel.type)
-        if translate is None:
-            refused.append(
-                (
-                    position,
-                    f"Cloud Monitoring cannot deliver channel type '{channel.type}' ({channel.name}); "
-                    f"the gcp provider delivers {delivered_types()}",
-                )
-            )
+    for channel in channels:
+        row = DELIVERY.get(channel.type)
+        if not isinstance(row, Delivery):
             continue
         try:
-            made = translate(channel, monitor, settings)
-        except Undeliverable as exc:
-            refused.append((position, str(exc)))
+            made = row.translate(channel, monitor, settings)
+        except Undeliverable:
             continue
         for target in made:
             targets.setdefault(target.key, target)
-    return list(targets.values()), refused
+    return list(targets.values())
 
 
-__all__ = ["DELIVERY", "NotificationTarget", "Undeliverable", "notification_targets"]
+def attempt(monitor: str, settings: GcpSettings) -> Callable[[Delivery[Translate], ChannelTarget], object]:
+    """How ``channel_problems`` calls this table's translators, for one monitor and these settings."""
+
+    def call(row: Delivery[Translate], channel: ChannelTarget) -> object:
+        return row.translate(channel, monitor, settings)
+
+    return call
+
+
+__all__ = ["DELIVERY", "NotificationTarget", "Undeliverable", "attempt", "notification_targets"]

@@ -16,10 +16,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from driftplane.alerting.delivery import channel_problems
 from driftplane.errors import Problem
 from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.spec.models import Spec
 from driftplane_gcp import alerts, names, translate
+from driftplane_gcp.channels import DELIVERY, attempt
 from driftplane_gcp.settings import GcpSettings
 
 Path = tuple[Any, ...]
@@ -73,9 +75,10 @@ def spec_problems(spec: Spec, settings: GcpSettings, monitors: Sequence[str], *,
         _tags_one_by_one(found, *monitor_layer)
         _tags_together(found, monitor, settings, [*layers, monitor_layer])
         _alert_identities(found, monitor)
+        for problem in channel_problems(monitor, DELIVERY, provider="gcp", source=spec.source, attempt=attempt(name, settings)):
+            if problem not in found.problems:
+                found.problems.append(problem)
         resources = translate.alert_resources(monitor, settings)
-        for refusal in resources.refusals:
-            found.add((*at, "alerts", refusal.alert, "notify", refusal.notify), refusal.message)
         if not policies:
             continue
         for request in resources.policies:

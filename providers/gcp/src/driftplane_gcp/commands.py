@@ -17,15 +17,15 @@ logger = logging.getLogger(__name__)
 
 def register(cli: click.Group) -> None:
     """Add the ``gcp`` command group to the driftplane CLI."""
-    from driftplane.cli.options import json_option, spec_argument
+    from driftplane.cli import api
 
     @cli.group("gcp")
     def gcp() -> None:
         """Commands of the gcp provider (Google Cloud Monitoring)."""
 
     @gcp.command("purge")
-    @spec_argument
-    @json_option
+    @api.spec_argument
+    @api.json_option
     @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
     def purge(spec_path: str | None, as_json: bool, yes: bool) -> None:
         """destroy, and also delete driftplane's metric descriptors with all their data.
@@ -38,13 +38,10 @@ def register(cli: click.Group) -> None:
         Example:
           driftplane gcp purge monitors.yaml --yes
         """
-        from driftplane.cli.common import load_for_provider
-        from driftplane.cli.output import console, print_json
-        from driftplane.cli.render import render_plan
         from driftplane.errors import UsageError
         from driftplane_gcp.provider import GcpProvider
 
-        spec, provider = load_for_provider(spec_path, "gcp")
+        spec, provider = api.load_for_provider(spec_path, "gcp")
         assert isinstance(provider, GcpProvider)
         if not yes:
             if not sys.stdin.isatty():
@@ -56,7 +53,7 @@ def register(cli: click.Group) -> None:
             )
         done = provider.purge(spec)
         if as_json:
-            print_json(done)
+            api.print_json(done)
             return
-        render_plan(done, console())
+        api.render_plan(done, api.console())
         logger.info("purged on gcp: %s", done.summary())

@@ -46,15 +46,6 @@ class PolicyRequest:
     build: Callable[[Mapping[Identity, str]], monitoring_v3.AlertPolicy]
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """A notify entry Cloud Monitoring cannot deliver: alert position, notify position, why."""
-
-    alert: int
-    notify: int
-    message: str
-
-
 @dataclass
 class MonitorAlerts:
     """What a monitor's alerts become: notification channels and alert policies."""
@@ -63,7 +54,6 @@ class MonitorAlerts:
     channels: dict[Identity, NotificationTarget] = field(default_factory=dict)
     channel_labels: dict[str, str] = field(default_factory=dict)  # user labels (tags) of every channel
     policies: list[PolicyRequest] = field(default_factory=list)
-    refusals: list[Refusal] = field(default_factory=list)
 
     def channel_message(self, identity: Identity, *, redact: bool = False) -> monitoring_v3.NotificationChannel:
         return self.channels[identity].message(user_labels=self.channel_labels, redact=redact)
@@ -86,8 +76,7 @@ def alert_resources(monitor: ResolvedMonitor, settings: GcpSettings) -> MonitorA
     out = MonitorAlerts(monitor.name, channel_labels=user_labels)
     alignment = alerts.alignment_seconds(monitor.windows)
     for alert in monitor.alerts:
-        targets, refused = notification_targets(monitor.name, alert.channels, settings)
-        out.refusals += [Refusal(alert.index, alert.notify_index[position], message) for position, message in refused]
+        targets = notification_targets(monitor.name, alert.channels, settings)
         keys: list[Identity] = []
         for target in targets:
             identity = (label, label_value(target.key))
@@ -138,4 +127,4 @@ def job_resources(monitor: ResolvedMonitor, settings: GcpSettings, *, project: s
     )
 
 
-__all__ = ["MonitorAlerts", "MonitorJobs", "PolicyRequest", "Refusal", "alert_resources", "job_resources", "labels", "tags"]
+__all__ = ["MonitorAlerts", "MonitorJobs", "PolicyRequest", "alert_resources", "job_resources", "labels", "tags"]
