@@ -12,10 +12,12 @@ import re
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 Status = Literal["ok", "drift", "violations", "drift_and_violations", "failed"]
 Kind = Literal["numerical", "categorical"]
+ProblemType = Literal["binary", "multiclass", "regression"]
+Judged = Literal["final", "provisional", "estimated", "none"]
 
 # Exit codes the CLI uses for a result's status.
 STATUS_FOUND_NOTHING = "ok"
@@ -103,6 +105,69 @@ class Violation(_Result):
         return readable_numbers(self.description)
 
 
+class PerformanceMetric(_Result):
+    """One model-quality metric of a window: realised from labels, or estimated before they land."""
+
+    name: str = Field(description="driftplane's metric name (accuracy, auc, rmse, ...; docs/model-quality.md).")
+    value: float | None = Field(description="None when undefined (no rows, one class for auc).")
+    baseline: float | None = Field(default=None, description="The same metric on the labelled baseline.")
+    lower: float | None = Field(
+        default=None, description="Estimates: the band's lower end (value - 3 sampling errors, clipped to the metric's range)."
+    )
+    upper: float | None = Field(default=None, description="Estimates: the band's upper end.")
+    estimated: bool = Field(default=False, description="True for CBPE/DLE estimates, false for values from labels.")
+    threshold: float | None = Field(
+        default=None, description="The absolute threshold the check applied (relative checks resolved against the baseline)."
+    )
+    direction: Literal["min", "max"] | None = Field(
+        default=None, description="min: the value must stay at or above threshold; max: at or below."
+    )
+    failed: bool = Field(default=False, description="The value is past the threshold.")
+    error_bound: float | None = Field(
+        default=None,
+        description="Approximate metrics (auc, pr_auc from the score histogram): the largest possible difference from the exact value.",
+    )
+
+
+class LabelCoverage(_Result):
+    """How many of the window's predictions have a label so far."""
+
+    predictions: int
+    labelled: int
+    share: float | None = Field(default=None, description="labelled / predictions; None without predictions.")
+
+
+class CalibrationBin(_Result):
+    """One reliability bin of a binary classifier's probabilities."""
+
+    lower: float
+    upper: float
+    count: int
+    mean_probability: float
+    fraction_positive: float
+
+
+class Performance(_Result):
+    """A window's model quality: metrics, how they were judged, label coverage, confusion matrix."""
+
+    problem_type: ProblemType
+    judged: Judged = Field(
+        description="final: labels complete (or the wait passed); provisional: more labels may land; "
+        "estimated: no labels yet, CBPE/DLE values; none: nothing to judge."
+    )
+    coverage: LabelCoverage
+    metrics: list[PerformanceMetric] = Field(default_factory=list)
+    confusion_matrix: dict[str, dict[str, int | float]] | None = Field(
+        default=None, description="Counts [actual][predicted], labels as text (expected counts when estimated)."
+    )
+    calibration: list[CalibrationBin] | None = None
+    messages: list[str] = Field(default_factory=list)
+
+    @property
+    def failed_metrics(self) -> list[PerformanceMetric]:
+        return [m for m in self.metrics if m.failed]
+
+
 class RunResult(_Result):
     """One execution of a monitor: drift per feature, violations, a verdict."""
 
@@ -122,6 +187,24 @@ class RunResult(_Result):
     duration_seconds: float | None = None
     messages: list[str] = Field(default_factory=list, description="Notes a person should read (skipped lines, empty columns).")
     error: str | None = Field(default=None, description="Why the run failed, when status is failed.")
+    performance: Performance | None = Field(
+        default=None, description="Model quality of the window, for monitors that declare a model; left out of the JSON when unset."
+    )
+    prediction_drift: list[FeatureResult] = Field(
+        default_factory=list,
+        description="Drift of the model's output columns, apart from the input features; left out of the JSON when empty.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_unset(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Results of monitors without a model read exactly as before these fields existed."""
+        data = handler(self)
+        if isinstance(data, dict):
+            if data.get("performance", 0) is None:
+                del data["performance"]
+            if data.get("prediction_drift", None) == []:
+                del data["prediction_drift"]
+        return data
 
     @property
     def drifted_features(self) -> list[FeatureResult]:
