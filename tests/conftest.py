@@ -19,6 +19,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _forget_s3_filesystems():
+    """fsspec keeps one S3 filesystem per set of arguments, with the endpoint and credentials the
+    environment had when it was made; a test's moto server is gone by the next test, so start clean."""
+    yield
+    import sys
+
+    s3fs = sys.modules.get("s3fs")
+    if s3fs is not None:
+        s3fs.S3FileSystem.clear_instance_cache()
+
+
+@pytest.fixture(autouse=True)
 def _detach_cli_log_handlers():
     """The CLI attaches handlers to the streams of its run; drop them after each test."""
     yield
