@@ -88,7 +88,11 @@ def generate(rows: int, formats: list[str]) -> dict[str, dict[str, Path]]:
             for offset in range(0, rows, CHUNK_ROWS):
                 table = _chunk(min(CHUNK_ROWS, rows - offset), seed, side == "target", offset)
                 if writer is None:
-                    writer = pq.ParquetWriter(partial, table.schema) if fmt == "parquet" else pacsv.CSVWriter(partial, table.schema)
+                    writer = (
+                        pq.ParquetWriter(partial, table.schema)
+                        if fmt == "parquet"
+                        else pacsv.CSVWriter(partial, table.schema)
+                    )
                 writer.write_table(table)
             assert writer is not None
             writer.close()
@@ -136,7 +140,18 @@ DRIFTPLANE = Path(sys.executable).with_name("driftplane")
 def job_command(name: str, baseline: Path, target: Path, fmt: str, out: str) -> list[str]:
     """The command line of one job."""
     if name == "floor":
-        return [sys.executable, __file__, "--job", "floor", "--baseline", str(baseline), "--target", str(target), "--format", fmt]
+        return [
+            sys.executable,
+            __file__,
+            "--job",
+            "floor",
+            "--baseline",
+            str(baseline),
+            "--target",
+            str(target),
+            "--format",
+            fmt,
+        ]
     return [str(DRIFTPLANE), "-q", "compare", str(baseline), str(target), "--out", out, "--json"]
 
 
@@ -161,7 +176,9 @@ def run_job(name: str, baseline: Path, target: Path, fmt: str) -> dict:
     report: dict = {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
     if name == "compare":
         result = json.loads(output)
-        report["details"] = {"drifted": sorted(f["name"] for f in result["features"] if f["drift"] and f["drift"]["drifted"])}
+        report["details"] = {
+            "drifted": sorted(f["name"] for f in result["features"] if f["drift"] and f["drift"]["drifted"])
+        }
     return report
 
 
@@ -183,7 +200,10 @@ def machine() -> str:
     except OSError:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {cpu}, {memory:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    return (
+        f"{os.cpu_count()} cores, {cpu}, {memory:.0f} GiB RAM, Python "
+        f"{platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def measure(rows: int, formats: list[str], repeat: int) -> list[tuple[str, ...]]:
@@ -223,7 +243,9 @@ def measure(rows: int, formats: list[str], repeat: int) -> list[tuple[str, ...]]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", default="1000,1000000", help="comma-separated rows per dataset (default 1000,1000000)")
+    parser.add_argument(
+        "--rows", default="1000,1000000", help="comma-separated rows per dataset (default 1000,1000000)"
+    )
     parser.add_argument("--formats", default="parquet,csv", help="comma-separated: parquet, csv")
     parser.add_argument("--repeat", type=int, default=3, help="runs per job; the median is reported")
     parser.add_argument("--job", choices=["floor"], help=argparse.SUPPRESS)
@@ -242,7 +264,16 @@ def main() -> None:
     sizes_text = ", ".join(f"{r:,} + {r:,}" for r in sizes)
     print(f"driftplane {driftplane.__version__}; {sizes_text} rows x 20 columns; median of {args.repeat}\n")
     rows = [row for size in sizes for row in measure(size, formats, args.repeat)]
-    header = ("job", "rows", "wall s (min-max)", "cpu s", "peak RSS MB", "wall / floor", "cpu / floor", "memory / floor")
+    header = (
+        "job",
+        "rows",
+        "wall s (min-max)",
+        "cpu s",
+        "peak RSS MB",
+        "wall / floor",
+        "cpu / floor",
+        "memory / floor",
+    )
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     print()
     for row in [header, tuple("-" * w for w in widths), *rows]:

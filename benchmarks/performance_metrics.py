@@ -84,7 +84,9 @@ def floor(y, predicted, score) -> dict:
     recall_curve = true_pos / positives
     average_precision = float(np.sum(np.diff(np.concatenate([[0.0], recall_curve])) * precision_curve))
     eps = np.finfo(np.float64).eps
-    log_loss = float(-np.mean(np.where(y == 1, np.log(np.clip(score, eps, 1 - eps)), np.log(np.clip(1 - score, eps, 1 - eps)))))
+    log_loss = float(
+        -np.mean(np.where(y == 1, np.log(np.clip(score, eps, 1 - eps)), np.log(np.clip(1 - score, eps, 1 - eps))))
+    )
     return {
         "accuracy": (tp + tn) / rows,
         "precision": precision,
@@ -109,7 +111,10 @@ def driftplane_job(y, predicted, score, as_text: bool) -> dict:
     labels = pa.array(y.astype(str)) if as_text else pa.array(y)
     prediction = pa.array(predicted)
     scores = pa.array(score)
-    batches = [(labels.slice(s, BATCH_ROWS), prediction.slice(s, BATCH_ROWS), scores.slice(s, BATCH_ROWS)) for s in range(0, len(y), BATCH_ROWS)]
+    batches = [
+        (labels.slice(s, BATCH_ROWS), prediction.slice(s, BATCH_ROWS), scores.slice(s, BATCH_ROWS))
+        for s in range(0, len(y), BATCH_ROWS)
+    ]
     started, cpu = time.perf_counter(), time.process_time()
     accumulator = BinaryAccumulator(positive_label=1)
     for batch in batches:
@@ -119,7 +124,12 @@ def driftplane_job(y, predicted, score, as_text: bool) -> dict:
     accumulator.spread()
     accumulator.confusion_matrix()
     accumulator.calibration()
-    return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "metrics": found, "bounds": accumulator.error_bounds()}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu,
+        "metrics": found,
+        "bounds": accumulator.error_bounds(),
+    }
 
 
 def sklearn_job(y, predicted, score) -> dict:
@@ -196,15 +206,28 @@ def error_survey(datasets: int) -> None:
             found, bounds = accumulator.metrics(), accumulator.error_bounds()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                errors = (abs(found["auc"] - sk.roc_auc_score(y, scores)), abs(found["pr_auc"] - sk.average_precision_score(y, scores)))
+                errors = (
+                    abs(found["auc"] - sk.roc_auc_score(y, scores)),
+                    abs(found["pr_auc"] - sk.average_precision_score(y, scores)),
+                )
             if errors[0] > bounds["auc"] + 1e-12 or errors[1] > bounds["pr_auc"] + 1e-12:
                 raise SystemExit(f"{family}: an error beyond its bound: {errors} vs {bounds}")
-            worst = [max(worst[0], errors[0]), max(worst[1], bounds["auc"]), max(worst[2], errors[1]), max(worst[3], bounds["pr_auc"])]
+            worst = [
+                max(worst[0], errors[0]),
+                max(worst[1], bounds["auc"]),
+                max(worst[2], errors[1]),
+                max(worst[3], bounds["pr_auc"]),
+            ]
         print(f"| {family} | {worst[0]:.1e} | {worst[1]:.1e} | {worst[2]:.1e} | {worst[3]:.1e} |")
 
 
 def run_job(job: str, rows: int) -> dict:
-    process = subprocess.Popen([sys.executable, __file__, "--job", job, "--rows", str(rows)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--job", job, "--rows", str(rows)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _pid, status, usage = os.wait4(process.pid, 0)
     output = process.stdout.read() if process.stdout else ""
     errors = process.stderr.read() if process.stderr else ""
@@ -246,7 +269,8 @@ def main() -> None:
         for job in JOBS:
             runs[job].append(run_job(job, args.rows))
     medians = {
-        job: {key: statistics.median(r[key] for r in reports) for key in ("seconds", "cpu", "peak_mb")} for job, reports in runs.items()
+        job: {key: statistics.median(r[key] for r in reports) for key in ("seconds", "cpu", "peak_mb")}
+        for job, reports in runs.items()
     }
     base = medians["floor"]
     print("| job | compute s (min-max) | cpu s | peak RSS MB | time / floor | cpu / floor | memory / floor |")
@@ -256,14 +280,16 @@ def main() -> None:
         times = [r["seconds"] for r in runs[job]]
         print(
             f"| {job} | {m['seconds']:.3f} ({min(times):.3f}-{max(times):.3f}) | {m['cpu']:.3f} | {m['peak_mb']:.0f} | "
-            f"{m['seconds'] / base['seconds']:.2f}x | {m['cpu'] / base['cpu']:.2f}x | {m['peak_mb'] / base['peak_mb']:.2f}x |"
+            f"{m['seconds'] / base['seconds']:.2f}x | {m['cpu'] / base['cpu']:.2f}x "
+            f"| {m['peak_mb'] / base['peak_mb']:.2f}x |"
         )
     ours, reference = runs["driftplane"][0]["metrics"], runs["floor"][0]["metrics"]
     bounds = runs["driftplane"][0]["bounds"]
     worst = max(abs(ours[k] - reference[k]) for k in reference if k not in ("auc", "pr_auc"))
     print(
         f"\nagreement with the floor: exact metrics within {worst:.1e}; auc {abs(ours['auc'] - reference['auc']):.1e} "
-        f"(bound {bounds['auc']:.1e}), pr_auc {abs(ours['pr_auc'] - reference['pr_auc']):.1e} (bound {bounds['pr_auc']:.1e})"
+        f"(bound {bounds['auc']:.1e}), pr_auc "
+        f"{abs(ours['pr_auc'] - reference['pr_auc']):.1e} (bound {bounds['pr_auc']:.1e})"
     )
 
 

@@ -62,10 +62,23 @@ def write_capture(table: pa.Table, path: Path, limit: int) -> int:
             output, _, features = line.partition(",")
             record = {
                 "captureData": {
-                    "endpointInput": {"observedContentType": "text/csv", "mode": "INPUT", "data": features, "encoding": "CSV"},
-                    "endpointOutput": {"observedContentType": "text/csv", "mode": "OUTPUT", "data": output, "encoding": "CSV"},
+                    "endpointInput": {
+                        "observedContentType": "text/csv",
+                        "mode": "INPUT",
+                        "data": features,
+                        "encoding": "CSV",
+                    },
+                    "endpointOutput": {
+                        "observedContentType": "text/csv",
+                        "mode": "OUTPUT",
+                        "data": output,
+                        "encoding": "CSV",
+                    },
                 },
-                "eventMetadata": {"eventId": f"e{k}", "inferenceTime": f"2026-01-05T{(k // 3600) % 24:02d}:{(k // 60) % 60:02d}:{k % 60:02d}Z"},
+                "eventMetadata": {
+                    "eventId": f"e{k}",
+                    "inferenceTime": f"2026-01-05T{(k // 3600) % 24:02d}:{(k // 60) % 60:02d}:{k % 60:02d}Z",
+                },
                 "eventVersion": "0",
             }
             out.write(json.dumps(record) + "\n")
@@ -107,7 +120,11 @@ def main() -> None:
 
     jobs: list[tuple[str, str, Callable[[], int]]] = [
         ("parquet", "pyarrow read_table (floor)", lambda: pq.read_table(parquet_path).num_rows),
-        ("parquet", "pyarrow iter_batches", lambda: count(pq.ParquetFile(parquet_path).iter_batches(batch_size=131_072))),
+        (
+            "parquet",
+            "pyarrow iter_batches",
+            lambda: count(pq.ParquetFile(parquet_path).iter_batches(batch_size=131_072)),
+        ),
         ("parquet", "driftplane read", lambda: count(read(DataSource(data=str(parquet_path))))),
         ("csv", "pyarrow read_csv (floor)", lambda: pacsv.read_csv(csv_path).num_rows),
         ("csv", "pyarrow open_csv", lambda: count(pacsv.open_csv(csv_path))),

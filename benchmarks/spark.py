@@ -90,7 +90,18 @@ def tree_rss_mb(pid: int) -> float:
 
 def run_job(baseline: Path, target: Path, engine: str, columns: int) -> dict:
     """Run one job in a fresh interpreter: wall time, timings and the peak RSS of its tree."""
-    command = [sys.executable, __file__, "--job", engine, "--baseline", str(baseline), "--target", str(target), "--columns", str(columns)]
+    command = [
+        sys.executable,
+        __file__,
+        "--job",
+        engine,
+        "--baseline",
+        str(baseline),
+        "--target",
+        str(target),
+        "--columns",
+        str(columns),
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0.0

@@ -219,8 +219,8 @@ def test_validate_accepts_a_registered_metric_its_aliases_and_its_kinds(
     code, err = validate(write_spec(tmp_path / "kind", categorical="mean_shift"))
     assert code == 2
     assert (
-        "F:7:9: monitors.churn.checks.drift: categorical.metric 'mean_shift' applies to numbers only; categorical metrics are"
-        in err
+        "F:7:9: monitors.churn.checks.drift: categorical.metric "
+        "'mean_shift' applies to numbers only; categorical metrics are" in err
     )
     assert "cramers_v, total_variation, sagemaker_linf" in err
 
@@ -442,7 +442,8 @@ def test_clouds_computing_drift_refuse_a_metric_without_an_equivalent_where_it_i
     code, err = validate(path, "--provider", "aws")
     assert code == 2
     assert (
-        "F:15:29: monitors.churn.checks.drift.numerical.metric: SageMaker Model Monitor measures drift as its L-infinity "
+        "F:15:29: monitors.churn.checks.drift.numerical.metric: "
+        "SageMaker Model Monitor measures drift as its L-infinity "
         "distance (linf_robust with checks.quality.comparison_method: robust) and publishes only that; the numerical "
         "metric is mean_shift: set checks.drift.numerical.metric: linf_robust (or comparison_method: simple for linf), "
         "or use backend: processing"
@@ -453,8 +454,8 @@ def test_clouds_computing_drift_refuse_a_metric_without_an_equivalent_where_it_i
     code, err = validate(write_spec(tmp_path / "azure", settings=AZURE), "--provider", "azure")
     assert code == 2
     assert (
-        "F:10:29: monitors.churn.checks.drift.numerical.metric: Azure ML has no 'mean_shift' metric for numerical features"
-        in err
+        "F:10:29: monitors.churn.checks.drift.numerical.metric: "
+        "Azure ML has no 'mean_shift' metric for numerical features" in err
     )
     assert (
         "F:11:31: monitors.churn.checks.drift.categorical.metric: Azure ML has no 'total_variation' metric"

@@ -78,7 +78,10 @@ def test_a_broken_case_file_points_at_the_line(pytester: pytest.Pytester) -> Non
     )
     outcome = pytester.runpytest("-p", "no:cacheprovider")
     outcome.assert_outcomes(errors=1)
-    assert "test_bad.driftplane.yaml:4:5: cases[0].monitr: unknown key 'monitr'; did you mean 'monitor'?" in outcome.stdout.str()
+    assert (
+        "test_bad.driftplane.yaml:4:5: cases[0].monitr: unknown key 'monitr'; did you mean 'monitor'?"
+        in outcome.stdout.str()
+    )
 
 
 def test_other_yaml_files_are_not_collected(pytester: pytest.Pytester) -> None:

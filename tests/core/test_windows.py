@@ -28,15 +28,22 @@ def rule(schedule: str, *, length: str | None = None, latency: str | None = None
 
 def test_window_ending_at_a_duration() -> None:
     assert window_ending_at(utc(2026, 1, 6), Duration.parse("1d")) == Window(start=utc(2026, 1, 5), end=utc(2026, 1, 6))
-    assert window_ending_at(datetime(2026, 3, 31, 12), "1mo") == Window(start=utc(2026, 2, 28, 12), end=utc(2026, 3, 31, 12))
+    assert window_ending_at(datetime(2026, 3, 31, 12), "1mo") == Window(
+        start=utc(2026, 2, 28, 12), end=utc(2026, 3, 31, 12)
+    )
 
 
 def test_window_ending_at_with_latency() -> None:
-    assert window_ending_at(utc(2026, 1, 6, 2), "1d", latency="2h") == Window(start=utc(2026, 1, 5), end=utc(2026, 1, 6))
+    assert window_ending_at(utc(2026, 1, 6, 2), "1d", latency="2h") == Window(
+        start=utc(2026, 1, 5), end=utc(2026, 1, 6)
+    )
 
 
 def test_describe_window() -> None:
-    assert describe_window(Window(start=utc(2026, 1, 5), end=utc(2026, 1, 6))) == "[2026-01-05T00:00:00Z, 2026-01-06T00:00:00Z)"
+    assert (
+        describe_window(Window(start=utc(2026, 1, 5), end=utc(2026, 1, 6)))
+        == "[2026-01-05T00:00:00Z, 2026-01-06T00:00:00Z)"
+    )
 
 
 def test_a_tick_reads_the_window_before_it_moved_back_by_the_latency() -> None:
@@ -99,7 +106,9 @@ def test_a_backfill_runs_each_tick_in_its_range_once() -> None:
         ("0 0 1 * *", timedelta(days=31), timedelta(days=31)),
     ],
 )
-def test_the_period_does_not_depend_on_the_day_it_is_asked(schedule: str, period: timedelta, longest: timedelta) -> None:
+def test_the_period_does_not_depend_on_the_day_it_is_asked(
+    schedule: str, period: timedelta, longest: timedelta
+) -> None:
     assert rule(schedule).period == period
     assert rule(schedule).longest_gap == longest
 

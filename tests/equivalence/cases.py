@@ -39,7 +39,12 @@ SETTINGS: dict[str, tuple[str, dict[str, Any]]] = {
     "aws-model-monitor": ("aws", {**AWS, "backend": "model-monitor"}),
     "azure": (
         "azure",
-        {"subscription_id": "00000000-0000-0000-0000-000000000000", "resource_group": "rg", "workspace": "ws", "data": "upload"},
+        {
+            "subscription_id": "00000000-0000-0000-0000-000000000000",
+            "resource_group": "rg",
+            "workspace": "ws",
+            "data": "upload",
+        },
     ),
     "gcp": (
         "gcp",
@@ -69,7 +74,12 @@ CHANNELS = {
 # checks only those its data-quality signal runs (data types, categories).
 AZURE_CHECKS = {
     "drift": {"noise_correction": False},
-    "quality": {"completeness": False, "columns": False, "comparison_threshold": 1, "categorical_comparison_threshold": 1},
+    "quality": {
+        "completeness": False,
+        "columns": False,
+        "comparison_threshold": 1,
+        "categorical_comparison_threshold": 1,
+    },
 }
 # Checks SageMaker Model Monitor expresses: its robust L-infinity distance, fixed thresholds.
 SAGEMAKER_CHECKS = {
@@ -200,12 +210,20 @@ def check_cases() -> Iterator[Case]:
 NUMERICAL = "<the numerical metric>"  # filled in per flavour
 CONDITIONS: dict[str, list[dict[str, Any]]] = {
     "drift": [{"when": "drift", "notify": [EMAIL]}],
-    "drift-min-2-of-3": [{"name": "two", "when": "drift", "min_features": 2, "features": ["x", "y", "plan"], "notify": [EMAIL]}],
+    "drift-min-2-of-3": [
+        {"name": "two", "when": "drift", "min_features": 2, "features": ["x", "y", "plan"], "notify": [EMAIL]}
+    ],
     "drift-of-x": [{"name": "x", "when": "drift", "features": ["x"], "notify": [EMAIL]}],
     "violation": [{"name": "quality", "when": "violation", "notify": [EMAIL]}],
-    "violation-data-types": [{"name": "types", "when": "violation", "check_types": ["data_type_check"], "notify": [EMAIL]}],
-    "metric-above": [{"name": "x high", "when": "metric", "feature": "x", "metric": NUMERICAL, "above": 0.3, "notify": [EMAIL]}],
-    "metric-below-without-metric": [{"name": "plan low", "when": "metric", "feature": "plan", "below": 0.01, "notify": [EMAIL]}],
+    "violation-data-types": [
+        {"name": "types", "when": "violation", "check_types": ["data_type_check"], "notify": [EMAIL]}
+    ],
+    "metric-above": [
+        {"name": "x high", "when": "metric", "feature": "x", "metric": NUMERICAL, "above": 0.3, "notify": [EMAIL]}
+    ],
+    "metric-below-without-metric": [
+        {"name": "plan low", "when": "metric", "feature": "plan", "below": 0.01, "notify": [EMAIL]}
+    ],
     "failure": [{"name": "failed", "when": "failure", "notify": [EMAIL]}],
     "every-condition": [
         {"name": "drifted", "when": "drift", "notify": [EMAIL]},

@@ -99,9 +99,13 @@ def aws_cron(expression: str) -> str:
 
 def job_spec_of(outcome: Outcome, path_in_job: str, inputs: list[dict[str, Any]], folder: Path) -> ResolvedMonitor:
     """The monitor a processing job runs: its spec file, mounted from S3 and uploaded by the plan."""
-    mount = only([i for i in inputs if path_in_job.startswith(i["S3Input"]["LocalPath"] + "/")], f"input mounting {path_in_job}")
+    mount = only(
+        [i for i in inputs if path_in_job.startswith(i["S3Input"]["LocalPath"] + "/")], f"input mounting {path_in_job}"
+    )
     uri = mount["S3Input"]["S3Uri"].rstrip("/") + path_in_job.removeprefix(mount["S3Input"]["LocalPath"])
-    body = only([c["request"]["body"]["Body"] for c in outcome.changes("s3:Object") if c["name"] == uri], f"upload of {uri}")
+    body = only(
+        [c["request"]["body"]["Body"] for c in outcome.changes("s3:Object") if c["name"] == uri], f"upload of {uri}"
+    )
     path = folder / "job-spec.yaml"
     path.write_text(body, encoding="utf-8")
     spec = load_spec(path)
@@ -148,11 +152,14 @@ def _dimension(metric: dict[str, Any], name: str) -> str | None:
 class AwsAlarms:
     """The conditions and thresholds CloudWatch alarms say, per alert."""
 
-    def __init__(self, outcome: Outcome, monitor: ResolvedMonitor, run: ResolvedMonitor | None, sagemaker_metric: str | None) -> None:
+    def __init__(
+        self, outcome: Outcome, monitor: ResolvedMonitor, run: ResolvedMonitor | None, sagemaker_metric: str | None
+    ) -> None:
         self.monitor = monitor  # the spec's, to find each alarm's alert by its slug
         self.run = run  # the spec the processing job runs (None on model-monitor)
         self.sagemaker_metric = sagemaker_metric
-        self.drift_alarm = False  # set per alert: SageMaker's drift metric alarms a drift alert or bounds a metric alert
+        # set per alert: SageMaker's drift metric alarms a drift alert or bounds a metric alert
+        self.drift_alarm = False
         self.thresholds: dict[str, Threshold] = {}
         self.topics = subscriptions_by_topic(outcome)
         self.by_alert: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -205,7 +212,12 @@ class AwsAlarms:
         if name.startswith("feature_baseline_drift_"):
             metrics = frozenset({str(self.sagemaker_metric)})
             return self._bound(name.removeprefix("feature_baseline_drift_"), metrics, alarm)
-        if name == "runs" and _dimension(alarm, "status") == "failed" and alarm["Threshold"] == 0 and operator == "GreaterThanThreshold":
+        if (
+            name == "runs"
+            and _dimension(alarm, "status") == "failed"
+            and alarm["Threshold"] == 0
+            and operator == "GreaterThanThreshold"
+        ):
             return FAILURE
         raise Uninterpretable(f"alarm on {name}")
 
@@ -244,7 +256,11 @@ class AwsAlarms:
                 raise Uninterpretable(expression)
             features = frozenset(str(_dimension(q["MetricStat"]["Metric"], "feature")) for q in queries)
             return drift_condition(int(alarm["Threshold"]), features)
-        if names and all(n.startswith("feature_baseline_drift_") for n in names) and operator == "GreaterThanOrEqualToThreshold":
+        if (
+            names
+            and all(n.startswith("feature_baseline_drift_") for n in names)
+            and operator == "GreaterThanOrEqualToThreshold"
+        ):
             features = set()
             for query, term in zip(queries, expression.split(" + "), strict=True):
                 term_match = re.fullmatch(rf"IF\({query['Id']} > ([0-9.e-]+), 1, 0\)", term)
@@ -274,7 +290,9 @@ def aws_processing(outcome: Outcome, spec_monitor: ResolvedMonitor) -> Meaning:
     ticks = ticks_of(aws_cron(schedule["ScheduleExpression"]))
     job = json.loads(schedule["Target"]["Input"])
     app = job["AppSpecification"]
-    if app["ContainerEntrypoint"][:2] != ["sh", "-c"] or not app["ContainerEntrypoint"][2].startswith('driftplane "$@"'):
+    if app["ContainerEntrypoint"][:2] != ["sh", "-c"] or not app["ContainerEntrypoint"][2].startswith(
+        'driftplane "$@"'
+    ):
         raise Uninterpretable(f"the job's entry point is {app['ContainerEntrypoint']}")
     spec_file, at, _ = run_arguments(app["ContainerArguments"])
     if at == "<aws.scheduler.scheduled-time>":
@@ -313,7 +331,12 @@ def aws_model_monitor(outcome: Outcome, spec_monitor: ResolvedMonitor) -> Meanin
     # SageMaker reads what was captured since the previous execution.
     windows = tuple(Window(start=previous_tick(cron, tick), end=tick) for tick in ticks)
     constraints_uri = definition["DataQualityBaselineConfig"]["ConstraintsResource"]["S3Uri"]
-    constraints = json.loads(only([c["request"]["body"]["Body"] for c in outcome.changes("s3:Object") if c["name"] == constraints_uri], "constraints.json"))
+    constraints = json.loads(
+        only(
+            [c["request"]["body"]["Body"] for c in outcome.changes("s3:Object") if c["name"] == constraints_uri],
+            "constraints.json",
+        )
+    )
     method = constraints["monitoring_config"]["distribution_constraints"]["comparison_method"]
     metric = {"Robust": "linf_robust", "Simple": "linf"}[method]
     alarms = AwsAlarms(outcome, spec_monitor, None, sagemaker_metric=metric)
@@ -335,8 +358,20 @@ AZURE_METRICS = {
     "jensenShannonDistance": "jensen_shannon",
     "populationStabilityIndex": "psi",
 }
-AZURE_QUALITY = {"dataTypeErrorRate": "data_type_check", "outOfBoundsRate": "categorical_values_check", "nullValueRate": "null_value_rate (Azure's own)"}
-AZURE_DAYS = {"sunday": "SUN", "monday": "MON", "tuesday": "TUE", "wednesday": "WED", "thursday": "THU", "friday": "FRI", "saturday": "SAT"}
+AZURE_QUALITY = {
+    "dataTypeErrorRate": "data_type_check",
+    "outOfBoundsRate": "categorical_values_check",
+    "nullValueRate": "null_value_rate (Azure's own)",
+}
+AZURE_DAYS = {
+    "sunday": "SUN",
+    "monday": "MON",
+    "tuesday": "TUE",
+    "wednesday": "WED",
+    "thursday": "THU",
+    "friday": "FRI",
+    "saturday": "SAT",
+}
 
 
 def azure_cron(trigger: dict[str, Any]) -> str:
@@ -460,7 +495,15 @@ def _gcp_condition(conditions: list[dict[str, Any]], run: ResolvedMonitor) -> tu
         labels = _filter_labels(threshold["filter"])
         if labels.pop("monitor", None) != ["m"]:
             raise Uninterpretable("a condition over another monitor")
-        parsed.append((metric_type.group(1), labels, threshold["comparison"], float(threshold.get("thresholdValue", 0.0)), threshold))
+        parsed.append(
+            (
+                metric_type.group(1),
+                labels,
+                threshold["comparison"],
+                float(threshold.get("thresholdValue", 0.0)),
+                threshold,
+            )
+        )
     kind, labels, comparison, value, threshold = parsed[0]
     if kind == "feature_drifted" and len(parsed) == 1 and comparison == "COMPARISON_GT":
         if threshold["aggregations"][0].get("crossSeriesReducer") != "REDUCE_SUM" or value != int(value):
@@ -526,7 +569,9 @@ def gcp(outcome: Outcome, spec_monitor: ResolvedMonitor) -> Meaning:
     routes = set()
     for change in outcome.changes("monitoring:AlertPolicy"):
         policy = change["request"]["body"]["alertPolicy"]
-        rule = alert_of(spec_monitor, lambda r, p=policy: p["displayName"] == f"driftplane m: {r.name}", policy["displayName"])
+        rule = alert_of(
+            spec_monitor, lambda r, p=policy: p["displayName"] == f"driftplane m: {r.name}", policy["displayName"]
+        )
         recipients: frozenset[tuple[str, str]] = frozenset()
         for name in policy.get("notificationChannels", []):
             key = re.fullmatch(r"<known after apply: (.+)>", name)
@@ -540,7 +585,9 @@ def gcp(outcome: Outcome, spec_monitor: ResolvedMonitor) -> Meaning:
 def _slack_channel(outcome: Outcome, channel_name: str) -> str:
     """The spec's Slack channel whose Slack app posts to ``channel_name`` (providers.gcp.slack)."""
     settings = yaml.safe_load(outcome.spec_path.read_text())["providers"]["gcp"].get("slack", {})
-    return only([name for name, app in settings.items() if app["channel_name"] == channel_name], f"slack app for {channel_name}")
+    return only(
+        [name for name, app in settings.items() if app["channel_name"] == channel_name], f"slack app for {channel_name}"
+    )
 
 
 READERS: dict[str, Callable[[Outcome, ResolvedMonitor], Meaning]] = {

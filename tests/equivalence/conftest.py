@@ -39,7 +39,11 @@ def clouds() -> Iterator[None]:
 
     load_plugins()
     added = []
-    for name, module in (("aws", driftplane_aws.plugin), ("azure", driftplane_azure.plugin), ("gcp", driftplane_gcp.plugin)):
+    for name, module in (
+        ("aws", driftplane_aws.plugin),
+        ("azure", driftplane_azure.plugin),
+        ("gcp", driftplane_gcp.plugin),
+    ):
         if pm.get_plugin(name) is None:
             pm.register(module, name=name)
             added.append(name)
@@ -51,7 +55,13 @@ def clouds() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _no_cloud_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Nothing here may find real credentials: every answer comes from the offline plan."""
-    for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS"):
+    for name in (
+        "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))

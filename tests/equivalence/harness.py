@@ -66,7 +66,9 @@ def _validate(path: Path, provider: str, outcome: Outcome) -> bool:
     assert result.exit_code == 2, f"validate --provider {provider} failed otherwise than refusing:\n{result.stderr}"
     counted = [int(m.group(1)) for line in lines if (m := ERROR_COUNT.match(line))]
     assert counted, f"validate printed no 'error: N problems' line:\n{result.stderr}"
-    located = re.compile(rf"^{re.escape(str(path))}:(\d+):(\d+): (monitors\.[^ :]+|providers\.[^ :]+|channels\.[^ :]+|tags[^ :]*): (.+)$")
+    located = re.compile(
+        rf"^{re.escape(str(path))}:(\d+):(\d+): (monitors\.[^ :]+|providers\.[^ :]+|channels\.[^ :]+|tags[^ :]*): (.+)$"
+    )
     for line in lines:
         if line.startswith(("warning:", "error:")) or not line.strip():
             continue

@@ -93,7 +93,11 @@ def iso_duration(text: str) -> timedelta:
         raise Uninterpretable(f"'{text}' is not an ISO 8601 duration of fixed length")
     sign, weeks, days, hours, minutes, seconds = match.groups()
     value = timedelta(
-        weeks=int(weeks or 0), days=int(days or 0), hours=int(hours or 0), minutes=int(minutes or 0), seconds=int(seconds or 0)
+        weeks=int(weeks or 0),
+        days=int(days or 0),
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=int(seconds or 0),
     )
     return -value if sign else value
 
@@ -113,7 +117,9 @@ def rules_of(monitor: ResolvedMonitor) -> dict[str, Threshold]:
         assert kind is not None
         rule = monitor.drift.rule(name, kind)
         if rule.enabled:
-            found[name] = Threshold(name, rule.metric, rule.threshold, NOISE if rule.noise_correction else AS_CONFIGURED)
+            found[name] = Threshold(
+                name, rule.metric, rule.threshold, NOISE if rule.noise_correction else AS_CONFIGURED
+            )
     return found
 
 
@@ -143,7 +149,9 @@ def violation_condition(types: frozenset[str]) -> tuple[Any, ...]:
     return ("violation", tuple(sorted(types)))
 
 
-def metric_condition(feature: str, metrics: frozenset[str], above: float | None, below: float | None) -> tuple[Any, ...]:
+def metric_condition(
+    feature: str, metrics: frozenset[str], above: float | None, below: float | None
+) -> tuple[Any, ...]:
     return ("metric", feature, tuple(sorted(metrics)), above, below)
 
 
@@ -161,7 +169,9 @@ def condition_of(rule: AlertRule, monitor: ResolvedMonitor) -> tuple[Any, ...]:
         return violation_condition(types & producible(monitor.quality))
     if rule.when == "metric":
         assert rule.feature is not None
-        return metric_condition(rule.feature, metrics_watched(monitor, rule.feature, rule.metric), rule.above, rule.below)
+        return metric_condition(
+            rule.feature, metrics_watched(monitor, rule.feature, rule.metric), rule.above, rule.below
+        )
     return FAILURE
 
 

@@ -59,7 +59,9 @@ def assert_same_meaning(local: Meaning, cloud: Meaning, outcome: Outcome) -> Non
     if outcome.provider == "azure":
         extra = {r for r in theirs_routes if r not in mine_routes and r[0] == FAILURE}  # type: ignore[index]
         if extra:
-            assert any(AZURE_FAILURE_WARNING in w for w in outcome.warnings), f"{where}: failures emailed unasked, unsaid"
+            assert any(AZURE_FAILURE_WARNING in w for w in outcome.warnings), (
+                f"{where}: failures emailed unasked, unsaid"
+            )
             theirs_routes = frozenset(r for r in theirs_routes if r not in extra)
     assert sorted(theirs_routes, key=repr) == sorted(mine_routes, key=repr), f"{where}: alerts reach other people"
 

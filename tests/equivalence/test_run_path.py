@@ -136,7 +136,9 @@ def same_run(cloud: RunResult | dict[str, Any], local: RunResult, where: str) ->
 # -- aws processing ------------------------------------------------------------------------------
 
 
-def run_aws_job(plan_json: dict[str, Any], tick: datetime, root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def run_aws_job(
+    plan_json: dict[str, Any], tick: datetime, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
     """The processing job EventBridge would start at ``tick``, run here as its container runs it."""
     (schedule,) = [c["request"]["body"] for c in plan_json["changes"] if c["kind"] == "scheduler:Schedule"]
     job = json.loads(schedule["Target"]["Input"])
@@ -194,7 +196,12 @@ def s3(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     import requests
 
     requests.post(f"{moto_url}/moto-api/reset", timeout=10)
-    for name, value in (("AWS_ENDPOINT_URL", moto_url), ("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"), ("AWS_DEFAULT_REGION", "us-east-1")):
+    for name, value in (
+        ("AWS_ENDPOINT_URL", moto_url),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+    ):
         monkeypatch.setenv(name, value)
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
         monkeypatch.delenv(name, raising=False)
@@ -279,7 +286,9 @@ def written(emulator: Any, name: str, **labels: str) -> float:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_the_gcp_job_reads_the_window_serve_reads(tmp_path: Path, data: Path, case: str, emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_gcp_job_reads_the_window_serve_reads(
+    tmp_path: Path, data: Path, case: str, emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     gcp_spec = spec_for(tmp_path, "gcp", CASES[case], data)
     local_spec = spec_for(tmp_path, "local", CASES[case], data)
     planned = plan(gcp_spec, "gcp")
@@ -297,5 +306,9 @@ def test_the_gcp_job_reads_the_window_serve_reads(tmp_path: Path, data: Path, ca
         drift = feature.drift
         assert drift is not None and drift.value is not None
         assert written(emulator, "feature_drifted", feature=feature.name) == int(drift.drifted), feature.name
-        assert written(emulator, "feature_drift", feature=feature.name, metric=drift.metric) == drift.value, feature.name
-        assert written(emulator, "feature_drift_threshold", feature=feature.name) == drift.effective_threshold, feature.name
+        assert written(emulator, "feature_drift", feature=feature.name, metric=drift.metric) == drift.value, (
+            feature.name
+        )
+        assert written(emulator, "feature_drift_threshold", feature=feature.name) == drift.effective_threshold, (
+            feature.name
+        )

@@ -43,7 +43,11 @@ def test_there_are_provider_sources_to_check() -> None:
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(REPO / "providers")))
 def test_a_provider_imports_only_the_public_cli_api(path: Path) -> None:
-    bad = [f"{path.relative_to(REPO)}:{line}: {module}" for line, module in imported_modules(path.read_text()) if forbidden(module)]
+    bad = [
+        f"{path.relative_to(REPO)}:{line}: {module}"
+        for line, module in imported_modules(path.read_text())
+        if forbidden(module)
+    ]
     assert not bad, f"import {PUBLIC_CLI} instead of CLI internals, and nothing of driftplane.local:\n" + "\n".join(bad)
 
 

@@ -30,7 +30,9 @@ class Request(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     api: str = Field(description="aws: botocore service name; azure: 'arm'; gcp: the gRPC service.")
-    operation: str = Field(description="aws: CreateMonitoringSchedule; azure: 'PUT /subscriptions/...'; gcp: CreateAlertPolicy.")
+    operation: str = Field(
+        description="aws: CreateMonitoringSchedule; azure: 'PUT /subscriptions/...'; gcp: CreateAlertPolicy."
+    )
     body: dict[str, Any] = Field(default_factory=dict)
 
 

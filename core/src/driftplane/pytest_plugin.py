@@ -67,7 +67,10 @@ def _feature_table(result: RunResult, names: Sequence[str] | None = None) -> str
 
 def describe_result(result: RunResult) -> str:
     """A few lines a person can read in a test failure: verdict, drifted features, violations."""
-    lines = [f"monitor {result.monitor}: status {result.status} ({result.rows.target:,} rows against {result.rows.baseline:,})"]
+    lines = [
+        f"monitor {result.monitor}: status {result.status} "
+        f"({result.rows.target:,} rows against {result.rows.baseline:,})"
+    ]
     if result.error:
         lines.append(f"  error: {result.error}")
     drifted = [f.name for f in result.drifted_features]
@@ -75,7 +78,9 @@ def describe_result(result: RunResult) -> str:
         lines.append("  drifted features:")
         lines.append(_feature_table(result, drifted))
     for violation in result.violations:
-        lines.append(f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.readable_description}")
+        lines.append(
+            f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.readable_description}"
+        )
     return "\n".join(lines)
 
 
@@ -95,7 +100,10 @@ def check_expectations(
     names = {f.name for f in result.features}
     for feature in drifted or ():
         if feature not in names:
-            problems.append(f"expected '{feature}' to drift, but the result has no such feature (features: {', '.join(sorted(names))})")
+            problems.append(
+                f"expected '{feature}' to drift, but the result has no "
+                f"such feature (features: {', '.join(sorted(names))})"
+            )
         elif feature not in actual:
             problems.append(f"expected '{feature}' to drift, but it did not:\n{_feature_table(result, [feature])}")
     for feature in not_drifted or ():
@@ -134,10 +142,8 @@ class DriftplaneFixture:
         import pyarrow.parquet as pq
 
         if not isinstance(data, pa.Table):
-            if hasattr(data, "to_arrow"):  # polars
-                data = data.to_arrow()
-            else:  # pandas
-                data = pa.Table.from_pandas(data, preserve_index=False)
+            # a polars frame converts itself; a pandas frame goes through pyarrow
+            data = data.to_arrow() if hasattr(data, "to_arrow") else pa.Table.from_pandas(data, preserve_index=False)
         path = self.workdir / f"data-{len(list(self.workdir.glob('data-*.parquet')))}.parquet"
         pq.write_table(data, path)
         return str(path)
@@ -164,9 +170,15 @@ class DriftplaneFixture:
     ) -> None:
         """Fail with what differs (and the metrics behind it) unless every expectation holds."""
         __tracebackhide__ = True
-        problems = check_expectations(result, expect=expect, drifted=drifted, not_drifted=not_drifted, violations=violations)
+        problems = check_expectations(
+            result, expect=expect, drifted=drifted, not_drifted=not_drifted, violations=violations
+        )
         if problems:
-            raise MonitorCheckFailed("\n".join(["the monitor's result is not as expected:", *(f"- {p}" for p in problems), describe_result(result)]))
+            raise MonitorCheckFailed(
+                "\n".join(
+                    ["the monitor's result is not as expected:", *(f"- {p}" for p in problems), describe_result(result)]
+                )
+            )
 
     def assert_no_drift(self, result: RunResult) -> None:
         """Fail, listing the drifted features and their metrics, if anything drifted."""

@@ -112,12 +112,14 @@ class PerformanceMetric(_Result):
     value: float | None = Field(description="None when undefined (no rows, one class for auc).")
     baseline: float | None = Field(default=None, description="The same metric on the labelled baseline.")
     lower: float | None = Field(
-        default=None, description="Estimates: the band's lower end (value - 3 sampling errors, clipped to the metric's range)."
+        default=None,
+        description="Estimates: the band's lower end (value - 3 sampling errors, clipped to the metric's range).",
     )
     upper: float | None = Field(default=None, description="Estimates: the band's upper end.")
     estimated: bool = Field(default=False, description="True for CBPE/DLE estimates, false for values from labels.")
     threshold: float | None = Field(
-        default=None, description="The absolute threshold the check applied (relative checks resolved against the baseline)."
+        default=None,
+        description="The absolute threshold the check applied (relative checks resolved against the baseline).",
     )
     direction: Literal["min", "max"] | None = Field(
         default=None, description="min: the value must stay at or above threshold; max: at or below."
@@ -125,7 +127,8 @@ class PerformanceMetric(_Result):
     failed: bool = Field(default=False, description="The value is past the threshold.")
     error_bound: float | None = Field(
         default=None,
-        description="Approximate metrics (auc, pr_auc from the score histogram): the largest possible difference from the exact value.",
+        description="Approximate metrics (auc, pr_auc from the score histogram): "
+        "the largest possible difference from the exact value.",
     )
 
 
@@ -185,14 +188,18 @@ class RunResult(_Result):
     provider: str = "local"
     started_at: datetime | None = None
     duration_seconds: float | None = None
-    messages: list[str] = Field(default_factory=list, description="Notes a person should read (skipped lines, empty columns).")
+    messages: list[str] = Field(
+        default_factory=list, description="Notes a person should read (skipped lines, empty columns)."
+    )
     error: str | None = Field(default=None, description="Why the run failed, when status is failed.")
     performance: Performance | None = Field(
-        default=None, description="Model quality of the window, for monitors that declare a model; left out of the JSON when unset."
+        default=None,
+        description="Model quality of the window, for monitors that declare a model; left out of the JSON when unset.",
     )
     prediction_drift: list[FeatureResult] = Field(
         default_factory=list,
-        description="Drift of the model's output columns, apart from the input features; left out of the JSON when empty.",
+        description="Drift of the model's output columns, apart from the "
+        "input features; left out of the JSON when empty.",
     )
 
     @model_serializer(mode="wrap")

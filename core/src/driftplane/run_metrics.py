@@ -75,5 +75,7 @@ def metrics_from_result(
     if result.drift_share is not None:
         points.append(MetricPoint("drift_share", result.drift_share, {"monitor": monitor}))
     if result.window is not None:
-        points.append(MetricPoint("last_window_end_timestamp_seconds", result.window.end.timestamp(), {"monitor": monitor}))
+        points.append(
+            MetricPoint("last_window_end_timestamp_seconds", result.window.end.timestamp(), {"monitor": monitor})
+        )
     return points

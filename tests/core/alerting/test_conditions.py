@@ -30,7 +30,15 @@ def test_a_spec_alert_resolves_to_the_rule_that_is_judged(make_result: MakeResul
                 "churn": {
                     "baseline": {"data": "train.parquet"},
                     "target": {"data": "capture/*.parquet", "window": "1d"},
-                    "alerts": [{"name": "two drifted", "when": "drift", "min_features": 2, "features": ["age", "income"], "notify": ["log"]}],
+                    "alerts": [
+                        {
+                            "name": "two drifted",
+                            "when": "drift",
+                            "min_features": 2,
+                            "features": ["age", "income"],
+                            "notify": ["log"],
+                        }
+                    ],
                 }
             }
         }
@@ -39,7 +47,8 @@ def test_a_spec_alert_resolves_to_the_rule_that_is_judged(make_result: MakeResul
     assert (rule.name, rule.min_features, rule.features) == ("two drifted", 2, ("age", "income"))
     assert evaluate(rule, make_result(values={"age": 0.3, "income": 0.02, "plan": 0.5})) == (
         False,
-        "1 feature drifted among age, income (age (normalized_wasserstein 0.3 > 0.1)), fewer than the 2 this alert needs",
+        "1 feature drifted among age, income (age (normalized_wasserstein "
+        "0.3 > 0.1)), fewer than the 2 this alert needs",
     )
     assert evaluate(rule, make_result(values={"age": 0.3, "income": 0.2}))[0]
 
@@ -85,7 +94,9 @@ def test_effective_threshold_is_explained_when_it_was_raised(make_result: MakeRe
             FeatureResult(
                 name="age",
                 kind="numerical",
-                drift=Drift(metric="normalized_wasserstein", value=0.19, threshold=0.1, effective_threshold=0.14, drifted=True),
+                drift=Drift(
+                    metric="normalized_wasserstein", value=0.19, threshold=0.1, effective_threshold=0.14, drifted=True
+                ),
             )
         ],
     )
@@ -152,12 +163,24 @@ def test_alerts_and_reports_round_the_raw_floats_of_violation_descriptions(make_
 
     raw = "Data domain requirement is not met. Observed: Only 94.69999999999999% of data is within the domain."
     result = make_result().model_copy(
-        update={"status": "violations", "violations": [Violation(feature_name="plan", constraint_check_type="categorical_values_check", description=raw)]}
+        update={
+            "status": "violations",
+            "violations": [
+                Violation(feature_name="plan", constraint_check_type="categorical_values_check", description=raw)
+            ],
+        }
     )
     firing, reason = evaluate(Alert(when="violation", notify=["log"]), result)
     assert firing and "Only 94.7% of data is within the domain" in reason and "94.6999" not in reason
     notification = build_notification(
-        monitor="churn", alert_name="dq", alert_key="k", condition="violation", event="firing", reason=reason, result=result, now=datetime.now(UTC)
+        monitor="churn",
+        alert_name="dq",
+        alert_key="k",
+        condition="violation",
+        event="firing",
+        reason=reason,
+        result=result,
+        now=datetime.now(UTC),
     )
     assert "94.6999" not in notification.model_dump_json()
     assert "Only 94.7% of data" in email_text(notification)

@@ -40,7 +40,9 @@ NOW = datetime(2026, 2, 1, 12, tzinfo=UTC)
 FAST = {"timeout": 2, "retries": 2, "backoff": 0.01}
 
 
-def make_spec(channels: dict[str, Any], notify: list[Any], when: str = "drift", local: dict[str, Any] | None = None) -> Spec:
+def make_spec(
+    channels: dict[str, Any], notify: list[Any], when: str = "drift", local: dict[str, Any] | None = None
+) -> Spec:
     return spec_from_data(
         {
             "providers": {"local": local or {}},
@@ -57,7 +59,9 @@ def make_spec(channels: dict[str, Any], notify: list[Any], when: str = "drift", 
 
 
 def drifting(make_result: MakeResult, day: int = 0) -> RunResult:
-    return make_result(day=day, values={"age": 0.31, "income": 0.02}, reports={"html": "reports/churn/2026-01-01/index.html"})
+    return make_result(
+        day=day, values={"age": 0.31, "income": 0.02}, reports={"html": "reports/churn/2026-01-01/index.html"}
+    )
 
 
 def database_text(store: HistoryStore) -> str:
@@ -102,7 +106,14 @@ def test_webhook_gets_the_documented_json_signed_with_hmac(
     assert body["reason"] == "1 feature drifted: age (normalized_wasserstein 0.31 > 0.1)"
     assert body["window"] == {"start": "2026-01-01T00:00:00Z", "end": "2026-01-02T00:00:00Z"}
     assert body["drifted_features"] == [
-        {"name": "age", "kind": "numerical", "metric": "normalized_wasserstein", "value": 0.31, "threshold": 0.1, "effective_threshold": 0.1}
+        {
+            "name": "age",
+            "kind": "numerical",
+            "metric": "normalized_wasserstein",
+            "value": 0.31,
+            "threshold": 0.1,
+            "effective_threshold": 0.1,
+        }
     ]
     assert body["report"] == "reports/churn/2026-01-01/index.html"
     assert body["timestamp"] == "2026-02-01T12:00:00Z"
@@ -148,7 +159,9 @@ def test_a_webhook_that_times_out_stays_pending_with_the_reason(
     assert "no answer within 0.2 s (timeout)" in (outcome.error or "")
     assert "after 2 attempts" in (outcome.error or "")
     assert queued.attempts == 1 and "timeout" in (queued.last_error or "")
-    warning = next(r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "could not send" in r.getMessage())
+    warning = next(
+        r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "could not send" in r.getMessage()
+    )
     assert "could not send the FIRING alert 'drift' of monitor churn to webhook 'ops'" in warning
     assert "retried at the next run of churn" in warning
 
@@ -172,7 +185,9 @@ def test_a_refused_connection_is_retried_at_the_next_run_and_delivered_once(
             store.record_run(result)
             [second] = process_alerts(spec, "churn", result, store, now=NOW + timedelta(days=1))
             assert alert_state.pending(store, "churn") == []
-            [third_run] = [process_alerts(spec, "churn", drifting(make_result, day=2), store, now=NOW + timedelta(days=2))]
+            [third_run] = [
+                process_alerts(spec, "churn", drifting(make_result, day=2), store, now=NOW + timedelta(days=2))
+            ]
             assert len(store.list_runs("churn")) == 2  # the failed delivery cost no result
     finally:
         server.shutdown()
@@ -185,7 +200,9 @@ def test_a_refused_connection_is_retried_at_the_next_run_and_delivered_once(
     assert request.json()["window"]["start"] == "2026-01-01T00:00:00Z"  # the run that fired it
 
 
-def test_a_404_is_not_retried_within_the_run_but_kept(tmp_path: Path, make_result: MakeResult, http_receiver: HttpReceiver) -> None:
+def test_a_404_is_not_retried_within_the_run_but_kept(
+    tmp_path: Path, make_result: MakeResult, http_receiver: HttpReceiver
+) -> None:
     http_receiver.script = [(404, 0.0)]
     spec = make_spec({"ops": {"type": "webhook", "url": http_receiver.url(), **FAST}}, ["ops"])
     with HistoryStore.open(tmp_path) as store:
@@ -254,7 +271,13 @@ def test_email_goes_through_starttls_and_login(
     tmp_path: Path, make_result: MakeResult, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SMTP_PASSWORD", SMTP_PASSWORD)
-    smtp = {"host": "127.0.0.1", "port": smtp_server.port, "username": SMTP_USER, "password": SMTP_PASSWORD, "sender": "driftplane@example.com"}
+    smtp = {
+        "host": "127.0.0.1",
+        "port": smtp_server.port,
+        "username": SMTP_USER,
+        "password": SMTP_PASSWORD,
+        "sender": "driftplane@example.com",
+    }
     spec = make_spec({}, ["email:ml-team@example.com"], local={"smtp": smtp})
     with HistoryStore.open(tmp_path) as store:
         [outcome] = process_alerts(spec, "churn", drifting(make_result), store, now=NOW)
@@ -282,7 +305,9 @@ def test_a_refused_smtp_login_is_logged_plainly_and_kept_for_the_next_run(
         stored = database_text(store)
         [queued] = alert_state.pending(store, "churn")
     assert not outcome.delivered and outcome.pending
-    assert f"the SMTP server 127.0.0.1:{smtp_server.port} refused the login of user 'alerts' (535" in (outcome.error or "")
+    assert f"the SMTP server 127.0.0.1:{smtp_server.port} refused the login of user 'alerts' (535" in (
+        outcome.error or ""
+    )
     assert queued.channel_name == "email 'team'"
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "refused the login of user 'alerts'" in logged

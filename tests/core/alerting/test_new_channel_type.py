@@ -253,7 +253,11 @@ def clouds() -> Iterator[None]:
 
     load_plugins()
     added = []
-    for name, module in (("aws", driftplane_aws.plugin), ("azure", driftplane_azure.plugin), ("gcp", driftplane_gcp.plugin)):
+    for name, module in (
+        ("aws", driftplane_aws.plugin),
+        ("azure", driftplane_azure.plugin),
+        ("gcp", driftplane_gcp.plugin),
+    ):
         if pm.get_plugin(name) is None:
             pm.register(module, name=name)
             added.append(name)

@@ -80,7 +80,9 @@ def test_the_built_in_channel_types_are_registered_by_core_not_by_the_local_prov
 
 
 def test_email_without_an_smtp_server_from_its_provider_says_so() -> None:
-    channel = EmailChannel(EmailSettings(to=["ml@example.com"]), context=DeliveryContext(settings_key="providers.mycloud"))
+    channel = EmailChannel(
+        EmailSettings(to=["ml@example.com"]), context=DeliveryContext(settings_key="providers.mycloud")
+    )
     with pytest.raises(DeliveryError) as caught:
         channel.send(notification())
     assert not caught.value.retryable

@@ -53,7 +53,12 @@ def test_compare_no_header_applies_to_both_unless_one_side_says_otherwise(tmp_pa
     both = invoke("compare", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "--no-header", "--json")
     assert both.exit_code == 0, both.output
     result = json.loads(both.output)
-    assert [f["name"] for f in result["features"]] == ["_c0", "_c1", "_c2"] and result["rows"] == {"baseline": 400, "target": 400}
-    mixed = invoke("compare", str(tmp_path / "named.csv"), str(tmp_path / "b.csv"), "--no-header", "--baseline-header", "--json")
+    assert [f["name"] for f in result["features"]] == ["_c0", "_c1", "_c2"] and result["rows"] == {
+        "baseline": 400,
+        "target": 400,
+    }
+    mixed = invoke(
+        "compare", str(tmp_path / "named.csv"), str(tmp_path / "b.csv"), "--no-header", "--baseline-header", "--json"
+    )
     assert mixed.exit_code == 0, mixed.output
     assert [f["name"] for f in json.loads(mixed.output)["features"]] == ["score", "plan", "visits"]

@@ -31,7 +31,9 @@ class _TaggingProvider(dp.Provider):
 
     def plan(self, spec: dp.Spec, *, monitors: Sequence[str] | None = None, offline: bool = False) -> dp.Plan:
         changes = [
-            dp.Change(action="noop" if f"sched-{m}" in CLOUD else "create", kind="test:Schedule", name=f"sched-{m}", monitor=m)
+            dp.Change(
+                action="noop" if f"sched-{m}" in CLOUD else "create", kind="test:Schedule", name=f"sched-{m}", monitor=m
+            )
             for m in selected_monitors(spec, monitors)
         ]
         leftovers = [

@@ -69,7 +69,10 @@ def test_broken_spec_exits_2_with_every_error_located(tmp_path: Path) -> None:
     assert code == 2
     lines = err.strip().splitlines()
     assert lines[0] == f"{path}:3:37: monitors.churn.baseline.formt: unknown key 'formt'; did you mean 'format'?"
-    assert lines[1] == f"{path}:5:15: monitors.churn.schedule: 'every hour' is not hourly, daily, weekly or a cron expression"
+    assert (
+        lines[1]
+        == f"{path}:5:15: monitors.churn.schedule: 'every hour' is not hourly, daily, weekly or a cron expression"
+    )
     assert lines[2] == "error: 2 problems; the spec is not valid."
 
 
@@ -258,7 +261,9 @@ def test_schema_is_json_schema_that_validates_examples(repo: Path = REPO) -> Non
     """
     with installed_plugins():
         validator = _schema_validator()
-    examples = sorted(p for p in repo.glob("examples/**/*.y*ml") if "monitors" in (YAML(typ="safe").load(p.read_text()) or {}))
+    examples = sorted(
+        p for p in repo.glob("examples/**/*.y*ml") if "monitors" in (YAML(typ="safe").load(p.read_text()) or {})
+    )
     assert {"examples/aws/monitors.yaml", "examples/aws/processing/monitors.yaml"} <= {
         p.relative_to(repo).as_posix() for p in examples
     }, "the repository ships example specs"

@@ -22,7 +22,15 @@ DESIGNED = {
     "dropped": {"missing_column_check"},  # gone from the target
     "added": {"extra_column_check"},  # new in the target
 }
-STEADY = ["steady_normal", "steady_lognormal", "steady_int", "steady_codes", "steady_city", "steady_flag", "steady_sparse"]
+STEADY = [
+    "steady_normal",
+    "steady_lognormal",
+    "steady_int",
+    "steady_codes",
+    "steady_city",
+    "steady_flag",
+    "steady_sparse",
+]
 
 
 def _with_nulls(rng: np.random.Generator, values: np.ndarray, share: float) -> pa.Array:

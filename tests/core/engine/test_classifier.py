@@ -38,7 +38,9 @@ def test_classifier_sees_drift_that_per_feature_metrics_cannot(tmp_path: Path) -
 
 def test_classifier_finds_nothing_between_samples_of_one_distribution(tmp_path: Path) -> None:
     rng = np.random.default_rng(1)
-    result = dp.compare(write(tmp_path / "b.parquet", rng, False), write(tmp_path / "t.parquet", rng, False), checks=CLASSIFIER)
+    result = dp.compare(
+        write(tmp_path / "b.parquet", rng, False), write(tmp_path / "t.parquet", rng, False), checks=CLASSIFIER
+    )
     found = result.dataset_drift["classifier"]
     assert abs(found["value"]) < 0.1 and not found["drifted"]
 

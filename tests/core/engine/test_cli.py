@@ -19,12 +19,21 @@ def files(tmp_path: Path) -> dict[str, Path]:
     rng = np.random.default_rng(0)
     rows = 2000
     same = lambda seed: pa.table(  # noqa: E731
-        {"amount": np.random.default_rng(seed).gamma(2, 10, rows), "state": np.random.default_rng(seed).choice(["CA", "NY"], rows)}
+        {
+            "amount": np.random.default_rng(seed).gamma(2, 10, rows),
+            "state": np.random.default_rng(seed).choice(["CA", "NY"], rows),
+        }
     )
-    out = {"base": tmp_path / "base.parquet", "same": tmp_path / "same.parquet", "drifted": tmp_path / "drifted.parquet"}
+    out = {
+        "base": tmp_path / "base.parquet",
+        "same": tmp_path / "same.parquet",
+        "drifted": tmp_path / "drifted.parquet",
+    }
     pq.write_table(same(1), out["base"])
     pq.write_table(same(2), out["same"])
-    pq.write_table(pa.table({"amount": rng.gamma(2, 20, rows), "state": rng.choice(["CA", "NY", "TX"], rows)}), out["drifted"])
+    pq.write_table(
+        pa.table({"amount": rng.gamma(2, 20, rows), "state": rng.choice(["CA", "NY", "TX"], rows)}), out["drifted"]
+    )
     return out
 
 
@@ -44,7 +53,9 @@ def test_compare_finds_drift_exit_1_with_json(files, tmp_path: Path) -> None:
     data = json.loads(result.output)
     assert data["status"] == "drift_and_violations"
     assert {f["name"] for f in data["features"] if f["drift"]["drifted"]} == {"amount", "state"}
-    assert ("state", "categorical_values_check") in {(v["feature_name"], v["constraint_check_type"]) for v in data["violations"]}
+    assert ("state", "categorical_values_check") in {
+        (v["feature_name"], v["constraint_check_type"]) for v in data["violations"]
+    }
     assert set(data["reports"]) == {"statistics", "constraints", "constraint_violations", "result"}
     written = json.loads((tmp_path / "reports" / "constraint_violations.json").read_text())
     assert written["violations"] == data["violations"]
@@ -122,5 +133,7 @@ def test_profile_notes_infinite_values_as_compare_does(tmp_path: Path) -> None:
     pq.write_table(pa.table({"a": [1, 2, 3, 4], "c": [float("inf"), float("-inf"), 1.0, 2.0]}), data)
     result = invoke("profile", str(data))
     assert result.exit_code == 0, result.output
-    assert "note: 'c' has 2 infinite value(s); they count as present but are left out of its statistics" in result.output
+    assert (
+        "note: 'c' has 2 infinite value(s); they count as present but are left out of its statistics" in result.output
+    )
     assert "'a' has" not in result.output

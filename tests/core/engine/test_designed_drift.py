@@ -63,7 +63,11 @@ def test_designed_drift_found_and_no_false_alarm_at_1_000_000_rows(tmp_path: Pat
     result = dp.compare(base_path, target_path)
     assert_designed_found(result)
     # at a million rows the noise is negligible: every threshold is the configured one
-    assert all(f.drift.effective_threshold == f.drift.threshold for f in result.features if f.drift and f.drift.value is not None)
+    assert all(
+        f.drift.effective_threshold == f.drift.threshold
+        for f in result.features
+        if f.drift and f.drift.value is not None
+    )
     other, _ = designed_tables(1_000_000, 12)
     quiet = dp.compare(base_path, write(other, tmp_path / "same.parquet"))
     assert quiet.status == "ok", findings(quiet)

@@ -69,7 +69,9 @@ def test_histogram_metrics_on_the_baseline_bins_match_scipy(samples) -> None:
     hellinger = distance.euclidean(np.sqrt(pn), np.sqrt(qn)) / np.sqrt(2)
     assert numeric_metric("hellinger", base["x"], target["x"], 20) == pytest.approx(hellinger)
     pf, qf = np.maximum(pn, 1e-4), np.maximum(qn, 1e-4)
-    assert numeric_metric("psi", base["x"], target["x"], 20) == pytest.approx(float(np.sum(rel_entr(qf, pf) + rel_entr(pf, qf))))
+    assert numeric_metric("psi", base["x"], target["x"], 20) == pytest.approx(
+        float(np.sum(rel_entr(qf, pf) + rel_entr(pf, qf)))
+    )
 
 
 def test_categorical_metrics_match_scipy() -> None:
@@ -103,5 +105,11 @@ def test_chi2_survival_matches_scipy(x: float, dof: int) -> None:
 
 def test_identical_distributions_score_zero() -> None:
     p = np.array([3.0, 5.0, 2.0])
-    for fn in (distances.jensen_shannon, distances.hellinger, distances.psi, distances.linf_frequencies, distances.cramers_v):
+    for fn in (
+        distances.jensen_shannon,
+        distances.hellinger,
+        distances.psi,
+        distances.linf_frequencies,
+        distances.cramers_v,
+    ):
         assert fn(p, p * 7) == pytest.approx(0.0, abs=1e-12)

@@ -76,7 +76,12 @@ def test_a_statistics_file_shape(tmp_path: Path) -> None:
     data = {
         "version": 0.0,
         "features": [
-            {"name": "f", "numerical_statistics": {"distribution": {"kll": {"sketch": {"data": [list(rng.normal(size=500)), []]}}}}},
+            {
+                "name": "f",
+                "numerical_statistics": {
+                    "distribution": {"kll": {"sketch": {"data": [list(rng.normal(size=500)), []]}}}
+                },
+            },
             {"name": "g", "string_statistics": {"common": {"num_present": 3, "num_missing": 0}}},
         ],
     }

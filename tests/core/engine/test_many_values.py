@@ -20,7 +20,9 @@ def _ids(start: int, count: int) -> list[str]:
     return [f"C{i:07d}" for i in range(start, start + count)]
 
 
-def run(base: dict, target: dict, *, features: FeatureSelection | None = None, checks: Checks | None = None) -> RunResult:
+def run(
+    base: dict, target: dict, *, features: FeatureSelection | None = None, checks: Checks | None = None
+) -> RunResult:
     rules = resolve_rules(checks, features)
     baseline = profile_stream([pa.record_batch(base)], threads=1, features=rules.features)
     current = profile_stream([pa.record_batch(target)], reference=baseline, threads=1, features=rules.features)
@@ -33,7 +35,9 @@ def _feature(result: RunResult, name: str):
 
 def test_sketched_counts_list_only_values_that_stand_out_and_are_marked_as_estimates() -> None:
     base = _ids(0, 15_000) + ["HOT"] * 5_000
-    result = run({"code": base, "n": list(range(20_000))}, {"code": ["HOT"] * 100 + _ids(0, 100), "n": list(range(200))})
+    result = run(
+        {"code": base, "n": list(range(20_000))}, {"code": ["HOT"] * 100 + _ids(0, 100), "n": list(range(200))}
+    )
     categories = _feature(result, "code").baseline["categories"]
     # Only the value seen 5,000 times is listed; none of the IDs seen once (the sketch's
     # candidates it would have listed with counts of ~27)

@@ -34,7 +34,9 @@ def sagemaker_prices() -> dict[str, np.ndarray]:
         numbers = feature.get("numerical_statistics")
         if numbers:
             levels = numbers["distribution"]["kll"]["sketch"]["data"]
-            columns[feature["name"]] = np.concatenate([np.repeat(np.asarray(level, float), 2**i) for i, level in enumerate(levels)])
+            columns[feature["name"]] = np.concatenate(
+                [np.repeat(np.asarray(level, float), 2**i) for i, level in enumerate(levels)]
+            )
     return columns
 
 
@@ -134,7 +136,9 @@ def test_the_issues_case_the_threshold_covers_the_permutation_noise_of_a_heavy_t
     assert covered > 0.1
     for seed in range(10):
         base, target = split({"x": values}, seed)
-        result = feature_drift("numerical", "normalized_wasserstein", 0.1, base["x"], target["x"], bins=20, noise_correction=True)
+        result = feature_drift(
+            "numerical", "normalized_wasserstein", 0.1, base["x"], target["x"], bins=20, noise_correction=True
+        )
         assert result.effective_threshold >= covered, (seed, result.effective_threshold, covered)
         assert result.threshold == 0.1 and not result.drifted  # the configured threshold is reported unchanged
 
@@ -145,20 +149,40 @@ def test_the_noise_past_the_exact_limit_comes_from_the_sketch_and_agrees() -> No
     exact_base, exact_target = split(table, 1)
     order = np.random.default_rng(1).permutation(20000)
     sketched = ProfileSettings(exact_quantiles=1000)
-    base = profile_stream([pa.record_batch({k: v[order[:10000]] for k, v in table.items()})], settings=sketched, threads=1)
-    target = profile_stream([pa.record_batch({k: v[order[10000:]] for k, v in table.items()})], reference=base, settings=sketched, threads=1)
+    base = profile_stream(
+        [pa.record_batch({k: v[order[:10000]] for k, v in table.items()})], settings=sketched, threads=1
+    )
+    target = profile_stream(
+        [pa.record_batch({k: v[order[10000:]] for k, v in table.items()})], reference=base, settings=sketched, threads=1
+    )
     for column in table:
         assert not base[column].numeric.quantiles.exact
-        exact = feature_drift("numerical", "normalized_wasserstein", 0.02, exact_base[column], exact_target[column], bins=20, noise_correction=True)
-        sketch = feature_drift("numerical", "normalized_wasserstein", 0.02, base[column], target[column], bins=20, noise_correction=True)
+        exact = feature_drift(
+            "numerical",
+            "normalized_wasserstein",
+            0.02,
+            exact_base[column],
+            exact_target[column],
+            bins=20,
+            noise_correction=True,
+        )
+        sketch = feature_drift(
+            "numerical", "normalized_wasserstein", 0.02, base[column], target[column], bins=20, noise_correction=True
+        )
         assert not exact.drifted and not sketch.drifted, column
         assert sketch.effective_threshold == pytest.approx(exact.effective_threshold, rel=0.35), column
 
 
 def test_the_bound_is_the_same_on_every_run() -> None:
     base, target = split(heavy_tailed(1500, seed=9), 0)
-    first = [feature_drift("numerical", m, 0.1, base["pareto"], target["pareto"], bins=20, noise_correction=True) for m in ("normalized_wasserstein", "psi", "ks_statistic")]
-    again = [feature_drift("numerical", m, 0.1, base["pareto"], target["pareto"], bins=20, noise_correction=True) for m in ("normalized_wasserstein", "psi", "ks_statistic")]
+    first = [
+        feature_drift("numerical", m, 0.1, base["pareto"], target["pareto"], bins=20, noise_correction=True)
+        for m in ("normalized_wasserstein", "psi", "ks_statistic")
+    ]
+    again = [
+        feature_drift("numerical", m, 0.1, base["pareto"], target["pareto"], bins=20, noise_correction=True)
+        for m in ("normalized_wasserstein", "psi", "ks_statistic")
+    ]
     assert first == again
 
 
@@ -183,7 +207,11 @@ def test_designed_drift_is_still_found_at_1000_rows(seed: int) -> None:
     # a changed category mix: one of five categories goes from 20% to 40%
     cats = np.array(list("abcde"))
     before = profile_stream([pa.record_batch({"plan": rng.choice(cats, 1000)})], threads=1)
-    after = profile_stream([pa.record_batch({"plan": rng.choice(cats, 1000, p=[0.4, 0.15, 0.15, 0.15, 0.15])})], reference=before, threads=1)
+    after = profile_stream(
+        [pa.record_batch({"plan": rng.choice(cats, 1000, p=[0.4, 0.15, 0.15, 0.15, 0.15])})],
+        reference=before,
+        threads=1,
+    )
     assert [f.name for f in dp.compare(before, after).drifted_features] == ["plan"]
 
 
@@ -224,6 +252,8 @@ def test_a_categorical_bound_does_not_depend_on_the_order_the_baseline_met_its_c
         base = profile_stream([pa.record_batch({"plan": pa.array(rows)})], threads=1)
         target = profile_stream([pa.record_batch({"plan": pa.array(target_rows)})], reference=base, threads=1)
         assert sum(base["plan"].categorical.frequencies().values()) == 600
-        bounds.append(feature_drift("categorical", metric, 0.01, base["plan"], target["plan"], bins=20, noise_correction=True))
+        bounds.append(
+            feature_drift("categorical", metric, 0.01, base["plan"], target["plan"], bins=20, noise_correction=True)
+        )
     assert bounds[0].value == pytest.approx(bounds[1].value) == pytest.approx(bounds[2].value)
     assert bounds[0].effective_threshold == bounds[1].effective_threshold == bounds[2].effective_threshold

@@ -40,14 +40,19 @@ def test_counts_types_and_moments() -> None:
     assert num.count == len(x) and num.min == x.min() and num.max == x.max()
     assert num.mean == pytest.approx(x.mean(), rel=1e-12) and num.std == pytest.approx(x.std(), rel=1e-12)
     assert p["n"].distinct_count() == len(np.unique(t.column("n").to_numpy()))
-    assert p["c"].categorical.counts == {k: int(v) for k, v in zip(*np.unique(t.column("c").to_numpy(zero_copy_only=False), return_counts=True), strict=True)}
+    assert p["c"].categorical.counts == {
+        k: int(v)
+        for k, v in zip(*np.unique(t.column("c").to_numpy(zero_copy_only=False), return_counts=True), strict=True)
+    }
     assert p["flag"].categorical.counts.keys() == {"true", "false"}
 
 
 def test_profile_of_a_and_b_equals_merge_of_profiles() -> None:
     a, b = table(60_000, 2), table(45_000, 3)
     whole = profile_stream(pa.concat_tables([a, b]).to_batches(max_chunksize=20_000))
-    merged = merge_profiles([profile_stream(a.to_batches(max_chunksize=20_000)), profile_stream(b.to_batches(max_chunksize=20_000))])
+    merged = merge_profiles(
+        [profile_stream(a.to_batches(max_chunksize=20_000)), profile_stream(b.to_batches(max_chunksize=20_000))]
+    )
     for name in ("x", "n", "c", "flag"):
         w, m = whole[name], merged[name]
         assert (w.rows, w.missing, w.type_counts) == (m.rows, m.missing, m.type_counts)
@@ -176,7 +181,14 @@ def test_exact_values_hand_over_to_the_sketch_past_the_limit_and_merge_either_wa
 def test_a_merged_profile_keeps_values_exact_up_to_its_own_limit_not_its_parts() -> None:
     """Spark partials keep fewer exact values than the driver's profile; merged, the driver's limit applies."""
     part_settings = ProfileSettings(exact_quantiles=4_096)
-    parts = [profile_stream([pa.record_batch({"v": np.arange(i * 3_000, (i + 1) * 3_000, dtype=np.float64)})], settings=part_settings, threads=1) for i in range(4)]
+    parts = [
+        profile_stream(
+            [pa.record_batch({"v": np.arange(i * 3_000, (i + 1) * 3_000, dtype=np.float64)})],
+            settings=part_settings,
+            threads=1,
+        )
+        for i in range(4)
+    ]
     assert all(p.columns["v"].numeric.quantiles.exact for p in parts)
 
     merged = Profile(settings=ProfileSettings())  # exact up to 65,536 values

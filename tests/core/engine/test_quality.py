@@ -69,7 +69,9 @@ def test_categorical_values_check_names_the_new_values() -> None:
     assert "Only 99.0% of data is within the domain" in violation.description
     assert "'new' (10 rows)" in violation.description
     lenient = Checks(quality=QualityChecks(domain_content_threshold=0.95))
-    assert ("c", "categorical_values_check") not in kinds(run({"c": ["a", "b"] * 500}, {"c": ["a", "b"] * 495 + ["new"] * 10}, checks=lenient))
+    assert ("c", "categorical_values_check") not in kinds(
+        run({"c": ["a", "b"] * 500}, {"c": ["a", "b"] * 495 + ["new"] * 10}, checks=lenient)
+    )
 
 
 def test_baseline_drift_check_robust_and_simple() -> None:
@@ -90,8 +92,14 @@ def test_categorical_baseline_drift_chi_squared_method() -> None:
     base = {"c": ["a"] * 500 + ["b"] * 500}
     target = {"c": ["a"] * 600 + ["b"] * 400}
     constraints = suggest_constraints(profile_stream([pa.record_batch(base)]))
-    chi = Constraints(constraints.features, MonitoringConfig(categorical_drift_method="ChiSquared", categorical_comparison_threshold=0.05), suggested=False)
-    [violation] = [v for v in run(base, target, constraints=chi).violations if v.constraint_check_type == "baseline_drift_check"]
+    chi = Constraints(
+        constraints.features,
+        MonitoringConfig(categorical_drift_method="ChiSquared", categorical_comparison_threshold=0.05),
+        suggested=False,
+    )
+    [violation] = [
+        v for v in run(base, target, constraints=chi).violations if v.constraint_check_type == "baseline_drift_check"
+    ]
     assert "chi-squared p-value" in violation.description
     # L-infinity: |0.6 - 0.5| = 0.1 is not above 0.1
     assert ("c", "baseline_drift_check") not in kinds(run(base, target))
@@ -101,7 +109,9 @@ def test_missing_and_extra_columns_are_violations_not_errors() -> None:
     result = run({"a": [1.0, 2.0], "gone": [1, 2]}, {"a": [1.0, 2.0], "new col ü": ["x", "y"]})
     assert kinds(result) == {("gone", "missing_column_check"), ("new col ü", "extra_column_check")}
     missing = next(v for v in result.violations if v.constraint_check_type == "missing_column_check")
-    assert "Number of columns in current dataset: 2, Number of columns in baseline constraints: 2" in missing.description
+    assert (
+        "Number of columns in current dataset: 2, Number of columns in baseline constraints: 2" in missing.description
+    )
     assert result.status == "violations"
 
 
@@ -110,7 +120,12 @@ def test_evaluation_switched_off_globally_and_per_feature() -> None:
     constraints = suggest_constraints(profile_stream([pa.record_batch(base)]))
     off = Constraints(constraints.features, MonitoringConfig(evaluate_constraints="Disabled"), suggested=False)
     assert run(base, target, constraints=off).violations == []
-    features = [constraints.features[0].__class__(**{**constraints.features[0].__dict__, "overrides": {"evaluate_constraints": "Disabled"}}), constraints.features[1]]
+    features = [
+        constraints.features[0].__class__(
+            **{**constraints.features[0].__dict__, "overrides": {"evaluate_constraints": "Disabled"}}
+        ),
+        constraints.features[1],
+    ]
     partly = Constraints(features, constraints.monitoring_config, suggested=False)
     assert kinds(run(base, target, constraints=partly)) == {("b", "completeness_check")}
 
@@ -136,14 +151,19 @@ def test_numbers_arriving_as_text_get_a_note_and_only_non_numbers_a_violation(tm
 
     rng = np.random.default_rng(11)
     rows = 1000
-    pq.write_table(pa.table({"price": rng.normal(2, 1, rows), "qty": rng.integers(0, 9, rows)}), tmp_path / "base.parquet")
+    pq.write_table(
+        pa.table({"price": rng.normal(2, 1, rows), "qty": rng.integers(0, 9, rows)}), tmp_path / "base.parquet"
+    )
     prices = rng.normal(2, 1, rows)
-    as_text = pa.table({"price": pa.array([f"{p:.3f}" for p in prices], pa.large_string()), "qty": rng.integers(0, 9, rows)})
+    as_text = pa.table(
+        {"price": pa.array([f"{p:.3f}" for p in prices], pa.large_string()), "qty": rng.integers(0, 9, rows)}
+    )
     pq.write_table(as_text, tmp_path / "text.parquet")
     result = compare(tmp_path / "base.parquet", tmp_path / "text.parquet")
     [note] = [m for m in result.messages if m.startswith("'price'")]
     assert note.startswith(
-        "'price' is stored as numbers in the baseline (Fractional) but 1,000 of its 1,000 values in the target arrived as text"
+        "'price' is stored as numbers in the baseline (Fractional) "
+        "but 1,000 of its 1,000 values in the target arrived as text"
     )
     # "2.345" is Fractional to SageMaker (Deequ's per-value regex): no data_type_check, drift still measured
     assert ("price", "data_type_check") not in kinds(result)
@@ -152,7 +172,12 @@ def test_numbers_arriving_as_text_get_a_note_and_only_non_numbers_a_violation(tm
     assert not [m for m in result.messages if m.startswith("'qty'")]  # typed on both sides: nothing to say
 
     # text that is not a number is a data_type_check violation, as in SageMaker
-    broken = pa.table({"price": pa.array(["n/a"] * 50 + [f"{p:.3f}" for p in prices[50:]], pa.large_string()), "qty": rng.integers(0, 9, rows)})
+    broken = pa.table(
+        {
+            "price": pa.array(["n/a"] * 50 + [f"{p:.3f}" for p in prices[50:]], pa.large_string()),
+            "qty": rng.integers(0, 9, rows),
+        }
+    )
     pq.write_table(broken, tmp_path / "broken.parquet")
     result = compare(tmp_path / "base.parquet", tmp_path / "broken.parquet")
     assert ("price", "data_type_check") in kinds(result)

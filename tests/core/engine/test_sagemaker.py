@@ -68,7 +68,11 @@ def test_suggested_constraints_from_real_statistics_match_sagemakers() -> None:
 def test_real_and_legacy_constraints_read() -> None:
     real = read_constraints(REAL_CONSTRAINTS)
     config = real.monitoring_config
-    assert (config.comparison_method, config.datatype_check_threshold, config.categorical_drift_method) == ("Robust", 1.0, "LInfinity")
+    assert (config.comparison_method, config.datatype_check_threshold, config.categorical_drift_method) == (
+        "Robust",
+        1.0,
+        "LInfinity",
+    )
     legacy = read_constraints(DATA / "sdk_tests_constraints_legacy.json")
     assert legacy.monitoring_config.comparison_threshold == 1.0
     assert legacy.monitoring_config.perform_comparison == "Enabled"
@@ -86,7 +90,11 @@ def test_violation_files_read_and_write(tmp_path: Path) -> None:
 def test_our_statistics_have_sagemakers_fields_and_read_back() -> None:
     rng = np.random.default_rng(0)
     batch = pa.record_batch(
-        {"amount": rng.gamma(2, 10, 5000), "count": rng.integers(0, 9, 5000), "state": rng.choice(["CA", "NY", "TX"], 5000)}
+        {
+            "amount": rng.gamma(2, 10, 5000),
+            "count": rng.integers(0, 9, 5000),
+            "state": rng.choice(["CA", "NY", "TX"], 5000),
+        }
     )
     profile = profile_stream([batch])
     stats = profile.to_statistics()
@@ -94,11 +102,25 @@ def test_our_statistics_have_sagemakers_fields_and_read_back() -> None:
     amount = stats["features"][0]
     assert amount["inferred_type"] == "Fractional"
     numerical = amount["numerical_statistics"]
-    assert set(numerical) == {"common", "mean", "sum", "std_dev", "min", "max", "approximate_num_distinct_values", "completeness", "distribution"}
+    assert set(numerical) == {
+        "common",
+        "mean",
+        "sum",
+        "std_dev",
+        "min",
+        "max",
+        "approximate_num_distinct_values",
+        "completeness",
+        "distribution",
+    }
     assert set(numerical["distribution"]["kll"]["sketch"]) == {"parameters", "data"}
     assert len(numerical["distribution"]["kll"]["buckets"]) == 10
     state = stats["features"][2]["string_statistics"]
-    assert state["distinct_count"] == 3.0 and {b["value"] for b in state["distribution"]["categorical"]["buckets"]} == {"CA", "NY", "TX"}
+    assert state["distinct_count"] == 3.0 and {b["value"] for b in state["distribution"]["categorical"]["buckets"]} == {
+        "CA",
+        "NY",
+        "TX",
+    }
     back = profile_from_statistics(json.loads(json.dumps(stats)))
     assert back["amount"].numeric.mean == pytest.approx(profile["amount"].numeric.mean)
     assert back["count"].inferred_type == "Integral"
@@ -118,7 +140,9 @@ def test_compare_against_sagemaker_statistics_uses_the_constraints_beside_it(tmp
     (baseline_dir / "constraints.json").write_text(json.dumps(constraints))
     import pyarrow.parquet as pq
 
-    pq.write_table(pa.table({"x": rng.normal(3, 1, rows), "c": rng.choice(["a", "b", "z"], rows)}), tmp_path / "t.parquet")
+    pq.write_table(
+        pa.table({"x": rng.normal(3, 1, rows), "c": rng.choice(["a", "b", "z"], rows)}), tmp_path / "t.parquet"
+    )
     result = dp.compare(baseline_dir / "statistics.json", tmp_path / "t.parquet")
     kinds = {(v.feature_name, v.constraint_check_type) for v in result.violations}
     # x is switched off by its override; c's new value is found
@@ -129,8 +153,14 @@ def test_compare_against_sagemaker_statistics_uses_the_constraints_beside_it(tmp
 
 def test_broken_statistics_file_is_a_clear_data_error(tmp_path: Path) -> None:
     bad = tmp_path / "statistics.json"
-    bad.write_text('{"version": 0.0, "features": [{"name": "x", "inferred_type": "Fractional", "numerical_statistics": {"common": {}}}]}')
-    with pytest.raises(DataError, match=r"statistics.json: not a SageMaker statistics.json: features\[0\] \(x\): 'num_present' is missing"):
+    bad.write_text(
+        '{"version": 0.0, "features": [{"name": "x", "inferred_type": '
+        '"Fractional", "numerical_statistics": {"common": {}}}]}'
+    )
+    with pytest.raises(
+        DataError,
+        match=r"statistics.json: not a SageMaker statistics.json: features\[0\] \(x\): 'num_present' is missing",
+    ):
         read_statistics(bad)
     bad.write_text('{"features": [')
     with pytest.raises(DataError, match=r"statistics.json:1:\d+: not valid JSON"):

@@ -74,7 +74,9 @@ def real() -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("name", ["id", "event_time", "city", "price", "bedrooms", "state", "above_avg_price_per_sqft"])
-def test_each_feature_has_sagemakers_fields_and_number_forms(name: str, written: dict[str, Any], real: dict[str, Any]) -> None:
+def test_each_feature_has_sagemakers_fields_and_number_forms(
+    name: str, written: dict[str, Any], real: dict[str, Any]
+) -> None:
     theirs = next(f for f in real["features"] if f["name"] == name)
     ours = written[name]
     assert ours["inferred_type"] == theirs["inferred_type"]
@@ -84,7 +86,9 @@ def test_each_feature_has_sagemakers_fields_and_number_forms(name: str, written:
         assert shape(ours) == shape(theirs)
 
 
-def test_distinct_counts_are_whole_numbers_as_sagemaker_writes_them(written: dict[str, Any], real: dict[str, Any]) -> None:
+def test_distinct_counts_are_whole_numbers_as_sagemaker_writes_them(
+    written: dict[str, Any], real: dict[str, Any]
+) -> None:
     for feature in real["features"]:
         if "string_statistics" in feature:
             assert feature["string_statistics"]["distinct_count"] == int(feature["string_statistics"]["distinct_count"])
@@ -94,8 +98,11 @@ def test_distinct_counts_are_whole_numbers_as_sagemaker_writes_them(written: dic
     assert written["state"]["string_statistics"]["distinct_count"] == 53.0
 
 
-def test_the_kll_sketch_carries_sagemakers_parameters_and_every_value_by_weight(written: dict[str, Any], real: dict[str, Any]) -> None:
-    theirs = next(f for f in real["features"] if f["name"] == "price")["numerical_statistics"]["distribution"]["kll"]["sketch"]
+def test_the_kll_sketch_carries_sagemakers_parameters_and_every_value_by_weight(
+    written: dict[str, Any], real: dict[str, Any]
+) -> None:
+    price = next(f for f in real["features"] if f["name"] == "price")
+    theirs = price["numerical_statistics"]["distribution"]["kll"]["sketch"]
     for name in ("price", "bedrooms", "above_avg_price_per_sqft"):
         stats = written[name]["numerical_statistics"]
         sketch = stats["distribution"]["kll"]["sketch"]

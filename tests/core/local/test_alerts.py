@@ -71,7 +71,9 @@ def test_an_alert_fires_once_when_drift_starts_and_resolves_once(
     ]
     lines = [r.getMessage() for r in caplog.records if r.name == "driftplane.alerts"]
     assert len(lines) == 3
-    assert lines[0].startswith("alert FIRING for monitor churn: age drift: 1 feature drifted: age (normalized_wasserstein 0.3 > 0.1)")
+    assert lines[0].startswith(
+        "alert FIRING for monitor churn: age drift: 1 feature drifted: age (normalized_wasserstein 0.3 > 0.1)"
+    )
     assert lines[1].startswith("alert RESOLVED for monitor churn: age drift: no feature drifted")
 
 

@@ -45,7 +45,10 @@ def test_within_one_backfill_a_resolved_waits_for_its_undelivered_firing(
         second = process_alerts(
             spec, "churn", calm(make_result, day=1), store, now=T0 + timedelta(seconds=5), session_start=session
         )
-        assert [(o.event, o.delivered, o.pending) for o in second] == [("firing", False, True), ("resolved", False, True)]
+        assert [(o.event, o.delivered, o.pending) for o in second] == [
+            ("firing", False, True),
+            ("resolved", False, True),
+        ]
         assert events(http_receiver) == ["firing"] * 3  # nothing was sent out of order
         # A minute later both go, the FIRING first.
         third = process_alerts(

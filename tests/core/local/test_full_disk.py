@@ -29,13 +29,25 @@ def make_project(root: Path) -> Path:
     rng = np.random.default_rng(5)
     (root / "data" / "daily").mkdir(parents=True)
     pq.write_table(
-        pa.table({"age": rng.normal(40, 10, 5000), "income": rng.lognormal(10, 0.5, 5000), "plan": rng.choice(["a", "b", "c"], 5000)}),
+        pa.table(
+            {
+                "age": rng.normal(40, 10, 5000),
+                "income": rng.lognormal(10, 0.5, 5000),
+                "plan": rng.choice(["a", "b", "c"], 5000),
+            }
+        ),
         root / "data" / "train.parquet",
     )
     day = root / "data" / "daily" / "2026" / "03" / "03"
     day.mkdir(parents=True)
     pq.write_table(
-        pa.table({"age": rng.normal(40, 10, 800), "income": rng.lognormal(10, 0.5, 800), "plan": rng.choice(["a", "b", "c"], 800)}),
+        pa.table(
+            {
+                "age": rng.normal(40, 10, 800),
+                "income": rng.lognormal(10, 0.5, 800),
+                "plan": rng.choice(["a", "b", "c"], 800),
+            }
+        ),
         day / "part.parquet",
     )
     spec = root / "monitors.yaml"
@@ -146,7 +158,9 @@ def test_a_lock_file_on_a_full_disk_is_a_clear_error(tmp_path: Path) -> None:
     assert code == 3
     assert_no_bug(err)
     (line,) = errors(err)
-    assert line.startswith(f"error: could not write the lock file of monitor 'churn' at {state / 'locks' / 'churn.lock'}")
+    assert line.startswith(
+        f"error: could not write the lock file of monitor 'churn' at {state / 'locks' / 'churn.lock'}"
+    )
     assert "No space left on device" in line and "Nothing was run." in line
 
 
@@ -174,7 +188,10 @@ def test_a_read_only_state_directory_is_named_in_apply_and_destroy(tmp_path: Pat
         assert code == 3
         assert_no_bug(err)
         (line,) = errors(err)
-        assert f"could not write the baseline cache of monitor churn (deleting it) at {state / 'baselines' / 'churn'}" in line
+        assert (
+            f"could not write the baseline cache of monitor churn (deleting it) at {state / 'baselines' / 'churn'}"
+            in line
+        )
         assert "Read-only file system" in line and "is on a read-only filesystem" in line
         assert "run destroy again once this is fixed" in line
         assert len(list((state / "baselines" / "churn").glob("*.json"))) == 1

@@ -41,7 +41,9 @@ def write_target(root: Path, *, drifted: bool) -> None:
 
 def make_project(root: Path, hook: str, *, schedule: str = "daily") -> Path:
     rng = np.random.default_rng(10)
-    pq.write_table(pa.table({"age": rng.normal(40, 10, 5000), "plan": rng.choice(["a", "b"], 5000)}), root / "train.parquet")
+    pq.write_table(
+        pa.table({"age": rng.normal(40, 10, 5000), "plan": rng.choice(["a", "b"], 5000)}), root / "train.parquet"
+    )
     write_target(root, drifted=False)
     spec = root / "monitors.yaml"
     spec.write_text(
@@ -96,7 +98,9 @@ def test_a_time_a_little_ahead_is_allowed_for_clock_skew(tmp_path: Path, http_re
 def test_a_backfill_that_ends_in_the_future_is_refused(tmp_path: Path, http_receiver: HttpReceiver) -> None:
     spec = make_project(tmp_path, http_receiver.url())
     tomorrow = TODAY + timedelta(days=2)
-    code, _, err = invoke("run", str(spec), "--from", f"{TODAY - timedelta(days=3):%Y-%m-%d}", "--to", f"{tomorrow:%Y-%m-%d}")
+    code, _, err = invoke(
+        "run", str(spec), "--from", f"{TODAY - timedelta(days=3):%Y-%m-%d}", "--to", f"{tomorrow:%Y-%m-%d}"
+    )
     assert code == 2
     assert f"error: --to {tomorrow:%Y-%m-%d}T00:00:00Z is in the future" in err
     assert not HistoryStore.exists(tmp_path / ".driftplane")
@@ -120,7 +124,9 @@ def test_a_future_window_left_in_the_state_by_an_older_version_does_not_silence_
     assert runner.last_window_end("churn") == TODAY
 
 
-def test_an_older_window_whose_verdict_differs_from_the_alert_says_so(tmp_path: Path, http_receiver: HttpReceiver) -> None:
+def test_an_older_window_whose_verdict_differs_from_the_alert_says_so(
+    tmp_path: Path, http_receiver: HttpReceiver
+) -> None:
     spec = make_project(tmp_path, http_receiver.url())
     assert invoke("run", str(spec))[0] == 0  # today: clean, the alert is OK
     write_target(tmp_path, drifted=True)
@@ -154,7 +160,9 @@ def test_a_backfill_of_tens_of_thousands_of_windows_asks_for_yes(tmp_path: Path,
     assert not HistoryStore.exists(tmp_path / ".driftplane")
 
 
-def test_yes_runs_a_backfill_over_the_limit(tmp_path: Path, http_receiver: HttpReceiver, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_yes_runs_a_backfill_over_the_limit(
+    tmp_path: Path, http_receiver: HttpReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("driftplane.engine.loop.MAX_BACKFILL_WINDOWS", 3)  # the limit, made small
     spec = make_project(tmp_path, http_receiver.url())
     args = ["run", str(spec), "--from", f"{TODAY - timedelta(days=5):%Y-%m-%d}", "--to", f"{TODAY:%Y-%m-%d}"]

@@ -38,7 +38,9 @@ def table(rng: np.random.Generator, rows: int, *, drift: bool) -> pa.Table:
     )
 
 
-def make_project(root: Path, *, days: int = 6, rows: int = 1500, webhook: str | None = None, schedule: str = "daily") -> Path:
+def make_project(
+    root: Path, *, days: int = 6, rows: int = 1500, webhook: str | None = None, schedule: str = "daily"
+) -> Path:
     """A spec, a baseline and daily partitions; days in DRIFT_DAYS drift."""
     rng = np.random.default_rng(7)
     (root / "data").mkdir(parents=True, exist_ok=True)
@@ -196,21 +198,27 @@ def test_seasonal_baseline_compares_with_the_target_a_period_earlier(tmp_path: P
     assert code == 3
     # the reason is the error line on stderr; the result line on stdout says FAILED
     assert (
-        "error: churn [2026-03-01 00:00 to 2026-03-02 00:00 UTC]: FAILED: the baseline (the target 2d earlier) has no rows "
+        "error: churn [2026-03-01 00:00 to 2026-03-02 00:00 UTC]: "
+        "FAILED: the baseline (the target 2d earlier) has no rows "
         "in the window 2026-02-27 00:00 to 2026-02-28 00:00 UTC; there is nothing to compare against; report "
     ) in err
     assert "\nchurn [2026-03-01 00:00 to 2026-03-02 00:00 UTC]: FAILED; the reason is on stderr\n" in out
     assert "0 baseline rows" not in out + err
 
 
-def test_a_window_without_data_fails_clearly_and_fires_the_failure_alert(tmp_path: Path, http_receiver: HttpReceiver) -> None:
+def test_a_window_without_data_fails_clearly_and_fires_the_failure_alert(
+    tmp_path: Path, http_receiver: HttpReceiver
+) -> None:
     spec = make_project(tmp_path, webhook=http_receiver.url())
     code, out, err = invoke("run", str(spec), "--at", "2026-04-01", "--json")
     assert code == 3
     result = json.loads(out)
     assert result["status"] == "failed"
     looked_at = tmp_path / "data" / "daily" / "2026" / "03" / "31" / "*.parquet"
-    assert result["error"] == f"monitor churn: no data for the window 2026-03-31 00:00 to 2026-04-01 00:00 UTC; looked at {looked_at}"
+    assert (
+        result["error"]
+        == f"monitor churn: no data for the window 2026-03-31 00:00 to 2026-04-01 00:00 UTC; looked at {looked_at}"
+    )
     assert [r.json()["alert"] for r in http_receiver.requests] == ["run failed"]
     with HistoryStore.open(tmp_path / ".driftplane") as store:
         assert store.list_runs("churn")[0].status == "failed"

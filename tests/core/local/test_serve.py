@@ -27,7 +27,9 @@ from driftplane.local.history import HistoryStore
 def _project(root: Path) -> Path:
     rng = np.random.default_rng(3)
     (root / "data").mkdir()
-    pq.write_table(pa.table({"x": rng.normal(0, 1, 3000), "c": rng.choice(["a", "b"], 3000)}), root / "data" / "train.parquet")
+    pq.write_table(
+        pa.table({"x": rng.normal(0, 1, 3000), "c": rng.choice(["a", "b"], 3000)}), root / "data" / "train.parquet"
+    )
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     for back in range(1, 4):
         day = today - timedelta(days=back)
@@ -99,9 +101,13 @@ def test_serve_catches_up_one_window_serves_metrics_and_stops_cleanly(tmp_path: 
         code, metrics = _get(base + "/metrics")
         assert code == 200
         assert 'driftplane_runs_total{monitor="daily",status="ok"} 1.0' in metrics
-        window_end = re.search(r'^driftplane_last_window_end_timestamp_seconds\{monitor="daily"\} (\S+)$', metrics, re.M)
+        window_end = re.search(
+            r'^driftplane_last_window_end_timestamp_seconds\{monitor="daily"\} (\S+)$', metrics, re.M
+        )
         assert window_end is not None and float(window_end.group(1)) == today.timestamp()
-        finished = re.search(r'^driftplane_last_run_finished_timestamp_seconds\{monitor="daily"\} (\S+)$', metrics, re.M)
+        finished = re.search(
+            r'^driftplane_last_run_finished_timestamp_seconds\{monitor="daily"\} (\S+)$', metrics, re.M
+        )
         assert finished is not None and float(finished.group(1)) > today.timestamp()
         assert "driftplane_last_run_timestamp_seconds" not in metrics
         assert 'driftplane_feature_drift{feature="x",metric="normalized_wasserstein",monitor="daily"}' in metrics
@@ -116,7 +122,10 @@ def test_serve_catches_up_one_window_serves_metrics_and_stops_cleanly(tmp_path: 
             process.kill()
     yesterday = today - timedelta(days=1)
     assert f"monitor daily: running the window ending {today:%Y-%m-%d} 00:00 UTC\n" in output
-    ended = f"daily [{yesterday:%Y-%m-%d} 00:00 to {today:%Y-%m-%d} 00:00 UTC]: no drift, no violations (800 target rows against 3,000 baseline rows); report "
+    ended = (
+        f"daily [{yesterday:%Y-%m-%d} 00:00 to {today:%Y-%m-%d} 00:00 UTC]: no drift, "
+        "no violations (800 target rows against 3,000 baseline rows); report "
+    )
     assert ended in output
     assert output.split(ended)[1].split("\n")[0].endswith(f"reports/daily/{today:%Y-%m-%d}T0000Z/report.html")
     with HistoryStore.open(tmp_path / ".driftplane") as store:

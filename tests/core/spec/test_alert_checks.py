@@ -57,9 +57,8 @@ def test_the_metric_of_a_per_feature_rule_or_kind_is_accepted(tmp_path: Path) ->
 def test_a_categorical_feature_watched_with_a_numerical_metric(tmp_path: Path) -> None:
     (line,) = problems_of(
         tmp_path,
-        BASE
-        + "features: {categorical: [area_code]}\n"
-        + "alerts:\n  - {when: metric, feature: area_code, metric: normalized_wasserstein, above: 0.2, notify: [log]}\n",
+        BASE + "features: {categorical: [area_code]}\n" + "alerts:\n  - {when: metric, feature: area_code, metric: "
+        "normalized_wasserstein, above: 0.2, notify: [log]}\n",
     )
     assert "its drift metric is jensen_shannon, by kind" in line
 
@@ -100,7 +99,9 @@ def test_the_same_check_applies_to_a_spec_built_in_code() -> None:
                 "churn": dp.Monitor(
                     baseline={"data": "train.csv"},
                     target={"data": "daily/*.csv"},
-                    alerts=[{"when": "metric", "feature": "day_mins", "metric": "psi", "above": 0.2, "notify": ["log"]}],
+                    alerts=[
+                        {"when": "metric", "feature": "day_mins", "metric": "psi", "above": 0.2, "notify": ["log"]}
+                    ],
                 )
             }
         )
@@ -116,7 +117,10 @@ def test_a_features_numerical_column_watched_with_a_categorical_metric(tmp_path:
         + "alerts:\n  - {when: metric, feature: day_mins, metric: jensen_shannon, above: 0.2, notify: [log]}\n",
     )
     assert line.startswith("7:51: monitors.churn.alerts[0].metric: 'jensen_shannon' is never computed for 'day_mins'")
-    assert "its drift metric is normalized_wasserstein, by kind: the spec declares it numerical (features.numerical)" in line
+    assert (
+        "its drift metric is normalized_wasserstein, by kind: the spec declares it numerical (features.numerical)"
+        in line
+    )
     assert "checks.drift.features.day_mins.metric: jensen_shannon" in line
 
 
@@ -126,7 +130,8 @@ def test_a_per_feature_kind_decides_over_the_lists(tmp_path: Path) -> None:
         BASE
         + "features: {numerical: [area_code]}\n"
         + "checks: {drift: {features: {area_code: {kind: categorical}}}}\n"
-        + "alerts:\n  - {when: metric, feature: area_code, metric: normalized_wasserstein, above: 0.2, notify: [log]}\n",
+        + "alerts:\n  - {when: metric, feature: area_code, metric: "
+        "normalized_wasserstein, above: 0.2, notify: [log]}\n",
     )
     assert "its drift metric is jensen_shannon, by kind: the spec declares it categorical" in line
     assert "(checks.drift.features.area_code.kind), and normalized_wasserstein does not apply" in line

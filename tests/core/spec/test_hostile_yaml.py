@@ -86,7 +86,9 @@ def test_billion_laughs_is_refused_at_the_alias_that_goes_over_in_bounded_memory
     ((line, column, message),) = result["problems"]
     # *e (66,430 values each) is the first alias that takes the repeated values past the bound
     assert (line, column) == (6, 8)
-    assert message.startswith("the alias *e repeats 66,430 values, which takes what aliases repeat in this spec past 100,000")
+    assert message.startswith(
+        "the alias *e repeats 66,430 values, which takes what aliases repeat in this spec past 100,000"
+    )
     assert "share settings through a few anchors (<<: *defaults)" in message
     assert result["text"].startswith(f"{spec}:6:8: the alias *e")
     assert "> 6 | f: &f [*e," in message
@@ -117,9 +119,13 @@ def test_an_alias_repeating_a_long_text_is_refused_by_its_size(tmp_path: Path) -
 
     ((problem),) = info.value.problems
     # 25 uses of 400,000 characters reach 10,000,000; the 26th goes over
-    assert (problem.line, problem.column) == (6, 1 + len("    tags: {") + len(", ".join(f"t{i}: *long" for i in range(25))) + 2 + len("t25: "))
+    assert (problem.line, problem.column) == (
+        6,
+        1 + len("    tags: {") + len(", ".join(f"t{i}: *long" for i in range(25))) + 2 + len("t25: "),
+    )
     assert problem.message.startswith(
-        "the alias *long repeats 400,000 characters of text, which takes what aliases repeat in this spec past 10,000,000 characters"
+        "the alias *long repeats 400,000 characters of text, which takes "
+        "what aliases repeat in this spec past 10,000,000 characters"
     )
     assert len(str(info.value)) < 2_000  # the excerpt shows part of the long line, not all of it
 
@@ -160,7 +166,9 @@ def test_aliases_cannot_nest_deeper_than_the_file_may(tmp_path: Path) -> None:
 
     ((problem),) = info.value.problems
     assert (problem.line, problem.column) == (4, 28)
-    assert problem.message.startswith("the alias *c nests what it repeats 79 levels deep, past the 64 levels a spec may have")
+    assert problem.message.startswith(
+        "the alias *c nests what it repeats 79 levels deep, past the 64 levels a spec may have"
+    )
 
 
 def test_a_huge_scalar_is_read_in_bounded_memory_and_shown_cut(tmp_path: Path) -> None:
@@ -285,7 +293,9 @@ def test_a_large_variable_repeated_by_aliases_is_read_once(tmp_path: Path) -> No
 
 def test_a_spec_with_too_many_values_is_refused_in_bounded_memory(tmp_path: Path) -> None:
     spec = tmp_path / "monitors.yaml"
-    spec.write_text("monitors:\n  churn:\n" + MONITOR + "    tags: {" + ", ".join(f"k{i}: v" for i in range(150_000)) + "}\n")
+    spec.write_text(
+        "monitors:\n  churn:\n" + MONITOR + "    tags: {" + ", ".join(f"k{i}: v" for i in range(150_000)) + "}\n"
+    )
 
     result = load_in_child(spec)
 
@@ -304,7 +314,9 @@ def test_a_recursive_alias_is_a_located_error(tmp_path: Path) -> None:
 
     ((problem),) = info.value.problems
     assert (problem.line, problem.column) == (5, 11)
-    assert problem.message.startswith("the alias *all is inside what its anchor &all (line 1) names, so it would repeat itself forever")
+    assert problem.message.startswith(
+        "the alias *all is inside what its anchor &all (line 1) names, so it would repeat itself forever"
+    )
 
 
 def test_shared_settings_through_anchors_and_merge_keys_keep_working(tmp_path: Path) -> None:
@@ -396,12 +408,17 @@ def test_merging_something_that_is_not_a_mapping_is_an_error(tmp_path: Path) -> 
         load_spec(spec)
 
     assert [(p.line, p.column) for p in info.value.problems] == [(4, 10), (4, 17)]
-    assert all(p.message.startswith("'<<' merges mappings into this one: write '<<: *name'") for p in info.value.problems)
+    assert all(
+        p.message.startswith("'<<' merges mappings into this one: write '<<: *name'") for p in info.value.problems
+    )
 
 
 def test_an_anchor_defined_twice_is_reported_at_the_second(tmp_path: Path) -> None:
     spec = tmp_path / "monitors.yaml"
-    spec.write_text("x-a: &base {data: a.parquet}\nx-b: &base {data: b.parquet}\nmonitors:\n  churn:\n    baseline: *base\n    target: {data: t.csv}\n")
+    spec.write_text(
+        "x-a: &base {data: a.parquet}\nx-b: &base {data: b.parquet}\nmonitors:\n  "
+        "churn:\n    baseline: *base\n    target: {data: t.csv}\n"
+    )
 
     with pytest.raises(SpecError) as info:
         load_spec(spec)
@@ -417,6 +434,9 @@ def test_the_schema_lets_editors_accept_x_keys() -> None:
     from driftplane.spec.jsonschema import spec_json_schema
 
     validator = jsonschema.Draft202012Validator(spec_json_schema())
-    data = {"x-defaults": {"schedule": "hourly"}, "monitors": {"churn": {"baseline": {"data": "a"}, "target": {"data": "b"}}}}
+    data = {
+        "x-defaults": {"schedule": "hourly"},
+        "monitors": {"churn": {"baseline": {"data": "a"}, "target": {"data": "b"}}},
+    }
     assert list(validator.iter_errors(data)) == []
     assert list(validator.iter_errors({**data, "y-defaults": {}}))

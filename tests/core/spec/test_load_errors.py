@@ -71,7 +71,9 @@ def test_unclosed_quote_is_located_where_it_opens() -> None:
     """
     (message,) = problems_of(text)
     # where the quote opens, not the end of the file where YAML noticed it; both are named
-    assert message.startswith("monitors.yaml:4:13: YAML syntax error: found unexpected end of stream at line 7, column 1")
+    assert message.startswith(
+        "monitors.yaml:4:13: YAML syntax error: found unexpected end of stream at line 7, column 1"
+    )
     assert "(while scanning a quoted scalar that starts here); is a closing quote missing?" in message
     assert '> 4 |       data: "train.parquet' in message
     caret = message.splitlines()[message.splitlines().index('  > 4 |       data: "train.parquet') + 1]
@@ -302,7 +304,10 @@ def test_monitor_names_follow_the_naming_rule() -> None:
         target: {data: b.csv}
     """
     (message,) = problems_of(text)
-    assert message.startswith("monitors.yaml:2:3: monitors.churn daily!: 'churn daily!' cannot be a monitor name: ' ' and '!' are not allowed; a name is 1 to 63 characters")
+    assert message.startswith(
+        "monitors.yaml:2:3: monitors.churn daily!: 'churn daily!' cannot be a "
+        "monitor name: ' ' and '!' are not allowed; a name is 1 to 63 characters"
+    )
 
 
 def test_alert_condition_fields_must_fit_the_condition() -> None:

@@ -25,11 +25,27 @@ from driftplane.engine.profiler import profile_stream
 from driftplane.errors import SpecError
 from driftplane.spec import load_spec_text
 
-KS_NAMES = ["ks", "KS", "kolmogorov_smirnov", "two_sample_kolmogorov_smirnov_test", "twoSampleKolmogorovSmirnovTest", "ks-test"]
-CHI_SQUARED_NAMES = ["pearsons_chi_squared_test", "PearsonsChiSquaredTest", "chi_squared", "chi2", "chisquare", "chi_squared_test"]
+KS_NAMES = [
+    "ks",
+    "KS",
+    "kolmogorov_smirnov",
+    "two_sample_kolmogorov_smirnov_test",
+    "twoSampleKolmogorovSmirnovTest",
+    "ks-test",
+]
+CHI_SQUARED_NAMES = [
+    "pearsons_chi_squared_test",
+    "PearsonsChiSquaredTest",
+    "chi_squared",
+    "chi2",
+    "chisquare",
+    "chi_squared_test",
+]
 
 
-def spec_text(numerical: str = "normalized_wasserstein", categorical: str = "jensen_shannon", threshold: float = 0.05) -> str:
+def spec_text(
+    numerical: str = "normalized_wasserstein", categorical: str = "jensen_shannon", threshold: float = 0.05
+) -> str:
     return textwrap.dedent(
         f"""\
         monitors:
@@ -83,11 +99,15 @@ def test_refused_in_per_feature_rules_and_metric_alerts_too() -> None:
     )
     found = problems(text)
     assert any(p.startswith("monitors.yaml:8:") and "checks.drift.features.age.metric: 'ks' is" in p for p in found)
-    assert any(p.startswith("monitors.yaml:10:") and "alerts[0].metric: 'pearsons_chi_squared_test' is" in p for p in found)
+    assert any(
+        p.startswith("monitors.yaml:10:") and "alerts[0].metric: 'pearsons_chi_squared_test' is" in p for p in found
+    )
 
 
 def test_building_in_code_is_refused_the_same_way() -> None:
-    with pytest.raises(SpecError, match="'two_sample_kolmogorov_smirnov_test' is the two-sample Kolmogorov-Smirnov test"):
+    with pytest.raises(
+        SpecError, match="'two_sample_kolmogorov_smirnov_test' is the two-sample Kolmogorov-Smirnov test"
+    ):
         dp.MetricRule(metric="two_sample_kolmogorov_smirnov_test", threshold=0.05)
 
 
@@ -99,7 +119,9 @@ def test_validate_exits_2_and_names_file_line_and_key(tmp_path: Path) -> None:
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines[0].startswith(f"{path}:7:29: monitors.churn.checks.drift.numerical.metric: 'ks' is the two-sample")
-    assert lines[1].startswith(f"{path}:8:31: monitors.churn.checks.drift.categorical.metric: 'pearsons_chi_squared_test'")
+    assert lines[1].startswith(
+        f"{path}:8:31: monitors.churn.checks.drift.categorical.metric: 'pearsons_chi_squared_test'"
+    )
 
 
 @pytest.mark.parametrize(

@@ -117,7 +117,10 @@ def test_a_very_long_name_is_shown_cut() -> None:
 def test_channel_names_follow_the_same_rule() -> None:
     text = 'channels:\n  "on call": {type: log}\n' + named("churn")
     (message,) = problems_of(text)
-    assert message == f"monitors.yaml:2:3: channels.on call: 'on call' cannot be a channel name: ' ' is not allowed{RULE_TAIL}"
+    assert (
+        message
+        == f"monitors.yaml:2:3: channels.on call: 'on call' cannot be a channel name: ' ' is not allowed{RULE_TAIL}"
+    )
 
 
 def test_names_that_differ_only_in_case_are_refused() -> None:
@@ -168,7 +171,10 @@ def test_a_yaml_1_1_file_reads_yes_as_a_boolean_and_says_so() -> None:
 
 def test_names_built_in_code_follow_the_rule() -> None:
     monitor = dp.Monitor(baseline=dp.Baseline(data="a.parquet"), target=dp.Target(data="b.csv"))
-    for name, reason in (("churn\ud83d\udcc9", "'\\ud83d' and '\\udcc9' are not allowed"), ("café", "'é' is not allowed")):
+    for name, reason in (
+        ("churn\ud83d\udcc9", "'\\ud83d' and '\\udcc9' are not allowed"),
+        ("café", "'é' is not allowed"),
+    ):
         with pytest.raises(SpecError) as info:
             dp.Spec(monitors={name: monitor})
         (problem,) = info.value.problems
@@ -178,7 +184,10 @@ def test_names_built_in_code_follow_the_rule() -> None:
 
 def test_spec_monitor_refuses_a_name_that_cannot_be_one() -> None:
     spec = load_spec_text(named("churn"))
-    with pytest.raises(UsageError, match=r"^'churn\\x00' cannot be a monitor name: '\\x00' is not allowed; .*the spec's monitors are churn$"):
+    with pytest.raises(
+        UsageError,
+        match=r"^'churn\\x00' cannot be a monitor name: '\\x00' is not allowed; .*the spec's monitors are churn$",
+    ):
         spec.monitor("churn\x00")
 
 

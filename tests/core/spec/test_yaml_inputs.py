@@ -54,7 +54,11 @@ def test_a_byte_order_mark_is_read_past_and_columns_stay_right(tmp_path: Path) -
 
 @pytest.mark.parametrize(
     ("character", "name", "escape"),
-    [("\x00", "a control character", "\\x00"), ("\x07", "a control character", "\\x07"), ("\x1b", "a control character", "\\x1b")],
+    [
+        ("\x00", "a control character", "\\x00"),
+        ("\x07", "a control character", "\\x07"),
+        ("\x1b", "a control character", "\\x1b"),
+    ],
 )
 def test_a_control_character_in_the_file_is_located(tmp_path: Path, character: str, name: str, escape: str) -> None:
     spec = tmp_path / "monitors.yaml"
@@ -75,16 +79,28 @@ def test_a_noncharacter_is_located() -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("- a\n- b\n", "a list"), ("just words\n", "text"), ("42\n", "a number"), ("true\n", "a boolean"), ("null\n", "nothing")],
+    [
+        ("- a\n- b\n", "a list"),
+        ("just words\n", "text"),
+        ("42\n", "a number"),
+        ("true\n", "a boolean"),
+        ("null\n", "nothing"),
+    ],
 )
 def test_a_root_that_is_not_a_mapping(text: str, kind: str) -> None:
-    assert problems_of(text) == [f"monitors.yaml:1:1: the spec must be a mapping with a 'monitors:' section, not {kind}"]
+    assert problems_of(text) == [
+        f"monitors.yaml:1:1: the spec must be a mapping with a 'monitors:' section, not {kind}"
+    ]
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("9" * 5_000, "'" + "9" * 80 + "...' (5,000 characters) cannot be read as a whole number (it has too many digits); put it in quotes if it is text"),
+        (
+            "9" * 5_000,
+            "'" + "9" * 80 + "...' (5,000 characters) cannot be read as a whole number "
+            "(it has too many digits); put it in quotes if it is text",
+        ),
         ("!!int abc", "'abc' cannot be read as a whole number; remove the tag !!int or change the value"),
         ("!!float abc", "'abc' cannot be read as a number; remove the tag !!float or change the value"),
         ("!!bool maybe", "'maybe' cannot be read as a boolean; remove the tag !!bool or change the value"),
@@ -101,7 +117,10 @@ def test_values_that_cannot_be_what_yaml_or_their_tag_says(value: str, expected:
     [("2024-13-01", "month must be in 1..12"), ("2024-02-30 10:00:00", "day is out of range for month")],
 )
 def test_a_date_that_does_not_exist_is_located(date: str, reason: str) -> None:
-    text = f"monitors:\n  churn:\n    baseline: {{data: a.csv, window: {{start: {date}, end: 2025-01-01}}}}\n    target: {{data: b.csv}}\n"
+    text = (
+        "monitors:\n  churn:\n    baseline: {data: a.csv, window: {start: "
+        f"{date}, end: 2025-01-01}}}}\n    target: {{data: b.csv}}\n"
+    )
     (message,) = problems_of(text)
     assert message == (
         f"monitors.yaml:3:45: monitors.churn.baseline.window.start: '{date}' cannot be read as a date ({reason}); "
@@ -111,7 +130,9 @@ def test_a_date_that_does_not_exist_is_located(date: str, reason: str) -> None:
 
 @pytest.mark.parametrize("window", ["99999999999999d", "P99999999999999D", "101y", "9" * 5_000 + "d", "1e300"])
 def test_a_duration_too_long_for_any_calendar_is_refused(window: str) -> None:
-    (message,) = problems_of(f"monitors:\n  churn:\n    baseline: {{data: a.csv}}\n    target: {{data: b.csv, window: {window}}}\n")
+    (message,) = problems_of(
+        f"monitors:\n  churn:\n    baseline: {{data: a.csv}}\n    target: {{data: b.csv, window: {window}}}\n"
+    )
     assert message.startswith("monitors.yaml:4:35: monitors.churn.target.window: ")
     assert message.endswith("is longer than 100 years, longer than any window or lag")
 
@@ -148,17 +169,24 @@ def test_true_and_1_as_keys_do_not_collide() -> None:
 
 
 def test_nested_merges_and_merged_keys_that_are_not_names() -> None:
-    text = "x-d: &d {? [a]: 1, schedule: hourly}\nx-e: &e {<<: *d, enabled: false}\nmonitors:\n  churn:\n    <<: *e\n" + BODY
+    text = (
+        "x-d: &d {? [a]: 1, schedule: hourly}\nx-e: &e {<<: *d, enabled: false}\nmonitors:\n  churn:\n    <<: *e\n"
+        + BODY
+    )
     assert problems_of(text) == [
         "monitors.yaml:1:12: monitors.churn.[...]: a key must be a name (a word or a quoted string), not a list"
     ]
-    spec = load_spec_text("x-d: &d {schedule: hourly}\nx-e: &e {<<: *d, enabled: false}\nmonitors:\n  churn:\n    <<: *e\n" + BODY)
+    spec = load_spec_text(
+        "x-d: &d {schedule: hourly}\nx-e: &e {<<: *d, enabled: false}\nmonitors:\n  churn:\n    <<: *e\n" + BODY
+    )
     churn = spec.monitors["churn"]
     assert (str(churn.schedule), churn.enabled) == ("hourly", False)
 
 
 def test_an_unset_variable_in_shared_settings_is_reported_for_each_use() -> None:
-    text = 'x-d: &d {description: "${NOPE}"}\nmonitors:\n  churn:\n    <<: *d\n' + BODY + "  fraud:\n    <<: *d\n" + BODY
+    text = (
+        'x-d: &d {description: "${NOPE}"}\nmonitors:\n  churn:\n    <<: *d\n' + BODY + "  fraud:\n    <<: *d\n" + BODY
+    )
     messages = problems_of(text)
     assert [m.split(": environment")[0] for m in messages] == [
         "monitors.yaml:1:23: monitors.churn.description",

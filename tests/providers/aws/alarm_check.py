@@ -29,7 +29,13 @@ def alarm_value(cloudwatch: Any, alarm: dict[str, Any]) -> float | None:
     values = [point[alarm["Statistic"]] for point in found]
     if not values:
         return None
-    return max(values) if alarm["Statistic"] == "Maximum" else min(values) if alarm["Statistic"] == "Minimum" else sum(values)
+    return (
+        max(values)
+        if alarm["Statistic"] == "Maximum"
+        else min(values)
+        if alarm["Statistic"] == "Minimum"
+        else sum(values)
+    )
 
 
 def alarm_fires(cloudwatch: Any, alarm: dict[str, Any]) -> bool | None:

@@ -54,7 +54,9 @@ class RequestLog:
             for problem in request_problems(service, model.name, body):
                 self.problems.append(f"{service}:{model.name}: {problem}")
 
-        client.meta.events.register_first(f"before-parameter-build.{client.meta.service_model.service_id.hyphenize()}.*", record)
+        client.meta.events.register_first(
+            f"before-parameter-build.{client.meta.service_model.service_id.hyphenize()}.*", record
+        )
 
     def operations(self, service: str | None = None) -> list[str]:
         return [op for s, op, _ in self.requests if service is None or s == service]
@@ -167,7 +169,17 @@ class FakeMonitoring:
         size = params.get("MaxResults", 100)
         page = found[start : start + size]
         summaries = [
-            {k: self.schedules[name][k] for k in ("MonitoringScheduleName", "MonitoringScheduleArn", "CreationTime", "LastModifiedTime", "MonitoringScheduleStatus", "MonitoringType")}
+            {
+                k: self.schedules[name][k]
+                for k in (
+                    "MonitoringScheduleName",
+                    "MonitoringScheduleArn",
+                    "CreationTime",
+                    "LastModifiedTime",
+                    "MonitoringScheduleStatus",
+                    "MonitoringType",
+                )
+            }
             for name in page
         ]
         out: dict[str, Any] = {"MonitoringScheduleSummaries": summaries}
@@ -182,7 +194,9 @@ class FakeMonitoring:
 
     def _UpdateEndpoint(self, params: dict[str, Any]) -> dict[str, Any]:
         self.endpoint_updates.append(params)
-        return {"EndpointArn": f"arn:aws:sagemaker:{self.region}:{self.account}:endpoint/{params['EndpointName'].lower()}"}
+        return {
+            "EndpointArn": f"arn:aws:sagemaker:{self.region}:{self.account}:endpoint/{params['EndpointName'].lower()}"
+        }
 
     def _ListTags(self, params: dict[str, Any]) -> dict[str, Any] | None:
         for schedule in self.schedules.values():

@@ -64,7 +64,14 @@ def moto_url() -> Iterator[str]:
 @pytest.fixture(autouse=True)
 def _aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test ever finds real credentials or config, and none leaks into the next."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "DRIFTPLANE_AWS_JOB", "DRIFTPLANE_OUTPUT_PATH"):
+    for name in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "DRIFTPLANE_AWS_JOB",
+        "DRIFTPLANE_OUTPUT_PATH",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))

@@ -14,7 +14,12 @@ from typing import Any
 from .conftest import ACCOUNT, REGION
 
 ANY = "*"
-S3_OBJECT_ACTIONS = {"HeadObject": "GetObject", "GetObject": "GetObject", "PutObject": "PutObject", "DeleteObject": "DeleteObject"}
+S3_OBJECT_ACTIONS = {
+    "HeadObject": "GetObject",
+    "GetObject": "GetObject",
+    "PutObject": "PutObject",
+    "DeleteObject": "DeleteObject",
+}
 # Calls IAM authorises on "*" only (no resource-level permissions).
 UNSCOPED = {
     "cloudwatch": {"DescribeAlarms", "ListMetrics", "PutMetricData", "GetMetricStatistics"},

@@ -23,7 +23,9 @@ def small_windows(folder: Path) -> tuple[str, str]:
     """A 5,000-row baseline and days of 25 rows from the same distributions: too few rows to tell
     drift from noise, so each feature's distance is above the configured 0.1 but below the applied threshold."""
     rng = np.random.default_rng(7)
-    pq.write_table(pa.table({"x": rng.normal(size=5000), "c": rng.choice(list("abcd"), size=5000)}), folder / "train.parquet")
+    pq.write_table(
+        pa.table({"x": rng.normal(size=5000), "c": rng.choice(list("abcd"), size=5000)}), folder / "train.parquet"
+    )
     for day in range(1, 13):
         day_rng = np.random.default_rng(100 + day)
         (folder / f"2026/01/{day:02d}").mkdir(parents=True)
@@ -81,14 +83,22 @@ def test_processing_count_and_metric_alarms_watch_the_runs_decisions(tmp_path, m
     alarms = {a["AlarmName"]: a for a in alarms_of(provider.plan(spec, offline=True))}
 
     count = alarms["driftplane/churn/two-drifted"]
-    drifted_ids = {m["Id"] for m in count["Metrics"] if m.get("MetricStat", {}).get("Metric", {}).get("MetricName") == "feature_drifted"}
+    drifted_ids = {
+        m["Id"]
+        for m in count["Metrics"]
+        if m.get("MetricStat", {}).get("Metric", {}).get("MetricName") == "feature_drifted"
+    }
     assert drifted_ids == {"m0", "m1"}
     assert next(m["Expression"] for m in count["Metrics"] if "Expression" in m) == "m0 + m1"
     assert count["Threshold"] == 2.0 and count["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
 
     # Without a metric: the feature's own drift metric, as the run measured it.
     far = alarms["driftplane/churn/x-far/above"]
-    assert {d["Name"]: d["Value"] for d in far["Dimensions"]} == {"monitor": "churn", "feature": "x", "metric": x.drift.metric}
+    assert {d["Name"]: d["Value"] for d in far["Dimensions"]} == {
+        "monitor": "churn",
+        "feature": "x",
+        "metric": x.drift.metric,
+    }
     assert alarm_fires(provider.clients.client("cloudwatch"), far) is (x.drift.value > 0.15)
     # With another metric than the run's: a metric nothing publishes, so it never fires (as locally).
     psi = alarms["driftplane/churn/x-psi/above"]
@@ -107,13 +117,23 @@ def test_a_backfill_in_the_job_publishes_only_the_newest_window(tmp_path, make_p
     assert len(results) == 4
     cloudwatch = provider.clients.client("cloudwatch")
     runs = cloudwatch.get_metric_statistics(
-        Namespace=DRIFTPLANE_NAMESPACE, MetricName="runs", Dimensions=[{"Name": "monitor", "Value": "churn"}, {"Name": "status", "Value": results[-1].status}],
-        StartTime=datetime(2020, 1, 1, tzinfo=UTC), EndTime=datetime(2100, 1, 1, tzinfo=UTC), Period=86400 * 366, Statistics=["Sum"],
+        Namespace=DRIFTPLANE_NAMESPACE,
+        MetricName="runs",
+        Dimensions=[{"Name": "monitor", "Value": "churn"}, {"Name": "status", "Value": results[-1].status}],
+        StartTime=datetime(2020, 1, 1, tzinfo=UTC),
+        EndTime=datetime(2100, 1, 1, tzinfo=UTC),
+        Period=86400 * 366,
+        Statistics=["Sum"],
     )["Datapoints"]
     assert [p["Sum"] for p in runs] == [1.0]
     ends = cloudwatch.get_metric_statistics(
-        Namespace=DRIFTPLANE_NAMESPACE, MetricName="last_window_end_timestamp_seconds", Dimensions=[{"Name": "monitor", "Value": "churn"}],
-        StartTime=datetime(2020, 1, 1, tzinfo=UTC), EndTime=datetime(2100, 1, 1, tzinfo=UTC), Period=86400 * 366, Statistics=["Maximum", "Minimum"],
+        Namespace=DRIFTPLANE_NAMESPACE,
+        MetricName="last_window_end_timestamp_seconds",
+        Dimensions=[{"Name": "monitor", "Value": "churn"}],
+        StartTime=datetime(2020, 1, 1, tzinfo=UTC),
+        EndTime=datetime(2100, 1, 1, tzinfo=UTC),
+        Period=86400 * 366,
+        Statistics=["Maximum", "Minimum"],
     )["Datapoints"]
     assert ends[0]["Minimum"] == ends[0]["Maximum"] == TICK.timestamp()
 
@@ -132,11 +152,16 @@ def test_model_monitor_refuses_drift_metrics_sagemaker_does_not_compute_defaults
     assert code == 2
     line = line_of(MODEL_MONITOR, "baseline:")  # no checks written: located at the monitor
     assert (
-        f"F:{line}:5: monitors.churn.checks.drift.numerical.metric: SageMaker Model Monitor measures drift as its L-infinity "
-        "distance (linf_robust with checks.quality.comparison_method: robust) and publishes only that; the numerical metric is "
+        f"F:{line}:5: monitors.churn.checks.drift.numerical.metric: "
+        "SageMaker Model Monitor measures drift as its L-infinity "
+        "distance (linf_robust with checks.quality.comparison_method: "
+        "robust) and publishes only that; the numerical metric is "
         "normalized_wasserstein (the default): set checks.drift.numerical.metric: linf_robust"
     ) in err
-    assert "monitors.churn.checks.drift.categorical.metric:" in err and "the categorical metric is jensen_shannon (the default)" in err
+    assert (
+        "monitors.churn.checks.drift.categorical.metric:" in err
+        and "the categorical metric is jensen_shannon (the default)" in err
+    )
     assert "or use backend: processing" in err
 
     # linf is SageMaker's only with the Simple comparison; a per-feature metric is checked too.
@@ -149,7 +174,12 @@ def test_model_monitor_refuses_drift_metrics_sagemaker_does_not_compute_defaults
         features: {day_mins: {metric: psi}}
 """
     code, err = validate(tmp_path, text)
-    assert f"F:{line_of(text, 'numerical: {metric: linf,')}:" in err and "the numerical metric is linf: set checks.drift.numerical.metric: linf_robust (or comparison_method: simple for linf)" in err
+    assert (
+        f"F:{line_of(text, 'numerical: {metric: linf,')}:" in err
+        and "the numerical metric is linf: set checks.drift.numerical.metric: "
+        "linf_robust (or comparison_method: simple for linf)"
+        in err
+    )
     assert "monitors.churn.checks.drift.features.day_mins.metric:" in err and "day_mins's metric is psi" in err
     assert "categorical.metric" not in err
 
@@ -167,11 +197,14 @@ def test_model_monitor_drift_alarms_need_the_threshold_as_configured(tmp_path) -
     checks: {drift: {numerical: {metric: linf_robust, threshold: 0.1}, categorical: {metric: linf_robust, threshold: 0.1}}}
     alerts:
       - {name: drifted, when: drift, notify: ["email:ml@example.com"]}
-"""
+"""  # noqa: E501
     code, err = validate(tmp_path, text)
     assert code == 2
     assert f"F:{line_of(text, 'checks:')}:" in err
-    assert "monitors.churn.checks.drift.noise_correction: alert 'drifted' becomes CloudWatch alarms comparing SageMaker's" in err
+    assert (
+        "monitors.churn.checks.drift.noise_correction: alert 'drifted' becomes CloudWatch alarms comparing SageMaker's"
+        in err
+    )
     assert "set checks.drift.noise_correction: false" in err
     assert validate(tmp_path, text.replace("threshold: 0.1}}}", "threshold: 0.1}, noise_correction: false}}"))[0] == 0
 
@@ -181,20 +214,29 @@ def test_model_monitor_failure_alerts_are_refused_and_get_no_topic(tmp_path, mak
     checks: {drift: {numerical: {metric: linf_robust, threshold: 0.1}, categorical: {metric: linf_robust, threshold: 0.1}}}
     alerts:
       - {name: broken, when: failure, notify: ["email:oncall@example.com"]}
-"""
+"""  # noqa: E501
     code, err = validate(tmp_path, text)
     assert code == 2
     assert f"F:{line_of(text, 'name: broken')}:" in err
-    assert "monitors.churn.alerts[0].when: alert 'broken': SageMaker Model Monitor publishes no CloudWatch metric for failed runs" in err
+    assert (
+        "monitors.churn.alerts[0].when: alert 'broken': SageMaker "
+        "Model Monitor publishes no CloudWatch metric for failed runs" in err
+    )
 
     # Planned anyway (the Python API plans without validating): no topic, no subscription nobody would ever use.
-    spec = make_spec("model-monitor", alerts=[{"name": "broken", "when": "failure", "notify": ["email:oncall@example.com"]}])
+    spec = make_spec(
+        "model-monitor", alerts=[{"name": "broken", "when": "failure", "notify": ["email:oncall@example.com"]}]
+    )
     plan = make_provider(spec).plan(spec, offline=True)
     assert not [c for c in plan.changes if c.kind.startswith("sns:") or c.kind == "cloudwatch:MetricAlarm"]
 
 
 def test_model_monitor_alarms_use_each_features_configured_threshold(make_provider) -> None:
-    drift = {**SAGEMAKER_DRIFT["drift"], "categorical": {"metric": "linf_robust", "threshold": 0.3}, "features": {"day_mins": {"threshold": 0.2}}}
+    drift = {
+        **SAGEMAKER_DRIFT["drift"],
+        "categorical": {"metric": "linf_robust", "threshold": 0.3},
+        "features": {"day_mins": {"threshold": 0.2}},
+    }
     spec = make_spec(
         "model-monitor",
         target={"endpoint": "churn-prod"},

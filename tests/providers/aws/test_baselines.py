@@ -30,9 +30,13 @@ def sagemaker_files(tmp_path: Path, s3) -> tuple[str, str]:  # type: ignore[no-u
     return f"s3://{BUCKET}/sagemaker/statistics.json", f"s3://{BUCKET}/sagemaker/constraints.json"
 
 
-def test_the_processing_job_reads_baseline_files_on_s3_where_they_are(tmp_path, make_provider, s3, moto, monkeypatch) -> None:
+def test_the_processing_job_reads_baseline_files_on_s3_where_they_are(
+    tmp_path, make_provider, s3, moto, monkeypatch
+) -> None:
     statistics, constraints = sagemaker_files(tmp_path, s3)
-    spec = make_spec(baseline={"statistics": statistics, "constraints": constraints}, target={"data": DAILY, "window": "1d"})
+    spec = make_spec(
+        baseline={"statistics": statistics, "constraints": constraints}, target={"data": DAILY, "window": "1d"}
+    )
     provider = make_provider(spec)
     provider.apply(spec)
 
@@ -43,16 +47,25 @@ def test_the_processing_job_reads_baseline_files_on_s3_where_they_are(tmp_path, 
     for item in job["ProcessingInputs"]:
         bucket, prefix = names.split_s3_uri(item["S3Input"]["S3Uri"])
         objects = s3.list_objects_v2(Bucket=bucket, Prefix=prefix + "/").get("Contents", [])
-        assert objects, f"input {item['InputName']}: no object under {item['S3Input']['S3Uri']}, SageMaker would fail the job"
+        assert objects, (
+            f"input {item['InputName']}: no object under {item['S3Input']['S3Uri']}, SageMaker would fail the job"
+        )
         for found in objects:
             local = root / item["S3Input"]["LocalPath"].lstrip("/") / found["Key"][len(prefix) + 1 :]
             local.parent.mkdir(parents=True, exist_ok=True)
             local.write_bytes(s3.get_object(Bucket=bucket, Key=found["Key"])["Body"].read())
     job_spec = root / "opt/ml/processing/input/spec/monitors.yaml"
-    assert json.loads(job_spec.read_text())["monitors"]["churn"]["baseline"] == {"statistics": statistics, "constraints": constraints}
+    assert json.loads(job_spec.read_text())["monitors"]["churn"]["baseline"] == {
+        "statistics": statistics,
+        "constraints": constraints,
+    }
     job_spec.write_text(job_spec.read_text().replace("/opt/ml/processing", str(root / "opt/ml/processing")))
 
-    for name, value in {"AWS_ENDPOINT_URL": moto, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+    for name, value in {
+        "AWS_ENDPOINT_URL": moto,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("DRIFTPLANE_OUTPUT_PATH", str(tmp_path / "output"))
     loaded = load_spec(job_spec)
@@ -75,15 +88,28 @@ monitors:
     baseline: {data: "s3://bucket/fraud/*.csv", job: sagemaker}
     target: {endpoint: fraud-prod}
     checks: {drift: {numerical: {metric: linf_robust, threshold: 0.1}, categorical: {metric: linf_robust, threshold: 0.1}}}
-"""
+"""  # noqa: E501
     code, err = validate(tmp_path, text)
     assert code == 2
     assert f"F:{line_of(text, 'train.parquet')}:" in err
-    assert "monitors.churn.baseline.data: SageMaker's baselining job reads CSV or JSON Lines; this baseline's format is 'parquet'" in err
-    assert f"F:{line_of(text, 'window: {start')}:" in err and "monitors.churn.baseline.window: SageMaker's baselining job profiles every row" in err
+    assert (
+        "monitors.churn.baseline.data: SageMaker's baselining job "
+        "reads CSV or JSON Lines; this baseline's format is 'parquet'" in err
+    )
+    assert (
+        f"F:{line_of(text, 'window: {start')}:" in err
+        and "monitors.churn.baseline.window: SageMaker's baselining job profiles every row" in err
+    )
     assert "monitors.fraud.baseline.data: SageMaker's baselining job reads every object under one S3 prefix" in err
-    fixed = text.replace("train/train.parquet", "train/train.csv").replace("      window: {start: 2025-01-01, end: 2025-06-01}\n", "")
-    assert validate(tmp_path, fixed.replace('"s3://bucket/fraud/*.csv"', "s3://bucket/fraud/"))[1].count("format is not told by the path") == 1
+    fixed = text.replace("train/train.parquet", "train/train.csv").replace(
+        "      window: {start: 2025-01-01, end: 2025-06-01}\n", ""
+    )
+    assert (
+        validate(tmp_path, fixed.replace('"s3://bucket/fraud/*.csv"', "s3://bucket/fraud/"))[1].count(
+            "format is not told by the path"
+        )
+        == 1
+    )
     assert validate(tmp_path, fixed.replace('"s3://bucket/fraud/*.csv"', "s3://bucket/fraud/, format: csv"))[0] == 0
 
 
@@ -93,12 +119,16 @@ def constraints_uploaded(plan) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_constraints_json_carries_the_quality_checks_sagemaker_can_express(make_provider) -> None:
-    off = make_spec("model-monitor", target={"endpoint": "churn-prod"}, checks={"drift": {}, "quality": {"enabled": False}})
+    off = make_spec(
+        "model-monitor", target={"endpoint": "churn-prod"}, checks={"drift": {}, "quality": {"enabled": False}}
+    )
     uploaded = constraints_uploaded(make_provider(off).plan(off, offline=True))
     assert uploaded["monitoring_config"]["evaluate_constraints"] == "Disabled"
     assert uploaded["monitoring_config"]["emit_metrics"] == "Enabled"  # drift metrics are still published
 
-    no_completeness = make_spec("model-monitor", target={"endpoint": "churn-prod"}, checks={"quality": {"completeness": False}})
+    no_completeness = make_spec(
+        "model-monitor", target={"endpoint": "churn-prod"}, checks={"quality": {"completeness": False}}
+    )
     uploaded = constraints_uploaded(make_provider(no_completeness).plan(no_completeness, offline=True))
     assert uploaded["monitoring_config"]["evaluate_constraints"] == "Enabled"
     assert {f["completeness"] for f in uploaded["features"]} == {0.0}  # no data is less complete than nothing
@@ -130,10 +160,22 @@ monitors:
 """
     code, err = validate(tmp_path, text)
     assert code == 2
-    assert "monitors.churn.checks.quality.columns: SageMaker Model Monitor always checks for missing and extra columns" in err
-    assert "monitors.churn.checks.quality.data_type_threshold: SageMaker reads s3://bucket/sm/constraints.json as it is" in err
-    processing = text.replace("    output_s3_uri:", "    backend: processing\n    image_uri: 1.dkr.ecr.us-east-1.amazonaws.com/d:1\n    output_s3_uri:")
-    processing = processing.replace("{endpoint: churn-prod}", "{data: 's3://bucket/x/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet', window: 1d}")
+    assert (
+        "monitors.churn.checks.quality.columns: SageMaker Model Monitor always checks for missing and extra columns"
+        in err
+    )
+    assert (
+        "monitors.churn.checks.quality.data_type_threshold: SageMaker reads s3://bucket/sm/constraints.json as it is"
+        in err
+    )
+    processing = text.replace(
+        "    output_s3_uri:",
+        "    backend: processing\n    image_uri: 1.dkr.ecr.us-east-1.amazonaws.com/d:1\n    output_s3_uri:",
+    )
+    processing = processing.replace(
+        "{endpoint: churn-prod}",
+        "{data: 's3://bucket/x/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet', window: 1d}",
+    )
     assert validate(tmp_path, processing)[0] == 0  # the job runs driftplane, which honours them all
 
 
@@ -142,10 +184,19 @@ def test_status_shows_the_violations_the_spec_checks(make_provider, fake, s3) ->
 
     spec = make_spec(
         "model-monitor",
-        baseline={"statistics": f"s3://{BUCKET}/sagemaker/statistics.json", "constraints": f"s3://{BUCKET}/sagemaker/constraints.json"},
+        baseline={
+            "statistics": f"s3://{BUCKET}/sagemaker/statistics.json",
+            "constraints": f"s3://{BUCKET}/sagemaker/constraints.json",
+        },
         target={"endpoint": "churn-prod"},
         features={},
-        checks={"drift": {"numerical": {"metric": "linf_robust", "threshold": 0.1}, "categorical": {"metric": "linf_robust", "threshold": 0.1}}, "quality": {"completeness": False}},
+        checks={
+            "drift": {
+                "numerical": {"metric": "linf_robust", "threshold": 0.1},
+                "categorical": {"metric": "linf_robust", "threshold": 0.1},
+            },
+            "quality": {"completeness": False},
+        },
     )
     provider = make_provider(spec)
     upload(s3, "sagemaker/statistics.json", "aai540_statistics.json")
@@ -153,8 +204,16 @@ def test_status_shows_the_violations_the_spec_checks(make_provider, fake, s3) ->
     upload(s3, f"{OUTPUT}/statistics.json", "aai540_statistics.json")
     violations = {
         "violations": [
-            {"feature_name": "price", "constraint_check_type": "completeness_check", "description": "Data completeness requirement is not met."},
-            {"feature_name": "state", "constraint_check_type": "data_type_check", "description": "Data type match requirement is not met."},
+            {
+                "feature_name": "price",
+                "constraint_check_type": "completeness_check",
+                "description": "Data completeness requirement is not met.",
+            },
+            {
+                "feature_name": "state",
+                "constraint_check_type": "data_type_check",
+                "description": "Data type match requirement is not met.",
+            },
         ]
     }
     s3.put_object(Bucket=BUCKET, Key=f"{OUTPUT}/constraint_violations.json", Body=json.dumps(violations).encode())
@@ -162,14 +221,22 @@ def test_status_shows_the_violations_the_spec_checks(make_provider, fake, s3) ->
     fake._CreateMonitoringSchedule(
         {
             "MonitoringScheduleName": "driftplane-churn",
-            "MonitoringScheduleConfig": {"ScheduleConfig": {"ScheduleExpression": "cron(0 0 ? * * *)"}, "MonitoringJobDefinitionName": "x", "MonitoringType": "DataQuality"},
+            "MonitoringScheduleConfig": {
+                "ScheduleConfig": {"ScheduleExpression": "cron(0 0 ? * * *)"},
+                "MonitoringJobDefinitionName": "x",
+                "MonitoringType": "DataQuality",
+            },
         }
     )
     now = datetime(2026, 1, 3, tzinfo=UTC)
     fake.executions["driftplane-churn"] = [
         {
-            "MonitoringScheduleName": "driftplane-churn", "ScheduledTime": datetime(2026, 1, 2, tzinfo=UTC), "CreationTime": now,
-            "LastModifiedTime": now, "MonitoringExecutionStatus": "CompletedWithViolations", "ProcessingJobArn": arn,
+            "MonitoringScheduleName": "driftplane-churn",
+            "ScheduledTime": datetime(2026, 1, 2, tzinfo=UTC),
+            "CreationTime": now,
+            "LastModifiedTime": now,
+            "MonitoringExecutionStatus": "CompletedWithViolations",
+            "ProcessingJobArn": arn,
         }
     ]
     (status,) = provider.status(spec)
@@ -193,13 +260,19 @@ def test_plan_stops_when_your_constraints_json_makes_sagemaker_publish_another_m
     spec = make_spec(
         "model-monitor",
         baseline=files,
-        checks={"drift": {"numerical": simple, "categorical": simple, "noise_correction": False}, "quality": {"comparison_method": "simple"}},
+        checks={
+            "drift": {"numerical": simple, "categorical": simple, "noise_correction": False},
+            "quality": {"comparison_method": "simple"},
+        },
     )
     provider = make_provider(spec)
     assert provider.check(spec) == []
     with pytest.raises(ProviderError) as info:
         provider.plan(spec)
-    assert "compares with comparison_method Robust, so SageMaker publishes linf_robust, but the spec says comparison_method: simple" in str(info.value)
+    assert (
+        "compares with comparison_method Robust, so SageMaker publishes "
+        "linf_robust, but the spec says comparison_method: simple" in str(info.value)
+    )
     robust = make_spec("model-monitor", baseline=files)
     assert make_provider(robust).plan(robust).changes
 

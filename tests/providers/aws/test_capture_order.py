@@ -61,9 +61,14 @@ def test_model_monitor_baseline_files_list_every_column_in_capture_order(tmp_pat
     path = scored_baseline(tmp_path)
     spec = endpoint_spec({"data": str(path)})
     plan = make_provider(spec).plan(spec, offline=True)
-    bodies = {c.name.rsplit("/", 1)[1]: json.loads(c.request.body["Body"]) for c in plan.changes if c.kind == "s3:Object" and c.request}
+    bodies = {
+        c.name.rsplit("/", 1)[1]: json.loads(c.request.body["Body"])
+        for c in plan.changes
+        if c.kind == "s3:Object" and c.request
+    }
     order = pq.read_schema(path).names
-    assert [f["name"] for f in bodies["statistics.json"]["features"]] == order  # churn_score first, customer_id kept in place
+    # churn_score first, customer_id kept in place
+    assert [f["name"] for f in bodies["statistics.json"]["features"]] == order
     constraints = {f["name"]: f for f in bodies["constraints.json"]["features"]}
     assert [f["name"] for f in bodies["constraints.json"]["features"]] == order
     assert constraints["customer_id"]["monitoringConfigOverrides"] == {"evaluate_constraints": "Disabled"}
@@ -99,8 +104,18 @@ def _capture_lines(rows: pa.Table) -> str:
         fields = ",".join(str(row[c]) for c in columns)
         record = {
             "captureData": {
-                "endpointInput": {"observedContentType": "text/csv", "mode": "INPUT", "data": fields, "encoding": "CSV"},
-                "endpointOutput": {"observedContentType": "text/csv", "mode": "OUTPUT", "data": str(row["churn_score"]), "encoding": "CSV"},
+                "endpointInput": {
+                    "observedContentType": "text/csv",
+                    "mode": "INPUT",
+                    "data": fields,
+                    "encoding": "CSV",
+                },
+                "endpointOutput": {
+                    "observedContentType": "text/csv",
+                    "mode": "OUTPUT",
+                    "data": str(row["churn_score"]),
+                    "encoding": "CSV",
+                },
             },
             "eventMetadata": {"eventId": f"e{k}", "inferenceTime": f"2026-01-11T10:{k // 60:02d}:{k % 60:02d}Z"},
             "eventVersion": "0",
@@ -110,9 +125,16 @@ def _capture_lines(rows: pa.Table) -> str:
 
 
 @pytest.mark.parametrize("baseline_kind", ["data", "statistics"])
-def test_processing_job_names_captured_columns_by_the_full_baseline_order(tmp_path, make_provider, s3, moto, monkeypatch, request_log, baseline_kind) -> None:
+def test_processing_job_names_captured_columns_by_the_full_baseline_order(
+    tmp_path, make_provider, s3, moto, monkeypatch, request_log, baseline_kind
+) -> None:
     """data: a run on a laptop profiles the dataset; statistics: the files apply uploads for the job."""
-    for name, value in {"AWS_ENDPOINT_URL": moto, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for name, value in {
+        "AWS_ENDPOINT_URL": moto,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(name, value)  # the engine reads the capture from S3 itself
     monkeypatch.setenv("DRIFTPLANE_OUTPUT_PATH", str(tmp_path / "output"))
     path = scored_baseline(tmp_path)
@@ -127,7 +149,11 @@ def test_processing_job_names_captured_columns_by_the_full_baseline_order(tmp_pa
     provider = make_provider(spec)
     capturing_endpoint(provider)
     captured = pq.read_table(path).slice(0, 240)
-    s3.put_object(Bucket=BUCKET, Key="capture/churn-prod/AllTraffic/2026/01/11/10/00-00-000-a.jsonl", Body=_capture_lines(captured).encode())
+    s3.put_object(
+        Bucket=BUCKET,
+        Key="capture/churn-prod/AllTraffic/2026/01/11/10/00-00-000-a.jsonl",
+        Body=_capture_lines(captured).encode(),
+    )
 
     request_log.clear()
     (result,) = list(provider.run(spec, at=AT))
@@ -138,8 +164,13 @@ def test_processing_job_names_captured_columns_by_the_full_baseline_order(tmp_pa
         assert features[name].target["mean"] == pytest.approx(pc.mean(captured[name]).as_py()), name
 
     # The job role iam-policy prints allows what the job did: find the capture, list and read it.
-    policy = policies(spec, provider.aws_settings, REGION, ACCOUNT, capture_destinations(provider.clients, spec))["job_role"]
-    reads = [("s3", "ListObjectsV2", {"Bucket": BUCKET}), ("s3", "GetObject", {"Bucket": BUCKET, "Key": "capture/churn-prod/AllTraffic/2026/01/11/10/00-00-000-a.jsonl"})]
+    destinations = capture_destinations(provider.clients, spec)
+    policy = policies(spec, provider.aws_settings, REGION, ACCOUNT, destinations)["job_role"]
+    reads = [
+        ("s3", "ListObjectsV2", {"Bucket": BUCKET}),
+        ("s3", "GetObject", {"Bucket": BUCKET, "Key": "capture/churn-prod/AllTraffic/2026/01/11/10/00-00-000-a.jsonl"}),
+    ]
     assert {op for _, op, _ in request_log.requests} >= {"DescribeEndpoint", "DescribeEndpointConfig"}
     assert denied(policy, request_log.requests + reads) == []
-    assert denied(policy, [("s3", "GetObject", {"Bucket": BUCKET, "Key": "other/churn-prod/x.jsonl"})])  # and nothing beyond it
+    # and nothing beyond it
+    assert denied(policy, [("s3", "GetObject", {"Bucket": BUCKET, "Key": "other/churn-prod/x.jsonl"})])

@@ -47,11 +47,20 @@ channels:
     code, err = validate(tmp_path, text)
     assert code == 2
     webhook = line_of(text, "webhook:https://hooks.example.com")
-    assert f"F:{webhook}:13: monitors.churn.alerts[0].notify[1]: webhook (https://hooks.example.com/…): the aws provider cannot deliver 'webhook' channels: an SNS HTTPS subscription" in err
+    assert (
+        f"F:{webhook}:13: monitors.churn.alerts[0].notify[1]: webhook (https://hooks.example.com/…): "
+        "the aws provider cannot deliver 'webhook' channels: an SNS HTTPS subscription" in err
+    )
     assert "SubscriptionConfirmation" in err and "driftplane.alert/v1" in err and "providers.aws.sns_topic_arn" in err
-    assert f"F:{line_of(text, '- team-slack')}:13: monitors.churn.alerts[0].notify[2]: slack 'team-slack': the aws provider cannot deliver 'slack' channels: SNS posts its own JSON envelope" in err
+    assert (
+        f"F:{line_of(text, '- team-slack')}:13: monitors.churn.alerts[0].notify[2]: slack 'team-slack': "
+        "the aws provider cannot deliver 'slack' channels: SNS posts its own JSON envelope" in err
+    )
     assert "AWS Chatbot" in err
-    assert "monitors.churn.alerts[0].notify[3]: webhook (defined in the alert): the aws provider cannot deliver 'webhook'" in err
+    assert (
+        "monitors.churn.alerts[0].notify[3]: webhook (defined in the alert): the aws provider cannot deliver 'webhook'"
+        in err
+    )
     assert "notify[0]" not in err
     assert "hooks.slack.com/services" not in err  # a channel's secret URL is never shown
 
@@ -93,7 +102,10 @@ def test_a_channel_type_aws_has_no_row_for_is_refused_naming_what_it_delivers(tm
     code, err = validate(tmp_path, text)
     assert code == 2
     assert f"F:{line_of(text, 'teams:')}:" in err
-    assert "monitors.churn.alerts[0].notify[0]: teams (https://teams.example.com/hook): the aws provider cannot deliver 'teams' channels (it delivers email, log)" in err
+    assert (
+        "monitors.churn.alerts[0].notify[0]: teams (https://teams.example.com/hook): "
+        "the aws provider cannot deliver 'teams' channels (it delivers email, log)" in err
+    )
     assert "providers.aws.sns_topic_arn" in err, "the alternative AWS offers: a topic of your own"
 
 
@@ -101,7 +113,12 @@ def test_email_channels_in_every_form_become_subscriptions_and_log_the_alarm_his
     spec = make_spec(
         channels={"team": {"type": "email", "to": ["a@example.com", "b@example.com"]}},
         alerts=[
-            {"name": "drifted", "when": "drift", "features": ["day_mins"], "notify": ["team", "email:c@example.com", {"type": "email", "to": "a@example.com"}]},
+            {
+                "name": "drifted",
+                "when": "drift",
+                "features": ["day_mins"],
+                "notify": ["team", "email:c@example.com", {"type": "email", "to": "a@example.com"}],
+            },
             {"name": "quality", "when": "violation", "notify": ["log"]},
         ],
     )
@@ -112,7 +129,9 @@ def test_email_channels_in_every_form_become_subscriptions_and_log_the_alarm_his
     subscribed = sorted(c.request.body["Endpoint"] for c in plan.changes if c.kind == "sns:Subscription")
     assert subscribed == ["a@example.com", "b@example.com", "c@example.com"]
     alarms = {c.name: c.request.body for c in plan.changes if c.kind == "cloudwatch:MetricAlarm"}
-    assert alarms["driftplane/churn/drifted/day_mins"]["AlarmActions"] == ["arn:aws:sns:us-east-1:123456789012:driftplane-churn-drifted"]
+    assert alarms["driftplane/churn/drifted/day_mins"]["AlarmActions"] == [
+        "arn:aws:sns:us-east-1:123456789012:driftplane-churn-drifted"
+    ]
     assert alarms["driftplane/churn/quality"]["AlarmActions"] == []  # its state changes stay in the alarm's history
 
 
@@ -123,10 +142,23 @@ def test_with_your_own_topic_every_channel_is_that_topics_business(tmp_path, mak
       - {name: drifted, when: drift, features: [day_mins], notify: ["webhook:https://hooks.example.com/x"]}
 """
     assert validate(tmp_path, text) == (0, "")
-    spec = make_spec(settings={"sns_topic_arn": topic}, alerts=[{"name": "drifted", "when": "drift", "features": ["day_mins"], "notify": ["webhook:https://hooks.example.com/x"]}])
+    spec = make_spec(
+        settings={"sns_topic_arn": topic},
+        alerts=[
+            {
+                "name": "drifted",
+                "when": "drift",
+                "features": ["day_mins"],
+                "notify": ["webhook:https://hooks.example.com/x"],
+            }
+        ],
+    )
     with caplog.at_level(logging.WARNING):
         plan = make_provider(spec).plan(spec, offline=True)
     assert not [c for c in plan.changes if c.kind.startswith("sns:")]
     (alarm,) = [c.request.body for c in plan.changes if c.kind == "cloudwatch:MetricAlarm"]
     assert alarm["AlarmActions"] == [topic]
-    assert "its alarms notify providers.aws.sns_topic_arn" in caplog.text and "that topic's own subscriptions" in caplog.text
+    assert (
+        "its alarms notify providers.aws.sns_topic_arn" in caplog.text
+        and "that topic's own subscriptions" in caplog.text
+    )

@@ -51,7 +51,9 @@ def scheduled_job(tmp_path: Path, make_provider: Any) -> tuple[dict[str, Any], P
     job = json.loads(translator.scheduler_schedule("churn").body["Target"]["Input"])
     inputs = tmp_path / "input"
     (inputs / "spec").mkdir(parents=True)
-    (inputs / "spec" / "monitors.yaml").write_text(translator.job_spec("churn").replace(INPUTS, str(inputs)), encoding="utf-8")
+    (inputs / "spec" / "monitors.yaml").write_text(
+        translator.job_spec("churn").replace(INPUTS, str(inputs)), encoding="utf-8"
+    )
     baseline = compute_baseline(spec, "churn", None)
     folder = Path(INPUT_BASELINE.replace(INPUTS, str(inputs)))
     folder.mkdir(parents=True)
@@ -60,13 +62,18 @@ def scheduled_job(tmp_path: Path, make_provider: Any) -> tuple[dict[str, Any], P
     return job, inputs
 
 
-def run_as_sagemaker_would(job: dict[str, Any], inputs: Path, output: Path, scheduled_time: str, moto: str) -> subprocess.CompletedProcess[str]:
+def run_as_sagemaker_would(
+    job: dict[str, Any], inputs: Path, output: Path, scheduled_time: str, moto: str
+) -> subprocess.CompletedProcess[str]:
     """ContainerEntrypoint + ContainerArguments with the job's Environment, as the container starts.
 
     The scripts folder of this interpreter is on PATH, as pip puts ``driftplane`` on the image's PATH.
     """
     app = job["AppSpecification"]
-    command = [part.replace(INPUTS, str(inputs)).replace(SCHEDULED_TIME, scheduled_time) for part in app["ContainerEntrypoint"] + app["ContainerArguments"]]
+    command = [
+        part.replace(INPUTS, str(inputs)).replace(SCHEDULED_TIME, scheduled_time)
+        for part in app["ContainerEntrypoint"] + app["ContainerArguments"]
+    ]
     env = {
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "/usr/bin:/bin")]),
         "HOME": str(output.parent),
@@ -84,7 +91,11 @@ def run_as_sagemaker_would(job: dict[str, Any], inputs: Path, output: Path, sche
 def test_the_scheduled_command_runs_the_installed_driftplane(tmp_path, make_provider, moto, s3) -> None:
     for day in ("11", "12"):
         key = f"churn/daily/2026/01/{day}/scores.parquet"
-        s3.put_object(Bucket=BUCKET, Key=key, Body=(REPO / "examples/quickstart/data/daily/2026/01" / day / "scores.parquet").read_bytes())
+        s3.put_object(
+            Bucket=BUCKET,
+            Key=key,
+            Body=(REPO / "examples/quickstart/data/daily/2026/01" / day / "scores.parquet").read_bytes(),
+        )
     job, inputs = scheduled_job(tmp_path, make_provider)
     assert EXECUTION_ID in job["ProcessingJobName"]
     # EventBridge Scheduler fills in the time like this (its docs: 2022-03-22T18:59:43Z).
@@ -98,7 +109,11 @@ def test_the_scheduled_command_runs_the_installed_driftplane(tmp_path, make_prov
 
 
 def _final_stage(text: str) -> list[str]:
-    lines = [line.strip() for line in re.sub(r"\\\n", " ", text).splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        line.strip()
+        for line in re.sub(r"\\\n", " ", text).splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     start = max(i for i, line in enumerate(lines) if line.upper().startswith("FROM "))
     return lines[start:]
 
@@ -116,7 +131,9 @@ def test_the_dockerfile_installs_what_the_job_command_needs(tmp_path, make_provi
     script = JOB_SCRIPT.split()[0]
     core = tomllib.loads((REPO / "core/pyproject.toml").read_text())["project"]
     aws = tomllib.loads((REPO / "providers/aws/pyproject.toml").read_text())["project"]
-    assert core["scripts"].get(script) == "driftplane.cli:main", f"the job runs `{script}`, which the driftplane package must install"
+    assert core["scripts"].get(script) == "driftplane.cli:main", (
+        f"the job runs `{script}`, which the driftplane package must install"
+    )
     python = tuple(int(p) for p in base.split(":")[1].split("-")[0].split("."))
     for project in (core, aws):
         lowest = tuple(int(p) for p in project["requires-python"].removeprefix(">=").split("."))
@@ -126,7 +143,9 @@ def test_the_dockerfile_installs_what_the_job_command_needs(tmp_path, make_provi
     for project in (core, aws):
         assert f"--package {project['name']}" in re.sub(r"\\\n", " ", text)
         wheel = project["name"].replace("-", "_")
-        assert any(line.startswith("RUN") and f"/wheels/{wheel}-*.whl" in line for line in final), f"{wheel} is not installed"
+        assert any(line.startswith("RUN") and f"/wheels/{wheel}-*.whl" in line for line in final), (
+            f"{wheel} is not installed"
+        )
     for line in re.sub(r"\\\n", " ", text).splitlines():
         if line.startswith("COPY") and "--from" not in line:
             for source in line.split()[1:-1]:

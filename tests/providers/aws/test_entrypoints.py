@@ -47,7 +47,10 @@ def conformance_spec() -> Spec:
                 },
                 "fraud": {
                     "baseline": {"data": str(REPO / "examples/quickstart/data/train.parquet")},
-                    "target": {"data": f"s3://{BUCKET}/fraud/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet", "window": "1h"},
+                    "target": {
+                        "data": f"s3://{BUCKET}/fraud/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet",
+                        "window": "1h",
+                    },
                     "schedule": "hourly",
                 },
             },

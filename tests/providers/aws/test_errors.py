@@ -54,7 +54,9 @@ def test_endpoint_not_found(make_clients) -> None:
 
 def _endpoint(clients: AwsClients, name: str, capture: dict | None) -> None:
     sagemaker = clients.client("sagemaker")
-    sagemaker.create_model(ModelName="m", ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/r", PrimaryContainer={"Image": "img"})
+    sagemaker.create_model(
+        ModelName="m", ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/r", PrimaryContainer={"Image": "img"}
+    )
     config = {"EndpointConfigName": f"{name}-config", "ProductionVariants": [
         {"VariantName": "AllTraffic", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}]}
     if capture:
@@ -106,12 +108,20 @@ def test_throttling_is_retried_in_standard_mode_then_reported(session) -> None:
         settings = AwsSettings(**settings_dict(max_attempts=3))
         clients = AwsClients(settings, session=session, endpoint_url=f"http://127.0.0.1:{server.server_address[1]}")
         with pytest.raises(ProviderError) as info:
-            clients.call("sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": "driftplane-churn"}, resource="driftplane-churn")
+            clients.call(
+                "sagemaker",
+                "DescribeMonitoringSchedule",
+                {"MonitoringScheduleName": "driftplane-churn"},
+                resource="driftplane-churn",
+            )
     finally:
         server.shutdown()
     assert _Throttling.hits == 3  # standard mode: the first attempt and two retries
     message = str(info.value)
-    assert "AWS kept throttling sagemaker:DescribeMonitoringSchedule on driftplane-churn (ThrottlingException) after 3 attempts" in message
+    assert (
+        "AWS kept throttling sagemaker:DescribeMonitoringSchedule "
+        "on driftplane-churn (ThrottlingException) after 3 attempts" in message
+    )
     assert "run the command again" in message
 
 
@@ -139,7 +149,9 @@ def test_schedule_stuck_in_pending_says_so(tmp_path, make_provider, fake) -> Non
     assert "run apply again later" in str(info.value)
 
 
-def test_interrupted_apply_is_completed_by_the_next_without_duplicates(tmp_path, make_provider, fake, request_log) -> None:
+def test_interrupted_apply_is_completed_by_the_next_without_duplicates(
+    tmp_path, make_provider, fake, request_log
+) -> None:
     spec = load_spec(write_spec(tmp_path))
     provider = make_provider(spec)
     capturing_endpoint(provider)
@@ -172,7 +184,10 @@ def test_run_reading_s3_without_credentials_says_how_to_provide_them(tmp_path, c
     spec = write_spec(
         tmp_path,
         backend="processing",
-        target={"data": "s3://ml-monitoring-no-credentials/churn/daily/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet", "window": "1d"},
+        target={
+            "data": "s3://ml-monitoring-no-credentials/churn/daily/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet",
+            "window": "1d",
+        },
     )
     result = CliRunner().invoke(cli, ["run", str(spec), "--at", "2026-01-12"])
     assert result.exit_code == 3, result.output

@@ -10,7 +10,9 @@ ALERT = [{"name": "drifted", "when": "drift", "notify": ["email:ml@example.com"]
 
 
 def alarms_of(plan) -> dict[str, dict]:  # type: ignore[no-untyped-def]
-    return {c.name: c.request.body for c in plan.changes if c.kind == "cloudwatch:MetricAlarm" and c.request is not None}
+    return {
+        c.name: c.request.body for c in plan.changes if c.kind == "cloudwatch:MetricAlarm" and c.request is not None
+    }
 
 
 def test_a_seasonal_baseline_with_listed_features_gets_their_drift_alarms(make_provider) -> None:
@@ -34,7 +36,10 @@ monitors:
     code, err = validate(tmp_path, text)
     assert code == 2
     assert f"F:{line_of(text, 'name: drifted')}:" in err
-    assert "monitors.churn.alerts[0].features: alert 'drifted': a seasonal baseline (baseline.lag) has no baseline file" in err
+    assert (
+        "monitors.churn.alerts[0].features: alert 'drifted': a seasonal baseline (baseline.lag) has no baseline file"
+        in err
+    )
     assert "list the features in features.include" in err
 
     # The alert's own features are enough.
@@ -54,7 +59,11 @@ def test_a_baselining_jobs_listed_features_get_their_kinds_threshold(make_provid
         "model-monitor",
         baseline={"data": f"s3://{BUCKET}/train/train.csv", "job": "sagemaker"},
         target={"endpoint": "churn-prod"},
-        features={"include": ["state", "area_code", "custserv_calls", "day_mins"], "categorical": ["state"], "numerical": ["custserv_calls"]},
+        features={
+            "include": ["state", "area_code", "custserv_calls", "day_mins"],
+            "categorical": ["state"],
+            "numerical": ["custserv_calls"],
+        },
         checks={"drift": drift},
         alerts=ALERT,
     )

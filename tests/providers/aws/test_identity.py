@@ -31,8 +31,18 @@ def test_every_resource_gets_the_settings_tags_under_the_specs_under_the_monitor
         alerts=[{"name": "drifted", "when": "drift", "notify": ["email:ml@example.com"]}],
         tags={"team": "churn"},
     )
-    expected = {"team": "churn", "env": "prod", "cost-center": "42", "driftplane:monitor": "churn", "driftplane:managed-by": "driftplane"}
-    assert resolve_monitor(spec, "churn").tags_over({"team": "platform", "env": "prod"}) == {"team": "churn", "env": "prod", "cost-center": "42"}
+    expected = {
+        "team": "churn",
+        "env": "prod",
+        "cost-center": "42",
+        "driftplane:monitor": "churn",
+        "driftplane:managed-by": "driftplane",
+    }
+    assert resolve_monitor(spec, "churn").tags_over({"team": "platform", "env": "prod"}) == {
+        "team": "churn",
+        "env": "prod",
+        "cost-center": "42",
+    }
     plan = make_provider(spec).plan(spec, offline=True)
     tagged = [c for c in plan.changes if c.request is not None and tags_of(c.request.body) is not None]
     assert {c.kind for c in tagged} >= {"s3:Object", "sns:Topic", "cloudwatch:MetricAlarm"}
@@ -74,11 +84,18 @@ monitors:
     assert code == 2
     assert f"F:{line_of(text, 'email:b@')}:" in err
     assert "monitors.churn.alerts[1]: alerts[0] and alerts[1] have the same condition and no name" in err
-    assert "monitors.churn.alerts[3].name: alerts[2] and alerts[3] have names that give the same resource name ('drift')" in err
+    assert (
+        "monitors.churn.alerts[3].name: alerts[2] and alerts[3] have names that give the same resource name ('drift')"
+        in err
+    )
 
 
 def test_an_alert_named_in_any_alphabet_gets_a_valid_topic(make_provider) -> None:
-    spec = make_spec(alerts=[{"name": "Dérive détectée", "when": "drift", "features": ["day_mins"], "notify": ["email:ml@example.com"]}])
+    spec = make_spec(
+        alerts=[
+            {"name": "Dérive détectée", "when": "drift", "features": ["day_mins"], "notify": ["email:ml@example.com"]}
+        ]
+    )
     assert make_provider(spec).check(spec) == []
     plan = make_provider(spec).plan(spec, offline=True)
     (topic,) = [c.name for c in plan.changes if c.kind == "sns:Topic"]

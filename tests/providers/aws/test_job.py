@@ -20,11 +20,21 @@ def job_spec() -> Spec:
     return Spec.model_validate(
         {
             "provider": "aws",
-            "providers": {"aws": settings_dict(backend="processing", image_uri="123456789012.dkr.ecr.us-east-1.amazonaws.com/driftplane:1")},
+            "providers": {
+                "aws": settings_dict(
+                    backend="processing", image_uri="123456789012.dkr.ecr.us-east-1.amazonaws.com/driftplane:1"
+                )
+            },
             "monitors": {
                 "churn": {
                     "baseline": {"data": str(REPO / "examples/quickstart/data/train.parquet")},
-                    "target": {"data": str(REPO / "examples/quickstart/data/daily/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet"), "window": "1d"},
+                    "target": {
+                        "data": str(
+                            REPO
+                            / "examples/quickstart/data/daily/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet"
+                        ),
+                        "window": "1d",
+                    },
                     "features": {"exclude": ["customer_id"]},
                     "schedule": "daily",
                     "alerts": [{"name": "drifted", "when": "drift", "notify": ["email:ml@example.com"]}],
@@ -34,7 +44,9 @@ def job_spec() -> Spec:
     )
 
 
-def test_in_a_job_run_writes_sagemakers_layout_and_publishes_what_the_alarms_watch(tmp_path, make_provider, monkeypatch) -> None:
+def test_in_a_job_run_writes_sagemakers_layout_and_publishes_what_the_alarms_watch(
+    tmp_path, make_provider, monkeypatch
+) -> None:
     monkeypatch.setenv("DRIFTPLANE_AWS_JOB", "1")
     monkeypatch.setenv("DRIFTPLANE_OUTPUT_PATH", str(tmp_path / "output"))
     spec = job_spec()
@@ -57,7 +69,9 @@ def test_in_a_job_run_writes_sagemakers_layout_and_publishes_what_the_alarms_wat
     assert any(decided.values())
     plan = provider.plan(spec, offline=True)
     alarms = [c.request.body for c in plan.changes if c.kind == "cloudwatch:MetricAlarm" and c.request is not None]
-    verdicts = {dict((d["Name"], d["Value"]) for d in a["Dimensions"])["feature"]: alarm_fires(cloudwatch, a) for a in alarms}
+    verdicts = {
+        dict((d["Name"], d["Value"]) for d in a["Dimensions"])["feature"]: alarm_fires(cloudwatch, a) for a in alarms
+    }
     assert verdicts == decided
 
 
@@ -81,7 +95,8 @@ def test_a_failed_window_is_a_failed_result_with_its_reason(tmp_path, make_provi
     provider = make_provider(spec)
     (result,) = list(provider.run(spec, at=datetime(2025, 6, 1, tzinfo=UTC)))  # no data then
     assert result.status == "failed" and "no data for the window" in (result.error or "")
-    runs = provider.clients.client("cloudwatch").list_metrics(Namespace=DRIFTPLANE_NAMESPACE, MetricName="runs")["Metrics"]
+    cloudwatch = provider.clients.client("cloudwatch")
+    runs = cloudwatch.list_metrics(Namespace=DRIFTPLANE_NAMESPACE, MetricName="runs")["Metrics"]
     assert {"Name": "status", "Value": "failed"} in runs[0]["Dimensions"]
 
 
@@ -115,16 +130,40 @@ def test_status_reads_back_what_a_processing_job_wrote(tmp_path, make_provider, 
     provider = make_provider(spec)
     (result,) = list(provider.run(spec, at=AT))
     for file in (tmp_path / "output").rglob("*.json"):  # what SageMaker uploads at the end of the job
-        s3.put_object(Bucket=BUCKET, Key="driftplane/churn/reports/" + str(file.relative_to(tmp_path / "output")), Body=file.read_bytes())
+        s3.put_object(
+            Bucket=BUCKET,
+            Key="driftplane/churn/reports/" + str(file.relative_to(tmp_path / "output")),
+            Body=file.read_bytes(),
+        )
     provider.apply(spec)
     provider.clients.client("sagemaker").create_processing_job(
         ProcessingJobName="driftplane-churn-d32c5kddcf5bb8c3",
-        ProcessingResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30}},
+        ProcessingResources={
+            "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30}
+        },
         AppSpecification={
             "ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/driftplane:1",
-            "ContainerArguments": ["run", "/opt/ml/processing/input/spec/monitors.yaml", "--monitor", "churn", "--at", "2026-01-12T00:00:00Z"],
+            "ContainerArguments": [
+                "run",
+                "/opt/ml/processing/input/spec/monitors.yaml",
+                "--monitor",
+                "churn",
+                "--at",
+                "2026-01-12T00:00:00Z",
+            ],
         },
-        ProcessingOutputConfig={"Outputs": [{"OutputName": "reports", "S3Output": {"S3Uri": f"s3://{BUCKET}/driftplane/churn/reports", "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "EndOfJob"}}]},
+        ProcessingOutputConfig={
+            "Outputs": [
+                {
+                    "OutputName": "reports",
+                    "S3Output": {
+                        "S3Uri": f"s3://{BUCKET}/driftplane/churn/reports",
+                        "LocalPath": "/opt/ml/processing/output",
+                        "S3UploadMode": "EndOfJob",
+                    },
+                }
+            ]
+        },
         Environment={"DRIFTPLANE_MONITOR": "churn"},
         RoleArn=ROLE,
     )

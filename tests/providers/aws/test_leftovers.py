@@ -44,7 +44,10 @@ def write_spec(tmp_path: Path, monitors: dict[str, bool], *, backend: str = "mod
         },
         "fraud": {
             "baseline": {"data": TRAIN},
-            "target": {"data": f"s3://{BUCKET}/fraud/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet", "window": "1d"},
+            "target": {
+                "data": f"s3://{BUCKET}/fraud/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet",
+                "window": "1d",
+            },
             "features": {"include": ["day_mins", "custserv_calls"]},
             "schedule": "daily",
             "alerts": [{"name": "fraud drift", "when": "drift", "notify": ["team"]}],
@@ -63,7 +66,11 @@ def write_spec(tmp_path: Path, monitors: dict[str, bool], *, backend: str = "mod
 
 def created(changes: Any, monitor: str) -> set[tuple[str, str]]:
     """(kind, name) of the resources apply created for ``monitor`` (subscriptions go with their topic)."""
-    return {(c.kind, c.name) for c in changes if c.monitor == monitor and c.action == "create" and c.kind != "sns:Subscription"}
+    return {
+        (c.kind, c.name)
+        for c in changes
+        if c.monitor == monitor and c.action == "create" and c.kind != "sns:Subscription"
+    }
 
 
 def add_lookalikes(provider: Any) -> None:
@@ -93,14 +100,22 @@ def test_model_monitor_leftovers_of_a_removed_monitor(tmp_path, make_provider, f
     assert first.leftovers == []
     fraud = created(first.changes, "fraud")
     assert {kind for kind, _ in fraud} == {
-        "s3:Object", "sns:Topic", "sagemaker:DataQualityJobDefinition", "sagemaker:MonitoringSchedule", "cloudwatch:MetricAlarm",
+        "s3:Object",
+        "sns:Topic",
+        "sagemaker:DataQualityJobDefinition",
+        "sagemaker:MonitoringSchedule",
+        "cloudwatch:MetricAlarm",
     }
     churn_schedule = fake.schedules["driftplane-churn"]
     add_lookalikes(provider)
     sagemaker = provider.clients.client("sagemaker")
     sagemaker.create_monitoring_schedule(  # named like fraud's, not tagged
         MonitoringScheduleName="driftplane-fraud-copy",
-        MonitoringScheduleConfig={"MonitoringJobDefinitionName": "x", "MonitoringType": "DataQuality", "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"}},
+        MonitoringScheduleConfig={
+            "MonitoringJobDefinitionName": "x",
+            "MonitoringType": "DataQuality",
+            "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+        },
     )
 
     spec = load_spec(write_spec(tmp_path, {"churn": True}))
@@ -125,14 +140,16 @@ def test_model_monitor_leftovers_of_a_removed_monitor(tmp_path, make_provider, f
     gone = provider.destroy(spec, monitors=applied.leftover_monitors)
     assert {(c.kind, c.name) for c in gone.changes} == fraud
     assert {c.action for c in gone.changes} == {"delete"}
-    assert request_log.operations("sagemaker").index("DeleteMonitoringSchedule") < request_log.operations("sagemaker").index(
-        "DeleteDataQualityJobDefinition"
-    )
+    assert request_log.operations("sagemaker").index("DeleteMonitoringSchedule") < request_log.operations(
+        "sagemaker"
+    ).index("DeleteDataQualityJobDefinition")
     assert sorted(fake.schedules) == ["driftplane-churn", "driftplane-fraud-copy"]
     assert fake.schedules["driftplane-churn"] is churn_schedule
     lookalikes_survive(provider)
     topics = provider.clients.client("sns").list_topics()["Topics"]
-    assert [t["TopicArn"].rsplit(":", 1)[1] for t in topics if "fraud" not in t["TopicArn"]] == ["driftplane-churn-inputs-drifted"]
+    assert [t["TopicArn"].rsplit(":", 1)[1] for t in topics if "fraud" not in t["TopicArn"]] == [
+        "driftplane-churn-inputs-drifted"
+    ]
     subscriptions = provider.clients.client("sns").list_subscriptions()["Subscriptions"]
     assert {s["TopicArn"].rsplit(":", 1)[1] for s in subscriptions} == {"driftplane-churn-inputs-drifted"}
     assert s3.head_object(Bucket=BUCKET, Key="driftplane/churn/baseline/statistics.json")
@@ -154,8 +171,13 @@ def test_model_monitor_leftovers_of_a_removed_monitor(tmp_path, make_provider, f
     runner = policies(spec, provider.aws_settings, REGION, ACCOUNT)["driftplane"]
     assert denied(runner, request_log.requests) == []
     actions = {a for statement in runner["Statement"] for a in statement["Action"]}
-    assert "sagemaker:CreateProcessingJob" not in actions  # no baselining job: only the processing backend's scheduler starts jobs
-    passed_to = [s["Condition"]["StringEquals"]["iam:PassedToService"] for s in runner["Statement"] if s["Action"] == ["iam:PassRole"]]
+    # no baselining job: only the processing backend's scheduler starts jobs
+    assert "sagemaker:CreateProcessingJob" not in actions
+    passed_to = [
+        s["Condition"]["StringEquals"]["iam:PassedToService"]
+        for s in runner["Statement"]
+        if s["Action"] == ["iam:PassRole"]
+    ]
     assert passed_to == ["sagemaker.amazonaws.com"]
 
 
@@ -165,24 +187,51 @@ def execution_with_a_sagemaker_named_job(provider: Any, fake: Any, s3: Any) -> N
 
     output = "driftplane/churn/reports/churn-prod/driftplane-churn/2026/01/02/00"
     for name in ("statistics.json", "constraint_violations.json"):
-        s3.put_object(Bucket=BUCKET, Key=f"{output}/{name}", Body=b'{"version": 0.0, "dataset": {"item_count": 0}, "features": [], "violations": []}')
+        s3.put_object(
+            Bucket=BUCKET,
+            Key=f"{output}/{name}",
+            Body=b'{"version": 0.0, "dataset": {"item_count": 0}, "features": [], "violations": []}',
+        )
     arn = provider.clients.client("sagemaker").create_processing_job(
         ProcessingJobName="model-monitoring-202601020000-0b7bfd33c8a74adfa09a98fd",
-        ProcessingResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}},
+        ProcessingResources={
+            "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}
+        },
         AppSpecification={"ImageUri": "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"},
-        ProcessingOutputConfig={"Outputs": [{"OutputName": "monitoring_output", "S3Output": {"S3Uri": f"s3://{BUCKET}/{output}", "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "Continuous"}}]},
+        ProcessingOutputConfig={
+            "Outputs": [
+                {
+                    "OutputName": "monitoring_output",
+                    "S3Output": {
+                        "S3Uri": f"s3://{BUCKET}/{output}",
+                        "LocalPath": "/opt/ml/processing/output",
+                        "S3UploadMode": "Continuous",
+                    },
+                }
+            ]
+        },
         RoleArn=f"arn:aws:iam::{ACCOUNT}:role/SageMakerMonitoring",
     )["ProcessingJobArn"]
     when = datetime(2026, 1, 2, tzinfo=UTC)
     fake.executions["driftplane-churn"] = [
-        {"MonitoringScheduleName": "driftplane-churn", "ScheduledTime": when, "CreationTime": when, "LastModifiedTime": when,
-         "MonitoringExecutionStatus": "Completed", "ProcessingJobArn": arn},
+        {
+            "MonitoringScheduleName": "driftplane-churn",
+            "ScheduledTime": when,
+            "CreationTime": when,
+            "LastModifiedTime": when,
+            "MonitoringExecutionStatus": "Completed",
+            "ProcessingJobArn": arn,
+        },
     ]
 
 
 def test_disabled_monitor_is_listed_and_pruned_through_the_cli(tmp_path, make_provider, moto, monkeypatch) -> None:
     """The processing backend through the real CLI (moto answers every call it makes)."""
-    for name, value in {"AWS_ENDPOINT_URL": moto, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+    for name, value in {
+        "AWS_ENDPOINT_URL": moto,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }.items():
         monkeypatch.setenv(name, value)
     path = write_spec(tmp_path, {"churn": True, "fraud": True}, backend="processing")
     provider = make_provider(load_spec(path))
@@ -195,8 +244,18 @@ def test_disabled_monitor_is_listed_and_pruned_through_the_cli(tmp_path, make_pr
         return json.loads(result.stdout)
 
     first = invoke("apply")
-    fraud = {(c["kind"], c["name"]) for c in first["changes"] if c["monitor"] == "fraud" and c["action"] == "create" and c["kind"] != "sns:Subscription"}
-    assert {kind for kind, _ in fraud} == {"s3:Object", "sns:Topic", "scheduler:ScheduleGroup", "scheduler:Schedule", "cloudwatch:MetricAlarm"}
+    fraud = {
+        (c["kind"], c["name"])
+        for c in first["changes"]
+        if c["monitor"] == "fraud" and c["action"] == "create" and c["kind"] != "sns:Subscription"
+    }
+    assert {kind for kind, _ in fraud} == {
+        "s3:Object",
+        "sns:Topic",
+        "scheduler:ScheduleGroup",
+        "scheduler:Schedule",
+        "cloudwatch:MetricAlarm",
+    }
     add_lookalikes(provider)
     scheduler = provider.clients.client("scheduler")
     scheduler.create_schedule_group(Name="driftplane-fraud-copy")

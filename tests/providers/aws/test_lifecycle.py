@@ -12,7 +12,14 @@ from driftplane.spec import load_spec
 from .conftest import BUCKET, REPO, SAGEMAKER_DRIFT, settings_dict
 
 
-def write_spec(tmp_path: Path, *, backend: str = "model-monitor", schedule: str = "daily", extra: dict[str, Any] | None = None, **monitor: Any) -> Path:
+def write_spec(
+    tmp_path: Path,
+    *,
+    backend: str = "model-monitor",
+    schedule: str = "daily",
+    extra: dict[str, Any] | None = None,
+    **monitor: Any,
+) -> Path:
     settings = settings_dict(backend=backend, **(extra or {}))
     if backend == "processing":
         settings.setdefault("image_uri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/driftplane:0.1.0")
@@ -41,10 +48,19 @@ def write_spec(tmp_path: Path, *, backend: str = "model-monitor", schedule: str 
 def capturing_endpoint(provider: Any, name: str = "churn-prod") -> None:
     """An endpoint in moto whose config captures traffic, as monitored endpoints must."""
     sagemaker = provider.clients.client("sagemaker")
-    sagemaker.create_model(ModelName="churn-model", ExecutionRoleArn="arn:aws:iam::123456789012:role/r", PrimaryContainer={"Image": "img"})
+    sagemaker.create_model(
+        ModelName="churn-model", ExecutionRoleArn="arn:aws:iam::123456789012:role/r", PrimaryContainer={"Image": "img"}
+    )
     sagemaker.create_endpoint_config(
         EndpointConfigName=f"{name}-config",
-        ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": "churn-model", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}],
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": "churn-model",
+                "InitialInstanceCount": 1,
+                "InstanceType": "ml.m5.large",
+            }
+        ],
         DataCaptureConfig={
             "EnableCapture": True,
             "InitialSamplingPercentage": 20,
@@ -96,11 +112,18 @@ def test_model_monitor_lifecycle(tmp_path, make_provider, fake, request_log, s3)
     provider = make_provider(spec)  # settings live in the spec: a new provider for the new settings
     request_log.clear()
     provider.apply(spec)
-    assert request_log.mutations() == ["CreateDataQualityJobDefinition", "UpdateMonitoringSchedule", "DeleteDataQualityJobDefinition"]
+    assert request_log.mutations() == [
+        "CreateDataQualityJobDefinition",
+        "UpdateMonitoringSchedule",
+        "DeleteDataQualityJobDefinition",
+    ]
     new_definition = fake.schedules["driftplane-churn"]["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"]
     assert new_definition != old_definition
     sagemaker = provider.clients.client("sagemaker")
-    listed = [d["MonitoringJobDefinitionName"] for d in sagemaker.list_data_quality_job_definitions()["JobDefinitionSummaries"]]
+    listed = [
+        d["MonitoringJobDefinitionName"]
+        for d in sagemaker.list_data_quality_job_definitions()["JobDefinitionSummaries"]
+    ]
     assert listed == [new_definition]
     assert not provider.plan(spec).has_changes
 
@@ -140,9 +163,14 @@ def test_processing_lifecycle(tmp_path, make_provider, request_log, s3) -> None:
     request_log.clear()
     provider.apply(spec)
     assert sorted(request_log.mutations()) == ["PutObject", "UpdateSchedule"]
-    assert scheduler.get_schedule(Name="driftplane-churn", GroupName="driftplane-churn")["ScheduleExpression"] == "cron(30 6 ? * MON-FRI *)"
+    assert (
+        scheduler.get_schedule(Name="driftplane-churn", GroupName="driftplane-churn")["ScheduleExpression"]
+        == "cron(30 6 ? * MON-FRI *)"
+    )
     assert not provider.plan(spec).has_changes
 
     provider.destroy(spec)
-    assert scheduler.list_schedule_groups()["ScheduleGroups"] == [g for g in scheduler.list_schedule_groups()["ScheduleGroups"] if g["Name"] == "default"]
+    assert scheduler.list_schedule_groups()["ScheduleGroups"] == [
+        g for g in scheduler.list_schedule_groups()["ScheduleGroups"] if g["Name"] == "default"
+    ]
     assert provider.clients.client("cloudwatch").describe_alarms()["MetricAlarms"] == []

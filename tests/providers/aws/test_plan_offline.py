@@ -47,7 +47,9 @@ def test_offline_plan_of_the_examples_is_exact_and_valid(example, no_network) ->
     if plan["backend"] == "model-monitor":
         assert operations.index("CreateDataQualityJobDefinition") < operations.index("CreateMonitoringSchedule")
         schedule = next(c for c in plan["changes"] if c["request"]["operation"] == "CreateMonitoringSchedule")
-        assert schedule["request"]["body"]["MonitoringScheduleConfig"]["ScheduleConfig"] == {"ScheduleExpression": "cron(0 0 ? * * *)"}
+        assert schedule["request"]["body"]["MonitoringScheduleConfig"]["ScheduleConfig"] == {
+            "ScheduleExpression": "cron(0 0 ? * * *)"
+        }
         assert {"PutMetricAlarm", "CreateTopic", "Subscribe", "PutObject"} <= set(operations)
     else:
         assert {"CreateScheduleGroup", "CreateSchedule", "PutObject", "PutMetricAlarm"} <= set(operations)

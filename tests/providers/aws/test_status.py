@@ -41,9 +41,22 @@ def processing_job(provider, name: str, output: str) -> str:
     sagemaker = provider.clients.client("sagemaker")
     answer = sagemaker.create_processing_job(
         ProcessingJobName=name,
-        ProcessingResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}},
+        ProcessingResources={
+            "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}
+        },
         AppSpecification={"ImageUri": "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"},
-        ProcessingOutputConfig={"Outputs": [{"OutputName": "monitoring_output", "S3Output": {"S3Uri": output, "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "Continuous"}}]},
+        ProcessingOutputConfig={
+            "Outputs": [
+                {
+                    "OutputName": "monitoring_output",
+                    "S3Output": {
+                        "S3Uri": output,
+                        "LocalPath": "/opt/ml/processing/output",
+                        "S3UploadMode": "Continuous",
+                    },
+                }
+            ]
+        },
         RoleArn=ROLE,
     )
     return str(answer["ProcessingJobArn"])
@@ -60,7 +73,11 @@ def test_status_reads_sagemakers_files_into_run_results(make_provider, fake, s3)
     fake._CreateMonitoringSchedule(
         {
             "MonitoringScheduleName": "driftplane-churn",
-            "MonitoringScheduleConfig": {"ScheduleConfig": {"ScheduleExpression": "cron(0 0 ? * * *)"}, "MonitoringJobDefinitionName": "x", "MonitoringType": "DataQuality"},
+            "MonitoringScheduleConfig": {
+                "ScheduleConfig": {"ScheduleExpression": "cron(0 0 ? * * *)"},
+                "MonitoringJobDefinitionName": "x",
+                "MonitoringType": "DataQuality",
+            },
         }
     )
     fake.schedules["driftplane-churn"]["MonitoringScheduleStatus"] = "Scheduled"
@@ -80,7 +97,8 @@ def test_status_reads_sagemakers_files_into_run_results(make_provider, fake, s3)
             "CreationTime": now,
             "LastModifiedTime": now,
             "MonitoringExecutionStatus": "Failed",
-            "FailureReason": "AlgorithmError: Error: Encoding mismatch: Encoding is JSON for endpointInput, but Encoding is base64 for endpointOutput.",
+            "FailureReason": "AlgorithmError: Error: Encoding mismatch: Encoding is JSON "
+            "for endpointInput, but Encoding is base64 for endpointOutput.",
         },
         {
             "MonitoringScheduleName": "driftplane-churn",

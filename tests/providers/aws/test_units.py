@@ -76,10 +76,12 @@ def test_strict_check_finds_what_botocore_lets_through() -> None:
     assert any("MonitoringScheduleName: 'bad_name!' does not match the pattern" in p for p in problems)
     assert any("MonitoringJobDefinitionName: length 64 is above the maximum 63" in p for p in problems)
     assert any("MonitoringType: 'Bogus' is not one of DataQuality" in p for p in problems)
-    assert request_problems("cloudwatch", "PutMetricAlarm", {"AlarmName": "a", "EvaluationPeriods": 0, "ComparisonOperator": "Above"})
-    assert request_problems("sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": "ok", "Extra": 1}) == [
-        "request: unknown key 'Extra' (known: MonitoringScheduleName)"
-    ]
+    assert request_problems(
+        "cloudwatch", "PutMetricAlarm", {"AlarmName": "a", "EvaluationPeriods": 0, "ComparisonOperator": "Above"}
+    )
+    assert request_problems(
+        "sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": "ok", "Extra": 1}
+    ) == ["request: unknown key 'Extra' (known: MonitoringScheduleName)"]
 
 
 def test_a_schedule_update_is_exactly_one_call_then_a_wait_with_the_stubber(session) -> None:
@@ -113,7 +115,11 @@ def test_a_schedule_update_is_exactly_one_call_then_a_wait_with_the_stubber(sess
         "MonitoringScheduleConfig": body["MonitoringScheduleConfig"],
     }
     for status in ("Pending", "Scheduled"):
-        stubber.add_response("describe_monitoring_schedule", {**described, "MonitoringScheduleStatus": status}, {"MonitoringScheduleName": "driftplane-churn"})
+        stubber.add_response(
+            "describe_monitoring_schedule",
+            {**described, "MonitoringScheduleStatus": status},
+            {"MonitoringScheduleName": "driftplane-churn"},
+        )
     change = Change(action="update", kind="sagemaker:MonitoringSchedule", name="driftplane-churn", monitor="churn",
                     request=Request(api="sagemaker", operation="UpdateMonitoringSchedule", body=body))
     Executor(clients, settings, sleep=lambda _: None).run([change])

@@ -23,7 +23,7 @@ providers:
 # indented as a monitor's key.
 SAGEMAKER_CHECKS = """\
     checks: {drift: {numerical: {metric: linf_robust, threshold: 0.1}, categorical: {metric: linf_robust, threshold: 0.1}, noise_correction: false}}
-"""
+"""  # noqa: E501
 
 
 def validate(tmp_path: Path, text: str) -> tuple[int, str]:
@@ -53,7 +53,10 @@ monitors:
 """,
     )
     assert code == 2
-    assert "F:11:15: monitors.churn.schedule: SageMaker Model Monitor runs only hourly, daily at a fixed hour, or every N hours" in err
+    assert (
+        "F:11:15: monitors.churn.schedule: SageMaker Model Monitor "
+        "runs only hourly, daily at a fixed hour, or every N hours" in err
+    )
     assert "'weekly' cannot be expressed: use daily, or backend: processing" in err
 
 
@@ -80,9 +83,18 @@ monitors:
     assert "F:7:20: providers.aws.instance_type: 'ml.m5.huge' is not a SageMaker processing instance type" in err
     assert "monitors.churn.baseline.lag: SageMaker Model Monitor compares with fixed baseline files" in err
     assert "monitors.churn.target.data: SageMaker jobs read the target from S3" in err
-    assert "monitors.churn.schedule: SageMaker Model Monitor runs only hourly" in err and "'30 2 * * *' cannot be expressed" in err
-    assert "monitors.churn.checks.drift.numerical.metric: SageMaker Model Monitor measures drift as its L-infinity distance" in err
-    assert "the numerical metric is psi: set checks.drift.numerical.metric: linf_robust" in err and "or use backend: processing" in err
+    assert (
+        "monitors.churn.schedule: SageMaker Model Monitor runs only hourly" in err
+        and "'30 2 * * *' cannot be expressed" in err
+    )
+    assert (
+        "monitors.churn.checks.drift.numerical.metric: SageMaker "
+        "Model Monitor measures drift as its L-infinity distance" in err
+    )
+    assert (
+        "the numerical metric is psi: set checks.drift.numerical.metric: linf_robust" in err
+        and "or use backend: processing" in err
+    )
     assert "monitors.fraud.target.endpoint: 'fraud_endpoint!' is not a SageMaker endpoint name" in err
 
 
@@ -161,7 +173,10 @@ monitors:
 """,
     )
     assert code == 2
-    assert "F:13:31: monitors.churn.alerts[1].when: alert 'quality': SageMaker Model Monitor publishes CloudWatch metrics for drift" in err
+    assert (
+        "F:13:31: monitors.churn.alerts[1].when: alert 'quality': "
+        "SageMaker Model Monitor publishes CloudWatch metrics for drift" in err
+    )
     assert "none for violations" in err and "backend: processing" in err
 
 
@@ -185,19 +200,28 @@ monitors:
 def test_settings_typos_are_explained_on_every_backend(tmp_path) -> None:
     code, err = validate(tmp_path, PROCESSING)
     assert code == 2
-    assert "F:5:13: providers.aws.region: 'eu_west_1' is not an AWS region name (like eu-west-1 or us-east-1); did you mean eu-west-1?" in err
+    assert (
+        "F:5:13: providers.aws.region: 'eu_west_1' is not an AWS region "
+        "name (like eu-west-1 or us-east-1); did you mean eu-west-1?" in err
+    )
     assert "F:8:16: providers.aws.image_uri: 'not an image' is not a container image reference" in err
     assert "123456789012.dkr.ecr.eu-west-1.amazonaws.com/driftplane:0.1.0" in err
-    assert "monitors.churn.baseline.data: 's3://Bad_Bucket/train.parquet': the bucket name must be 3-63 lower-case" in err
+    assert (
+        "monitors.churn.baseline.data: 's3://Bad_Bucket/train.parquet': the bucket name must be 3-63 lower-case" in err
+    )
     assert "monitors.churn.target.data: 's3://Bad_Bucket/x/*.parquet': the bucket name must be 3-63 lower-case" in err
     assert "max_runtime_seconds" not in err  # a processing job may run 777600 seconds
     assert "arn:aws:sns:eu_west_1" not in err
 
     code, err = validate(tmp_path, PROCESSING.replace("backend: processing", "backend: model-monitor"))
     assert "did you mean eu-west-1?" in err and "analyzer is not offered" not in err
-    assert "providers.aws.max_runtime_seconds: a Model Monitor job runs at most 86400 seconds (1 day), not 100000" in err
+    assert (
+        "providers.aws.max_runtime_seconds: a Model Monitor job runs at most 86400 seconds (1 day), not 100000" in err
+    )
 
-    fixed = PROCESSING.replace("eu_west_1", "eu-west-1").replace('"not an image"', "123456789012.dkr.ecr.eu-west-1.amazonaws.com/driftplane@sha256:" + "a" * 64)
+    fixed = PROCESSING.replace("eu_west_1", "eu-west-1").replace(
+        '"not an image"', "123456789012.dkr.ecr.eu-west-1.amazonaws.com/driftplane@sha256:" + "a" * 64
+    )
     code, err = validate(tmp_path, fixed.replace("Bad_Bucket", "ml-data"))
     assert code == 0, err
 
@@ -213,11 +237,16 @@ monitors:
   churn:
     baseline: {data: train.parquet}
     target: {endpoint: churn}
-""",
+""",  # noqa: E501
     )
     assert code == 2
-    assert "'arn:aws:iam::123456789012:user/alice' is an IAM user; SageMaker and EventBridge Scheduler assume roles" in err
-    assert "'SageMakerRole' is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>, e.g. arn:aws:iam::123456789012:role/SageMakerMonitoring" in err
+    assert (
+        "'arn:aws:iam::123456789012:user/alice' is an IAM user; SageMaker and EventBridge Scheduler assume roles" in err
+    )
+    assert (
+        "'SageMakerRole' is not an IAM role ARN: expected arn:aws:iam::<12-digit "
+        "account>:role/<name>, e.g. arn:aws:iam::123456789012:role/SageMakerMonitoring" in err
+    )
     assert "'s3://Bad_Bucket/x': the bucket name must be 3-63 lower-case letters" in err
     assert "should match pattern" not in err and "^arn" not in err
 
@@ -233,7 +262,10 @@ monitors:
 """ + SAGEMAKER_CHECKS
     code, err = validate(tmp_path, body)
     assert code == 2
-    assert "monitors.churn.target.latency: SageMaker Model Monitor decides which captured data each data-quality run reads" in err
+    assert (
+        "monitors.churn.target.latency: SageMaker Model Monitor decides which captured data each data-quality run reads"
+        in err
+    )
     code, err = validate(tmp_path, body.replace(", window: 2d, latency: 1h", ", window: 1d"))
     assert code == 0, err
 
@@ -254,7 +286,9 @@ def test_a_count_alert_over_more_features_than_an_alarm_combines_is_located_at_t
     import shutil
 
     shutil.copy(REPO / "examples/quickstart/data/train.parquet", tmp_path / "train.parquet")  # 12 columns
-    text = PROCESSING.replace("eu_west_1", "eu-west-1").replace('"not an image"', "123456789012.dkr.ecr.eu-west-1.amazonaws.com/driftplane:0.1.0")
+    text = PROCESSING.replace("eu_west_1", "eu-west-1").replace(
+        '"not an image"', "123456789012.dkr.ecr.eu-west-1.amazonaws.com/driftplane:0.1.0"
+    )
     text = text.replace("max_runtime_seconds: 100000", "max_runtime_seconds: 3600").replace("Bad_Bucket", "bucket")
     text = text.replace('baseline: {data: "s3://bucket/train.parquet"}', "baseline: {data: train.parquet}")
     code, err = validate(
@@ -267,7 +301,10 @@ def test_a_count_alert_over_more_features_than_an_alarm_combines_is_located_at_t
 """,
     )
     assert code == 2, err
-    assert "F:16:60: monitors.churn.alerts[0].min_features: alert 'several drifted' counts drifted features among 12" in err
+    assert (
+        "F:16:60: monitors.churn.alerts[0].min_features: alert 'several drifted' counts drifted features among 12"
+        in err
+    )
     assert "at most 10" in err and "features" in err
 
     # Excluding two leaves 10: one alarm can count them, so the spec is valid.
@@ -298,5 +335,9 @@ monitors:
         assert code == 2, err
         assert f"providers.aws.name_prefix: '{prefix}' is {length} characters; name_prefix may have at most 20" in err
         assert "^[a-zA-Z0-9]" not in err  # never the raw regex
-    code, err = validate(tmp_path, SETTINGS + "    name_prefix: ml-team-drift\nmonitors:\n  churn:\n    baseline: {data: train.parquet}\n    target: {endpoint: churn-prod}\n" + SAGEMAKER_CHECKS)
+    code, err = validate(
+        tmp_path,
+        SETTINGS + "    name_prefix: ml-team-drift\nmonitors:\n  churn:\n    baseline: "
+        "{data: train.parquet}\n    target: {endpoint: churn-prod}\n" + SAGEMAKER_CHECKS,
+    )
     assert code == 0, err

@@ -56,20 +56,48 @@ def test_status_reads_a_run_back_under_the_window_it_read(tmp_path, make_provide
     provider = make_provider(spec)
     (result,) = list(provider.run(spec, at=TICK))
     for file in (tmp_path / "output").rglob("*.json"):  # what SageMaker uploads when the job ends
-        s3.put_object(Bucket=BUCKET, Key="driftplane/churn/reports/" + str(file.relative_to(tmp_path / "output")), Body=file.read_bytes())
+        s3.put_object(
+            Bucket=BUCKET,
+            Key="driftplane/churn/reports/" + str(file.relative_to(tmp_path / "output")),
+            Body=file.read_bytes(),
+        )
     provider.apply(spec)
     provider.clients.client("sagemaker").create_processing_job(
         ProcessingJobName="driftplane-churn-d32c5kddcf5bb8c3",
-        ProcessingResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30}},
+        ProcessingResources={
+            "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30}
+        },
         AppSpecification={
             "ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/driftplane:1",
-            "ContainerArguments": ["run", "/opt/ml/processing/input/spec/monitors.yaml", "--monitor", "churn", "--at", "2026-01-12T00:00:00Z"],
+            "ContainerArguments": [
+                "run",
+                "/opt/ml/processing/input/spec/monitors.yaml",
+                "--monitor",
+                "churn",
+                "--at",
+                "2026-01-12T00:00:00Z",
+            ],
         },
-        ProcessingOutputConfig={"Outputs": [{"OutputName": "reports", "S3Output": {"S3Uri": f"s3://{BUCKET}/driftplane/churn/reports", "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "EndOfJob"}}]},
+        ProcessingOutputConfig={
+            "Outputs": [
+                {
+                    "OutputName": "reports",
+                    "S3Output": {
+                        "S3Uri": f"s3://{BUCKET}/driftplane/churn/reports",
+                        "LocalPath": "/opt/ml/processing/output",
+                        "S3UploadMode": "EndOfJob",
+                    },
+                }
+            ]
+        },
         Environment={"DRIFTPLANE_MONITOR": "churn"},
         RoleArn=ROLE,
     )
     (status,) = provider.status(spec)
     (run,) = status.runs
-    assert run.window == result.window == Window(start=datetime(2026, 1, 10, 22, tzinfo=UTC), end=datetime(2026, 1, 11, 22, tzinfo=UTC))
+    assert (
+        run.window
+        == result.window
+        == Window(start=datetime(2026, 1, 10, 22, tzinfo=UTC), end=datetime(2026, 1, 11, 22, tzinfo=UTC))
+    )
     assert run.status == result.status and run.features == result.features

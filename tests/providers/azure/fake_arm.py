@@ -148,7 +148,9 @@ class FakeARM(BaseAdapter):
 
     def schedules(self) -> dict[str, dict[str, Any]]:
         return {
-            r["name"]: r for p, r in self.resources.items() if "/schedules/" in p and r.get("type", "").endswith("schedules")
+            r["name"]: r
+            for p, r in self.resources.items()
+            if "/schedules/" in p and r.get("type", "").endswith("schedules")
         }
 
     # --- the adapter ------------------------------------------------------------------------------
@@ -189,7 +191,9 @@ class FakeARM(BaseAdapter):
     def _error(self, status: int, code: str, message: str) -> tuple[int, Any, dict[str, str]]:
         return status, {"error": {"code": code, "message": message}}, {"x-ms-failure-cause": "gateway"}
 
-    def _answer(self, method: str, host: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any, dict[str, str]]:
+    def _answer(
+        self, method: str, host: str, path: str, query: dict[str, str], body: Any
+    ) -> tuple[int, Any, dict[str, str]]:
         for failure in list(self.failures):
             if failure.method == method and re.search(failure.pattern, path):
                 failure.times -= 1
@@ -204,13 +208,17 @@ class FakeARM(BaseAdapter):
             return 200, self.async_schedule_failure, {}
         if host.endswith("api.azureml.ms"):
             return self._dataplane(method, path, query)
-        match = re.match(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.MachineLearningServices/workspaces/([^/]+)(/.*)?$", path)
+        match = re.match(
+            r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.MachineLearningServices/workspaces/([^/]+)(/.*)?$",
+            path,
+        )
         if match:
             if match.group(1) not in self.workspaces:
                 return self._error(
                     404,
                     "ResourceNotFound",
-                    f"The Resource 'Microsoft.MachineLearningServices/workspaces/{match.group(1)}' under resource group '{RG}' was not found.",
+                    f"The Resource 'Microsoft.MachineLearningServices/workspaces/{match.group(1)}' "
+                    f"under resource group '{RG}' was not found.",
                 )
             rest = match.group(2) or ""
             if rest == "":
@@ -230,7 +238,9 @@ class FakeARM(BaseAdapter):
             return self._schedule(method, path, body)
         return self._resource(method, path, body, kind="plain")
 
-    def _blob(self, method: str, host: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any, dict[str, str]]:
+    def _blob(
+        self, method: str, host: str, path: str, query: dict[str, str], body: Any
+    ) -> tuple[int, Any, dict[str, str]]:
         """Just enough of Blob Storage for azure-ai-ml's upload of a local file."""
         if method == "PUT":
             self.blobs[path] = body
@@ -248,7 +258,10 @@ class FakeARM(BaseAdapter):
             "type": "Microsoft.MachineLearningServices/workspaces",
             "location": "westeurope",
             "identity": {"type": "SystemAssigned"},
-            "properties": {"discoveryUrl": f"{API_HOST}/discovery", "workspaceId": "11111111-2222-3333-4444-555555555555"},
+            "properties": {
+                "discoveryUrl": f"{API_HOST}/discovery",
+                "workspaceId": "11111111-2222-3333-4444-555555555555",
+            },
         }
 
     def _schedule(self, method: str, path: str, body: Any) -> tuple[int, Any, dict[str, str]]:
@@ -260,7 +273,11 @@ class FakeARM(BaseAdapter):
             if self.async_schedule_failure is not None:
                 stored["properties"]["provisioningState"] = "Creating"
                 self.resources[key] = stored
-                return 201, stored, {"Azure-AsyncOperation": "https://management.azure.com/operations/op-1", "Retry-After": "0"}
+                return (
+                    201,
+                    stored,
+                    {"Azure-AsyncOperation": "https://management.azure.com/operations/op-1", "Retry-After": "0"},
+                )
             stored["properties"]["provisioningState"] = "Succeeded"
             stored["properties"].setdefault("isEnabled", True)
             self.resources[key] = stored
@@ -289,7 +306,9 @@ class FakeARM(BaseAdapter):
             if key in self.resources:
                 return 200, self.resources[key], {}
             what = path.split("/providers/", 1)[-1]
-            return self._error(404, "ResourceNotFound", f"The Resource '{what}' under resource group '{RG}' was not found.")
+            return self._error(
+                404, "ResourceNotFound", f"The Resource '{what}' under resource group '{RG}' was not found."
+            )
         if method == "DELETE":
             return (200 if self.resources.pop(key, None) is not None else 204), None, {}
         return self._error(405, "MethodNotAllowed", method)

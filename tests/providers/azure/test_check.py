@@ -43,7 +43,9 @@ def problems(write_spec: Callable[..., Path], text: str) -> dict[str, str]:
     return {p.key_path: p.message for p in found}
 
 
-def test_each_unexpressible_setting_is_a_located_problem_naming_the_alternative(write_spec: Callable[..., Path]) -> None:
+def test_each_unexpressible_setting_is_a_located_problem_naming_the_alternative(
+    write_spec: Callable[..., Path],
+) -> None:
     found = problems(write_spec, UNEXPRESSIBLE)
     assert "SageMaker statistics.json" in found["monitors.churn.baseline.statistics"]
     assert "partition fields" in found["monitors.churn.target.data"]
@@ -112,9 +114,9 @@ def test_plan_refuses_a_spec_azure_cannot_express(write_spec: Callable[..., Path
 
 def test_distances_named_like_azures_p_value_tests_are_not_sent_as_those_tests(write_spec: Callable[..., Path]) -> None:
     """driftplane's KS and Cramer's V distances must not become Azure's KS and chi-squared p-value tests."""
-    text = UNEXPRESSIBLE.replace("{metric: hellinger, threshold: 0.2}", "{metric: ks_statistic, threshold: 0.1}").replace(
-        "{metric: linf, threshold: 0.2}", "{metric: cramers_v, threshold: 0.1}"
-    )
+    text = UNEXPRESSIBLE.replace(
+        "{metric: hellinger, threshold: 0.2}", "{metric: ks_statistic, threshold: 0.1}"
+    ).replace("{metric: linf, threshold: 0.2}", "{metric: cramers_v, threshold: 0.1}")
     found = problems(write_spec, text)
     numerical = found["monitors.churn.checks.drift.numerical.metric"]
     assert "no 'ks_statistic'" in numerical and "two_sample_kolmogorov_smirnov_test is the test's p-value" in numerical

@@ -59,7 +59,9 @@ class TestConformance(ProviderConformance):
         return Spec.model_validate(
             {
                 "provider": "azure",
-                "providers": {"azure": {"subscription_id": SUB, "resource_group": RG, "workspace": WS, "data": "as-is"}},
+                "providers": {
+                    "azure": {"subscription_id": SUB, "resource_group": RG, "workspace": WS, "data": "as-is"}
+                },
                 "monitors": {
                     "churn": {
                         "baseline": {"data": "azureml:churn-train:1"},

@@ -28,7 +28,14 @@ def apply_error(spec: Spec) -> str:
 def test_no_credential_found(churn_spec: Spec, fake: FakeARM, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # The real DefaultAzureCredential, on a machine with nothing to sign in with (and no network use:
     # only the developer credentials, none installed).
-    for key in ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"):
+    for key in (
+        "AZURE_CLIENT_ID",
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_FEDERATED_TOKEN_FILE",
+        "IDENTITY_ENDPOINT",
+        "MSI_ENDPOINT",
+    ):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("AZURE_TOKEN_CREDENTIALS", "dev")
     monkeypatch.setenv("PATH", str(tmp_path))
@@ -88,7 +95,10 @@ def test_an_arm_error_body_shows_code_and_message(churn_spec: Spec, connected: F
 def test_a_long_running_operation_that_fails(churn_spec: Spec, connected: FakeARM) -> None:
     connected.async_schedule_failure = {
         "status": "Failed",
-        "error": {"code": "ScheduleValidationFailed", "message": "The reference data has no column DEFAULT_NEXT_MONTH."},
+        "error": {
+            "code": "ScheduleValidationFailed",
+            "message": "The reference data has no column DEFAULT_NEXT_MONTH.",
+        },
     }
     message = apply_error(churn_spec)
     assert message.startswith("creating schedule 'churn': ")
@@ -96,7 +106,9 @@ def test_a_long_running_operation_that_fails(churn_spec: Spec, connected: FakeAR
     assert "/operations/op-1" in " ".join(connected.lines())  # it was polled, not guessed
 
 
-def test_the_cli_shows_the_message_and_exits_3(write_spec: Callable[..., Path], connected: FakeARM, azure_cli: None) -> None:
+def test_the_cli_shows_the_message_and_exits_3(
+    write_spec: Callable[..., Path], connected: FakeARM, azure_cli: None
+) -> None:
     connected.workspaces.clear()
     result = CliRunner().invoke(cli, ["plan", str(write_spec(CHURN))])
     assert result.exit_code == 3
@@ -173,7 +185,9 @@ def test_workspace_settings_azure_would_reject_fail_validate_and_offline_plan(
 def test_upper_case_instance_types_as_the_docs_write_them_are_accepted(
     write_spec: Callable[..., Path], azure_cli: None
 ) -> None:
-    spec = write_spec(WORKSPACE_SETTINGS.format(subscription="00000000-0000-0000-0000-000000000001", instance="Standard_E8s_v3"))
+    spec = write_spec(
+        WORKSPACE_SETTINGS.format(subscription="00000000-0000-0000-0000-000000000001", instance="Standard_E8s_v3")
+    )
     result = CliRunner().invoke(cli, ["validate", str(spec), "--provider", "azure"])
     assert result.exit_code == 0, result.stderr
 
@@ -181,7 +195,14 @@ def test_upper_case_instance_types_as_the_docs_write_them_are_accepted(
 @pytest.fixture
 def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The real DefaultAzureCredential on a machine with nothing to sign in with (no network use)."""
-    for key in ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"):
+    for key in (
+        "AZURE_CLIENT_ID",
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_FEDERATED_TOKEN_FILE",
+        "IDENTITY_ENDPOINT",
+        "MSI_ENDPOINT",
+    ):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("AZURE_TOKEN_CREDENTIALS", "dev")
     monkeypatch.setenv("PATH", str(tmp_path))
@@ -190,7 +211,12 @@ def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [["apply", "SPEC"], ["status", "SPEC"], ["destroy", "SPEC", "--yes"], ["azure", "import", "--subscription-id", "SUB", "--resource-group", "ml-rg", "--workspace", "ml-ws"]],
+    [
+        ["apply", "SPEC"],
+        ["status", "SPEC"],
+        ["destroy", "SPEC", "--yes"],
+        ["azure", "import", "--subscription-id", "SUB", "--resource-group", "ml-rg", "--workspace", "ml-ws"],
+    ],
     ids=["apply", "status", "destroy", "azure-import"],
 )
 def test_without_credentials_the_error_is_the_only_line(
@@ -210,7 +236,9 @@ def test_without_credentials_the_error_is_the_only_line(
     assert lines[0].startswith("error: ") and "no Azure credential found" in lines[0] and "az login" in lines[0]
 
 
-def test_with_v_the_credential_attempts_show_as_debug_lines(write_spec: Callable[..., Path], fake: FakeARM, no_credentials: None, azure_cli: None) -> None:
+def test_with_v_the_credential_attempts_show_as_debug_lines(
+    write_spec: Callable[..., Path], fake: FakeARM, no_credentials: None, azure_cli: None
+) -> None:
     with client_options(transport=transport_for(fake)):
         result = CliRunner().invoke(cli, ["-v", "status", str(write_spec(CHURN))])
     assert result.exit_code == 3

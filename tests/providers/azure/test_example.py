@@ -61,7 +61,9 @@ def test_offline_plan_json_reads_back_as_the_monitor_the_example_describes(azure
     for kind in (quality.metric_thresholds.numerical, quality.metric_thresholds.categorical):
         assert kind.null_value_rate is None and not checks.completeness
         assert kind.data_type_error_rate == pytest.approx(1 - checks.data_type_threshold)
-    assert quality.metric_thresholds.categorical.out_of_bounds_rate == pytest.approx(1 - checks.domain_content_threshold)
+    assert quality.metric_thresholds.categorical.out_of_bounds_rate == pytest.approx(
+        1 - checks.domain_content_threshold
+    )
     assert drift.alert_enabled and quality.alert_enabled
     assert schedule.create_monitor.alert_notification.emails == ["ml-team@example.com"]
     assert schedule.create_monitor.compute.instance_type == "standard_e4s_v3"
@@ -93,9 +95,13 @@ def test_apply_plan_change_destroy(
     assert connected.blobs[data] == (root / "quickstart" / "data" / "train.parquet").read_bytes()
     assert table == data.rsplit("/", 1)[0] + "/MLTable"
     assert connected.blobs[table] == b'paths:\n  - file: "./train.parquet"\ntransformations:\n  - read_parquet\n'
-    (registered,) = [s for s in connected.sent if s.method == "PUT" and "/data/driftplane-churn-baseline/versions/" in s.path]
+    (registered,) = [
+        s for s in connected.sent if s.method == "PUT" and "/data/driftplane-churn-baseline/versions/" in s.path
+    ]
     assert registered.body["properties"]["dataType"] == "mltable"
-    assert registered.body["properties"]["dataUri"].endswith(data.removeprefix("/azureml-blobstore/").rsplit("/", 1)[0] + "/")
+    assert registered.body["properties"]["dataUri"].endswith(
+        data.removeprefix("/azureml-blobstore/").rsplit("/", 1)[0] + "/"
+    )
     (schedule,) = [body for path, body in sent.items() if path.endswith("/schedules/churn")]
     reference = schedule["properties"]["action"]["monitorDefinition"]["signals"]["data-drift-signal"]["referenceData"]
     assert reference["jobInputType"] == "mltable" and reference["uri"] == registered.path
@@ -113,7 +119,12 @@ def test_apply_plan_change_destroy(
     (update,) = [c for c in json.loads(changed.stdout)["changes"] if c["action"] != "noop"]
     assert update["kind"] == "azureml:Schedule" and "populationStabilityIndex" in update["reason"]
     stored = as_schedule(connected.schedules()["churn"], "churn")
-    assert stored.create_monitor.monitoring_signals["data-drift-signal"].metric_thresholds.numerical.population_stability_index == 0.2
+    assert (
+        stored.create_monitor.monitoring_signals[
+            "data-drift-signal"
+        ].metric_thresholds.numerical.population_stability_index
+        == 0.2
+    )
 
     destroyed = runner.invoke(cli, ["destroy", str(spec_path), "--yes", "--json"])
     assert destroyed.exit_code == 0, destroyed.stderr

@@ -83,7 +83,9 @@ def test_import_says_what_it_could_not_carry_over(connected: FakeARM, azure_cli:
 
     official = Path(__file__).parent / "official" / "model-monitoring-with-collected-data.yaml"
     schedule = load_schedule(official)
-    connected.add_deployment("fraud-detection-endpoint", "fraud-detection-deployment", inputs_asset=("fraud-inputs", "1"))
+    connected.add_deployment(
+        "fraud-detection-endpoint", "fraud-detection-deployment", inputs_asset=("fraud-inputs", "1")
+    )
     from driftplane_azure.clients import ml_client, resolve_scope
     from driftplane_azure.settings import AzureSettings
 
@@ -137,7 +139,9 @@ def test_import_v1_from_the_workspace_maps_settings_and_lists_the_rest(
 def test_import_v1_from_an_exported_file_needs_no_credentials(tmp_path: Path, azure_cli: None) -> None:
     dump = tmp_path / "datadrifts.json"
     dump.write_text(json.dumps({"value": V1_MONITORS[:1]}), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS, "--workspace", "ml-ws"])
+    result = CliRunner().invoke(
+        cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS, "--workspace", "ml-ws"]
+    )
     assert result.exit_code == 0, result.stderr
     assert "workspace: ml-ws" in result.stdout and "  credit-drift:" in result.stdout
     assert "schedule: weekly" in result.stdout
@@ -190,8 +194,22 @@ def test_import_v1_from_a_file_names_the_file_and_every_field_it_did_not_map(tmp
     must not lose it silently: the output lists the field and suggests the one it reads."""
     dump = tmp_path / "datadrifts.json"
     monitor = {k: v for k, v in V1_MONITORS[0].items() if k != "jobLatency"}
-    dump.write_text(json.dumps([{**monitor, "latency": 24, "interval": 2, "alertConfiguration": {"emailAddresses": ["risk@example.com"], "sms": "+1"}}]), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS, "--workspace", "ml-ws"])
+    dump.write_text(
+        json.dumps(
+            [
+                {
+                    **monitor,
+                    "latency": 24,
+                    "interval": 2,
+                    "alertConfiguration": {"emailAddresses": ["risk@example.com"], "sms": "+1"},
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS, "--workspace", "ml-ws"]
+    )
     assert result.exit_code == 0, result.stderr
     first = result.stdout.splitlines()[0]
     assert first == f"# Imported by `driftplane azure import-v1` from file {dump}."
@@ -216,13 +234,17 @@ def test_the_documented_v1_export_imports_with_every_field_read(tmp_path: Path, 
     (example,) = re.findall(r"```json\n(.*?)```", doc, flags=re.S)
     dump = tmp_path / "datadrifts.json"
     dump.write_text(example, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS, "--workspace", "ml-ws"])
+    result = CliRunner().invoke(
+        cli, ["azure", "import-v1", "--from-file", str(dump), *DATASETS, "--workspace", "ml-ws"]
+    )
     assert result.exit_code == 0, result.stderr
     assert "not carried over: " not in result.stdout and "latency: 24h" in result.stdout
 
 
 @pytest.mark.parametrize("command", ["import", "import-v1"])
-def test_import_without_a_workspace_names_the_commands_own_options(command: str, tmp_path: Path, azure_cli: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_without_a_workspace_names_the_commands_own_options(
+    command: str, tmp_path: Path, azure_cli: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """import reads no spec unless --spec is given: the hint must name its options and variables."""
     for name in ("AZURE_SUBSCRIPTION_ID", "AZURE_RESOURCE_GROUP", "AZURE_ML_WORKSPACE"):
         monkeypatch.delenv(name, raising=False)

@@ -78,7 +78,11 @@ def names(fake: FakeARM) -> set[str]:
 
 LOOK_ALIKES = {"fraud-copy", "fraud-alerts-team", "other-ws-fraud-breach"}
 CHURN = {"churn"}
-FRAUD = [("azureml:Schedule", "fraud"), ("monitor:MetricAlert", "fraud-breach"), ("monitor:ActionGroup", "fraud-alerts")]
+FRAUD = [
+    ("azureml:Schedule", "fraud"),
+    ("monitor:MetricAlert", "fraud-breach"),
+    ("monitor:ActionGroup", "fraud-alerts"),
+]
 
 
 def invoke(*args: str) -> dict[str, Any]:
@@ -88,7 +92,9 @@ def invoke(*args: str) -> dict[str, Any]:
     return parsed
 
 
-def test_a_monitor_removed_from_the_spec_is_listed_then_pruned(deployed: FakeARM, write_spec: Callable[..., Path]) -> None:
+def test_a_monitor_removed_from_the_spec_is_listed_then_pruned(
+    deployed: FakeARM, write_spec: Callable[..., Path]
+) -> None:
     only_churn = str(write_spec(spec_text(monitor("churn")), "churn-only.yaml"))
     plan = invoke("plan", only_churn)
     assert [c["action"] for c in plan["changes"]] == ["noop"]
@@ -97,7 +103,9 @@ def test_a_monitor_removed_from_the_spec_is_listed_then_pruned(deployed: FakeARM
 
     applied = invoke("apply", only_churn)
     assert [(item["kind"], item["name"]) for item in applied["leftovers"]] == FRAUD
-    assert names(deployed) == CHURN | LOOK_ALIKES | {"fraud", "fraud-alerts", "fraud-breach"}, "apply alone removes nothing"
+    assert names(deployed) == CHURN | LOOK_ALIKES | {"fraud", "fraud-alerts", "fraud-breach"}, (
+        "apply alone removes nothing"
+    )
 
     deployed.sent.clear()
     pruned = invoke("apply", only_churn, "--prune")

@@ -101,10 +101,14 @@ def test_apply_refuses_to_take_over_a_schedule_it_did_not_create(churn_spec: Spe
         provider.apply(churn_spec)
 
 
-def test_disabling_a_monitor_disables_its_schedule(churn_spec: Spec, connected: FakeARM, write_spec: Callable[..., Path]) -> None:
+def test_disabling_a_monitor_disables_its_schedule(
+    churn_spec: Spec, connected: FakeARM, write_spec: Callable[..., Path]
+) -> None:
     provider = AzureProvider.from_spec(churn_spec)
     provider.apply(churn_spec)
-    disabled = load_spec(str(write_spec(CHURN.replace("    schedule: daily", "    schedule: daily\n    enabled: false"), "off.yaml")))
+    disabled = load_spec(
+        str(write_spec(CHURN.replace("    schedule: daily", "    schedule: daily\n    enabled: false"), "off.yaml"))
+    )
     (change,) = provider.apply(disabled).changes
     assert change.action == "update" and "disabled" in (change.reason or "")
     assert connected.schedules()["churn"]["properties"]["isEnabled"] is False
@@ -128,7 +132,9 @@ def test_the_alert_rule_and_action_group_earlier_versions_made_for_webhooks_are_
         ("delete", "monitor:ActionGroup", "churn-alerts"),
     ]
     assert "Azure cannot deliver" in (planned[1].reason or "")
-    assert planned[1].request is not None and planned[1].request.operation.startswith(f"DELETE {INSIGHTS}/metricAlerts/churn-breach?")
+    assert planned[1].request is not None and planned[1].request.operation.startswith(
+        f"DELETE {INSIGHTS}/metricAlerts/churn-breach?"
+    )
     provider.apply(churn_spec)
     left = {r["name"] for k, r in connected.resources.items() if "/microsoft.insights/" in k}
     assert left == {"other-alerts", "other-breach"}
@@ -140,7 +146,16 @@ def test_endpoint_target_reads_the_deployment_and_its_collected_inputs(
 ) -> None:
     connected.add_deployment("credit-default", "main", inputs_asset=("credit-default-main-model_inputs", "3"))
     connected.add_data_asset("credit-default-main-model_inputs", "3", data_type="uri_folder")
-    spec = load_spec(str(write_spec(CHURN.replace('target: {data: "azureml:churn-scoring:1", window: 1d}', 'target: {endpoint: "credit-default:main", window: 1d}'))))
+    spec = load_spec(
+        str(
+            write_spec(
+                CHURN.replace(
+                    'target: {data: "azureml:churn-scoring:1", window: 1d}',
+                    'target: {endpoint: "credit-default:main", window: 1d}',
+                )
+            )
+        )
+    )
     AzureProvider.from_spec(spec).apply(spec)
     put = next(s for s in connected.sent if s.method == "PUT")
     production = put.body["properties"]["action"]["monitorDefinition"]["signals"]["data-drift-signal"]["productionData"]
@@ -173,7 +188,12 @@ def test_status_reads_recent_runs_as_run_results(churn_spec: Spec, connected: Fa
         }
 
     drift_rows = [
-        {"group": "day_mins", "metric_value": 0.31, "metric_name": "NormalizedWassersteinDistance", "threshold_value": 0.1},
+        {
+            "group": "day_mins",
+            "metric_value": 0.31,
+            "metric_name": "NormalizedWassersteinDistance",
+            "threshold_value": 0.1,
+        },
         {"group": "area_code", "metric_value": 0.42, "metric_name": "JensenShannonDistance", "threshold_value": 0.1},
     ]
     quality_rows = [
@@ -183,17 +203,31 @@ def test_status_reads_recent_runs_as_run_results(churn_spec: Spec, connected: Fa
     connected.jobs += [
         job("run-1", "Completed", "2026-11-18T00:04:00Z", {}),
         # Emails on: the pipeline job carries one breach tag per signal.
-        job("run-2", "Failed", "2026-11-19T00:04:00Z", {
-            "azureml.modelmonitor.threshold.breached.data-drift-signal": breach_text("data-drift-signal", drift_rows),
-            "azureml.modelmonitor.threshold.breached.data-quality-signal": breach_text("data-quality-signal", quality_rows),
-            "azureml.notification.email.address": "ml@example.com",
-        }),
+        job(
+            "run-2",
+            "Failed",
+            "2026-11-19T00:04:00Z",
+            {
+                "azureml.modelmonitor.threshold.breached.data-drift-signal": breach_text(
+                    "data-drift-signal", drift_rows
+                ),
+                "azureml.modelmonitor.threshold.breached.data-quality-signal": breach_text(
+                    "data-quality-signal", quality_rows
+                ),
+                "azureml.notification.email.address": "ml@example.com",
+            },
+        ),
         job("run-3", "Failed", "2026-11-20T00:04:00Z", {}),
         job("run-4", "Running", "2026-11-21T00:04:00Z", {}),
         # The signal run's own tag, which names the signal only in its text.
-        job("run-5", "Failed", "2026-11-17T00:04:00Z", {
-            "azureml_modelmonitor_threshold_breached": breach_text("data-drift-signal", drift_rows[:1]),
-        }),
+        job(
+            "run-5",
+            "Failed",
+            "2026-11-17T00:04:00Z",
+            {
+                "azureml_modelmonitor_threshold_breached": breach_text("data-drift-signal", drift_rows[:1]),
+            },
+        ),
     ]
     (status,) = provider.status(churn_spec)
     assert status.state == "scheduled" and status.schedule == "daily" and status.next_run is not None
@@ -202,7 +236,11 @@ def test_status_reads_recent_runs_as_run_results(churn_spec: Spec, connected: Fa
     assert "open it in Azure ML studio" in (status.runs[0].error or "")
 
     both = status.runs[1]
-    assert {(f.name, f.kind, f.drift.metric, f.drift.value, f.drift.threshold, f.drift.drifted) for f in both.features if f.drift} == {
+    assert {
+        (f.name, f.kind, f.drift.metric, f.drift.value, f.drift.threshold, f.drift.drifted)
+        for f in both.features
+        if f.drift
+    } == {
         ("day_mins", "numerical", "normalized_wasserstein", 0.31, 0.1, True),
         ("area_code", "categorical", "jensen_shannon", 0.42, 0.1, True),  # categorical in the spec
     }
@@ -232,7 +270,12 @@ def test_status_reads_a_p_value_metric_as_drift_below_its_threshold(churn_spec: 
     provider = AzureProvider.from_spec(churn_spec)
     provider.apply(churn_spec)
     rows = [
-        {"group": "account_length", "metric_value": 0.01, "metric_name": "TwoSampleKolmogorovSmirnovTest", "threshold_value": 0.05},
+        {
+            "group": "account_length",
+            "metric_value": 0.01,
+            "metric_name": "TwoSampleKolmogorovSmirnovTest",
+            "threshold_value": 0.05,
+        },
         {"group": "state", "metric_value": 0.2, "metric_name": "PearsonsChiSquaredTest", "threshold_value": 0.05},
     ]
     connected.jobs.append({

@@ -45,7 +45,9 @@ def problems(spec: Spec) -> dict[str, str]:
     return {p.key_path: p.message for p in found}
 
 
-def monitor_spec(write_spec: Callable[..., Path], body: str, settings: str = SETTINGS, name: str = "monitors.yaml") -> Spec:
+def monitor_spec(
+    write_spec: Callable[..., Path], body: str, settings: str = SETTINGS, name: str = "monitors.yaml"
+) -> Spec:
     return load_spec(str(write_spec(settings + "monitors:\n  m:\n" + body, name)))
 
 
@@ -75,7 +77,9 @@ def test_noise_correction_on_by_default_is_refused_because_azure_would_report_dr
     assert "Set checks.drift.noise_correction: false" in message
     # Written off, the same spec plans: the fixed threshold is the applied threshold everywhere.
     fixed = monitor_spec(
-        write_spec, ASSETS + "    checks: {quality: {enabled: false}, drift: {noise_correction: false}}\n", name="fixed.yaml"
+        write_spec,
+        ASSETS + "    checks: {quality: {enabled: false}, drift: {noise_correction: false}}\n",
+        name="fixed.yaml",
     )
     assert problems(fixed) == {}
     rule = resolve_monitor(fixed, "m").drift.rule("x", "numerical")
@@ -596,4 +600,6 @@ def test_a_schedule_name_that_takes_another_monitors_name_is_refused_where_it_is
     spec = load_spec(str(write_spec(settings + "monitors:\n  a:\n" + body + "  b:\n" + body)))
     found = problems(spec)
     assert set(found) == {"providers.azure.monitors.a.schedule_name"}
-    assert "monitors 'a' and 'b' would both be the Azure schedule 'b'" in found["providers.azure.monitors.a.schedule_name"]
+    assert (
+        "monitors 'a' and 'b' would both be the Azure schedule 'b'" in found["providers.azure.monitors.a.schedule_name"]
+    )

@@ -63,7 +63,10 @@ def plugin_metrics() -> Iterator[None]:
 
 
 def churn_with(write_spec: Callable[..., Path], categorical: str) -> dp.Spec:
-    text = CHURN.replace("drift: {noise_correction: false}", f"drift: {{noise_correction: false, categorical: {{metric: {categorical}, threshold: 0.2}}}}")
+    text = CHURN.replace(
+        "drift: {noise_correction: false}",
+        f"drift: {{noise_correction: false, categorical: {{metric: {categorical}, threshold: 0.2}}}}",
+    )
     return load_spec(str(write_spec(text)))
 
 
@@ -74,11 +77,17 @@ def test_a_metric_with_an_azure_equivalent_is_sent_and_read_back_as_itself(
     provider = AzureProvider.from_spec(spec)
     assert provider.check(spec) == []
     (change,) = json.loads(provider.plan(spec, offline=True).model_dump_json())["changes"]
-    signal: dict[str, Any] = change["request"]["body"]["properties"]["action"]["monitorDefinition"]["signals"]["data-drift-signal"]
-    assert {"metric": "jensenShannonDistance", "threshold": {"value": 0.2}, "dataType": "Categorical"} in signal["metricThresholds"]
+    signal: dict[str, Any] = change["request"]["body"]["properties"]["action"]["monitorDefinition"]["signals"][
+        "data-drift-signal"
+    ]
+    assert {"metric": "jensenShannonDistance", "threshold": {"value": 0.2}, "dataType": "Categorical"} in signal[
+        "metricThresholds"
+    ]
 
     provider.apply(spec)
-    rows = [{"group": "area_code", "metric_value": 0.42, "metric_name": "JensenShannonDistance", "threshold_value": 0.2}]
+    rows = [
+        {"group": "area_code", "metric_value": 0.42, "metric_name": "JensenShannonDistance", "threshold_value": 0.2}
+    ]
     connected.jobs.append({
         "id": f"{ML}/jobs/run-1", "name": "run-1", "type": "Microsoft.MachineLearningServices/workspaces/jobs",
         "scheduleName": "churn", "systemData": {"createdAt": "2026-11-19T00:04:00Z"},

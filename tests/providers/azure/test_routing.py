@@ -75,7 +75,10 @@ def test_alerts_routed_to_different_channels_fail_validate_at_the_notify_key(
     assert result.exit_code == 2, result.stdout
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "notify: [data-team]" in text)
     message = result.stderr
-    assert f"{path}:{line}:17: monitors.churn.alerts[1].notify: Azure ML emails all of a monitor's notifications" in message
+    assert (
+        f"{path}:{line}:17: monitors.churn.alerts[1].notify: Azure ML emails all of a monitor's notifications"
+        in message
+    )
     assert "data@example.com would also get alerts[0]'s drift notifications" in message
     assert "ml-team@example.com would also get this alert's violation notifications" in message
     assert "same email addresses, or split it into two monitors" in message
@@ -105,7 +108,9 @@ def test_two_monitors_route_drift_and_quality_to_their_own_channels(
     assert quality.alert_notification.emails == ["data@example.com"]
 
 
-def test_email_on_drift_only_leaves_the_quality_signal_silent(write_spec: Callable[..., Path], connected: FakeARM) -> None:
+def test_email_on_drift_only_leaves_the_quality_signal_silent(
+    write_spec: Callable[..., Path], connected: FakeARM
+) -> None:
     spec = load_spec(
         str(
             write_spec(
@@ -155,5 +160,7 @@ monitors:
     )
     result = CliRunner().invoke(cli, ["validate", str(path), "--provider", "azure"])
     assert result.exit_code == 0, result.stderr
-    assert "monitor churn: on Azure, ml-team@example.com will also be emailed when a monitoring job fails" in result.stderr
+    assert (
+        "monitor churn: on Azure, ml-team@example.com will also be emailed when a monitoring job fails" in result.stderr
+    )
     assert "add an alert with when: failure and the same notify list" in result.stderr

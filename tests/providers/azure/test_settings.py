@@ -23,7 +23,10 @@ def test_workspace_config_file_names_the_workspace_and_settings_win(tmp_path: Pa
     assert (scope.subscription_id, scope.resource_group, scope.workspace) == (SUB, "rg-1", "ws-1")
     scope = resolve_scope(AzureSettings(workspace_config="config.json", workspace="other"), tmp_path)
     assert scope.workspace == "other"
-    assert scope.workspace_id == f"/subscriptions/{SUB}/resourceGroups/rg-1/providers/Microsoft.MachineLearningServices/workspaces/other"
+    assert (
+        scope.workspace_id
+        == f"/subscriptions/{SUB}/resourceGroups/rg-1/providers/Microsoft.MachineLearningServices/workspaces/other"
+    )
 
 
 def test_a_missing_workspace_config_says_where_to_get_one(tmp_path: Path) -> None:
@@ -76,7 +79,8 @@ def test_spark_runtime_is_limited_to_what_the_sdk_accepts() -> None:
 
 def test_a_config_json_with_a_placeholder_subscription_is_refused(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text(
-        json.dumps({"subscription_id": "<subscription-id>", "resource_group": "rg", "workspace_name": "ws"}), encoding="utf-8"
+        json.dumps({"subscription_id": "<subscription-id>", "resource_group": "rg", "workspace_name": "ws"}),
+        encoding="utf-8",
     )
     with pytest.raises(ProviderError, match=r"workspace_config: subscription_id '<subscription-id>' is a placeholder"):
         resolve_scope(AzureSettings(workspace_config="config.json"), tmp_path)

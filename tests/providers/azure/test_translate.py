@@ -60,7 +60,12 @@ def test_plan_deserializes_into_the_monitor_the_spec_describes(churn_spec: Spec)
     schedule = as_schedule(change["request"]["body"], change["name"])
     trigger = schedule.trigger
     assert type(trigger).__name__ == "RecurrenceTrigger"
-    assert (trigger.frequency, trigger.interval, trigger.schedule.hours, trigger.schedule.minutes) == ("day", 1, [0], [0])
+    assert (trigger.frequency, trigger.interval, trigger.schedule.hours, trigger.schedule.minutes) == (
+        "day",
+        1,
+        [0],
+        [0],
+    )
     signals = schedule.create_monitor.monitoring_signals
     assert set(signals) == {"data-drift-signal", "data-quality-signal"}
     drift, quality = signals["data-drift-signal"], signals["data-quality-signal"]
@@ -165,14 +170,25 @@ def test_latency_lag_and_other_metrics(write_spec: Callable[..., Path]) -> None:
     # The target itself, a week (plus the latency) earlier.
     reference = drift.reference_data
     assert reference.input_data.path.endswith("/data/churn-scoring/versions/1")
-    assert (reference.data_window.lookback_window_size, reference.data_window.lookback_window_offset) == ("P1D", "P7DT2H")
+    assert (reference.data_window.lookback_window_size, reference.data_window.lookback_window_offset) == (
+        "P1D",
+        "P7DT2H",
+    )
     assert drift.metric_thresholds.numerical.population_stability_index == 0.2
     assert drift.metric_thresholds.categorical.jensen_shannon_distance == 0.05
     assert drift.metric_thresholds.categorical.pearsons_chi_squared_test is None  # a p-value: never sent for a distance
     quality = signals["data-quality-signal"].metric_thresholds
     numerical, categorical = quality.numerical, quality.categorical
-    assert (numerical.null_value_rate, numerical.data_type_error_rate, numerical.out_of_bounds_rate) == (None, 0.01, None)
-    assert (categorical.null_value_rate, categorical.data_type_error_rate, categorical.out_of_bounds_rate) == (None, 0.01, 0.05)
+    assert (numerical.null_value_rate, numerical.data_type_error_rate, numerical.out_of_bounds_rate) == (
+        None,
+        0.01,
+        None,
+    )
+    assert (categorical.null_value_rate, categorical.data_type_error_rate, categorical.out_of_bounds_rate) == (
+        None,
+        0.01,
+        0.05,
+    )
     assert not signals["data-drift-signal"].alert_enabled
 
 
@@ -204,7 +220,9 @@ def test_endpoint_target_uses_the_deployment_and_its_collected_inputs(write_spec
         settings,
     )
     definition = schedule_of(spec).create_monitor
-    assert definition.monitoring_target.endpoint_deployment_id.endswith("/onlineEndpoints/credit-default/deployments/main")
+    assert definition.monitoring_target.endpoint_deployment_id.endswith(
+        "/onlineEndpoints/credit-default/deployments/main"
+    )
     assert definition.monitoring_target.ml_task == "regression"
     drift = definition.monitoring_signals["data-drift-signal"]
     assert drift.production_data.input_data.path.endswith("/data/credit-default-main-model_inputs/versions/1")
@@ -212,7 +230,9 @@ def test_endpoint_target_uses_the_deployment_and_its_collected_inputs(write_spec
     assert drift.reference_data.data_column_names == {"target_column": "DEFAULT"}
 
 
-def test_local_baseline_is_uploaded_as_a_content_versioned_asset(write_spec: Callable[..., Path], tmp_path: Path) -> None:
+def test_local_baseline_is_uploaded_as_a_content_versioned_asset(
+    write_spec: Callable[..., Path], tmp_path: Path
+) -> None:
     (tmp_path / "train.csv").write_text("a,b\n1,x\n", encoding="utf-8")
     settings = SETTINGS.replace("data: as-is", "data: upload")
     spec = one_monitor(
@@ -230,7 +250,11 @@ def test_local_baseline_is_uploaded_as_a_content_versioned_asset(write_spec: Cal
     properties = upload["request"]["body"]["properties"]
     assert properties["dataType"] == "mltable"
     assert properties["dataUri"] == f"azureml://datastores/workspaceblobstore/paths/driftplane/m/{version}/"
-    reference = as_schedule(schedule["request"]["body"], "m").create_monitor.monitoring_signals["data-drift-signal"].reference_data
+    reference = (
+        as_schedule(schedule["request"]["body"], "m")
+        .create_monitor.monitoring_signals["data-drift-signal"]
+        .reference_data
+    )
     assert reference.input_data.path.endswith(f"/data/driftplane-m-baseline/versions/{version}")
     assert reference.input_data.type == "mltable"
     assert schedule["request"]["body"]["properties"]["action"]["monitorDefinition"]["signals"]["data-drift-signal"][

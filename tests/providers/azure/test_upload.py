@@ -78,7 +78,9 @@ def test_a_baseline_folder_of_mixed_formats_says_what_to_do(write_spec: Callable
     (tmp_path / "train" / "a.csv").write_text("x\n1\n", encoding="utf-8")
     (tmp_path / "train" / "b.parquet").write_bytes(b"PAR1")
     spec = load_spec(str(spec_with_baseline(write_spec, "train")))
-    with pytest.raises(DataError, match=r"monitors\.m\.baseline\.data: cannot tell how Azure ML should read .*\.csv, \.parquet"):
+    with pytest.raises(
+        DataError, match=r"monitors\.m\.baseline\.data: cannot tell how Azure ML should read .*\.csv, \.parquet"
+    ):
         AzureProvider.from_spec(spec).plan(spec, offline=True)
 
 

@@ -61,7 +61,9 @@ def _handler(store: GcsServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             return
 
-        def _send(self, status: int, body: bytes, content_type: str = "application/json", extra: dict[str, str] | None = None) -> None:
+        def _send(
+            self, status: int, body: bytes, content_type: str = "application/json", extra: dict[str, str] | None = None
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -90,7 +92,12 @@ def _handler(store: GcsServer) -> type[BaseHTTPRequestHandler]:
                     start = int(rng[1])
                     end = int(rng[2]) if rng[2] else len(data) - 1
                     part = data[start : end + 1]
-                    return self._send(206, part, "application/octet-stream", {"Content-Range": f"bytes {start}-{start + len(part) - 1}/{len(data)}"})
+                    return self._send(
+                        206,
+                        part,
+                        "application/octet-stream",
+                        {"Content-Range": f"bytes {start}-{start + len(part) - 1}/{len(data)}"},
+                    )
                 return self._send(200, data, "application/octet-stream")
             if match := re.fullmatch(r"/storage/v1/b/([^/]+)/o/(.+)", path):
                 bucket, name = match[1], unquote(match[2])

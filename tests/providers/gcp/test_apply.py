@@ -98,7 +98,8 @@ def test_a_removed_alert_is_deleted_with_its_channels(
     provider.apply(example)
     changed = edit(
         example_dir,
-        "      - name: day minutes shifted\n        when: metric\n        feature: day_mins\n        above: 0.2\n        notify: [team-slack]\n",
+        "      - name: day minutes shifted\n        when: metric\n        "
+        "feature: day_mins\n        above: 0.2\n        notify: [team-slack]\n",
         "",
     )
     plan = provider.plan(changed)
@@ -115,7 +116,9 @@ def test_destroy_removes_only_what_driftplane_created(
     # Someone else's resources in the same project and region.
     theirs_channel = clients.channels.create_notification_channel(
         name="projects/my-project",
-        notification_channel=m.NotificationChannel(type_="email", display_name="ops", labels={"email_address": "ops@example.com"}),
+        notification_channel=m.NotificationChannel(
+            type_="email", display_name="ops", labels={"email_address": "ops@example.com"}
+        ),
     )
     clients.alerts.create_alert_policy(
         name="projects/my-project",
@@ -127,7 +130,8 @@ def test_destroy_removes_only_what_driftplane_created(
                 m.AlertPolicy.Condition(
                     display_name="cpu",
                     condition_threshold=m.AlertPolicy.Condition.MetricThreshold(
-                        filter='metric.type = "compute.googleapis.com/instance/cpu/utilization" AND resource.type = "gce_instance"',
+                        filter='metric.type = "compute.googleapis.com/instance/cpu/utilization" '
+                        'AND resource.type = "gce_instance"',
                         comparison=m.ComparisonType.COMPARISON_GT,
                         threshold_value=0.9,
                     ),

@@ -26,7 +26,9 @@ def gcp_group(gcp_plugin: None, fake: GoogleCloudEmulator, monkeypatch: pytest.M
     return group
 
 
-def test_purge_deletes_the_descriptors_too(gcp_group: DriftplaneGroup, cli: Any, example_dir: Path, fake: GoogleCloudEmulator) -> None:
+def test_purge_deletes_the_descriptors_too(
+    gcp_group: DriftplaneGroup, cli: Any, example_dir: Path, fake: GoogleCloudEmulator
+) -> None:
     spec = str(example_dir / "monitors.yaml")
     assert cli("apply", spec).exit_code == 0
     assert fake.descriptors

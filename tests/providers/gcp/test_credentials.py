@@ -37,7 +37,9 @@ def plan_without_credentials(tmp_path: Path, *verbosity: str) -> subprocess.Comp
 def test_vv_shows_google_auth_warnings_again(tmp_path: Path) -> None:
     done = plan_without_credentials(tmp_path, "-vv")
     assert done.returncode == 3
-    assert f"warning: Authentication failed using Compute Engine authentication due to {METADATA_WARNING}" in done.stderr
+    assert (
+        f"warning: Authentication failed using Compute Engine authentication due to {METADATA_WARNING}" in done.stderr
+    )
 
 
 def test_gcloud_user_credentials_connect_without_a_quota_project_warning(

@@ -27,7 +27,9 @@ def series(i: int, *, at: float | None = None, points: int = 1, value: float = 0
         metric=metric_pb2.Metric(type="custom.googleapis.com/t/drift", labels={"feature": f"f{i}", **labels}),
         resource={"type": "global", "labels": {"project_id": "p"}},
         points=[
-            m.Point(interval=m.TimeInterval(end_time={"seconds": int(when) - k}), value=m.TypedValue(double_value=value))
+            m.Point(
+                interval=m.TimeInterval(end_time={"seconds": int(when) - k}), value=m.TypedValue(double_value=value)
+            )
             for k in range(points)
         ],
     )
@@ -104,7 +106,13 @@ def test_written_points_are_read_back_newest_first(clients: GcpClients) -> None:
     assert [p.value.double_value for p in ts.points] == [0.2, 0.1]
 
 
-def policy(*, comparison: m.ComparisonType = m.ComparisonType.COMPARISON_GT, duration: int = 0, period: int = 300, filter_: str | None = None) -> m.AlertPolicy:
+def policy(
+    *,
+    comparison: m.ComparisonType = m.ComparisonType.COMPARISON_GT,
+    duration: int = 0,
+    period: int = 300,
+    filter_: str | None = None,
+) -> m.AlertPolicy:
     return m.AlertPolicy(
         display_name="p",
         combiner=m.AlertPolicy.ConditionCombinerType.OR,
@@ -115,7 +123,11 @@ def policy(*, comparison: m.ComparisonType = m.ComparisonType.COMPARISON_GT, dur
                     filter=filter_ or 'metric.type = "custom.googleapis.com/t/drift" AND resource.type = "global"',
                     comparison=comparison,
                     duration={"seconds": duration},
-                    aggregations=[m.Aggregation(alignment_period={"seconds": period}, per_series_aligner=m.Aggregation.Aligner.ALIGN_MAX)],
+                    aggregations=[
+                        m.Aggregation(
+                            alignment_period={"seconds": period}, per_series_aligner=m.Aggregation.Aligner.ALIGN_MAX
+                        )
+                    ],
                 ),
             )
         ],
@@ -157,14 +169,23 @@ def test_a_channel_in_use_cannot_be_deleted(clients: GcpClients) -> None:
 def test_secrets_are_not_shown_back(clients: GcpClients) -> None:
     created = clients.channels.create_notification_channel(
         name=PROJECT,
-        notification_channel=m.NotificationChannel(type_="slack", labels={"channel_name": "#a", "auth_token": "xoxb-1"}),
+        notification_channel=m.NotificationChannel(
+            type_="slack", labels={"channel_name": "#a", "auth_token": "xoxb-1"}
+        ),
     )
     assert created.labels["auth_token"] != "xoxb-1"
 
 
 @pytest.mark.parametrize(
     "labels",
-    [{"Team": "ml"}, {"team": "ML"}, {"team": "a b"}, {"k" * 64: "v"}, {"team": "v" * 64}, {f"k{i}": "v" for i in range(65)}],
+    [
+        {"Team": "ml"},
+        {"team": "ML"},
+        {"team": "a b"},
+        {"k" * 64: "v"},
+        {"team": "v" * 64},
+        {f"k{i}": "v" for i in range(65)},
+    ],
 )
 def test_user_labels_google_refuses(clients: GcpClients, labels: dict[str, str]) -> None:
     bad = policy()
@@ -191,7 +212,9 @@ def test_python_m_driftplane_gcp_emulator_serves_the_real_clients(tmp_path: Any)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
-        assert line.startswith("export DRIFTPLANE_GCP_EMULATOR_HOST=127.0.0.1:"), line + (process.stderr.read() if process.stderr else "")
+        assert line.startswith("export DRIFTPLANE_GCP_EMULATOR_HOST=127.0.0.1:"), line + (
+            process.stderr.read() if process.stderr else ""
+        )
         channel = grpc.insecure_channel(line.strip().split("=", 1)[1])
         served = clients_for_channel(channel)
         made = served.channels.create_notification_channel(

@@ -89,7 +89,9 @@ def test_an_api_that_is_not_enabled_says_how_to_enable_it(
 
 
 def test_permission_denied_names_the_role(example: Spec, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
-    fake.fail("CreateAlertPolicy", grpc.StatusCode.PERMISSION_DENIED, "Permission monitoring.alertPolicies.create denied")
+    fake.fail(
+        "CreateAlertPolicy", grpc.StatusCode.PERMISSION_DENIED, "Permission monitoring.alertPolicies.create denied"
+    )
     with pytest.raises(errors.PermissionDenied) as info:
         provider_for(example, clients).apply(example)
     message = str(info.value)
@@ -213,7 +215,9 @@ def refused_with(exc: BaseException, cause: str) -> str:
     return message
 
 
-def test_writing_too_often_is_refused_by_the_rules_and_explained(example: Spec, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
+def test_writing_too_often_is_refused_by_the_rules_and_explained(
+    example: Spec, clients: GcpClients, fake: GoogleCloudEmulator
+) -> None:
     fake.min_point_interval = 5.0  # Cloud Monitoring's one point per series every 5 s
     provider = provider_for(example, clients)
     list(provider.run(example, at=DAY))

@@ -35,7 +35,9 @@ def gcs(monkeypatch: pytest.MonkeyPatch) -> Iterator[GcsServer]:
     server.stop()
 
 
-def test_run_reads_gs_data_and_writes_the_result(gcs: GcsServer, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
+def test_run_reads_gs_data_and_writes_the_result(
+    gcs: GcsServer, clients: GcpClients, fake: GoogleCloudEmulator
+) -> None:
     anonymous = {"token": "anon"}  # no Google credentials on this machine
     spec = Spec.model_validate(
         {

@@ -44,7 +44,12 @@ def write_spec(path: Path, monitors: dict[str, dict[str, Any]]) -> Spec:
     return load_spec(path)
 
 
-POLICY, CHANNEL, RUN_JOB, SCHEDULER_JOB = "monitoring:AlertPolicy", "monitoring:NotificationChannel", "run:Job", "scheduler:Job"
+POLICY, CHANNEL, RUN_JOB, SCHEDULER_JOB = (
+    "monitoring:AlertPolicy",
+    "monitoring:NotificationChannel",
+    "run:Job",
+    "scheduler:Job",
+)
 Resource = tuple[str, str]  # (kind, name): a Cloud Run job and its Scheduler job share a name
 
 
@@ -84,7 +89,9 @@ def deployed(spec_path: Path, clients: GcpClients, fake: GoogleCloudEmulator) ->
     clients.channels.create_notification_channel(
         name=f"projects/{PROJECT}",
         notification_channel=m.NotificationChannel(
-            type_="email", display_name="driftplane retired: email ml@example.com", labels={"email_address": "ml@example.com"}
+            type_="email",
+            display_name="driftplane retired: email ml@example.com",
+            labels={"email_address": "ml@example.com"},
         ),
     )
     clients.scheduler.create_job(
@@ -138,7 +145,10 @@ def test_apply_prune_removes_the_leftovers_and_nothing_else(
     assert deleted == retired
     assert not tagged_for(fake, "retired")
     assert tagged_for(fake, "churn") == churn, "the other monitor's policies, channel and jobs survive"
-    assert any(c.display_name == "driftplane retired: email ml@example.com" and not c.user_labels for c in fake.channels.values())
+    assert any(
+        c.display_name == "driftplane retired: email ml@example.com" and not c.user_labels
+        for c in fake.channels.values()
+    )
     assert f"{REGION}/jobs/driftplane-legacy" in fake.scheduler_jobs, "an untagged look-alike is never touched"
     assert len(fake.descriptors) == 12, "metric descriptors are shared, never a leftover"
 
@@ -181,7 +191,11 @@ def test_destroy_of_a_monitor_no_longer_in_the_spec_is_idempotent(
 
 
 def test_a_channel_another_policy_notifies_survives_the_prune(
-    deployed: GcpProvider, spec_path: Path, fake: GoogleCloudEmulator, clients: GcpClients, caplog: pytest.LogCaptureFixture
+    deployed: GcpProvider,
+    spec_path: Path,
+    fake: GoogleCloudEmulator,
+    clients: GcpClients,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     (channel,) = [c for c in fake.channels.values() if c.user_labels.get("driftplane-monitor") == "retired"]
     clients.alerts.create_alert_policy(
@@ -194,7 +208,8 @@ def test_a_channel_another_policy_notifies_survives_the_prune(
                 m.AlertPolicy.Condition(
                     display_name="disk",
                     condition_threshold=m.AlertPolicy.Condition.MetricThreshold(
-                        filter='metric.type = "agent.googleapis.com/disk/percent_used" AND resource.type = "gce_instance"',
+                        filter='metric.type = "agent.googleapis.com/disk/percent_used" '
+                        'AND resource.type = "gce_instance"',
                         comparison=m.ComparisonType.COMPARISON_GT,
                         threshold_value=90,
                     ),

@@ -65,9 +65,18 @@ def test_points_add_zero_violations_the_feature_kind_and_threshold() -> None:
 def test_series_use_the_resource_and_fit_long_label_values() -> None:
     long_name = "f" * 1500
     resource = series.resource_for("generic_task", {"task_id": "cloud-run"}, project="p", location="eu", monitor="m")
-    assert dict(resource.labels) == {"project_id": "p", "location": "eu", "namespace": "driftplane", "job": "m", "task_id": "cloud-run"}
+    assert dict(resource.labels) == {
+        "project_id": "p",
+        "location": "eu",
+        "namespace": "driftplane",
+        "job": "m",
+        "task_id": "cloud-run",
+    }
     made = series.time_series(
-        series.points_for(result(long_name)), prefix="custom.googleapis.com/dp/", resource=resource, at=datetime(2026, 1, 1, tzinfo=UTC)
+        series.points_for(result(long_name)),
+        prefix="custom.googleapis.com/dp/",
+        resource=resource,
+        at=datetime(2026, 1, 1, tzinfo=UTC),
     )
     features = {ts.metric.labels["feature"] for ts in made if ts.metric.type.endswith("/feature_drift")}
     (feature,) = features

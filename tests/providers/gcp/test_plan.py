@@ -18,7 +18,10 @@ from .conftest import EXAMPLE
 
 REQUEST_TYPES: dict[tuple[str, str], Any] = {
     ("google.monitoring.v3.MetricService", "CreateMetricDescriptor"): m.CreateMetricDescriptorRequest,
-    ("google.monitoring.v3.NotificationChannelService", "CreateNotificationChannel"): m.CreateNotificationChannelRequest,
+    (
+        "google.monitoring.v3.NotificationChannelService",
+        "CreateNotificationChannel",
+    ): m.CreateNotificationChannelRequest,
     ("google.monitoring.v3.AlertPolicyService", "CreateAlertPolicy"): m.CreateAlertPolicyRequest,
     ("google.cloud.run.v2.Jobs", "CreateJob"): run_v2.CreateJobRequest,
     ("google.cloud.scheduler.v1.CloudScheduler", "CreateJob"): scheduler_v1.CreateJobRequest,
@@ -94,7 +97,9 @@ def test_alert_policies_watch_the_right_metric_for_the_monitor(cli: Any) -> None
 
 def test_channels_and_the_scheduled_job(cli: Any) -> None:
     plan = offline_plan(cli)
-    channels = [parsed(c).notification_channel for c in plan["changes"] if c["kind"] == "monitoring:NotificationChannel"]
+    channels = [
+        parsed(c).notification_channel for c in plan["changes"] if c["kind"] == "monitoring:NotificationChannel"
+    ]
     by_type = {c.type_: c for c in channels}
     assert by_type["email"].labels["email_address"] == "ml-team@example.com"
     assert by_type["slack"].labels["channel_name"] == "#ml-alerts"

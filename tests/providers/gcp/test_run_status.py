@@ -26,7 +26,9 @@ def ran(example: Spec, clients: GcpClients) -> tuple[GcpProvider, RunResult]:
     return provider, result
 
 
-def test_run_writes_one_point_per_series_within_the_limits(ran: tuple[GcpProvider, RunResult], fake: GoogleCloudEmulator) -> None:
+def test_run_writes_one_point_per_series_within_the_limits(
+    ran: tuple[GcpProvider, RunResult], fake: GoogleCloudEmulator
+) -> None:
     _, result = ran
     assert result.status in ("drift", "drift_and_violations") and result.provider == "gcp"
     (request,) = fake.called("CreateTimeSeries")
@@ -38,12 +40,20 @@ def test_run_writes_one_point_per_series_within_the_limits(ran: tuple[GcpProvide
         for ts in request.time_series
         if ts.metric.type == "custom.googleapis.com/driftplane/feature_drift"
     }
-    assert drift == pytest.approx({f.name: f.drift.value for f in result.features if f.drift and f.drift.value is not None})
+    assert drift == pytest.approx(
+        {f.name: f.drift.value for f in result.features if f.drift and f.drift.value is not None}
+    )
     resources = {(ts.resource.type, tuple(sorted(ts.resource.labels.items()))) for ts in request.time_series}
     assert resources == {
         (
             "generic_task",
-            (("job", "churn"), ("location", "us-central1"), ("namespace", "driftplane"), ("project_id", "my-project"), ("task_id", "driftplane")),
+            (
+                ("job", "churn"),
+                ("location", "us-central1"),
+                ("namespace", "driftplane"),
+                ("project_id", "my-project"),
+                ("task_id", "driftplane"),
+            ),
         )
     }
 
@@ -109,7 +119,9 @@ def test_status_lists_runs_newest_first(example: Spec, clients: GcpClients) -> N
     assert status.runs[1].status == "ok" and status.runs[0].found_something
 
 
-def test_a_failed_run_is_written_and_read_back_as_failed(example: Spec, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
+def test_a_failed_run_is_written_and_read_back_as_failed(
+    example: Spec, clients: GcpClients, fake: GoogleCloudEmulator
+) -> None:
     provider = provider_for(example, clients)
     (result,) = provider.run(example, at=datetime(2025, 6, 1, tzinfo=UTC))  # no data that day
     assert result.status == "failed"
@@ -142,7 +154,10 @@ def test_many_features_are_written_in_requests_of_at_most_200_series(
             "monitors": {
                 "wide": {
                     "baseline": {"data": str(tmp_path / "base.parquet")},
-                    "target": {"data": str(tmp_path / "target.parquet"), "window": {"start": "2000-01-01", "end": "2026-01-01"}},
+                    "target": {
+                        "data": str(tmp_path / "target.parquet"),
+                        "window": {"start": "2000-01-01", "end": "2026-01-01"},
+                    },
                 }
             },
         }
@@ -158,7 +173,9 @@ def test_many_features_are_written_in_requests_of_at_most_200_series(
     assert len(status.runs[0].features) == 120
 
 
-def test_a_backfill_writes_only_the_newest_window(example: Spec, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
+def test_a_backfill_writes_only_the_newest_window(
+    example: Spec, clients: GcpClients, fake: GoogleCloudEmulator
+) -> None:
     provider = provider_for(example, clients)
     results = list(provider.run(example, start=datetime(2026, 1, 8, tzinfo=UTC), end=datetime(2026, 1, 12, tzinfo=UTC)))
     assert [r.window.end.day for r in results if r.window] == [9, 10, 11, 12]
@@ -202,7 +219,12 @@ def test_status_shows_the_thresholds_the_run_used_after_the_spec_changes(
     (result,) = provider_for(spec, clients).run(spec, at=DRIFTED_DAY)
     ran = {f.name: f.drift for f in result.features if f.drift and f.drift.value is not None}
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("    schedule: daily\n", "    schedule: daily\n    checks: {drift: {numerical: {metric: normalized_wasserstein, threshold: 0.6}}}\n"))
+    path.write_text(
+        text.replace(
+            "    schedule: daily\n",
+            "    schedule: daily\n    checks: {drift: {numerical: {metric: normalized_wasserstein, threshold: 0.6}}}\n",
+        )
+    )
     changed = load_spec(path)
     (status,) = provider_for(changed, clients).status(changed)
     back = {f.name: f.drift for f in status.runs[0].features if f.drift}

@@ -55,7 +55,9 @@ def problems(spec: Spec, **settings: Any) -> list[Problem]:
 # --- tags -------------------------------------------------------------------------------------
 
 
-def test_tags_reach_every_resource_with_one_precedence(tmp_path: Path, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
+def test_tags_reach_every_resource_with_one_precedence(
+    tmp_path: Path, clients: GcpClients, fake: GoogleCloudEmulator
+) -> None:
     spec = write(
         tmp_path,
         spec_data(
@@ -79,7 +81,9 @@ def test_tags_reach_every_resource_with_one_precedence(tmp_path: Path, clients: 
     assert not provider_for(spec, clients).plan(spec).has_changes, "tags are compared like any other field"
 
 
-def test_a_changed_tag_updates_everything_in_place(tmp_path: Path, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
+def test_a_changed_tag_updates_everything_in_place(
+    tmp_path: Path, clients: GcpClients, fake: GoogleCloudEmulator
+) -> None:
     spec = write(tmp_path, spec_data(tags={"env": "staging"}))
     provider_for(spec, clients).apply(spec)
     before = (set(fake.policies), set(fake.channels), set(fake.run_jobs), set(fake.scheduler_jobs))
@@ -104,7 +108,9 @@ def test_a_changed_tag_updates_everything_in_place(tmp_path: Path, clients: GcpC
         ({"Team": "a", "team": "b"}, "team", "would both be the Google Cloud label 'team'"),
     ],
 )
-def test_tags_google_cannot_hold_are_refused_at_their_key(tmp_path: Path, tags: dict[str, str], key: str, says: str) -> None:
+def test_tags_google_cannot_hold_are_refused_at_their_key(
+    tmp_path: Path, tags: dict[str, str], key: str, says: str
+) -> None:
     spec = write(tmp_path, spec_data({"tags": tags}))
     found = [p for p in problems(spec) if says in p.message]
     assert found, problems(spec)
@@ -128,7 +134,9 @@ def test_more_tags_than_a_resource_takes_are_refused(tmp_path: Path) -> None:
     assert not problems(write(tmp_path, spec_data({"tags": {f"t{i}": "x" for i in range(60)}})))
 
 
-def test_many_long_tags_fit_the_scheduler_description(tmp_path: Path, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
+def test_many_long_tags_fit_the_scheduler_description(
+    tmp_path: Path, clients: GcpClients, fake: GoogleCloudEmulator
+) -> None:
     spec = write(tmp_path, spec_data({"tags": {f"tag{i:02d}": "v" * 60 for i in range(30)}}))
     provider_for(spec, clients).apply(spec)  # the emulator refuses descriptions over 500 characters
     (scheduled,) = fake.scheduler_jobs.values()
@@ -177,7 +185,9 @@ def test_a_channel_type_without_a_row_is_refused_at_its_notify_entry(tmp_path: P
     spec = write(tmp_path, spec_data({"alerts": alerts}))
     (problem,) = problems(spec)
     assert problem.path == ("monitors", "m", "alerts", 0, "notify", 1) and problem.line is not None
-    assert "the gcp provider cannot deliver 'pager' channels (it delivers email, log, slack, webhook)" in problem.message
+    assert (
+        "the gcp provider cannot deliver 'pager' channels (it delivers email, log, slack, webhook)" in problem.message
+    )
     assert "k3y" not in problem.message, "the channel's URL is shown redacted"
 
 
@@ -234,7 +244,9 @@ def unnamed(*whens: str) -> list[dict[str, Any]]:
     return [{"when": w, "notify": ["email:ml@example.com"]} for w in whens]
 
 
-def test_reordering_unnamed_alerts_keeps_their_policies(tmp_path: Path, clients: GcpClients, fake: GoogleCloudEmulator) -> None:
+def test_reordering_unnamed_alerts_keeps_their_policies(
+    tmp_path: Path, clients: GcpClients, fake: GoogleCloudEmulator
+) -> None:
     spec = write(tmp_path, spec_data({"alerts": unnamed("drift", "violation")}))
     provider_for(spec, clients).apply(spec)
     before = {p.name: p.display_name for p in fake.policies.values()}
@@ -286,7 +298,14 @@ def test_policies_labelled_by_an_older_driftplane_are_updated_in_place(
 
 @pytest.mark.parametrize(
     ("schedule", "seconds"),
-    [("hourly", 3600), ("daily", 86400), ("weekly", 90000), ("0 9 * * 1-5", 86400), ("*/20 * * * *", 1200), ("0 0 1 * *", 90000)],
+    [
+        ("hourly", 3600),
+        ("daily", 86400),
+        ("weekly", 90000),
+        ("0 9 * * 1-5", 86400),
+        ("*/20 * * * *", 1200),
+        ("0 0 1 * *", 90000),
+    ],
 )
 def test_alignment_is_the_window_rules_period(tmp_path: Path, schedule: str, seconds: int) -> None:
     spec = write(tmp_path, spec_data({"schedule": schedule}))

@@ -43,7 +43,9 @@ def rows_per_hour(hour: datetime) -> int:
 def write_data(folder: Path, start: datetime, hours: int) -> None:
     """train.parquet, and target.parquet with a `ts` column covering ``hours`` hours from ``start``."""
     rng = np.random.default_rng(3)
-    pq.write_table(pa.table({"x": rng.normal(0, 1, 500), "plan": rng.choice(["a", "b"], 500)}), folder / "train.parquet")
+    pq.write_table(
+        pa.table({"x": rng.normal(0, 1, 500), "plan": rng.choice(["a", "b"], 500)}), folder / "train.parquet"
+    )
     times, xs = [], []
     for h in range(hours):
         hour = start + h * HOUR
@@ -51,7 +53,9 @@ def write_data(folder: Path, start: datetime, hours: int) -> None:
         times += [hour + timedelta(seconds=int(s)) for s in np.linspace(0, 3599, n)]
         xs += list(rng.normal(0, 1, n))
     plans = rng.choice(["a", "b"], len(xs))
-    pq.write_table(pa.table({"ts": pa.array(times, pa.timestamp("us", "UTC")), "x": xs, "plan": plans}), folder / "target.parquet")
+    pq.write_table(
+        pa.table({"ts": pa.array(times, pa.timestamp("us", "UTC")), "x": xs, "plan": plans}), folder / "target.parquet"
+    )
 
 
 def write_spec(folder: Path, monitor: dict[str, Any], **settings: Any) -> Spec:

@@ -85,7 +85,8 @@ class AlertChannel:
         """Settings for ``type:target`` references, e.g. ``email:ml@example.com``."""
         if cls.shorthand_field is None:
             raise ValueError(
-                f"channel type '{cls.channel_type}' has no shorthand; define it under 'channels:' and refer to it by name"
+                f"channel type '{cls.channel_type}' has no shorthand; "
+                "define it under 'channels:' and refer to it by name"
             )
         return {cls.shorthand_field: target}
 

@@ -69,7 +69,9 @@ def _drift(alert: AlertRule, result: RunResult) -> Evaluation:
     needed = alert.min_features
     note = f" (not in this run: {', '.join(missing)})" if missing else ""
     if len(drifted) >= needed:
-        return Evaluation(True, f"{_plural(len(drifted), 'feature')} drifted{scope}: {describe_features(drifted)}{note}")
+        return Evaluation(
+            True, f"{_plural(len(drifted), 'feature')} drifted{scope}: {describe_features(drifted)}{note}"
+        )
     if not drifted:
         return Evaluation(False, f"no feature drifted{scope}{note}")
     return Evaluation(

@@ -115,7 +115,9 @@ def refusal(
             f"{target.name}: the {provider} provider cannot deliver '{target.type}' channels (it delivers "
             f"{delivers}); {otherwise}"
         )
-    return f"{target.name}: the {provider} provider cannot deliver '{target.type}' channels: {row.reason}; {row.instead}"
+    return (
+        f"{target.name}: the {provider} provider cannot deliver '{target.type}' channels: {row.reason}; {row.instead}"
+    )
 
 
 def channel_problems(

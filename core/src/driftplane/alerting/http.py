@@ -144,5 +144,7 @@ def post_json(
             tries = f"after {attempt} attempt{'s' if attempt != 1 else ''}"
             raise DeliveryError(f"POST to {shown} failed {tries}: {reason}", retryable=retryable, attempts=attempt)
         delay = retry_after if retry_after is not None else backoff * 2 ** (attempt - 1)
-        logger.debug("POST to %s failed (%s); attempt %d of %d in %.3g s", shown, reason, attempt + 1, retries + 1, delay)
+        logger.debug(
+            "POST to %s failed (%s); attempt %d of %d in %.3g s", shown, reason, attempt + 1, retries + 1, delay
+        )
         sleep(delay)

@@ -119,7 +119,8 @@ def build_notification(
         count=len(result.violations),
         by_check_type=by_type,
         examples=[
-            ViolationExample(**{**v.model_dump(), "description": v.readable_description}) for v in result.violations[:LISTED]
+            ViolationExample(**{**v.model_dump(), "description": v.readable_description})
+            for v in result.violations[:LISTED]
         ],
     )
     return Notification(

@@ -108,7 +108,9 @@ def email_text(notification: Notification) -> str:
         f"Window: {_window(notification)}",
     ]
     if notification.rows:
-        lines.append(f"Rows: {notification.rows.get('target', 0):,} target, {notification.rows.get('baseline', 0):,} baseline")
+        lines.append(
+            f"Rows: {notification.rows.get('target', 0):,} target, {notification.rows.get('baseline', 0):,} baseline"
+        )
     if notification.error:
         lines.append(f"Error: {notification.error}")
     features = _feature_lines(notification)

@@ -82,8 +82,12 @@ def send_email(
             retryable=False,
         ) from None
     except smtplib.SMTPRecipientsRefused as exc:
-        refused_all = ", ".join(f"{address} ({code} {_text(reply, hidden)})" for address, (code, reply) in exc.recipients.items())
-        raise DeliveryError(f"the SMTP server {server} refused every recipient: {refused_all}", retryable=False) from None
+        refused_all = ", ".join(
+            f"{address} ({code} {_text(reply, hidden)})" for address, (code, reply) in exc.recipients.items()
+        )
+        raise DeliveryError(
+            f"the SMTP server {server} refused every recipient: {refused_all}", retryable=False
+        ) from None
     except smtplib.SMTPSenderRefused as exc:
         raise DeliveryError(
             f"the SMTP server {server} refused the sender {smtp.sender} ({exc.smtp_code} "

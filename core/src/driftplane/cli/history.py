@@ -9,8 +9,18 @@ from driftplane.cli.options import json_option
 
 @click.command("history")
 @click.argument("monitor", required=False)
-@click.option("--spec", "spec_path", type=click.Path(), help="The spec whose state directory to read (default: monitors.yaml here).")
-@click.option("--state-dir", "state_dir", type=click.Path(file_okay=False), help="Read this state directory instead of the spec's.")
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(),
+    help="The spec whose state directory to read (default: monitors.yaml here).",
+)
+@click.option(
+    "--state-dir",
+    "state_dir",
+    type=click.Path(file_okay=False),
+    help="Read this state directory instead of the spec's.",
+)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many runs.")
 @json_option
 def command(monitor: str | None, spec_path: str | None, state_dir: str | None, limit: int, as_json: bool) -> None:

@@ -70,7 +70,10 @@ def _no_runs(monitor: str, database: Path, summaries: list[MonitorSummary]) -> s
         return f"Monitor '{monitor}' has no runs recorded in {database}; no monitor has any yet."
     names = [s.monitor for s in summaries]
     return suggest_then(
-        f"Monitor '{monitor}' has no runs recorded in {database}", monitor, names, f"monitors with runs: {', '.join(names)}."
+        f"Monitor '{monitor}' has no runs recorded in {database}",
+        monitor,
+        names,
+        f"monitors with runs: {', '.join(names)}.",
     )
 
 
@@ -91,11 +94,21 @@ def _window(record: RunRecord) -> str:
     window = record.result.window
     if window is None:
         return f"no window, run {record.recorded_at:%Y-%m-%d %H:%M}"
-    start = f"{window.start:%Y-%m-%d}" if (window.start.hour, window.start.minute) == (0, 0) else f"{window.start:%Y-%m-%d %H:%M}"
+    start = (
+        f"{window.start:%Y-%m-%d}"
+        if (window.start.hour, window.start.minute) == (0, 0)
+        else f"{window.start:%Y-%m-%d %H:%M}"
+    )
     return f"{start} ({_duration((window.end - window.start).total_seconds())})"
 
 
-_STATUS_STYLE = {"ok": "green", "drift": "red", "violations": "yellow", "drift_and_violations": "red", "failed": "bold red"}
+_STATUS_STYLE = {
+    "ok": "green",
+    "drift": "red",
+    "violations": "yellow",
+    "drift_and_violations": "red",
+    "failed": "bold red",
+}
 _STATUS_SHORT = {"drift_and_violations": "drift+violations"}
 
 
@@ -138,7 +151,9 @@ def _runs_table(records: list[RunRecord], title: str) -> Table:
 
 
 def _monitors_table(summaries: list[MonitorSummary], latest: dict[str, RunRecord], database: Path) -> Table:
-    table = Table(title=f"Monitors with history in {database}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(
+        title=f"Monitors with history in {database}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+    )
     table.add_column("monitor", overflow="fold")
     table.add_column("runs", justify="right")
     table.add_column("last window", no_wrap=True)
@@ -226,7 +241,11 @@ def _as_json(
                 "metric": t.metric,
                 "threshold": t.threshold,
                 "points": [
-                    {"window_end": p.window_end.isoformat() if p.window_end else None, "value": p.value, "drifted": p.drifted}
+                    {
+                        "window_end": p.window_end.isoformat() if p.window_end else None,
+                        "value": p.value,
+                        "drifted": p.drifted,
+                    }
                     for p in t.points
                 ],
             }
@@ -249,10 +268,20 @@ def show_history(monitor: str | None, spec_path: str | None, state_dir: str | No
     if not HistoryStore.exists(directory):
         if as_json:
             print_json(
-                {"state_dir": str(directory), "database": None, "monitor": monitor, "runs": [], "trends": [], "monitors": []}
+                {
+                    "state_dir": str(directory),
+                    "database": None,
+                    "monitor": monitor,
+                    "runs": [],
+                    "trends": [],
+                    "monitors": [],
+                }
             )
         else:
-            out.print(f"No history yet in {directory}: no monitor has been run there with the local provider (driftplane run).")
+            out.print(
+                f"No history yet in {directory}: no monitor has been "
+                "run there with the local provider (driftplane run)."
+            )
         return
     with HistoryStore.open(directory, create=False) as store:
         records = store.records(monitor, limit=limit)

@@ -78,7 +78,11 @@ def _data_only_stdout(ctx: click.Context, param: click.Parameter, value: bool) -
 def json_option(f: F) -> F:
     """--json: machine-readable output on stdout; log lines then go to stderr only."""
     return click.option(
-        "--json", "as_json", is_flag=True, callback=_data_only_stdout, help="Print machine-readable JSON on stdout (logs go to stderr)."
+        "--json",
+        "as_json",
+        is_flag=True,
+        callback=_data_only_stdout,
+        help="Print machine-readable JSON on stdout (logs go to stderr).",
     )(f)
 
 

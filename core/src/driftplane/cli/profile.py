@@ -19,7 +19,9 @@ def _number(value: float | None) -> str:
 
 @click.command("profile")
 @click.argument("data")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write statistics.json and constraints.json here.")
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False), help="Write statistics.json and constraints.json here."
+)
 @header_option()
 @json_option
 def command(data: str, out_dir: str | None, header: bool | None, as_json: bool) -> None:
@@ -67,7 +69,10 @@ def command(data: str, out_dir: str | None, header: bool | None, as_json: bool) 
         numeric = column.numeric if column.inferred_type in ("Integral", "Fractional") else None
         distinct = column.distinct_count()
         if numeric is not None and numeric.count:
-            summary = f"min {_number(numeric.min)}, mean {_number(numeric.mean)}, std {_number(numeric.std)}, max {_number(numeric.max)}"
+            summary = (
+                f"min {_number(numeric.min)}, mean {_number(numeric.mean)}, "
+                f"std {_number(numeric.std)}, max {_number(numeric.max)}"
+            )
         elif column.categorical is not None and column.categorical.total:
             top = [(v, c) for v, c in column.categorical.top(TOP_VALUES).items() if v != "__other__"]
             summary = ", ".join(f"{value} {count / max(column.present, 1):.0%}" for value, count in top)

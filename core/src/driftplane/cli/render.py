@@ -68,7 +68,11 @@ def render_result(result: RunResult, out: Console) -> None:
             assert feature.drift is not None
             threshold = feature.drift.threshold
             effective = feature.drift.effective_threshold
-            shown = f"{threshold:g}" if effective is None or effective == threshold else f"{effective:.3g} ({threshold:g} set)"
+            shown = (
+                f"{threshold:g}"
+                if effective is None or effective == threshold
+                else f"{effective:.3g} ({threshold:g} set)"
+            )
             table.add_row(
                 feature.name,
                 feature.kind,

@@ -53,7 +53,8 @@ def refuse_future(option: str, when: datetime) -> None:
     raise UsageError(
         f"{option} {iso_z(when)} is in the future (it is now {iso_z(now)}). A window that has not ended "
         "has no complete data, and judging it would make every later run look older, so alerts could "
-        f"not fire. Give a time up to now ({option} now){' or leave --at out for the latest scheduled window' if option == '--at' else ''}."
+        f"not fire. Give a time up to now ({option} "
+        f"now){' or leave --at out for the latest scheduled window' if option == '--at' else ''}."
     )
 
 
@@ -156,7 +157,12 @@ def backfill_summary(results: list[RunResult]) -> str:
 @spec_argument
 @provider_option
 @monitor_option
-@click.option("--at", "at", type=TIME, help="Run the window ending at this time (default: the window ending at the schedule's last time).")
+@click.option(
+    "--at",
+    "at",
+    type=TIME,
+    help="Run the window ending at this time (default: the window ending at the schedule's last time).",
+)
 @click.option("--from", "start", type=TIME, help="Backfill: every window ending after this time...")
 @click.option("--to", "end", type=TIME, help="...and at or before this one (not in the future).")
 @click.option(

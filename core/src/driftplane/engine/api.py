@@ -324,7 +324,9 @@ def compare(
         engine=engine,
     )
     if base_profile.rows == 0:
-        raise DataError(f"{base_profile.source or baseline}: the baseline has no rows; there is nothing to compare against")
+        raise DataError(
+            f"{base_profile.source or baseline}: the baseline has no rows; there is nothing to compare against"
+        )
     if isinstance(constraints, str | Path):
         constraints = read_constraints(constraints)
     constraints = constraints or beside
@@ -346,7 +348,9 @@ def compare(
         )
     if target_profile.rows == 0:
         raise DataError(f"{target_profile.source or target}: the target has no rows to compare")
-    samples = (base_sample.table(), target_sample.table()) if base_sample is not None and target_sample is not None else None
+    samples = (
+        (base_sample.table(), target_sample.table()) if base_sample is not None and target_sample is not None else None
+    )
     if constraints is None:
         constraints = suggest_constraints(base_profile, rules.quality)
     result = evaluate(

@@ -48,10 +48,7 @@ class RowSample:
 
     def update(self, batch: pa.RecordBatch) -> None:
         keys = self.rng.random(batch.num_rows)
-        if len(keys) > self.size:
-            chosen = np.argpartition(keys, self.size)[: self.size]
-        else:
-            chosen = np.arange(len(keys))
+        chosen = np.argpartition(keys, self.size)[: self.size] if len(keys) > self.size else np.arange(len(keys))
         if len(self.keys) >= self.size:
             chosen = chosen[keys[chosen] < self.keys.max()]
             if len(chosen) == 0:
@@ -59,10 +56,7 @@ class RowSample:
         taken = batch.take(from_numpy(chosen))
         names = set(self.columns) | set(taken.schema.names)
         for name in names:
-            if name in taken.schema.names:
-                values = _as_text(taken.column(name))
-            else:
-                values = pa.nulls(len(chosen), pa.string())
+            values = _as_text(taken.column(name)) if name in taken.schema.names else pa.nulls(len(chosen), pa.string())
             if name not in self.columns:
                 self.columns[name] = [pa.nulls(len(self.keys), pa.string())] if len(self.keys) else []
             self.columns[name].append(values)
@@ -74,7 +68,9 @@ class RowSample:
             self.columns = {n: [pa.concat_arrays(parts).take(index)] for n, parts in self.columns.items()}
 
     def table(self) -> pa.Table:
-        return pa.table({n: pa.concat_arrays(parts) if parts else pa.nulls(0, pa.string()) for n, parts in self.columns.items()})
+        return pa.table(
+            {n: pa.concat_arrays(parts) if parts else pa.nulls(0, pa.string()) for n, parts in self.columns.items()}
+        )
 
 
 def _as_text(array: pa.Array) -> pa.Array:
@@ -89,8 +85,13 @@ def _as_text(array: pa.Array) -> pa.Array:
 
 
 def _numbers(values: pa.Array) -> np.ndarray:
-    looks_numeric = pc.or_(pc.match_substring_regex(values, FRACTIONAL_PATTERN), pc.match_substring_regex(values, INTEGRAL_PATTERN))
-    looks_numeric = pc.and_(pc.fill_null(looks_numeric, arrays.FALSE), pc.match_substring_regex(pc.fill_null(values, arrays.EMPTY_TEXT), r"\d"))
+    looks_numeric = pc.or_(
+        pc.match_substring_regex(values, FRACTIONAL_PATTERN), pc.match_substring_regex(values, INTEGRAL_PATTERN)
+    )
+    looks_numeric = pc.and_(
+        pc.fill_null(looks_numeric, arrays.FALSE),
+        pc.match_substring_regex(pc.fill_null(values, arrays.EMPTY_TEXT), r"\d"),
+    )
     parsed = parse_numbers(pc.if_else(looks_numeric, values, arrays.NULL_TEXT))
     return to_numpy(pc.fill_null(parsed, NAN)).astype(np.float64)
 
@@ -98,7 +99,12 @@ def _numbers(values: pa.Array) -> np.ndarray:
 def _codes(base: pa.Array, target: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     both = pa.concat_arrays([base, target])
     counted = pc.value_counts(pc.drop_null(both))
-    ranked = [v for _, v in sorted(zip(counted.field(1).to_pylist(), counted.field(0).to_pylist(), strict=True), key=lambda cv: -cv[0])]
+    ranked = [
+        v
+        for _, v in sorted(
+            zip(counted.field(1).to_pylist(), counted.field(0).to_pylist(), strict=True), key=lambda cv: -cv[0]
+        )
+    ]
     codes = {v: i for i, v in enumerate(ranked[:MAX_CATEGORIES])}
     other = float(MAX_CATEGORIES)
 
@@ -108,7 +114,9 @@ def _codes(base: pa.Array, target: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return encode(base), encode(target)
 
 
-def domain_classifier_drift(baseline: pa.Table, target: pa.Table, names: list[str], kinds: dict[str, Kind | None]) -> dict[str, Any]:
+def domain_classifier_drift(
+    baseline: pa.Table, target: pa.Table, names: list[str], kinds: dict[str, Kind | None]
+) -> dict[str, Any]:
     """Train a classifier to tell target rows from baseline rows; its held-out Matthews correlation."""
     try:
         from sklearn.ensemble import HistGradientBoostingClassifier

@@ -63,7 +63,9 @@ def numeric_bins(baseline: ColumnProfile, target: ColumnProfile, bins: int) -> N
     if t_hist.fixed and _same_grid(t_hist, baseline.numeric.histogram):
         fine_edges = baseline.numeric.histogram.edges()
         positions = np.searchsorted(fine_edges, edges)
-        counts = np.add.reduceat(t_hist.counts, positions[:-1]) if len(positions) > 1 else t_hist.counts.sum(keepdims=True)
+        counts = (
+            np.add.reduceat(t_hist.counts, positions[:-1]) if len(positions) > 1 else t_hist.counts.sum(keepdims=True)
+        )
         return NumericBins(edges, base_counts, counts.astype(np.float64), t_hist.below, t_hist.above, True)
     # The target was profiled on its own: place its quantile sketch on the baseline's edges.
     weighted = target.numeric.quantiles.weighted()

@@ -96,7 +96,9 @@ def _rule_for(name: str, kind: Kind, rules: Rules, messages: list[str]) -> Drift
 
 
 def _not_measured(rule: DriftRule) -> Drift:
-    return Drift(metric=rule.metric, value=None, threshold=rule.threshold, effective_threshold=rule.threshold, drifted=False)
+    return Drift(
+        metric=rule.metric, value=None, threshold=rule.threshold, effective_threshold=rule.threshold, drifted=False
+    )
 
 
 def _drift_for(
@@ -106,7 +108,9 @@ def _drift_for(
     if not rule.enabled:
         return None
     if target.present == 0:
-        messages.append(f"'{name}' has no values in the target (all {target.rows:,} missing); its drift was not measured")
+        messages.append(
+            f"'{name}' has no values in the target (all {target.rows:,} missing); its drift was not measured"
+        )
         return _not_measured(rule)
     if kind == "categorical" and base.categorical is not None and set(base.categorical.frequencies()) <= {OTHER}:
         if base.categorical.exact:
@@ -116,7 +120,8 @@ def _drift_for(
             many = f"≈{distinct:,.0f}" if distinct is not None else "its"
             why = (
                 f"the baseline's {many} distinct values are all rare: past the first {base.settings.category_cap:,} "
-                "counted exactly, none stands out of the frequent-items sketch's error, so there are no categories to compare"
+                "counted exactly, none stands out of the frequent-items "
+                "sketch's error, so there are no categories to compare"
             )
         messages.append(f"'{name}': {why}; its drift was not measured")
         return _not_measured(rule)
@@ -125,9 +130,14 @@ def _drift_for(
     )
     if result.value is None:
         if kind == "numerical":
-            messages.append(f"'{name}' is numerical in the baseline but the target has no numbers in it; its drift was not measured")
+            messages.append(
+                f"'{name}' is numerical in the baseline but the target has no numbers in it; its drift was not measured"
+            )
         else:
-            messages.append(f"'{name}' is categorical in the baseline but the target has no categories for it; its drift was not measured")
+            messages.append(
+                f"'{name}' is categorical in the baseline but the target "
+                "has no categories for it; its drift was not measured"
+            )
     return result
 
 
@@ -152,7 +162,9 @@ def _judge(name: str, baseline: Profile, target: Profile, rules: Rules, constrai
     base = baseline.columns[name]
     kind = rules.features.kind(name, base.inferred_type)
     if kind is None:
-        messages.append(f"'{name}' has no values in the baseline (all {base.rows:,} missing); it is not checked for drift")
+        messages.append(
+            f"'{name}' has no values in the baseline (all {base.rows:,} missing); it is not checked for drift"
+        )
         return _Judged(None, None, messages)
     checked_kind: Kind | None = kind
     identifier = identifier_distinct(base) if kind == "categorical" else None
@@ -161,7 +173,13 @@ def _judge(name: str, baseline: Profile, target: Profile, rules: Rules, constrai
         messages.append(_identifier_note(name, identifier, base, asked))
         if not asked:
             checked_kind = None
-    elif quality.enabled and kind == "categorical" and base.inferred_type == "String" and constraints.suggested and _domain_unknown(base):
+    elif (
+        quality.enabled
+        and kind == "categorical"
+        and base.inferred_type == "String"
+        and constraints.suggested
+        and _domain_unknown(base)
+    ):
         messages.append(_domain_note(name, base))
     target_column = target.columns.get(name)
     drift = None
@@ -244,7 +262,9 @@ def evaluate(
         from driftplane.engine.classifier import domain_classifier_drift
 
         if samples is None:
-            messages.append("the domain classifier needs rows of both sides; it runs with driftplane.compare or a monitor run")
+            messages.append(
+                "the domain classifier needs rows of both sides; it runs with driftplane.compare or a monitor run"
+            )
         else:
             dataset["classifier"] = domain_classifier_drift(samples[0], samples[1], [r.name for r in results], kinds)
     return RunResult(

@@ -211,7 +211,9 @@ class GridHistogram:
         )
 
     @classmethod
-    def from_weighted(cls, values: np.ndarray, weights: np.ndarray, lo: float, hi: float, max_bins: int) -> GridHistogram:
+    def from_weighted(
+        cls, values: np.ndarray, weights: np.ndarray, lo: float, hi: float, max_bins: int
+    ) -> GridHistogram:
         """An approximate histogram from a sketch's weighted values (baselines read from SageMaker files)."""
         hist = cls(max_bins=max_bins)
         if len(values) == 0:
@@ -222,5 +224,7 @@ class GridHistogram:
         first = math.floor(lo / hist.width)
         hist._extend(first, math.floor(hi / hist.width))
         index = np.clip(index, hist.start, hist.start + len(hist.counts) - 1)
-        hist.counts = np.rint(np.bincount(index - hist.start, weights=weights, minlength=len(hist.counts))).astype(np.int64)
+        hist.counts = np.rint(np.bincount(index - hist.start, weights=weights, minlength=len(hist.counts))).astype(
+            np.int64
+        )
         return hist

@@ -103,7 +103,9 @@ def plan_runs(
     return planned
 
 
-def count_windows(spec: Spec, names: Sequence[str] | None, start: datetime, end: datetime, *, limit: int) -> dict[str, int]:
+def count_windows(
+    spec: Spec, names: Sequence[str] | None, start: datetime, end: datetime, *, limit: int
+) -> dict[str, int]:
     """How many windows a backfill runs per monitor, counting no further than ``limit + 1`` in all."""
     counts: dict[str, int] = {}
     total = 0

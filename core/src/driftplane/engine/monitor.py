@@ -66,7 +66,9 @@ def data_fingerprint(source: DataSource, base_dir: Path | None) -> list[str]:
     return keys
 
 
-def _cache_key(monitor: ResolvedMonitor, source: DataSource, settings: ProfileSettings, fingerprint: list[str], extra: Any = None) -> str:
+def _cache_key(
+    monitor: ResolvedMonitor, source: DataSource, settings: ProfileSettings, fingerprint: list[str], extra: Any = None
+) -> str:
     baseline = monitor.baseline
     material = {
         "format": CACHE_FORMAT,
@@ -198,7 +200,9 @@ def load_monitor_baseline(
     )
     if profile.rows == 0:
         where = f" in the window {window_text(read_window)}" if read_window is not None else ""
-        raise DataError(f"monitor {name}: the baseline ({description}) has no rows{where}; there is nothing to compare against")
+        raise DataError(
+            f"monitor {name}: the baseline ({description}) has no rows{where}; there is nothing to compare against"
+        )
     cache_error = None
     if cache is not None and key is not None:
         try:

@@ -79,7 +79,11 @@ class NumericSummary:
             if reference is not None and reference.histogram.exponent is not None
             else GridHistogram(max_bins=settings.histogram_bins)
         )
-        return cls(quantiles=Quantiles(settings.kll_k, exact_limit=settings.exact_quantiles), histogram=histogram, distinct=DistinctNumbers(settings.distinct_k))
+        return cls(
+            quantiles=Quantiles(settings.kll_k, exact_limit=settings.exact_quantiles),
+            histogram=histogram,
+            distinct=DistinctNumbers(settings.distinct_k),
+        )
 
     @property
     def mean(self) -> float:
@@ -257,7 +261,9 @@ class CategoricalSummary:
         """
         out: dict[str, float] = dict(self.counts)
         if self.sketch is not None:
-            for item, estimate, _lower, _upper in self.sketch.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_POSITIVES):
+            for item, estimate, _lower, _upper in self.sketch.get_frequent_items(
+                ds.frequent_items_error_type.NO_FALSE_POSITIVES
+            ):
                 out[item] = out.get(item, 0) + float(estimate)
         known = sum(out.values())
         rest = self.total - known
@@ -338,7 +344,9 @@ class ColumnProfile:
     _reference: ColumnProfile | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def new(cls, name: str, settings: ProfileSettings, reference: ColumnProfile | None, force_categorical: bool) -> ColumnProfile:
+    def new(
+        cls, name: str, settings: ProfileSettings, reference: ColumnProfile | None, force_categorical: bool
+    ) -> ColumnProfile:
         return cls(name=name, settings=settings, force_categorical=force_categorical, _reference=reference)
 
     # -- reading batches ---------------------------------------------------------------
@@ -464,7 +472,12 @@ class ColumnProfile:
 
     def _stop_counting_many_numbers(self, categorical: CategoricalSummary) -> None:
         """A column of numbers (typed, or written as text) with this many values is not categorical."""
-        if not categorical.exact and not self.force_categorical and self.type_counts["String"] == 0 and self.type_counts["Boolean"] == 0:
+        if (
+            not categorical.exact
+            and not self.force_categorical
+            and self.type_counts["String"] == 0
+            and self.type_counts["Boolean"] == 0
+        ):
             self.categorical = None
             self.track_categories = False
 
@@ -473,7 +486,9 @@ class ColumnProfile:
         self.rows += other.rows
         self.missing += other.missing
         self.unsupported += other.unsupported
-        self.text_values = None if self.text_values is None or other.text_values is None else self.text_values + other.text_values
+        self.text_values = (
+            None if self.text_values is None or other.text_values is None else self.text_values + other.text_values
+        )
         for type_name, count in other.type_counts.items():
             self.type_counts[type_name] = self.type_counts.get(type_name, 0) + count
         if other.numeric is not None:

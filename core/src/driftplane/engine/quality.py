@@ -77,7 +77,9 @@ def _completeness(
     )
 
 
-def _categorical_values(constraint: FeatureConstraint, target: ColumnProfile, config: MonitoringConfig) -> Violation | None:
+def _categorical_values(
+    constraint: FeatureConstraint, target: ColumnProfile, config: MonitoringConfig
+) -> Violation | None:
     if constraint.domains is None or target.categorical is None or target.categorical.total == 0:
         return None
     domain = set(constraint.domains)
@@ -130,7 +132,11 @@ def baseline_drift_distance(
 
 
 def _baseline_drift(
-    constraint: FeatureConstraint, kind: Kind | None, baseline: ColumnProfile | None, target: ColumnProfile, config: MonitoringConfig
+    constraint: FeatureConstraint,
+    kind: Kind | None,
+    baseline: ColumnProfile | None,
+    target: ColumnProfile,
+    config: MonitoringConfig,
 ) -> Violation | None:
     if config.perform_comparison != "Enabled" or kind is None or baseline is None:
         return None
@@ -163,7 +169,10 @@ def check_quality(
         return []
     expected = [c for c in constraints.features if features is None or features.selected(c.name)]
     target_names = [n for n in target.columns if features is None or features.selected(n)]
-    counts = f"Number of columns in current dataset: {len(target_names)}, Number of columns in baseline constraints: {len(expected)}."
+    counts = (
+        f"Number of columns in current dataset: {len(target_names)}, "
+        f"Number of columns in baseline constraints: {len(expected)}."
+    )
     found: list[Violation] = []
     for constraint in expected:
         if not constraint.evaluated:
@@ -175,7 +184,8 @@ def check_quality(
                     Violation(
                         feature_name=constraint.name,
                         constraint_check_type="missing_column_check",
-                        description=f"There are missing columns in current dataset. {counts} Column '{constraint.name}' is missing.",
+                        description="There are missing columns in current dataset. "
+                        f"{counts} Column '{constraint.name}' is missing.",
                     )
                 )
             continue
@@ -195,7 +205,8 @@ def check_quality(
                     Violation(
                         feature_name=name,
                         constraint_check_type="extra_column_check",
-                        description=f"There are extra columns in current dataset. {counts} Column '{name}' is not in the baseline.",
+                        description="There are extra columns in current dataset. "
+                        f"{counts} Column '{name}' is not in the baseline.",
                     )
                 )
     return found

@@ -83,9 +83,18 @@ def _feature_statistics(column: ColumnProfile) -> dict[str, Any]:
         return {"name": column.name, "inferred_type": inferred, "numerical_statistics": stats}
     distinct = column.distinct_count()
     # A whole number, as SageMaker writes it (24000.0): an estimate's decimals are noise, not precision.
-    strings: dict[str, Any] = {"common": common, "distinct_count": float(round(distinct or 0.0)), "completeness": completeness}
+    strings: dict[str, Any] = {
+        "common": common,
+        "distinct_count": float(round(distinct or 0.0)),
+        "completeness": completeness,
+    }
     categorical = column.categorical
-    if categorical is not None and categorical.exact and categorical.counts and len(categorical.counts) <= CATEGORICAL_THRESHOLD:
+    if (
+        categorical is not None
+        and categorical.exact
+        and categorical.counts
+        and len(categorical.counts) <= CATEGORICAL_THRESHOLD
+    ):
         ranked = sorted(categorical.counts.items(), key=lambda kv: (-kv[1], kv[0]))
         strings["distribution"] = {"categorical": {"buckets": [{"value": v, "count": c} for v, c in ranked]}}
     return {"name": column.name, "inferred_type": inferred, "string_statistics": strings}

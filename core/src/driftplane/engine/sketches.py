@@ -274,7 +274,11 @@ class Quantiles:
 
     def to_dict(self) -> dict[str, object]:
         if self._exact is not None:
-            return {"exact": b64(self._exact_values().astype("<f8").tobytes()), "k": self.k, "exact_limit": self.exact_limit}
+            return {
+                "exact": b64(self._exact_values().astype("<f8").tobytes()),
+                "k": self.k,
+                "exact_limit": self.exact_limit,
+            }
         if self._sketch is not None:
             return {"kll": b64(self._sketch.serialize())}
         return {"levels": [level.tolist() for level in self.levels()], "k": self.k}

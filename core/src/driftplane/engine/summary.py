@@ -30,7 +30,9 @@ def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def column_summary(column: ColumnProfile, kind: Kind, *, bins: int, target_bins: NumericBins | None = None) -> dict[str, Any]:
+def column_summary(
+    column: ColumnProfile, kind: Kind, *, bins: int, target_bins: NumericBins | None = None
+) -> dict[str, Any]:
     """One side's summary. The baseline's histogram uses its own bins; a target's, the baseline's (``target_bins``)."""
     distinct = column.distinct_count()
     out: dict[str, Any] = {
@@ -46,7 +48,10 @@ def column_summary(column: ColumnProfile, kind: Kind, *, bins: int, target_bins:
             max=_finite(numeric.max),
             mean=_finite(numeric.mean),
             std=_finite(numeric.std),
-            quantiles={f"{q:g}": _finite(v) for q, v in zip(QUANTILES, numeric.quantiles.quantiles(list(QUANTILES)), strict=True)},
+            quantiles={
+                f"{q:g}": _finite(v)
+                for q, v in zip(QUANTILES, numeric.quantiles.quantiles(list(QUANTILES)), strict=True)
+            },
         )
         if numeric.infinite:
             out["infinite"] = numeric.infinite

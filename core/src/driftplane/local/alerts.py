@@ -281,10 +281,17 @@ def _deliver_in_order(
         lane = (item.alert_key, item.channel_id)
         earlier = waiting_for.get(lane)
         if earlier is not None:
-            why = f"waiting for the earlier {earlier.event.upper()} notification of the same alert to be delivered first"
+            why = (
+                f"waiting for the earlier {earlier.event.upper()} notification of the same alert to be delivered first"
+            )
             logger.info(
-                "the %s alert '%s' of monitor %s to %s is kept: %s, so the receiver hears them in the order they happened",
-                item.event.upper(), item.notification.alert, item.monitor, item.channel_name, why,
+                "the %s alert '%s' of monitor %s to %s is kept: %s, so "
+                "the receiver hears them in the order they happened",
+                item.event.upper(),
+                item.notification.alert,
+                item.monitor,
+                item.channel_name,
+                why,
             )
             outcomes.append(
                 _outcome(item, item.channel_name, delivered=False, attempts=item.attempts, error=why, pending=stored)
@@ -334,7 +341,9 @@ def _deliver(
             item.monitor,
             _clock(retry_at),
         )
-        return _outcome(item, channel.name, delivered=False, attempts=item.attempts, error=item.last_error, pending=True)
+        return _outcome(
+            item, channel.name, delivered=False, attempts=item.attempts, error=item.last_error, pending=True
+        )
     secrets = channel.secrets
     try:
         channel.send(item.notification)
@@ -352,7 +361,9 @@ def _deliver(
     attempts = item.attempts + 1
     if stored:
         attempts = _quietly(lambda: alert_state.failed(store, item.id, reason, now)) or attempts
-    later = f"it is kept and retried at the next run of {item.monitor}" if stored else "it could not be queued for a retry"
+    later = (
+        f"it is kept and retried at the next run of {item.monitor}" if stored else "it could not be queued for a retry"
+    )
     logger.warning(
         "could not send %s to %s: %s; %s (attempt %d)", what, channel.name, reason, later, attempts
     )

@@ -56,7 +56,9 @@ class MonitorLock:
 
     def acquire(self) -> None:
         """Take the lock, waiting up to ``timeout``; MonitorBusyError when it stays taken."""
-        with writing(f"the lock file of monitor '{self.monitor}'", self.path, kept="Nothing was run.", instead=STATE_ELSEWHERE):
+        with writing(
+            f"the lock file of monitor '{self.monitor}'", self.path, kept="Nothing was run.", instead=STATE_ELSEWHERE
+        ):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.timeout
@@ -87,7 +89,12 @@ class MonitorLock:
                     announced = True
                 time.sleep(POLL_SECONDS)
         try:
-            with writing(f"the lock file of monitor '{self.monitor}'", self.path, kept="Nothing was run.", instead=STATE_ELSEWHERE):
+            with writing(
+                f"the lock file of monitor '{self.monitor}'",
+                self.path,
+                kept="Nothing was run.",
+                instead=STATE_ELSEWHERE,
+            ):
                 # Who holds it, for the message of a run that has to wait.
                 os.ftruncate(fd, 0)
                 os.pwrite(fd, f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC\n".encode(), 0)

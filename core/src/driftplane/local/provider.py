@@ -98,7 +98,9 @@ class LocalProvider(Provider):
                     )
                 )
         if changes:
-            logger.info("history (%s) and reports (%s) are kept", runner.state_dir / "driftplane.db", runner.reports_dir)
+            logger.info(
+                "history (%s) and reports (%s) are kept", runner.state_dir / "driftplane.db", runner.reports_dir
+            )
         return Plan(provider=self.name, backend=self.backend, changes=changes)
 
     # --- run / status ---------------------------------------------------------------------
@@ -119,7 +121,9 @@ class LocalProvider(Provider):
         """
         runner = self.runner(spec)
         request = RunRequest(at=at, start=start, end=end)
-        yield from run_windows(spec, monitors, request, lambda monitor, window, _newest: runner.run(monitor.name, window))
+        yield from run_windows(
+            spec, monitors, request, lambda monitor, window, _newest: runner.run(monitor.name, window)
+        )
 
     def status(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> list[MonitorStatus]:
         """Each monitor's latest runs from history and when its schedule fires next."""
@@ -149,7 +153,9 @@ class LocalProvider(Provider):
 
     # --- serve ------------------------------------------------------------------------------
 
-    def serve(self, spec: Spec, *, host: str | None = None, port: int | None = None, stop: threading.Event | None = None) -> None:
+    def serve(
+        self, spec: Spec, *, host: str | None = None, port: int | None = None, stop: threading.Event | None = None
+    ) -> None:
         """Run every enabled monitor on its schedule until SIGTERM/SIGINT (or ``stop`` is set)."""
         from driftplane.local.httpserver import start_http_server
         from driftplane.local.prometheus import PrometheusMetrics

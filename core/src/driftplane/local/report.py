@@ -101,10 +101,18 @@ def render_report(
             "div",
             banner(result, said, views, monitor, page_title),
             toc(views, result, notes is not None),
-            tag("main", notes, features, violations_section(result, views), trend_section(views, runs, result), about_section(views)),
+            tag(
+                "main",
+                notes,
+                features,
+                violations_section(result, views),
+                trend_section(views, runs, result),
+                about_section(views),
+            ),
             tag(
                 "footer",
-                f"Made by driftplane {_driftplane_version()}. Self-contained: this file loads nothing from the network.",
+                f"Made by driftplane {_driftplane_version()}. "
+                "Self-contained: this file loads nothing from the network.",
             ),
             class_="page",
         ),
@@ -139,7 +147,12 @@ def _features_section(views: Sequence[FeatureView], cards: Sequence[Html]) -> Ht
         tag(
             "label",
             "Order ",
-            tag("select", tag("option", "most drifted first", value="rank"), tag("option", "by name", value="name"), id="order"),
+            tag(
+                "select",
+                tag("option", "most drifted first", value="rank"),
+                tag("option", "by name", value="name"),
+                id="order",
+            ),
         ),
         tag("span", "", id="shown", class_="muted", aria_live="polite"),
         id="controls",

@@ -70,7 +70,10 @@ def say_failure(outcome: MonitorRun, result: RunResult) -> bool:
 
 def _not_cached_note(failure: StorageError) -> str:
     """The note a run keeps when its baseline profile could not be cached."""
-    return f"the baseline profile could not be cached ({failure.strerror or failure}); it is profiled again at the next run"
+    return (
+        "the baseline profile could not be cached "
+        f"({failure.strerror or failure}); it is profiled again at the next run"
+    )
 
 
 def _say(error: DataError) -> None:

@@ -132,5 +132,8 @@ def _unwatched(monitor: Monitor, feature: str) -> str | None:
         )
     rule = monitor.checks.drift.features.get(feature)
     if rule is not None and not rule.enabled:
-        return f"the drift check of '{feature}' is off (checks.drift.features.{feature}.enabled: false), so it never drifts"
+        return (
+            f"the drift check of '{feature}' is off "
+            f"(checks.drift.features.{feature}.enabled: false), so it never drifts"
+        )
     return None

@@ -98,7 +98,11 @@ def spec_json_schema() -> dict[str, Any]:
     if variants:
         defs["ChannelSpec"] = {"oneOf": variants, "description": "An alert channel."}
     schema["patternProperties"] = {
-        "^x-": {"description": "Ignored by driftplane: a place for YAML anchors that monitors share (x-defaults: &defaults)."}
+        "^x-": {
+            "description": (
+                "Ignored by driftplane: a place for YAML anchors that monitors share (x-defaults: &defaults)."
+            )
+        }
     }
     schema = accept_interpolation(schema)
     schema["$defs"][INTERPOLATION_DEF] = {

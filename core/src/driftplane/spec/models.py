@@ -257,7 +257,8 @@ class Target(DataSource):
 
     window: Duration | FixedWindow | None = Field(
         default=None,
-        description="How much recent data each run reads (1h, 1d, 7d) or a fixed {start, end}; default: the schedule's period.",
+        description="How much recent data each run reads (1h, 1d, 7d) or a "
+        "fixed {start, end}; default: the schedule's period.",
     )
     latency: Duration | None = Field(
         default=None,
@@ -361,7 +362,8 @@ class QualityChecks(SpecModel):
         default=1.0,
         ge=0,
         le=1,
-        description="data_type_check: the share of values that must have the baseline's type (SageMaker datatype_check_threshold).",
+        description="data_type_check: the share of values that must have the "
+        "baseline's type (SageMaker datatype_check_threshold).",
     )
     domain_content_threshold: float = Field(
         default=1.0,
@@ -373,7 +375,8 @@ class QualityChecks(SpecModel):
     columns: bool = Field(default=True, description="missing_column_check and extra_column_check.")
     comparison_method: Literal["robust", "simple"] = Field(
         default="robust",
-        description="baseline_drift_check (SageMaker's L-infinity check): Robust corrects for sample size, Simple does not.",
+        description="baseline_drift_check (SageMaker's L-infinity check): "
+        "Robust corrects for sample size, Simple does not.",
     )
     comparison_threshold: float = Field(
         default=0.1, gt=0, le=1, description="baseline_drift_check threshold for numerical features."
@@ -396,7 +399,8 @@ class FeatureSelection(SpecModel):
     include: list[str] | None = Field(default=None, description="Only these columns (default: all).")
     exclude: list[str] = Field(
         default_factory=list,
-        description="Never these columns (ids, labels, timestamps). Headerless data matched by position still counts their place.",
+        description="Never these columns (ids, labels, timestamps). Headerless "
+        "data matched by position still counts their place.",
     )
     categorical: list[str] = Field(
         default_factory=list,
@@ -455,7 +459,9 @@ class Alert(SpecModel):
         default=None, description="violation: only these constraint_check_types (default: any)."
     )
     feature: str | None = Field(default=None, description="metric: the feature whose metric is watched.")
-    metric: Metric | None = Field(default=None, description="metric: which metric (default: the feature's drift metric).")
+    metric: Metric | None = Field(
+        default=None, description="metric: which metric (default: the feature's drift metric)."
+    )
     above: float | None = Field(default=None, description="metric: fire when the value is above this.")
     below: float | None = Field(default=None, description="metric: fire when the value is below this.")
     notify: list[ChannelRef] = Field(min_length=1, description="Where to send it.")
@@ -515,9 +521,13 @@ class Monitor(SpecModel):
     target: Target
     features: FeatureSelection = Field(default_factory=FeatureSelection)
     checks: Checks = Field(default_factory=Checks)
-    schedule: Schedule = Field(default=Schedule.parse("daily"), description="hourly, daily, weekly or a 5-field cron expression (UTC).")
+    schedule: Schedule = Field(
+        default=Schedule.parse("daily"), description="hourly, daily, weekly or a 5-field cron expression (UTC)."
+    )
     alerts: list[Alert] = Field(default_factory=list)
-    tags: dict[str, str] = Field(default_factory=dict, description="Added to everything a provider creates for this monitor.")
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="Added to everything a provider creates for this monitor."
+    )
     enabled: bool = True
     engine: Engine = Field(
         default="local",
@@ -600,5 +610,7 @@ class Spec(SpecModel):
         except KeyError:
             require_name(name, "monitor", known=self.monitors)
             raise UsageError(
-                suggest_then(f"no monitor named {shown(name)}", name, self.monitors, f"the spec has: {', '.join(self.monitors)}")
+                suggest_then(
+                    f"no monitor named {shown(name)}", name, self.monitors, f"the spec has: {', '.join(self.monitors)}"
+                )
             ) from None

@@ -180,7 +180,9 @@ def _walk_input(data: Any, loc: tuple[Any, ...]) -> tuple[Path, Any, bool]:
         last = index == len(loc) - 1
         if isinstance(value, BaseModel):
             value = value.model_dump(exclude_unset=True) | (value.model_extra or {})
-        if (isinstance(value, Mapping) and segment in value) or (isinstance(value, list | tuple) and isinstance(segment, int) and segment < len(value)):
+        if (isinstance(value, Mapping) and segment in value) or (
+            isinstance(value, list | tuple) and isinstance(segment, int) and segment < len(value)
+        ):
             cleaned.append(segment)
             value = value[segment]
         elif _looks_like_tag(segment) or (not isinstance(value, Mapping) and not last):

@@ -95,7 +95,10 @@ def _surrogates(text: str) -> tuple[str, str] | None:
             f"holds {escapes}, a UTF-16 surrogate pair, which YAML reads as two halves of a character rather than one",
             f"write the character itself or \\U{code:08X}",
         )
-    return f"holds {escapes}, half of a UTF-16 surrogate pair, which is not a character", "remove it, or write the whole character"
+    return (
+        f"holds {escapes}, half of a UTF-16 surrogate pair, which is not a character",
+        "remove it, or write the whole character",
+    )
 
 
 def _escape_surrogates(text: str) -> str:
@@ -204,7 +207,8 @@ class _Builder:
             self._once(
                 key_node,
                 path + (written,),
-                f"a key must be a name (a word or a quoted string), not a {'list' if written == '[...]' else 'mapping'}",
+                "a key must be a name (a word or a quoted string), "
+                f"not a {'list' if written == '[...]' else 'mapping'}",
             )
             return written
         text: str = node.value
@@ -317,10 +321,18 @@ def _read_text(file: str | FilePath) -> str:
     path = FilePath(file)
     if not path.exists():
         raise SpecError(
-            [Problem((), f"spec file not found: {name}. Pass a path, or run from the directory that holds monitors.yaml", file=None)]
+            [
+                Problem(
+                    (),
+                    f"spec file not found: {name}. Pass a path, or run from the directory that holds monitors.yaml",
+                    file=None,
+                )
+            ]
         )
     if path.is_dir():
-        raise SpecError([Problem((), f"{name} is a directory; pass the spec file inside it (e.g. {name}/monitors.yaml)")])
+        raise SpecError(
+            [Problem((), f"{name} is a directory; pass the spec file inside it (e.g. {name}/monitors.yaml)")]
+        )
     try:
         with path.open("rb") as handle:  # read no more than a spec may be: /dev/zero is a path too
             raw = handle.read(MAX_SPEC_BYTES + 1)
@@ -354,11 +366,20 @@ def _compose(name: str, text: str) -> tuple[Node, list[Problem]]:
     root: Node | None = None
     try:
         for document in yaml.compose_all(text):
-            if document is None or (isinstance(document, ScalarNode) and _tag(document).endswith(":null") and document.value == ""):
+            if document is None or (
+                isinstance(document, ScalarNode) and _tag(document).endswith(":null") and document.value == ""
+            ):
                 continue  # an empty document, e.g. after a closing '---'
             if root is not None:
                 raise SpecError(
-                    [located_problem(name, text, "holds more than one YAML document ('---'); put all monitors in one document", document.start_mark)]
+                    [
+                        located_problem(
+                            name,
+                            text,
+                            "holds more than one YAML document ('---'); put all monitors in one document",
+                            document.start_mark,
+                        )
+                    ]
                 )
             root = document
         if root is not None:
@@ -371,7 +392,16 @@ def _compose(name: str, text: str) -> tuple[Node, list[Problem]]:
         raise SpecError([reader_problem(name, text, exc)]) from None
     if root is None:
         raise SpecError(
-            [Problem((), "the spec is empty; it needs at least a 'monitors:' section (see `driftplane schema` or docs/yaml-reference.md)", file=name, line=1, column=1)]
+            [
+                Problem(
+                    (),
+                    "the spec is empty; it needs at least a 'monitors:' section "
+                    "(see `driftplane schema` or docs/yaml-reference.md)",
+                    file=name,
+                    line=1,
+                    column=1,
+                )
+            ]
         )
     composer = yaml.composer
     assert isinstance(composer, BoundedComposer)
@@ -410,6 +440,12 @@ def read_yaml(
     if not isinstance(data, dict):
         line, column = _position(root)
         kind = _ROOT_KINDS.get(type(data), "nothing" if data is None else type(data).__name__)
-        root_problem = Problem((), f"the spec must be a mapping with a 'monitors:' section, not {kind}", file=name, line=line, column=column)
+        root_problem = Problem(
+            (),
+            f"the spec must be a mapping with a 'monitors:' section, not {kind}",
+            file=name,
+            line=line,
+            column=column,
+        )
         raise SpecError([*problems, *builder.problems, root_problem])
     return data, builder.source, problems + builder.problems

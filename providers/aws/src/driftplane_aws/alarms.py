@@ -41,8 +41,10 @@ class AlarmNotExpressible(ValueError):
 
 def violation_not_alarmable(alert: str) -> str:
     return (
-        f"alert '{alert}': SageMaker Model Monitor publishes CloudWatch metrics for drift (feature_baseline_drift_<feature>) "
-        "and value counts (feature_data_<feature>, feature_non_null_<feature>), but none for violations, so a violation "
+        f"alert '{alert}': SageMaker Model Monitor publishes CloudWatch "
+        "metrics for drift (feature_baseline_drift_<feature>) "
+        "and value counts (feature_data_<feature>, "
+        "feature_non_null_<feature>), but none for violations, so a violation "
         "alert has no alarm there. Use `when: drift` for drift (SageMaker's baseline_drift_check), `driftplane status` "
         "to see completeness, data-type and other violations, or backend: processing, whose jobs publish a violations "
         "metric per check type"
@@ -89,7 +91,9 @@ class Alarms:
         An alert whose features (or their kinds, on model-monitor) are not known yet is noted in
         ``translation.pending`` and planned once they are.
         """
-        by_key = {topic.key: topic for topic in (topics if topics is not None else self.t.topics(self.name, self.translation))}
+        by_key = {
+            topic.key: topic for topic in (topics if topics is not None else self.t.topics(self.name, self.translation))
+        }
         if dimensions is not None:
             self.sagemaker = dimensions
         period = alarm_period(self.monitor)
@@ -97,7 +101,12 @@ class Alarms:
         for rule in self.monitor.alerts:
             topic = by_key.get(rule.key)
             actions = [topic.arn] if topic else []
-            base = {"ActionsEnabled": True, "AlarmActions": actions, "OKActions": actions, "Tags": names.tag_list(self.t.tags(self.name))}
+            base = {
+                "ActionsEnabled": True,
+                "AlarmActions": actions,
+                "OKActions": actions,
+                "Tags": names.tag_list(self.t.tags(self.name)),
+            }
             alert = _Alert(rule, base, period)
             if rule.when == "metric":
                 requests += self._metric(alert, features)
@@ -136,7 +145,8 @@ class Alarms:
         unknown = [f.name for f in watched if f.rule is None]
         if unknown and not self.processing:
             self.translation.pending.append(
-                f"alert '{rule.name}': {', '.join(unknown)} {'has' if len(unknown) == 1 else 'have'} no declared kind, and "
+                f"alert '{rule.name}': {', '.join(unknown)} "
+                f"{'has' if len(unknown) == 1 else 'have'} no declared kind, and "
                 "numerical and categorical features have different thresholds: the alarms wait for the baseline's "
                 "statistics.json to tell, or declare the kind in features.categorical, features.numerical or "
                 "checks.drift.features.<name>.kind"
@@ -164,7 +174,8 @@ class Alarms:
             return _alarm(
                 {
                     **common,
-                    "AlarmDescription": f"driftplane monitor {self.name}, alert '{rule.name}': {feature.name} drifted, as the run "
+                    "AlarmDescription": f"driftplane monitor {self.name}, alert "
+                    f"'{rule.name}': {feature.name} drifted, as the run "
                     "decided it (its drift above the applied threshold: the configured one, raised for small samples)",
                     "Namespace": DRIFTPLANE_NAMESPACE,
                     "MetricName": "feature_drifted",
@@ -195,11 +206,26 @@ class Alarms:
         metrics: list[dict[str, Any]] = []
         for i, feature in enumerate(features):
             if self.processing:
-                metric = {"Namespace": DRIFTPLANE_NAMESPACE, "MetricName": "feature_drifted", "Dimensions": _dimensions(monitor=self.name, feature=feature.name)}
+                metric = {
+                    "Namespace": DRIFTPLANE_NAMESPACE,
+                    "MetricName": "feature_drifted",
+                    "Dimensions": _dimensions(monitor=self.name, feature=feature.name),
+                }
             else:
                 namespace, dims = self.sagemaker
-                metric = {"Namespace": namespace, "MetricName": DRIFT_METRIC.format(feature=feature.name), "Dimensions": dims}
-            metrics.append({"Id": f"m{i}", "Label": feature.name, "MetricStat": {"Metric": metric, "Period": alert.period, "Stat": "Maximum"}, "ReturnData": False})
+                metric = {
+                    "Namespace": namespace,
+                    "MetricName": DRIFT_METRIC.format(feature=feature.name),
+                    "Dimensions": dims,
+                }
+            metrics.append(
+                {
+                    "Id": f"m{i}",
+                    "Label": feature.name,
+                    "MetricStat": {"Metric": metric, "Period": alert.period, "Stat": "Maximum"},
+                    "ReturnData": False,
+                }
+            )
         if self.processing:
             expression = " + ".join(f"m{i}" for i in range(len(features)))
         else:
@@ -225,7 +251,10 @@ class Alarms:
         rule = alert.rule
         assert rule.feature is not None
         out = []
-        for bound, operator, part in ((rule.above, "GreaterThanThreshold", "above"), (rule.below, "LessThanThreshold", "below")):
+        for bound, operator, part in (
+            (rule.above, "GreaterThanThreshold", "above"),
+            (rule.below, "LessThanThreshold", "below"),
+        ):
             if bound is None:
                 continue
             common = {
@@ -291,7 +320,14 @@ class Alarms:
             ]
             function = "MAX" if part == "above" else "MIN"
             ids = ", ".join(q["Id"] for q in queries)
-            queries.append({"Id": "drift", "Expression": f"{function}([{ids}])", "Label": f"{rule.feature} drift", "ReturnData": True})
+            queries.append(
+                {
+                    "Id": "drift",
+                    "Expression": f"{function}([{ids}])",
+                    "Label": f"{rule.feature} drift",
+                    "ReturnData": True,
+                }
+            )
             out.append(_alarm({**common, "Metrics": queries}))
         return out
 
@@ -375,4 +411,11 @@ def alarms(
     return Alarms(translator, monitor, translation).build(features, dimensions=dimensions)
 
 
-__all__ = ["MAX_ALARM_METRICS", "AlarmNotExpressible", "Alarms", "alarms", "failure_not_alarmable", "violation_not_alarmable"]
+__all__ = [
+    "MAX_ALARM_METRICS",
+    "AlarmNotExpressible",
+    "Alarms",
+    "alarms",
+    "failure_not_alarmable",
+    "violation_not_alarmable",
+]

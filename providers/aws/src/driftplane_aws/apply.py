@@ -23,7 +23,9 @@ PAST = {"create": "created", "update": "updated", "delete": "deleted"}
 
 
 class Executor:
-    def __init__(self, clients: AwsClients, settings: AwsSettings, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, clients: AwsClients, settings: AwsSettings, *, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self.clients = clients
         self.settings = settings
         self.sleep = sleep
@@ -43,8 +45,8 @@ class Executor:
         problems = request_problems(request.api, request.operation, request.body)
         if problems:
             raise ProviderError(
-                f"{request.api}:{request.operation} for {change.kind} {change.name} (monitor {change.monitor}) would be refused: "
-                + "; ".join(problems)
+                f"{request.api}:{request.operation} for {change.kind} "
+                f"{change.name} (monitor {change.monitor}) would be refused: " + "; ".join(problems)
             )
         answer = self.clients.call(request.api, request.operation, request.body, resource=change.name)
         operation = request.operation
@@ -54,7 +56,9 @@ class Executor:
             self.wait_until_gone(change.name)
         elif operation == "CreateProcessingJob":
             self.wait_for_baselining_job(change.name)
-        logger.info("%s %s %s (monitor %s)", PAST.get(change.action, change.action), change.kind, change.name, change.monitor)
+        logger.info(
+            "%s %s %s (monitor %s)", PAST.get(change.action, change.action), change.kind, change.name, change.monitor
+        )
         return answer
 
     def _deadline(self) -> float:
@@ -64,28 +68,41 @@ class Executor:
         """Until the schedule leaves Pending; Failed is an error with SageMaker's reason."""
         deadline = self._deadline()
         while True:
-            found = self.clients.call("sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": name}, resource=name)
+            found = self.clients.call(
+                "sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": name}, resource=name
+            )
             status = found.get("MonitoringScheduleStatus")
             if status == "Failed":
                 raise ProviderError(
-                    f"SageMaker could not set up the monitoring schedule {name}: {found.get('FailureReason') or 'no reason given'}. "
+                    f"SageMaker could not set up the monitoring schedule {name}: "
+                    f"{found.get('FailureReason') or 'no reason given'}. "
                     "Fix the cause (often the role's permissions or the baseline files on S3) and run apply again"
                 )
             if status != "Pending":
                 return
             if time.monotonic() >= deadline:
                 raise ProviderError(
-                    f"the monitoring schedule {name} is still Pending after {self.settings.wait_seconds} s; SageMaker is "
-                    "slow to set it up. Check it with `driftplane status`, and run apply again later (it picks up from here)"
+                    f"the monitoring schedule {name} is still Pending "
+                    f"after {self.settings.wait_seconds} s; SageMaker is "
+                    "slow to set it up. Check it with `driftplane status`, "
+                    "and run apply again later (it picks up from here)"
                 )
             self.sleep(self.settings.poll_seconds)
 
     def wait_until_gone(self, name: str) -> None:
         """SageMaker deletes schedules asynchronously; their job definition can go only after."""
         deadline = self._deadline()
-        while self.clients.try_call("sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": name}, resource=name) is not None:
+        while (
+            self.clients.try_call(
+                "sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": name}, resource=name
+            )
+            is not None
+        ):
             if time.monotonic() >= deadline:
-                raise ProviderError(f"the monitoring schedule {name} is still being deleted after {self.settings.wait_seconds} s; run destroy again later")
+                raise ProviderError(
+                    f"the monitoring schedule {name} is still being deleted after "
+                    f"{self.settings.wait_seconds} s; run destroy again later"
+                )
             self.sleep(self.settings.poll_seconds)
 
     def wait_for_baselining_job(self, name: str) -> None:
@@ -97,11 +114,13 @@ class Executor:
                 return
             if status in ("Failed", "Stopped"):
                 raise ProviderError(
-                    f"SageMaker's baselining job {name} {status.lower()}: {job.get('FailureReason') or job.get('ExitMessage') or 'no reason given'}"
+                    f"SageMaker's baselining job {name} {status.lower()}: "
+                    f"{job.get('FailureReason') or job.get('ExitMessage') or 'no reason given'}"
                 )
             if time.monotonic() >= deadline:
                 raise ProviderError(
-                    f"the baselining job {name} is still {status} after {self.settings.wait_seconds} s; run apply again "
+                    f"the baselining job {name} is still {status} after "
+                    f"{self.settings.wait_seconds} s; run apply again "
                     "once it has completed to create the alarms on its features"
                 )
             self.sleep(self.settings.poll_seconds)

@@ -93,7 +93,11 @@ def baseline_fingerprint(spec: Spec, name: str) -> str:
         "positional": positional(monitor),
     }
     options = source.storage_options if source is not None else {}
-    for key, path in (("data", source.data if source else None), ("statistics", baseline.statistics), ("constraints", baseline.constraints)):
+    for key, path in (
+        ("data", source.data if source else None),
+        ("statistics", baseline.statistics),
+        ("constraints", baseline.constraints),
+    ):
         if path is not None:
             material[f"{key}_files"] = data_fingerprint(DataSource(data=path, storage_options=options), spec.base_dir)
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
@@ -113,7 +117,11 @@ def features_of(profile: Profile, monitor: ResolvedMonitor) -> list[FeatureInfo]
         kind = monitor.features.kind(column.name, column.inferred_type)
         if kind is None:
             continue
-        if kind == "categorical" and identifier_distinct(column) is not None and not monitor.features.named(column.name):
+        if (
+            kind == "categorical"
+            and identifier_distinct(column) is not None
+            and not monitor.features.named(column.name)
+        ):
             continue
         rule = monitor.drift.rule(column.name, kind)
         if rule.enabled:
@@ -165,7 +173,9 @@ class _AsDebug(logging.Filter):
 @contextmanager
 def engine_progress_as_debug() -> Iterator[None]:
     engine = logging.getLogger("driftplane.engine")
-    loggers = [engine] + [logging.getLogger(n) for n in list(logging.root.manager.loggerDict) if n.startswith("driftplane.engine.")]
+    loggers = [engine] + [
+        logging.getLogger(n) for n in list(logging.root.manager.loggerDict) if n.startswith("driftplane.engine.")
+    ]
     quiet = _AsDebug()
     for each in loggers:
         each.addFilter(quiet)
@@ -195,7 +205,9 @@ def _profile_every_column(monitor: ResolvedMonitor) -> ResolvedMonitor:
 def _switch_off_unselected(constraints: Constraints, monitor: ResolvedMonitor) -> Constraints:
     """Columns the spec leaves out keep their place but are never checked (SageMaker's per-feature override)."""
     features = [
-        feature if monitor.features.selected(feature.name) else replace(feature, overrides={**feature.overrides, "evaluate_constraints": "Disabled"})
+        feature
+        if monitor.features.selected(feature.name)
+        else replace(feature, overrides={**feature.overrides, "evaluate_constraints": "Disabled"})
         for feature in constraints.features
     ]
     return replace(constraints, features=features)
@@ -231,7 +243,9 @@ def compute_baseline(spec: Spec, name: str, fingerprint: str | None = None) -> B
     with engine_progress_as_debug():
         profiled = _profile_every_column(monitor) if by_position else monitor
         data = load_monitor_baseline(profiled, window=Window(start=now, end=now))
-    constraints = with_quality_checks(data.constraints or suggest_constraints(data.profile, monitor.quality), monitor.quality)
+    constraints = with_quality_checks(
+        data.constraints or suggest_constraints(data.profile, monitor.quality), monitor.quality
+    )
     if by_position:
         constraints = _switch_off_unselected(constraints, monitor)
     with tempfile.TemporaryDirectory(prefix="driftplane-aws-") as folder:

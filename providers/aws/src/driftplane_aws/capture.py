@@ -19,7 +19,9 @@ logger = logging.getLogger(__name__)
 
 
 def describe_endpoint(clients: AwsClients, endpoint: str) -> dict[str, Any]:
-    found = clients.try_call("sagemaker", "DescribeEndpoint", {"EndpointName": endpoint}, resource=f"endpoint {endpoint}")
+    found = clients.try_call(
+        "sagemaker", "DescribeEndpoint", {"EndpointName": endpoint}, resource=f"endpoint {endpoint}"
+    )
     if found is None:
         raise ProviderError(
             f"endpoint {endpoint} does not exist in {clients.region}; check its name "
@@ -47,7 +49,9 @@ def check_capture_arguments(destination: str, sampling: int) -> None:
         raise UsageError(f"--destination {problem}")
 
 
-def capture_requests(config: dict[str, Any], endpoint: str, destination: str, sampling: int) -> tuple[str, dict[str, Any], dict[str, Any]]:
+def capture_requests(
+    config: dict[str, Any], endpoint: str, destination: str, sampling: int
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """(new config name, CreateEndpointConfig body, UpdateEndpoint body) from the current config."""
     check_capture_arguments(destination, sampling)
     allowed = operation_model("sagemaker", "CreateEndpointConfig").input_shape.members
@@ -65,14 +69,18 @@ def enable_capture(clients: AwsClients, endpoint: str, destination: str, samplin
     check_capture_arguments(destination, sampling)
     described = describe_endpoint(clients, endpoint)
     current_name = described["EndpointConfigName"]
-    config = clients.call("sagemaker", "DescribeEndpointConfig", {"EndpointConfigName": current_name}, resource=current_name)
+    config = clients.call(
+        "sagemaker", "DescribeEndpointConfig", {"EndpointConfigName": current_name}, resource=current_name
+    )
     capture = config.get("DataCaptureConfig") or {}
     if (
         capture.get("EnableCapture")
         and capture.get("DestinationS3Uri", "").rstrip("/") == destination.rstrip("/")
         and capture.get("InitialSamplingPercentage") == sampling
     ):
-        logger.info("endpoint %s already captures %d%% of its traffic to %s; nothing to do", endpoint, sampling, destination)
+        logger.info(
+            "endpoint %s already captures %d%% of its traffic to %s; nothing to do", endpoint, sampling, destination
+        )
         return str(current_name)
     name, create, update = capture_requests(config, endpoint, destination, sampling)
     if clients.try_call("sagemaker", "DescribeEndpointConfig", {"EndpointConfigName": name}, resource=name) is None:
@@ -94,7 +102,9 @@ def require_capture(clients: AwsClients, endpoint: str) -> None:
     described = describe_endpoint(clients, endpoint)
     capture = described.get("DataCaptureConfig")
     if capture is None:
-        config = clients.call("sagemaker", "DescribeEndpointConfig", {"EndpointConfigName": described["EndpointConfigName"]})
+        config = clients.call(
+            "sagemaker", "DescribeEndpointConfig", {"EndpointConfigName": described["EndpointConfigName"]}
+        )
         capture = config.get("DataCaptureConfig") or {}
     enabled = capture.get("EnableCapture", capture.get("CaptureStatus") == "Started")
     if not enabled:

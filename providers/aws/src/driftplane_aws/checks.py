@@ -95,7 +95,9 @@ def check_spec(spec: Spec, settings: AwsSettings) -> list[Problem]:
     backend = settings.backend
     region = _region(settings)
     if not settings.role_arn:
-        found.add(SETTINGS, "role_arn is needed: the IAM role SageMaker assumes to run the jobs (e.g. ${SAGEMAKER_ROLE_ARN})")
+        found.add(
+            SETTINGS, "role_arn is needed: the IAM role SageMaker assumes to run the jobs (e.g. ${SAGEMAKER_ROLE_ARN})"
+        )
     if not settings.output_s3_uri:
         found.add(SETTINGS, "output_s3_uri is needed: an s3://bucket/prefix for baselines and reports")
     if region is None:
@@ -105,30 +107,45 @@ def check_spec(spec: Spec, settings: AwsSettings) -> list[Problem]:
         region = None  # every ARN and image would be built from it: stop at this problem
     if backend == "processing":
         if not settings.image_uri:
-            found.add(SETTINGS, "image_uri is needed with backend: processing: the driftplane image the jobs run (see docs/providers/aws.md)")
+            found.add(
+                SETTINGS,
+                "image_uri is needed with backend: processing: the "
+                "driftplane image the jobs run (see docs/providers/aws.md)",
+            )
         elif not IMAGE_URI.match(settings.image_uri):
             found.add(
                 (*SETTINGS, "image_uri"),
-                f"'{settings.image_uri}' is not a container image reference: expected [registry/]repository[:tag or @sha256:digest], "
-                "e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/driftplane:0.1.0 (the image pushed as docs/providers/aws.md shows)",
+                f"'{settings.image_uri}' is not a container image reference: "
+                "expected [registry/]repository[:tag or @sha256:digest], "
+                "e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/driftplane:0.1.0 "
+                "(the image pushed as docs/providers/aws.md shows)",
             )
         if settings.instance_count != 1:
-            found.add((*SETTINGS, "instance_count"), "driftplane runs in one instance per job: set instance_count to 1 with backend: processing")
+            found.add(
+                (*SETTINGS, "instance_count"),
+                "driftplane runs in one instance per job: set instance_count to 1 with backend: processing",
+            )
     uses_analyzer = backend == "model-monitor" or any(m.baseline.job == "sagemaker" for m in spec.monitors.values())
     if region is not None and uses_analyzer and region not in ANALYZER_ACCOUNTS:
         found.add(
             (*SETTINGS, "region") if settings.region else SETTINGS,
-            f"SageMaker's model-monitor analyzer is not offered in {region} (it is in {', '.join(sorted(ANALYZER_ACCOUNTS))})",
+            "SageMaker's model-monitor analyzer is not offered in "
+            f"{region} (it is in {', '.join(sorted(ANALYZER_ACCOUNTS))})",
         )
     if backend == "model-monitor" and settings.max_runtime_seconds > MAX_RUNTIME_MONITORING:
         found.add(
             (*SETTINGS, "max_runtime_seconds"),
-            f"a Model Monitor job runs at most {MAX_RUNTIME_MONITORING} seconds (1 day), not {settings.max_runtime_seconds}; "
+            f"a Model Monitor job runs at most {MAX_RUNTIME_MONITORING} "
+            f"seconds (1 day), not {settings.max_runtime_seconds}; "
             f"backend: processing allows up to {MAX_RUNTIME_PROCESSING}",
         )
     instance_types = service_model("sagemaker").shape_for("ProcessingInstanceType").enum
     if settings.instance_type not in instance_types:
-        found.add((*SETTINGS, "instance_type"), f"'{settings.instance_type}' is not a SageMaker processing instance type (e.g. ml.m5.xlarge, ml.m5.large, ml.c5.xlarge)")
+        found.add(
+            (*SETTINGS, "instance_type"),
+            f"'{settings.instance_type}' is not a SageMaker processing "
+            "instance type (e.g. ml.m5.xlarge, ml.m5.large, ml.c5.xlarge)",
+        )
     _check_tags(found, spec, settings)
     for name in spec.monitors:
         _check_monitor(found, spec, settings, name)
@@ -139,14 +156,19 @@ def check_spec(spec: Spec, settings: AwsSettings) -> list[Problem]:
 
 
 def _check_tags(found: _Located, spec: Spec, settings: AwsSettings) -> None:
-    groups: list[tuple[tuple[str | int, ...], dict[str, str]]] = [((*SETTINGS, "tags"), settings.tags), (("tags",), spec.tags)]
+    groups: list[tuple[tuple[str | int, ...], dict[str, str]]] = [
+        ((*SETTINGS, "tags"), settings.tags),
+        (("tags",), spec.tags),
+    ]
     groups += [(("monitors", n, "tags"), m.tags) for n, m in spec.monitors.items()]
     for path, tags in groups:
         for key, value in tags.items():
             if key.lower().startswith("aws:"):
                 found.add((*path, key), "tag keys starting with 'aws:' are reserved by AWS")
             elif key.startswith("driftplane:"):
-                found.add((*path, key), "tag keys starting with 'driftplane:' are driftplane's own (monitor, managed-by)")
+                found.add(
+                    (*path, key), "tag keys starting with 'driftplane:' are driftplane's own (monitor, managed-by)"
+                )
             if len(key) > 128:
                 found.add((*path, key), f"a tag key has at most 128 characters, this one {len(key)}")
             if len(str(value)) > 256:
@@ -175,7 +197,9 @@ def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str
     _check_alerts(found, spec, monitor, settings, at)
 
 
-def _check_schedule_and_target(found: _Located, monitor: ResolvedMonitor, settings: AwsSettings, at: tuple[str | int, ...]) -> None:
+def _check_schedule_and_target(
+    found: _Located, monitor: ResolvedMonitor, settings: AwsSettings, at: tuple[str | int, ...]
+) -> None:
     backend = settings.backend
     try:
         sagemaker_cron(monitor.schedule) if backend == "model-monitor" else scheduler_cron(monitor.schedule)
@@ -183,7 +207,10 @@ def _check_schedule_and_target(found: _Located, monitor: ResolvedMonitor, settin
         found.add((*at, "schedule"), str(exc))
     target = monitor.target
     if monitor.windows.fixed is not None:
-        found.add((*at, "target", "window"), "a scheduled cloud monitor reads a moving window: give a duration such as 1h or 1d")
+        found.add(
+            (*at, "target", "window"),
+            "a scheduled cloud monitor reads a moving window: give a duration such as 1h or 1d",
+        )
     elif backend == "model-monitor" and window_differs_from_period(monitor):
         key = "latency" if target.latency is not None else "window"
         found.add(
@@ -194,17 +221,25 @@ def _check_schedule_and_target(found: _Located, monitor: ResolvedMonitor, settin
         )
     if target.endpoint is not None:
         if not names.ENDPOINT_NAME.match(target.endpoint):
-            found.add((*at, "target", "endpoint"), f"'{target.endpoint}' is not a SageMaker endpoint name ({names.SAGEMAKER_NAME_RULE})")
+            found.add(
+                (*at, "target", "endpoint"),
+                f"'{target.endpoint}' is not a SageMaker endpoint name ({names.SAGEMAKER_NAME_RULE})",
+            )
         if backend == "model-monitor" and target.capture_output != "start":
             found.add(
                 (*at, "target", "capture_output"),
-                f"SageMaker Model Monitor always puts the endpoint's output first when it matches captured columns to the "
-                f"baseline's by position; capture_output: {target.capture_output} needs backend: processing (or remove it "
+                "SageMaker Model Monitor always puts the endpoint's "
+                "output first when it matches captured columns to the "
+                f"baseline's by position; capture_output: {target.capture_output} "
+                "needs backend: processing (or remove it "
                 "and lay the baseline out as output columns, then the request's)",
             )
     elif target.data is not None:
         if not target.data.startswith("s3://"):
-            found.add((*at, "target", "data"), "SageMaker jobs read the target from S3: give an s3:// URI (or target.endpoint for captured traffic)")
+            found.add(
+                (*at, "target", "data"),
+                "SageMaker jobs read the target from S3: give an s3:// URI (or target.endpoint for captured traffic)",
+            )
         elif s3_uri_problem(target.data):
             found.add((*at, "target", "data"), str(s3_uri_problem(target.data)))
         elif backend == "model-monitor":
@@ -214,20 +249,32 @@ def _check_schedule_and_target(found: _Located, monitor: ResolvedMonitor, settin
                 found.add((*at, "target", "format"), str(exc))
 
 
-def _check_baseline(found: _Located, monitor: ResolvedMonitor, settings: AwsSettings, at: tuple[str | int, ...]) -> None:
+def _check_baseline(
+    found: _Located, monitor: ResolvedMonitor, settings: AwsSettings, at: tuple[str | int, ...]
+) -> None:
     baseline = monitor.baseline
     source = baseline.source
     where = (*at, "baseline")
-    for key, value in (("data", source.data if source else None), ("statistics", baseline.statistics), ("constraints", baseline.constraints)):
+    for key, value in (
+        ("data", source.data if source else None),
+        ("statistics", baseline.statistics),
+        ("constraints", baseline.constraints),
+    ):
         if value and value.startswith("s3://") and s3_uri_problem(value):
             found.add((*where, key), str(s3_uri_problem(value)))
     if baseline.kind == "lag" and settings.backend == "model-monitor":
-        found.add((*where, "lag"), "SageMaker Model Monitor compares with fixed baseline files; a lagged baseline needs backend: processing")
+        found.add(
+            (*where, "lag"),
+            "SageMaker Model Monitor compares with fixed baseline files; a lagged baseline needs backend: processing",
+        )
     if baseline.job == "sagemaker":
         _check_baselining_job(found, monitor, where)
     statistics = baseline.statistics or ""
     if statistics.startswith("s3://") and not (baseline.constraints or "").startswith("s3://"):
-        found.add((*where, "constraints"), "with statistics on S3, give constraints as an s3:// URI too (SageMaker reads both from S3)")
+        found.add(
+            (*where, "constraints"),
+            "with statistics on S3, give constraints as an s3:// URI too (SageMaker reads both from S3)",
+        )
 
 
 def _check_baselining_job(found: _Located, monitor: ResolvedMonitor, where: tuple[str | int, ...]) -> None:
@@ -235,13 +282,16 @@ def _check_baselining_job(found: _Located, monitor: ResolvedMonitor, where: tupl
     source = monitor.baseline.source
     if source is None or source.data is None or not source.data.startswith("s3://"):
         key = "data" if source is not None and source.data else "job"
-        found.add((*where, key), "SageMaker's baselining job reads the baseline from S3: give baseline.data as an s3:// URI")
+        found.add(
+            (*where, key), "SageMaker's baselining job reads the baseline from S3: give baseline.data as an s3:// URI"
+        )
         return
     if any(marker in source.data for marker in ("{", "*", "?", "[")):
         found.add(
             (*where, "data"),
             "SageMaker's baselining job reads every object under one S3 prefix; it cannot pick files by a wildcard or "
-            "partition fields: give the folder (or file) it should read, or let driftplane profile the baseline (remove job)",
+            "partition fields: give the folder (or file) it should "
+            "read, or let driftplane profile the baseline (remove job)",
         )
     fmt = data_format(source.data, source.format)
     if fmt not in ("csv", "jsonl"):
@@ -249,7 +299,8 @@ def _check_baselining_job(found: _Located, monitor: ResolvedMonitor, where: tupl
         said = f"'{fmt}'" if fmt else "not told by the path (set baseline.format)"
         found.add(
             (*where, key),
-            f"SageMaker's baselining job reads CSV or JSON Lines; this baseline's format is {said}: set baseline.format "
+            "SageMaker's baselining job reads CSV or JSON Lines; "
+            f"this baseline's format is {said}: set baseline.format "
             "to csv or jsonl, or let driftplane profile it (remove job; driftplane reads Parquet too)",
         )
     if monitor.baseline.window is not None:
@@ -304,17 +355,25 @@ def _check_sagemaker_drift(found: _Located, monitor: ResolvedMonitor, at: tuple[
     if drift.noise_correction and drift_alerts:
         found.add(
             (*where, "noise_correction"),
-            f"alert '{drift_alerts[0].name}' becomes CloudWatch alarms comparing SageMaker's published distance with the "
+            f"alert '{drift_alerts[0].name}' becomes CloudWatch alarms "
+            "comparing SageMaker's published distance with the "
             "configured threshold, and SageMaker cannot raise a threshold for small samples as noise_correction does "
             "(on by default): set checks.drift.noise_correction: false (linf_robust already allows for sample size), "
             "or use backend: processing",
         )
     if drift.classifier:
-        found.add((*where, "classifier"), "SageMaker Model Monitor computes no domain-classifier drift: remove classifier, or use backend: processing")
+        found.add(
+            (*where, "classifier"),
+            "SageMaker Model Monitor computes no domain-classifier "
+            "drift: remove classifier, or use backend: processing",
+        )
 
 
 def _explicit(monitor: ResolvedMonitor, kind: Kind) -> bool:
-    """Whether the spec sets this kind's drift metric to something other than driftplane's default (for wording only)."""
+    """Whether the spec sets this kind's drift metric to something other than driftplane's default.
+
+    For wording only.
+    """
     return monitor.drift.defaults[kind][0] != drift_metrics.DEFAULTS[kind]
 
 
@@ -329,7 +388,11 @@ def _check_sagemaker_quality(found: _Located, spec: Spec, monitor: ResolvedMonit
             "extra_column_check); constraints.json has no setting that turns them off: remove columns: false, or use "
             "backend: processing",
         )
-    changed = [key for key, value in quality.model_dump().items() if value != getattr(DEFAULT_QUALITY, key) and key != "columns"]
+    changed = [
+        key
+        for key, value in quality.model_dump().items()
+        if value != getattr(DEFAULT_QUALITY, key) and key != "columns"
+    ]
     if remote_baseline(monitor) is not None:
         # The file's comparison method decides SageMaker's metric: the spec says which it is (plan checks it).
         changed = [key for key in changed if key != "comparison_method"]
@@ -346,7 +409,8 @@ def _check_sagemaker_quality(found: _Located, spec: Spec, monitor: ResolvedMonit
         found.add(
             (*where, changed[0]),
             f"SageMaker reads {monitor.baseline.constraints} as it is, so checks.quality ({', '.join(changed)}) would "
-            "not reach it: write them into that file and remove them here, or give the files as local paths (driftplane "
+            "not reach it: write them into that file and remove them "
+            "here, or give the files as local paths (driftplane "
             "uploads them with these settings applied)",
         )
 
@@ -354,17 +418,24 @@ def _check_sagemaker_quality(found: _Located, spec: Spec, monitor: ResolvedMonit
 DEFAULT_QUALITY = QualityChecks()
 
 
-def _check_alerts(found: _Located, spec: Spec, monitor: ResolvedMonitor, settings: AwsSettings, at: tuple[str | int, ...]) -> None:
+def _check_alerts(
+    found: _Located, spec: Spec, monitor: ResolvedMonitor, settings: AwsSettings, at: tuple[str | int, ...]
+) -> None:
     backend = settings.backend
     seen: dict[str, AlertRule] = {}
     for alert in monitor.alerts:
         where = (*at, "alerts", alert.index)
         first = seen.setdefault(alert.slug, alert)
         if first is not alert:
-            same = "the same condition and no name" if not alert.named else f"names that give the same resource name ('{alert.slug}')"
+            same = (
+                "the same condition and no name"
+                if not alert.named
+                else f"names that give the same resource name ('{alert.slug}')"
+            )
             found.add(
                 (*where, "name") if alert.named else where,
-                f"alerts[{first.index}] and alerts[{alert.index}] have {same}; their CloudWatch alarms and SNS topics are "
+                f"alerts[{first.index}] and alerts[{alert.index}] have "
+                f"{same}; their CloudWatch alarms and SNS topics are "
                 "named after it and would be one: give each alert its own name",
             )
         # A metric alert's metric is the feature's (core checks that), and that is SageMaker's (above).
@@ -381,9 +452,15 @@ def _check_alerts(found: _Located, spec: Spec, monitor: ResolvedMonitor, setting
         found.problems += channel_problems(monitor, DELIVERY, provider="aws", source=spec.source, otherwise=OTHERWISE)
 
 
-def _check_drift_alert(found: _Located, spec: Spec, monitor: ResolvedMonitor, alert: AlertRule, where: tuple[str | int, ...]) -> None:
+def _check_drift_alert(
+    found: _Located, spec: Spec, monitor: ResolvedMonitor, alert: AlertRule, where: tuple[str | int, ...]
+) -> None:
     if alert.min_features > 1 and alert.features and len(alert.features) > MAX_ALARM_METRICS:
-        found.add((*where, "features"), f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} metrics; this alert counts among {len(alert.features)}")
+        found.add(
+            (*where, "features"),
+            f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} "
+            f"metrics; this alert counts among {len(alert.features)}",
+        )
         return
     if monitor.baseline.kind == "lag" and alert.features is None and monitor.features.include is None:
         found.add(
@@ -399,7 +476,8 @@ def _check_drift_alert(found: _Located, spec: Spec, monitor: ResolvedMonitor, al
             found.add(
                 (*where, "min_features"),
                 f"alert '{alert.name}' counts drifted features among {len(counted)} (every feature the baseline has); "
-                f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} metrics: list at most {MAX_ALARM_METRICS} in the "
+                f"a CloudWatch alarm combines at most {MAX_ALARM_METRICS} "
+                f"metrics: list at most {MAX_ALARM_METRICS} in the "
                 "alert's 'features', or leave features out with features.exclude",
             )
 
@@ -454,7 +532,11 @@ def _check_requests(found: _Located, spec: Spec, settings: AwsSettings, account:
         if monitor.baseline.job == "sagemaker":
             requests.append(translator.baselining_job(name)[1])
         else:
-            requests.append(translator.put_object(name, translator.baseline_uri(name, "statistics.json"), sample, {"driftplane-baseline": "0" * 64}))
+            requests.append(
+                translator.put_object(
+                    name, translator.baseline_uri(name, "statistics.json"), sample, {"driftplane-baseline": "0" * 64}
+                )
+            )
         translation = Translation(name)
         try:
             requests += [translator.create_topic(name, t) for t in translator.topics(name, translation) if t.name]
@@ -463,10 +545,22 @@ def _check_requests(found: _Located, spec: Spec, settings: AwsSettings, account:
             found.add((*at, "alerts"), str(exc))
         if settings.backend == "model-monitor":
             definition, create = translator.job_definition(name)
-            requests += [create, translator.create_schedule(name, definition), translator.update_schedule(name, definition)]
+            requests += [
+                create,
+                translator.create_schedule(name, definition),
+                translator.update_schedule(name, definition),
+            ]
         else:
-            requests += [translator.schedule_group(name), translator.scheduler_schedule(name), translator.put_object(name, translator.output_uri(name, "job", "monitors.yaml"), sample, {})]
-            job = json.loads(json.dumps(translator.processing_job(name)).replace(EXECUTION_ID, "0123456789abcdef").replace(SCHEDULED_TIME, "2026-01-01T00:00:00Z"))
+            requests += [
+                translator.schedule_group(name),
+                translator.scheduler_schedule(name),
+                translator.put_object(name, translator.output_uri(name, "job", "monitors.yaml"), sample, {}),
+            ]
+            job = json.loads(
+                json.dumps(translator.processing_job(name))
+                .replace(EXECUTION_ID, "0123456789abcdef")
+                .replace(SCHEDULED_TIME, "2026-01-01T00:00:00Z")
+            )
             requests.append(Request(api="sagemaker", operation="CreateProcessingJob", body=job))
         for request in requests:
             for problem in request_problems(request.api, request.operation, _wire(request.body)):

@@ -53,7 +53,9 @@ class AwsClients:
             from botocore.exceptions import ProfileNotFound
 
             try:
-                self._session = boto3.session.Session(profile_name=self.settings.profile, region_name=self.settings.region)
+                self._session = boto3.session.Session(
+                    profile_name=self.settings.profile, region_name=self.settings.region
+                )
             except ProfileNotFound as exc:
                 raise provider_error(exc, "sts", "GetCallerIdentity") from None
         return self._session
@@ -73,13 +75,17 @@ class AwsClients:
                 retries={"mode": "standard", "total_max_attempts": self.settings.max_attempts},
                 user_agent_extra="driftplane",
             )
-            client = self.session.client(service, region_name=self.region, endpoint_url=self.endpoint_url, config=config)
+            client = self.session.client(
+                service, region_name=self.region, endpoint_url=self.endpoint_url, config=config
+            )
             if self.on_client is not None:
                 self.on_client(client)
             self._clients[service] = client
         return self._clients[service]
 
-    def call(self, service: str, operation: str, body: dict[str, Any] | None = None, *, resource: str | None = None) -> dict[str, Any]:
+    def call(
+        self, service: str, operation: str, body: dict[str, Any] | None = None, *, resource: str | None = None
+    ) -> dict[str, Any]:
         """Run ``operation`` (its API name, e.g. CreateMonitoringSchedule); ProviderError on failure."""
         from botocore import xform_name
         from botocore.exceptions import BotoCoreError, ClientError
@@ -92,7 +98,9 @@ class AwsClients:
             raise provider_error(exc, service, operation, resource) from exc
         return result
 
-    def try_call(self, service: str, operation: str, body: dict[str, Any] | None = None, *, resource: str | None = None) -> dict[str, Any] | None:
+    def try_call(
+        self, service: str, operation: str, body: dict[str, Any] | None = None, *, resource: str | None = None
+    ) -> dict[str, Any] | None:
         """Like ``call``, but None when the resource does not exist."""
         from botocore.exceptions import ClientError
 

@@ -16,11 +16,15 @@ def aws() -> None:
 
 @aws.command("enable-capture")
 @click.option("--endpoint", required=True, metavar="NAME", help="The SageMaker endpoint.")
-@click.option("--destination", required=True, metavar="S3URI", help="Where SageMaker writes the captured requests and responses.")
+@click.option(
+    "--destination", required=True, metavar="S3URI", help="Where SageMaker writes the captured requests and responses."
+)
 @click.option("--sampling", default=20, show_default=True, type=int, help="Percentage of requests captured (0-100).")
 @click.option("--region", default=None, help="Default: the AWS configuration's (AWS_REGION, ~/.aws/config).")
 @click.option("--profile", default=None, help="A profile of ~/.aws/config.")
-def enable_capture_command(endpoint: str, destination: str, sampling: int, region: str | None, profile: str | None) -> None:
+def enable_capture_command(
+    endpoint: str, destination: str, sampling: int, region: str | None, profile: str | None
+) -> None:
     """Turn on data capture on an endpoint, as SageMaker's DataCaptureConfig does.
 
     Copies the endpoint's current config with capture added (endpoint configs cannot be
@@ -86,7 +90,8 @@ def iam_policy_command(spec_path: str | None, account: str | None, captures: tup
         except ProviderError as exc:
             click.echo(
                 f"warning: could not read the endpoints' capture destinations ({exc}); the job role's ReadCapture "
-                "statement holds a CAPTURE_BUCKET/CAPTURE_PREFIX placeholder: fill it in, or pass --capture-s3-uri ENDPOINT=S3URI",
+                "statement holds a CAPTURE_BUCKET/CAPTURE_PREFIX placeholder: "
+                "fill it in, or pass --capture-s3-uri ENDPOINT=S3URI",
                 err=True,
             )
     click.echo(json.dumps(policies(spec, settings, found.region, account or found.account, given), indent=2))  # type: ignore[arg-type]

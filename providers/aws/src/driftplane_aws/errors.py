@@ -30,7 +30,15 @@ BAD_CREDENTIALS = {
     "InvalidAccessKeyId",
     "InvalidSignatureException",
 }
-NOT_FOUND = {"ResourceNotFound", "ResourceNotFoundException", "NoSuchKey", "NotFound", "404", "NoSuchEntity", "NoSuchBucket"}
+NOT_FOUND = {
+    "ResourceNotFound",
+    "ResourceNotFoundException",
+    "NoSuchKey",
+    "NotFound",
+    "404",
+    "NoSuchEntity",
+    "NoSuchBucket",
+}
 HOW_TO_CREDENTIAL = (
     "give driftplane AWS credentials the usual way: AWS_PROFILE (or providers.aws.profile) naming a "
     "profile in ~/.aws/config, `aws sso login` for SSO profiles, AWS_ACCESS_KEY_ID and "
@@ -54,7 +62,9 @@ def is_not_found(exc: BaseException) -> bool:
     if code in NOT_FOUND:
         return True
     message = error_message(exc).lower()
-    return code == "ValidationException" and ("could not find" in message or "does not exist" in message or "not found" in message)
+    return code == "ValidationException" and (
+        "could not find" in message or "does not exist" in message or "not found" in message
+    )
 
 
 def provider_error(exc: BaseException, service: str, operation: str, resource: str | None = None) -> ProviderError:
@@ -73,9 +83,13 @@ def provider_error(exc: BaseException, service: str, operation: str, resource: s
     action = f"{service}:{operation}"
     on = f" on {resource}" if resource else ""
     if isinstance(exc, NoCredentialsError | PartialCredentialsError | SSOError | TokenRetrievalError):
-        return ProviderError(f"{action}{on} could not be called: no usable AWS credentials ({exc}); {HOW_TO_CREDENTIAL}")
+        return ProviderError(
+            f"{action}{on} could not be called: no usable AWS credentials ({exc}); {HOW_TO_CREDENTIAL}"
+        )
     if isinstance(exc, ProfileNotFound):
-        return ProviderError(f"{exc}: name a profile that exists in ~/.aws/config (providers.aws.profile or AWS_PROFILE)")
+        return ProviderError(
+            f"{exc}: name a profile that exists in ~/.aws/config (providers.aws.profile or AWS_PROFILE)"
+        )
     if isinstance(exc, NoRegionError):
         return ProviderError("no AWS region is configured: set providers.aws.region in the spec, or AWS_REGION")
     if isinstance(exc, EndpointConnectionError):
@@ -122,7 +136,9 @@ def credentials_for(doing: str) -> Iterator[None]:
     except (NoCredentialsError, PartialCredentialsError, SSOError, TokenRetrievalError) as exc:
         raise ProviderError(f"{doing}: no usable AWS credentials ({exc}); {HOW_TO_CREDENTIAL}") from exc
     except ProfileNotFound as exc:
-        raise ProviderError(f"{doing}: {exc}: name a profile that exists in ~/.aws/config (providers.aws.profile or AWS_PROFILE)") from exc
+        raise ProviderError(
+            f"{doing}: {exc}: name a profile that exists in ~/.aws/config (providers.aws.profile or AWS_PROFILE)"
+        ) from exc
 
 
 def _attempts(exc: Any) -> int:

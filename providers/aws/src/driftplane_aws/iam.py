@@ -18,10 +18,14 @@ from driftplane_aws.translate import DRIFTPLANE_NAMESPACE, Account, Translator, 
 
 ANALYZER_REPOSITORY = "sagemaker-model-monitor-analyzer"
 # account.dkr.ecr.region.amazonaws.com[.cn]/repository[:tag | @digest]
-ECR_IMAGE = re.compile(r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repository>[^:@]+)")
+ECR_IMAGE = re.compile(
+    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repository>[^:@]+)"
+)
 
 
-def _statement(sid: str, actions: list[str], resources: list[str], condition: dict[str, Any] | None = None) -> dict[str, Any]:
+def _statement(
+    sid: str, actions: list[str], resources: list[str], condition: dict[str, Any] | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": resources}
     if condition:
         out["Condition"] = condition
@@ -73,15 +77,29 @@ def policies(
 
     # sts:GetCallerIdentity (the account id for ARNs) needs no permission: AWS answers it even when denied.
     runner = [
-        _statement("BaselinesAndReports", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:PutObjectTagging"], [objects]),
+        _statement(
+            "BaselinesAndReports", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:PutObjectTagging"], [objects]
+        ),
         _statement("ListOutputBucket", ["s3:ListBucket"], [_bucket(partition, output)]),
     ]
     if baseline_files:
-        runner.append(_statement("ReadSageMakerBaselines", ["s3:GetObject"], [f"arn:{partition}:s3:::{u[5:]}" for u in baseline_files]))
+        runner.append(
+            _statement(
+                "ReadSageMakerBaselines", ["s3:GetObject"], [f"arn:{partition}:s3:::{u[5:]}" for u in baseline_files]
+            )
+        )
     runner += [
         _statement(
             "AlertTopics",
-            ["sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource", "sns:TagResource"],
+            [
+                "sns:CreateTopic",
+                "sns:DeleteTopic",
+                "sns:GetTopicAttributes",
+                "sns:Subscribe",
+                "sns:ListSubscriptionsByTopic",
+                "sns:ListTagsForResource",
+                "sns:TagResource",
+            ],
             [f"arn:{partition}:sns:{region}:{account}:{prefix}-*"],
         ),
         # IAM knows no resource type for these two (service authorization reference): "*" is the only
@@ -89,7 +107,12 @@ def policies(
         _statement("FindTopics", ["sns:ListTopics", "sns:Unsubscribe"], ["*"]),
         _statement(
             "Alarms",
-            ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:TagResource"],
+            [
+                "cloudwatch:PutMetricAlarm",
+                "cloudwatch:DeleteAlarms",
+                "cloudwatch:ListTagsForResource",
+                "cloudwatch:TagResource",
+            ],
             [f"arn:{partition}:cloudwatch:{region}:{account}:alarm:{prefix}/*"],
         ),
         # Read-only. ListMetrics has no resource type in IAM; DescribeAlarms is called with
@@ -99,16 +122,34 @@ def policies(
     # CreateDataQualityJobDefinition and a baselining job pass the job role to SageMaker; an
     # EventBridge schedule passes the scheduler role to EventBridge Scheduler.
     if model_monitor or baselining:
-        runner.append(_statement("PassJobRole", ["iam:PassRole"], [role], {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}))
+        runner.append(
+            _statement(
+                "PassJobRole",
+                ["iam:PassRole"],
+                [role],
+                {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+            )
+        )
     if not model_monitor:
         runner.append(
-            _statement("PassSchedulerRole", ["iam:PassRole"], [scheduler_role], {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}})
+            _statement(
+                "PassSchedulerRole",
+                ["iam:PassRole"],
+                [scheduler_role],
+                {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+            )
         )
     if endpoints:
         runner.append(
             _statement(
                 "Endpoints",
-                ["sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig", "sagemaker:CreateEndpointConfig", "sagemaker:UpdateEndpoint", "sagemaker:AddTags"],
+                [
+                    "sagemaker:DescribeEndpoint",
+                    "sagemaker:DescribeEndpointConfig",
+                    "sagemaker:CreateEndpointConfig",
+                    "sagemaker:UpdateEndpoint",
+                    "sagemaker:AddTags",
+                ],
                 [f"{sm}:endpoint/{e.lower()}" for e in endpoints] + [f"{sm}:endpoint-config/*"],
             )
         )
@@ -135,7 +176,11 @@ def policies(
         runner.append(
             _statement(
                 "ListMonitoring",
-                ["sagemaker:ListDataQualityJobDefinitions", "sagemaker:ListMonitoringSchedules", "sagemaker:ListMonitoringExecutions"],
+                [
+                    "sagemaker:ListDataQualityJobDefinitions",
+                    "sagemaker:ListMonitoringSchedules",
+                    "sagemaker:ListMonitoringExecutions",
+                ],
                 ["*"],
             )
         )
@@ -156,12 +201,17 @@ def policies(
                     "scheduler:ListTagsForResource",
                     "scheduler:TagResource",
                 ],
-                [f"arn:{partition}:scheduler:{region}:{account}:schedule/{prefix}-*/*", f"arn:{partition}:scheduler:{region}:{account}:schedule-group/{prefix}-*"],
+                [
+                    f"arn:{partition}:scheduler:{region}:{account}:schedule/{prefix}-*/*",
+                    f"arn:{partition}:scheduler:{region}:{account}:schedule-group/{prefix}-*",
+                ],
             )
         )
         # plan finds the schedule groups (and their schedules) of retired monitors with these.
         runner.append(_statement("ListSchedules", ["scheduler:ListScheduleGroups", "scheduler:ListSchedules"], ["*"]))
-        runner.append(_statement("ReadRuns", ["sagemaker:DescribeProcessingJob"], [f"{sm}:processing-job/{sm_prefix}-*"]))
+        runner.append(
+            _statement("ReadRuns", ["sagemaker:DescribeProcessingJob"], [f"{sm}:processing-job/{sm_prefix}-*"])
+        )
         runner.append(_statement("ListJobs", ["sagemaker:ListProcessingJobs"], ["*"]))
     if baselining:
         runner.append(
@@ -175,8 +225,17 @@ def policies(
         _statement("ReadInputsWriteReports", ["s3:GetObject", "s3:PutObject"], [objects]),
         _statement("ListOutputBucket", ["s3:ListBucket"], [_bucket(partition, output)]),
         # PutMetricData has no resource type in IAM; the namespace condition keeps it to the metrics the jobs publish.
-        _statement("PublishMetrics", ["cloudwatch:PutMetricData"], ["*"], {"StringEquals": {"cloudwatch:namespace": _namespaces(spec, settings, region, account)}}),
-        _statement("Logs", ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [f"arn:{partition}:logs:{region}:{account}:log-group:/aws/sagemaker/*"]),
+        _statement(
+            "PublishMetrics",
+            ["cloudwatch:PutMetricData"],
+            ["*"],
+            {"StringEquals": {"cloudwatch:namespace": _namespaces(spec, settings, region, account)}},
+        ),
+        _statement(
+            "Logs",
+            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            [f"arn:{partition}:logs:{region}:{account}:log-group:/aws/sagemaker/*"],
+        ),
         # The registry sign-in token is account-wide ("*" only); images come from the jobs' repositories alone.
         _statement("RegistryToken", ["ecr:GetAuthorizationToken"], ["*"]),
         _statement(
@@ -187,7 +246,11 @@ def policies(
     ]
     if baseline_files:
         # SageMaker's analyzer (model-monitor) and the processing job read the user's baseline files where they are.
-        job.append(_statement("ReadSageMakerBaselines", ["s3:GetObject"], [f"arn:{partition}:s3:::{u[5:]}" for u in baseline_files]))
+        job.append(
+            _statement(
+                "ReadSageMakerBaselines", ["s3:GetObject"], [f"arn:{partition}:s3:::{u[5:]}" for u in baseline_files]
+            )
+        )
     if data_uris:
         job.append(_statement("ReadData", ["s3:GetObject"], [_objects(partition, u) for u in data_uris]))
         job.append(_statement("ListData", ["s3:ListBucket"], sorted({_bucket(partition, u) for u in data_uris})))
@@ -207,17 +270,34 @@ def policies(
     out: dict[str, Any] = {"driftplane": _doc(*runner), "job_role": _doc(*job)}
     if not model_monitor:
         out["scheduler_role"] = _doc(
-            _statement("StartJobs", ["sagemaker:CreateProcessingJob", "sagemaker:AddTags"], [f"{sm}:processing-job/{sm_prefix}-*"]),
-            _statement("PassJobRole", ["iam:PassRole"], [role], {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}),
+            _statement(
+                "StartJobs",
+                ["sagemaker:CreateProcessingJob", "sagemaker:AddTags"],
+                [f"{sm}:processing-job/{sm_prefix}-*"],
+            ),
+            _statement(
+                "PassJobRole",
+                ["iam:PassRole"],
+                [role],
+                {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+            ),
         )
         out["scheduler_role_trust"] = _doc(
-            {"Sid": "SchedulerAssumes", "Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            {
+                "Sid": "SchedulerAssumes",
+                "Effect": "Allow",
+                "Principal": {"Service": "scheduler.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
         )
     return out
 
 
 def _namespaces(spec: Spec, settings: AwsSettings, region: str, account: str) -> list[str]:
-    """The CloudWatch namespaces the jobs publish to: SageMaker's drift namespaces (model-monitor), driftplane's own (processing)."""
+    """The CloudWatch namespaces the jobs publish to.
+
+    SageMaker's drift namespaces on model-monitor, driftplane's own on processing.
+    """
     if settings.backend == "processing":
         return [DRIFTPLANE_NAMESPACE]
     translator = Translator(spec, settings, Account(region, account))
@@ -247,7 +327,9 @@ def capture_destinations(clients: Any, spec: Spec) -> dict[str, str]:
         if not endpoint or monitor.target.data or endpoint in out:
             continue
         described = describe_endpoint(clients, endpoint)
-        config = clients.call("sagemaker", "DescribeEndpointConfig", {"EndpointConfigName": described["EndpointConfigName"]})
+        config = clients.call(
+            "sagemaker", "DescribeEndpointConfig", {"EndpointConfigName": described["EndpointConfigName"]}
+        )
         destination = (config.get("DataCaptureConfig") or {}).get("DestinationS3Uri")
         if destination:
             out[endpoint] = str(destination).rstrip("/")

@@ -36,7 +36,9 @@ KIND_ORDER = (
 )
 
 
-def _items(clients: AwsClients, service: str, operation: str, body: dict[str, Any], key: str) -> Iterator[dict[str, Any]]:
+def _items(
+    clients: AwsClients, service: str, operation: str, body: dict[str, Any], key: str
+) -> Iterator[dict[str, Any]]:
     """Every item of a NextToken-paginated List/Describe call."""
     body = dict(body)
     while True:
@@ -106,7 +108,9 @@ class LeftoverFinder:
             if name[len(start) :].split("/", 1)[0] in running or not alarm.get("AlarmArn"):
                 continue
             arn = alarm["AlarmArn"]
-            tags = self.clients.call("cloudwatch", "ListTagsForResource", {"ResourceARN": arn}, resource=arn).get("Tags", [])
+            tags = self.clients.call("cloudwatch", "ListTagsForResource", {"ResourceARN": arn}, resource=arn).get(
+                "Tags", []
+            )
             if (item := self._leftover(_tag_map(tags), "cloudwatch:MetricAlarm", name)) is not None:
                 out.append(item)
         return out
@@ -121,7 +125,9 @@ class LeftoverFinder:
         running = {names.schedule_name(self.prefix, m) for m in self.running}
         out = []
         body = {"NameContains": self.prefix, "MaxResults": 100}
-        for summary in _items(self.clients, "sagemaker", "ListMonitoringSchedules", body, "MonitoringScheduleSummaries"):
+        for summary in _items(
+            self.clients, "sagemaker", "ListMonitoringSchedules", body, "MonitoringScheduleSummaries"
+        ):
             name = summary["MonitoringScheduleName"]
             if name in running or not name.startswith(f"{self.prefix}-"):
                 continue
@@ -135,7 +141,9 @@ class LeftoverFinder:
         running = [names.monitor_base(self.prefix, m, 63 - 12) + "-dq-" for m in self.running]
         out = []
         body = {"NameContains": self.prefix, "MaxResults": 100}
-        for summary in _items(self.clients, "sagemaker", "ListDataQualityJobDefinitions", body, "JobDefinitionSummaries"):
+        for summary in _items(
+            self.clients, "sagemaker", "ListDataQualityJobDefinitions", body, "JobDefinitionSummaries"
+        ):
             name = summary["MonitoringJobDefinitionName"]
             if not form.match(name) or any(name.startswith(base) and len(name) == len(base) + 8 for base in running):
                 continue
@@ -150,11 +158,15 @@ class LeftoverFinder:
         """Schedules carry no tags of their own: their group (one per monitor) does."""
         running = {names.schedule_group_name(self.prefix, m) for m in self.running}
         out = []
-        for group in _items(self.clients, "scheduler", "ListScheduleGroups", {"NamePrefix": f"{self.prefix}-"}, "ScheduleGroups"):
+        for group in _items(
+            self.clients, "scheduler", "ListScheduleGroups", {"NamePrefix": f"{self.prefix}-"}, "ScheduleGroups"
+        ):
             name = group["Name"]
             if name in running:
                 continue
-            tags = self.clients.call("scheduler", "ListTagsForResource", {"ResourceArn": group["Arn"]}, resource=name).get("Tags", [])
+            tags = self.clients.call(
+                "scheduler", "ListTagsForResource", {"ResourceArn": group["Arn"]}, resource=name
+            ).get("Tags", [])
             if (item := self._leftover(_tag_map(tags), "scheduler:ScheduleGroup", name)) is None:
                 continue
             for schedule in _items(self.clients, "scheduler", "ListSchedules", {"GroupName": name}, "Schedules"):

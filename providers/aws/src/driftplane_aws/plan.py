@@ -113,7 +113,9 @@ class Planner:
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def _client_call(self, service: str, operation: str, body: dict[str, Any], resource: str | None = None) -> dict[str, Any] | None:
+    def _client_call(
+        self, service: str, operation: str, body: dict[str, Any], resource: str | None = None
+    ) -> dict[str, Any] | None:
         assert self.clients is not None
         return self.clients.try_call(service, operation, body, resource=resource)
 
@@ -121,7 +123,9 @@ class Planner:
         found = tags if isinstance(tags, dict) else {t.get("Key", ""): t.get("Value", "") for t in tags}
         return found.get(names.MANAGED_BY_KEY) == names.MANAGED_BY_VALUE and found.get(names.MONITOR_KEY) == monitor
 
-    def _change(self, action: str, kind: str, name: str, monitor: str, request: Request | None, reason: str | None = None) -> Change:
+    def _change(
+        self, action: str, kind: str, name: str, monitor: str, request: Request | None, reason: str | None = None
+    ) -> Change:
         return Change(action=action, kind=kind, name=name, monitor=monitor, request=request, reason=reason)
 
     # --- the plan ---------------------------------------------------------------------------------
@@ -176,7 +180,9 @@ class Planner:
             if not self.offline and self.settings.backend == "model-monitor":
                 self._check_remote_constraints(monitor, remote[1])
             text = None if self.offline else self._read_s3_text(remote[0])
-            return [], features_from_statistics(resolved, text) if text is not None else self._declared_features(monitor)
+            return [], features_from_statistics(resolved, text) if text is not None else self._declared_features(
+                monitor
+            )
         statistics_uri, constraints_uri = t.baseline_resources(monitor)
         fingerprint = baseline_fingerprint(self.spec, monitor) if not self.offline else ""
         current = []
@@ -202,20 +208,27 @@ class Planner:
     def baselining_job_changes(self, monitor: str) -> tuple[list[Change], list[FeatureInfo] | None]:
         name, request = self.translator.baselining_job(monitor)
         if self.offline:
-            return [self._change("create", "sagemaker:ProcessingJob", name, monitor, request)], self._declared_features(monitor)
+            return [self._change("create", "sagemaker:ProcessingJob", name, monitor, request)], self._declared_features(
+                monitor
+            )
         job = self._client_call("sagemaker", "DescribeProcessingJob", {"ProcessingJobName": name}, name)
         if job is None:
-            return [self._change("create", "sagemaker:ProcessingJob", name, monitor, request)], self._declared_features(monitor)
+            return [self._change("create", "sagemaker:ProcessingJob", name, monitor, request)], self._declared_features(
+                monitor
+            )
         status = job.get("ProcessingJobStatus")
         if status == "Failed":
             raise ProviderError(
-                f"monitor {monitor}: SageMaker's baselining job {name} failed: {job.get('FailureReason') or job.get('ExitMessage')}. "
+                f"monitor {monitor}: SageMaker's baselining job {name} failed: "
+                f"{job.get('FailureReason') or job.get('ExitMessage')}. "
                 "Fix the cause (the baseline data or its format); changing the baseline gives a new job"
             )
         if status != "Completed":
             return [], self._declared_features(monitor)
         text = self._read_s3_text(self.translator.baseline_uri(monitor, "statistics.json"))
-        return [], features_from_statistics(resolve_monitor(self.spec, monitor), text) if text is not None else self._declared_features(monitor)
+        return [], features_from_statistics(
+            resolve_monitor(self.spec, monitor), text
+        ) if text is not None else self._declared_features(monitor)
 
     def _check_remote_constraints(self, monitor: str, uri: str) -> None:
         """model-monitor with the user's constraints.json: SageMaker's drift metric follows that file.
@@ -228,7 +241,9 @@ class Planner:
 
         text = self._read_s3_text(uri)
         if text is None:
-            raise ProviderError(f"monitor {monitor}: baseline.constraints {uri} does not exist; SageMaker's jobs would fail without it")
+            raise ProviderError(
+                f"monitor {monitor}: baseline.constraints {uri} does not exist; SageMaker's jobs would fail without it"
+            )
         try:
             config = MonitoringConfig.from_dict(json.loads(text).get("monitoring_config") or {})
         except (ValueError, TypeError, AttributeError) as exc:
@@ -238,7 +253,8 @@ class Planner:
         if config.comparison_method.lower() != method:
             metric = metric_for_comparison(config.comparison_method)
             raise ProviderError(
-                f"monitor {monitor}: {uri} compares with comparison_method {config.comparison_method}, so SageMaker publishes "
+                f"monitor {monitor}: {uri} compares with comparison_method "
+                f"{config.comparison_method}, so SageMaker publishes "
                 f"{metric}, but the spec says comparison_method: {method}: set checks.quality.comparison_method: "
                 f"{config.comparison_method.lower()} and the drift metrics to {metric}, or change the file"
             )
@@ -279,7 +295,11 @@ class Planner:
         """
         t = self.translator
         out = []
-        for uri in (t.baseline_uri(monitor, "statistics.json"), t.baseline_uri(monitor, "constraints.json"), t.output_uri(monitor, "job", "monitors.yaml")):
+        for uri in (
+            t.baseline_uri(monitor, "statistics.json"),
+            t.baseline_uri(monitor, "constraints.json"),
+            t.output_uri(monitor, "job", "monitors.yaml"),
+        ):
             head = self._head(uri)
             if head is not None and head.get("Metadata", {}).get("driftplane-monitor") == monitor:
                 out.append(uri)
@@ -300,7 +320,11 @@ class Planner:
         wanted = [topic for topic in t.topics(monitor, translation) if topic.name is not None]
         for topic in wanted:
             assert topic.name is not None
-            exists = None if self.offline else self._client_call("sns", "GetTopicAttributes", {"TopicArn": topic.arn}, topic.arn)
+            exists = (
+                None
+                if self.offline
+                else self._client_call("sns", "GetTopicAttributes", {"TopicArn": topic.arn}, topic.arn)
+            )
             if exists is None:
                 changes.append(self._change("create", "sns:Topic", topic.name, monitor, t.create_topic(monitor, topic)))
             subscribed: dict[tuple[str, str], str] = {}
@@ -310,8 +334,14 @@ class Planner:
             wanted_pairs = [(s.protocol, s.endpoint) for s in topic.subscriptions]
             for protocol, endpoint in wanted_pairs:
                 if (protocol, endpoint) not in subscribed:
-                    request = Request(api="sns", operation="Subscribe", body={"TopicArn": topic.arn, "Protocol": protocol, "Endpoint": endpoint})
-                    changes.append(self._change("create", "sns:Subscription", f"{topic.name} -> {endpoint}", monitor, request))
+                    request = Request(
+                        api="sns",
+                        operation="Subscribe",
+                        body={"TopicArn": topic.arn, "Protocol": protocol, "Endpoint": endpoint},
+                    )
+                    changes.append(
+                        self._change("create", "sns:Subscription", f"{topic.name} -> {endpoint}", monitor, request)
+                    )
             for (protocol, endpoint), arn in subscribed.items():
                 if (protocol, endpoint) in wanted_pairs:
                     continue
@@ -325,13 +355,31 @@ class Planner:
                     )
                     continue
                 request = Request(api="sns", operation="Unsubscribe", body={"SubscriptionArn": arn})
-                changes.append(self._change("delete", "sns:Subscription", f"{topic.name} -> {endpoint}", monitor, request, "no longer in the spec"))
+                changes.append(
+                    self._change(
+                        "delete",
+                        "sns:Subscription",
+                        f"{topic.name} -> {endpoint}",
+                        monitor,
+                        request,
+                        "no longer in the spec",
+                    )
+                )
         if not self.offline:
             keep = {topic.arn for topic in wanted}
             for arn in self.owned_topics(monitor):
                 if arn not in keep:
                     request = Request(api="sns", operation="DeleteTopic", body={"TopicArn": arn})
-                    changes.append(self._change("delete", "sns:Topic", arn.rsplit(":", 1)[1], monitor, request, "no alarm of the spec notifies it"))
+                    changes.append(
+                        self._change(
+                            "delete",
+                            "sns:Topic",
+                            arn.rsplit(":", 1)[1],
+                            monitor,
+                            request,
+                            "no alarm of the spec notifies it",
+                        )
+                    )
         return changes
 
     def _subscriptions(self, topic_arn: str) -> list[dict[str, Any]]:
@@ -356,7 +404,9 @@ class Planner:
             for topic in page.get("Topics", []):
                 arn = topic["TopicArn"]
                 if arn.rsplit(":", 1)[1].startswith(start):
-                    tags = self.clients.call("sns", "ListTagsForResource", {"ResourceArn": arn}, resource=arn).get("Tags", [])
+                    tags = self.clients.call("sns", "ListTagsForResource", {"ResourceArn": arn}, resource=arn).get(
+                        "Tags", []
+                    )
                     if self._tags_say_ours(tags, monitor):
                         found.append(arn)
             if not page.get("NextToken"):
@@ -372,15 +422,27 @@ class Planner:
         if self.offline:
             return [
                 self._change("create", "sagemaker:DataQualityJobDefinition", definition, monitor, create_definition),
-                self._change("create", "sagemaker:MonitoringSchedule", schedule, monitor, t.create_schedule(monitor, definition)),
+                self._change(
+                    "create", "sagemaker:MonitoringSchedule", schedule, monitor, t.create_schedule(monitor, definition)
+                ),
             ], []
         changes: list[Change] = []
-        existing = self._client_call("sagemaker", "DescribeDataQualityJobDefinition", {"JobDefinitionName": definition}, definition)
+        existing = self._client_call(
+            "sagemaker", "DescribeDataQualityJobDefinition", {"JobDefinitionName": definition}, definition
+        )
         if existing is None:
-            changes.append(self._change("create", "sagemaker:DataQualityJobDefinition", definition, monitor, create_definition))
-        current = self._client_call("sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}, schedule)
+            changes.append(
+                self._change("create", "sagemaker:DataQualityJobDefinition", definition, monitor, create_definition)
+            )
+        current = self._client_call(
+            "sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}, schedule
+        )
         if current is None:
-            changes.append(self._change("create", "sagemaker:MonitoringSchedule", schedule, monitor, t.create_schedule(monitor, definition)))
+            changes.append(
+                self._change(
+                    "create", "sagemaker:MonitoringSchedule", schedule, monitor, t.create_schedule(monitor, definition)
+                )
+            )
         else:
             config = current.get("MonitoringScheduleConfig", {})
             now_definition = config.get("MonitoringJobDefinitionName")
@@ -393,7 +455,14 @@ class Planner:
                 reasons.append(f"the job changed: definition {now_definition} -> {definition}")
             if reasons:
                 changes.append(
-                    self._change("update", "sagemaker:MonitoringSchedule", schedule, monitor, t.update_schedule(monitor, definition), "; ".join(reasons))
+                    self._change(
+                        "update",
+                        "sagemaker:MonitoringSchedule",
+                        schedule,
+                        monitor,
+                        t.update_schedule(monitor, definition),
+                        "; ".join(reasons),
+                    )
                 )
         deletes = [
             self._change(
@@ -469,14 +538,23 @@ class Planner:
         differs += [f"Target.{k}" for k in _subset_differs(desired_target, observed_target)]
         if differs:
             changes.append(
-                self._change("update", "scheduler:Schedule", schedule, monitor, t.scheduler_schedule(monitor, update=True), "changed: " + ", ".join(differs))
+                self._change(
+                    "update",
+                    "scheduler:Schedule",
+                    schedule,
+                    monitor,
+                    t.scheduler_schedule(monitor, update=True),
+                    "changed: " + ", ".join(differs),
+                )
             )
         return changes
 
     # --- CloudWatch alarms --------------------------------------------------------------------------
 
-    def _observed_dimensions(self, monitor: str, features: list[FeatureInfo] | None) -> tuple[str, list[dict[str, str]]] | None:
-        """model-monitor: the namespace and dimensions of SageMaker's drift metrics that already exist, when there are any."""
+    def _observed_dimensions(
+        self, monitor: str, features: list[FeatureInfo] | None
+    ) -> tuple[str, list[dict[str, str]]] | None:
+        """model-monitor: the namespace and dimensions of SageMaker's drift metrics that already exist, if any."""
         if self.offline or not features or self.settings.backend != "model-monitor":
             return None
         assert self.clients is not None
@@ -485,7 +563,11 @@ class Planner:
         page = self.clients.call(
             "cloudwatch",
             "ListMetrics",
-            {"Namespace": namespace, "MetricName": f"feature_baseline_drift_{features[0].name}", "Dimensions": schedule},
+            {
+                "Namespace": namespace,
+                "MetricName": f"feature_baseline_drift_{features[0].name}",
+                "Dimensions": schedule,
+            },
         )
         metrics = page.get("Metrics", [])
         if not metrics:
@@ -522,13 +604,26 @@ class Planner:
             compare = {k: v for k, v in request.body.items() if k != "Tags"}
             differs = _subset_differs(_alarm_view(compare), _alarm_view(observed))
             if differs:
-                changes.append(self._change("update", "cloudwatch:MetricAlarm", name, monitor, request, "changed: " + ", ".join(differs)))
+                changes.append(
+                    self._change(
+                        "update", "cloudwatch:MetricAlarm", name, monitor, request, "changed: " + ", ".join(differs)
+                    )
+                )
         if not translation.pending:  # every alarm is known: the others are no longer asked for
             wanted = {r.body["AlarmName"] for r in desired}
             for name, alarm in existing.items():
                 if name not in wanted and self._alarm_ours(alarm, monitor):
                     request = Request(api="cloudwatch", operation="DeleteAlarms", body={"AlarmNames": [name]})
-                    changes.append(self._change("delete", "cloudwatch:MetricAlarm", name, monitor, request, "no longer asked for by the spec"))
+                    changes.append(
+                        self._change(
+                            "delete",
+                            "cloudwatch:MetricAlarm",
+                            name,
+                            monitor,
+                            request,
+                            "no longer asked for by the spec",
+                        )
+                    )
         return changes
 
     def existing_alarms(self, monitor: str) -> dict[str, dict[str, Any]]:
@@ -549,7 +644,9 @@ class Planner:
         arn = alarm.get("AlarmArn")
         if not arn:
             return False
-        tags = self.clients.call("cloudwatch", "ListTagsForResource", {"ResourceARN": arn}, resource=arn).get("Tags", [])
+        tags = self.clients.call("cloudwatch", "ListTagsForResource", {"ResourceARN": arn}, resource=arn).get(
+            "Tags", []
+        )
         return self._tags_say_ours(tags, monitor)
 
 
@@ -601,10 +698,20 @@ def destroy_changes(planner: Planner, monitor: str) -> list[Change]:
     changes: list[Change] = []
     for name, alarm in planner.existing_alarms(monitor).items():
         if planner._alarm_ours(alarm, monitor):
-            changes.append(planner._change("delete", "cloudwatch:MetricAlarm", name, monitor, Request(api="cloudwatch", operation="DeleteAlarms", body={"AlarmNames": [name]})))
+            changes.append(
+                planner._change(
+                    "delete",
+                    "cloudwatch:MetricAlarm",
+                    name,
+                    monitor,
+                    Request(api="cloudwatch", operation="DeleteAlarms", body={"AlarmNames": [name]}),
+                )
+            )
     schedule = t.schedule_name(monitor)
     if planner.settings.backend == "model-monitor":
-        current = clients.try_call("sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}, resource=schedule)
+        current = clients.try_call(
+            "sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}, resource=schedule
+        )
         if current is not None:
             if planner._sagemaker_ours(current.get("MonitoringScheduleArn"), monitor):
                 changes.append(
@@ -613,11 +720,19 @@ def destroy_changes(planner: Planner, monitor: str) -> list[Change]:
                         "sagemaker:MonitoringSchedule",
                         schedule,
                         monitor,
-                        Request(api="sagemaker", operation="DeleteMonitoringSchedule", body={"MonitoringScheduleName": schedule}),
+                        Request(
+                            api="sagemaker",
+                            operation="DeleteMonitoringSchedule",
+                            body={"MonitoringScheduleName": schedule},
+                        ),
                     )
                 )
             else:
-                logger.warning("monitor %s: the monitoring schedule %s is not tagged as driftplane's; it is left alone", monitor, schedule)
+                logger.warning(
+                    "monitor %s: the monitoring schedule %s is not tagged as driftplane's; it is left alone",
+                    monitor,
+                    schedule,
+                )
         for name in planner.owned_job_definitions(monitor):
             changes.append(
                 planner._change(
@@ -625,30 +740,68 @@ def destroy_changes(planner: Planner, monitor: str) -> list[Change]:
                     "sagemaker:DataQualityJobDefinition",
                     name,
                     monitor,
-                    Request(api="sagemaker", operation="DeleteDataQualityJobDefinition", body={"JobDefinitionName": name}),
+                    Request(
+                        api="sagemaker", operation="DeleteDataQualityJobDefinition", body={"JobDefinitionName": name}
+                    ),
                 )
             )
     else:
         group = names.schedule_group_name(t.prefix, monitor)
         found = clients.try_call("scheduler", "GetScheduleGroup", {"Name": group}, resource=group)
         if found is not None:
-            tags = clients.call("scheduler", "ListTagsForResource", {"ResourceArn": found["Arn"]}, resource=group).get("Tags", [])
+            tags = clients.call("scheduler", "ListTagsForResource", {"ResourceArn": found["Arn"]}, resource=group).get(
+                "Tags", []
+            )
             if planner._tags_say_ours(tags, monitor):
-                if clients.try_call("scheduler", "GetSchedule", {"Name": schedule, "GroupName": group}, resource=schedule) is not None:
+                if (
+                    clients.try_call(
+                        "scheduler", "GetSchedule", {"Name": schedule, "GroupName": group}, resource=schedule
+                    )
+                    is not None
+                ):
                     changes.append(
                         planner._change(
-                            "delete", "scheduler:Schedule", schedule, monitor,
-                            Request(api="scheduler", operation="DeleteSchedule", body={"Name": schedule, "GroupName": group}),
+                            "delete",
+                            "scheduler:Schedule",
+                            schedule,
+                            monitor,
+                            Request(
+                                api="scheduler", operation="DeleteSchedule", body={"Name": schedule, "GroupName": group}
+                            ),
                         )
                     )
                 changes.append(
-                    planner._change("delete", "scheduler:ScheduleGroup", group, monitor, Request(api="scheduler", operation="DeleteScheduleGroup", body={"Name": group}))
+                    planner._change(
+                        "delete",
+                        "scheduler:ScheduleGroup",
+                        group,
+                        monitor,
+                        Request(api="scheduler", operation="DeleteScheduleGroup", body={"Name": group}),
+                    )
                 )
             else:
-                logger.warning("monitor %s: the schedule group %s is not tagged as driftplane's; it is left alone", monitor, group)
+                logger.warning(
+                    "monitor %s: the schedule group %s is not tagged as driftplane's; it is left alone", monitor, group
+                )
     for arn in planner.owned_topics(monitor):
-        changes.append(planner._change("delete", "sns:Topic", arn.rsplit(":", 1)[1], monitor, Request(api="sns", operation="DeleteTopic", body={"TopicArn": arn})))
+        changes.append(
+            planner._change(
+                "delete",
+                "sns:Topic",
+                arn.rsplit(":", 1)[1],
+                monitor,
+                Request(api="sns", operation="DeleteTopic", body={"TopicArn": arn}),
+            )
+        )
     for uri in planner.owned_files(monitor):
         bucket, key = names.split_s3_uri(uri)
-        changes.append(planner._change("delete", "s3:Object", uri, monitor, Request(api="s3", operation="DeleteObject", body={"Bucket": bucket, "Key": key})))
+        changes.append(
+            planner._change(
+                "delete",
+                "s3:Object",
+                uri,
+                monitor,
+                Request(api="s3", operation="DeleteObject", body={"Bucket": bucket, "Key": key}),
+            )
+        )
     return changes

@@ -133,4 +133,6 @@ class AwsProvider(Provider):
         chosen = selected_monitors(spec, monitors)
         targets = [resolve_monitor(spec, m).target for m in chosen]
         needs_aws = in_job() or any(target.endpoint and not target.data for target in targets)
-        return run_monitors(spec, self.aws_settings, self.clients if needs_aws else None, chosen, at=at, start=start, end=end)
+        return run_monitors(
+            spec, self.aws_settings, self.clients if needs_aws else None, chosen, at=at, start=start, end=end
+        )

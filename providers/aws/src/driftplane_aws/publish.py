@@ -32,7 +32,9 @@ def metric_data(
 ) -> dict[str, list[dict[str, Any]]]:
     """Namespace -> MetricData items for one run."""
     stamp = when or datetime.now(UTC)
-    return {DRIFTPLANE_NAMESPACE: [_datum(point, stamp) for point in metrics_from_result(result, read_seconds=read_seconds)]}
+    return {
+        DRIFTPLANE_NAMESPACE: [_datum(point, stamp) for point in metrics_from_result(result, read_seconds=read_seconds)]
+    }
 
 
 def _datum(point: MetricPoint, stamp: datetime) -> dict[str, Any]:
@@ -52,7 +54,9 @@ def publish(clients: Any, data: dict[str, list[dict[str, Any]]]) -> int:
     for namespace, items in data.items():
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
-            clients.call("cloudwatch", "PutMetricData", {"Namespace": namespace, "MetricData": chunk}, resource=namespace)
+            clients.call(
+                "cloudwatch", "PutMetricData", {"Namespace": namespace, "MetricData": chunk}, resource=namespace
+            )
             sent += len(chunk)
     logger.info("published %d CloudWatch metric points", sent)
     return sent

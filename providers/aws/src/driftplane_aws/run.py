@@ -68,9 +68,13 @@ def result_folder(root: Path, spec: Spec, settings: AwsSettings, monitor: str, w
 
 def capture_data(clients: AwsClients, settings: AwsSettings, endpoint: str) -> str:
     """The partitioned path of an endpoint's captured traffic, from its DataCaptureConfig."""
-    described = clients.call("sagemaker", "DescribeEndpoint", {"EndpointName": endpoint}, resource=f"endpoint {endpoint}")
+    described = clients.call(
+        "sagemaker", "DescribeEndpoint", {"EndpointName": endpoint}, resource=f"endpoint {endpoint}"
+    )
     config_name = described["EndpointConfigName"]
-    config = clients.call("sagemaker", "DescribeEndpointConfig", {"EndpointConfigName": config_name}, resource=config_name)
+    config = clients.call(
+        "sagemaker", "DescribeEndpointConfig", {"EndpointConfigName": config_name}, resource=config_name
+    )
     capture = config.get("DataCaptureConfig") or {}
     if not capture.get("EnableCapture"):
         raise ProviderError(
@@ -78,7 +82,10 @@ def capture_data(clients: AwsClients, settings: AwsSettings, endpoint: str) -> s
             f"`driftplane aws enable-capture --endpoint {endpoint} --destination s3://BUCKET/capture`"
         )
     destination = str(capture["DestinationS3Uri"]).rstrip("/")
-    return f"{destination}/{endpoint}/{settings.capture_variant}/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/{{timestamp:HH}}/*.jsonl"
+    return (
+        f"{destination}/{endpoint}/{settings.capture_variant}/"
+        "{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/{timestamp:HH}/*.jsonl"
+    )
 
 
 def baseline_columns(spec: Spec, monitor: str) -> list[str] | None:
@@ -102,7 +109,10 @@ def baseline_columns(spec: Spec, monitor: str) -> list[str] | None:
 
 
 def with_capture(spec: Spec, monitor: str, data: str) -> Spec:
-    """The spec with the monitor's target reading ``data`` as SageMaker capture files, named by the baseline's columns."""
+    """The spec with the monitor's target reading ``data`` as SageMaker capture files.
+
+    The captured values are named by the baseline's columns.
+    """
     original = spec.monitor(monitor)
     update: dict[str, object] = {"data": data, "format": "sagemaker-capture"}
     if original.target.columns is None:
@@ -117,7 +127,10 @@ def with_capture(spec: Spec, monitor: str, data: str) -> Spec:
 def _sources(monitor: ResolvedMonitor) -> str:
     """The monitor's remote data, as the user wrote it, for a message about reading it."""
     baseline = monitor.baseline
-    named = [("baseline", baseline.source.data if baseline.source else baseline.statistics), ("target", monitor.target.data)]
+    named = [
+        ("baseline", baseline.source.data if baseline.source else baseline.statistics),
+        ("target", monitor.target.data),
+    ]
     remote = [f"its {role} {where}" for role, where in named if where and "://" in where]
     if not remote and monitor.target.endpoint:
         remote = [f"endpoint {monitor.target.endpoint}'s capture"]

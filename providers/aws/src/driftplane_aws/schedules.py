@@ -33,7 +33,9 @@ def sagemaker_cron(schedule: Schedule) -> str:
         raise ScheduleNotExpressible(why + "'weekly' cannot be expressed: use daily, or backend: processing")
     minute, hour, dom, month, dow = schedule.fields
     if minute != "0" or dom != "*" or month != "*" or dow not in ("*", "?"):
-        raise ScheduleNotExpressible(why + f"'{schedule.cron}' cannot be expressed: use such a schedule, or backend: processing")
+        raise ScheduleNotExpressible(
+            why + f"'{schedule.cron}' cannot be expressed: use such a schedule, or backend: processing"
+        )
     if hour == "*":
         return "cron(0 * ? * * *)"
     match = re.fullmatch(r"(\*|\d{1,2})(?:/(\d{1,2}))?", hour)

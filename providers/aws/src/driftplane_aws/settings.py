@@ -20,7 +20,8 @@ S3Uri = Annotated[str, WithJsonSchema({"type": "string", "pattern": S3_URI.patte
 NAME_PREFIX = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
 MAX_NAME_PREFIX = 20
 NamePrefix = Annotated[
-    str, WithJsonSchema({"type": "string", "pattern": NAME_PREFIX.pattern, "minLength": 1, "maxLength": MAX_NAME_PREFIX})
+    str,
+    WithJsonSchema({"type": "string", "pattern": NAME_PREFIX.pattern, "minLength": 1, "maxLength": MAX_NAME_PREFIX}),
 ]
 
 
@@ -29,8 +30,13 @@ def role_arn_problem(value: str) -> str | None:
     if ROLE_ARN.match(value):
         return None
     if re.match(r"^arn:aws[a-z\-]*:iam::\d{12}:user/", value):
-        return f"'{value}' is an IAM user; SageMaker and EventBridge Scheduler assume roles: give a role's ARN such as {ROLE_EXAMPLE}"
-    return f"'{value}' is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>, e.g. {ROLE_EXAMPLE}"
+        return (
+            f"'{value}' is an IAM user; SageMaker and EventBridge Scheduler "
+            f"assume roles: give a role's ARN such as {ROLE_EXAMPLE}"
+        )
+    return (
+        f"'{value}' is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>, e.g. {ROLE_EXAMPLE}"
+    )
 
 
 def s3_uri_problem(value: str) -> str | None:
@@ -79,7 +85,9 @@ class AwsSettings(ProviderSettings):
             "processing: EventBridge Scheduler starting SageMaker Processing jobs that run driftplane (any account)."
         ),
     )
-    region: str | None = Field(default=None, description="AWS region; default: the AWS configuration's (AWS_REGION, ~/.aws/config).")
+    region: str | None = Field(
+        default=None, description="AWS region; default: the AWS configuration's (AWS_REGION, ~/.aws/config)."
+    )
     profile: str | None = Field(default=None, description="A named profile of ~/.aws/config to take credentials from.")
     role_arn: RoleArn | None = Field(
         default=None,
@@ -130,7 +138,9 @@ class AwsSettings(ProviderSettings):
         description="How long apply waits for a schedule to leave Pending (and for a baselining job).",
     )
     poll_seconds: float = Field(default=5.0, ge=0, le=60, description="Seconds between two status polls while waiting.")
-    max_attempts: int = Field(default=5, ge=1, le=20, description="Attempts per AWS call in botocore's standard retry mode.")
+    max_attempts: int = Field(
+        default=5, ge=1, le=20, description="Attempts per AWS call in botocore's standard retry mode."
+    )
     tags: dict[str, str] = Field(default_factory=dict, description="Added to everything the provider creates.")
 
     _a_role = field_validator("role_arn", "scheduler_role_arn")(problem_check(role_arn_problem))

@@ -67,17 +67,26 @@ class StatusReader:
 
     def model_monitor_status(self, monitor: str) -> MonitorStatus:
         schedule = self.translator.schedule_name(monitor)
-        found = self.clients.try_call("sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}, resource=schedule)
+        found = self.clients.try_call(
+            "sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}, resource=schedule
+        )
         if found is None:
             return MonitorStatus(monitor=monitor, provider="aws", state="not deployed", details={"schedule": schedule})
-        state = STATES.get(found.get("MonitoringScheduleStatus", ""), str(found.get("MonitoringScheduleStatus", "unknown")).lower())
+        state = STATES.get(
+            found.get("MonitoringScheduleStatus", ""), str(found.get("MonitoringScheduleStatus", "unknown")).lower()
+        )
         details: dict[str, Any] = {"schedule": schedule, "backend": "model-monitor"}
         if found.get("FailureReason"):
             details["failure_reason"] = found["FailureReason"]
         summaries = self.clients.call(
             "sagemaker",
             "ListMonitoringExecutions",
-            {"MonitoringScheduleName": schedule, "SortBy": "ScheduledTime", "SortOrder": "Descending", "MaxResults": self.limit},
+            {
+                "MonitoringScheduleName": schedule,
+                "SortBy": "ScheduledTime",
+                "SortOrder": "Descending",
+                "MaxResults": self.limit,
+            },
             resource=schedule,
         ).get("MonitoringExecutionSummaries", [])
         baseline = self.baseline(monitor)
@@ -85,7 +94,9 @@ class StatusReader:
         in_progress = []
         for summary in summaries:
             if summary.get("MonitoringExecutionStatus") not in FINISHED:
-                in_progress.append({"scheduled": str(summary.get("ScheduledTime")), "status": summary.get("MonitoringExecutionStatus")})
+                in_progress.append(
+                    {"scheduled": str(summary.get("ScheduledTime")), "status": summary.get("MonitoringExecutionStatus")}
+                )
                 continue
             runs.append(self.execution_result(monitor, summary, baseline))
         if in_progress:
@@ -106,9 +117,13 @@ class StatusReader:
         if statistics is None:
             return None
         constraints = self.read_json(constraints_uri)
-        return profile_from_statistics(statistics, source=statistics_uri), Constraints.from_dict(constraints) if constraints else None
+        return profile_from_statistics(statistics, source=statistics_uri), Constraints.from_dict(
+            constraints
+        ) if constraints else None
 
-    def execution_result(self, monitor: str, summary: dict[str, Any], baseline: tuple[Profile, Constraints | None] | None) -> RunResult:
+    def execution_result(
+        self, monitor: str, summary: dict[str, Any], baseline: tuple[Profile, Constraints | None] | None
+    ) -> RunResult:
         """One finished execution as a RunResult; its files are read from the job's output on S3."""
         scheduled = summary["ScheduledTime"]
         scheduled = scheduled if isinstance(scheduled, datetime) else datetime.fromisoformat(str(scheduled))
@@ -117,11 +132,18 @@ class StatusReader:
         base = {"monitor": monitor, "window": window, "provider": "aws", "started_at": scheduled}
         if status in ("Failed", "Stopped"):
             reason = summary.get("FailureReason") or f"the execution {str(status).lower()} without a reason"
-            return RunResult.model_validate({**base, "rows": {"baseline": 0, "target": 0}, "status": "failed", "error": reason})
+            return RunResult.model_validate(
+                {**base, "rows": {"baseline": 0, "target": 0}, "status": "failed", "error": reason}
+            )
         output = self.execution_output(summary)
         if output is None:
             return RunResult.model_validate(
-                {**base, "rows": {"baseline": 0, "target": 0}, "status": "failed", "error": "the execution has no processing job output to read"}
+                {
+                    **base,
+                    "rows": {"baseline": 0, "target": 0},
+                    "status": "failed",
+                    "error": "the execution has no processing job output to read",
+                }
             )
         return self.result_from_files(monitor, output, base, baseline)
 
@@ -156,7 +178,10 @@ class StatusReader:
             return RunResult.model_validate(
                 {
                     **base,
-                    "rows": {"baseline": baseline[0].rows if baseline else 0, "target": int((statistics or {}).get("dataset", {}).get("item_count", 0))},
+                    "rows": {
+                        "baseline": baseline[0].rows if baseline else 0,
+                        "target": int((statistics or {}).get("dataset", {}).get("item_count", 0)),
+                    },
                     "status": RunResult.status_for(found_drift, bool(violations)),
                     "violations": violations,
                     "reports": reports,
@@ -173,7 +198,9 @@ class StatusReader:
             window=base["window"],
             started_at=base["started_at"],
         )
-        drifted = bool(evaluated.drifted_features) or any(v.constraint_check_type == "baseline_drift_check" for v in violations)
+        drifted = bool(evaluated.drifted_features) or any(
+            v.constraint_check_type == "baseline_drift_check" for v in violations
+        )
         return evaluated.model_copy(
             update={
                 "violations": violations,
@@ -188,7 +215,9 @@ class StatusReader:
     def processing_status(self, monitor: str) -> MonitorStatus:
         schedule = self.translator.schedule_name(monitor)
         group = names.schedule_group_name(self.settings.name_prefix, monitor)
-        found = self.clients.try_call("scheduler", "GetSchedule", {"Name": schedule, "GroupName": group}, resource=schedule)
+        found = self.clients.try_call(
+            "scheduler", "GetSchedule", {"Name": schedule, "GroupName": group}, resource=schedule
+        )
         if found is None:
             return MonitorStatus(monitor=monitor, provider="aws", state="not deployed", details={"schedule": schedule})
         state = "scheduled" if found.get("State") == "ENABLED" else "stopped"
@@ -196,13 +225,20 @@ class StatusReader:
         summaries = self.clients.call(
             "sagemaker",
             "ListProcessingJobs",
-            {"NameContains": base, "SortBy": "CreationTime", "SortOrder": "Descending", "MaxResults": min(100, self.limit * 3)},
+            {
+                "NameContains": base,
+                "SortBy": "CreationTime",
+                "SortOrder": "Descending",
+                "MaxResults": min(100, self.limit * 3),
+            },
         ).get("ProcessingJobSummaries", [])
         runs: list[RunResult] = []
         for summary in summaries:
             if len(runs) >= self.limit:
                 break
-            job = self.clients.call("sagemaker", "DescribeProcessingJob", {"ProcessingJobName": summary["ProcessingJobName"]})
+            job = self.clients.call(
+                "sagemaker", "DescribeProcessingJob", {"ProcessingJobName": summary["ProcessingJobName"]}
+            )
             if _job_monitor(job) != monitor:
                 continue
             result = self.job_result(monitor, job)
@@ -237,9 +273,20 @@ class StatusReader:
                 result = RunResult.model_validate(data)
                 reports = {k: str(folder) + "/" + v.rsplit("/", 1)[-1] for k, v in result.reports.items()}
                 return result.model_copy(update={"reports": reports})
-        reason = job.get("FailureReason") or job.get("ExitMessage") or f"job {job.get('ProcessingJobName')} {str(status).lower()} without a result"
+        reason = (
+            job.get("FailureReason")
+            or job.get("ExitMessage")
+            or f"job {job.get('ProcessingJobName')} {str(status).lower()} without a result"
+        )
         return RunResult.model_validate(
-            {"monitor": monitor, "window": window, "rows": {"baseline": 0, "target": 0}, "status": "failed", "error": reason, "provider": "aws"}
+            {
+                "monitor": monitor,
+                "window": window,
+                "rows": {"baseline": 0, "target": 0},
+                "status": "failed",
+                "error": reason,
+                "provider": "aws",
+            }
         )
 
 

@@ -60,7 +60,10 @@ def metric_for_comparison(method: str) -> str:
 
 
 def remote_baseline(monitor: ResolvedMonitor) -> tuple[str, str] | None:
-    """The user's statistics.json and constraints.json on S3, used as they are; None when driftplane writes the files."""
+    """The user's statistics.json and constraints.json on S3, used as they are.
+
+    None when driftplane writes the files.
+    """
     baseline = monitor.baseline
     statistics, constraints = baseline.statistics or "", baseline.constraints or ""
     if baseline.kind == "statistics" and statistics.startswith("s3://") and constraints.startswith("s3://"):
@@ -163,7 +166,11 @@ class Translator:
 
     def cluster(self) -> dict[str, Any]:
         s = self.settings
-        config: dict[str, Any] = {"InstanceCount": s.instance_count, "InstanceType": s.instance_type, "VolumeSizeInGB": s.volume_size_gb}
+        config: dict[str, Any] = {
+            "InstanceCount": s.instance_count,
+            "InstanceType": s.instance_type,
+            "VolumeSizeInGB": s.volume_size_gb,
+        }
         if s.volume_kms_key_id:
             config["VolumeKmsKeyId"] = s.volume_kms_key_id
         return {"ClusterConfig": config}
@@ -229,7 +236,11 @@ class Translator:
                 "Outputs": [
                     {
                         "OutputName": "monitoring_output",
-                        "S3Output": {"S3Uri": self.baseline_uri(monitor), "LocalPath": OUTPUT, "S3UploadMode": "EndOfJob"},
+                        "S3Output": {
+                            "S3Uri": self.baseline_uri(monitor),
+                            "LocalPath": OUTPUT,
+                            "S3UploadMode": "EndOfJob",
+                        },
                     }
                 ]
             },
@@ -275,7 +286,9 @@ class Translator:
     def job_definition(self, monitor: str) -> tuple[str, Request]:
         statistics, constraints = self.baseline_resources(monitor)
         output: dict[str, Any] = {
-            "MonitoringOutputs": [{"S3Output": {"S3Uri": self.reports_uri(monitor), "LocalPath": OUTPUT, "S3UploadMode": "Continuous"}}]
+            "MonitoringOutputs": [
+                {"S3Output": {"S3Uri": self.reports_uri(monitor), "LocalPath": OUTPUT, "S3UploadMode": "Continuous"}}
+            ]
         }
         if self.settings.output_kms_key_id:
             output["KmsKeyId"] = self.settings.output_kms_key_id
@@ -399,7 +412,11 @@ class Translator:
                 "Outputs": [
                     {
                         "OutputName": "reports",
-                        "S3Output": {"S3Uri": self.reports_uri(monitor), "LocalPath": OUTPUT, "S3UploadMode": "EndOfJob"},
+                        "S3Output": {
+                            "S3Uri": self.reports_uri(monitor),
+                            "LocalPath": OUTPUT,
+                            "S3UploadMode": "EndOfJob",
+                        },
                     }
                 ]
             },
@@ -466,7 +483,8 @@ class Translator:
                 if translation is not None:
                     translation.notes.append(
                         f"alert '{alert.name}': SageMaker Model Monitor publishes no CloudWatch metric for "
-                        f"{'failed runs' if alert.when == 'failure' else 'violations'}, so it has no alarm and no topic; "
+                        f"{'failed runs' if alert.when == 'failure' else 'violations'}, "
+                        "so it has no alarm and no topic; "
                         "`driftplane status` shows them (or use backend: processing)"
                     )
                 continue

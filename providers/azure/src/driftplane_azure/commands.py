@@ -56,7 +56,8 @@ def _session(settings: Any, base_dir: Path) -> Any:
         return Session(settings, None, base_dir=base_dir)
     except WorkspaceNotNamed as exc:
         raise UsageError(
-            f"no Azure ML workspace named: give {', '.join(OPTION_NAMES[m] for m in exc.missing)}; or --workspace-config "
+            "no Azure ML workspace named: give "
+            f"{', '.join(OPTION_NAMES[m] for m in exc.missing)}; or --workspace-config "
             "with the workspace's config.json, or --spec with a spec whose providers.azure names it"
         ) from None
 
@@ -82,11 +83,24 @@ def _write(text: str, out: str | None, force: bool) -> None:
 
 def _workspace_options(command: Any) -> Any:
     command = click.option("--workspace-config", help="A config.json naming the workspace.")(command)
-    command = click.option("--workspace", envvar="AZURE_ML_WORKSPACE", help="Workspace name [AZURE_ML_WORKSPACE].")(command)
-    command = click.option("--resource-group", envvar="AZURE_RESOURCE_GROUP", help="Resource group [AZURE_RESOURCE_GROUP].")(command)
-    command = click.option("--subscription-id", envvar="AZURE_SUBSCRIPTION_ID", help="Subscription [AZURE_SUBSCRIPTION_ID].")(command)
-    command = click.option("--spec", "spec_path", type=click.Path(dir_okay=False), help="Take the workspace from this spec's providers.azure.")(command)
-    command = click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write the spec here (default: stdout).")(command)
+    command = click.option("--workspace", envvar="AZURE_ML_WORKSPACE", help="Workspace name [AZURE_ML_WORKSPACE].")(
+        command
+    )
+    command = click.option(
+        "--resource-group", envvar="AZURE_RESOURCE_GROUP", help="Resource group [AZURE_RESOURCE_GROUP]."
+    )(command)
+    command = click.option(
+        "--subscription-id", envvar="AZURE_SUBSCRIPTION_ID", help="Subscription [AZURE_SUBSCRIPTION_ID]."
+    )(command)
+    command = click.option(
+        "--spec",
+        "spec_path",
+        type=click.Path(dir_okay=False),
+        help="Take the workspace from this spec's providers.azure.",
+    )(command)
+    command = click.option(
+        "--out", "-o", type=click.Path(dir_okay=False), help="Write the spec here (default: stdout)."
+    )(command)
     command = click.option("--force", is_flag=True, help="Replace --out if it exists.")(command)
     return command
 
@@ -119,7 +133,12 @@ def import_command(
 
     settings, base_dir = _settings(
         spec_path,
-        {"subscription_id": subscription_id, "resource_group": resource_group, "workspace": workspace, "workspace_config": workspace_config},
+        {
+            "subscription_id": subscription_id,
+            "resource_group": resource_group,
+            "workspace": workspace,
+            "workspace_config": workspace_config,
+        },
     )
     session = _session(settings, base_dir)
     found = session.owned_schedules()
@@ -183,13 +202,20 @@ def import_v1_command(
         mapping[key.strip()] = value.strip()
     settings, base_dir = _settings(
         spec_path,
-        {"subscription_id": subscription_id, "resource_group": resource_group, "workspace": workspace, "workspace_config": workspace_config},
+        {
+            "subscription_id": subscription_id,
+            "resource_group": resource_group,
+            "workspace": workspace,
+            "workspace_config": workspace_config,
+        },
     )
     if from_file:
         try:
             text = Path(from_file).read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise UsageError(f"--from-file {from_file} does not exist: give the JSON export of the v1 datadrifts") from None
+            raise UsageError(
+                f"--from-file {from_file} does not exist: give the JSON export of the v1 datadrifts"
+            ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError(f"{from_file}: cannot read it ({exc})") from None
         try:

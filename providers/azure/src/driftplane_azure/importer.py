@@ -31,7 +31,12 @@ ENVIRONMENT = {
     "workspace": "${AZURE_ML_WORKSPACE}",
 }
 # The data-quality checks Azure's signal does not run, written off (see checks.py).
-AZURE_QUALITY = {"completeness": False, "columns": False, "comparison_threshold": 1, "categorical_comparison_threshold": 1}
+AZURE_QUALITY = {
+    "completeness": False,
+    "columns": False,
+    "comparison_threshold": 1,
+    "categorical_comparison_threshold": 1,
+}
 _WEEKDAY_NUMBERS = {"sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6}
 
 
@@ -133,7 +138,10 @@ def schedule_text(trigger: Any, notes: list[str], name: str) -> str:
     hours_text = ",".join(str(h) for h in (hours if isinstance(hours, list) else [hours]))
     minutes_text = ",".join(str(m) for m in (minutes if isinstance(minutes, list) else [minutes]))
     if interval != 1:
-        notes.append(f"{name}: Azure ran every {interval} {frequency}s; driftplane schedules are cron, so it runs every {frequency} — adjust the cron expression if that matters")
+        notes.append(
+            f"{name}: Azure ran every {interval} {frequency}s; driftplane schedules are cron, "
+            f"so it runs every {frequency} — adjust the cron expression if that matters"
+        )
     if frequency in ("minute",):
         notes.append(f"{name}: a per-minute recurrence became hourly")
         return "hourly"
@@ -199,23 +207,35 @@ def _import_schedule(out: Imported, name: str, schedule: Any) -> None:
     for signal_name, signal in signals.items():
         if signal is not drift and signal is not quality:
             notes.append(
-                f"{name}: signal '{signal_name}' ({type(signal).__name__}) has no driftplane equivalent and was not imported"
+                f"{name}: signal '{signal_name}' ({type(signal).__name__}) "
+                "has no driftplane equivalent and was not imported"
             )
-    extra = [s for s in signals.values() if isinstance(s, DataDriftSignal | DataQualitySignal) and s is not drift and s is not quality]
+    extra = [
+        s
+        for s in signals.values()
+        if isinstance(s, DataDriftSignal | DataQualitySignal) and s is not drift and s is not quality
+    ]
     if extra:
         notes.append(f"{name}: only the first data drift and data quality signal were imported ({len(extra)} more)")
 
     target = definition.monitoring_target
     if target is not None and target.endpoint_deployment_id:
         match = _ARM_DEPLOYMENT.search(target.endpoint_deployment_id)
-        endpoint = f"{match.group('e')}:{match.group('d')}" if match else target.endpoint_deployment_id.removeprefix("azureml:")
+        endpoint = (
+            f"{match.group('e')}:{match.group('d')}"
+            if match
+            else target.endpoint_deployment_id.removeprefix("azureml:")
+        )
         monitor.setdefault("target", {})["endpoint"] = endpoint
         if target.ml_task and str(target.ml_task).lower() != "classification":
             azure["ml_task"] = str(target.ml_task).lower()
 
     main = drift or quality
     if main is None:
-        notes.append(f"{name}: no data drift or data quality signal (out-of-box monitoring relies on the deployment); imported with drift and quality defaults, baseline = the target one day earlier")
+        notes.append(
+            f"{name}: no data drift or data quality signal (out-of-box monitoring relies on the "
+            "deployment); imported with drift and quality defaults, baseline = the target one day earlier"
+        )
         monitor.setdefault("target", {})
         monitor["baseline"] = {"lag": "1d"}
     else:
@@ -240,7 +260,10 @@ def _import_schedule(out: Imported, name: str, schedule: Any) -> None:
     notification = definition.alert_notification
     alerts: list[dict[str, Any]] = []
     if isinstance(notification, str):
-        notes.append(f"{name}: Azure Monitor alert notification ('{notification}') is not imported; add webhook or email channels")
+        notes.append(
+            f"{name}: Azure Monitor alert notification ('{notification}') "
+            "is not imported; add webhook or email channels"
+        )
     elif notification is not None and getattr(notification, "emails", None):
         channel = f"{name}-email"
         out.channels[channel] = {"type": "email", "to": list(notification.emails)}
@@ -298,12 +321,18 @@ def _import_data(monitor: dict[str, Any], azure: dict[str, Any], signal: Any, na
             if window is not None and getattr(window, "window_start", None) and getattr(window, "window_end", None):
                 baseline["window"] = {"start": str(window.window_start), "end": str(window.window_end)}
             elif window is not None and getattr(window, "lookback_window_size", None):
-                notes.append(f"{name}: a trailing reference window over other data ({path}) has no driftplane equivalent; the whole asset is the baseline")
+                notes.append(
+                    f"{name}: a trailing reference window over other data ({path}) "
+                    "has no driftplane equivalent; the whole asset is the baseline"
+                )
         columns = getattr(reference, "data_column_names", None) or {}
         if columns.get("target_column"):
             azure["target_column"] = columns["target_column"]
     else:
-        notes.append(f"{name}: no reference data (Azure uses the deployment's own earlier inputs); baseline = the target one day earlier")
+        notes.append(
+            f"{name}: no reference data (Azure uses the deployment's own "
+            "earlier inputs); baseline = the target one day earlier"
+        )
         baseline["lag"] = "1d"
     monitor["baseline"] = baseline
     if "data" not in target and "endpoint" not in target:
@@ -311,7 +340,9 @@ def _import_data(monitor: dict[str, Any], azure: dict[str, Any], signal: Any, na
         target["data"] = "REPLACE-with-azureml:NAME:VERSION"
 
 
-def _features(signal: Any, monitor: dict[str, Any], azure: dict[str, Any], name: str, notes: list[str], *, drift: bool) -> None:
+def _features(
+    signal: Any, monitor: dict[str, Any], azure: dict[str, Any], name: str, notes: list[str], *, drift: bool
+) -> None:
     features = getattr(signal, "features", None)
     if isinstance(features, list) and features:
         monitor.setdefault("features", {})["include"] = list(features)
@@ -328,7 +359,9 @@ def _features(signal: Any, monitor: dict[str, Any], azure: dict[str, Any], name:
             listed.append(column)
 
 
-def _drift_checks(signal: Any, name: str, notes: list[str], monitor: dict[str, Any], azure: dict[str, Any]) -> dict[str, Any]:
+def _drift_checks(
+    signal: Any, name: str, notes: list[str], monitor: dict[str, Any], azure: dict[str, Any]
+) -> dict[str, Any]:
     _features(signal, monitor, azure, name, notes, drift=True)
     checks: dict[str, Any] = {"noise_correction": False}
     thresholds = signal.metric_thresholds
@@ -366,7 +399,8 @@ def _quality_checks(signal: Any, name: str, notes: list[str], azure: dict[str, A
     for kind in ("numerical", "categorical"):
         metrics = getattr(thresholds, kind, None) if thresholds is not None else None
         actual[kind] = {
-            key: getattr(metrics, key, None) for key in ("null_value_rate", "data_type_error_rate", "out_of_bounds_rate")
+            key: getattr(metrics, key, None)
+            for key in ("null_value_rate", "data_type_error_rate", "out_of_bounds_rate")
         }
     types = [actual[k]["data_type_error_rate"] for k in actual if actual[k]["data_type_error_rate"] is not None]
     bounds = actual["categorical"]["out_of_bounds_rate"]
@@ -470,15 +504,23 @@ def import_v1(monitors: list[dict[str, Any]], datasets: dict[str, str] | None = 
         frequency = str(raw.get("frequency") or "Day").lower()
         interval = raw.get("interval")
         if isinstance(interval, int | float) and interval > 1:
-            notes.append(f"{name}: v1 ran every {interval:g} {frequency}s; imported as every {frequency} (adjust the schedule's cron)")
+            notes.append(
+                f"{name}: v1 ran every {interval:g} {frequency}s; imported "
+                f"as every {frequency} (adjust the schedule's cron)"
+            )
         schedule = V1_FREQUENCIES.get(frequency)
         if schedule is None:
             notes.append(f"{name}: v1 frequency '{raw.get('frequency')}' is unknown; imported as daily")
             schedule = "daily"
         if frequency == "week":
-            notes.append(f"{name}: v1 weekly runs read the last full Monday-Sunday; the v2 schedule reads the 7 days before each Monday run")
+            notes.append(
+                f"{name}: v1 weekly runs read the last full Monday-Sunday; "
+                "the v2 schedule reads the 7 days before each Monday run"
+            )
         if frequency == "month":
-            notes.append(f"{name}: v1 monthly runs read the last full month; the v2 schedule reads the 30 days before the 1st")
+            notes.append(
+                f"{name}: v1 monthly runs read the last full month; the v2 schedule reads the 30 days before the 1st"
+            )
         target["window"] = {"day": "1d", "week": "7d", "month": "30d"}.get(frequency, "1d")
         monitor["target"] = target
         monitor["schedule"] = schedule
@@ -506,7 +548,10 @@ def import_v1(monitors: list[dict[str, Any]], datasets: dict[str, str] | None = 
             monitor["alerts"] = [{"when": "drift", "notify": [channel]}, {"when": "failure", "notify": [channel]}]
         compute = raw.get("computeTargetName")
         if compute:
-            notes.append(f"{name}: v1 compute target '{compute}' is not used; v2 monitors run on serverless Spark (providers.azure.instance_type)")
+            notes.append(
+                f"{name}: v1 compute target '{compute}' is not used; v2 monitors "
+                "run on serverless Spark (providers.azure.instance_type)"
+            )
         state = str(raw.get("state") or "")
         if state and state.lower() not in ("enabled", "enabling"):
             monitor["enabled"] = False

@@ -78,7 +78,9 @@ def _glob_files(pattern: Path, declared: str, where: str) -> tuple[Path, ...]:
     fs, path = filesystem_for(str(pattern))
     found, _ = list_files(fs, path, data=str(pattern), base_dir=None)
     if not found:
-        raise DataError(f"{where}: no files match {pattern}; the azure provider uploads the baseline, so its files must be here")
+        raise DataError(
+            f"{where}: no files match {pattern}; the azure provider uploads the baseline, so its files must be here"
+        )
     _, selected, _ = choose_format(found, declared, where)
     return tuple(Path(file.path) for file in selected)
 

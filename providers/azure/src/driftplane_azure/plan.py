@@ -110,7 +110,9 @@ def upload_change(
     )
 
 
-def schedule_change(translation: Translation, scope: WorkspaceScope, action: Action, reason: str | None = None) -> Change:
+def schedule_change(
+    translation: Translation, scope: WorkspaceScope, action: Action, reason: str | None = None
+) -> Change:
     return Change(
         action=action,
         kind=SCHEDULE_KIND,
@@ -178,7 +180,9 @@ def _plan_uploads(session: Session, translation: Translation, changes: list[Chan
         current = {k: v for k, v in (getattr(existing, "tags", None) or {}).items() if not k.startswith("azureml.")}
         diffs = differences(tags, current, "tags")
         if not diffs:
-            changes.append(Change(action="noop", kind=DATA_KIND, name=f"{upload.name}:{upload.version}", monitor=monitor))
+            changes.append(
+                Change(action="noop", kind=DATA_KIND, name=f"{upload.name}:{upload.version}", monitor=monitor)
+            )
             continue
         reason = "; ".join(diffs) + " (the data is already uploaded)"
         changes.append(upload_change(settings, translation, upload, session.scope, action="update", reason=reason))

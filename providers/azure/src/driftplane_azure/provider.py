@@ -111,7 +111,9 @@ class AzureProvider(Provider):
             if item.kind == leftovers.SCHEDULE_KIND:
                 changes.append(apply.destroy_schedule(session, item.entity, item.monitor))
             else:
-                changes.append(plan.delete_alert_change(session, item.kind, item.name, item.monitor, "the monitor is destroyed"))
+                changes.append(
+                    plan.delete_alert_change(session, item.kind, item.name, item.monitor, "the monitor is destroyed")
+                )
                 leftovers.delete_alert_resource(session, item.kind, item.name)
         return Plan(provider=self.name, backend=self.backend, changes=changes)
 

@@ -96,7 +96,9 @@ def breaches(tags: dict[str, Any]) -> tuple[set[str], list[Breach]]:
         if key != BREACH_TAG and not key.startswith(SIGNAL_BREACH_TAG):
             continue
         named = _SIGNAL_IN_TEXT.search(str(text))
-        signal = key[len(SIGNAL_BREACH_TAG) :] if key.startswith(SIGNAL_BREACH_TAG) else (named.group(1) if named else "")
+        signal = (
+            key[len(SIGNAL_BREACH_TAG) :] if key.startswith(SIGNAL_BREACH_TAG) else (named.group(1) if named else "")
+        )
         if signal:
             signals.add(signal)
         for raw in _JSON_ROW.findall(str(text)):
@@ -107,7 +109,13 @@ def breaches(tags: dict[str, Any]) -> tuple[set[str], list[Breach]]:
                 continue
             if not isinstance(row, dict) or not row.get("group") or not row.get("metric_name"):
                 continue
-            breach = Breach(signal, str(row["group"]), str(row["metric_name"]), _number(row.get("metric_value")), _number(row.get("threshold_value")))
+            breach = Breach(
+                signal,
+                str(row["group"]),
+                str(row["metric_name"]),
+                _number(row.get("metric_value")),
+                _number(row.get("threshold_value")),
+            )
             rows[(breach.signal, breach.feature, azure_key(breach.metric))] = breach
     return signals, list(rows.values())
 
@@ -241,7 +249,9 @@ def monitor_status(session: Session, monitor_name: str) -> MonitorStatus:
     name = schedule_name(session.settings, monitor_name)
     existing = session.schedule(name)
     if existing is None:
-        return MonitorStatus(monitor=monitor_name, provider="azure", state="not deployed", schedule=str(resolved.schedule))
+        return MonitorStatus(
+            monitor=monitor_name, provider="azure", state="not deployed", schedule=str(resolved.schedule)
+        )
     state = "scheduled" if existing._is_enabled is not False else "disabled"
     provisioning = _text(getattr(existing, "provisioning_state", None))
     if provisioning.lower().endswith("failed"):

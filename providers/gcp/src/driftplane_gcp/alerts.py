@@ -73,7 +73,10 @@ def conditions_for(
         name: str, title: str, labels: dict[str, str | list[str]], comparison: Any, threshold: float, *, reduce: bool
     ) -> m.AlertPolicy.Condition:
         # reduce: sum the per-feature (or per-check) series of the monitor into one value.
-        reducer = {"cross_series_reducer": m.Aggregation.Reducer.REDUCE_SUM, "group_by_fields": ["metric.label.monitor"]}
+        reducer = {
+            "cross_series_reducer": m.Aggregation.Reducer.REDUCE_SUM,
+            "group_by_fields": ["metric.label.monitor"],
+        }
         aggregation = m.Aggregation(
             alignment_period={"seconds": alignment},
             per_series_aligner=m.Aggregation.Aligner.ALIGN_MAX,
@@ -82,7 +85,9 @@ def conditions_for(
         return m.AlertPolicy.Condition(
             display_name=title,
             condition_threshold=m.AlertPolicy.Condition.MetricThreshold(
-                filter=metric_filter(descriptors.metric_type(prefix, name), resource_type, {"monitor": monitor, **labels}),
+                filter=metric_filter(
+                    descriptors.metric_type(prefix, name), resource_type, {"monitor": monitor, **labels}
+                ),
                 comparison=comparison,
                 threshold_value=threshold,
                 duration={"seconds": 0},

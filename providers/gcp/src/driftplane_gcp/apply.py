@@ -65,7 +65,9 @@ def execute(steps: Sequence[Step], context: Context) -> list[Change]:
     done = []
     for step in steps:
         if step.execute is not None:
-            logger.debug("%s %s %s (monitor %s)", step.change.action, step.change.kind, step.change.name, step.change.monitor)
+            logger.debug(
+                "%s %s %s (monitor %s)", step.change.action, step.change.kind, step.change.name, step.change.monitor
+            )
             step.execute(context)
         done.append(step.change)
     return done

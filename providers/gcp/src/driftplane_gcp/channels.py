@@ -57,7 +57,9 @@ class NotificationTarget:
         from google.cloud import monitoring_v3
 
         labels = dict(self.labels)
-        body_digest = digest({"type": self.type, "labels": labels, "display_name": self.display_name, "monitor": self.monitor})
+        body_digest = digest(
+            {"type": self.type, "labels": labels, "display_name": self.display_name, "monitor": self.monitor}
+        )
         if redact:
             labels = {k: (REDACTED if k in self.secret_labels else v) for k, v in labels.items()}
         return monitoring_v3.NotificationChannel(
@@ -81,7 +83,9 @@ def _email(channel: ChannelTarget, monitor: str, settings: GcpSettings) -> list[
     """One ``email`` channel per address: Google sends its incident email to each."""
     addresses: list[str] = list(channel.value("to"))
     return [
-        NotificationTarget(monitor, f"email-{address}", "email", f"{_prefix(monitor)}: email {address}", {"email_address": address})
+        NotificationTarget(
+            monitor, f"email-{address}", "email", f"{_prefix(monitor)}: email {address}", {"email_address": address}
+        )
         for address in addresses
     ]
 
@@ -160,7 +164,9 @@ DELIVERY: DeliveryTable[Translate] = {
 }
 
 
-def notification_targets(monitor: str, channels: Sequence[ChannelTarget], settings: GcpSettings) -> list[NotificationTarget]:
+def notification_targets(
+    monitor: str, channels: Sequence[ChannelTarget], settings: GcpSettings
+) -> list[NotificationTarget]:
     """The notification channels that deliver ``channels``, each once (one address in two email
     channels is one channel); a channel the table refuses has none (``validate`` refused it)."""
     targets: dict[str, NotificationTarget] = {}

@@ -40,7 +40,9 @@ class Found:
             self.problems.append(problem)
 
 
-def spec_problems(spec: Spec, settings: GcpSettings, monitors: Sequence[str], *, policies: bool = True) -> list[Problem]:
+def spec_problems(
+    spec: Spec, settings: GcpSettings, monitors: Sequence[str], *, policies: bool = True
+) -> list[Problem]:
     """What this provider cannot realise for these monitors, located at the spec's keys.
 
     policies=False leaves out alert policies Google would reject: plan and apply raise those
@@ -75,7 +77,9 @@ def spec_problems(spec: Spec, settings: GcpSettings, monitors: Sequence[str], *,
         _tags_one_by_one(found, *monitor_layer)
         _tags_together(found, monitor, settings, [*layers, monitor_layer])
         _alert_identities(found, monitor)
-        for problem in channel_problems(monitor, DELIVERY, provider="gcp", source=spec.source, attempt=attempt(name, settings)):
+        for problem in channel_problems(
+            monitor, DELIVERY, provider="gcp", source=spec.source, attempt=attempt(name, settings)
+        ):
             if problem not in found.problems:
                 found.problems.append(problem)
         resources = translate.alert_resources(monitor, settings)

@@ -25,7 +25,8 @@ EXTRA: dict[str, tuple[MetricKind, tuple[str, ...], str]] = {
     "feature_drift_threshold": (
         "value",
         ("monitor", "feature"),
-        "The applied drift threshold of a feature in the latest run (the configured one raised to the sampling noise, never lowered).",
+        "The applied drift threshold of a feature in the latest run (the "
+        "configured one raised to the sampling noise, never lowered).",
     ),
     "feature_drift_configured_threshold": (
         "value",

@@ -138,7 +138,9 @@ class GoogleCloudEmulator:
 
     # --- control ------------------------------------------------------------------------
 
-    def fail(self, method: str, code: grpc.StatusCode, message: str, *, times: int = 1, details: Iterable[Any] = ()) -> None:
+    def fail(
+        self, method: str, code: grpc.StatusCode, message: str, *, times: int = 1, details: Iterable[Any] = ()
+    ) -> None:
         """Answer the next ``times`` calls of ``method`` (e.g. 'CreateTimeSeries') with an error."""
         self.faults.setdefault(method, []).append(Fault(code, message, times, list(details)))
 
@@ -192,7 +194,13 @@ class GoogleCloudEmulator:
                 grpc.StatusCode.PERMISSION_DENIED,
                 f"{api} has not been used in project {project} before or it is disabled. Enable it by "
                 f"visiting https://console.developers.google.com/apis/api/{api}/overview?project={project} then retry.",
-                [error_details_pb2.ErrorInfo(reason="SERVICE_DISABLED", domain="googleapis.com", metadata={"service": api, "consumer": f"projects/{project}"})],
+                [
+                    error_details_pb2.ErrorInfo(
+                        reason="SERVICE_DISABLED",
+                        domain="googleapis.com",
+                        metadata={"service": api, "consumer": f"projects/{project}"},
+                    )
+                ],
             )
         queue = self.faults.get(method)
         if queue:
@@ -320,7 +328,8 @@ class GoogleCloudEmulator:
     def create_time_series(self, request: m.CreateTimeSeriesRequest) -> empty_pb2.Empty:
         if len(request.time_series) > MAX_SERIES:
             raise self._invalid(
-                f"The maximum number of TimeSeries objects per Create request is {MAX_SERIES}; got {len(request.time_series)}"
+                "The maximum number of TimeSeries objects per Create "
+                f"request is {MAX_SERIES}; got {len(request.time_series)}"
             )
         now = self.clock()
         seen: set[tuple[Any, ...]] = set()
@@ -328,13 +337,18 @@ class GoogleCloudEmulator:
         for index, ts in enumerate(request.time_series):
             where = f"timeSeries[{index}]"
             if len(ts.points) != 1:
-                raise self._invalid(f"One or more TimeSeries could not be written: {where} must have exactly one point, not {len(ts.points)}")
+                raise self._invalid(
+                    f"One or more TimeSeries could not be written: {where} "
+                    f"must have exactly one point, not {len(ts.points)}"
+                )
             self._check_type(ts.metric.type)
             labels = dict(ts.metric.labels)
             self._check_label_keys(labels, f"{where} metric {ts.metric.type}")
             for key, value in labels.items():
                 if len(value) > MAX_LABEL_VALUE:
-                    raise self._invalid(f"{where}: the value of label {key} is longer than {MAX_LABEL_VALUE} characters")
+                    raise self._invalid(
+                        f"{where}: the value of label {key} is longer than {MAX_LABEL_VALUE} characters"
+                    )
             resource = ts.resource
             if resource.type not in WRITABLE_RESOURCES:
                 raise self._invalid(
@@ -349,7 +363,12 @@ class GoogleCloudEmulator:
                 )
             point = ts.points[0]
             kind_of_value = type(point.value).pb(point.value).WhichOneof("value")
-            value_type = {"int64_value": metric_pb2.MetricDescriptor.ValueType.INT64, "double_value": metric_pb2.MetricDescriptor.ValueType.DOUBLE, "bool_value": metric_pb2.MetricDescriptor.ValueType.BOOL, "string_value": metric_pb2.MetricDescriptor.ValueType.STRING}.get(kind_of_value or "", 0)
+            value_type = {
+                "int64_value": metric_pb2.MetricDescriptor.ValueType.INT64,
+                "double_value": metric_pb2.MetricDescriptor.ValueType.DOUBLE,
+                "bool_value": metric_pb2.MetricDescriptor.ValueType.BOOL,
+                "string_value": metric_pb2.MetricDescriptor.ValueType.STRING,
+            }.get(kind_of_value or "", 0)
             descriptor = self.descriptors.get(ts.metric.type)
             if descriptor is not None:
                 declared = {label.key for label in descriptor.labels}
@@ -403,7 +422,9 @@ class GoogleCloudEmulator:
                     name=f"{request.name}/metricDescriptors/{ts.metric.type}",
                     type=ts.metric.type,
                     metric_kind=metric_pb2.MetricDescriptor.MetricKind.GAUGE,
-                    value_type=metric_pb2.MetricDescriptor.ValueType.INT64 if kind_of_value == "int64_value" else metric_pb2.MetricDescriptor.ValueType.DOUBLE,
+                    value_type=metric_pb2.MetricDescriptor.ValueType.INT64
+                    if kind_of_value == "int64_value"
+                    else metric_pb2.MetricDescriptor.ValueType.DOUBLE,
                     labels=[label_pb2.LabelDescriptor(key=k) for k in ts.metric.labels],
                 )
             stored = self.series.setdefault(
@@ -707,7 +728,10 @@ def _parse(text: str) -> list[tuple[str, str, list[str]]]:
     for part in re.split(r"\s+AND\s+", text.strip()):
         match = _CLAUSE.fullmatch(part)
         if match is None:
-            raise Abort(grpc.StatusCode.INVALID_ARGUMENT, f"Field filter had an invalid value of \"{text}\": cannot parse '{part}'")
+            raise Abort(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"Field filter had an invalid value of \"{text}\": cannot parse '{part}'",
+            )
         field_name = match["field"].replace('"', "").replace("metric.labels.", "metric.label.")
         if match["fn"]:
             values = [_unescape(v) for v in _STRING.findall(match["args"])]
@@ -737,7 +761,8 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(
         prog="python -m driftplane_gcp.emulator",
-        description="An emulator of Cloud Monitoring, Cloud Scheduler and Cloud Run jobs on 127.0.0.1, for trying driftplane-gcp offline.",
+        description="An emulator of Cloud Monitoring, Cloud Scheduler and Cloud "
+        "Run jobs on 127.0.0.1, for trying driftplane-gcp offline.",
     )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
     args = parser.parse_args(argv)

@@ -23,7 +23,11 @@ class Api:
 
 MONITORING = Api("monitoring.googleapis.com", "Cloud Monitoring API", "roles/monitoring.editor")
 SCHEDULER = Api("cloudscheduler.googleapis.com", "Cloud Scheduler API", "roles/cloudscheduler.admin")
-RUN = Api("run.googleapis.com", "Cloud Run Admin API", "roles/run.admin (and roles/iam.serviceAccountUser on the job's service account)")
+RUN = Api(
+    "run.googleapis.com",
+    "Cloud Run Admin API",
+    "roles/run.admin (and roles/iam.serviceAccountUser on the job's service account)",
+)
 # The same APIs as run and status use them: the narrower role that suffices there, so a
 # runner's service account is not told to become a Monitoring editor.
 METRIC_WRITER = replace(MONITORING, role="roles/monitoring.metricWriter")

@@ -2,9 +2,9 @@
 
 Plan bodies are the request messages as proto3 JSON (``MessageToDict``: lowerCamelCase
 names as in Google's REST reference, enums by name, defaults left out), so
-``Request.from_json`` of the real type reads them back. Comparing wanted with existing looks only at the fields driftplane sets: Google
-adds its own (names of conditions, creation records, Cloud Run's defaults), which are not
-differences.
+``Request.from_json`` of the real type reads them back. Comparing wanted with existing looks
+only at the fields driftplane sets: Google adds its own (names of conditions, creation records,
+Cloud Run's defaults), which are not differences.
 """
 
 from __future__ import annotations

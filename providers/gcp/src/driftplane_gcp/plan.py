@@ -212,7 +212,9 @@ def _channel_step(where: Where, resources: MonitorAlerts, identity: Identity, ha
     target = resources.channels[identity]
     shown = resources.channel_message(identity, redact=True)  # what plan prints: secrets replaced
     if have is None:
-        create = m.CreateNotificationChannelRequest(name=where.parent, notification_channel=resources.channel_message(identity))
+        create = m.CreateNotificationChannelRequest(
+            name=where.parent, notification_channel=resources.channel_message(identity)
+        )
 
         def create_channel(ctx: Context, req: Any = create, identity: Identity = identity) -> None:
             created = ctx.write(
@@ -254,7 +256,9 @@ def _channel_step(where: Where, resources: MonitorAlerts, identity: Identity, ha
         name=have.name,
         monitor=target.monitor,
         request=request(
-            names.CHANNEL_SERVICE, "UpdateNotificationChannel", m.UpdateNotificationChannelRequest(notification_channel=shown)
+            names.CHANNEL_SERVICE,
+            "UpdateNotificationChannel",
+            m.UpdateNotificationChannelRequest(notification_channel=shown),
         ),
         reason=_reason(found),
     )
@@ -302,7 +306,9 @@ def _policy_steps(where: Where, existing: Existing) -> tuple[list[Step], set[Ide
                     name=policy.display_name,
                     monitor=name,
                     request=request(
-                        names.ALERT_SERVICE, "CreateAlertPolicy", m.CreateAlertPolicyRequest(name=where.parent, alert_policy=policy)
+                        names.ALERT_SERVICE,
+                        "CreateAlertPolicy",
+                        m.CreateAlertPolicyRequest(name=where.parent, alert_policy=policy),
                     ),
                 )
                 steps.append(Step(change, create_policy))
@@ -335,7 +341,9 @@ def _policy_steps(where: Where, existing: Existing) -> tuple[list[Step], set[Ide
                 kind=names.POLICY,
                 name=have.name,
                 monitor=name,
-                request=request(names.ALERT_SERVICE, "UpdateAlertPolicy", m.UpdateAlertPolicyRequest(alert_policy=policy)),
+                request=request(
+                    names.ALERT_SERVICE, "UpdateAlertPolicy", m.UpdateAlertPolicyRequest(alert_policy=policy)
+                ),
                 reason=reason,
             )
             steps.append(Step(change, update_policy))
@@ -381,7 +389,10 @@ def _job_steps(where: Where, existing: Existing) -> list[Step]:
 
         def delete_scheduler_job(ctx: Context, req: Any = delete_scheduled) -> None:
             ctx.write(
-                ctx.clients.scheduler.delete_job, doing=f"deleting Cloud Scheduler job {req.name}", api=errors.SCHEDULER, request=req
+                ctx.clients.scheduler.delete_job,
+                doing=f"deleting Cloud Scheduler job {req.name}",
+                api=errors.SCHEDULER,
+                request=req,
             )
 
         change = Change(
@@ -400,7 +411,9 @@ def _job_steps(where: Where, existing: Existing) -> list[Step]:
         delete_job = run_v2.DeleteJobRequest(name=job_name)
 
         def delete_run_job(ctx: Context, req: Any = delete_job) -> None:
-            operation = ctx.write(ctx.clients.jobs.delete_job, doing=f"deleting Cloud Run job {req.name}", api=errors.RUN, request=req)
+            operation = ctx.write(
+                ctx.clients.jobs.delete_job, doing=f"deleting Cloud Run job {req.name}", api=errors.RUN, request=req
+            )
             ctx.wait(operation, f"deleting Cloud Run job {req.name}")
 
         change = Change(
@@ -416,7 +429,13 @@ def _job_steps(where: Where, existing: Existing) -> list[Step]:
 
 def _reason(found: list[str]) -> str:
     """Readable differences; the digest label alone means a value Google does not show back changed."""
-    shown = [f for f in found if not f.startswith(f"userLabels.{names.DIGEST_LABEL}") and not f.startswith(f"labels.{names.DIGEST_LABEL}") and "digest=" not in f]
+    shown = [
+        f
+        for f in found
+        if not f.startswith(f"userLabels.{names.DIGEST_LABEL}")
+        and not f.startswith(f"labels.{names.DIGEST_LABEL}")
+        and "digest=" not in f
+    ]
     if not shown:
         return "a setting Google does not show back changed (e.g. a token or URL)"
     return "; ".join(shown)
@@ -435,7 +454,12 @@ def _delete_policy(have: Any, monitor: str) -> Step:
     req = m.DeleteAlertPolicyRequest(name=have.name)
 
     def execute(ctx: Context) -> None:
-        ctx.write(ctx.clients.alerts.delete_alert_policy, doing=f"deleting alert policy {req.name}", api=errors.MONITORING, request=req)
+        ctx.write(
+            ctx.clients.alerts.delete_alert_policy,
+            doing=f"deleting alert policy {req.name}",
+            api=errors.MONITORING,
+            request=req,
+        )
 
     return Step(
         Change(
@@ -482,11 +506,19 @@ def _job_step(job: Any, job_name: str, have: Any, monitor: str, regional: str) -
         req = run_v2.CreateJobRequest(parent=regional, job=job, job_id=job_name.rsplit("/", 1)[1])
 
         def create(ctx: Context) -> None:
-            operation = ctx.write(ctx.clients.jobs.create_job, doing=f"creating Cloud Run job {job_name}", api=errors.RUN, request=req)
+            operation = ctx.write(
+                ctx.clients.jobs.create_job, doing=f"creating Cloud Run job {job_name}", api=errors.RUN, request=req
+            )
             ctx.wait(operation, f"creating Cloud Run job {job_name}")
 
         return Step(
-            Change(action="create", kind=names.RUN_JOB, name=job_name, monitor=monitor, request=request(names.RUN_SERVICE, "CreateJob", req)),
+            Change(
+                action="create",
+                kind=names.RUN_JOB,
+                name=job_name,
+                monitor=monitor,
+                request=request(names.RUN_SERVICE, "CreateJob", req),
+            ),
             create,
         )
     found = differences(to_dict(job), to_dict(have))
@@ -496,7 +528,9 @@ def _job_step(job: Any, job_name: str, have: Any, monitor: str, regional: str) -
     req = run_v2.UpdateJobRequest(job=job)
 
     def update(ctx: Context) -> None:
-        operation = ctx.write(ctx.clients.jobs.update_job, doing=f"updating Cloud Run job {job_name}", api=errors.RUN, request=req)
+        operation = ctx.write(
+            ctx.clients.jobs.update_job, doing=f"updating Cloud Run job {job_name}", api=errors.RUN, request=req
+        )
         ctx.wait(operation, f"updating Cloud Run job {job_name}")
 
     return Step(
@@ -519,7 +553,12 @@ def _scheduler_step(job: Any, have: Any, monitor: str, regional: str) -> Step:
         req = scheduler_v1.CreateJobRequest(parent=regional, job=job)
 
         def create(ctx: Context) -> None:
-            ctx.write(ctx.clients.scheduler.create_job, doing=f"creating Cloud Scheduler job {job.name}", api=errors.SCHEDULER, request=req)
+            ctx.write(
+                ctx.clients.scheduler.create_job,
+                doing=f"creating Cloud Scheduler job {job.name}",
+                api=errors.SCHEDULER,
+                request=req,
+            )
 
         return Step(
             Change(
@@ -537,7 +576,12 @@ def _scheduler_step(job: Any, have: Any, monitor: str, regional: str) -> Step:
     req = scheduler_v1.UpdateJobRequest(job=job)
 
     def update(ctx: Context) -> None:
-        ctx.write(ctx.clients.scheduler.update_job, doing=f"updating Cloud Scheduler job {job.name}", api=errors.SCHEDULER, request=req)
+        ctx.write(
+            ctx.clients.scheduler.update_job,
+            doing=f"updating Cloud Scheduler job {job.name}",
+            api=errors.SCHEDULER,
+            request=req,
+        )
 
     return Step(
         Change(

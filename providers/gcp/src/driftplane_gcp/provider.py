@@ -38,7 +38,9 @@ class GcpProvider(Provider):
     description: ClassVar[str] = "Google Cloud Monitoring custom metrics, alert policies and Cloud Run jobs"
     backends: ClassVar[tuple[str, ...]] = ("cloud-monitoring",)
     settings_model: ClassVar[type[ProviderSettings]] = GcpSettings
-    purges: ClassVar[str | None] = "the metric descriptors under providers.gcp.metric_prefix, which every monitor shares"
+    purges: ClassVar[str | None] = (
+        "the metric descriptors under providers.gcp.metric_prefix, which every monitor shares"
+    )
 
     def __init__(
         self, settings: ProviderSettings | Mapping[str, Any] | None = None, *, clients: GcpClients | None = None
@@ -175,4 +177,6 @@ class GcpProvider(Provider):
         from driftplane_gcp.status import monitor_statuses
 
         clients = self.clients()
-        return monitor_statuses(spec, clients, settings=self.gcp, project=project_for(self.gcp, clients), monitors=monitors)
+        return monitor_statuses(
+            spec, clients, settings=self.gcp, project=project_for(self.gcp, clients), monitors=monitors
+        )

@@ -88,7 +88,11 @@ def publish(
     from google.cloud import monitoring_v3
 
     resource = series.resource_for(
-        settings.resource_type, settings.resource_labels, project=project, location=settings.location, monitor=result.monitor
+        settings.resource_type,
+        settings.resource_labels,
+        project=project,
+        location=settings.location,
+        monitor=result.monitor,
     )
     points = series.points_for(result, read_seconds)
     all_series = series.time_series(points, prefix=settings.metric_prefix, resource=resource, at=at)
@@ -106,7 +110,9 @@ def publish(
                 break
             except gexc.ResourceExhausted as exc:
                 if attempt > settings.quota_retries:
-                    raise errors.explain(exc, doing=doing, api=errors.METRIC_WRITER, project=project, attempts=attempt) from exc
+                    raise errors.explain(
+                        exc, doing=doing, api=errors.METRIC_WRITER, project=project, attempts=attempt
+                    ) from exc
                 logger.warning(
                     "monitor %s: Cloud Monitoring refused time series for quota (%s); retrying in %.0f s "
                     "(attempt %d of %d)",

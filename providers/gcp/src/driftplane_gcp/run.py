@@ -59,7 +59,14 @@ def run_monitors(
         if not newest:
             return result
         try:
-            publish(clients, result, settings=settings, project=project, at=finished_at(result), read_seconds=outcome.read_seconds)
+            publish(
+                clients,
+                result,
+                settings=settings,
+                project=project,
+                at=finished_at(result),
+                read_seconds=outcome.read_seconds,
+            )
         except ProviderError as exc:
             failures.append(exc)
             note = f"the result could not be written to Cloud Monitoring: {exc}"

@@ -80,7 +80,9 @@ def run_job(monitor_name: str, *, settings: GcpSettings, project: str, labels: M
     return job
 
 
-def scheduler_job(monitor: ResolvedMonitor, *, settings: GcpSettings, project: str, tags: Mapping[str, str]) -> scheduler_v1.Job:
+def scheduler_job(
+    monitor: ResolvedMonitor, *, settings: GcpSettings, project: str, tags: Mapping[str, str]
+) -> scheduler_v1.Job:
     """The Cloud Scheduler job that starts the monitor's Cloud Run job on its schedule.
 
     ``tags`` are written as the spec wrote them at the end of the description (cut at

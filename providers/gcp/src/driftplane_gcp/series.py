@@ -155,6 +155,8 @@ def time_series(
     return list(by_series.values())
 
 
-def chunks(series: list[monitoring_v3.TimeSeries], size: int = MAX_SERIES_PER_REQUEST) -> list[list[monitoring_v3.TimeSeries]]:
+def chunks(
+    series: list[monitoring_v3.TimeSeries], size: int = MAX_SERIES_PER_REQUEST
+) -> list[list[monitoring_v3.TimeSeries]]:
     """At most 200 series per CreateTimeSeries request."""
     return [series[i : i + size] for i in range(0, len(series), size)]

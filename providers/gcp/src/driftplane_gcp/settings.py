@@ -93,7 +93,8 @@ class GcpSettings(ProviderSettings):
     )
     metric_prefix: str = Field(
         default="custom.googleapis.com/driftplane/",
-        description="Metric types are this prefix plus the metric name, e.g. custom.googleapis.com/driftplane/feature_drift.",
+        description="Metric types are this prefix plus the metric name, "
+        "e.g. custom.googleapis.com/driftplane/feature_drift.",
     )
     # resource_labels comes before resource_type so that resource_type's check sees both.
     resource_labels: dict[str, str] = Field(
@@ -123,7 +124,8 @@ class GcpSettings(ProviderSettings):
     )
     spec_path: str = Field(
         default="/app/monitors.yaml",
-        description="Where this spec file is inside the image; the scheduled job runs `driftplane run SPEC_PATH --monitor M --provider gcp`.",
+        description="Where this spec file is inside the image; the scheduled job "
+        "runs `driftplane run SPEC_PATH --monitor M --provider gcp`.",
     )
     job_timeout: int = Field(default=3600, ge=60, le=86400, description="Seconds a scheduled run may take.")
     slack: dict[str, SlackApp] = Field(

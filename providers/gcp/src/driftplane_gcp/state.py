@@ -68,7 +68,11 @@ def read_existing(
         if is_managed(channel.user_labels):
             found.channels[_identity(channel.user_labels)] = channel
     for policy in _list(
-        clients.alerts.list_alert_policies, {"name": parent}, doing="listing alert policies", api=errors.MONITORING, project=project
+        clients.alerts.list_alert_policies,
+        {"name": parent},
+        doing="listing alert policies",
+        api=errors.MONITORING,
+        project=project,
     ):
         managed = is_managed(policy.user_labels)
         if managed:
@@ -82,7 +86,11 @@ def read_existing(
     for job in _list(clients.jobs.list_jobs, regional, doing="listing Cloud Run jobs", api=errors.RUN, project=project):
         found.run_jobs[job.name] = job
     for job in _list(
-        clients.scheduler.list_jobs, regional, doing="listing Cloud Scheduler jobs", api=errors.SCHEDULER, project=project
+        clients.scheduler.list_jobs,
+        regional,
+        doing="listing Cloud Scheduler jobs",
+        api=errors.SCHEDULER,
+        project=project,
     ):
         found.scheduler_jobs[job.name] = job
     return found

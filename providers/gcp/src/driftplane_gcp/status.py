@@ -81,17 +81,32 @@ def read_points(
     from google.cloud import monitoring_v3 as m
 
     runs: dict[datetime, _Run] = {}
-    interval = m.TimeInterval(start_time={"seconds": int(start.timestamp())}, end_time={"seconds": int(end.timestamp()) + 1})
+    interval = m.TimeInterval(
+        start_time={"seconds": int(start.timestamp())}, end_time={"seconds": int(end.timestamp()) + 1}
+    )
     for name in READ_METRICS:
-        text = f"metric.type = {quote(descriptors.metric_type(prefix, name))} AND metric.label.monitor = {quote(fit_label(monitor_name))}"
+        text = (
+            f"metric.type = {quote(descriptors.metric_type(prefix, name))} "
+            f"AND metric.label.monitor = {quote(fit_label(monitor_name))}"
+        )
         pager = call(
             clients.metrics.list_time_series,
             doing=f"reading {name} of monitor {monitor_name}",
             api=errors.MONITORING_READER,
             project=project,
-            request={"name": f"projects/{project}", "filter": text, "interval": interval, "view": m.ListTimeSeriesRequest.TimeSeriesView.FULL},
+            request={
+                "name": f"projects/{project}",
+                "filter": text,
+                "interval": interval,
+                "view": m.ListTimeSeriesRequest.TimeSeriesView.FULL,
+            },
         )
-        for ts in call(lambda pager=pager: list(pager), doing=f"reading {name} of monitor {monitor_name}", api=errors.MONITORING_READER, project=project):
+        for ts in call(
+            lambda pager=pager: list(pager),
+            doing=f"reading {name} of monitor {monitor_name}",
+            api=errors.MONITORING_READER,
+            project=project,
+        ):
             labels = dict(ts.metric.labels)
             for point in ts.points:
                 at = datetime.fromtimestamp(point.interval.end_time.timestamp(), UTC)
@@ -162,7 +177,8 @@ def result_from_points(run: _Run, monitor: ResolvedMonitor) -> RunResult | None:
         monitor=monitor.name,
         window=window,
         rows=Rows(
-            baseline=int(run.one("rows_read", side="baseline") or 0), target=int(run.one("rows_read", side="target") or 0)
+            baseline=int(run.one("rows_read", side="baseline") or 0),
+            target=int(run.one("rows_read", side="target") or 0),
         ),
         status=status,
         features=features,

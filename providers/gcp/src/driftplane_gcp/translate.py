@@ -123,7 +123,9 @@ def job_resources(monitor: ResolvedMonitor, settings: GcpSettings, *, project: s
     return MonitorJobs(
         run_job=schedules.run_job(monitor.name, settings=settings, project=project, labels=labels(monitor, settings)),
         run_job_name=schedules.run_job_name(project, settings.location, monitor.name),
-        scheduler_job=schedules.scheduler_job(monitor, settings=settings, project=project, tags=tags(monitor, settings)),
+        scheduler_job=schedules.scheduler_job(
+            monitor, settings=settings, project=project, tags=tags(monitor, settings)
+        ),
     )
 
 

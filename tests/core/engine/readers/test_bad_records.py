@@ -31,7 +31,11 @@ def capture(row: str, out: str = "0.5") -> str:
 FILES = {
     "csv": ("d.csv", ["a,b"] + [f"{i},{i % 3}" for i in range(10)], {4: "7,8,9", 9: "5"}),
     "jsonl": ("d.jsonl", [json.dumps({"a": i, "b": i % 3}) for i in range(10)], {4: '{"a": 3', 9: "[1, 2]"}),
-    "sagemaker-capture": ("d.jsonl", [capture(f"{i},{i % 3}") for i in range(10)], {4: '{"captureData": ', 9: '{"other": 1}'}),
+    "sagemaker-capture": (
+        "d.jsonl",
+        [capture(f"{i},{i % 3}") for i in range(10)],
+        {4: '{"captureData": ', 9: '{"other": 1}'},
+    ),
 }
 
 
@@ -96,7 +100,9 @@ def Baseline_with(limit: str, folder: Path) -> DataSource:
 
 def test_zero_allows_no_malformed_record(tmp_path: Path) -> None:
     path = write(tmp_path, "csv")
-    with pytest.raises(DataError, match=r"2 malformed records so far, more than max_bad_records \(0\) allows.* at lines 4, 9\."):
+    with pytest.raises(
+        DataError, match=r"2 malformed records so far, more than max_bad_records \(0\) allows.* at lines 4, 9\."
+    ):
         read_all(DataSource(data=str(path), max_bad_records=0))
 
 

@@ -35,9 +35,16 @@ def record(
     type_out: str = "text/csv; charset=utf-8",
     metadata_first: bool = False,
 ) -> str:
-    capture: dict = {"endpointInput": {"observedContentType": type_in, "mode": "INPUT", "data": data_in, "encoding": enc_in}}
+    capture: dict = {
+        "endpointInput": {"observedContentType": type_in, "mode": "INPUT", "data": data_in, "encoding": enc_in}
+    }
     if data_out is not None:
-        capture["endpointOutput"] = {"observedContentType": type_out, "mode": "OUTPUT", "data": data_out, "encoding": enc_out}
+        capture["endpointOutput"] = {
+            "observedContentType": type_out,
+            "mode": "OUTPUT",
+            "data": data_out,
+            "encoding": enc_out,
+        }
     metadata = {"eventId": "e", "inferenceTime": time}
     if metadata_first:
         return json.dumps({"eventMetadata": metadata, "eventVersion": "0", "captureData": capture})
@@ -83,7 +90,9 @@ def test_capture_output_end_and_ignore(real_capture: Path) -> None:
     ignore = list(read(Target(data=str(real_capture), capture_output="ignore"), column_names=names_end[:-1]))
     assert ignore[0].schema.names == [*names_end[:-1], TIMESTAMP_COLUMN]
     # the read() argument overrides the Target's setting
-    overridden = rows(read(Target(data=str(real_capture), capture_output="end"), column_names=CHURN_NAMES, capture_output="start"))
+    overridden = rows(
+        read(Target(data=str(real_capture), capture_output="end"), column_names=CHURN_NAMES, capture_output="start")
+    )
     assert overridden[0]["Churn"] == 0.036397725343704224
 
 
@@ -200,7 +209,10 @@ def test_rows_with_a_different_field_count_are_skipped(tmp_path: Path) -> None:
 
 def test_window_filters_records_by_inference_time(tmp_path: Path) -> None:
     start = datetime(2022, 4, 18, 0, 0, tzinfo=UTC)
-    lines = [record(f"{i},{i}", "0.5", time=(start + timedelta(minutes=20 * i)).isoformat().replace("+00:00", "Z")) for i in range(6)]
+    lines = [
+        record(f"{i},{i}", "0.5", time=(start + timedelta(minutes=20 * i)).isoformat().replace("+00:00", "Z"))
+        for i in range(6)
+    ]
     path = write(tmp_path / "c.jsonl", lines)
     window = Window(start=start + timedelta(hours=1), end=start + timedelta(hours=2))
     stream = read(DataSource(data=str(path), format="sagemaker-capture"), column_names=["y", "a", "b"], window=window)
@@ -228,9 +240,13 @@ def test_capture_layout_prunes_hours_and_filters_rows(tmp_path: Path) -> None:
 
 
 def test_many_records_take_the_vectorised_path(tmp_path: Path) -> None:
-    lines = [record(f"{i},{i % 7},{i * 0.5}", f"{i % 2}", time=f"2022-04-18T00:{i // 1000:02d}:00Z") for i in range(20_000)]
+    lines = [
+        record(f"{i},{i % 7},{i * 0.5}", f"{i % 2}", time=f"2022-04-18T00:{i // 1000:02d}:00Z") for i in range(20_000)
+    ]
     path = write(tmp_path / "c.jsonl", lines)
-    stream = read(DataSource(data=str(path), format="sagemaker-capture"), column_names=["y", "i", "m", "h"], batch_rows=5_000)
+    stream = read(
+        DataSource(data=str(path), format="sagemaker-capture"), column_names=["y", "i", "m", "h"], batch_rows=5_000
+    )
     batches = list(stream)
     assert max(b.num_rows for b in batches) <= 5_000
     assert [v for b in batches for v in b.column("i").to_pylist()] == list(range(20_000))

@@ -13,13 +13,23 @@ from driftplane.spec.models import DataSource
 
 def record(body_in: object, body_out: object | None = None, *, time: str = "2022-04-18T00:21:48Z") -> str:
     capture: dict = {
-        "endpointInput": {"observedContentType": "application/json", "mode": "INPUT", "data": json.dumps(body_in), "encoding": "JSON"}
+        "endpointInput": {
+            "observedContentType": "application/json",
+            "mode": "INPUT",
+            "data": json.dumps(body_in),
+            "encoding": "JSON",
+        }
     }
     if body_out is not None:
         capture["endpointOutput"] = {
-            "observedContentType": "application/json", "mode": "OUTPUT", "data": json.dumps(body_out), "encoding": "JSON"
+            "observedContentType": "application/json",
+            "mode": "OUTPUT",
+            "data": json.dumps(body_out),
+            "encoding": "JSON",
         }
-    return json.dumps({"captureData": capture, "eventMetadata": {"eventId": "e", "inferenceTime": time}, "eventVersion": "0"})
+    return json.dumps(
+        {"captureData": capture, "eventMetadata": {"eventId": "e", "inferenceTime": time}, "eventVersion": "0"}
+    )
 
 
 def read_capture(tmp_path: Path, lines: list[str], names: list[str]):
@@ -32,7 +42,9 @@ def read_capture(tmp_path: Path, lines: list[str], names: list[str]):
 
 def test_tensorflow_serving_scalar_instances_are_one_row_each(tmp_path: Path) -> None:
     """{"instances": [1.0, 2.0, 5.0]} is three inferences of one input, as TF Serving writes it."""
-    got, stats = read_capture(tmp_path, [record({"instances": [1.0, 2.0, 5.0]}, {"predictions": [3.5, 4.0, 5.5]})], ["y", "x"])
+    got, stats = read_capture(
+        tmp_path, [record({"instances": [1.0, 2.0, 5.0]}, {"predictions": [3.5, 4.0, 5.5]})], ["y", "x"]
+    )
     assert [(r["y"], r["x"]) for r in got] == [(3.5, 1.0), (4.0, 2.0), (5.5, 5.0)]
     assert stats.bad_lines == 0 and stats.messages == []
 
@@ -80,7 +92,9 @@ def test_named_values_keep_their_names(tmp_path: Path) -> None:
 
 
 def test_class_probabilities_of_one_request(tmp_path: Path) -> None:
-    got, _ = read_capture(tmp_path, [record({"instances": [[1, 2]]}, {"predictions": [0.2, 0.8]})], ["p0", "p1", "a", "b"])
+    got, _ = read_capture(
+        tmp_path, [record({"instances": [[1, 2]]}, {"predictions": [0.2, 0.8]})], ["p0", "p1", "a", "b"]
+    )
     assert got == [{"p0": 0.2, "p1": 0.8, "a": 1, "b": 2, "__timestamp__": got[0]["__timestamp__"]}]
 
 

@@ -101,7 +101,9 @@ def test_row_with_too_many_fields_deep_in_a_big_file_names_its_line(tmp_path: Pa
     fs, p = filesystem_for(str(path))
     [file], _ = list_files(fs, p, data=str(path), base_dir=None)
     options = ReadOptions(stats=ReadStats(), chunk_bytes=64 * 1024, max_bad_records=0)
-    with pytest.raises(DataError, match=r"big\.csv: 1 malformed record so far.*field count is not the header's 2\) at line 40002"):
+    with pytest.raises(
+        DataError, match=r"big\.csv: 1 malformed record so far.*field count is not the header's 2\) at line 40002"
+    ):
         list(read_csv_file(file, options))
 
 

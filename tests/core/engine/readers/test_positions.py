@@ -33,7 +33,14 @@ def day_rows(n: int = 600, seed: int = 7) -> list[list[str]]:
     plans = rng.choice(["basic", "pro", "team"], n, p=[0.6, 0.3, 0.1])
     regions = rng.choice(["eu", "us", "apac"], n)
     return [
-        [f"{rng.random():.4f}", str(100_000 + i), str(plans[i]), str(int(rng.integers(18, 80))), str(regions[i]), f"{rng.gamma(2, 40):.2f}"]
+        [
+            f"{rng.random():.4f}",
+            str(100_000 + i),
+            str(plans[i]),
+            str(int(rng.integers(18, 80))),
+            str(regions[i]),
+            f"{rng.gamma(2, 40):.2f}",
+        ]
         for i in range(n)
     ]
 
@@ -48,17 +55,32 @@ def capture_line(row: list[str], minute: int) -> str:
     return json.dumps(
         {
             "captureData": {
-                "endpointInput": {"observedContentType": "text/csv", "mode": "INPUT", "data": ",".join(row[1:]), "encoding": "CSV"},
-                "endpointOutput": {"observedContentType": "text/csv; charset=utf-8", "mode": "OUTPUT", "data": row[0], "encoding": "CSV"},
+                "endpointInput": {
+                    "observedContentType": "text/csv",
+                    "mode": "INPUT",
+                    "data": ",".join(row[1:]),
+                    "encoding": "CSV",
+                },
+                "endpointOutput": {
+                    "observedContentType": "text/csv; charset=utf-8",
+                    "mode": "OUTPUT",
+                    "data": row[0],
+                    "encoding": "CSV",
+                },
             },
-            "eventMetadata": {"eventId": f"e{minute}", "inferenceTime": f"2022-04-18T{minute // 60 % 24:02d}:{minute % 60:02d}:00Z"},
+            "eventMetadata": {
+                "eventId": f"e{minute}",
+                "inferenceTime": f"2022-04-18T{minute // 60 % 24:02d}:{minute % 60:02d}:00Z",
+            },
             "eventVersion": "0",
         }
     )
 
 
 def assert_nothing_found(result, selection: FeatureSelection) -> None:
-    monitored = [c for c in COLUMNS if (selection.include is None or c in selection.include) and c not in selection.exclude]
+    monitored = [
+        c for c in COLUMNS if (selection.include is None or c in selection.include) and c not in selection.exclude
+    ]
     assert result.status == "ok", (result.violations, result.messages)
     assert result.violations == []
     assert [f.name for f in result.features] == monitored

@@ -71,13 +71,25 @@ def test_partitioned_capture_on_s3_reads_only_the_window(bucket, storage_options
     for hour in range(4):
         line = {
             "captureData": {
-                "endpointInput": {"observedContentType": "text/csv", "mode": "INPUT", "data": f"{hour},7", "encoding": "CSV"},
-                "endpointOutput": {"observedContentType": "text/csv", "mode": "OUTPUT", "data": "0.5", "encoding": "CSV"},
+                "endpointInput": {
+                    "observedContentType": "text/csv",
+                    "mode": "INPUT",
+                    "data": f"{hour},7",
+                    "encoding": "CSV",
+                },
+                "endpointOutput": {
+                    "observedContentType": "text/csv",
+                    "mode": "OUTPUT",
+                    "data": "0.5",
+                    "encoding": "CSV",
+                },
             },
             "eventMetadata": {"eventId": "e", "inferenceTime": f"2022-04-18T{hour:02d}:30:00Z"},
             "eventVersion": "0",
         }
-        fs.pipe(f"{name}/capture/ep/AllTraffic/2022/04/18/{hour:02d}/30-00-000-u.jsonl", (json.dumps(line) + "\n").encode())
+        fs.pipe(
+            f"{name}/capture/ep/AllTraffic/2022/04/18/{hour:02d}/30-00-000-u.jsonl", (json.dumps(line) + "\n").encode()
+        )
     fs.pipe(f"{name}/capture/ep/AllTraffic/2022/04/18/03/broken.jsonl", b"\x00\x01")
     source = Target(
         data=f"s3://{name}/capture/ep/AllTraffic/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/{{timestamp:HH}}/*.jsonl",

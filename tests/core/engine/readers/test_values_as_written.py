@@ -158,13 +158,19 @@ def test_a_timestamp_column_still_selects_the_window_and_stays_text(tmp_path: Pa
     window = Window(start=datetime(2024, 10, 28, tzinfo=UTC), end=datetime(2024, 10, 29, tzinfo=UTC))
     got = rows(read(DataSource(data=str(tmp_path / f"d.{fmt}"), timestamp_column="at"), window=window))
     assert [r["at"] for r in got] == times[1:3]
-    assert [r[TIMESTAMP_COLUMN] for r in got] == [datetime(2024, 10, 28, tzinfo=UTC), datetime(2024, 10, 28, 12, 30, tzinfo=UTC)]
+    assert [r[TIMESTAMP_COLUMN] for r in got] == [
+        datetime(2024, 10, 28, tzinfo=UTC),
+        datetime(2024, 10, 28, 12, 30, tzinfo=UTC),
+    ]
 
 
 def test_parquet_timestamps_are_text_as_sagemakers_spark_writes_them(tmp_path: Path) -> None:
     """A typed time is no text in the file: it is profiled as Spark casts it (UTC, no trailing zeros)."""
     when = [datetime(2024, 10, 27, 17, 39, 31, tzinfo=UTC), datetime(2024, 10, 27, 17, 39, 31, 250_000, tzinfo=UTC)]
-    pq.write_table(pa.table({"at": pa.array(when, pa.timestamp("us", tz="UTC")), "d": pa.array([w.date() for w in when])}), tmp_path / "t.parquet")
+    pq.write_table(
+        pa.table({"at": pa.array(when, pa.timestamp("us", tz="UTC")), "d": pa.array([w.date() for w in when])}),
+        tmp_path / "t.parquet",
+    )
     profile = dp.profile(str(tmp_path / "t.parquet"))
     assert profile["at"].inferred_type == "String"
     assert set(profile["at"].categorical.counts) == {"2024-10-27 17:39:31", "2024-10-27 17:39:31.25"}
@@ -179,7 +185,9 @@ def test_captured_csv_values_stay_as_written(tmp_path: Path) -> None:
             "endpointInput": {"observedContentType": "text/csv", "mode": "INPUT", "data": data, "encoding": "CSV"},
             "endpointOutput": {"observedContentType": "text/csv", "mode": "OUTPUT", "data": out, "encoding": "CSV"},
         }
-        return json.dumps({"captureData": capture, "eventMetadata": {"eventId": "e", "inferenceTime": "2022-04-18T00:21:48Z"}})
+        return json.dumps(
+            {"captureData": capture, "eventMetadata": {"eventId": "e", "inferenceTime": "2022-04-18T00:21:48Z"}}
+        )
 
     fast = [line("2024-10-27T17:39:31Z,007,True,1e5", "0.5"), line("2024-10-28T17:39:31Z,012,False,2e5", "0.25")]
     slow = [line('"2024-10-27T17:39:31Z","0\n07",True,1e5', "0.5"), line("2024-10-28T17:39:31Z,012,False,2e5", "0.25")]

@@ -41,12 +41,23 @@ def make_days(root: Path, days: range, month: int = 1) -> None:
 @pytest.mark.parametrize(
     ("template", "path", "period"),
     [
-        ("d/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.csv", "d/2026/01/05/x.csv", (utc(2026, 1, 5), utc(2026, 1, 6))),
+        (
+            "d/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.csv",
+            "d/2026/01/05/x.csv",
+            (utc(2026, 1, 5), utc(2026, 1, 6)),
+        ),
         ("d/{timestamp:yyyy/MM/dd}/*.csv", "d/2026/02/28/x.csv", (utc(2026, 2, 28), utc(2026, 3, 1))),
         ("d/{date:yyyy-MM-dd}.parquet", "d/2026-12-31.parquet", (utc(2026, 12, 31), utc(2027, 1, 1))),
-        ("c/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/{timestamp:HH}/*.jsonl", "c/2022/04/18/23/a.jsonl",
-         (utc(2022, 4, 18, 23), utc(2022, 4, 19))),
-        ("c/{timestamp:yyyy/MM/dd/HH}/{timestamp:mm}/*", "c/2022/04/18/23/59/a", (utc(2022, 4, 18, 23, 59), utc(2022, 4, 19))),
+        (
+            "c/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/{timestamp:HH}/*.jsonl",
+            "c/2022/04/18/23/a.jsonl",
+            (utc(2022, 4, 18, 23), utc(2022, 4, 19)),
+        ),
+        (
+            "c/{timestamp:yyyy/MM/dd/HH}/{timestamp:mm}/*",
+            "c/2022/04/18/23/59/a",
+            (utc(2022, 4, 18, 23, 59), utc(2022, 4, 19)),
+        ),
         ("m/{timestamp:yyyy}/{timestamp:MM}/*.csv", "m/2026/12/a.csv", (utc(2026, 12, 1), utc(2027, 1, 1))),
         ("r/{region}/{timestamp:yyyy}/*.csv", "r/eu/2025/a.csv", (utc(2025, 1, 1), utc(2026, 1, 1))),
     ],
@@ -86,7 +97,9 @@ def test_partitions_for_window_lists_each_period() -> None:
 
 
 def test_partitions_for_window_without_time_fields_is_empty() -> None:
-    assert partitions_for_window(DataSource(data="/d/train.csv"), Window(start=utc(2026, 1, 1), end=utc(2026, 1, 2))) == []
+    assert (
+        partitions_for_window(DataSource(data="/d/train.csv"), Window(start=utc(2026, 1, 1), end=utc(2026, 1, 2))) == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -176,9 +189,14 @@ def test_window_shorter_than_partitions_counts_each_file_at_its_start(tmp_path: 
 
 def test_files_for_window_targets_partitions(tmp_path: Path) -> None:
     make_days(tmp_path, range(1, 8))
-    found = files_for_window(DataSource(data=DAILY), Window(start=utc(2026, 1, 2), end=utc(2026, 1, 4)), base_dir=tmp_path)
+    found = files_for_window(
+        DataSource(data=DAILY), Window(start=utc(2026, 1, 2), end=utc(2026, 1, 4)), base_dir=tmp_path
+    )
     assert [f.name for f, _ in found.files] == ["part-0.csv", "part-0.csv"]
-    assert [period for _, period in found.files] == [(utc(2026, 1, 2), utc(2026, 1, 3)), (utc(2026, 1, 3), utc(2026, 1, 4))]
+    assert [period for _, period in found.files] == [
+        (utc(2026, 1, 2), utc(2026, 1, 3)),
+        (utc(2026, 1, 3), utc(2026, 1, 4)),
+    ]
     assert [p.start for p in found.partitions] == [utc(2026, 1, 2), utc(2026, 1, 3)]
 
 
@@ -227,7 +245,9 @@ def test_partitions_prune_and_timestamp_column_filters(tmp_path: Path, read_path
     for day in (4, 5):
         folder = tmp_path / "data" / "2026" / "01" / f"{day:02d}"
         folder.mkdir(parents=True)
-        (folder / "p.csv").write_text(f"ts,v\n2026-01-{day:02d}T06:00:00Z,{day}6\n2026-01-{day:02d}T18:00:00Z,{day}18\n")
+        (folder / "p.csv").write_text(
+            f"ts,v\n2026-01-{day:02d}T06:00:00Z,{day}6\n2026-01-{day:02d}T18:00:00Z,{day}18\n"
+        )
     stream = read_path(DAILY, timestamp_column="ts", window=Window(start=utc(2026, 1, 4, 12), end=utc(2026, 1, 5, 12)))
     assert [r["v"] for r in rows(stream)] == [418, 56]
     assert stream.stats.files == 2

@@ -20,7 +20,9 @@ def assert_same_profile(local: Profile, spark: Profile, data: dict[str, np.ndarr
     for name, expected in local.columns.items():
         got = spark.columns[name]
         assert (got.rows, got.missing, got.unsupported) == (expected.rows, expected.missing, expected.unsupported), name
-        assert {k: v for k, v in got.type_counts.items() if v} == {k: v for k, v in expected.type_counts.items() if v}, name
+        assert {k: v for k, v in got.type_counts.items() if v} == {
+            k: v for k, v in expected.type_counts.items() if v
+        }, name
         assert got.inferred_type == expected.inferred_type, name
         assert (got.numeric is None) == (expected.numeric is None), name
         if expected.numeric is not None and got.numeric is not None:

@@ -29,5 +29,7 @@ def test_malformed_rows_are_counted_over_all_partitions(spark, small_splits, tmp
     assert local.rows == on_spark.rows == 20_000
     assert local.skipped_records == on_spark.skipped_records == 30
     assert any("30 bad records skipped" in m and "target.max_bad_records allows 40" in m for m in on_spark.messages)
-    with pytest.raises(DataError, match=r"30 of 20,030 records were malformed, more than target\.max_bad_records \(20\) allows"):
+    with pytest.raises(
+        DataError, match=r"30 of 20,030 records were malformed, more than target\.max_bad_records \(20\) allows"
+    ):
         _profile(Target(data=str(path), max_bad_records=20), "spark")

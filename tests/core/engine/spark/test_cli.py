@@ -32,7 +32,12 @@ def invoke(*args: str) -> tuple[int, list[dict]]:
 
 def verdicts(results: list[dict]) -> list[tuple]:
     return [
-        (r["window"]["start"], r["status"], r["rows"]["target"], tuple((f["name"], (f["drift"] or {}).get("drifted")) for f in r["features"]))
+        (
+            r["window"]["start"],
+            r["status"],
+            r["rows"]["target"],
+            tuple((f["name"], (f["drift"] or {}).get("drifted")) for f in r["features"]),
+        )
         for r in results
     ]
 
@@ -48,7 +53,9 @@ def test_run_with_engine_spark_finds_what_the_local_engine_finds(spark, quicksta
     assert [r["status"] for r in on_spark] == ["ok", "ok", "drift_and_violations", "drift_and_violations"]
 
 
-def test_engine_in_the_spec_is_used_and_the_option_overrides_it(spark, quickstart: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_engine_in_the_spec_is_used_and_the_option_overrides_it(
+    spark, quickstart: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     spec = quickstart / "monitors.yaml"
     spec.write_text(spec.read_text().replace("    schedule: daily\n", "    schedule: daily\n    engine: spark\n"))
     caplog.set_level("INFO", logger="driftplane.engine.spark")
@@ -87,7 +94,9 @@ def test_spark_submit_runs_a_monitor(quickstart: Path) -> None:
 
     bin_dir = Path(sys.executable).parent
     submit = bin_dir / "spark-submit"
-    app = subprocess.run([sys.executable, "-m", "driftplane.engine.spark.submit", "--path"], capture_output=True, text=True, check=True).stdout.strip()
+    app = subprocess.run(
+        [sys.executable, "-m", "driftplane.engine.spark.submit", "--path"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
     done = subprocess.run(
         [str(submit), "--master", "local[1]", "--conf", "spark.ui.enabled=false", app,
@@ -116,5 +125,9 @@ def test_compare_with_engine_spark_keeps_the_jvm_quiet(quickstart: Path) -> None
     assert done.returncode == 1, done.stderr[-3000:]
     assert "drift" in done.stdout.lower()
     # The JDK itself announces the incubator module Spark 4 adds; nothing else may speak.
-    lines = [line for line in done.stderr.splitlines() if line.strip() and not line.startswith("WARNING: Using incubator modules")]
+    lines = [
+        line
+        for line in done.stderr.splitlines()
+        if line.strip() and not line.startswith("WARNING: Using incubator modules")
+    ]
     assert lines == [], done.stderr

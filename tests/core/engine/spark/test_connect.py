@@ -27,8 +27,20 @@ def run_compare(base: Path, target: Path, **env: str) -> subprocess.CompletedPro
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DRIFTPLANE_", "SPARK_", "PYSPARK_"))}
     full_env.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "driftplane", "compare", str(base), str(target), "--json", *(("--engine", "spark") if env else ())],
-        capture_output=True, text=True, env=full_env, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "driftplane",
+            "compare",
+            str(base),
+            str(target),
+            "--json",
+            *(("--engine", "spark") if env else ()),
+        ],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=600,
     )
 
 

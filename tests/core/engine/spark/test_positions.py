@@ -45,7 +45,10 @@ def test_a_parquet_baseline_read_pruned_on_spark_keeps_every_columns_place(spark
     (tmp_path / "today.csv").write_text("".join(",".join(r) + "\n" for r in rows))
     selection = FeatureSelection(exclude=["customer_id"])
     result = dp.compare(
-        str(tmp_path / "train.parquet"), DataSource(data=str(tmp_path / "today.csv"), header=False), features=selection, engine="spark"
+        str(tmp_path / "train.parquet"),
+        DataSource(data=str(tmp_path / "today.csv"), header=False),
+        features=selection,
+        engine="spark",
     )
     assert result.violations == [], [v.description for v in result.violations]
     assert [f.name for f in result.features] == [c for c in COLUMNS if c != "customer_id"]

@@ -45,7 +45,9 @@ def _write(table: pa.Table, folder: Path, fmt: str, parts: int = 3) -> Path:
 
 
 def _json(row: dict) -> str:
-    return json.dumps({k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}, ensure_ascii=False)
+    return json.dumps(
+        {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}, ensure_ascii=False
+    )
 
 
 def _numbers(table: pa.Table) -> dict[str, np.ndarray]:
@@ -62,7 +64,12 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pat
     root = tmp_path_factory.mktemp("suite")
     baseline, target = designed_tables(ROWS, seed=7)
     return {
-        fmt: (_write(baseline, root / fmt / "baseline", fmt), _write(target, root / fmt / "target", fmt), baseline, target)
+        fmt: (
+            _write(baseline, root / fmt / "baseline", fmt),
+            _write(target, root / fmt / "target", fmt),
+            baseline,
+            target,
+        )
         for fmt in ("parquet", "csv", "jsonl")
     }
 
@@ -80,7 +87,16 @@ def test_baseline_profiles_are_the_same(spark, small_splits, suite, fmt: str) ->
 def test_target_profiles_on_the_baselines_bins_are_the_same(spark, small_splits, suite, fmt: str) -> None:
     base_dir, target_dir, _, target = suite[fmt]
     reference, _ = load_baseline(str(base_dir))
-    kwargs = dict(phase="target", reference=reference, rules=None, settings=None, base_dir=None, window=None, progress=None, threads=None)
+    kwargs = dict(
+        phase="target",
+        reference=reference,
+        rules=None,
+        settings=None,
+        base_dir=None,
+        window=None,
+        progress=None,
+        threads=None,
+    )
     local = profile_source(DataSource(data=str(target_dir)), **kwargs)
     on_spark = profile_source(DataSource(data=str(target_dir)), engine="spark", **kwargs)
     assert local.columns["mean_shift"].numeric.histogram.fixed
@@ -105,7 +121,9 @@ def test_compare_reaches_the_same_verdicts(spark, suite, fmt: str) -> None:
     )
 
 
-def test_many_partitions_are_merged_in_two_levels_with_the_same_answer(spark, suite, caplog: pytest.LogCaptureFixture) -> None:
+def test_many_partitions_are_merged_in_two_levels_with_the_same_answer(
+    spark, suite, caplog: pytest.LogCaptureFixture
+) -> None:
     """Above 64 partitions the executors merge partials first: the driver receives at most 16."""
     base_dir, _, table, _ = suite["csv"]
     key = "spark.sql.files.maxPartitionBytes"
@@ -164,4 +182,7 @@ def test_many_small_partitions_stay_exact_when_the_column_fits_the_local_limit(s
         if column.numeric is not None and column.numeric.count:
             assert column.numeric.quantiles.exact, name
             assert on_spark.columns[name].numeric.quantiles.exact, name
-            assert on_spark.columns[name].numeric.quantiles.weighted().values.tolist() == column.numeric.quantiles.weighted().values.tolist(), name
+            assert (
+                on_spark.columns[name].numeric.quantiles.weighted().values.tolist()
+                == column.numeric.quantiles.weighted().values.tolist()
+            ), name

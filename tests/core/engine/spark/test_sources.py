@@ -67,7 +67,11 @@ def test_sagemaker_capture_is_read_with_record_times(spark, tmp_path: Path) -> N
         folder = tmp_path / "capture" / "2026" / "01" / "05" / f"{hour:02d}"
         folder.mkdir(parents=True)
         lines = [
-            _capture(f"2026-01-05T{hour:02d}:{minute:02d}:00Z", f"{rng.normal():.4f},{rng.integers(0, 5)}", f"{rng.random():.3f}")
+            _capture(
+                f"2026-01-05T{hour:02d}:{minute:02d}:00Z",
+                f"{rng.normal():.4f},{rng.integers(0, 5)}",
+                f"{rng.random():.3f}",
+            )
             for minute in range(60)
         ]
         lines.insert(7, "{not json")
@@ -75,7 +79,9 @@ def test_sagemaker_capture_is_read_with_record_times(spark, tmp_path: Path) -> N
     train = tmp_path / "train.parquet"
     pq.write_table(pa.table({"score": rng.random(300), "x": rng.normal(size=300), "k": rng.integers(0, 5, 300)}), train)
     reference, _ = load_baseline(str(train))
-    source = Target(data=str(tmp_path / "capture/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/{timestamp:HH}/*.jsonl"))
+    source = Target(
+        data=str(tmp_path / "capture/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/{timestamp:HH}/*.jsonl")
+    )
     window = Window.model_validate({"start": "2026-01-05T10:30:00Z", "end": "2026-01-05T12:15:00Z"})
     local = _target(source, reference, "local", window)
     on_spark = _target(source, reference, "spark", window)
@@ -138,7 +144,11 @@ def test_without_pyspark_the_engine_says_how_to_install_it(tmp_path: Path) -> No
     path = tmp_path / "d.parquet"
     pq.write_table(pa.table({"x": [1.0, 2.0]}), path)
     # An interpreter where importing pyspark fails, as when the extra is not installed.
-    done = _cli(["compare", str(path), str(path), "--engine", "spark"], dict(os.environ), "import sys; sys.modules['pyspark'] = None")
+    done = _cli(
+        ["compare", str(path), str(path), "--engine", "spark"],
+        dict(os.environ),
+        "import sys; sys.modules['pyspark'] = None",
+    )
     assert done.returncode == 3, done.stderr
     assert "pip install 'driftplane[spark]'" in done.stderr
 

@@ -72,7 +72,8 @@ def test_a_window_without_partitions_gives_no_rows_and_says_where_it_looked(spar
     assert on_spark.rows == 0
     looked_at = days / "2026" / "02" / "01"
     assert any(
-        m.startswith("no data for the window 2026-02-01 00:00 to 2026-02-02 00:00 UTC; looked at ") and str(looked_at) in m
+        m.startswith("no data for the window 2026-02-01 00:00 to 2026-02-02 00:00 UTC; looked at ")
+        and str(looked_at) in m
         for m in on_spark.messages
     ), on_spark.messages
 
@@ -144,6 +145,10 @@ def test_run_monitor_on_spark_matches_the_local_run(spark, days: Path, tmp_path:
     assert [f.drift.drifted for f in on_spark.features] == [f.drift.drifted for f in local.features]
     empty = run_monitor(resolve_monitor(spec, "daily"), Window(start=utc(2026, 3, 1), end=utc(2026, 3, 2))).result
     assert empty.status == "failed"
-    local_empty = run_monitor(resolve_monitor(spec, "daily"), Window(start=utc(2026, 3, 1), end=utc(2026, 3, 2)), engine="local").result
-    assert (empty.error or "").startswith("monitor daily: no data for the window 2026-03-01 00:00 to 2026-03-02 00:00 UTC; looked at ")
+    local_empty = run_monitor(
+        resolve_monitor(spec, "daily"), Window(start=utc(2026, 3, 1), end=utc(2026, 3, 2)), engine="local"
+    ).result
+    assert (empty.error or "").startswith(
+        "monitor daily: no data for the window 2026-03-01 00:00 to 2026-03-02 00:00 UTC; looked at "
+    )
     assert empty.error == local_empty.error  # both engines say it the same way

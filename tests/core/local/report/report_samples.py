@@ -20,10 +20,17 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 START = datetime(2024, 5, 1, tzinfo=UTC)
 
 
-def numeric_summary(values: np.ndarray, edges: np.ndarray, missing: int = 0, kind: str = "Fractional") -> dict[str, Any]:
+def numeric_summary(
+    values: np.ndarray, edges: np.ndarray, missing: int = 0, kind: str = "Fractional"
+) -> dict[str, Any]:
     """The summary the engine writes for a numerical column, on the given (baseline) edges."""
     if len(values) == 0:
-        return {"type": kind, "count": 0, "missing": missing, "histogram": {"edges": edges.tolist(), "counts": [0] * (len(edges) - 1)}}
+        return {
+            "type": kind,
+            "count": 0,
+            "missing": missing,
+            "histogram": {"edges": edges.tolist(), "counts": [0] * (len(edges) - 1)},
+        }
     clipped = np.clip(values, edges[0], edges[-1])
     counts, _ = np.histogram(clipped, bins=edges)
     return {
@@ -82,7 +89,13 @@ def category_summary(counts: dict[str, int], missing: int = 0, top: int = 12) ->
     rest = sum(n for _, n in ordered[top:])
     if rest:
         kept["__other__"] = rest
-    return {"type": "String", "count": sum(counts.values()), "missing": missing, "distinct": len(counts), "categories": kept}
+    return {
+        "type": "String",
+        "count": sum(counts.values()),
+        "missing": missing,
+        "distinct": len(counts),
+        "categories": kept,
+    }
 
 
 def jensen_shannon(baseline: dict[str, int], target: dict[str, int]) -> float:
@@ -138,15 +151,31 @@ def churn_features(rng: np.random.Generator, n_baseline: int, n_target: int, shi
     """Eight features of a churn model; three numerical and one categorical drift when shift > 0."""
     nb, nt = n_baseline, n_target
     return [
-        numerical_feature("age", rng.normal(41, 12, nb).clip(18, 95), rng.normal(41 + 9 * shift, 12, nt).clip(18, 95), kind="Integral"),
-        numerical_feature("monthly charges (€)", rng.gamma(4, 16, nb), rng.gamma(4, 16, nt) * (1 + 0.45 * shift), missing=(12, 40)),
-        numerical_feature("tenure_months", rng.exponential(28, nb), rng.exponential(28, nt), effective=0.13, kind="Integral"),
-        numerical_feature("support_calls", rng.poisson(1.2, nb).astype(float), rng.poisson(1.2 + 1.4 * shift, nt).astype(float), kind="Integral"),
+        numerical_feature(
+            "age", rng.normal(41, 12, nb).clip(18, 95), rng.normal(41 + 9 * shift, 12, nt).clip(18, 95), kind="Integral"
+        ),
+        numerical_feature(
+            "monthly charges (€)", rng.gamma(4, 16, nb), rng.gamma(4, 16, nt) * (1 + 0.45 * shift), missing=(12, 40)
+        ),
+        numerical_feature(
+            "tenure_months", rng.exponential(28, nb), rng.exponential(28, nt), effective=0.13, kind="Integral"
+        ),
+        numerical_feature(
+            "support_calls",
+            rng.poisson(1.2, nb).astype(float),
+            rng.poisson(1.2 + 1.4 * shift, nt).astype(float),
+            kind="Integral",
+        ),
         numerical_feature("total_charges", rng.lognormal(7, 0.8, nb), rng.lognormal(7, 0.8, nt), missing=(3, 2)),
         categorical_feature(
             "country",
             _counts(rng, COUNTRIES, [30, 12, 10, 9, 8, 6, 5, 5, 4, 3, 3, 2, 2, 1], nb),
-            _counts(rng, [*COUNTRIES, "ZZ", "XK"], [30 - 8 * shift, 12, 10, 9, 8 + 10 * shift, 6, 5, 5, 4, 3, 3, 2, 2, 1, 3 * shift, 2 * shift], nt),
+            _counts(
+                rng,
+                [*COUNTRIES, "ZZ", "XK"],
+                [30 - 8 * shift, 12, 10, 9, 8 + 10 * shift, 6, 5, 5, 4, 3, 3, 2, 2, 1, 3 * shift, 2 * shift],
+                nt,
+            ),
         ),
         categorical_feature(
             "plan",
@@ -163,7 +192,9 @@ def churn_features(rng: np.random.Generator, n_baseline: int, n_target: int, shi
     ]
 
 
-def filler_features(rng: np.random.Generator, count: int, n_baseline: int, n_target: int, drifted: int = 0) -> list[FeatureResult]:
+def filler_features(
+    rng: np.random.Generator, count: int, n_baseline: int, n_target: int, drifted: int = 0
+) -> list[FeatureResult]:
     """``count`` more numerical features, the first ``drifted`` of them shifted."""
     out = []
     for i in range(count):
@@ -178,7 +209,8 @@ VIOLATIONS = [
     Violation(
         feature_name="age",
         constraint_check_type="data_type_check",
-        description="Data type match requirement is not met. Expected data type: Integral, Expected match: 100.0%. Observed: Only 99.64592817400101% of data is Integral.",
+        description="Data type match requirement is not met. Expected data type: Integral, Expected "
+        "match: 100.0%. Observed: Only 99.64592817400101% of data is Integral.",
     ),
     Violation(
         feature_name="monthly charges (€)",
@@ -228,7 +260,9 @@ def make_result(
         drift_share=len(drifted) / len(checked) if checked else None,
         started_at=started_at,
         duration_seconds=1.8,
-        messages=["12 lines of the target could not be parsed and were skipped (first: capture/2024/05/01/03.jsonl line 88)."],
+        messages=[
+            "12 lines of the target could not be parsed and were skipped (first: capture/2024/05/01/03.jsonl line 88)."
+        ],
     )
 
 
@@ -263,8 +297,13 @@ def hostile_result() -> RunResult:
     name = PAYLOADS[0] + " naïve ünïcödé feature"
     features = [
         categorical_feature(name, {"ok": 60, PAYLOADS[1]: 40}, {"ok": 30, PAYLOADS[1]: 20, PAYLOADS[2]: 50}),
-        FeatureResult(name=PAYLOADS[1], kind="numerical", drift=Drift(metric=PAYLOADS[2], value=0.5, threshold=0.1, drifted=True),
-                      baseline={"type": PAYLOADS[3], "count": 3}, target={"type": "String", "count": 3}),
+        FeatureResult(
+            name=PAYLOADS[1],
+            kind="numerical",
+            drift=Drift(metric=PAYLOADS[2], value=0.5, threshold=0.1, drifted=True),
+            baseline={"type": PAYLOADS[3], "count": 3},
+            target={"type": "String", "count": 3},
+        ),
     ]
     violations = [
         Violation(feature_name=name, constraint_check_type="categorical_values_check", description=PAYLOADS[2]),

@@ -68,9 +68,11 @@ def test_drifted_features_are_visible_and_listed_first(page: Browser) -> None:
 def test_every_chart_is_laid_out_with_a_size_and_drawn_series(page: Browser) -> None:
     sizes = page.run(
         "return Array.prototype.map.call(document.querySelectorAll('svg.chart, svg.spark, svg.strip'), function(s){"
-        "var r=s.getBoundingClientRect(); var drawn=Array.prototype.map.call(s.querySelectorAll('.b,.t,.tb,.trend,rect[class^=s-]'),"
+        "var r=s.getBoundingClientRect(); "
+        "var drawn=Array.prototype.map.call(s.querySelectorAll('.b,.t,.tb,.trend,rect[class^=s-]'),"
         "function(e){var b=e.getBBox(); return b.width*b.height + b.width + b.height;});"
-        "return [s.getAttribute('class'), r.width, r.height, drawn.length, Math.min.apply(null, drawn.concat([1e9]))];})"
+        "return [s.getAttribute('class'), r.width, r.height, "
+        "drawn.length, Math.min.apply(null, drawn.concat([1e9]))];})"
     )
     assert len(sizes) >= 20 + 4 + 1 + 4
     for css, width, height, series, smallest in sizes:
@@ -85,14 +87,23 @@ def test_the_filter_shows_only_drifted_features_and_find_narrows_by_name(page: B
     controls = page.driver.find_element("id", "controls")
     assert controls.is_displayed()
     page.driver.find_element("id", "only-drifted").click()
-    shown = page.run("return Array.prototype.filter.call(document.querySelectorAll('#cards article'), function(a){return !a.hidden}).map(function(a){return a.dataset.name})")
+    shown = page.run(
+        "return Array.prototype.filter.call(document.querySelectorAll('#cards article'), "
+        "function(a){return !a.hidden}).map(function(a){return a.dataset.name})"
+    )
     assert shown == ["support_calls", "monthly charges (€)", "age", "country"]
     assert visible_text(page, "#shown") == "4 shown"
-    rows = page.run("return Array.prototype.filter.call(document.querySelectorAll('#glance tbody tr'), function(r){return r.offsetParent!==null}).length")
+    rows = page.run(
+        "return Array.prototype.filter.call(document.querySelectorAll('#glance tbody tr'), "
+        "function(r){return r.offsetParent!==null}).length"
+    )
     assert rows == 4
     find = page.driver.find_element("id", "find")
     find.send_keys("CHARGES")
-    shown = page.run("return Array.prototype.filter.call(document.querySelectorAll('#cards article'), function(a){return !a.hidden}).map(function(a){return a.dataset.name})")
+    shown = page.run(
+        "return Array.prototype.filter.call(document.querySelectorAll('#cards article'), "
+        "function(a){return !a.hidden}).map(function(a){return a.dataset.name})"
+    )
     assert shown == ["monthly charges (€)"]
 
 
@@ -100,17 +111,29 @@ def test_sorting_by_name_reorders_cards_and_the_table(page: Browser) -> None:
     from selenium.webdriver.support.ui import Select
 
     Select(page.driver.find_element("id", "order")).select_by_value("name")
-    names = page.run("return Array.prototype.map.call(document.querySelectorAll('#cards article'), function(a){return a.dataset.name})")
+    names = page.run(
+        "return Array.prototype.map.call(document.querySelectorAll('#cards article'), "
+        "function(a){return a.dataset.name})"
+    )
     assert names == sorted(names, key=str.lower)
     page.driver.find_element("css selector", "#glance th button[data-key=name]").click()
-    rows = page.run("return Array.prototype.map.call(document.querySelectorAll('#glance tbody tr'), function(r){return r.dataset.name})")
+    rows = page.run(
+        "return Array.prototype.map.call(document.querySelectorAll('#glance tbody tr'), "
+        "function(r){return r.dataset.name})"
+    )
     assert rows == sorted(rows, key=str.lower)
     value = page.driver.find_element("xpath", "//table[@id='glance']//th/button[text()='Value']")
     value.click()
-    values = page.run("return Array.prototype.map.call(document.querySelectorAll('#glance tbody tr'), function(r){return parseFloat(r.children[3].textContent)})")
+    values = page.run(
+        "return Array.prototype.map.call(document.querySelectorAll('#glance tbody tr'), "
+        "function(r){return parseFloat(r.children[3].textContent)})"
+    )
     assert values == sorted(values) and values[-1] == 1.25
     value.click()
-    values = page.run("return Array.prototype.map.call(document.querySelectorAll('#glance tbody tr'), function(r){return parseFloat(r.children[3].textContent)})")
+    values = page.run(
+        "return Array.prototype.map.call(document.querySelectorAll('#glance tbody tr'), "
+        "function(r){return parseFloat(r.children[3].textContent)})"
+    )
     assert values == sorted(values, reverse=True)
 
 
@@ -137,7 +160,9 @@ def test_injected_markup_is_shown_as_text_and_never_runs(browser: Browser, tmp_p
     errors = browser.open(path.as_uri())
     assert errors == [], f"the page logged: {errors}"
     assert browser.run("return window.__pwned === undefined")
-    headings = browser.run("return Array.prototype.map.call(document.querySelectorAll('article h3'), function(h){return h.textContent})")
+    headings = browser.run(
+        "return Array.prototype.map.call(document.querySelectorAll('article h3'), function(h){return h.textContent})"
+    )
     assert PAYLOADS[0] + " naïve ünïcödé feature" in headings
     assert PAYLOADS[1] in headings
     assert browser.run("return document.querySelectorAll('img, iframe, object, embed').length") == 0
@@ -198,5 +223,8 @@ def test_five_hundred_features_render_without_errors(browser: Browser, tmp_path:
     assert browser.open(path.as_uri()) == []
     assert browser.run("return document.querySelectorAll('#cards article').length") == 500
     assert browser.run("return document.querySelectorAll('#cards article.drifted').length") == 44
-    first_calm = browser.run("return Array.prototype.findIndex.call(document.querySelectorAll('#cards article'), function(a){return !a.classList.contains('drifted')})")
+    first_calm = browser.run(
+        "return Array.prototype.findIndex.call(document.querySelectorAll('#cards article'), "
+        "function(a){return !a.classList.contains('drifted')})"
+    )
     assert first_calm == 44

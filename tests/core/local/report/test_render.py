@@ -34,7 +34,9 @@ def card_of(page: Node, name: str) -> Node:
     return page.find("article", data_name=name)
 
 
-def run_with(*features: FeatureResult, violations: list[Violation] | None = None, status: str | None = None) -> RunResult:
+def run_with(
+    *features: FeatureResult, violations: list[Violation] | None = None, status: str | None = None
+) -> RunResult:
     drifted = any(f.drift is not None and f.drift.drifted for f in features)
     return RunResult(
         monitor="m",
@@ -45,7 +47,9 @@ def run_with(*features: FeatureResult, violations: list[Violation] | None = None
     )
 
 
-def drift(value: float | None, threshold: float = 0.1, effective: float | None = None, metric: str = "normalized_wasserstein") -> Drift:
+def drift(
+    value: float | None, threshold: float = 0.1, effective: float | None = None, metric: str = "normalized_wasserstein"
+) -> Drift:
     applied = max(threshold, effective or threshold)
     return Drift(metric=metric, value=value, threshold=threshold, effective_threshold=effective,
                  drifted=value is not None and value > applied)
@@ -192,18 +196,26 @@ def test_an_effective_threshold_is_shown_beside_the_configured_one_and_explained
 
 def test_key_statistics_side_by_side(drift_result: RunResult) -> None:
     page = render(drift_result)
-    rows = {r.find("th").text: [td.text for td in r.find_all("td")] for r in card_of(page, "monthly charges (€)").find("table", class_="stats").find("tbody").find_all("tr")}
+    rows = {
+        r.find("th").text: [td.text for td in r.find_all("td")]
+        for r in card_of(page, "monthly charges (€)").find("table", class_="stats").find("tbody").find_all("tr")
+    }
     assert rows["Values present"][:2] == ["5,000", "1,500"]
     assert rows["Missing"] == ["0.24%", "2.6%", "+2.4 pts"]
     assert rows["Mean"][2].endswith(" sd") and rows["Mean"][2].startswith("+")
     assert {"Std deviation", "Minimum", "Median", "Maximum", "5%", "95%", "Type"} <= rows.keys()
-    country = {r.find("th").text: [td.text for td in r.find_all("td")] for r in card_of(page, "country").find("table", class_="stats").find("tbody").find_all("tr")}
+    country = {
+        r.find("th").text: [td.text for td in r.find_all("td")]
+        for r in card_of(page, "country").find("table", class_="stats").find("tbody").find_all("tr")
+    }
     assert country["Most frequent"][0].startswith("“US”")
     assert country["Distinct values"] == ["14", "16", ""]
 
 
 def test_new_and_vanished_categories_are_named() -> None:
-    feature = categorical_feature("plan", {"basic": 50, "gold": 30, "legacy": 20}, {"basic": 40, "gold": 30, "trial": 30})
+    feature = categorical_feature(
+        "plan", {"basic": 50, "gold": 30, "legacy": 20}, {"basic": 40, "gold": 30, "trial": 30}
+    )
     page = render(run_with(feature))
     card = card_of(page, "plan")
     assert "Only in target: “trial”" in card.text
@@ -273,9 +285,13 @@ def test_odd_summaries_still_render(baseline: dict, target: dict, expected: str 
         assert charts and charts[0].find("title").text.startswith(expected)
 
 
-@pytest.mark.parametrize(("value", "expected"), [(float("nan"), "could not be computed"), (float("inf"), "∞ against threshold 0.1")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(float("nan"), "could not be computed"), (float("inf"), "∞ against threshold 0.1")]
+)
 def test_non_finite_metric_values_are_words_not_broken_numbers(value: float, expected: str) -> None:
-    feature = FeatureResult(name="weird", kind="numerical", drift=Drift(metric="psi", value=value, threshold=0.1, drifted=value > 0.1))
+    feature = FeatureResult(
+        name="weird", kind="numerical", drift=Drift(metric="psi", value=value, threshold=0.1, drifted=value > 0.1)
+    )
     html = render_report(run_with(feature))
     page = parse(html)
     assert expected in card_of(page, "weird").text
@@ -284,7 +300,13 @@ def test_non_finite_metric_values_are_words_not_broken_numbers(value: float, exp
 
 
 def test_a_categorical_feature_without_categories_says_so() -> None:
-    feature = FeatureResult(name="c", kind="categorical", drift=drift(0.3, metric="jensen_shannon"), baseline={"count": 5}, target={"count": 5})
+    feature = FeatureResult(
+        name="c",
+        kind="categorical",
+        drift=drift(0.3, metric="jensen_shannon"),
+        baseline={"count": 5},
+        target={"count": 5},
+    )
     card = card_of(render(run_with(feature)), "c")
     assert "No distribution summary to draw" in card.text
 
@@ -298,12 +320,24 @@ def test_violations_read_as_sentences_with_the_original_as_detail(drift_result: 
     section = page.by_id("violations")
     items = section.find_all("li")
     texts = [li.text for li in items]
-    assert any(t.startswith("Only 99.6% of the values of “age” are whole numbers (Integral) as in the baseline; all of them should be.") for t in texts)
-    assert any("“monthly charges (€)” has more missing values than the baseline: 2.6% missing now against 0.24% in the baseline." in t for t in texts)
+    assert any(
+        t.startswith(
+            "Only 99.6% of the values of “age” are whole numbers (Integral) as in the baseline; all of them should be."
+        )
+        for t in texts
+    )
+    assert any(
+        "“monthly charges (€)” has more missing values than the "
+        "baseline: 2.6% missing now against 0.24% in the baseline." in t
+        for t in texts
+    )
     assert any("“country” has values the baseline never had: “ZZ”" in t for t in texts)
     assert any("SageMaker's L-infinity distance 0.312 is above its threshold 0.1" in t for t in texts)
     details = [li.find("span", class_="detail").text for li in items]
-    assert "data_type_check: Data type match requirement is not met. Expected data type: Integral, Expected match: 100.0%. Observed: Only 99.65% of data is Integral." in details  # rounded for people
+    assert (
+        "data_type_check: Data type match requirement is not met. Expected data type: "
+        "Integral, Expected match: 100.0%. Observed: Only 99.65% of data is Integral."
+    ) in details  # rounded for people
     for link in section.find_all("a"):
         assert page.by_id(link.attrs["href"][1:]).tag == "article"
     # The card links back to its violations.
@@ -316,9 +350,21 @@ def test_violations_read_as_sentences_with_the_original_as_detail(drift_result: 
     [
         ("data_type_check", "something else", "Some values of “f” do not have the baseline's data type."),
         ("completeness_check", "", "“f” has more missing values than the baseline allows."),
-        ("baseline_drift_check", "no numbers here", "The distribution of “f” moved away from the baseline (SageMaker's drift check)."),
-        ("missing_column_check", "There are missing columns in current dataset.", "The target data has fewer columns than the baseline; “f” is missing."),
-        ("extra_column_check", "There are extra columns in current dataset.", "The target data has columns the baseline does not have, such as “f”."),
+        (
+            "baseline_drift_check",
+            "no numbers here",
+            "The distribution of “f” moved away from the baseline (SageMaker's drift check).",
+        ),
+        (
+            "missing_column_check",
+            "There are missing columns in current dataset.",
+            "The target data has fewer columns than the baseline; “f” is missing.",
+        ),
+        (
+            "extra_column_check",
+            "There are extra columns in current dataset.",
+            "The target data has columns the baseline does not have, such as “f”.",
+        ),
         ("categorical_values_check", "Value: 0.9", "“f” has values that are not among the baseline's categories."),
         ("shiny_new_check", "whatever", "“f” failed the check “shiny new check”."),
     ],
@@ -335,7 +381,9 @@ def test_every_check_type_has_a_plain_sentence(check_type: str, description: str
 # Trend
 
 
-def test_the_trend_shows_run_statuses_and_drifted_features_over_time(drift_result: RunResult, history: list[RunResult]) -> None:
+def test_the_trend_shows_run_statuses_and_drifted_features_over_time(
+    drift_result: RunResult, history: list[RunResult]
+) -> None:
     page = render(drift_result, history=history)
     trend = page.by_id("trend")
     strip = trend.find("svg", class_="strip")
@@ -343,9 +391,13 @@ def test_the_trend_shows_run_statuses_and_drifted_features_over_time(drift_resul
     assert len(cells) == 15
     assert cells[0].find("title").text.startswith("2024-04-16 00:00 to 2024-04-17 00:00 UTC: ")
     assert cells[-1].find("title").text == (
-        "2024-04-30 00:00 to 2024-05-01 00:00 UTC (this report): Drift on 4 of 20 features and 4 data-quality violations"
+        "2024-04-30 00:00 to 2024-05-01 00:00 UTC (this report): "
+        "Drift on 4 of 20 features and 4 data-quality violations"
     )
-    assert "The last 15 windows of this monitor, from the window ending 2024-04-17 to the window ending 2024-05-01." in trend.text
+    assert (
+        "The last 15 windows of this monitor, from the window ending 2024-04-17 to the window ending 2024-05-01."
+        in trend.text
+    )
     rows = trend.find("table", class_="trendtable").find("tbody").find_all("tr")
     assert [r.find("th").text for r in rows][:4] == ["support_calls", "monthly charges (€)", "age", "country"]
     assert "now 0.781; drifted in 4 of 15 runs" in rows[2].text
@@ -357,7 +409,9 @@ def test_the_trend_shows_run_statuses_and_drifted_features_over_time(drift_resul
     assert card_of(page, "age").find_all("svg", class_="spark")
 
 
-def test_history_that_includes_this_run_does_not_count_it_twice(drift_result: RunResult, history: list[RunResult]) -> None:
+def test_history_that_includes_this_run_does_not_count_it_twice(
+    drift_result: RunResult, history: list[RunResult]
+) -> None:
     page = render(drift_result, history=[drift_result, *history])
     assert len(page.by_id("trend").find("svg", class_="strip").find_all("g")) == 15
 
@@ -373,7 +427,9 @@ def test_after_a_backfill_the_trend_follows_the_windows_not_when_they_ran(drift_
     # run again later. The history hands them over newest window first, as the store does.
     ran = START + timedelta(days=40)
     backfill = [
-        make_result(started_at=START - timedelta(days=back)).model_copy(update={"started_at": ran + timedelta(seconds=back)})
+        make_result(started_at=START - timedelta(days=back)).model_copy(
+            update={"started_at": ran + timedelta(seconds=back)}
+        )
         for back in range(1, 6)
     ]
     current = drift_result.model_copy(update={"started_at": ran + timedelta(minutes=5)})
@@ -386,7 +442,9 @@ def test_after_a_backfill_the_trend_follows_the_windows_not_when_they_ran(drift_
 
 def test_running_an_older_window_again_replaces_its_cell_in_place(history: list[RunResult]) -> None:
     # The window ending 2024-04-25 is run again (after the newer ones): one cell for it, where it belongs.
-    again = make_result(started_at=START - timedelta(days=6)).model_copy(update={"started_at": START + timedelta(days=3)})
+    again = make_result(started_at=START - timedelta(days=6)).model_copy(
+        update={"started_at": START + timedelta(days=3)}
+    )
     page = render(again, history=history)
     strip = page.by_id("trend").find("svg", class_="strip")
     titles = [g.find("title").text for g in strip.find_all("g")]
@@ -398,7 +456,9 @@ def test_running_an_older_window_again_replaces_its_cell_in_place(history: list[
     assert len(strip.find_all("rect", class_="current")) == 1
 
 
-def test_runs_of_other_monitors_are_left_out_with_a_warning(drift_result: RunResult, history: list[RunResult], caplog: pytest.LogCaptureFixture) -> None:
+def test_runs_of_other_monitors_are_left_out_with_a_warning(
+    drift_result: RunResult, history: list[RunResult], caplog: pytest.LogCaptureFixture
+) -> None:
     stranger = make_result(monitor="other", started_at=START - timedelta(days=30))
     with caplog.at_level(logging.WARNING):
         page = render(drift_result, history=[*history, stranger])

@@ -143,7 +143,8 @@ class Accumulator(ABC):
             )
         if data.get("version") != FORMAT_VERSION:
             raise DataError(
-                f"a performance accumulator written in format {data.get('version')!r}; this driftplane reads format {FORMAT_VERSION}"
+                f"a performance accumulator written in format {data.get('version')!r}; "
+                f"this driftplane reads format {FORMAT_VERSION}"
             )
         accumulator = cls.__new__(cls)
         Accumulator.__init__(accumulator, names=data.get("names"), seed=int(data.get("seed", 0)))
@@ -302,7 +303,8 @@ class BinaryAccumulator(Accumulator):
         labels = sorted(set(known + others))
         if len(labels) > 1:
             raise DataError(
-                f"a binary model's labels and predictions hold two classes, the positive label {self.positive!r} and one other; "
+                "a binary model's labels and predictions hold two classes, "
+                f"the positive label {self.positive!r} and one other; "
                 f"found {', '.join(repr(v) for v in [self.positive, *labels][:6])}. Set model.positive_label to the "
                 "positive class as written in the data, or use problem_type: multiclass"
             )
@@ -520,7 +522,8 @@ class MulticlassAccumulator(Accumulator):
                 if len(self.classes) >= self.max_classes:
                     shown = ", ".join(repr(c) for c in self.classes[:5])
                     raise DataError(
-                        f"{_names(self.names)[role]} brings class {text!r} past the limit of {self.max_classes} classes "
+                        f"{_names(self.names)[role]} brings class {text!r} "
+                        f"past the limit of {self.max_classes} classes "
                         f"(already {shown}, ...); a multiclass monitor keeps one confusion matrix of at most "
                         f"{self.max_classes} classes: check that the column holds class labels, not ids or free text"
                     )

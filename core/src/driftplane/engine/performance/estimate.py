@@ -77,7 +77,10 @@ SAMPLING_ERROR_RANGE = 3.0
 CHUNKS = 10  # baseline tenths for the average precision's sampling error
 MIN_ROWS_PER_CHUNK = 50
 _EPSILON = float(np.finfo(np.float64).eps)
-ESTIMATE_HINT = "direct loss estimation needs scikit-learn to fit its loss model; install it with: pip install 'driftplane[estimate]'"
+ESTIMATE_HINT = (
+    "direct loss estimation needs scikit-learn to fit its loss "
+    "model; install it with: pip install 'driftplane[estimate]'"
+)
 
 
 @dataclass(frozen=True)
@@ -302,7 +305,8 @@ def fit_cbpe_binary(
     negative = others[0] if others else "0"
     if len(others) > 1:
         raise DataError(
-            f"the baseline's labels hold more than two classes ({', '.join(repr(t) for t in [positive, *others][:6])}) for a binary model"
+            "the baseline's labels hold more than two classes "
+            f"({', '.join(repr(t) for t in [positive, *others][:6])}) for a binary model"
         )
     decide = needs_calibration(actual, scores) if calibrate is None else calibrate
     calibrator = fit_isotonic(scores, actual) if decide else None
@@ -373,7 +377,8 @@ def _probability_matrix(
     outside = ~np.isnan(matrix) & ((matrix < 0) | (matrix > 1))
     if outside.any():
         raise DataError(
-            f"the probability columns hold values outside [0, 1] ({int(outside.any(axis=1).sum())} rows, e.g. {float(matrix[outside][0])!r}); "
+            "the probability columns hold values outside [0, 1] "
+            f"({int(outside.any(axis=1).sum())} rows, e.g. {float(matrix[outside][0])!r}); "
             "they must hold each class's probability"
         )
     return names, matrix
@@ -392,7 +397,8 @@ def fit_cbpe_multiclass(
     unknown = sorted({t for t in truth_texts if t not in classes})
     if unknown:
         raise DataError(
-            f"the baseline's labels hold classes without a probability column: {', '.join(repr(t) for t in unknown[:5])}; "
+            "the baseline's labels hold classes without a probability "
+            f"column: {', '.join(repr(t) for t in unknown[:5])}; "
             f"model.probability names {', '.join(repr(c) for c in classes)}"
         )
     index = np.asarray([classes.index(t) for t in truth_texts] + [-1], dtype=np.int64)
@@ -451,7 +457,8 @@ def _predicted_classes(
     unknown = sorted({t for t in texts if t not in classes})
     if unknown:
         raise DataError(
-            f"the prediction column holds classes without a probability column: {', '.join(repr(t) for t in unknown[:5])}"
+            "the prediction column holds classes without a probability "
+            f"column: {', '.join(repr(t) for t in unknown[:5])}"
         )
     lookup = np.asarray([classes.index(t) for t in texts] + [-1], dtype=np.int64)
     return lookup[codes]

@@ -199,7 +199,8 @@ def probabilities(y_score: ArrayLike, count: int, where: str) -> np.ndarray:
     outside = ~np.isnan(scores) & ((scores < 0) | (scores > 1))
     if outside.any():
         raise DataError(
-            f"{where} holds values outside [0, 1] ({int(outside.sum())} of {count} rows, e.g. {float(scores[outside][0])!r}); "
+            f"{where} holds values outside [0, 1] ({int(outside.sum())} "
+            f"of {count} rows, e.g. {float(scores[outside][0])!r}); "
             "it must hold the positive class's probability: check the column, or turn raw scores into "
             "probabilities (a sigmoid) before monitoring"
         )

@@ -84,7 +84,8 @@ def accumulate_batches(
 def _column(batch: pa.RecordBatch, name: str, role: str) -> pa.Array:
     if name not in batch.schema.names:
         raise DataError(
-            f"the joined predictions have no {role} column '{name}'; their columns are {', '.join(batch.schema.names[:20])}"
+            f"the joined predictions have no {role} column '{name}'; "
+            f"their columns are {', '.join(batch.schema.names[:20])}"
         )
     return batch.column(name)
 
@@ -159,7 +160,8 @@ def accumulate_on_spark(frame: DataFrame, job: PerformanceJob) -> Accumulator:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(
-            f"the joined predictions have no column {', '.join(repr(c) for c in missing)}; their columns are {', '.join(frame.columns[:20])}"
+            f"the joined predictions have no column {', '.join(repr(c) for c in missing)}; "
+            f"their columns are {', '.join(frame.columns[:20])}"
         )
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*pandas.*", category=FutureWarning)

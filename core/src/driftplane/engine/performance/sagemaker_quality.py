@@ -251,10 +251,12 @@ def _problem_of(data: Mapping[str, Any], blocks: Mapping[str, str], where: str, 
         if not found:
             raise DataError(
                 f"{where}: not a SageMaker model-quality {what}: it has none of {keys} "
-                f"(its keys: {', '.join(map(str, list(data)[:8])) or 'none'}); a data-quality file has 'features' instead"
+                f"(its keys: {', '.join(map(str, list(data)[:8])) or 'none'}); "
+                "a data-quality file has 'features' instead"
             )
         raise DataError(
-            f"{where}: holds several problem types ({', '.join(blocks[p] for p in found)}); a model-quality {what} holds one"
+            f"{where}: holds several problem types "
+            f"({', '.join(blocks[p] for p in found)}); a model-quality {what} holds one"
         )
     return found[0]
 
@@ -413,7 +415,8 @@ def check_constraints(
                 QualityViolation(
                     metric_name=name,
                     constraint_check_type=constraint.comparison_operator,
-                    description=f"Metric {name} with {value} was {constraint.comparison_operator} {constraint.threshold}",
+                    description=f"Metric {name} with {value} was "
+                    f"{constraint.comparison_operator} {constraint.threshold}",
                 )
             )
     return violations

@@ -138,7 +138,9 @@ class CaptureDecoder:
         csv_in = _is_csv(_column(records, "in_encoding"))
         csv_out = pc.or_(pc.invert(has_output), _is_csv(_column(records, "out_encoding")))
         fast = pc.and_(valid, pc.and_(csv_in, csv_out))
-        for position in pc.filter(_column(records, "position"), pc.and_(pc.is_valid(times), pc.invert(has_input))).to_pylist():
+        for position in pc.filter(
+            _column(records, "position"), pc.and_(pc.is_valid(times), pc.invert(has_input))
+        ).to_pylist():
             self.problems.add("no captureData.endpointInput.data", position)
         inputs = pc.filter(_column(records, "in_data"), fast)
         outputs = pc.filter(pc.if_else(has_output, _column(records, "out_data"), NULL_TEXT), fast)
@@ -162,7 +164,9 @@ class CaptureDecoder:
         if len(inputs):
             yield from self._csv_records(inputs, outputs, positions.to_pylist(), fast_times)
 
-    def _sort_rest(self, rest: pa.Table, *, has_output_column: bool) -> tuple[list[tuple[int, str, str | None]], list[int]]:
+    def _sort_rest(
+        self, rest: pa.Table, *, has_output_column: bool
+    ) -> tuple[list[tuple[int, str, str | None]], list[int]]:
         """Base64 CSV records decoded to text (index, input, output); indices of JSON ones."""
         decoded: list[tuple[int, str, str | None]] = []
         slow: list[int] = []
@@ -260,7 +264,9 @@ class CaptureDecoder:
             positions = pc.filter(records.column("position"), missing).to_pylist()
             texts = pc.filter(raw, missing).to_pylist()
             for position, text in zip(positions, texts, strict=True):
-                reason = "no eventMetadata.inferenceTime" if text is None else "eventMetadata.inferenceTime is not a time"
+                reason = (
+                    "no eventMetadata.inferenceTime" if text is None else "eventMetadata.inferenceTime is not a time"
+                )
                 self.problems.add(reason, position)
         return times
 
@@ -279,7 +285,9 @@ class CaptureDecoder:
             self.problems.add("empty endpointInput payload", positions[k])
         uneven = pc.indices_nonzero(mismatch).to_pylist()
         if uneven:  # a quoted line break, or one output line for several inputs: the Python path decides
-            rows = [{"in_data": inputs[k].as_py(), "out_data": outputs[k].as_py(), "position": positions[k]} for k in uneven]
+            rows = [
+                {"in_data": inputs[k].as_py(), "out_data": outputs[k].as_py(), "position": positions[k]} for k in uneven
+            ]
             yield from self._python_rows(rows, when.take(array(uneven, pa.int64())).to_pylist())
         with_output = pc.indices_nonzero(pc.fill_null(pc.equal(n_in, n_out), FALSE)).to_pylist()
         without_output = pc.indices_nonzero(pc.and_(pc.is_valid(n_in), pc.is_null(n_out))).to_pylist()
@@ -364,7 +372,10 @@ class CaptureDecoder:
                 csv_out = False
                 if self.options.capture_output != "ignore" and record["out_data"] is not None:
                     outputs, csv_out = decode_payload(
-                        record["out_data"], record.get("out_encoding", "CSV"), record.get("out_type"), side="endpointOutput"
+                        record["out_data"],
+                        record.get("out_encoding", "CSV"),
+                        record.get("out_type"),
+                        side="endpointOutput",
                     )
             except Unreadable as exc:
                 self.problems.add(str(exc), position)
@@ -375,7 +386,8 @@ class CaptureDecoder:
             matched = match_outputs(outputs, len(inputs))
             if matched is None:
                 self.problems.add(
-                    f"endpointOutput has {len(outputs)} rows but endpointInput {len(inputs)}; they cannot be paired", position
+                    f"endpointOutput has {len(outputs)} rows but endpointInput {len(inputs)}; they cannot be paired",
+                    position,
                 )
                 continue
             for k, row_in in enumerate(inputs):

@@ -56,7 +56,9 @@ class LineIndex:
 class TextChunk:
     """Whole lines of a file: a view of their bytes, their byte offset, and (lazily) line number."""
 
-    def __init__(self, view: memoryview | bytes, offset: int = 0, index: LineIndex | None = None, first_line: int | None = None) -> None:
+    def __init__(
+        self, view: memoryview | bytes, offset: int = 0, index: LineIndex | None = None, first_line: int | None = None
+    ) -> None:
         self.view = view
         self.offset = offset
         self._index = index

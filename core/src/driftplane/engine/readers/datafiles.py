@@ -111,7 +111,9 @@ def filesystem_for(location: str, storage_options: dict[str, Any] | None = None)
             ) from None
         raise DataError(f"{location}: could not set up the filesystem: {exc}") from None
     except TypeError as exc:  # an unknown storage option
-        raise DataError(f"{location}: storage_options were not accepted by the {protocol}:// filesystem: {exc}") from None
+        raise DataError(
+            f"{location}: storage_options were not accepted by the {protocol}:// filesystem: {exc}"
+        ) from None
     return fs, path
 
 

@@ -67,7 +67,9 @@ class TextFields:
     def parse_options(self) -> pajson.ParseOptions | None:
         if not self.types:
             return None
-        return pajson.ParseOptions(explicit_schema=pa.schema(list(self.types.items())), unexpected_field_behavior="infer")
+        return pajson.ParseOptions(
+            explicit_schema=pa.schema(list(self.types.items())), unexpected_field_behavior="infer"
+        )
 
     def learn(self, schema: pa.Schema) -> bool:
         """Pin every field of ``schema`` that holds a time to text; True when something new was pinned."""
@@ -156,7 +158,9 @@ def _parse_line_by_line(chunk: TextChunk, skipped: SkippedRecords, text_fields: 
 def _read_json(data: bytes | memoryview, parse_options: pajson.ParseOptions | None) -> pa.Table:
     read_options = pajson.ReadOptions(use_threads=True, block_size=BLOCK_BYTES)
     try:
-        return pajson.read_json(pa.BufferReader(pa.py_buffer(data)), read_options=read_options, parse_options=parse_options)
+        return pajson.read_json(
+            pa.BufferReader(pa.py_buffer(data)), read_options=read_options, parse_options=parse_options
+        )
     except pa.ArrowInvalid as exc:
         if "straddling" not in str(exc) and "block size" not in str(exc):
             raise

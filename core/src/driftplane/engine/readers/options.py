@@ -96,7 +96,9 @@ def check_bad_records(limit: int | str, bad: int, rows: int, *, where: str, sett
     else:
         if bad <= float(limit.rstrip("%")) / 100 * total:
             return
-        how_many = f"{bad:,} of {total:,} records were malformed ({bad / total:.2%}), more than {setting} ({limit}) allows"
+        how_many = (
+            f"{bad:,} of {total:,} records were malformed ({bad / total:.2%}), more than {setting} ({limit}) allows"
+        )
     named = [note for note in notes if SKIPPED in note]
     listing = "; ".join(named[:3]) + (f"; and {len(named) - 3} more files" if len(named) > 3 else "")
     raise DataError(

@@ -139,7 +139,11 @@ def _batch(items: Any, key: str, side: str) -> list[Row]:
     """The rows of ``{key: items}``: a batch of instances (or of predictions)."""
     where = f'{side} "{key}"'
     if key == "dataframe_split":
-        if not isinstance(items, dict) or not isinstance(items.get("data"), list) or not isinstance(items.get("columns"), list):
+        if (
+            not isinstance(items, dict)
+            or not isinstance(items.get("data"), list)
+            or not isinstance(items.get("columns"), list)
+        ):
             raise Unreadable(f'{where} needs "columns" and "data" arrays')
         columns = [str(c) for c in items["columns"]]
         rows: list[Row] = []
@@ -179,7 +183,9 @@ def _columnar(columns: dict[str, Any], where: str) -> list[Row]:
         return [_keyed(columns)]
     lengths = {len(v) if isinstance(v, list) else -1 for v in columns.values()}
     if len(lengths) != 1 or -1 in lengths:
-        raise Unreadable(f"{where} maps names to arrays of different lengths (or to single values); it cannot be read as rows")
+        raise Unreadable(
+            f"{where} maps names to arrays of different lengths (or to single values); it cannot be read as rows"
+        )
     size = lengths.pop()
     return [[(str(name), _scalar(values[k])) for name, values in columns.items()] for k in range(size)]
 

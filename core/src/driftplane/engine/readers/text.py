@@ -80,7 +80,9 @@ def _has_letters(values: pa.Array | pa.ChunkedArray) -> bool:
         if data is None:
             continue
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(offsets_buffer, dtype=width, count=len(chunk) + 1, offset=chunk.offset * np.dtype(width).itemsize)
+        offsets = np.frombuffer(
+            offsets_buffer, dtype=width, count=len(chunk) + 1, offset=chunk.offset * np.dtype(width).itemsize
+        )
         text = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
         if len(text) and int(text.max()) >= _LETTER:
             return True

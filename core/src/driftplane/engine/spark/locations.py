@@ -84,8 +84,14 @@ def resolve(spark: SparkSession, source: DataSource, *, base_dir: Path | None, w
         return SparkInput("table", "table", [name], data, f"table {name}", _untimed(data, window, row_times), row_times)
     location = spark_location(data, base_dir)
     template = PartitionTemplate.parse(location)
-    if template is None and not any(c in location for c in "*?[") and _exists(spark, f"{location.rstrip('/')}/{DELTA_LOG}"):
-        return SparkInput("delta", "delta", [location], data, f"Delta table {data}", _untimed(data, window, row_times), row_times)
+    if (
+        template is None
+        and not any(c in location for c in "*?[")
+        and _exists(spark, f"{location.rstrip('/')}/{DELTA_LOG}")
+    ):
+        return SparkInput(
+            "delta", "delta", [location], data, f"Delta table {data}", _untimed(data, window, row_times), row_times
+        )
     files, skipped, looked_at, periods = _files(spark, location, template, window, source, base_dir)
     if not files and not skipped and not (window is not None and template is not None and template.has_time):
         raise DataError(_nothing_found(data, base_dir, looked_at))
@@ -158,7 +164,12 @@ def _files(
 ) -> tuple[list[tuple[str, int]], int, list[str], dict[str, Period]]:
     """(path, size) of the files to consider, how many were skipped, what was listed, periods."""
     if template is None:
-        return _list(spark, [location], missing_ok=False, data=source.data or location, base_dir=base_dir), 0, [location], {}
+        return (
+            _list(spark, [location], missing_ok=False, data=source.data or location, base_dir=base_dir),
+            0,
+            [location],
+            {},
+        )
     if not template.has_time:
         listed = _list(spark, [template.glob], missing_ok=True)
         return [(p, s) for p, s in listed if template.regex.fullmatch(_comparable(p, location))], 0, [template.glob], {}

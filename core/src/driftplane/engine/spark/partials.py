@@ -142,7 +142,9 @@ def _row(payload: bytes | None, error: str | None) -> pa.RecordBatch:
 # --- from Spark's batches to the local readers' batches --------------------------------------
 
 
-def _records(job: PartitionJob, batches: Iterable[pa.RecordBatch], stats: ReadStats, reference: Profile | None) -> Iterator[pa.RecordBatch]:
+def _records(
+    job: PartitionJob, batches: Iterable[pa.RecordBatch], stats: ReadStats, reference: Profile | None
+) -> Iterator[pa.RecordBatch]:
     window = job.window_object()
     if job.fmt in TEXT_FORMATS:
         names = job.column_names or (tuple(reference.layout) if reference is not None else None)
@@ -269,7 +271,9 @@ class _TextParser:
         elif fmt == "jsonl":
             table = parse_json_chunk(chunk, piece.skipped, piece.text_fields)
             if table is not None and table.num_rows:
-                yield from align_columns(flatten_structs(table), piece.known).to_batches(max_chunksize=self.options.batch_rows)
+                yield from align_columns(flatten_structs(table), piece.known).to_batches(
+                    max_chunksize=self.options.batch_rows
+                )
         else:
             if piece.parser is None:
                 piece.problems = CaptureProblems(piece.skipped)

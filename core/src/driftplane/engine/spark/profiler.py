@@ -115,7 +115,9 @@ def profile_source(
         max_bad_records=source.max_bad_records,
         setting=f"{role_prefix(source)}max_bad_records",
         timestamp_column=source.timestamp_column,
-        window=(utc(window.start).isoformat(), utc(window.end).isoformat()) if window is not None and found.row_times else None,
+        window=(utc(window.start).isoformat(), utc(window.end).isoformat())
+        if window is not None and found.row_times
+        else None,
         threads=_task_cpus(session),
         reference=reference_handle,
     )
@@ -130,7 +132,12 @@ def profile_source(
         profile.all_columns = [name for name in layout if name != TIMESTAMP_COLUMN]
     setting = f"{role_prefix(source)}max_bad_records"
     check_bad_records(
-        source.max_bad_records, profile.skipped_records, profile.rows, where=found.where, setting=setting, notes=profile.messages
+        source.max_bad_records,
+        profile.skipped_records,
+        profile.rows,
+        where=found.where,
+        setting=setting,
+        notes=profile.messages,
     )
     if profile.skipped_records:
         profile.messages.append(skipped_total(profile.skipped_records, found.where, setting, source.max_bad_records))
@@ -179,7 +186,11 @@ def _run(frame: DataFrame, job: PartitionJob, settings: ProfileSettings, found: 
             raise DataError(row["error"])
         merged.merge_in(Profile.from_dict(json.loads(row["profile"])))
     logger.debug(
-        "merged %d partial profiles of %s from %d partitions (%d rows)", len(rows), found.description, partitions, merged.rows
+        "merged %d partial profiles of %s from %d partitions (%d rows)",
+        len(rows),
+        found.description,
+        partitions,
+        merged.rows,
     )
     return merged
 
@@ -213,12 +224,16 @@ def _frame(
     except spark_errors() as exc:
         reason = _reason(exc)
         if found.kind == "delta" and ("DATA_SOURCE_NOT_FOUND" in str(exc) or "delta" in reason.lower()):
-            raise DataError(f"{found.where} is a Delta table, but this Spark cannot read Delta: {reason}; {DELTA_HINT}") from None
+            raise DataError(
+                f"{found.where} is a Delta table, but this Spark cannot read Delta: {reason}; {DELTA_HINT}"
+            ) from None
         raise DataError(f"{found.where}: Spark could not read it: {reason}") from None
     return _typed(frame, found, source, features, window), header_line, list(frame.columns)
 
 
-def _typed(frame: DataFrame, found: SparkInput, source: DataSource, features: FeaturePolicy | None, window: Window | None) -> DataFrame:
+def _typed(
+    frame: DataFrame, found: SparkInput, source: DataSource, features: FeaturePolicy | None, window: Window | None
+) -> DataFrame:
     """Only the columns a profile needs (Parquet and Delta then read no others), and the window."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import TimestampNTZType, TimestampType

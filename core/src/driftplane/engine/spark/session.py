@@ -3,8 +3,8 @@
 Under ``spark-submit``, on Databricks or in a notebook a session already exists and is used
 as it is. Otherwise (``driftplane run --engine spark`` on a laptop or CI machine) a local
 session is started: ``local[*]`` unless ``DRIFTPLANE_SPARK_MASTER`` names another master,
-quiet logs (the JVM's log4j2 at ERROR, from log4j2.properties here, unless -vv), UTC session time, and the Python workers running this same interpreter, so
-they import the same driftplane.
+quiet logs (the JVM's log4j2 at ERROR, from log4j2.properties here, unless -vv), UTC session
+time, and the Python workers running this same interpreter, so they import the same driftplane.
 
 With ``SPARK_REMOTE`` set (``sc://host:15002``, or ``local`` for a Connect server in this
 process), the session is a Spark Connect client instead, as Databricks serverless and

@@ -156,7 +156,9 @@ def histogram_chart(chart_id: str, name: str, baseline: dict[str, Any], target: 
     levels = [y(peak * fraction) for fraction in (0.5, 1.0)]
     body.append(svg_tag("path", d="".join(f"M{left} {_r(level)}H{width - right}" for level in levels), class_="grid"))
     for fraction, level in zip((0.5, 1.0), levels, strict=True):
-        body.append(_text(left - 5, level + 4, percent(peak * fraction) if not uneven else number(peak * fraction), "end"))
+        body.append(
+            _text(left - 5, level + 4, percent(peak * fraction) if not uneven else number(peak * fraction), "end")
+        )
     for css, histogram in drawn:
         body.append(svg_tag("path", d=_step_path(histogram.edges, heights[css], x, y), class_=css))
     ticks = _tick_edges(drawn[0][1].edges)
@@ -265,9 +267,22 @@ def quantile_chart(chart_id: str, name: str, baseline: dict[str, Any], target: d
         whisker_low, whisker_high = _nearest(q, 0.05), _nearest(q, 0.95)
         box_low, box_high, median = _nearest(q, 0.25), _nearest(q, 0.75), _nearest(q, 0.5)
         body.append(_text(left - 8, middle + 4, label, "end"))
-        body.append(svg_tag("line", x1=_r(x(whisker_low)), x2=_r(x(whisker_high)), y1=middle, y2=middle, class_=f"w{css}"))
-        body.append(svg_tag("rect", x=_r(x(box_low)), y=middle - 11, width=_r(max(x(box_high) - x(box_low), 1.5)), height=22, class_=css))
-        body.append(svg_tag("line", x1=_r(x(median)), x2=_r(x(median)), y1=middle - 11, y2=middle + 11, class_="median"))
+        body.append(
+            svg_tag("line", x1=_r(x(whisker_low)), x2=_r(x(whisker_high)), y1=middle, y2=middle, class_=f"w{css}")
+        )
+        body.append(
+            svg_tag(
+                "rect",
+                x=_r(x(box_low)),
+                y=middle - 11,
+                width=_r(max(x(box_high) - x(box_low), 1.5)),
+                height=22,
+                class_=css,
+            )
+        )
+        body.append(
+            svg_tag("line", x1=_r(x(median)), x2=_r(x(median)), y1=middle - 11, y2=middle + 11, class_="median")
+        )
     axis_y = height - 22
     body.append(svg_tag("line", x1=left, x2=width - right, y1=axis_y, y2=axis_y, class_="axis"))
     for value in (low, (low + high) / 2, high):
@@ -315,7 +330,12 @@ def category_rows(baseline: dict[str, Any], target: dict[str, Any], limit: int =
     names.sort(key=lambda k: max(share_b.get(k, 0.0), share_t.get(k, 0.0)), reverse=True)
     shown, rest = names[:limit], names[limit:]
     rows = [
-        CategoryRow(k, share_b.get(k, 0.0), share_t.get(k, 0.0), new=bool(share_b) and k not in counts_b and OTHER not in counts_b)
+        CategoryRow(
+            k,
+            share_b.get(k, 0.0),
+            share_t.get(k, 0.0),
+            new=bool(share_b) and k not in counts_b and OTHER not in counts_b,
+        )
         for k in shown
     ]
     other_b = share_b.get(OTHER, 0.0) + sum(share_b.get(k, 0.0) for k in rest)
@@ -472,11 +492,15 @@ def status_strip(chart_id: str, runs: Sequence[RunMark]) -> Html | None:
         bar = (bar_bottom - bar_top) * run.drifted / peak
         parts = [svg_tag("title", f"{run.label}: {run.headline}")]
         if run.drifted:
-            parts.append(svg_tag("rect", x=x0 + 6, y=_r(bar_bottom - bar), width=cell - 12, height=_r(bar), class_="count"))
+            parts.append(
+                svg_tag("rect", x=x0 + 6, y=_r(bar_bottom - bar), width=cell - 12, height=_r(bar), class_="count")
+            )
             parts.append(_text(x0 + cell / 2, bar_bottom - bar - 2, str(run.drifted), css="v"))
         if run.current:
             parts.append(svg_tag("rect", x=x0, y=bar_bottom + 4, width=cell, height=26, rx=4, class_="current"))
-        parts.append(svg_tag("rect", x=x0 + 2, y=bar_bottom + 6, width=cell - 4, height=22, rx=3, class_=f"s-{run.status}"))
+        parts.append(
+            svg_tag("rect", x=x0 + 2, y=bar_bottom + 6, width=cell - 4, height=22, rx=3, class_=f"s-{run.status}")
+        )
         parts.append(_text(x0 + cell / 2, bar_bottom + 21, STATUS_LETTERS.get(run.status, "?"), css=f"l-{run.status}"))
         body.append(svg_tag("g", *parts))
     body.append(svg_tag("line", x1=2, x2=width - 2, y1=bar_bottom, y2=bar_bottom, class_="axis"))

@@ -117,7 +117,9 @@ def badge(view: FeatureView) -> Html:
 def violation_badge(view: FeatureView) -> Html | None:
     if not view.violations:
         return None
-    return tag("a", plural(len(view.violations), "violation"), href=f"#violations-{view.index}", class_="badge violated")
+    return tag(
+        "a", plural(len(view.violations), "violation"), href=f"#violations-{view.index}", class_="badge violated"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -128,7 +130,9 @@ def glance_table(views: Sequence[FeatureView]) -> Html:
     """Every feature in one sortable table: the index for reports with hundreds of features."""
     def header(text: str, key: str | None = None, numeric: bool = False) -> Html:
         """A sortable column: by the cells' text, or by a data attribute of the rows (``key``)."""
-        return tag("th", tag("button", text, type="button", data_key=key), scope="col", class_="num" if numeric else None)
+        return tag(
+            "th", tag("button", text, type="button", data_key=key), scope="col", class_="num" if numeric else None
+        )
 
     rows = []
     for view in views:
@@ -170,7 +174,9 @@ def glance_table(views: Sequence[FeatureView]) -> Html:
             id="glance",
             class_="glance",
         ),
-        tag("p", "* threshold raised above the configured one for the sample size.", class_="muted") if raised else None,
+        tag("p", "* threshold raised above the configured one for the sample size.", class_="muted")
+        if raised
+        else None,
     )
 
 
@@ -199,7 +205,9 @@ def feature_card(view: FeatureView, trend: Html | None) -> Html:
                 tag("figure", chart, charts.legend(bars=feature.kind == "categorical"))
                 if chart is not None
                 else tag("p", "No distribution summary to draw for this feature.", class_="muted"),
-                tag("figure", trend, tag("figcaption", "The metric over the last runs; dashed: the threshold.")) if trend else None,
+                tag("figure", trend, tag("figcaption", "The metric over the last runs; dashed: the threshold."))
+                if trend
+                else None,
             ),
             tag("div", _stats(feature), _category_notes(feature), _empty_notes(feature)),
             class_="cols",
@@ -214,12 +222,17 @@ def feature_card(view: FeatureView, trend: Html | None) -> Html:
 def _measure(view: FeatureView) -> Html:
     drift = view.feature.drift
     if drift is None:
-        return tag("p", "Not checked for drift (drift checks are off for this feature or its kind).", class_="measure muted")
+        return tag(
+            "p", "Not checked for drift (drift checks are off for this feature or its kind).", class_="measure muted"
+        )
     name = metric_name(drift.metric)
     applied = view.applied_threshold
     threshold_note: list[Any] = []
     if view.raised:
-        threshold_note = [" ", tag("span", f"(configured {number(drift.threshold)}, raised for the sample size)", class_="muted")]
+        threshold_note = [
+            " ",
+            tag("span", f"(configured {number(drift.threshold)}, raised for the sample size)", class_="muted"),
+        ]
     if drift.value is None or math.isnan(drift.value):
         return tag(
             "p",
@@ -234,7 +247,9 @@ def _measure(view: FeatureView) -> Html:
     if ratio is not None:
         relation = f" — {times(ratio)} the threshold" if ratio >= 1 else f" — {percent(ratio)} of the threshold"
     gauge = _gauge(drift.value, applied)
-    value_text, threshold_text = number_pair(drift.value, applied) if applied is not None else (number(drift.value), MISSING)
+    value_text, threshold_text = (
+        number_pair(drift.value, applied) if applied is not None else (number(drift.value), MISSING)
+    )
     sentence = tag(
         "p",
         name[:1].upper() + name[1:],
@@ -386,10 +401,18 @@ def _category_notes(feature: FeatureResult) -> Html | None:
     notes = []
     new, absent = new_categories(feature), absent_categories(feature)
     if new:
-        hedge = " (or rare in the baseline: its rarest values are summarized as other)" if OTHER in (feature.baseline.get("categories") or {}) else ""
+        hedge = (
+            " (or rare in the baseline: its rarest values are summarized as other)"
+            if OTHER in (feature.baseline.get("categories") or {})
+            else ""
+        )
         notes.append(tag("p", tag("strong", "Only in target: "), _names(new), hedge, class_="catlist"))
     if absent:
-        hedge = " (or rare in the target: its rarest values are summarized as other)" if OTHER in (feature.target.get("categories") or {}) else ""
+        hedge = (
+            " (or rare in the target: its rarest values are summarized as other)"
+            if OTHER in (feature.target.get("categories") or {})
+            else ""
+        )
         notes.append(tag("p", tag("strong", "Not seen in target: "), _names(absent), hedge, class_="catlist"))
     return join(notes) if notes else None
 

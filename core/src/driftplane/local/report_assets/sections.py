@@ -44,7 +44,17 @@ def banner(result: RunResult, said: Verdict, views: Sequence[FeatureView], monit
     """The verdict first, then the facts that frame it."""
     facts: list[tuple[str, Any]] = [("Monitor", _monitor_text(result, monitor))]
     facts.append(("Window", _window_text(result, monitor)))
-    facts.append(("Rows", join("baseline ", tag("strong", count(result.rows.baseline)), ", target ", tag("strong", count(result.rows.target)))))
+    facts.append(
+        (
+            "Rows",
+            join(
+                "baseline ",
+                tag("strong", count(result.rows.baseline)),
+                ", target ",
+                tag("strong", count(result.rows.target)),
+            ),
+        )
+    )
     ran = timestamp(result.started_at) if result.started_at else "time not recorded"
     if result.duration_seconds is not None:
         ran += f", took {seconds(result.duration_seconds)}"
@@ -149,7 +159,14 @@ def _thresholds(views: Sequence[FeatureView], monitor: Monitor | None) -> Html |
             )
         )
     elif monitor is not None and not monitor.checks.drift.noise_correction:
-        parts.append(tag("span", tag("br"), "Noise correction is off: the configured thresholds apply as they are.", class_="note"))
+        parts.append(
+            tag(
+                "span",
+                tag("br"),
+                "Noise correction is off: the configured thresholds apply as they are.",
+                class_="note",
+            )
+        )
     return join(*parts)
 
 
@@ -172,7 +189,9 @@ def _quick_links(views: Sequence[FeatureView], violations: Sequence[Violation]) 
         for view in drifted[:QUICK_LIMIT]:
             ratio = view.ratio
             suffix = f" {times(ratio)}" if ratio is not None else ""
-            chips.append(tag("li", tag("a", view.feature.name, href=f"#{view.anchor}"), tag("span", suffix, class_="muted")))
+            chips.append(
+                tag("li", tag("a", view.feature.name, href=f"#{view.anchor}"), tag("span", suffix, class_="muted"))
+            )
         if len(drifted) > QUICK_LIMIT:
             chips.append(tag("li", tag("a", f"and {len(drifted) - QUICK_LIMIT:,} more", href="#features")))
         lines.append(
@@ -215,7 +234,12 @@ def notes_section(result: RunResult) -> Html | None:
         parts.append(tag("ul", [tag("li", m) for m in result.messages], class_="notes"))
     if result.reports:
         files = [
-            tag("li", f"{kind.replace('_', ' ')}: ", tag("code", PurePath(path).name), tag("span", f" ({path})", class_="muted"))
+            tag(
+                "li",
+                f"{kind.replace('_', ' ')}: ",
+                tag("code", PurePath(path).name),
+                tag("span", f" ({path})", class_="muted"),
+            )
             for kind, path in result.reports.items()
         ]
         parts += [tag("p", "Files written by this run:"), tag("ul", files)]

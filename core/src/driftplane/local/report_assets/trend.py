@@ -120,7 +120,9 @@ def feature_points(name: str, runs: Sequence[RunResult]) -> list[charts.TrendPoi
         if drift is None:
             points.append(charts.TrendPoint(run_label(run, i), None, None, False))
             continue
-        applied = drift.threshold if drift.effective_threshold is None else max(drift.threshold, drift.effective_threshold)
+        applied = (
+            drift.threshold if drift.effective_threshold is None else max(drift.threshold, drift.effective_threshold)
+        )
         points.append(charts.TrendPoint(run_label(run, i), drift.value, applied, drift.drifted))
     return points
 
@@ -140,7 +142,11 @@ def trend_section(views: Sequence[FeatureView], runs: Sequence[RunResult], curre
         return tag(
             "section",
             heading,
-            tag("p", "No earlier runs of this monitor are recorded yet; the trend appears from the second run on.", class_="muted"),
+            tag(
+                "p",
+                "No earlier runs of this monitor are recorded yet; the trend appears from the second run on.",
+                class_="muted",
+            ),
             id="trend",
             aria_labelledby="trend-heading",
         )
@@ -178,14 +184,29 @@ def trend_section(views: Sequence[FeatureView], runs: Sequence[RunResult], curre
         more = len(chosen) - MAX_FEATURES
         table = join(
             tag("h3", "Drift metric of the drifted features"),
-            tag("p", "The line is the metric in each run; the dashed line the threshold; filled dots are runs where the feature drifted.", class_="muted"),
+            tag(
+                "p",
+                "The line is the metric in each run; the dashed line the "
+                "threshold; filled dots are runs where the feature drifted.",
+                class_="muted",
+            ),
             tag(
                 "table",
-                tag("thead", tag("tr", tag("th", "Feature", scope="col"), tag("th", "Metric over time", scope="col"), tag("th", "Now and before", scope="col"))),
+                tag(
+                    "thead",
+                    tag(
+                        "tr",
+                        tag("th", "Feature", scope="col"),
+                        tag("th", "Metric over time", scope="col"),
+                        tag("th", "Now and before", scope="col"),
+                    ),
+                ),
                 tag("tbody", rows),
                 class_="trendtable",
             ),
-            tag("p", f"… and {more:,} more features that drifted; see their cards.", class_="muted") if more > 0 else None,
+            tag("p", f"… and {more:,} more features that drifted; see their cards.", class_="muted")
+            if more > 0
+            else None,
         )
     return tag(
         "section",

@@ -26,9 +26,11 @@ CHECK_TITLES = {
 }
 
 CHECK_EXPLANATIONS = {
-    "data_type_check": "Each value's type (whole number, decimal, text, true/false) is compared with the type learned from the baseline.",
+    "data_type_check": "Each value's type (whole number, decimal, text, true/false) "
+    "is compared with the type learned from the baseline.",
     "completeness_check": "The share of present values must not fall below the baseline's.",
-    "baseline_drift_check": "SageMaker's own drift check: the largest gap between the baseline and target distributions (L-infinity distance) against its threshold.",
+    "baseline_drift_check": "SageMaker's own drift check: the largest gap between the baseline and "
+    "target distributions (L-infinity distance) against its threshold.",
     "missing_column_check": "The target must have every column the baseline has.",
     "extra_column_check": "The target must not have columns the baseline does not know.",
     "categorical_values_check": "Values of a categorical column must be among the categories seen in the baseline.",
@@ -93,14 +95,20 @@ def verdict(result: RunResult) -> Verdict:
         summary = first_line[0]
         if len(summary) > 160:
             summary = summary[:157] + "…"
-        return Verdict(f"Failed: {summary}", "The run stopped before it could compare the data; nothing below is a complete result.", "failed")
+        return Verdict(
+            f"Failed: {summary}",
+            "The run stopped before it could compare the data; nothing below is a complete result.",
+            "failed",
+        )
     if result.status == "drift":
         return Verdict(drift_text, "No data-quality violations.", "drift")
     if result.status == "violations":
         return Verdict(f"No drift; {violations_text}", _checked_text(checked, result), "violations")
     if result.status == "drift_and_violations":
         count_text = plural(len(result.violations), "data-quality violation")
-        return Verdict(f"{drift_text} and {count_text}", f"The violations concern {plural(len(violated), 'feature')}.", "drift")
+        return Verdict(
+            f"{drift_text} and {count_text}", f"The violations concern {plural(len(violated), 'feature')}.", "drift"
+        )
     if not result.features:
         return Verdict("No drift, no violations", "No features were compared.", "ok")
     return Verdict("No drift, no violations", _checked_text(checked, result), "ok")
@@ -167,11 +175,17 @@ def explain_violation(violation: Violation, feature: FeatureResult | None) -> st
             return (
                 f"Only {_pct_text(match['got'])} of the values of {name} are "
                 f"{TYPE_WORDS.get(expected, expected)} ({expected}) as in the baseline; "
-                + ("all of them should be." if float(match["want"]) >= 100 else f"at least {_pct_text(match['want'])} should be.")
+                + (
+                    "all of them should be."
+                    if float(match["want"]) >= 100
+                    else f"at least {_pct_text(match['want'])} should be."
+                )
             )
         expected = feature.baseline.get("type") if feature else None
         if expected:
-            return f"Some values of {name} are not {TYPE_WORDS.get(expected, expected)} ({expected}) as in the baseline."
+            return (
+                f"Some values of {name} are not {TYPE_WORDS.get(expected, expected)} ({expected}) as in the baseline."
+            )
         return f"Some values of {name} do not have the baseline's data type."
     if kind == "completeness_check":
         if feature is not None:
