@@ -245,7 +245,8 @@ def _launcher_stderr() -> TextIO | None:
     if _launcher_stream is not None:
         return _launcher_stream
     try:
-        stream = open(f"/proc/{os.getppid()}/fd/2", "a", encoding="utf-8", errors="replace", buffering=1)  # noqa: SIM115
+        path = f"/proc/{os.getppid()}/fd/2"
+        stream = open(path, "a", encoding="utf-8", errors="replace", buffering=1)  # noqa: SIM115 - kept open
     except OSError:
         return None
     try:

@@ -57,7 +57,9 @@ def line_with(out: str, text: str) -> str:
 
 
 @pytest.mark.parametrize("run", [runner, piped], ids=["CliRunner", "pipe"])
-def test_history_piped_keeps_every_name_and_path_whole_on_one_line(run, state_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_history_piped_keeps_every_name_and_path_whole_on_one_line(  # type: ignore[no-untyped-def]
+    run, state_dir: Path
+) -> None:
     out = run("history", "churn", "--state-dir", str(state_dir))
     # the runs table: the drifted feature's name whole in the row of its window
     row = line_with(out, "2026-01-04 (1d)")

@@ -143,7 +143,11 @@ def test_json_output_keeps_alert_lines_off_stdout(tmp_path: Path) -> None:
             "Baseline drift distance: 0.0012 (chi-squared p-value) is below threshold: 0.05",
             "chi-squared p-value 0.0012 < 0.05",
         ),
-        ("missing_column_check", "There are missing columns in current dataset. Column 'x' is missing.", "not in the data"),
+        (
+            "missing_column_check",
+            "There are missing columns in current dataset. Column 'x' is missing.",
+            "not in the data",
+        ),
         # SageMaker's older wording and a plugin's own check: shown whole, without the closing stop
         ("categorical_values_check", "Value: 0.4974974974974975 does not meet the constraint requirement! ", None),
         ("my_plugin_check", "Something odd was found. Twice.", "Something odd was found. Twice"),
