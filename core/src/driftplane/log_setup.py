@@ -8,8 +8,11 @@ what happened, to what, and what to do when something is wrong.
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from driftplane.atomic import storage_error, writing
 from driftplane.errors import StorageError
@@ -33,6 +36,9 @@ THIRD_PARTY = (
     "pyspark",
     "filelock",
 )
+# Set by spark-submit (and pyspark's shells) in the environment of the Python program it starts.
+SPARK_SUBMIT_ENV = "PYSPARK_GATEWAY_PORT"
+_launcher_stream: TextIO | None = None  # spark-submit's own stderr, once opened
 FILE_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
@@ -194,9 +200,63 @@ def redact(text: str, secrets: list[str]) -> str:
 
 
 def keep_stdout_for_data() -> None:
-    """Send info lines to stderr too, so stdout carries only data (``--json`` output)."""
+    """Send info lines to stderr too, so stdout carries only data (``--json`` output).
+
+    Under spark-submit, Python's stderr is not the console's: spark-submit merges it into
+    its own stdout (its PythonRunner redirects the error stream), so log lines would land in
+    the middle of the JSON. The console lines then go to spark-submit's own stderr instead,
+    and where that cannot be opened, only errors stay on the console (the --log-file keeps all).
+    """
+    console = sys.stderr
+    merged = _stderr_merged_into_stdout()
+    if merged:
+        console = _launcher_stderr() or console
     for handler in logging.getLogger().handlers:
         if not getattr(handler, "_driftplane", False) or not isinstance(handler, logging.StreamHandler):
             continue
-        if handler.stream is sys.stdout:
-            handler.setStream(sys.stderr)
+        if isinstance(handler, logging.FileHandler):
+            continue
+        if handler.stream in (sys.stdout, sys.stderr):
+            handler.setStream(console)
+            if merged and console is sys.stderr:
+                handler.setLevel(max(handler.level, logging.ERROR))
+
+
+def _same_file(a: int, b: int) -> bool:
+    first, second = os.fstat(a), os.fstat(b)
+    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
+
+
+def _stderr_merged_into_stdout() -> bool:
+    """True in a Python program spark-submit started, whose stderr is piped into its stdout."""
+    if SPARK_SUBMIT_ENV not in os.environ:
+        return False
+    try:
+        return _same_file(sys.stdout.fileno(), sys.stderr.fileno()) and stat.S_ISFIFO(os.fstat(1).st_mode)
+    except (OSError, ValueError, AttributeError):  # not real files (a test's capture)
+        return False
+
+
+def _launcher_stderr() -> TextIO | None:
+    """The stderr of the process that started this one (spark-submit's JVM), opened for appending,
+    when it is a terminal, pipe or socket other than this process's stdout (Linux's /proc; None
+    elsewhere)."""
+    global _launcher_stream
+    if _launcher_stream is not None:
+        return _launcher_stream
+    try:
+        path = f"/proc/{os.getppid()}/fd/2"
+        stream = open(path, "a", encoding="utf-8", errors="replace", buffering=1)  # noqa: SIM115 - kept open
+    except OSError:
+        return None
+    try:
+        # A regular file there is written at the launcher's own offset, which lines appended
+        # here would be overwritten by; a terminal, pipe or socket is safe to share.
+        if _same_file(stream.fileno(), sys.stdout.fileno()) or stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            stream.close()
+            return None
+    except (OSError, ValueError):
+        stream.close()
+        return None
+    _launcher_stream = stream
+    return stream

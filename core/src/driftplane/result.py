@@ -219,6 +219,13 @@ class RunResult(_Result):
         return [f for f in self.features if f.drift is not None and f.drift.drifted]
 
     @property
+    def measured_features(self) -> list[FeatureResult]:
+        """The features whose drift was measured: 'N of these' in every summary. A feature with
+        no drift value (an identifier, a column without data) was not compared, so it does not
+        count, and compare and run say the same count for the same data."""
+        return [f for f in self.features if f.drift is not None and f.drift.value is not None]
+
+    @property
     def found_something(self) -> bool:
         """True when the run found drift or violations (exit code 1)."""
         return self.status in ("drift", "violations", "drift_and_violations")

@@ -43,8 +43,7 @@ def verdict_words(result: RunResult, *, reason: bool = True) -> str:
             why = why.removeprefix(f"the run for {window_words(result.window)} failed: ")
         return f"{verdict}: {why}" if why else verdict
     if result.status in ("drift", "drift_and_violations"):
-        checked = [f for f in result.features if f.drift is not None]
-        verdict += f" on {len(result.drifted_features)} of {len(checked)} features"
+        verdict += f" on {len(result.drifted_features)} of {len(result.measured_features)} features"
     if result.violations:
         verdict += f", {len(result.violations)} violation{'s' if len(result.violations) != 1 else ''}"
     return verdict

@@ -109,8 +109,8 @@ def test_violations_of_any_or_of_given_types(make_result: MakeResult) -> None:
     firing, reason = evaluate(Alert(when="violation", notify=["log"]), result)
     assert firing
     assert reason == (
-        "2 violations: completeness_check on age: completeness_check failed for age; "
-        "categorical_values_check on plan: categorical_values_check failed for plan"
+        "2 violations: completeness_check on age (completeness_check failed for age), "
+        "categorical_values_check on plan (categorical_values_check failed for plan)"
     )
     only_types = Alert(when="violation", check_types=["data_type_check"], notify=["log"])
     assert evaluate(only_types, result) == (False, "no violations of type data_type_check")
@@ -171,7 +171,7 @@ def test_alerts_and_reports_round_the_raw_floats_of_violation_descriptions(make_
         }
     )
     firing, reason = evaluate(Alert(when="violation", notify=["log"]), result)
-    assert firing and "Only 94.7% of data is within the domain" in reason and "94.6999" not in reason
+    assert firing and "plan (5.3% outside the baseline's values)" in reason and "94.6999" not in reason
     notification = build_notification(
         monitor="churn",
         alert_name="dq",

@@ -56,7 +56,7 @@ def test_compare_finds_drift_exit_1_with_json(files, tmp_path: Path) -> None:
     assert ("state", "categorical_values_check") in {
         (v["feature_name"], v["constraint_check_type"]) for v in data["violations"]
     }
-    assert set(data["reports"]) == {"statistics", "constraints", "constraint_violations", "result"}
+    assert set(data["reports"]) == {"html", "statistics", "constraints", "constraint_violations", "result"}
     written = json.loads((tmp_path / "reports" / "constraint_violations.json").read_text())
     assert written["violations"] == data["violations"]
     assert json.loads((tmp_path / "reports" / "result.json").read_text()) == data

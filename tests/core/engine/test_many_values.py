@@ -55,7 +55,7 @@ def test_an_identifier_column_gets_a_note_and_no_drift_verdict() -> None:
     assert feature.drift is not None and feature.drift.value is None and not feature.drift.drifted
     notes = [m for m in result.messages if m.startswith("'customer_id' looks like an identifier")]
     assert len(notes) == 1
-    assert "distinct values in 20,000 rows" in notes[0] and "exclude it with features.exclude" in notes[0]
+    assert "distinct values in 20,000 rows" in notes[0] and "exclude it (features.exclude in a spec" in notes[0]
     assert result.status == "ok" and not result.violations
     assert result.dataset_drift["checked_features"] == 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from driftplane.alerting.findings import violation_finding
 from driftplane.alerting.notification import LISTED
 from driftplane.resolved import AlertRule
 from driftplane.result import Drift, FeatureResult, RunResult, Violation
@@ -49,11 +50,11 @@ def describe_features(features: list[FeatureResult]) -> str:
 
 
 def describe_violations(violations: list[Violation]) -> str:
-    """'completeness_check on age: <description>; ...'."""
-    parts = [f"{v.constraint_check_type} on {v.feature_name}: {v.readable_description}" for v in violations[:LISTED]]
+    """'completeness_check on age (12% missing), categorical_values_check on state (...)': what was found."""
+    parts = [violation_finding(v) for v in violations[:LISTED]]
     if len(violations) > LISTED:
         parts.append(f"and {len(violations) - LISTED} more")
-    return "; ".join(parts)
+    return ", ".join(parts)
 
 
 def _drift(alert: AlertRule, result: RunResult) -> Evaluation:
@@ -88,8 +89,8 @@ def _violation(alert: AlertRule, result: RunResult) -> Evaluation:
         wanted = set(alert.check_types)
         found = [v for v in found if v.constraint_check_type in wanted]
         scope = f" of type {', '.join(alert.check_types)}"
-    if found:
-        return Evaluation(True, f"{_plural(len(found), 'violation')}{scope}: {describe_violations(found)}")
+    if found:  # what was found; the types the alert watches are in its definition, not news
+        return Evaluation(True, f"{_plural(len(found), 'violation')}: {describe_violations(found)}")
     return Evaluation(False, f"no violations{scope}")
 
 

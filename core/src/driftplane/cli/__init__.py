@@ -18,8 +18,15 @@ import click
 
 from driftplane.atomic import storage_error
 from driftplane.cli.exit_codes import ExitCode
+from driftplane.cli.options import (
+    LOG_FILE_HELP,
+    QUIET_HELP,
+    VERBOSE_HELP,
+    accept_global_options,
+    configure_logging,
+)
 from driftplane.errors import DriftplaneError, SpecError, StorageError, UsageError
-from driftplane.log_setup import configure, log_file_failure
+from driftplane.log_setup import log_file_failure
 
 if TYPE_CHECKING:
     from driftplane.cli.output import GuardedStdout
@@ -59,6 +66,12 @@ class DriftplaneGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """A built-in command (its module imported now), else one a plugin registers."""
+        found = self._find_command(cmd_name)
+        # Every command, built-in or a plugin's (and each command of a plugin's group), takes
+        # -v, -q and --log-file after its name too; done when looked up, so none is missed.
+        return accept_global_options(found) if found is not None else None
+
+    def _find_command(self, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
         module_name = BUILTIN_COMMANDS.get(cmd_name)
@@ -178,15 +191,12 @@ def _refused(exc: OSError) -> str:
     cls=DriftplaneGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.option("-v", "--verbose", count=True, help="-v: driftplane's debug lines; -vv: cloud SDKs' too.")
-@click.option("-q", "--quiet", is_flag=True, help="Only error log lines on the console (results are still printed).")
-@click.option(
-    "--log-file",
-    type=click.Path(dir_okay=False),
-    help="Also write every log line, with timestamps, to this file.",
-)
+@click.option("-v", "--verbose", count=True, help=VERBOSE_HELP)
+@click.option("-q", "--quiet", is_flag=True, help=QUIET_HELP)
+@click.option("--log-file", type=click.Path(dir_okay=False), help=LOG_FILE_HELP)
 @click.version_option(package_name="driftplane", prog_name="driftplane")
-def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool, log_file: str | None) -> None:
     """Declare ML data monitors once in YAML; run them here or on any cloud.
 
     \b
@@ -200,8 +210,10 @@ def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
 
     Exit codes: 0 nothing found, 1 drift or violations found, 2 bad usage or spec,
     3 a failure (unreadable data, cloud error).
+
+    -v, -q and --log-file may also follow the command (driftplane run monitors.yaml -v).
     """
-    configure(verbose, quiet=quiet, log_file=log_file)
+    configure_logging(ctx, verbose=verbose, quiet=quiet, log_file=log_file)
 
 
 main = cli

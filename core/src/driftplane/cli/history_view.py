@@ -134,7 +134,7 @@ def _runs_table(records: list[RunRecord], title: str) -> Table:
             violations = ""
         else:
             drifted = [f.name for f in result.drifted_features]
-            checked = sum(1 for f in result.features if f.drift is not None)
+            checked = len(result.measured_features)
             shown = ", ".join(drifted[:4]) + (f" +{len(drifted) - 4}" if len(drifted) > 4 else "")
             findings = Text(f"{len(drifted)} of {checked}" + (f": {shown}" if drifted else ""))
             violations = str(len(result.violations))

@@ -51,9 +51,29 @@ def closed_pipe_is_not_an_error() -> Iterator[None]:
 def _console_class() -> type[Console]:
     """rich's Console, made to treat a closed pipe as driftplane does (rich is imported here,
     when something is first shown, not when the CLI starts)."""
+    from rich.cells import cell_len
     from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    def widen_to_annotations(table: Table) -> None:
+        """rich wraps a table's title and caption at the table's width, folding a long path
+        mid-word; let the table be as wide as they are (still no wider than the console)."""
+        widths = [
+            cell_len(note.plain if isinstance(note, Text) else note)
+            for note in (table.title, table.caption)
+            if isinstance(note, str | Text)
+        ]
+        if widths:
+            table.min_width = max([table.min_width or 0, *widths])
 
     class _Console(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            for table in objects:
+                if isinstance(table, Table):
+                    widen_to_annotations(table)
+            super().print(*objects, **kwargs)
+
         def on_broken_pipe(self) -> None:
             # rich exits with status 1 here, which driftplane's CLI documents as "drift found".
             self.quiet = True
@@ -62,9 +82,26 @@ def _console_class() -> type[Console]:
     return _Console
 
 
+# The width tables may take when the output is not a terminal (a pipe, a CI log, a file): wide
+# enough that no table wraps a cell, since nothing will redraw it; each table is only as wide
+# as its content.
+PIPED_WIDTH = 1000
+
+
 def console(stderr: bool = False) -> Console:
-    """A rich console on stdout (or stderr) that degrades to plain text when piped."""
-    return _console_class()(stderr=stderr, soft_wrap=True, highlight=False)
+    """A rich console on stdout (or stderr) that degrades to plain text when piped.
+
+    Piped, a table is as wide as its content (up to PIPED_WIDTH) instead of being folded into
+    80 columns, where a log reader would see a feature name split over two lines. COLUMNS,
+    when set, still wins.
+    """
+    stream = sys.stderr if stderr else sys.stdout
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream: treat it as not a terminal
+        terminal = False
+    width = None if terminal or os.environ.get("COLUMNS") else PIPED_WIDTH
+    return _console_class()(stderr=stderr, soft_wrap=True, highlight=False, width=width)
 
 
 def show_problems(

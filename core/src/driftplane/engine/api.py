@@ -52,6 +52,7 @@ STATISTICS_FILE = "statistics.json"
 CONSTRAINTS_FILE = "constraints.json"
 VIOLATIONS_FILE = "constraint_violations.json"
 RESULT_FILE = "result.json"
+REPORT_FILE = "report.html"
 
 
 def _source(data: DataLike) -> DataSource:
@@ -265,7 +266,10 @@ def _beside(location: str, name: str, storage_options: dict[str, Any] | None) ->
 def write_reports(
     out_dir: str | Path, result: RunResult, target: Profile, constraints: Constraints
 ) -> RunResult:
-    """statistics.json (the target's), constraints.json, constraint_violations.json and result.json."""
+    """statistics.json (the target's), constraints.json, constraint_violations.json, report.html (the
+    HTML report ``run`` writes) and result.json, each written to a temporary file and renamed."""
+    from driftplane.local.report import write_report  # imported here: rendering is only for --out
+
     out = Path(out_dir)
     reports = {
         "statistics": str(write_statistics(target, out / STATISTICS_FILE)),
@@ -274,6 +278,8 @@ def write_reports(
         "result": str(out / RESULT_FILE),
     }
     result = result.model_copy(update={"reports": {**result.reports, **reports}})
+    html = write_report(out / REPORT_FILE, result)
+    result = result.model_copy(update={"reports": {"html": str(html), **result.reports}})
     write_json_atomic(out / RESULT_FILE, result.model_dump(mode="json"))
     return result
 

@@ -73,7 +73,10 @@ def _identifier_note(name: str, distinct: float, column: ColumnProfile, asked: b
             "distinct values only values frequent enough to stand out of the frequent-items sketch are compared "
             "(estimated counts), so the distance says little"
         )
-    return f"{found}; drift on it means nothing, so it was not measured: exclude it with features.exclude"
+    return (
+        f"{found}; drift on it means nothing, so it was not measured: exclude it (features.exclude in a spec, "
+        f"--exclude {name} with driftplane compare)"
+    )
 
 
 def _domain_note(name: str, column: ColumnProfile) -> str:

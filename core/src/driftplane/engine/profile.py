@@ -509,8 +509,19 @@ class ColumnProfile:
                 self.categorical.merge(other.categorical)
 
     # -- reading results -----------------------------------------------------------------
-    def distinct_count(self) -> float | None:
-        """Exact while categories are counted exactly, else a sketch estimate."""
+    def distinct_count(self) -> int | None:
+        """Exact while categories are counted exactly, else a sketch's estimate as a whole count.
+
+        An estimate can overshoot (≈50,898 distinct values among 50,000), which no one can
+        have; it is capped at the values present. Every reading (text, result JSON,
+        statistics.json) goes through here.
+        """
+        estimate = self._distinct_estimate()
+        if estimate is None or not math.isfinite(estimate):
+            return None
+        return max(0, min(round(estimate), self.present))
+
+    def _distinct_estimate(self) -> float | None:
         if self.inferred_type in NUMERIC_TYPES and self.numeric is not None:
             if self.categorical is not None and self.categorical.exact:
                 return float(len(self.categorical.counts))

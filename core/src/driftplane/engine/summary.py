@@ -39,7 +39,7 @@ def column_summary(
         "type": column.inferred_type,
         "count": column.present,
         "missing": column.missing,
-        "distinct": None if distinct is None else round(distinct, 1),
+        "distinct": distinct,
     }
     numeric = column.numeric
     if kind == "numerical" and numeric is not None and numeric.count:

@@ -225,7 +225,11 @@ def process_alerts(
             continue
         # A failed run's reason is its own error line; the alert's line does not repeat it.
         shown = "the run failed" if result.status == "failed" else state.reason
-        logger.info("monitor %s: alert '%s' is %s: %s", monitor_name, state.alert_name, event.upper(), shown)
+        # Said once: an alert with a log channel says it there (with the window and report).
+        logged = any(by_id[channel_id].channel_type == "log" for channel_id in by_alert.get(key, []))
+        (logger.debug if logged else logger.info)(
+            "monitor %s: alert '%s' is %s: %s", monitor_name, state.alert_name, event.upper(), shown
+        )
         notification = build_notification(
             monitor=monitor_name,
             alert_name=state.alert_name,

@@ -6,7 +6,7 @@ import logging
 import shutil
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -23,7 +23,8 @@ from driftplane.provider import (
     monitors_to_destroy,
     selected_monitors,
 )
-from driftplane.result import RunResult
+from driftplane.resolved import ResolvedMonitor
+from driftplane.result import RunResult, Window
 from driftplane.spec.models import Spec
 from driftplane.windows import iso_z
 
@@ -121,9 +122,20 @@ class LocalProvider(Provider):
         """
         runner = self.runner(spec)
         request = RunRequest(at=at, start=start, end=end)
-        yield from run_windows(
-            spec, monitors, request, lambda monitor, window, _newest: runner.run(monitor.name, window)
-        )
+        # Each window's alerts are sent once its result has been handed on (and shown), so
+        # an alert line follows the summary of the window it belongs to; also when the caller
+        # stops early, since the generator's close runs the finally.
+        pending: list[Callable[[], None]] = []
+
+        def one(monitor: ResolvedMonitor, window: Window, _newest: bool) -> RunResult:
+            return runner.run(monitor.name, window, defer_alerts=pending)
+
+        for result in run_windows(spec, monitors, request, one):
+            try:
+                yield result
+            finally:
+                while pending:
+                    pending.pop(0)()
 
     def status(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> list[MonitorStatus]:
         """Each monitor's latest runs from history and when its schedule fires next."""

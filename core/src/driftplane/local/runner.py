@@ -117,8 +117,13 @@ class LocalRunner:
         with HistoryStore.open(self.state_dir) as store:
             return store.latest_window_end(name, not_after=datetime.now(UTC) + FUTURE_ALLOWANCE)
 
-    def run(self, name: str, window: Window) -> RunResult:
+    def run(self, name: str, window: Window, *, defer_alerts: list[Callable[[], None]] | None = None) -> RunResult:
         """Run one monitor over one window: reports, history, alerts, metrics.
+
+        defer_alerts: when given, a successful run's alerts are not evaluated here but added to
+        it as a call to make once the result has been shown, so that a person reads the
+        window's summary first and then the alerts it raised (``driftplane run``). A run whose
+        reports or baseline cache failed still sends its alerts here, before raising.
 
         Raises MonitorBusyError when another process runs the same monitor, and DataError
         when the reports or the baseline cache could not be written (after the run is safely
@@ -147,7 +152,10 @@ class LocalRunner:
                     result, write_error = self._write_reports(name, outcome, history)
                     said = say_failure(outcome, result)
                     store.record_run(result)
-                    process_alerts(self.spec, name, result, store, session_start=self.started)
+                    if defer_alerts is not None and write_error is None and cache_failure is None:
+                        defer_alerts.append(lambda: self.alert(name, result))
+                    else:
+                        process_alerts(self.spec, name, result, store, session_start=self.started)
             except DataError:
                 if not said:  # the history failed too: the run's own failure is still said first
                     say_failure(outcome, outcome.result)
@@ -167,6 +175,11 @@ class LocalRunner:
                     "and is recorded in history; the baseline is profiled again at each run until this is fixed."
                 ) from cache_failure
             return result
+
+    def alert(self, name: str, result: RunResult) -> None:
+        """Evaluate and send the alerts of a run already in history (see ``run``'s defer_alerts)."""
+        with monitor_lock(self.state_dir, name, timeout=self.lock_timeout), HistoryStore.open(self.state_dir) as store:
+            process_alerts(self.spec, name, result, store, session_start=self.started)
 
     def _write_reports(
         self, name: str, outcome: MonitorRun, history: list[RunResult]

@@ -50,6 +50,9 @@ LOCAL_CONF: dict[str, str] = {
 # The JVM's log4j2 settings for sessions started here: errors only (no banners on stderr).
 LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
 JAVA_OPTIONS = "spark.driver.extraJavaOptions"
+# The log4j2 profile Spark falls back to when it is given none: INFO lines on the console.
+SPARK_DEFAULT_LOG4J = "log4j2-defaults.properties"
+LOG_LEVEL_CONF = "spark.log.level"  # Spark 3.5+: the level set as the SparkContext starts
 # pyspark warns on import and on Arrow use that it "does not yet fully support pandas >= 3";
 # driftplane does not use pandas through pyspark, so the warning says nothing to its users.
 PANDAS_WARNING = "PySpark does not yet fully support pandas"
@@ -150,6 +153,10 @@ def get_session(conf: dict[str, str] | None = None) -> SparkSession:
         for key, value in (_local_conf(conf) if not launched else (conf or {})).items():
             builder = builder.config(key, value)
         logger.info("starting a Spark session (%s)", master or ("local[*]" if local else "from spark-submit"))
+        quieted = launched and not _debugging_spark() and _sparks_default_logging()
+        if quieted:  # errors only, as for a session started here; -vv keeps Spark's INFO lines
+            logger.debug("Spark's own log lines below ERROR are off while driftplane runs (-vv keeps them)")
+            builder = builder.config(LOG_LEVEL_CONF, "ERROR")
         try:
             session = builder.getOrCreate()
         except spark_errors() as exc:
@@ -157,9 +164,33 @@ def get_session(conf: dict[str, str] | None = None) -> SparkSession:
                 f"Spark could not start: {_first_line(exc)}. Check that Java 17+ is installed "
                 f"(java -version) and that {MASTER_ENV}, if set, names a reachable master"
             ) from exc
-        if local:
+        if local or quieted:
             session.sparkContext.setLogLevel("ERROR")
         return session
+
+
+def _sparks_default_logging() -> bool:
+    """Whether the JVM spark-submit started logs with Spark's built-in profile (INFO lines on the
+    console, WARN traces such as FileStreamSink's FileNotFoundException for a missing _delta_log),
+    rather than with settings the user gave spark-submit (a log4j2 file, spark.log.level), which
+    are theirs and left alone."""
+    from pyspark import SparkConf, SparkContext
+
+    try:
+        SparkContext._ensure_initialized()
+        if SparkConf().contains(LOG_LEVEL_CONF):
+            return False
+        jvm = SparkContext._jvm
+        assert jvm is not None
+        context = jvm.org.apache.logging.log4j.LogManager.getContext(False)
+        location = context.getConfiguration().getConfigurationSource().getLocation()
+    except spark_errors() as exc:
+        logger.debug("could not read the JVM's logging settings (%s); Spark logs as it is configured", exc)
+        return False
+    if location is not None and not str(location).endswith(SPARK_DEFAULT_LOG4J):
+        logger.debug("Spark logs as configured in %s (given to spark-submit); leaving it", location)
+        return False
+    return True
 
 
 def _connect_session(sql: Any, remote: str) -> SparkSession:
