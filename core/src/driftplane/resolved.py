@@ -479,6 +479,9 @@ class ResolvedMonitor:
     alerts: tuple[AlertRule, ...]
     tags: Mapping[str, str] = field(default_factory=dict)  # the spec's, then the monitor's
     performance: PerformancePolicy | None = None  # the model's quality, when the monitor declares a model
+    # The rules the engine profiles with when there is a model: ``rules`` with the model's output
+    # columns measured too (a classifier's prediction as categorical), reported as prediction drift.
+    output_rules: Rules | None = None
 
     def prediction_drift_rules(self) -> tuple[DriftRule, ...]:
         """The drift rule of each model output column: the prediction of a classifier is categorical,
@@ -536,22 +539,39 @@ class ResolvedMonitor:
         return path if target.notify_index is None else (*path, "notify", target.notify_index)
 
 
-def _rules_with_model(monitor: Monitor) -> Rules:
+def _rules_with_model(monitor: Monitor, *, outputs: bool = False) -> Rules:
     """The monitor's rules; with a model, its output, id and label columns are not input features
-    unless the spec names them (features.include or a declared kind): prediction drift watches them."""
+    unless the spec names them (features.include or a declared kind): prediction drift watches them.
+
+    outputs: the engine's profiling rules instead, with the output columns measured (a
+    classifier's prediction as categorical, the probabilities as numerical) to be reported apart.
+    """
     rules = resolve_rules(monitor.checks, monitor.features)
     model = monitor.model
     if model is None:
         return rules
     probability = model.probability
-    columns = [model.prediction, model.id, monitor.baseline.label]
-    columns += [probability] if isinstance(probability, str) else list((probability or {}).values())
+    output = [model.prediction]
+    output += [probability] if isinstance(probability, str) else list((probability or {}).values())
     policy = rules.features
     named = set(policy.include or ()) | set(policy.declared)
-    leave_out = {c for c in columns if c is not None and c not in named}
-    if not leave_out:
-        return rules
-    return replace(rules, features=replace(policy, exclude=policy.exclude | leave_out))
+    left_out = {c for c in (model.id, monitor.baseline.label) if c is not None and c not in named}
+    if not outputs:
+        left_out |= {c for c in output if c is not None and c not in named}
+        if not left_out:
+            return rules
+        return replace(rules, features=replace(policy, exclude=policy.exclude | left_out))
+    measured = {c for c in output if c is not None and c not in policy.exclude}
+    include = tuple(dict.fromkeys([*policy.include, *sorted(measured)])) if policy.include is not None else None
+    declared = dict(policy.declared)
+    if model.prediction is not None and model.problem_type != "regression":
+        declared.setdefault(model.prediction, "categorical")
+    for column in measured - {model.prediction}:
+        declared.setdefault(column, "numerical")
+    features = replace(
+        policy, include=include, exclude=policy.exclude | left_out, declared=declared, asked=policy.asked | measured
+    )
+    return replace(rules, features=features)
 
 
 def _features(selection: FeatureSelection, checks: Checks) -> FeaturePolicy:
@@ -689,6 +709,7 @@ def resolve_monitor(spec: Spec, name: str) -> ResolvedMonitor:
         alerts=_alerts(spec, monitor),
         tags={**spec.tags, **monitor.tags},
         performance=resolve_performance(monitor, base_dir),
+        output_rules=_rules_with_model(monitor, outputs=True) if monitor.model is not None else None,
     )
     cache[name] = resolved
     return resolved

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -255,6 +255,7 @@ def run_monitor(
     progress: Progress | None = None,
     engine: Engine | None = None,
     report_failure: bool = True,
+    now: datetime | None = None,
 ) -> MonitorRun:
     """Profile the baseline (or reuse it), profile the target window, decide drift and quality.
 
@@ -264,10 +265,13 @@ def run_monitor(
     unless ``report_failure`` is False: then the caller logs ``MonitorRun.failure`` itself,
     once, with what it adds (the local runner adds where the report is).
     engine: where to compute the profiles (default: the monitor's ``engine``).
+    now: the time the window's model quality is judged at (labels landed by then; default: now).
     """
     name = monitor.name
     engine = engine or monitor.engine
     started = datetime.now(UTC)
+    quality_monitor = monitor
+    monitor = profiling_monitor(monitor)
     clock = time.perf_counter()
     read_seconds: dict[str, float] = {}
     baseline: BaselineData | None = None
@@ -289,6 +293,7 @@ def run_monitor(
             window=window,
             started_at=started,
         )
+        result = _with_model_quality(quality_monitor, result, window, baseline.profile, cache, now or started)
     except DataError as exc:
         error = run_error(name, window, exc)
         rows = baseline.profile.rows if baseline is not None else 0
@@ -313,6 +318,36 @@ def run_monitor(
         update={"provider": provider, "duration_seconds": round(time.perf_counter() - clock, 3)}
     )
     return MonitorRun(result, target, baseline, read_seconds)
+
+
+def profiling_monitor(monitor: ResolvedMonitor) -> ResolvedMonitor:
+    """The monitor as the engine profiles it: with a model, its output columns are measured too
+    (``ResolvedMonitor.output_rules``), to be reported as prediction drift."""
+    if monitor.output_rules is None:
+        return monitor
+    return replace(monitor, rules=monitor.output_rules)
+
+
+def _with_model_quality(
+    monitor: ResolvedMonitor,
+    result: RunResult,
+    window: Window | None,
+    profile: Profile,
+    cache: BaselineCache | None,
+    now: datetime,
+) -> RunResult:
+    """Prediction drift apart from input drift, and the window's judged model quality."""
+    if monitor.performance is None:
+        return result
+    from driftplane.engine.performance.monitor_quality import (
+        add_performance,
+        split_prediction_drift,
+    )
+
+    result = split_prediction_drift(monitor, result)
+    return add_performance(
+        monitor, result, window, profile=profile, cache_dir=cache.directory if cache is not None else None, now=now
+    )
 
 
 TARGET_NOT_READ = "the target was not read: the baseline failed first, so the run has no target row count"
@@ -380,6 +415,8 @@ def check_data(
     engine: where to compute the profiles (default: the monitor's ``engine``).
     """
     engine = engine or monitor.engine
+    quality_monitor = monitor
+    monitor = profiling_monitor(monitor)
     if isinstance(data, DataSource):
         source: DataSource = data
     else:
@@ -389,7 +426,7 @@ def check_data(
     baseline = load_monitor_baseline(monitor, window=reference_window, settings=settings, engine=engine)
     started = datetime.now(UTC)
     target = _profile_target(monitor, source, window, baseline.profile, settings, None, engine)
-    return evaluate(
+    result = evaluate(
         baseline.profile,
         target,
         constraints=baseline.constraints,
@@ -398,6 +435,11 @@ def check_data(
         window=window,
         started_at=started,
     )
+    if quality_monitor.performance is None:
+        return result
+    from driftplane.engine.performance.monitor_quality import split_prediction_drift
+
+    return split_prediction_drift(quality_monitor, result)
 
 
 __all__ = [

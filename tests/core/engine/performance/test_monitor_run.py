@@ -1,0 +1,134 @@
+"""A monitor run judges its window's model quality: metrics as scikit-learn computes them on the
+labelled rows, the baseline's values, checks, coverage, judgement, estimates, prediction drift."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from sklearn import metrics as skm
+
+from driftplane.engine.monitor import BaselineCache, run_monitor
+from driftplane.resolved import resolve_monitor
+from driftplane.result import Window
+from driftplane.spec import load_spec
+
+DAY = datetime(2026, 3, 1, tzinfo=UTC)
+WINDOW = Window(start=DAY, end=DAY + timedelta(days=1))
+
+
+def scored(rng: np.random.Generator, rows: int, start_id: int, flip: float = 0.0) -> dict[str, np.ndarray]:
+    x1 = rng.normal(size=rows)
+    y = (rng.random(rows) < 1 / (1 + np.exp(-2 * x1))).astype(np.int64)
+    score = 1 / (1 + np.exp(-2 * x1))
+    pred = (score >= 0.5).astype(np.int64)
+    if flip:  # the model goes wrong on a share of rows: its predictions flip, the inputs do not change
+        wrong = rng.random(rows) < flip
+        pred = np.where(wrong, 1 - pred, pred)
+        score = np.where(wrong, 1 - score, score)
+    return {"rid": np.arange(start_id, start_id + rows), "x1": x1, "x2": rng.normal(size=rows), "pred": pred,
+            "score": score, "y": y}
+
+
+def build(tmp_path: Path, *, labelled_share: float = 1.0, flip: float = 0.0, extra: str = ""):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(5)
+    base = scored(rng, 4000, 0)
+    pq.write_table(pa.table(base), tmp_path / "validation.parquet")
+    window = scored(rng, 2000, 100_000, flip)
+    folder = tmp_path / "scored" / "2026" / "03" / "01"
+    folder.mkdir(parents=True)
+    pq.write_table(pa.table({k: v for k, v in window.items() if k != "y"}), folder / "part.parquet")
+    landed = rng.random(2000) < labelled_share
+    arrival = tmp_path / "labels" / "2026" / "03" / "02"
+    arrival.mkdir(parents=True)
+    pq.write_table(pa.table({"rid": window["rid"][landed], "y": window["y"][landed]}), arrival / "l.parquet")
+    (tmp_path / "monitors.yaml").write_text(textwrap.dedent(f"""\
+        monitors:
+          churn:
+            baseline: {{data: validation.parquet, label: y}}
+            target: {{data: "scored/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet"}}
+            model: {{problem_type: binary, prediction: pred, probability: score, id: rid}}
+            labels:
+              data: "labels/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet"
+              label: y
+              wait: 3d
+              min_coverage: 0.95
+            checks:
+              performance:
+                metrics:
+                  accuracy: {{min: 0.7}}
+                  auc: {{below_baseline_by: 0.05}}
+                estimate: true
+        {extra}"""))
+    return resolve_monitor(load_spec(tmp_path / "monitors.yaml"), "churn"), base, window, landed
+
+
+def test_final_window_metrics_equal_sklearn(tmp_path: Path) -> None:
+    resolved, base, window, landed = build(tmp_path)
+    run = run_monitor(resolved, WINDOW, cache=BaselineCache(tmp_path / "cache"), now=DAY + timedelta(days=2))
+    result = run.result
+    assert result.status != "failed", result.error
+    performance = result.performance
+    assert performance is not None and performance.judged == "final"
+    assert (performance.coverage.predictions, performance.coverage.labelled) == (2000, 2000)
+    realised = {m.name: m for m in performance.realised}
+    y, pred, score = window["y"], window["pred"], window["score"]
+    assert realised["accuracy"].value == skm.accuracy_score(y, pred)
+    assert realised["f1"].value == pytest.approx(skm.f1_score(y, pred), abs=1e-12)
+    assert realised["auc"].value == pytest.approx(skm.roc_auc_score(y, score), abs=realised["auc"].error_bound)
+    assert realised["accuracy"].baseline == skm.accuracy_score(base["y"], base["pred"])
+    assert realised["auc"].threshold == pytest.approx(realised["auc"].baseline - 0.05)
+    assert realised["accuracy"].direction == "min" and not realised["accuracy"].failed
+    cm = skm.confusion_matrix(y, pred)
+    assert performance.confusion_matrix == {"0": {"0": cm[0, 0], "1": cm[0, 1]}, "1": {"0": cm[1, 0], "1": cm[1, 1]}}
+    assert performance.calibration
+    estimates = {m.name: m for m in performance.estimates}
+    assert estimates["accuracy"].lower <= realised["accuracy"].value <= estimates["accuracy"].upper
+    # The model's output is its own signal, not an input feature.
+    assert {f.name for f in result.prediction_drift} == {"pred", "score"}
+    assert {f.name for f in result.features} == {"x1", "x2"}
+    assert not result.found_something
+
+
+def test_provisional_then_estimated_and_none(tmp_path: Path) -> None:
+    resolved, _, window, landed = build(tmp_path, labelled_share=0.5)
+    performance = run_monitor(resolved, WINDOW, now=DAY + timedelta(days=2)).result.performance
+    assert performance is not None and performance.judged == "provisional"
+    assert performance.coverage.labelled == int(landed.sum())
+    assert performance.coverage.share == pytest.approx(landed.mean())
+    realised = {m.name: m.value for m in performance.realised}
+    assert realised["accuracy"] == skm.accuracy_score(window["y"][landed], window["pred"][landed])
+    later = run_monitor(resolved, WINDOW, now=DAY + timedelta(days=4)).result.performance
+    assert later is not None and later.judged == "final"  # the wait passed
+    before = run_monitor(resolved, Window(start=DAY - timedelta(days=9), end=DAY - timedelta(days=8)),
+                         now=DAY)
+    assert before.result.status == "failed"  # no predictions in that window: the run says so
+
+
+def test_a_failed_final_check_counts_in_the_verdict(tmp_path: Path) -> None:
+    resolved, _, _, _ = build(tmp_path, flip=0.4)
+    result = run_monitor(resolved, WINDOW, now=DAY + timedelta(days=4)).result
+    performance = result.performance
+    assert performance is not None and performance.judged == "final"
+    failed = {m.name for m in performance.failed_metrics if not m.estimated}
+    assert {"accuracy", "auc"} <= failed
+    assert not result.drifted_features  # the inputs did not change
+    assert result.found_something
+    from driftplane.result_summary import summary_line
+
+    assert "PERFORMANCE accuracy" in summary_line(result) and "(final, 100% labelled)" in summary_line(result)
+
+
+def test_the_estimate_alone_before_labels(tmp_path: Path) -> None:
+    resolved, _, window, _ = build(tmp_path, labelled_share=0.0)
+    performance = run_monitor(resolved, WINDOW, now=DAY + timedelta(hours=1)).result.performance
+    assert performance is not None and performance.judged == "estimated"
+    assert performance.realised == [] and performance.coverage.labelled == 0
+    accuracy = next(m for m in performance.estimates if m.name == "accuracy")
+    truth = skm.accuracy_score(window["y"], window["pred"])
+    assert accuracy.lower <= truth <= accuracy.upper
