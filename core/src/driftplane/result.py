@@ -162,6 +162,10 @@ class Performance(_Result):
     )
     calibration: list[CalibrationBin] | None = None
     messages: list[str] = Field(default_factory=list)
+    judged_at: datetime | None = Field(
+        default=None,
+        description="When the window was judged (labels landed by then): re-judged while this is before its end + wait.",
+    )
 
     @property
     def failed_metrics(self) -> list[PerformanceMetric]:

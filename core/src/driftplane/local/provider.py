@@ -119,7 +119,13 @@ class LocalProvider(Provider):
         """
         runner = self.runner(spec)
         request = RunRequest(at=at, start=start, end=end)
-        yield from run_windows(spec, monitors, request, lambda monitor, window, _newest: runner.run(monitor.name, window))
+        ran: dict[str, list[Any]] = {}
+        for result in run_windows(spec, monitors, request, lambda monitor, window, _newest: runner.run(monitor.name, window)):
+            ran.setdefault(result.monitor, []).append(result.window)
+            yield result
+        # Windows run earlier whose labels may have landed since are judged again (model quality).
+        for name in selected_monitors(spec, monitors):
+            yield from runner.rejudge(name, skip=[w for w in ran.get(name, []) if w is not None])
 
     def status(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> list[MonitorStatus]:
         """Each monitor's latest runs from history and when its schedule fires next."""

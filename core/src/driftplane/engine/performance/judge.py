@@ -121,6 +121,7 @@ def judge_window(
         confusion_matrix=confusion,
         calibration=calibration,
         messages=messages,
+        judged_at=now,
     )
 
 
