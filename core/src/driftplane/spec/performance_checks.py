@@ -86,7 +86,12 @@ def _model_problems(monitor: Monitor) -> Found:
         need = "prediction (or probability, from which prediction = probability >= threshold)"
         found.append((("model",), f"a {kind} model needs {need if kind == 'binary' else 'prediction'}", False))
     labels = monitor.labels
-    capture = monitor.target.format == "sagemaker-capture"
+    target = monitor.target
+    data = (target.data or "").lower()
+    # Only SageMaker capture records carry their own id; csv and parquet never do.
+    capture = target.format == "sagemaker-capture" or (
+        target.format == "auto" and not data.endswith((".csv", ".parquet", ".pq", ".csv.gz"))
+    )
     if labels is not None:
         ground_truth = labels.format == "sagemaker-ground-truth"
         if model.id is None and not capture:

@@ -138,3 +138,44 @@ def test_integer_ids_match_text_ids(tmp_path: Path) -> None:
     labels = read_labels(resolved.performance, base_dir=tmp_path, window=WINDOW)
     joined = join_labels(predictions, labels, known_classes={"0", "1"})
     assert (joined.labelled, joined.unmatched_labels) == (2, 1)
+
+
+def test_sagemaker_capture_predictions_join_ground_truth_on_inference_id(tmp_path: Path) -> None:
+    """Capture records carry their id (inferenceId, else eventId); ground truth names it as eventId."""
+    base = {"score": [0.2, 0.8], "f1": [1.0, 2.0], "y": [0, 1]}
+    pq.write_table(pa.table(base), tmp_path / "base.parquet")
+    lines, truth = [], []
+    for k, score in enumerate([0.9, 0.1, 0.7, 0.3]):
+        metadata = {"eventId": f"e{k}", "inferenceTime": "2026-03-01T10:00:00Z"}
+        if k % 2 == 0:
+            metadata["inferenceId"] = f"inf-{k}"
+        lines.append(json.dumps({
+            "captureData": {
+                "endpointInput": {"data": f"{k}.5", "encoding": "CSV", "observedContentType": "text/csv"},
+                "endpointOutput": {"data": str(score), "encoding": "CSV", "observedContentType": "text/csv"},
+            },
+            "eventMetadata": metadata,
+            "eventVersion": "0",
+        }))
+        label = "1" if k in (0, 1) else "0"  # k=1 and k=2 are predicted wrong
+        event = metadata.get("inferenceId", metadata["eventId"])
+        truth.append(json.dumps({"groundTruthData": {"data": label, "encoding": "CSV"},
+                                 "eventMetadata": {"eventId": event}, "eventVersion": "0"}))
+    (tmp_path / "capture.jsonl").write_text("\n".join(lines) + "\n")
+    (tmp_path / "gt.jsonl").write_text("\n".join(truth) + "\n")
+    spec = tmp_path / "monitors.yaml"
+    spec.write_text(textwrap.dedent("""\
+        monitors:
+          m:
+            baseline: {data: base.parquet, label: y}
+            target: {data: capture.jsonl, format: sagemaker-capture}
+            model: {problem_type: binary, probability: score}
+            labels: {data: gt.jsonl, format: sagemaker-ground-truth}
+        """))
+    resolved = resolve_monitor(load_spec(spec), "m")
+    predictions = read_predictions(resolved.performance, resolved.target, base_dir=tmp_path, window=WINDOW,
+                                   column_names=["score", "f1", "y"])
+    assert sorted(predictions.table.column(ID).to_pylist()) == ["e1", "e3", "inf-0", "inf-2"]
+    labels = read_labels(resolved.performance, base_dir=tmp_path, window=WINDOW)
+    joined = join_labels(predictions, labels, known_classes={"0", "1"})
+    assert (joined.predictions, joined.labelled, joined.unmatched_labels) == (4, 4, 0)

@@ -32,6 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from driftplane.columns import CAPTURE_ID_COLUMN
 from driftplane.engine.performance.labels import label_texts, numbers, probabilities
 from driftplane.engine.readers import read
 from driftplane.errors import DataError
@@ -108,15 +109,21 @@ def read_predictions(
 ) -> PredictionTable:
     """The window's predictions (id, prediction, probabilities, ``extra_columns``); DataError on a
     probability outside [0, 1] or a missing column, naming the file."""
-    stream = read(source, base_dir=base_dir, window=window, column_names=column_names)
+    # Without model.id, SageMaker capture records give the id: eventMetadata.inferenceId, else eventId.
+    stream = read(source, base_dir=base_dir, window=window, column_names=column_names, capture_ids=policy.id is None)
     wanted = prediction_columns(policy)
-    extra = [c for c in dict.fromkeys(extra_columns) if c not in wanted and c != policy.id]
-    id_column = policy.id
+    id_column = policy.id or CAPTURE_ID_COLUMN
+    extra = [c for c in dict.fromkeys(extra_columns) if c not in wanted and c != id_column]
     tables: list[pa.Table] = []
     for batch in stream:
         file = stream.stats.opened[-1] if stream.stats.opened else str(source.data)
         names = batch.schema.names
-        needed = [*wanted, *([id_column] if id_column else [])]
+        if id_column not in names and batch.num_rows and policy.id is None:
+            raise DataError(
+                f"{file}: predictions need an id to be joined to labels: set model.id to the id column "
+                "(only SageMaker capture records carry their own, eventMetadata.inferenceId or eventId)"
+            )
+        needed = [*wanted, id_column]
         missing = [c for c in needed if c not in names]
         if missing and batch.num_rows:
             raise DataError(
@@ -126,10 +133,6 @@ def read_predictions(
             )
         if missing or batch.num_rows == 0:
             continue
-        if id_column is None:
-            raise DataError(
-                f"{file}: predictions need an id to be joined to labels: set model.id to the id column"
-            )
         for column in policy.probability_columns:
             try:
                 probabilities(batch.column(column), batch.num_rows, f"the probability column '{column}'")
@@ -143,15 +146,16 @@ def read_predictions(
     result = PredictionTable(table)
     ids = table.column(ID)
     result.without_id = ids.null_count
+    shown = id_column if policy.id is not None else "eventMetadata.inferenceId or eventId"
     if result.without_id:
         result.messages.append(
-            f"{result.without_id} of {table.num_rows} predictions have no id ({id_column}) and can never be labelled"
+            f"{result.without_id} of {table.num_rows} predictions have no id ({shown}) and can never be labelled"
         )
     distinct = pc.count_distinct(ids).as_py() if table.num_rows else 0
     result.duplicate_ids = table.num_rows - result.without_id - distinct
     if result.duplicate_ids:
         result.messages.append(
-            f"{result.duplicate_ids} predictions repeat another prediction's id ({id_column}); each is judged "
+            f"{result.duplicate_ids} predictions repeat another prediction's id ({shown}); each is judged "
             "against the one label of that id"
         )
     return result
