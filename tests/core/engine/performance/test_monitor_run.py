@@ -132,3 +132,111 @@ def test_the_estimate_alone_before_labels(tmp_path: Path) -> None:
     accuracy = next(m for m in performance.estimates if m.name == "accuracy")
     truth = skm.accuracy_score(window["y"], window["pred"])
     assert accuracy.lower <= truth <= accuracy.upper
+
+
+def write_monitor(tmp_path: Path, model: str, checks: str, base: dict, window: dict, labels: dict) -> object:
+    pq.write_table(pa.table(base), tmp_path / "validation.parquet")
+    folder = tmp_path / "scored" / "2026" / "03" / "01"
+    folder.mkdir(parents=True)
+    pq.write_table(pa.table(window), folder / "part.parquet")
+    arrival = tmp_path / "labels" / "2026" / "03" / "02"
+    arrival.mkdir(parents=True)
+    pq.write_table(pa.table(labels), arrival / "l.parquet")
+    (tmp_path / "monitors.yaml").write_text(textwrap.dedent(f"""\
+        monitors:
+          m:
+            baseline: {{data: validation.parquet, label: y}}
+            target: {{data: "scored/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet"}}
+            model: {model}
+            labels: {{data: "labels/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet", label: y, wait: 2d}}
+            checks: {{performance: {checks}}}
+        """))
+    return resolve_monitor(load_spec(tmp_path / "monitors.yaml"), "m")
+
+
+def test_multiclass_metrics_equal_sklearn(tmp_path: Path) -> None:
+    rng = np.random.default_rng(2)
+    classes = np.array(["cat", "dog", "eel"])
+
+    def rows(n: int, start: int) -> dict:
+        y = rng.choice(classes, n, p=[0.5, 0.3, 0.2])
+        pred = np.where(rng.random(n) < 0.7, y, rng.choice(classes, n))
+        return {"rid": np.arange(start, start + n), "x": rng.normal(size=n), "pred": pred, "y": y}
+
+    base, window = rows(3000, 0), rows(1500, 10_000)
+    resolved = write_monitor(
+        tmp_path,
+        "{problem_type: multiclass, prediction: pred, id: rid}",
+        "{metrics: {macro_f1: {below_baseline_by: 0.02}, accuracy: {min: 0.5}}}",
+        base,
+        {k: v for k, v in window.items() if k != "y"},
+        {"rid": window["rid"], "y": window["y"]},
+    )
+    performance = run_monitor(resolved, WINDOW, now=DAY + timedelta(days=3)).result.performance
+    assert performance is not None and performance.judged == "final"
+    got = {m.name: m.value for m in performance.realised}
+    y, pred = window["y"], window["pred"]
+    assert got["accuracy"] == skm.accuracy_score(y, pred)
+    for average in ("macro", "weighted"):
+        assert got[f"{average}_f1"] == pytest.approx(skm.f1_score(y, pred, average=average), abs=1e-12)
+        assert got[f"{average}_precision"] == pytest.approx(skm.precision_score(y, pred, average=average), abs=1e-12)
+        assert got[f"{average}_recall"] == pytest.approx(skm.recall_score(y, pred, average=average), abs=1e-12)
+    cm = skm.confusion_matrix(y, pred, labels=classes)
+    assert performance.confusion_matrix == {a: {p: cm[i, j] for j, p in enumerate(classes)} for i, a in enumerate(classes)}
+
+
+def test_regression_metrics_equal_sklearn_and_dle_estimates(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn.ensemble")
+    rng = np.random.default_rng(4)
+
+    def rows(n: int, start: int) -> dict:
+        x = rng.normal(size=n)
+        noise = rng.normal(scale=0.5 + np.abs(x), size=n)  # the error grows with |x|: DLE can learn it
+        y = 3 * x + noise
+        return {"rid": np.arange(start, start + n), "x": x, "pred": 3 * x, "y": y}
+
+    base, window = rows(4000, 0), rows(1500, 10_000)
+    landed = rng.random(1500) < 0.4
+    resolved = write_monitor(
+        tmp_path,
+        "{problem_type: regression, prediction: pred, id: rid}",
+        "{metrics: {rmse: {above_baseline_by: 0.5}, mae: {max: 5}}, estimate: true}",
+        base,
+        {k: v for k, v in window.items() if k != "y"},
+        {"rid": window["rid"][landed], "y": window["y"][landed]},
+    )
+    performance = run_monitor(resolved, WINDOW, now=DAY + timedelta(days=1)).result.performance
+    assert performance is not None and performance.judged == "provisional"
+    got = {m.name: m.value for m in performance.realised}
+    y, pred = window["y"][landed], window["pred"][landed]
+    assert got["mae"] == pytest.approx(skm.mean_absolute_error(y, pred), rel=1e-12)
+    assert got["mse"] == pytest.approx(skm.mean_squared_error(y, pred), rel=1e-12)
+    assert got["r2"] == pytest.approx(skm.r2_score(y, pred), rel=1e-9)
+    assert got["mape"] == pytest.approx(skm.mean_absolute_percentage_error(y, pred), rel=1e-9)
+    estimates = {m.name: m for m in performance.estimates}
+    truth = skm.mean_absolute_error(window["y"], window["pred"])
+    assert estimates["mae"].lower <= truth <= estimates["mae"].upper
+    rmse = next(m for m in performance.realised if m.name == "rmse")
+    assert rmse.direction == "max" and rmse.threshold == pytest.approx(rmse.baseline + 0.5)
+
+
+def test_binary_from_probability_alone_uses_the_threshold(tmp_path: Path) -> None:
+    rng = np.random.default_rng(8)
+    score = rng.random(1000)
+    y = (rng.random(1000) < score).astype(np.int64)
+    base = {"rid": np.arange(1000), "score": score, "y": y}
+    w_score = rng.random(800)
+    w_y = (rng.random(800) < w_score).astype(np.int64)
+    resolved = write_monitor(
+        tmp_path,
+        "{problem_type: binary, probability: score, id: rid, threshold: 0.7}",
+        "{metrics: {recall: {min: 0.1}}}",
+        base,
+        {"rid": np.arange(5000, 5800), "score": w_score},
+        {"rid": np.arange(5000, 5800), "y": w_y},
+    )
+    performance = run_monitor(resolved, WINDOW, now=DAY + timedelta(days=3)).result.performance
+    assert performance is not None
+    got = {m.name: m.value for m in performance.realised}
+    assert got["recall"] == skm.recall_score(w_y, (w_score >= 0.7).astype(int))
+    assert got["log_loss"] == pytest.approx(skm.log_loss(w_y, w_score), rel=1e-9)
