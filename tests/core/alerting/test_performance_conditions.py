@@ -8,7 +8,14 @@ import pytest
 
 from driftplane.alerting.conditions import evaluate, judgeable
 from driftplane.resolved import resolve_monitor
-from driftplane.result import Drift, FeatureResult, LabelCoverage, Performance, PerformanceMetric, RunResult
+from driftplane.result import (
+    Drift,
+    FeatureResult,
+    LabelCoverage,
+    Performance,
+    PerformanceMetric,
+    RunResult,
+)
 from driftplane.spec import load_spec
 
 SPEC = """\
