@@ -94,6 +94,7 @@ def test_judgement(resolved) -> None:  # type: ignore[no-untyped-def]
     assert judge(end, end + timedelta(days=3), predictions=100, labelled=10) == "final"  # wait passed
     assert judge(end, end + timedelta(days=3) - timedelta(seconds=1), predictions=100, labelled=10) == "provisional"
     assert judge(end, end, predictions=100, labelled=0, estimated=True) == "estimated"
-    assert judge(end, end, predictions=100, labelled=0) == "none"
+    assert judge(end, end, predictions=100, labelled=0) == "provisional"  # no label yet: not an error
+    assert judge(end, end + timedelta(days=3), predictions=100, labelled=0) == "none"  # none ever came
     assert judge(end, end, predictions=0, labelled=0, estimated=True) == "none"
     assert policy.settled(end, end + timedelta(days=3)) and not policy.settled(end, end + timedelta(days=2))

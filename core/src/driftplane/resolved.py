@@ -397,15 +397,18 @@ class PerformancePolicy:
         self, window_end: datetime, now: datetime, *, predictions: int, labelled: int, estimated: bool = False
     ) -> Judged:
         """A window's judgement: final once its wait has passed or min_coverage of its predictions is
-        labelled; provisional while labels may still land; estimated when no label has landed yet but
-        an estimate exists; none when there is nothing to judge by."""
-        if predictions > 0 and labelled > 0:
-            if now >= self.final_at(window_end) or labelled / predictions >= self.min_coverage:
-                return "final"
-            return "provisional"
-        if predictions > 0 and estimated:
+        labelled (with at least one label); provisional while labels may still land (a window with
+        predictions and no label yet is provisional, not an error); estimated when no label has
+        landed but an estimate exists; none when there is nothing to judge (no predictions, or the
+        wait passed without a single label and no estimate)."""
+        if predictions <= 0:
+            return "none"
+        waited = now >= self.final_at(window_end)
+        if labelled > 0:
+            return "final" if waited or labelled / predictions >= self.min_coverage else "provisional"
+        if estimated:
             return "estimated"
-        return "none"
+        return "none" if waited else "provisional"
 
     def settled(self, window_end: datetime, now: datetime) -> bool:
         """Whether labels can no longer change the window's judgement (its wait has passed)."""

@@ -84,7 +84,7 @@ def performance_words(result: RunResult) -> str:
     else:
         metrics = performance.estimates
     if not metrics:
-        return f"model quality not judged yet ({covered})"
+        return f"no labels yet ({performance.judged}, {covered})"
     failed = [m for m in metrics if m.failed]
     checked = [m for m in metrics if m.threshold is not None]
     shown = failed or checked[:1] or metrics[:1]

@@ -126,7 +126,8 @@ def test_labels_landing_over_three_days(tmp_path: Path, http_receiver: HttpRecei
             result = runner.run_window("churn", now[0])
             assert result.status != "failed", result.error
             assert not result.drifted_features  # the inputs never drift: only the model does
-            assert result.performance is not None and result.performance.judged == "none"  # no label yet
+            assert result.performance is not None and result.performance.judged == "provisional"  # no label yet
+            assert result.performance.coverage.labelled == 0
         else:
             runner.rejudge("churn")
         seen[tick] = judgements(tmp_path)

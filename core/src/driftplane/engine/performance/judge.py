@@ -98,13 +98,17 @@ def judge_window(
             metrics.append(_metric(policy, name, values[name], baseline, error_bound=bounds.get(name)))
     for name, estimate in estimates.items():
         metrics.append(_metric(policy, name, estimate.value, baseline, estimate=estimate))
-    if judged == "provisional":
+    if judged == "provisional" and not joined.labelled:
+        messages.append(f"no labels yet: provisional until {policy.final_at(end).isoformat()}")
+    elif judged == "provisional":
         messages.append(
             f"provisional: {joined.labelled:,} of {joined.predictions:,} predictions labelled so far; final once "
             f"{policy.min_coverage:.0%} are labelled or at {policy.final_at(end).isoformat()}"
         )
     elif judged == "none" and joined.predictions:
-        messages.append("no labels yet and no estimate: nothing to judge this window's model quality by")
+        messages.append(
+            f"no label landed within the wait ({policy.wait}) and no estimate: nothing judges this window's model quality"
+        )
     confusion: dict[str, dict[str, int | float]] | None = None
     calibration = None
     if joined.labelled and policy.problem_type != "regression":
