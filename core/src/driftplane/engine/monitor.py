@@ -281,6 +281,7 @@ def run_monitor(
             monitor, window=window, cache=cache, settings=settings, progress=progress, engine=engine
         )
         read_seconds["baseline"] = time.perf_counter() - tick
+        monitor, unmeasured = _outputs_the_baseline_has(quality_monitor, monitor, baseline.profile)
         tick = time.perf_counter()
         target = _profile_target(monitor, monitor.target, window, baseline.profile, settings, progress, engine)
         read_seconds["target"] = time.perf_counter() - tick
@@ -294,6 +295,8 @@ def run_monitor(
             started_at=started,
         )
         result = _with_model_quality(quality_monitor, result, window, baseline.profile, cache, now or started)
+        if unmeasured:
+            result = result.model_copy(update={"messages": [*result.messages, unmeasured]})
     except DataError as exc:
         error = run_error(name, window, exc)
         rows = baseline.profile.rows if baseline is not None else 0
@@ -326,6 +329,27 @@ def profiling_monitor(monitor: ResolvedMonitor) -> ResolvedMonitor:
     if monitor.output_rules is None:
         return monitor
     return replace(monitor, rules=monitor.output_rules)
+
+
+def _outputs_the_baseline_has(
+    declared: ResolvedMonitor, profiling: ResolvedMonitor, baseline: Profile
+) -> tuple[ResolvedMonitor, str | None]:
+    """The profiling monitor without the model's output columns the baseline lacks (a training set
+    without predictions): they are the model's output, not extra columns, and their drift cannot
+    be measured; the note says so."""
+    policy = declared.performance
+    if policy is None or baseline.origin != "driftplane":
+        return profiling, None
+    absent = [c for c in policy.output_columns if c not in baseline.columns and c not in baseline.layout]
+    if not absent:
+        return profiling, None
+    features = profiling.features
+    rules = replace(profiling.rules, features=replace(features, exclude=features.exclude | set(absent)))
+    note = (
+        f"prediction drift of {', '.join(absent)} is not measured: the baseline has no such column "
+        "(a labelled validation set with the model's predictions gives it)"
+    )
+    return replace(profiling, rules=rules), note
 
 
 def _with_model_quality(

@@ -240,3 +240,24 @@ def test_binary_from_probability_alone_uses_the_threshold(tmp_path: Path) -> Non
     got = {m.name: m.value for m in performance.realised}
     assert got["recall"] == skm.recall_score(w_y, (w_score >= 0.7).astype(int))
     assert got["log_loss"] == pytest.approx(skm.log_loss(w_y, w_score), rel=1e-9)
+
+
+def test_a_baseline_without_the_models_output_is_no_violation(tmp_path: Path) -> None:
+    rng = np.random.default_rng(9)
+    score = rng.random(600)
+    resolved = write_monitor(
+        tmp_path,
+        "{problem_type: binary, prediction: pred, probability: score, id: rid}",
+        "{metrics: {accuracy: {min: 0.2}}}",
+        {"x": rng.normal(size=600)},  # training rows: no predictions
+        {"rid": np.arange(600), "x": rng.normal(size=600), "pred": (score >= 0.5).astype(int), "score": score},
+        {"rid": np.arange(600), "y": rng.integers(0, 2, 600)},
+    )
+    spec = tmp_path / "monitors.yaml"
+    spec.write_text(spec.read_text().replace("{data: validation.parquet, label: y}", "{data: validation.parquet}"))
+    resolved = resolve_monitor(load_spec(spec), "m")
+    result = run_monitor(resolved, WINDOW, now=DAY + timedelta(days=3)).result
+    assert result.status == "ok", (result.error, result.violations)
+    assert result.prediction_drift == []
+    assert any("prediction drift of pred, score is not measured" in m for m in result.messages)
+    assert result.performance is not None and result.performance.judged == "final"

@@ -269,6 +269,7 @@ def read_labels(
         order += rows
     result.files = files
     result.read = order
+    result.messages.extend(f"labels: {note}" for note in stream.stats.messages)
     for file, count in wrong_counts.items():
         shown = ", ".join(repr(v) for v in wrong[file])
         result.messages.append(
