@@ -312,8 +312,6 @@ def resolve_location(location: str, base_dir: Path) -> str:
 # -- model quality -----------------------------------------------------------------------------
 
 Judged = Literal["final", "provisional", "estimated", "none"]
-# How settled each judgement is: an alert asking for ``judged: provisional`` also fires on final ones.
-JUDGED_ORDER: dict[str, int] = {"final": 0, "provisional": 1, "estimated": 2, "estimate": 2, "none": 3}
 
 
 @dataclass(frozen=True)
@@ -431,7 +429,7 @@ def _checks(performance: PerformanceChecks | None) -> tuple[MetricCheck, ...]:
     return tuple(checks)
 
 
-def resolve_performance(monitor: Monitor, base_dir: Path | None = None) -> PerformancePolicy | None:
+def resolve_performance(monitor: Monitor) -> PerformancePolicy | None:
     """The monitor's model-quality policy, or None when it declares no model."""
     from driftplane.engine.performance.labels import label_text_of
 
@@ -711,7 +709,7 @@ def resolve_monitor(spec: Spec, name: str) -> ResolvedMonitor:
         rules=_rules_with_model(monitor),
         alerts=_alerts(spec, monitor),
         tags={**spec.tags, **monitor.tags},
-        performance=resolve_performance(monitor, base_dir),
+        performance=resolve_performance(monitor),
         output_rules=_rules_with_model(monitor, outputs=True) if monitor.model is not None else None,
     )
     cache[name] = resolved
@@ -719,7 +717,6 @@ def resolve_monitor(spec: Spec, name: str) -> ResolvedMonitor:
 
 
 __all__ = [
-    "JUDGED_ORDER",
     "AlertRule",
     "BaselineSource",
     "DriftPolicy",

@@ -261,3 +261,29 @@ def test_a_baseline_without_the_models_output_is_no_violation(tmp_path: Path) ->
     assert result.prediction_drift == []
     assert any("prediction drift of pred, score is not measured" in m for m in result.messages)
     assert result.performance is not None and result.performance.judged == "final"
+
+
+def test_an_estimate_alone_needs_no_labels_and_no_id(tmp_path: Path) -> None:
+    rng = np.random.default_rng(6)
+    base, window = scored(rng, 3000, 0), scored(rng, 1500, 10_000)
+    pq.write_table(pa.table({k: v for k, v in base.items() if k != "rid"}), tmp_path / "validation.parquet")
+    folder = tmp_path / "scored" / "2026" / "03" / "01"
+    folder.mkdir(parents=True)
+    pq.write_table(pa.table({k: v for k, v in window.items() if k not in ("y", "rid")}), folder / "p.parquet")
+    (tmp_path / "monitors.yaml").write_text(textwrap.dedent("""\
+        monitors:
+          m:
+            baseline: {data: validation.parquet, label: y}
+            target: {data: "scored/{timestamp:yyyy}/{timestamp:MM}/{timestamp:dd}/*.parquet"}
+            model: {problem_type: binary, prediction: pred, probability: score}
+            checks: {performance: {metrics: {accuracy: {min: 0.99}}, estimate: true}}
+        """))
+    resolved = resolve_monitor(load_spec(tmp_path / "monitors.yaml"), "m")
+    result = run_monitor(resolved, WINDOW, now=DAY + timedelta(days=1)).result
+    performance = result.performance
+    assert performance is not None and performance.judged == "estimated", (result.error, performance)
+    accuracy = next(m for m in performance.estimates if m.name == "accuracy")
+    assert accuracy.failed and accuracy.threshold == 0.99
+    assert accuracy.lower <= skm.accuracy_score(window["y"], window["pred"]) <= accuracy.upper
+    assert not result.found_something  # an estimate never sets the exit code
+    assert performance.confusion_matrix is not None  # the expected counts

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,12 +118,13 @@ def read_predictions(
     for batch in stream:
         file = stream.stats.opened[-1] if stream.stats.opened else str(source.data)
         names = batch.schema.names
-        if id_column not in names and batch.num_rows and policy.id is None:
+        joining = policy.labels is not None  # an estimate alone needs no id
+        if id_column not in names and batch.num_rows and policy.id is None and joining:
             raise DataError(
                 f"{file}: predictions need an id to be joined to labels: set model.id to the id column "
                 "(only SageMaker capture records carry their own, eventMetadata.inferenceId or eventId)"
             )
-        needed = [*wanted, id_column]
+        needed = [*wanted, id_column] if joining or policy.id is not None else wanted
         missing = [c for c in needed if c not in names]
         if missing and batch.num_rows:
             raise DataError(
@@ -138,7 +139,10 @@ def read_predictions(
                 probabilities(batch.column(column), batch.num_rows, f"the probability column '{column}'")
             except DataError as exc:
                 raise DataError(f"{file}: {exc}") from None
-        columns = {ID: id_values(batch.column(id_column))}
+        if id_column in names:
+            columns = {ID: id_values(batch.column(id_column))}
+        else:
+            columns = {ID: pa.nulls(batch.num_rows, pa.int64())}
         for column in wanted + [c for c in extra if c in names]:
             columns[column] = batch.column(column)
         tables.append(pa.table(columns))
@@ -147,7 +151,7 @@ def read_predictions(
     ids = table.column(ID)
     result.without_id = ids.null_count
     shown = id_column if policy.id is not None else "eventMetadata.inferenceId or eventId"
-    if result.without_id:
+    if result.without_id and policy.labels is not None:
         result.messages.append(
             f"{result.without_id} of {table.num_rows} predictions have no id ({shown}) and can never be labelled"
         )
@@ -428,8 +432,3 @@ def _drop_unseen(table: pa.Table, known: set[str], files: list[str]) -> tuple[pa
             "(model.positive_label is compared as text with the labels as written)"
         )
     return table.filter(pc.invert(mask)), messages
-
-
-def batches_of(table: pa.Table, rows: int = 131_072) -> Iterator[pa.RecordBatch]:
-    """A table as record batches of at most ``rows`` rows, for the accumulators."""
-    yield from table.to_batches(max_chunksize=rows)
