@@ -266,9 +266,8 @@ def alert_key(alert: Alert) -> tuple[str, str]:
         slug = "".join(c if c.isalnum() else "-" for c in alert.name.lower()).strip("-")
         return f"name:{alert.name}", slug or f"alert-{_digest(alert.name)[:8]}"
     condition = alert.model_dump(include=set(_CONDITION_FIELDS), mode="json")
-    condition.update(
-        {key: value for key, value in alert.model_dump(include=set(_NEWER_CONDITION_FIELDS), mode="json").items() if value}
-    )
+    newer = alert.model_dump(include=set(_NEWER_CONDITION_FIELDS), mode="json")
+    condition.update({key: value for key, value in newer.items() if value})
     digest = _digest(condition)
     return f"{alert.when}:{digest}", f"{alert.when}-{digest[:8]}"
 

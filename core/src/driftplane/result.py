@@ -164,7 +164,9 @@ class Performance(_Result):
     messages: list[str] = Field(default_factory=list)
     judged_at: datetime | None = Field(
         default=None,
-        description="When the window was judged (labels landed by then): re-judged while this is before its end + wait.",
+        description=(
+            "When the window was judged (labels landed by then): re-judged while this is before its end + wait."
+        ),
     )
 
     @property

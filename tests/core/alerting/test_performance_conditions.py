@@ -45,7 +45,9 @@ def alerts(tmp_path: Path) -> dict:
     return {a.name: a for a in resolve_monitor(load_spec(path), "churn").alerts}
 
 
-def result(judged: str, *, failed_realised: bool = False, failed_estimate: bool = False, drifted: bool = False) -> RunResult:
+def result(
+    judged: str, *, failed_realised: bool = False, failed_estimate: bool = False, drifted: bool = False
+) -> RunResult:
     metrics = []
     if judged in ("final", "provisional"):
         metrics.append(PerformanceMetric(name="accuracy", value=0.7 if failed_realised else 0.9, threshold=0.85,

@@ -53,7 +53,8 @@ def make_project(root: Path, hook: str) -> tuple[Path, dict[int, dict[str, np.nd
         data = scored(rng, 2000, 1_000_000 * (day + 1), 0.35 if day == DROP_DAY else 0.0)
         days[day] = data
         when = DAY0 + timedelta(days=day)
-        pq.write_table(pa.table({k: v for k, v in data.items() if k != "y"}), day_path(root, "scored", when) / "p.parquet")
+        predictions = pa.table({k: v for k, v in data.items() if k != "y"})
+        pq.write_table(predictions, day_path(root, "scored", when) / "p.parquet")
         lag = rng.choice([1, 2, 3], size=2000, p=list(ARRIVAL))
         for delay in (1, 2, 3):
             landed = lag == delay

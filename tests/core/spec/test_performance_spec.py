@@ -90,7 +90,9 @@ def test_probability_on_regression_and_unknown_metric_suggests(tmp_path: Path) -
         .replace("auc: {below_baseline_by: 0.05}", "mae: {max: 2}")
         .replace("metrics: [accuracy]", "metrics: [mae]"),
     )
-    assert lines[0] == "8:20: monitors.churn.model.probability: a regression model has no probability: remove model.probability"
+    assert lines[0] == (
+        "8:20: monitors.churn.model.probability: a regression model has no probability: remove model.probability"
+    )
     assert any(
         "checks.performance.metrics.rmsee: unknown metric 'rmsee'; did you mean 'rmse'? Regression metrics are" in line
         for line in lines

@@ -120,7 +120,10 @@ class LocalProvider(Provider):
         runner = self.runner(spec)
         request = RunRequest(at=at, start=start, end=end)
         ran: dict[str, list[Any]] = {}
-        for result in run_windows(spec, monitors, request, lambda monitor, window, _newest: runner.run(monitor.name, window)):
+        def execute(monitor: Any, window: Any, _newest: bool) -> RunResult:
+            return runner.run(monitor.name, window)
+
+        for result in run_windows(spec, monitors, request, execute):
             ran.setdefault(result.monitor, []).append(result.window)
             yield result
         # Windows run earlier whose labels may have landed since are judged again (model quality).

@@ -318,7 +318,9 @@ class Model(SpecModel):
         default=0.5,
         ge=0,
         le=1,
-        description="binary: the probability at or above which the prediction is positive (when prediction is not given).",
+        description=(
+            "binary: the probability at or above which the prediction is positive (when prediction is not given)."
+        ),
     )
     id: str | None = Field(
         default=None,

@@ -42,7 +42,8 @@ def _monitor_problems(monitor: Monitor) -> Found:
     performance = monitor.checks.performance
     if model is None:
         if labels is not None:
-            found.append((("labels",), "labels need a model to join them to: add model: {problem_type: ..., ...}", True))
+            message = "labels need a model to join them to: add model: {problem_type: ..., ...}"
+            found.append((("labels",), message, True))
         if monitor.baseline.label is not None:
             found.append((("baseline", "label"), "baseline.label needs a model: add model: {problem_type: ...}", False))
         if performance is not None:
@@ -111,8 +112,9 @@ def _model_problems(monitor: Monitor) -> Found:
             found.append(
                 (
                     ("labels", "search"),
-                    f"search ({labels.search}) is shorter than wait ({labels.wait}): labels landing after {labels.search} "
-                    "would never be read although the window waits for them; make search at least wait",
+                    f"search ({labels.search}) is shorter than wait ({labels.wait}): labels landing after "
+                    f"{labels.search} would never be read although the window waits for them; make search at "
+                    "least wait",
                     False,
                 )
             )

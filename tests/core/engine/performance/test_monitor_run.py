@@ -35,7 +35,9 @@ def scored(rng: np.random.Generator, rows: int, start_id: int, flip: float = 0.0
             "score": score, "y": y}
 
 
-def build(tmp_path: Path, *, labelled_share: float = 1.0, flip: float = 0.0, extra: str = ""):  # type: ignore[no-untyped-def]
+def build(  # type: ignore[no-untyped-def]
+    tmp_path: Path, *, labelled_share: float = 1.0, flip: float = 0.0, extra: str = ""
+):
     rng = np.random.default_rng(5)
     base = scored(rng, 4000, 0)
     pq.write_table(pa.table(base), tmp_path / "validation.parquet")
@@ -148,7 +150,10 @@ def write_monitor(tmp_path: Path, model: str, checks: str, base: dict, window: d
             baseline: {{data: validation.parquet, label: y}}
             target: {{data: "scored/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet"}}
             model: {model}
-            labels: {{data: "labels/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet", label: y, wait: 2d}}
+            labels:
+              data: "labels/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet"
+              label: y
+              wait: 2d
             checks: {{performance: {checks}}}
         """))
     return resolve_monitor(load_spec(tmp_path / "monitors.yaml"), "m")
@@ -182,7 +187,8 @@ def test_multiclass_metrics_equal_sklearn(tmp_path: Path) -> None:
         assert got[f"{average}_precision"] == pytest.approx(skm.precision_score(y, pred, average=average), abs=1e-12)
         assert got[f"{average}_recall"] == pytest.approx(skm.recall_score(y, pred, average=average), abs=1e-12)
     cm = skm.confusion_matrix(y, pred, labels=classes)
-    assert performance.confusion_matrix == {a: {p: cm[i, j] for j, p in enumerate(classes)} for i, a in enumerate(classes)}
+    expected = {a: {p: cm[i, j] for j, p in enumerate(classes)} for i, a in enumerate(classes)}
+    assert performance.confusion_matrix == expected
 
 
 def test_regression_metrics_equal_sklearn_and_dle_estimates(tmp_path: Path) -> None:

@@ -107,7 +107,8 @@ def judge_window(
         )
     elif judged == "none" and joined.predictions:
         messages.append(
-            f"no label landed within the wait ({policy.wait}) and no estimate: nothing judges this window's model quality"
+            f"no label landed within the wait ({policy.wait}) and no estimate: nothing judges this window's "
+            "model quality"
         )
     confusion: dict[str, dict[str, int | float]] | None = None
     calibration = None

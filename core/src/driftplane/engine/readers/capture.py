@@ -209,7 +209,9 @@ class CaptureDecoder:
             {
                 "position": array(_line_numbers(chunk, table.num_rows), pa.int64()),
                 "time": time,
-                "record_id": pc.coalesce(pc.struct_field(metadata, "inferenceId"), pc.struct_field(metadata, "eventId")),
+                "record_id": pc.coalesce(
+                    pc.struct_field(metadata, "inferenceId"), pc.struct_field(metadata, "eventId")
+                ),
                 "in_data": pc.struct_field(payload_in, "data"),
                 "in_encoding": pc.struct_field(payload_in, "encoding"),
                 "in_type": pc.struct_field(payload_in, "observedContentType"),
