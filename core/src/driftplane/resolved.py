@@ -555,7 +555,8 @@ def _rules_with_model(monitor: Monitor, *, outputs: bool = False) -> Rules:
     output += [probability] if isinstance(probability, str) else list((probability or {}).values())
     policy = rules.features
     named = set(policy.include or ()) | set(policy.declared)
-    left_out = {c for c in (model.id, monitor.baseline.label) if c is not None and c not in named}
+    label = monitor.labels.label if monitor.labels is not None else None
+    left_out = {c for c in (model.id, monitor.baseline.label, label) if c is not None and c not in named}
     if not outputs:
         left_out |= {c for c in output if c is not None and c not in named}
         if not left_out:

@@ -434,7 +434,9 @@ def check_data(
 ) -> RunResult:
     """Run monitor ``name``'s checks, with its baseline, against ``data`` instead of its target.
 
-    For tests of monitors (the pytest plugin) and one-off checks: no history, no alerts.
+    For tests of monitors (the pytest plugin) and one-off checks: no history, no alerts. With a
+    model, data that holds the label column (labels.label, else baseline.label) beside the
+    model's outputs is judged on its own labels (``RunResult.performance``, final).
     ``data`` is read whole unless ``window`` is given; it keeps the target's format options.
     engine: where to compute the profiles (default: the monitor's ``engine``).
     """
@@ -461,9 +463,22 @@ def check_data(
     )
     if quality_monitor.performance is None:
         return result
-    from driftplane.engine.performance.monitor_quality import split_prediction_drift
+    from driftplane.engine.performance.judge import judge_labelled_rows
+    from driftplane.engine.performance.monitor_quality import (
+        monitor_baseline_quality,
+        split_prediction_drift,
+    )
 
-    return split_prediction_drift(quality_monitor, result)
+    result = split_prediction_drift(quality_monitor, result)
+    # Data that carries its own labels (a scored validation set in CI) is judged on them.
+    performance = judge_labelled_rows(
+        quality_monitor,
+        source,
+        baseline=monitor_baseline_quality(quality_monitor, baseline.profile, None),
+        window=window,
+        column_names=baseline.profile.layout,
+    )
+    return result if performance is None else result.model_copy(update={"performance": performance})
 
 
 __all__ = [

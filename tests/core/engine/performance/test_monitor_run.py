@@ -293,3 +293,22 @@ def test_an_estimate_alone_needs_no_labels_and_no_id(tmp_path: Path) -> None:
     assert accuracy.lower <= skm.accuracy_score(window["y"], window["pred"]) <= accuracy.upper
     assert not result.found_something  # an estimate never sets the exit code
     assert performance.confusion_matrix is not None  # the expected counts
+
+
+def test_check_data_judges_data_that_carries_its_labels(tmp_path: Path) -> None:
+    from driftplane.engine.monitor import check_data
+
+    resolved, _, _, _ = build(tmp_path)
+    rng = np.random.default_rng(12)
+    scored_set = scored(rng, 1200, 50_000, flip=0.3)
+    pq.write_table(pa.table(scored_set), tmp_path / "ci.parquet")
+    result = check_data(resolved, tmp_path / "ci.parquet")
+    performance = result.performance
+    assert performance is not None and performance.judged == "final"
+    assert performance.coverage.labelled == 1200
+    accuracy = next(m for m in performance.metrics if m.name == "accuracy")
+    assert accuracy.value == skm.accuracy_score(scored_set["y"], scored_set["pred"])
+    assert accuracy.failed  # below the check's min 0.7
+    assert result.found_something
+    assert {f.name for f in result.prediction_drift} == {"pred", "score"}
+    assert "y" not in {f.name for f in result.features}

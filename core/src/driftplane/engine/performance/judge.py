@@ -43,9 +43,11 @@ from driftplane.engine.performance.join import (
     read_predictions,
 )
 from driftplane.engine.performance.labels import label_texts
+from driftplane.engine.readers import read
 from driftplane.errors import DataError
 from driftplane.resolved import PerformancePolicy, ResolvedMonitor
 from driftplane.result import CalibrationBin, LabelCoverage, Performance, PerformanceMetric, Window
+from driftplane.spec.models import DataSource
 
 logger = logging.getLogger(__name__)
 
@@ -149,8 +151,8 @@ def _known_classes(
     return known
 
 
-def _accumulate(policy: PerformancePolicy, joined: JoinedLabels) -> Accumulator:
-    accumulator = new_accumulator(
+def _new(policy: PerformancePolicy) -> Accumulator:
+    return new_accumulator(
         policy.problem_type,
         positive_label=policy.positive_label,
         threshold=policy.threshold,
@@ -160,6 +162,10 @@ def _accumulate(policy: PerformancePolicy, joined: JoinedLabels) -> Accumulator:
             "probability": f"the probability column '{policy.probability}'",
         },
     )
+
+
+def _accumulate(policy: PerformancePolicy, joined: JoinedLabels) -> Accumulator:
+    accumulator = _new(policy)
     if not joined.labelled:
         return accumulator
     labelled = joined.table.filter(pc.is_valid(joined.table.column(LABEL)))
@@ -230,4 +236,65 @@ def _metric(
         direction=check.direction if check is not None else None,
         failed=check.failed(value, threshold) if check is not None else False,
         error_bound=error_bound,
+    )
+
+
+def judge_labelled_rows(
+    monitor: ResolvedMonitor,
+    source: DataSource,
+    *,
+    baseline: BaselineQuality,
+    window: Window | None = None,
+    column_names: list[str] | None = None,
+    base_dir: Path | None = None,
+) -> Performance | None:
+    """The model quality of data that carries its own labels (a scored validation set in CI), or
+    None when it has no label column: every labelled row counts, the judgement is final.
+
+    The label column is ``labels.label``, else ``baseline.label``.
+    """
+    policy = monitor.performance
+    assert policy is not None
+    label = next((c for c in (policy.label, policy.baseline_label) if c is not None), None)
+    if label is None:
+        return None
+    stream = read(source, base_dir=base_dir or monitor.base_dir, window=window, column_names=column_names)
+    wanted = [label, *policy.output_columns]
+    accumulator = _new(policy)
+    rows = 0
+    for batch in stream:
+        if batch.num_rows == 0:
+            continue
+        if label not in batch.schema.names:
+            return None
+        missing = [c for c in wanted if c not in batch.schema.names]
+        if missing:
+            file = stream.stats.opened[-1] if stream.stats.opened else str(source.data)
+            raise DataError(f"{file}: the model's column(s) {', '.join(repr(c) for c in missing)} are not in the data")
+        rows += batch.num_rows
+        y_pred = batch.column(policy.prediction) if policy.prediction is not None else None
+        y_score = (
+            batch.column(policy.probability)
+            if policy.problem_type == "binary" and isinstance(policy.probability, str)
+            else None
+        )
+        accumulator.update(batch.column(label), y_pred, y_score)
+    labelled = accumulator.rows
+    values = accumulator.metrics() if labelled else {}
+    bounds = accumulator.error_bounds() if labelled else {}
+    metrics = [
+        _metric(policy, name, values[name], baseline, error_bound=bounds.get(name))
+        for name in METRIC_NAMES[policy.problem_type]
+        if name in values
+    ]
+    confusion = None
+    if labelled and policy.problem_type != "regression":
+        confusion = {k: dict(v) for k, v in accumulator.confusion_matrix().items()}
+    return Performance(
+        problem_type=policy.problem_type,
+        judged="final" if labelled else "none",
+        coverage=LabelCoverage(predictions=rows, labelled=labelled, share=labelled / rows if rows else None),
+        metrics=metrics,
+        confusion_matrix=confusion,
+        messages=[] if labelled else [f"no row has both a label ({label}) and a prediction"],
     )
