@@ -312,3 +312,24 @@ def test_check_data_judges_data_that_carries_its_labels(tmp_path: Path) -> None:
     assert result.found_something
     assert {f.name for f in result.prediction_drift} == {"pred", "score"}
     assert "y" not in {f.name for f in result.features}
+
+
+def test_the_fitted_estimator_is_cached_beside_the_baseline_profile(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    resolved, _, _, _ = build(tmp_path, labelled_share=0.0)
+    cache = BaselineCache(tmp_path / "cache")
+    first = run_monitor(resolved, WINDOW, cache=cache, now=DAY + timedelta(hours=1)).result.performance
+    stored = sorted(p.name for p in (tmp_path / "cache" / "churn").iterdir())
+    assert len(stored) == 2 and stored[1].startswith("quality-")  # the profile, then the quality
+    with caplog.at_level("DEBUG", logger="driftplane"):
+        second = run_monitor(resolved, WINDOW, cache=cache, now=DAY + timedelta(hours=1)).result.performance
+    assert "using the cached baseline quality" in caplog.text
+    assert "reading the labelled baseline" not in caplog.text
+    assert first is not None and second is not None
+    assert [m.value for m in first.estimates] == [m.value for m in second.estimates]
+    # A changed baseline is read and fitted again, and its old quality is dropped with its profile.
+    pq.write_table(pq.read_table(tmp_path / "validation.parquet").slice(0, 3000), tmp_path / "validation.parquet")
+    run_monitor(resolved, WINDOW, cache=cache, now=DAY + timedelta(hours=1))
+    assert len([p for p in (tmp_path / "cache" / "churn").iterdir() if p.name.startswith("quality-")]) == 1
+    assert not (tmp_path / "cache" / "churn" / stored[1]).exists()
