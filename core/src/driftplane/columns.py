@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Literal
 
 TIMESTAMP_COLUMN = "__timestamp__"  # the virtual column partition fields produce (never a feature)
+# SageMaker capture's eventMetadata.inferenceId (else eventId), read only when model quality asks for it.
+CAPTURE_ID_COLUMN = "__inference_id__"
 
 InferredType = Literal["Integral", "Fractional", "String", "Boolean", "Unknown"]
 VALUE_TYPES: tuple[InferredType, ...] = ("Integral", "Fractional", "Boolean", "String")

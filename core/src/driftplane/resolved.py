@@ -20,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -35,7 +36,9 @@ from driftplane.spec.models import (
     DataSource,
     FeatureSelection,
     FixedWindow,
+    Labels,
     Monitor,
+    PerformanceChecks,
     QualityChecks,
     Spec,
     Target,
@@ -215,8 +218,10 @@ def resolve_rules(checks: Checks | None = None, features: FeatureSelection | Non
 
 # -- alerts ------------------------------------------------------------------------------------
 
-AlertWhen = Literal["drift", "violation", "metric", "failure"]
+AlertWhen = Literal["drift", "violation", "metric", "failure", "performance", "prediction_drift"]
 _CONDITION_FIELDS = ("when", "min_features", "features", "check_types", "feature", "metric", "above", "below")
+# Conditions added later: in an alert's digest only when set, so older alerts keep their keys.
+_NEWER_CONDITION_FIELDS = ("metrics", "judged")
 
 
 @dataclass(frozen=True)
@@ -242,6 +247,8 @@ class AlertRule:
     metric: str | None = None
     above: float | None = None
     below: float | None = None
+    metrics: tuple[str, ...] | None = None  # performance: only these metrics' checks
+    judged: Literal["final", "provisional", "estimate"] = "final"  # performance: the least settled judgement that fires
     channels: tuple[ChannelTarget, ...] = ()
     named: bool = False  # the spec gave the alert a name
     unresolved: tuple[str, ...] = ()  # why a notify entry could not be resolved (validate says where)
@@ -259,6 +266,8 @@ def alert_key(alert: Alert) -> tuple[str, str]:
         slug = "".join(c if c.isalnum() else "-" for c in alert.name.lower()).strip("-")
         return f"name:{alert.name}", slug or f"alert-{_digest(alert.name)[:8]}"
     condition = alert.model_dump(include=set(_CONDITION_FIELDS), mode="json")
+    newer = alert.model_dump(include=set(_NEWER_CONDITION_FIELDS), mode="json")
+    condition.update({key: value for key, value in newer.items() if value})
     digest = _digest(condition)
     return f"{alert.when}:{digest}", f"{alert.when}-{digest[:8]}"
 
@@ -299,6 +308,157 @@ def resolve_location(location: str, base_dir: Path) -> str:
     return str(path if path.is_absolute() else base_dir / path)
 
 
+# -- model quality -----------------------------------------------------------------------------
+
+Judged = Literal["final", "provisional", "estimated", "none"]
+
+
+@dataclass(frozen=True)
+class MetricCheck:
+    """One metric's check: the direction it must stay on and its bound.
+
+    relative: the bound is an offset from the labelled baseline's value (below_baseline_by /
+    above_baseline_by); otherwise it is the threshold itself (min / max).
+    """
+
+    metric: str
+    direction: Literal["min", "max"]
+    bound: float
+    relative: bool = False
+
+    def threshold(self, baseline: float | None) -> float | None:
+        """The absolute threshold, given the baseline's value (None: a relative check without one)."""
+        if not self.relative:
+            return self.bound
+        if baseline is None:
+            return None
+        return baseline - self.bound if self.direction == "min" else baseline + self.bound
+
+    def failed(self, value: float | None, threshold: float | None) -> bool:
+        """Whether ``value`` is past ``threshold`` (an undefined value or threshold fails nothing)."""
+        if value is None or threshold is None:
+            return False
+        return value < threshold if self.direction == "min" else value > threshold
+
+
+@dataclass(frozen=True)
+class PerformancePolicy:
+    """What a monitor's model quality means, decided once: the model's columns, where labels
+    come from and when a window's judgement is final, the metric checks and the estimate.
+
+    id: the predictions' id column (None: a sagemaker-capture target's inferenceId/eventId).
+    label_id: the labels' id column (None: sagemaker-ground-truth's eventMetadata.eventId).
+    """
+
+    problem_type: Literal["binary", "multiclass", "regression"]
+    prediction: str | None
+    probability: str | Mapping[str, str] | None
+    positive_label: str
+    threshold: float
+    id: str | None
+    baseline_label: str | None
+    labels: Labels | None
+    label_id: str | None
+    label: str | None
+    wait: Duration
+    min_coverage: float
+    search: Duration
+    checks: tuple[MetricCheck, ...] = ()
+    enabled: bool = True
+    estimate: bool = False
+
+    @property
+    def probability_columns(self) -> tuple[str, ...]:
+        """The probability column(s): the positive class's, or one per class."""
+        if self.probability is None:
+            return ()
+        if isinstance(self.probability, str):
+            return (self.probability,)
+        return tuple(self.probability.values())
+
+    @property
+    def output_columns(self) -> tuple[str, ...]:
+        """The model's output columns (prediction, then probabilities): prediction drift watches these."""
+        first = (self.prediction,) if self.prediction is not None else ()
+        return tuple(dict.fromkeys(first + self.probability_columns))
+
+    def check(self, metric: str) -> MetricCheck | None:
+        """The check of ``metric``, if it is checked."""
+        return next((c for c in self.checks if c.metric == metric), None)
+
+    def final_at(self, window_end: datetime) -> datetime:
+        """When a window's judgement becomes final whatever its coverage."""
+        return self.wait.after(window_end)
+
+    def judge(
+        self, window_end: datetime, now: datetime, *, predictions: int, labelled: int, estimated: bool = False
+    ) -> Judged:
+        """A window's judgement: final once its wait has passed or min_coverage of its predictions is
+        labelled (with at least one label); provisional while labels may still land (a window with
+        predictions and no label yet is provisional, not an error); estimated when no label has
+        landed but an estimate exists; none when there is nothing to judge (no predictions, or the
+        wait passed without a single label and no estimate)."""
+        if predictions <= 0:
+            return "none"
+        waited = now >= self.final_at(window_end)
+        if labelled > 0:
+            return "final" if waited or labelled / predictions >= self.min_coverage else "provisional"
+        if estimated:
+            return "estimated"
+        return "none" if waited else "provisional"
+
+    def settled(self, window_end: datetime, now: datetime) -> bool:
+        """Whether labels can no longer change the window's judgement (its wait has passed)."""
+        return now >= self.final_at(window_end)
+
+
+def _checks(performance: PerformanceChecks | None) -> tuple[MetricCheck, ...]:
+    if performance is None:
+        return ()
+    checks = []
+    for metric, bound in performance.metrics.items():
+        if bound.min is not None:
+            checks.append(MetricCheck(metric, "min", bound.min))
+        elif bound.max is not None:
+            checks.append(MetricCheck(metric, "max", bound.max))
+        elif bound.below_baseline_by is not None:
+            checks.append(MetricCheck(metric, "min", bound.below_baseline_by, relative=True))
+        elif bound.above_baseline_by is not None:
+            checks.append(MetricCheck(metric, "max", bound.above_baseline_by, relative=True))
+    return tuple(checks)
+
+
+def resolve_performance(monitor: Monitor) -> PerformancePolicy | None:
+    """The monitor's model-quality policy, or None when it declares no model."""
+    from driftplane.engine.performance.labels import label_text_of
+
+    model = monitor.model
+    if model is None:
+        return None
+    labels = monitor.labels
+    performance = monitor.checks.performance
+    wait = labels.wait if labels is not None else Duration.parse("1d")
+    ground_truth = labels is not None and labels.format == "sagemaker-ground-truth"
+    return PerformancePolicy(
+        problem_type=model.problem_type,
+        prediction=model.prediction,
+        probability=model.probability,
+        positive_label=label_text_of(model.positive_label),
+        threshold=model.threshold,
+        id=model.id,
+        baseline_label=monitor.baseline.label,
+        labels=labels,
+        label_id=(labels.id if labels is not None and labels.id else (None if ground_truth else model.id)),
+        label=labels.label if labels is not None else None,
+        wait=wait,
+        min_coverage=labels.min_coverage if labels is not None else 1.0,
+        search=(labels.search if labels is not None and labels.search is not None else wait),
+        checks=_checks(performance),
+        enabled=performance.enabled if performance is not None else True,
+        estimate=bool(performance is not None and performance.estimate),
+    )
+
+
 # -- the monitor --------------------------------------------------------------------------------
 
 
@@ -318,6 +478,29 @@ class ResolvedMonitor:
     rules: Rules
     alerts: tuple[AlertRule, ...]
     tags: Mapping[str, str] = field(default_factory=dict)  # the spec's, then the monitor's
+    performance: PerformancePolicy | None = None  # the model's quality, when the monitor declares a model
+    # The rules the engine profiles with when there is a model: ``rules`` with the model's output
+    # columns measured too (a classifier's prediction as categorical), reported as prediction drift.
+    output_rules: Rules | None = None
+
+    def prediction_drift_rules(self) -> tuple[DriftRule, ...]:
+        """The drift rule of each model output column: the prediction of a classifier is categorical,
+        a regressor's and the probabilities numerical; metric and threshold from the drift rules
+        of their kind (and a per-column override under checks.drift.features)."""
+        policy = self.performance
+        if policy is None or not self.drift.enabled:
+            return ()
+        rules = []
+        for column in policy.output_columns:
+            declared = self.features.declared.get(column)
+            if declared is not None:
+                kind: Kind = declared
+            elif column == policy.prediction and policy.problem_type != "regression":
+                kind = "categorical"
+            else:
+                kind = "numerical"
+            rules.append(self.drift.rule(column, kind))
+        return tuple(rule for rule in rules if rule.enabled)
 
     @property
     def features(self) -> FeaturePolicy:
@@ -354,6 +537,42 @@ class ResolvedMonitor:
         """The key path of the ``notify`` entry a channel target came from (the alert's, if unknown)."""
         path = self.alert_path(rule)
         return path if target.notify_index is None else (*path, "notify", target.notify_index)
+
+
+def _rules_with_model(monitor: Monitor, *, outputs: bool = False) -> Rules:
+    """The monitor's rules; with a model, its output, id and label columns are not input features
+    unless the spec names them (features.include or a declared kind): prediction drift watches them.
+
+    outputs: the engine's profiling rules instead, with the output columns measured (a
+    classifier's prediction as categorical, the probabilities as numerical) to be reported apart.
+    """
+    rules = resolve_rules(monitor.checks, monitor.features)
+    model = monitor.model
+    if model is None:
+        return rules
+    probability = model.probability
+    output = [model.prediction]
+    output += [probability] if isinstance(probability, str) else list((probability or {}).values())
+    policy = rules.features
+    named = set(policy.include or ()) | set(policy.declared)
+    label = monitor.labels.label if monitor.labels is not None else None
+    left_out = {c for c in (model.id, monitor.baseline.label, label) if c is not None and c not in named}
+    if not outputs:
+        left_out |= {c for c in output if c is not None and c not in named}
+        if not left_out:
+            return rules
+        return replace(rules, features=replace(policy, exclude=policy.exclude | left_out))
+    measured = {c for c in output if c is not None and c not in policy.exclude}
+    include = tuple(dict.fromkeys([*policy.include, *sorted(measured)])) if policy.include is not None else None
+    declared = dict(policy.declared)
+    if model.prediction is not None and model.problem_type != "regression":
+        declared.setdefault(model.prediction, "categorical")
+    for column in measured - {model.prediction}:
+        declared.setdefault(column, "numerical")
+    features = replace(
+        policy, include=include, exclude=policy.exclude | left_out, declared=declared, asked=policy.asked | measured
+    )
+    return replace(rules, features=features)
 
 
 def _features(selection: FeatureSelection, checks: Checks) -> FeaturePolicy:
@@ -437,6 +656,8 @@ def alert_rule(
         metric=alert.metric,
         above=alert.above,
         below=alert.below,
+        metrics=tuple(alert.metrics) if alert.metrics is not None else None,
+        judged=alert.judged or "final",
         channels=channels,
         named=alert.name is not None,
         unresolved=unresolved,
@@ -485,9 +706,11 @@ def resolve_monitor(spec: Spec, name: str) -> ResolvedMonitor:
         target=monitor.target,
         schedule=monitor.schedule,
         windows=window_rule(monitor),
-        rules=resolve_rules(monitor.checks, monitor.features),
+        rules=_rules_with_model(monitor),
         alerts=_alerts(spec, monitor),
         tags={**spec.tags, **monitor.tags},
+        performance=resolve_performance(monitor),
+        output_rules=_rules_with_model(monitor, outputs=True) if monitor.model is not None else None,
     )
     cache[name] = resolved
     return resolved
@@ -499,12 +722,15 @@ __all__ = [
     "DriftPolicy",
     "DriftRule",
     "FeaturePolicy",
+    "MetricCheck",
+    "PerformancePolicy",
     "ResolvedMonitor",
     "Rules",
     "alert_key",
     "alert_rule",
     "resolve_location",
     "resolve_monitor",
+    "resolve_performance",
     "resolve_rules",
     "window_rule",
 ]

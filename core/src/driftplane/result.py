@@ -165,10 +165,32 @@ class Performance(_Result):
     )
     calibration: list[CalibrationBin] | None = None
     messages: list[str] = Field(default_factory=list)
+    judged_at: datetime | None = Field(
+        default=None,
+        description=(
+            "When the window was judged (labels landed by then): re-judged while this is before its end + wait."
+        ),
+    )
 
     @property
     def failed_metrics(self) -> list[PerformanceMetric]:
         return [m for m in self.metrics if m.failed]
+
+    @property
+    def realised(self) -> list[PerformanceMetric]:
+        """The metrics computed from labels (not estimates)."""
+        return [m for m in self.metrics if not m.estimated]
+
+    @property
+    def estimates(self) -> list[PerformanceMetric]:
+        """The CBPE/DLE estimates."""
+        return [m for m in self.metrics if m.estimated]
+
+    @property
+    def failed_final(self) -> bool:
+        """A check failed on a final judgement: what a run's exit code counts (provisional and
+        estimated failures are reported and alertable, but labels may still change them)."""
+        return self.judged == "final" and any(m.failed for m in self.realised)
 
 
 class RunResult(_Result):
@@ -227,7 +249,10 @@ class RunResult(_Result):
 
     @property
     def found_something(self) -> bool:
-        """True when the run found drift or violations (exit code 1)."""
+        """True when the run found drift or violations, or a performance check failed on a final
+        judgement (exit code 1)."""
+        if self.performance is not None and self.status != "failed" and self.performance.failed_final:
+            return True
         return self.status in ("drift", "violations", "drift_and_violations")
 
     @staticmethod

@@ -62,7 +62,40 @@ def summary_line(result: RunResult, *, reason: bool = True) -> str:
     reason=False leaves a failed run's reason to its error line (see verdict_words).
     """
     window = f" [{window_words(result.window)}]" if result.window is not None else ""
-    return f"{result.monitor}{window}: {verdict_words(result, reason=reason)}{rows_words(result)}"
+    line = f"{result.monitor}{window}: {verdict_words(result, reason=reason)}{rows_words(result)}"
+    performance = performance_words(result)
+    return f"{line}; {performance}" if performance else line
+
+
+def performance_words(result: RunResult) -> str:
+    """'accuracy 0.81 < 0.85 (provisional, 62% labelled)': the window's model quality in words.
+
+    The failed checks first (else the first checked metric, else the first metric), then how it
+    was judged and the label coverage; estimates say so with their band. Empty without a model.
+    """
+    performance = result.performance
+    if performance is None or result.status == "failed":
+        return ""
+    share = performance.coverage.share
+    covered = f"{share:.0%} labelled" if share is not None else "no predictions"
+    metrics = performance.realised if performance.judged in ("final", "provisional") else performance.estimates
+    if not metrics:
+        return f"no labels yet ({performance.judged}, {covered})"
+    failed = [m for m in metrics if m.failed]
+    checked = [m for m in metrics if m.threshold is not None]
+    shown = failed or checked[:1] or metrics[:1]
+    parts = []
+    for metric in shown:
+        value = "n/a" if metric.value is None else f"{metric.value:.3g}"
+        text = f"{metric.name} {value}"
+        if metric.failed and metric.threshold is not None:
+            text += f" {'<' if metric.direction == 'min' else '>'} {metric.threshold:.3g}"
+        if metric.estimated and metric.lower is not None and metric.upper is not None:
+            text += f" [{metric.lower:.3g}, {metric.upper:.3g}]"
+        parts.append(text)
+    judged = "estimated" if performance.judged == "estimated" else performance.judged
+    verdict = "PERFORMANCE " if failed and performance.judged == "final" else ""
+    return f"{verdict}{', '.join(parts)} ({judged}, {covered})"
 
 
 def drifted_words(result: RunResult) -> str:

@@ -13,7 +13,14 @@ from typing import NamedTuple
 from driftplane.alerting.findings import violation_finding
 from driftplane.alerting.notification import LISTED
 from driftplane.resolved import AlertRule
-from driftplane.result import Drift, FeatureResult, RunResult, Violation
+from driftplane.result import Drift, FeatureResult, PerformanceMetric, RunResult, Violation
+
+# The judgements each ``judged:`` level of a performance alert fires on.
+JUDGEMENTS_FOR = {
+    "final": ("final",),
+    "provisional": ("final", "provisional"),
+    "estimate": ("final", "provisional", "estimated"),
+}
 
 
 class Evaluation(NamedTuple):
@@ -124,6 +131,55 @@ def _metric(alert: AlertRule, result: RunResult) -> Evaluation:
     return Evaluation(False, f"{name} {drift.metric} is {_number(value)}, {bounds}")
 
 
+def judgeable(alert: AlertRule, result: RunResult) -> bool:
+    """Whether ``result`` can change ``alert``'s state: a performance alert waits for a judgement of
+    its level (a provisional window neither fires nor resolves an alert on final judgements)."""
+    if alert.when != "performance":
+        return True
+    performance = result.performance
+    return performance is not None and performance.judged in JUDGEMENTS_FOR[alert.judged]
+
+
+def _metric_words(metric: PerformanceMetric) -> str:
+    text = f"{metric.name} {_number(metric.value)}"
+    if metric.threshold is not None:
+        text += f" {'<' if metric.direction == 'min' else '>'} {metric.threshold:.3g}"
+        if metric.baseline is not None:
+            text += f" (baseline {_number(metric.baseline)})"
+    if metric.estimated and metric.lower is not None and metric.upper is not None:
+        text += f", estimated [{_number(metric.lower)}, {_number(metric.upper)}]"
+    return text
+
+
+def _performance(alert: AlertRule, result: RunResult) -> Evaluation:
+    performance = result.performance
+    if performance is None:
+        return Evaluation(False, "this run has no model-quality judgement")
+    share = performance.coverage.share
+    how = f"{performance.judged}, {share:.0%} labelled" if share is not None else performance.judged
+    if performance.judged not in JUDGEMENTS_FOR[alert.judged]:
+        return Evaluation(False, f"the window is judged {how}; this alert waits for a {alert.judged} judgement")
+    metrics = performance.realised if performance.judged in ("final", "provisional") else performance.estimates
+    if alert.metrics:
+        metrics = [m for m in metrics if m.name in alert.metrics]
+    failed = [m for m in metrics if m.failed]
+    scope = f" among {', '.join(alert.metrics)}" if alert.metrics else ""
+    if failed:
+        listed = "; ".join(_metric_words(m) for m in failed[:LISTED])
+        more = f"; and {len(failed) - LISTED} more" if len(failed) > LISTED else ""
+        return Evaluation(True, f"{_plural(len(failed), 'performance check')} failed{scope} ({how}): {listed}{more}")
+    return Evaluation(False, f"every performance check passed{scope} ({how})")
+
+
+def _prediction_drift(alert: AlertRule, result: RunResult) -> Evaluation:
+    drifted = [f for f in result.prediction_drift if f.drift is not None and f.drift.drifted]
+    if drifted:
+        return Evaluation(True, f"the model's output drifted: {describe_features(drifted)}")
+    if not result.prediction_drift:
+        return Evaluation(False, "this run measured no model output")
+    return Evaluation(False, "the model's output did not drift")
+
+
 def evaluate(alert: AlertRule, result: RunResult) -> Evaluation:
     """Whether ``alert`` fires for ``result``, with the reason in words.
 
@@ -140,4 +196,8 @@ def evaluate(alert: AlertRule, result: RunResult) -> Evaluation:
         return _drift(alert, result)
     if alert.when == "violation":
         return _violation(alert, result)
+    if alert.when == "performance":
+        return _performance(alert, result)
+    if alert.when == "prediction_drift":
+        return _prediction_drift(alert, result)
     return _metric(alert, result)

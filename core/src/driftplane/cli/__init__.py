@@ -208,8 +208,8 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, log_file: str | None) -> 
       driftplane compare train.parquet today.parquet
       driftplane profile train.parquet --out baseline/
 
-    Exit codes: 0 nothing found, 1 drift or violations found, 2 bad usage or spec,
-    3 a failure (unreadable data, cloud error).
+    Exit codes: 0 nothing found, 1 drift, violations or a failed final performance check,
+    2 bad usage or spec, 3 a failure (unreadable data, cloud error).
 
     -v, -q and --log-file may also follow the command (driftplane run monitors.yaml -v).
     """

@@ -195,8 +195,9 @@ def command(
     """Run monitors: read each target window, compare it with the baseline, write reports, alert.
 
     With --json, prints one result object per line (JSON Lines), in the format of
-    docs/cli.md#result-json. Exit code 1 when any monitor found drift or violations; 3 when
-    a window failed (each failure is an error line on stderr). --at and --to may not be in
+    docs/cli.md#result-json. Exit code 1 when any monitor found drift or violations, or a
+    performance check failed on a final judgement (docs/model-quality.md); 3 when a window failed
+    (each failure is an error line on stderr). --at and --to may not be in
     the future; a backfill of more than 10,000 windows needs --yes.
 
     \b

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -259,6 +259,7 @@ def run_monitor(
     progress: Progress | None = None,
     engine: Engine | None = None,
     report_failure: bool = True,
+    now: datetime | None = None,
 ) -> MonitorRun:
     """Profile the baseline (or reuse it), profile the target window, decide drift and quality.
 
@@ -268,10 +269,13 @@ def run_monitor(
     unless ``report_failure`` is False: then the caller logs ``MonitorRun.failure`` itself,
     once, with what it adds (the local runner adds where the report is).
     engine: where to compute the profiles (default: the monitor's ``engine``).
+    now: the time the window's model quality is judged at (labels landed by then; default: now).
     """
     name = monitor.name
     engine = engine or monitor.engine
     started = datetime.now(UTC)
+    quality_monitor = monitor
+    monitor = profiling_monitor(monitor)
     clock = time.perf_counter()
     read_seconds: dict[str, float] = {}
     baseline: BaselineData | None = None
@@ -281,6 +285,7 @@ def run_monitor(
             monitor, window=window, cache=cache, settings=settings, progress=progress, engine=engine
         )
         read_seconds["baseline"] = time.perf_counter() - tick
+        monitor, unmeasured = _outputs_the_baseline_has(quality_monitor, monitor, baseline.profile)
         tick = time.perf_counter()
         target = _profile_target(monitor, monitor.target, window, baseline.profile, settings, progress, engine)
         read_seconds["target"] = time.perf_counter() - tick
@@ -293,6 +298,9 @@ def run_monitor(
             window=window,
             started_at=started,
         )
+        result = _with_model_quality(quality_monitor, result, window, baseline.profile, cache, now or started)
+        if unmeasured:
+            result = result.model_copy(update={"messages": [*result.messages, unmeasured]})
     except DataError as exc:
         error = run_error(name, window, exc)
         rows = baseline.profile.rows if baseline is not None else 0
@@ -317,6 +325,57 @@ def run_monitor(
         update={"provider": provider, "duration_seconds": round(time.perf_counter() - clock, 3)}
     )
     return MonitorRun(result, target, baseline, read_seconds)
+
+
+def profiling_monitor(monitor: ResolvedMonitor) -> ResolvedMonitor:
+    """The monitor as the engine profiles it: with a model, its output columns are measured too
+    (``ResolvedMonitor.output_rules``), to be reported as prediction drift."""
+    if monitor.output_rules is None:
+        return monitor
+    return replace(monitor, rules=monitor.output_rules)
+
+
+def _outputs_the_baseline_has(
+    declared: ResolvedMonitor, profiling: ResolvedMonitor, baseline: Profile
+) -> tuple[ResolvedMonitor, str | None]:
+    """The profiling monitor without the model's output columns the baseline lacks (a training set
+    without predictions): they are the model's output, not extra columns, and their drift cannot
+    be measured; the note says so."""
+    policy = declared.performance
+    if policy is None or baseline.origin != "driftplane":
+        return profiling, None
+    absent = [c for c in policy.output_columns if c not in baseline.columns and c not in baseline.layout]
+    if not absent:
+        return profiling, None
+    features = profiling.features
+    rules = replace(profiling.rules, features=replace(features, exclude=features.exclude | set(absent)))
+    note = (
+        f"prediction drift of {', '.join(absent)} is not measured: the baseline has no such column "
+        "(a labelled validation set with the model's predictions gives it)"
+    )
+    return replace(profiling, rules=rules), note
+
+
+def _with_model_quality(
+    monitor: ResolvedMonitor,
+    result: RunResult,
+    window: Window | None,
+    profile: Profile,
+    cache: BaselineCache | None,
+    now: datetime,
+) -> RunResult:
+    """Prediction drift apart from input drift, and the window's judged model quality."""
+    if monitor.performance is None:
+        return result
+    from driftplane.engine.performance.monitor_quality import (
+        add_performance,
+        split_prediction_drift,
+    )
+
+    result = split_prediction_drift(monitor, result)
+    return add_performance(
+        monitor, result, window, profile=profile, cache_dir=cache.directory if cache is not None else None, now=now
+    )
 
 
 TARGET_NOT_READ = "the target was not read: the baseline failed first, so the run has no target row count"
@@ -379,11 +438,15 @@ def check_data(
 ) -> RunResult:
     """Run monitor ``name``'s checks, with its baseline, against ``data`` instead of its target.
 
-    For tests of monitors (the pytest plugin) and one-off checks: no history, no alerts.
+    For tests of monitors (the pytest plugin) and one-off checks: no history, no alerts. With a
+    model, data that holds the label column (labels.label, else baseline.label) beside the
+    model's outputs is judged on its own labels (``RunResult.performance``, final).
     ``data`` is read whole unless ``window`` is given; it keeps the target's format options.
     engine: where to compute the profiles (default: the monitor's ``engine``).
     """
     engine = engine or monitor.engine
+    quality_monitor = monitor
+    monitor = profiling_monitor(monitor)
     if isinstance(data, DataSource):
         source: DataSource = data
     else:
@@ -393,7 +456,7 @@ def check_data(
     baseline = load_monitor_baseline(monitor, window=reference_window, settings=settings, engine=engine)
     started = datetime.now(UTC)
     target = _profile_target(monitor, source, window, baseline.profile, settings, None, engine)
-    return evaluate(
+    result = evaluate(
         baseline.profile,
         target,
         constraints=baseline.constraints,
@@ -402,6 +465,24 @@ def check_data(
         window=window,
         started_at=started,
     )
+    if quality_monitor.performance is None:
+        return result
+    from driftplane.engine.performance.judge import judge_labelled_rows
+    from driftplane.engine.performance.monitor_quality import (
+        monitor_baseline_quality,
+        split_prediction_drift,
+    )
+
+    result = split_prediction_drift(quality_monitor, result)
+    # Data that carries its own labels (a scored validation set in CI) is judged on them.
+    performance = judge_labelled_rows(
+        quality_monitor,
+        source,
+        baseline=monitor_baseline_quality(quality_monitor, baseline.profile, None),
+        window=window,
+        column_names=baseline.profile.layout,
+    )
+    return result if performance is None else result.model_copy(update={"performance": performance})
 
 
 __all__ = [

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from driftplane.alerting.channel import AlertChannel
-from driftplane.alerting.conditions import evaluate
+from driftplane.alerting.conditions import evaluate, judgeable
 from driftplane.alerting.context import DeliveryContext, SmtpSettings
 from driftplane.alerting.errors import DeliveryError
 from driftplane.alerting.notification import Event, build_notification
@@ -173,6 +173,7 @@ def process_alerts(
     *,
     now: datetime | None = None,
     session_start: datetime | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> list[DeliveryOutcome]:
     """Evaluate the monitor's alerts on ``result``, notify on changes, retry what is pending.
 
@@ -182,6 +183,7 @@ def process_alerts(
     that failed after it waits MIN_RETRY_INTERVAL before its next try. Deliveries that
     failed before it (in an earlier ``driftplane run``), or all of them when it is None,
     are retried at once.
+    only: evaluate only alerts on these conditions (a re-judged window: ``("performance",)``).
     """
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
@@ -204,8 +206,12 @@ def process_alerts(
             continue  # the same condition twice: one state, one notification per channel
         judged.add(key)
         previous = previous_states.get(key)
+        if only is not None and alert.when not in only:
+            continue
         if result.status == "failed" and alert.when != "failure":
             continue  # a failed run says nothing about drift or violations: keep the state
+        if not judgeable(alert, result):
+            continue  # not judged at the alert's level yet (a provisional window): keep the state
         if previous is not None and _from_the_future(previous, now):
             assert previous.last_window_end is not None
             logger.warning(

@@ -126,16 +126,22 @@ class LocalProvider(Provider):
         # an alert line follows the summary of the window it belongs to; also when the caller
         # stops early, since the generator's close runs the finally.
         pending: list[Callable[[], None]] = []
+        ran: dict[str, list[Window]] = {}
 
         def one(monitor: ResolvedMonitor, window: Window, _newest: bool) -> RunResult:
             return runner.run(monitor.name, window, defer_alerts=pending)
 
         for result in run_windows(spec, monitors, request, one):
+            if result.window is not None:
+                ran.setdefault(result.monitor, []).append(result.window)
             try:
                 yield result
             finally:
                 while pending:
                     pending.pop(0)()
+        # Windows run earlier whose labels may have landed since are judged again (model quality).
+        for name in selected_monitors(spec, monitors):
+            yield from runner.rejudge(name, skip=ran.get(name, []))
 
     def status(self, spec: Spec, *, monitors: Sequence[str] | None = None) -> list[MonitorStatus]:
         """Each monitor's latest runs from history and when its schedule fires next."""

@@ -10,14 +10,20 @@ one transaction, and alerts are sent only for runs that history holds.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from driftplane.engine.constraints import Constraints
 from driftplane.engine.jsonfiles import write_json_atomic
-from driftplane.engine.monitor import BaselineCache, MonitorRun, run_monitor
+from driftplane.engine.monitor import (
+    BaselineCache,
+    MonitorRun,
+    load_monitor_baseline,
+    profiling_monitor,
+    run_monitor,
+)
 from driftplane.engine.sagemaker import write_constraints, write_statistics, write_violations
 from driftplane.errors import DataError, StorageError
 from driftplane.local.alerts import process_alerts
@@ -27,7 +33,7 @@ from driftplane.local.locks import monitor_lock
 from driftplane.local.prometheus import PrometheusMetrics
 from driftplane.local.report import write_report
 from driftplane.local.settings import STATE_ELSEWHERE, LocalSettings
-from driftplane.resolved import resolve_monitor
+from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.result import RunResult, Window
 from driftplane.result_summary import report_path, summary_line
 from driftplane.run_metrics import metrics_from_result
@@ -44,6 +50,27 @@ REPORT_FILES = {
     "result": "result.json",
 }
 Progress = Callable[[str, int], None]
+# How many of a monitor's latest recorded runs are looked at for windows whose labels may still land.
+REJUDGE_LOOKBACK = 500
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def needs_rejudging(monitor: ResolvedMonitor, recorded: RunResult) -> bool:
+    """Whether labels may have landed since ``recorded`` judged its window: it has a model-quality
+    judgement made before the window's wait had passed (a judgement made after it is settled)."""
+    policy = monitor.performance
+    if policy is None or policy.labels is None or recorded.status == "failed" or recorded.window is None:
+        return False
+    if recorded.performance is None:
+        return False
+    judged_at = recorded.performance.judged_at or recorded.started_at
+    if judged_at is None:
+        return False
+    judged_at = judged_at if judged_at.tzinfo else judged_at.replace(tzinfo=UTC)
+    return judged_at < policy.final_at(recorded.window.end)
 
 
 def window_folder(window: Window) -> str:
@@ -93,6 +120,8 @@ class LocalRunner:
     # When this runner (a `run` command, a backfill, serve) started: alert deliveries that
     # failed since then wait a minute before their next try; older ones are retried at once.
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The time windows are judged at (labels landed by then); tests replay days with it.
+    clock: Callable[[], datetime] = _utcnow
 
     @property
     def state_dir(self) -> Path:
@@ -103,8 +132,11 @@ class LocalRunner:
         return self.spec.base_dir / self.settings.reports_dir
 
     def run_window(self, name: str, end: datetime) -> RunResult:
-        """Run ``name`` over the window of a tick at ``end`` (the scheduler's entry point)."""
-        return self.run(name, self.window_of(name, end))
+        """Run ``name`` over the window of a tick at ``end`` (the scheduler's entry point), then
+        judge again the earlier windows whose labels may have landed since."""
+        result = self.run(name, self.window_of(name, end))
+        self.rejudge(name, skip=[result.window] if result.window is not None else [])
+        return result
 
     def window_of(self, name: str, tick: datetime) -> Window:
         """The window a run of ``name`` scheduled at ``tick`` reads (the monitor's window rule)."""
@@ -139,6 +171,7 @@ class LocalRunner:
                 provider="local",
                 progress=self.progress,
                 report_failure=False,  # said below, once, with where its report is
+                now=self.clock(),
             )
             cache_failure = outcome.baseline.cache_error if outcome.baseline is not None else None
             if cache_failure is not None:
@@ -180,6 +213,85 @@ class LocalRunner:
         """Evaluate and send the alerts of a run already in history (see ``run``'s defer_alerts)."""
         with monitor_lock(self.state_dir, name, timeout=self.lock_timeout), HistoryStore.open(self.state_dir) as store:
             process_alerts(self.spec, name, result, store, session_start=self.started)
+
+    def rejudge(self, name: str, *, skip: Collection[Window] = ()) -> list[RunResult]:
+        """Judge again each recorded window of ``name`` whose labels may have landed since its last
+        judgement (``needs_rejudging``), oldest first; each judgement is recorded as a run of that
+        window, and performance alerts are evaluated on it. ``skip``: windows just run.
+
+        A window whose re-judgement fails (its data is gone) keeps its recorded run; the failure
+        is logged as an error naming the window.
+        """
+        monitor = resolve_monitor(self.spec, name)
+        if monitor.performance is None or monitor.performance.labels is None:
+            return []
+        if not HistoryStore.exists(self.state_dir):
+            return []
+        with HistoryStore.open(self.state_dir) as store:
+            recent = store.list_runs(name, limit=REJUDGE_LOOKBACK)
+        skipped = {(w.start, w.end) for w in skip}
+        due: dict[tuple[datetime, datetime], RunResult] = {}
+        for recorded in recent:  # newest first: the latest judgement of each window decides
+            window = recorded.window
+            if window is None or (window.start, window.end) in skipped or (window.start, window.end) in due:
+                continue
+            due[(window.start, window.end)] = recorded
+        results = []
+        for key in sorted(due):
+            if not needs_rejudging(monitor, due[key]):
+                continue
+            result = self._rejudge_one(monitor, due[key])
+            if result is not None:
+                results.append(result)
+        return results
+
+    def _rejudge_one(self, monitor: ResolvedMonitor, recorded: RunResult) -> RunResult | None:
+        from driftplane.engine.performance.monitor_quality import add_performance
+
+        name = monitor.name
+        window = recorded.window
+        assert window is not None
+        now = self.clock()
+        with monitor_lock(self.state_dir, name, timeout=self.lock_timeout):
+            cache = BaselineCache(self.state_dir / "baselines", instead=STATE_ELSEWHERE)
+            try:
+                baseline = load_monitor_baseline(profiling_monitor(monitor), window=window, cache=cache)
+                result = add_performance(
+                    monitor, recorded, window, profile=baseline.profile, cache_dir=cache.directory, now=now
+                )
+            except DataError as exc:
+                logger.error(
+                    "monitor %s: the window %s could not be judged again as labels land (%s); its recorded run "
+                    "is kept", name, describe_window(window), exc, exc_info=exc,
+                )
+                return None
+            with HistoryStore.open(self.state_dir) as store:
+                self._rewrite_result_files(name, result, store)
+                store.record_run(result)
+                process_alerts(self.spec, name, result, store, session_start=self.started, only=("performance",))
+        performance = result.performance
+        assert performance is not None
+        logger.info("monitor %s: judged again as labels land: %s", name, summary_line(result))
+        return result
+
+    def _rewrite_result_files(self, name: str, result: RunResult, store: HistoryStore) -> None:
+        """The window's result.json and report page with the new judgement (atomic writes)."""
+        window = result.window
+        assert window is not None
+        folder = self.reports_dir / name / window_folder(window)
+        if not folder.is_dir():
+            return
+        try:
+            write_json_atomic(folder / REPORT_FILES["result"], result.model_dump(mode="json"))
+            write_report(
+                folder / REPORT_FILES["html"],
+                result,
+                history=store.list_runs(name, limit=self.settings.history_runs),
+                monitor=self.spec.monitor(name),
+            )
+        except (OSError, DataError) as exc:
+            logger.error("monitor %s: the reports in %s could not be updated with the new judgement: %s",
+                         name, folder, exc, exc_info=exc)
 
     def _write_reports(
         self, name: str, outcome: MonitorRun, history: list[RunResult]

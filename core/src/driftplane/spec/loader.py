@@ -13,6 +13,7 @@ from driftplane.spec.alert_checks import alert_problems
 from driftplane.spec.feature_checks import feature_problems
 from driftplane.spec.models import Spec
 from driftplane.spec.names import case_problems_in_data
+from driftplane.spec.performance_checks import performance_problems
 from driftplane.spec.problems import SourceMap, problems_from_validation_error
 from driftplane.spec.references import reference_problems_in_data
 from driftplane.spec.yamlfile import read_yaml
@@ -95,6 +96,7 @@ def spec_from_data(
         raise SpecError(_by_position(problems + found)) from None
     problems.extend(feature_problems(spec, source))
     problems.extend(alert_problems(spec, source))
+    problems.extend(performance_problems(spec, source))
     if problems:
         raise SpecError(_by_position(problems))
     if source is not None:

@@ -38,10 +38,14 @@ from driftplane.spec.names import (
     NAME_PATTERN as NAME_PATTERN,  # re-exported: providers check names with it
 )
 from driftplane.spec.names import NAME_RULE as NAME_RULE
+from driftplane.spec.performance_metrics import ALL_PERFORMANCE_METRICS
 from driftplane.spec.schedules import Schedule
 
 FORMATS = ("auto", "csv", "parquet", "jsonl", "sagemaker-capture")
 Format = Literal["auto", "csv", "parquet", "jsonl", "sagemaker-capture"]
+LabelFormat = Literal["auto", "csv", "parquet", "jsonl", "sagemaker-ground-truth"]
+ProblemType = Literal["binary", "multiclass", "regression"]
+Judgement = Literal["final", "provisional", "estimate"]
 
 CHECK_TYPES = (
     "data_type_check",
@@ -238,6 +242,13 @@ class Baseline(DataSource):
         default="driftplane",
         description="aws provider: who computes the baseline files. sagemaker runs SageMaker's own baselining job.",
     )
+    label: str | None = Field(
+        default=None,
+        description=(
+            "Model quality: the baseline's column of true labels (values); its rows also carry the model's "
+            "prediction and probability columns. Gives the baseline's metrics and fits the estimates."
+        ),
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> Baseline:
@@ -281,6 +292,125 @@ class Target(DataSource):
         if self.data is None and self.endpoint is None:
             raise ValueError("needs 'data' (a path, glob or URI) or 'endpoint' (a model endpoint)")
         return self
+
+
+class Model(SpecModel):
+    """What a monitor knows of the model whose quality it watches (docs/model-quality.md)."""
+
+    problem_type: ProblemType = Field(description="binary, multiclass or regression.")
+    prediction: str | None = Field(
+        default=None,
+        description=(
+            "The column holding the predicted label (or value). Optional for binary when probability is "
+            "given: the prediction is then probability >= threshold."
+        ),
+    )
+    probability: str | dict[str, str] | None = Field(
+        default=None,
+        description=(
+            "binary: the column with the positive class's probability; multiclass: a mapping "
+            "{class: column}. Not for regression."
+        ),
+    )
+    positive_label: str | int | float | bool = Field(
+        default=1, description="binary: the positive class, compared as text with the labels as written."
+    )
+    threshold: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description=(
+            "binary: the probability at or above which the prediction is positive (when prediction is not given)."
+        ),
+    )
+    id: str | None = Field(
+        default=None,
+        description=(
+            "The column joining predictions to labels; sagemaker-capture targets use eventMetadata.inferenceId, "
+            "else eventMetadata.eventId."
+        ),
+    )
+
+
+class Labels(DataSource):
+    """Ground truth that arrives after the predictions, joined to them by id."""
+
+    format: LabelFormat = Field(  # type: ignore[assignment]
+        default="auto",
+        description=(
+            "csv, parquet, jsonl or sagemaker-ground-truth (SageMaker's groundTruthData records); auto decides "
+            "from the file extension and detects ground-truth records."
+        ),
+    )
+    id: str | None = Field(
+        default=None,
+        description="The labels' id column; default: model.id (sagemaker-ground-truth: eventMetadata.eventId).",
+    )
+    label: str | None = Field(
+        default=None,
+        description="The column with the true label or value (sagemaker-ground-truth: groundTruthData.data).",
+    )
+    wait: Duration = Field(
+        default=Duration.parse("1d"),
+        description=(
+            "How long labels may take: a window's judgement is final once this has passed since its end "
+            "(or once min_coverage is reached); until then it is provisional and re-judged as labels land."
+        ),
+    )
+    min_coverage: float = Field(
+        default=1.0,
+        gt=0,
+        le=1,
+        description="A window is final once this share of its predictions is labelled (0 < share <= 1).",
+    )
+    search: Duration | None = Field(
+        default=None,
+        description=(
+            "How far past a window's end label files are read (labels are dated by arrival); default: wait."
+        ),
+    )
+
+
+class PerformanceBound(SpecModel):
+    """One metric's bound: absolute (min, max) or relative to the labelled baseline."""
+
+    min: float | None = Field(default=None, description="Fail when the metric is below this.")
+    max: float | None = Field(default=None, description="Fail when the metric is above this.")
+    below_baseline_by: float | None = Field(
+        default=None, ge=0, description="Fail when the metric is more than this below the baseline's value."
+    )
+    above_baseline_by: float | None = Field(
+        default=None, ge=0, description="Fail when the metric is more than this above the baseline's value."
+    )
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> PerformanceBound:
+        given = [k for k in ("min", "max", "below_baseline_by", "above_baseline_by") if getattr(self, k) is not None]
+        if len(given) != 1:
+            found = f"not {' and '.join(repr(g) for g in given)}" if given else "none is given"
+            raise ValueError(f"takes exactly one of 'min', 'max', 'below_baseline_by' or 'above_baseline_by'; {found}")
+        return self
+
+
+class PerformanceChecks(SpecModel):
+    """Model-quality checks: a bound per metric, and whether to estimate before labels land."""
+
+    enabled: bool = True
+    metrics: dict[str, PerformanceBound] = Field(
+        default_factory=dict,
+        description=(
+            "Per metric name (accuracy, auc, rmse, ...; docs/model-quality.md): min / max, or below_baseline_by / "
+            "above_baseline_by relative to the labelled baseline."
+        ),
+        json_schema_extra={"propertyNames": {"enum": list(ALL_PERFORMANCE_METRICS)}},
+    )
+    estimate: bool = Field(
+        default=False,
+        description=(
+            "Estimate the metrics before labels land: CBPE for classification with probabilities, DLE for "
+            "regression (needs driftplane[estimate]). Fitted on the labelled baseline."
+        ),
+    )
 
 
 class MetricRule(SpecModel):
@@ -391,6 +521,9 @@ class Checks(SpecModel):
 
     drift: DriftChecks = Field(default_factory=DriftChecks)
     quality: QualityChecks = Field(default_factory=QualityChecks)
+    performance: PerformanceChecks | None = Field(
+        default=None, description="Model quality (needs model and labels, or estimate)."
+    )
 
 
 class FeatureSelection(SpecModel):
@@ -438,7 +571,7 @@ ChannelRef = Annotated[
     ),
 ]
 
-AlertCondition = Literal["drift", "violation", "metric", "failure"]
+AlertCondition = Literal["drift", "violation", "metric", "failure", "performance", "prediction_drift"]
 
 
 class Alert(SpecModel):
@@ -448,7 +581,8 @@ class Alert(SpecModel):
     when: AlertCondition = Field(
         description=(
             "drift: features drifted; violation: data-quality violations; "
-            "metric: a feature's metric above or below a value; failure: the run itself failed."
+            "metric: a feature's metric above or below a value; failure: the run itself failed; "
+            "performance: a model-quality check failed; prediction_drift: the model's output drifted."
         )
     )
     min_features: int = Field(default=1, ge=1, description="drift: at least this many drifted features.")
@@ -464,6 +598,16 @@ class Alert(SpecModel):
     )
     above: float | None = Field(default=None, description="metric: fire when the value is above this.")
     below: float | None = Field(default=None, description="metric: fire when the value is below this.")
+    metrics: list[str] | None = Field(
+        default=None, description="performance: only these metrics' checks (default: any)."
+    )
+    judged: Judgement | None = Field(
+        default=None,
+        description=(
+            "performance: the least settled judgement that fires: final (default: labels complete), provisional "
+            "(also while labels land) or estimate (also on estimates before labels)."
+        ),
+    )
     notify: list[ChannelRef] = Field(min_length=1, description="Where to send it.")
 
     _normalize = field_validator("metric", mode="before")(normalize_metric)
@@ -475,6 +619,8 @@ class Alert(SpecModel):
             "violation": {"check_types"},
             "metric": {"feature", "metric", "above", "below"},
             "failure": set(),
+            "performance": {"metrics", "judged"},
+            "prediction_drift": set(),
         }
         allowed = used[self.when]
         fields = type(self).model_fields
@@ -510,6 +656,11 @@ class Alert(SpecModel):
             if self.below is not None:
                 bounds.append(f"below {self.below:g}")
             return f"{self.feature} {self.metric or 'drift'} {' or '.join(bounds)}"
+        if self.when == "performance":
+            scope = f" ({', '.join(self.metrics)})" if self.metrics else ""
+            return f"performance check failed{scope}"
+        if self.when == "prediction_drift":
+            return "prediction drift"
         return "run failed"
 
 
@@ -520,6 +671,10 @@ class Monitor(SpecModel):
     baseline: Baseline
     target: Target
     features: FeatureSelection = Field(default_factory=FeatureSelection)
+    model: Model | None = Field(default=None, description="The model whose quality is watched (docs/model-quality.md).")
+    labels: Labels | None = Field(
+        default=None, description="Ground truth arriving later, joined to the predictions by id (needs model)."
+    )
     checks: Checks = Field(default_factory=Checks)
     schedule: Schedule = Field(
         default=Schedule.parse("daily"), description="hourly, daily, weekly or a 5-field cron expression (UTC)."
@@ -595,7 +750,11 @@ class Spec(SpecModel):
         from driftplane.spec.references import reference_problems
 
         names = {"monitors": dict(self.monitors), "channels": dict(self.channels)}
-        problems = case_problems_in_data(names) + reference_problems(self) + alert_problems(self)
+        from driftplane.spec.performance_checks import performance_problems
+
+        problems = (
+            case_problems_in_data(names) + reference_problems(self) + alert_problems(self) + performance_problems(self)
+        )
         if problems:
             raise SpecError(problems)
 

@@ -4,6 +4,10 @@
 - estimate.py: CBPE (classification) and DLE (regression), fitted on the labelled baseline
 - sagemaker_quality.py: statistics.json, constraints.json, constraint_violations.json
 - partials.py: the accumulators on Spark (one partial per partition, merged on the driver)
+- join.py: a window's predictions joined to the labels landed so far (pyarrow's hash join)
+- baseline.py: the labelled baseline's metrics, classes and fitted estimator (cached)
+- judge.py: one window's judgement (final, provisional, estimated, none), metrics, checks, estimates
+- monitor_quality.py: what a monitor run adds: prediction drift apart, the judged window
 
 docs/model-quality.md explains the definitions, the AUC histogram's error bound and the
 estimation methods' assumptions.

@@ -92,6 +92,7 @@ def read(
     column_names: list[str] | None = None,
     batch_rows: int = 131_072,
     capture_output: Literal["start", "end", "ignore"] | None = None,
+    capture_ids: bool = False,
 ) -> DataStream:
     """Open ``source`` and stream its rows inside ``window`` as record batches.
 
@@ -101,6 +102,8 @@ def read(
         ``Profile.layout`` (every column of its data, excluded ones too); ``source.columns``
         wins when set.
     capture_output: sagemaker-capture only; default: the Target's ``capture_output``, else "start".
+    capture_ids: sagemaker-capture only: add each record's ``eventMetadata.inferenceId`` (else
+        ``eventId``) as ``CAPTURE_ID_COLUMN``, to join predictions to labels.
     Raises DataError with a message naming the file and what to do. Paths, formats and
     missing packages are checked before this returns; file contents as they are read.
     """
@@ -113,4 +116,5 @@ def read(
         column_names=column_names,
         batch_rows=batch_rows,
         capture_output=capture_output,
+        capture_ids=capture_ids,
     )

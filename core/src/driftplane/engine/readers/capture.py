@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 
+from driftplane.columns import CAPTURE_ID_COLUMN
 from driftplane.engine.arrays import FALSE, NULL_TEXT, ZERO, array, scalar
 from driftplane.engine.readers.chunks import LineIndex, TextChunk, first_text_chunk, line_chunks
 from driftplane.engine.readers.datafiles import DataFile
@@ -60,7 +61,10 @@ _PAYLOAD = pa.struct(
 CAPTURE_SCHEMA = pa.schema(
     [
         ("captureData", pa.struct([("endpointInput", _PAYLOAD), ("endpointOutput", _PAYLOAD)])),
-        ("eventMetadata", pa.struct([("inferenceTime", pa.string())])),
+        (
+            "eventMetadata",
+            pa.struct([("inferenceTime", pa.string()), ("inferenceId", pa.string()), ("eventId", pa.string())]),
+        ),
     ]
 )
 _PARSE = pajson.ParseOptions(explicit_schema=CAPTURE_SCHEMA, unexpected_field_behavior="ignore")
@@ -106,7 +110,7 @@ NEWLINE = scalar("\n", pa.string())
 CSV = scalar("CSV", pa.string())
 ONE = scalar(1, pa.int64())
 
-_FIELDS = ("position", "time", "in_data", "in_encoding", "in_type", "out_data", "out_encoding", "out_type")
+_FIELDS = ("position", "time", "record_id", "in_data", "in_encoding", "in_type", "out_data", "out_encoding", "out_type")
 
 
 def _records_table(columns: dict[str, Any]) -> pa.Table:
@@ -131,6 +135,10 @@ class CaptureDecoder:
         if records.num_rows == 0:
             return
         times = self._times(records)
+        if self.options.capture_ids:  # the id travels with the time through every filter and take below
+            times = pa.StructArray.from_arrays(
+                [times, _column(records, "record_id")], names=["time", "id"], mask=pc.is_null(times)
+            )
         use_output = self.options.capture_output != "ignore"
         has_input = pc.is_valid(_column(records, "in_data"))
         has_output = pc.is_valid(_column(records, "out_data")) if use_output else pa.repeat(FALSE, records.num_rows)
@@ -199,11 +207,15 @@ class CaptureDecoder:
         capture = table.column("captureData")
         payload_in = pc.struct_field(capture, "endpointInput")
         payload_out = pc.struct_field(capture, "endpointOutput")
-        time = pc.struct_field(table.column("eventMetadata"), "inferenceTime")
+        metadata = table.column("eventMetadata")
+        time = pc.struct_field(metadata, "inferenceTime")
         records = pa.table(
             {
                 "position": array(_line_numbers(chunk, table.num_rows), pa.int64()),
                 "time": time,
+                "record_id": pc.coalesce(
+                    pc.struct_field(metadata, "inferenceId"), pc.struct_field(metadata, "eventId")
+                ),
                 "in_data": pc.struct_field(payload_in, "data"),
                 "in_encoding": pc.struct_field(payload_in, "encoding"),
                 "in_type": pc.struct_field(payload_in, "observedContentType"),
@@ -234,9 +246,12 @@ class CaptureDecoder:
                 self.problems.add(f"{NOT_A_RECORD}: no captureData", position)
                 continue
             metadata = value.get("eventMetadata")
-            time = metadata.get("inferenceTime") if isinstance(metadata, dict) else None
+            metadata = metadata if isinstance(metadata, dict) else {}
+            time = metadata.get("inferenceTime")
+            record_id = metadata.get("inferenceId") or metadata.get("eventId")
             columns["position"].append(position)
             columns["time"].append(time if isinstance(time, str) else None)
+            columns["record_id"].append(record_id if record_id is None else str(record_id))
             for side, key in (("in", "endpointInput"), ("out", "endpointOutput")):
                 payload = capture.get(key)
                 payload = payload if isinstance(payload, dict) else {}
@@ -316,7 +331,7 @@ class CaptureDecoder:
                 continue
             names = self._names(table.num_columns, has_output=has_output)
             row_times = when.take(take).take(kept_parents)
-            out_table = table.rename_columns(names).append_column(self.timestamp_column, row_times)
+            out_table = self._with_time(table.rename_columns(names), row_times)
             yield from out_table.to_batches(max_chunksize=self.options.batch_rows)
 
     def _parse_csv_rows(
@@ -412,8 +427,19 @@ class CaptureDecoder:
         if as_written:
             self.options.stats.text_format = True
         table = narrow_table(table_from_rows(rows), as_written)
-        table = table.append_column(self.timestamp_column, array(row_times, UTC_US))
+        if self.options.capture_ids:
+            table = table.append_column(self.timestamp_column, array([w["time"] for w in row_times], UTC_US))
+            table = table.append_column(CAPTURE_ID_COLUMN, array([w["id"] for w in row_times], pa.string()))
+        else:
+            table = table.append_column(self.timestamp_column, array(row_times, UTC_US))
         yield from table.to_batches(max_chunksize=self.options.batch_rows)
+
+    def _with_time(self, table: pa.Table, row_times: pa.Array) -> pa.Table:
+        """The rows with their record's time (and, when asked, its id)."""
+        if not self.options.capture_ids:
+            return table.append_column(self.timestamp_column, row_times)
+        table = table.append_column(self.timestamp_column, pc.struct_field(row_times, "time"))
+        return table.append_column(CAPTURE_ID_COLUMN, pc.struct_field(row_times, "id"))
 
     # -- names -----------------------------------------------------------------------------
     def _names(self, n_fields: int, *, has_output: bool) -> list[str]:

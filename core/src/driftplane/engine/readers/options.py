@@ -33,6 +33,8 @@ class ReadOptions:
     chunk_bytes: int = CHUNK_BYTES
     max_bad_records: int | str = DEFAULT_MAX_BAD_RECORDS  # a count, or a share such as "0.5%"
     setting: str = "max_bad_records"  # how messages name the setting (target.max_bad_records)
+    # sagemaker-capture: also give each row its record's inferenceId (else eventId) in CAPTURE_ID_COLUMN.
+    capture_ids: bool = False
 
     def note(self, message: str) -> None:
         """Add a message for a person, once (the caller decides how to show it; logged at debug)."""

@@ -45,6 +45,7 @@ def open_stream(
     column_names: list[str] | None,
     batch_rows: int,
     capture_output: CaptureOutput | None = None,
+    capture_ids: bool = False,
 ) -> DataStream:
     """Resolve ``source`` to files now; read them lazily as the returned stream is iterated."""
     if source.data is None:
@@ -63,6 +64,7 @@ def open_stream(
         capture_output=capture_output or _capture_output(source),
         max_bad_records=source.max_bad_records,
         setting=f"{role_prefix(source)}max_bad_records",
+        capture_ids=capture_ids,
     )
     found = files_for_window(source, window, base_dir=base_dir)
     stats.looked_at = list(found.looked_at)
