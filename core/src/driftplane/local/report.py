@@ -31,6 +31,7 @@ from driftplane.local.report_assets.features import (
     order_features,
 )
 from driftplane.local.report_assets.markup import Html, join, tag
+from driftplane.local.report_assets.quality import performance_section, prediction_drift_section
 from driftplane.local.report_assets.sections import (
     about_section,
     banner,
@@ -101,7 +102,16 @@ def render_report(
             "div",
             banner(result, said, views, monitor, page_title),
             toc(views, result, notes is not None),
-            tag("main", notes, features, violations_section(result, views), trend_section(views, runs, result), about_section(views)),
+            tag(
+                "main",
+                notes,
+                performance_section(result, runs),
+                features,
+                prediction_drift_section(result),
+                violations_section(result, views),
+                trend_section(views, runs, result),
+                about_section(views),
+            ),
             tag(
                 "footer",
                 f"Made by driftplane {_driftplane_version()}. Self-contained: this file loads nothing from the network.",
