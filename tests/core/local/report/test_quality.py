@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from report_browser import Browser
 from tests.core.performance_results import quality_result
@@ -161,3 +162,75 @@ def test_a_monitor_without_a_model_has_no_quality_sections() -> None:
     html = render_report(make_result())
     assert 'id="performance"' not in html and 'id="prediction-drift"' not in html
     assert "Model quality" not in html
+
+
+def test_a_regression_model_shows_its_errors_against_a_ceiling_and_no_confusion_matrix(
+    tmp_path: Path, browser: Browser
+) -> None:
+    from driftplane.engine.performance import RegressionAccumulator
+    from driftplane.result import LabelCoverage, Performance, PerformanceMetric, Rows
+
+    rng = np.random.default_rng(3)
+    truth = rng.normal(10.0, 2.0, 600)
+    accumulator = RegressionAccumulator()
+    accumulator.update(truth, truth + rng.normal(0.0, 1.0, 600))
+    values = accumulator.metrics()
+    metrics = [
+        PerformanceMetric(
+            name=name,
+            value=value,
+            threshold=0.5 if name == "rmse" else None,
+            direction="max" if name == "rmse" else None,
+            failed=name == "rmse" and value is not None and value > 0.5,
+        )
+        for name, value in values.items()
+    ]
+    result = RunResult(
+        monitor="demand",
+        rows=Rows(baseline=600, target=600),
+        status="ok",
+        performance=Performance(
+            problem_type="regression",
+            judged="final",
+            coverage=LabelCoverage(predictions=600, labelled=600, share=1.0),
+            metrics=metrics,
+        ),
+    )
+    path = write_report(tmp_path / "regression.html", result)
+    assert browser.open(path.as_uri()) == []
+    row = browser.driver.find_element("css selector", "table.quality-metrics tr[data-metric=rmse]")
+    cells = [c.text for c in row.find_elements("css selector", "td")]
+    assert cells[0] == f"{values['rmse']:.3g}" and cells[2] == "≤ 0.5" and cells[3] == "Past threshold"
+    assert "Root mean squared error" in row.text
+    assert browser.run("return document.querySelector('table.confusion')") is None
+    assert browser.run("return document.querySelector('svg[aria-labelledby^=quality-calibration]')") is None
+
+
+def test_class_names_from_the_data_are_shown_as_text(tmp_path: Path, browser: Browser) -> None:
+    from driftplane.engine.performance import MulticlassAccumulator
+    from driftplane.result import LabelCoverage, Performance, PerformanceMetric, Rows
+
+    hostile = "<img src=x onerror=alert(1)>"
+    accumulator = MulticlassAccumulator()
+    accumulator.update([hostile, "b", "c", "b", "c"], [hostile, "c", "c", "b", "b"])
+    result = RunResult(
+        monitor="router",
+        rows=Rows(baseline=5, target=5),
+        status="ok",
+        performance=Performance(
+            problem_type="multiclass",
+            judged="provisional",
+            coverage=LabelCoverage(predictions=10, labelled=5, share=0.5),
+            metrics=[PerformanceMetric(name=n, value=v) for n, v in accumulator.metrics().items()],
+            confusion_matrix=accumulator.confusion_matrix(),
+        ),
+    )
+    path = write_report(tmp_path / "hostile.html", result)
+    assert browser.open(path.as_uri()) == []
+    assert browser.run("return document.querySelectorAll('table.confusion img').length") == 0
+    header = browser.run("return document.querySelector('table.confusion thead').textContent")
+    assert hostile in header
+    diagonal = browser.run(
+        "return Array.prototype.map.call(document.querySelectorAll('table.confusion td.diag'), c => c.textContent)"
+    )
+    assert diagonal == ["1", "1", "1"]
