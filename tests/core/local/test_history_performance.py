@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from tests.core.conftest import build_result
-from tests.core.performance_results import DAY0, quality_result
+from tests.core.performance_results import DAY0, performance_of, quality_result
 
 from driftplane.cli import cli
 from driftplane.local.history import HistoryStore
@@ -100,14 +100,44 @@ def test_history_shows_the_performance_trend_and_every_judgement(judged: Path) -
     accuracy_line = next(line for line in out.splitlines() if line.lstrip().startswith("accuracy "))
     assert ">=0.85" in accuracy_line and "3 of 6" in accuracy_line and "provisional" in accuracy_line
     assert "███" in accuracy_line  # three good windows, then the drop
-    estimate_line = next(line for line in out.splitlines() if line.lstrip().startswith("accuracy (estimate)"))
-    assert "~0.9" in estimate_line and "1 of 1" not in estimate_line
+    estimate_line = next(line for line in out.splitlines() if line.lstrip().startswith("~accuracy "))
+    assert "~0.9" in estimate_line and "0 of 1" in estimate_line
+    # Unchecked metrics (f1, precision, recall) are left out of the table, and it says so.
+    assert not any(line.lstrip().startswith(("f1 ", "recall ")) for line in out.splitlines())
+    assert "3 unchecked metrics left out: --json has every metric." in " ".join(out.split())
     # Both judgements of the first window are listed, the final one marked current.
     judgements = out[out.index("Model quality judgements") :]
     judgement_lines = [line for line in judgements.splitlines() if line.lstrip().startswith("2026-03-01 (1d)")]
     assert len(judgement_lines) == 2
     assert "final *" in judgement_lines[0] and "100% of 800" in judgement_lines[0]
     assert "provisional " in judgement_lines[1] and "50% of 800" in judgement_lines[1]
+
+
+def test_a_long_history_keeps_the_trend_whole_at_80_columns(tmp_path: Path) -> None:
+    """Thirty windows do not fit beside the other columns at 80: the oldest are dropped, not the
+    newest squeezed into an ellipsis."""
+    from tests.core.performance_results import Model, scored_days
+
+    model: Model = scored_days(days=30, drop_day=20)
+    with HistoryStore.open(tmp_path) as store:
+        for day in range(30):
+            result = quality_result(0).model_copy(
+                update={
+                    "window": quality_result(0).window.model_copy(  # type: ignore[union-attr]
+                        update={"start": DAY0 + timedelta(days=day), "end": DAY0 + timedelta(days=day + 1)}
+                    ),
+                    "performance": performance_of(day, model=model),
+                }
+            )
+            store.record_run(result, recorded_at=RECORDED)
+    out = CliRunner().invoke(cli, ["history", "churn", "--state-dir", str(tmp_path), "--limit", "30"]).output
+    lines = out.splitlines()
+    accuracy = next(line for line in lines if line.lstrip().startswith("accuracy "))
+    assert "…" not in accuracy and all(len(line) <= 80 for line in lines)
+    drawn = next(line for line in lines if line.startswith("Model quality over the last"))
+    shown = int(drawn.split("last ")[1].split(" ")[0])
+    assert 12 <= shown < 30
+    assert f"10 of {shown}" in accuracy  # the ten windows from the drop on are all among the newest
 
 
 def test_history_json_carries_judgements_and_performance_trends(judged: Path) -> None:

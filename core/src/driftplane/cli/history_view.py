@@ -306,37 +306,72 @@ def _performance_cell(trend: PerformanceTrend) -> Text:
     return text
 
 
-def _performance_table(trends: list[PerformanceTrend]) -> Table:
-    windows = max((len(t.points) for t in trends), default=0)
+# Columns of the quality table beside the metric name and the trend: latest (~0.123), judged
+# (provisional), labelled, threshold (>=0.898), failed (10 of 30), a space after each column,
+# and two to spare (rich's layout rounds).
+_QUALITY_RESERVED = 6 + 11 + 8 + 9 + 8 + 7 + 2
+# Without checks, the metrics a table shows first (the rest are in --json).
+_HEADLINE = ("accuracy", "auc", "f1", "weighted_f1", "macro_f1", "rmse", "mae", "r2")
+
+
+def _shown_trends(trends: list[PerformanceTrend]) -> tuple[list[PerformanceTrend], int]:
+    """The checked metrics (or a few headline ones when none is checked), and how many are left out."""
+    checked = {t.metric for t in trends if t.threshold is not None}
+    if checked:
+        shown = [t for t in trends if t.metric in checked]
+    else:
+        names = [n for n in _HEADLINE if any(t.metric == n for t in trends)] or [t.metric for t in trends][:3]
+        shown = [t for t in trends if t.metric in names[:3]]
+    return shown, len({t.metric for t in trends}) - len({t.metric for t in shown})
+
+
+def _performance_table(trends: list[PerformanceTrend], width: int) -> Table:
+    """One row per checked metric (its estimate on a row of its own, marked ~), the trend whole.
+
+    Like the drift table: the name gets the width of the longest, the sparkline keeps one
+    character per window (the oldest dropped when the terminal is too narrow).
+    """
+    shown, hidden = _shown_trends(trends)
+    names = [f"~{t.metric}" if t.estimated else t.metric for t in shown]
+    name_width = max((len(n) for n in names), default=6)
+    windows = max((len(t.points) for t in shown), default=0)
+    room = max(8, width - name_width - _QUALITY_RESERVED)
+    drawn = min(windows, room)
+    plural_s = "s" if drawn != 1 else ""
+    title = f"Model quality over the last {drawn} judged window{plural_s} (oldest to newest; red: past the threshold)"
+    caption = "~: an estimate made before the labels; labelled: the newest window's share of labelled predictions."
+    if hidden:
+        caption += f" {hidden} unchecked metric{'s' if hidden != 1 else ''} left out: --json has every metric."
     table = Table(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
-        title=f"Model quality over the last {windows} judged window{'s' if windows != 1 else ''} "
-        "(oldest to newest; red: past the threshold)",
+        title=title,
         title_justify="left",
-        caption="latest: the newest window's value (~: an estimate); labelled: its share of labelled predictions.",
+        caption=caption,
         caption_justify="left",
         padding=(0, 1, 0, 0),
     )
-    table.add_column("metric", no_wrap=True)
+    table.add_column("metric", no_wrap=True, min_width=name_width)
     table.add_column("trend", no_wrap=True)
     table.add_column("latest", justify="right", no_wrap=True)
     table.add_column("judged", no_wrap=True)
     table.add_column("labelled", justify="right", no_wrap=True)
     table.add_column("threshold", justify="right", no_wrap=True)
-    table.add_column("failed in", overflow="fold")
-    for trend in trends:
-        last = trend.points[-1]
+    table.add_column("failed", no_wrap=True)
+    for name, trend in zip(names, shown, strict=True):
+        points = trend.points[-drawn:]
+        last = points[-1]
         bound = {"min": ">=", "max": "<="}.get(trend.direction or "", "")
         latest = "n/a" if last.value is None else f"{'~' if trend.estimated else ''}{last.value:.3g}"
+        recent = PerformanceTrend(trend.metric, trend.estimated, trend.direction, trend.threshold, trend.baseline, points)
         table.add_row(
-            f"{trend.metric} (estimate)" if trend.estimated else trend.metric,
-            _performance_cell(trend),
+            name,
+            _performance_cell(recent),
             latest,
             last.judged,
             "" if last.coverage is None else f"{last.coverage:.0%}",
             "" if trend.threshold is None else f"{bound}{trend.threshold:.3g}",
-            f"{trend.failed_windows} of {len(trend.points)}",
+            f"{sum(1 for p in points if p.failed)} of {len(points)}",
         )
     return table
 
@@ -459,5 +494,5 @@ def show_history(monitor: str | None, spec_path: str | None, state_dir: str | No
     out.print(_runs_table(records, title), soft_wrap=False)
     out.print(_trends_table(trends, len(records), out.width), soft_wrap=False)
     if judgements:
-        out.print(_performance_table(quality), soft_wrap=False)
+        out.print(_performance_table(quality, out.width), soft_wrap=False)
         out.print(_judgements_table(judgements), soft_wrap=False)
