@@ -216,3 +216,38 @@ def test_an_older_database_gains_judgements_from_the_runs_it_holds(tmp_path: Pat
     assert [(j.judged, j.current) for j in after[:2]] == [("final", True), ("provisional", False)]
     backup = sqlite3.connect(tmp_path / "driftplane.db.v2.bak")
     assert backup.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_undefined_and_infinite_values_read_back_as_null_and_print(tmp_path: Path) -> None:
+    """A window whose labels are all one class has no AUC; a value another tool wrote as infinity
+    must not make --json print a number JSON does not have."""
+    from driftplane.engine.performance import BinaryAccumulator
+    from driftplane.result import PerformanceMetric
+
+    accumulator = BinaryAccumulator()
+    accumulator.update([1, 1, 1, 1], [1, 0, 1, 1], [0.9, 0.4, 0.8, 0.7])
+    values = accumulator.metrics()
+    assert values["auc"] is None
+    result = quality_result(0)
+    assert result.performance is not None
+    metrics = [
+        PerformanceMetric(name="accuracy", value=values["accuracy"], threshold=0.85, direction="min", failed=True),
+        PerformanceMetric(name="auc", value=values["auc"], threshold=0.8, direction="min"),
+        PerformanceMetric(name="log_loss", value=float("inf"), baseline=float("nan")),
+    ]
+    with HistoryStore.open(tmp_path) as store:
+        performance = result.performance.model_copy(update={"metrics": metrics})
+        store.record_run(result.model_copy(update={"performance": performance}))
+        trends = {t.metric: t for t in store.performance_trends("churn")}
+    assert trends["auc"].points[0].value is None and trends["log_loss"].points[0].value is None
+    assert trends["accuracy"].points[0].value == 0.75
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"--json printed {constant}, which is not JSON")
+
+    output = CliRunner().invoke(cli, ["history", "churn", "--state-dir", str(tmp_path), "--json"]).output
+    data = json.loads(output, parse_constant=refuse)
+    assert [p["value"] for t in data["performance_trends"] if t["metric"] == "log_loss" for p in t["points"]] == [None]
+    table = CliRunner().invoke(cli, ["history", "churn", "--state-dir", str(tmp_path)], catch_exceptions=False)
+    auc_line = next(line for line in table.output.splitlines() if line.lstrip().startswith("auc "))
+    assert "n/a" in auc_line

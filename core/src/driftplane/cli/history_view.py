@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -284,11 +285,11 @@ def _judgements_table(judgements: list[Judgement]) -> Table:
 def ranged_sparkline(values: list[float | None], marks: list[float | None]) -> str:
     """One bar per value, scaled between the smallest and largest of the values and ``marks``
     (a threshold, the baseline): accuracy moving from 0.93 to 0.65 must show, not two tall bars."""
-    known = [v for v in [*values, *marks] if v is not None]
+    known = [v for v in [*values, *marks] if v is not None and math.isfinite(v)]
     low, high = min(known, default=0.0), max(known, default=0.0)
     out = []
     for value in values:
-        if value is None:
+        if value is None or not math.isfinite(value):
             out.append(" ")
         elif high <= low:
             out.append(BARS[len(BARS) // 2])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,6 +40,11 @@ _IS_CURRENT = """j.window_start IS NULL OR NOT EXISTS (
     SELECT 1 FROM performance_judgements AS later
     WHERE later.monitor = j.monitor AND later.window_start = j.window_start
       AND later.window_end = j.window_end AND later.id > j.id)"""
+
+
+def _finite(value: float | None) -> float | None:
+    """NaN and infinities as NULL: what the result's JSON holds for them, and what --json can print."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _required(value: datetime | None) -> datetime:
@@ -301,7 +307,7 @@ class HistoryStore:
                 performance.problem_type,
                 performance.coverage.predictions,
                 performance.coverage.labelled,
-                performance.coverage.share,
+                _finite(performance.coverage.share),
                 len(performance.failed_metrics),
                 recorded,
                 performance.model_dump_json(),
@@ -318,11 +324,11 @@ class HistoryStore:
                 sort_time,
                 window_end,
                 performance.judged,
-                metric.value,
-                metric.baseline,
-                metric.lower,
-                metric.upper,
-                metric.threshold,
+                _finite(metric.value),
+                _finite(metric.baseline),
+                _finite(metric.lower),
+                _finite(metric.upper),
+                _finite(metric.threshold),
                 metric.direction,
                 int(metric.failed),
             )
