@@ -156,6 +156,30 @@ def test_a_window_with_only_an_estimate_shows_no_realised_values(tmp_path: Path,
     assert browser.run("return document.querySelector('table.confusion')") is None
 
 
+def test_expected_counts_from_the_estimate_are_labelled_as_such(tmp_path: Path, browser: Browser) -> None:
+    from tests.core.performance_results import scored_days
+
+    from driftplane.engine.performance import CbpeEstimator, fit_cbpe_binary
+
+    model = scored_days()
+    cbpe = CbpeEstimator(fit_cbpe_binary(model.baseline.y_true, model.baseline.y_score, model.baseline.y_pred))
+    cbpe.update(model.windows[5].y_score, model.windows[5].y_pred)
+    expected = cbpe.expected_confusion_matrix()
+    estimated = quality_result(5, judged="provisional", labelled_share=0.0)
+    assert estimated.performance is not None
+    performance = estimated.performance.model_copy(update={"confusion_matrix": expected})
+    path = write_report(tmp_path / "expected.html", estimated.model_copy(update={"performance": performance}))
+    assert browser.open(path.as_uri()) == []
+    caption = browser.run("return document.querySelector('table.confusion caption').textContent")
+    assert caption == "Confusion matrix (expected counts, estimated from probabilities)"
+    cells = browser.run(
+        "return Array.prototype.map.call(document.querySelectorAll('table.confusion td'), c => c.textContent)"
+    )
+    shown = [float(c.replace(",", "")) for c in cells]
+    assert shown == pytest.approx([v for row in expected.values() for v in row.values()], rel=0.01)
+    assert sum(shown) == pytest.approx(800, abs=2)
+
+
 def test_a_monitor_without_a_model_has_no_quality_sections() -> None:
     from report_samples import make_result
 

@@ -364,7 +364,8 @@ def confusion_table(performance: Performance) -> Html | None:
         return None
     actual = list(matrix)
     predicted = list(dict.fromkeys([*actual, *(p for row in matrix.values() for p in row)]))
-    expected = performance.judged == "estimated"
+    # Without labels the engine gives CBPE's expected counts (fractions), whatever the judgement.
+    expected = performance.judged == "estimated" or performance.coverage.labelled == 0
     total = sum(v for row in matrix.values() for v in row.values()) or 1
 
     def cell(value: float) -> str:
