@@ -31,7 +31,11 @@ from driftplane.local.report_assets.features import (
     order_features,
 )
 from driftplane.local.report_assets.markup import Html, join, tag
-from driftplane.local.report_assets.quality import performance_section, prediction_drift_section
+from driftplane.local.report_assets.quality import (
+    performance_section,
+    prediction_drift_section,
+    quality_verdict,
+)
 from driftplane.local.report_assets.sections import (
     about_section,
     banner,
@@ -81,7 +85,7 @@ def render_report(
     schedule to the header. ``title`` replaces the default "<monitor>: driftplane report".
     """
     page_title = title or f"{result.monitor}: driftplane report"
-    said = verdict(result)
+    said = quality_verdict(result, verdict(result))
     views = order_features(result.features, result.violations)
     runs = timeline(result, history)
     cards = []

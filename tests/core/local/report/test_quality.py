@@ -61,6 +61,24 @@ def test_the_section_says_how_the_window_was_judged_and_which_metrics_failed(pag
     assert "Model quality (2 failed)" in links and "Prediction drift" in links
 
 
+def test_the_banner_leads_with_the_failed_quality_check_and_keeps_the_inputs_verdict(
+    page: Browser, tmp_path: Path, browser: Browser
+) -> None:
+    headline = page.driver.find_element("css selector", "header.verdict h1").text
+    assert headline.endswith("Model quality may be slipping (provisional): Accuracy, ROC AUC")
+    lede = page.driver.find_element("css selector", "header.verdict .lede").text
+    assert lede == "Judged provisional, 50% of 800 predictions labelled. Inputs: No drift, no violations."
+    banner = page.driver.find_element("css selector", "header.verdict")
+    assert "tone-violations" in (banner.get_attribute("class") or "")
+    # Final and failed: red; final and holding: the inputs' verdict as it always was.
+    for day, words, tone in ((3, "Model quality past its threshold: Accuracy, ROC AUC", "tone-drift"),
+                             (0, "No drift, no violations", "tone-ok")):
+        path = write_report(tmp_path / f"day{day}.html", quality_result(day))
+        assert browser.open(path.as_uri()) == []
+        assert browser.driver.find_element("css selector", "header.verdict h1").text.endswith(words)
+        assert tone in (browser.driver.find_element("css selector", "header.verdict").get_attribute("class") or "")
+
+
 def test_the_metrics_table_shows_the_realised_value_beside_the_estimate_and_its_band(
     page: Browser, runs: list[RunResult]
 ) -> None:

@@ -18,6 +18,7 @@ from driftplane.local.report_assets.charts import _r, _svg, _text
 from driftplane.local.report_assets.formats import MISSING, count, number, percent, plural
 from driftplane.local.report_assets.markup import Html, svg_tag, tag
 from driftplane.local.report_assets.trend import run_label
+from driftplane.local.report_assets.wording import Verdict
 from driftplane.result import (
     CalibrationBin,
     FeatureResult,
@@ -567,6 +568,29 @@ def prediction_drift_section(result: RunResult) -> Html | None:
     )
 
 
+def quality_verdict(result: RunResult, inputs: Verdict) -> Verdict:
+    """The banner when a model-quality check failed: that first, what the inputs showed after.
+
+    A final failure is drawn red; a provisional or estimated one amber (it may still change).
+    Without a failed check the inputs' verdict stands as it is.
+    """
+    performance = result.performance
+    if performance is None or not performance.failed_metrics or result.status == "failed":
+        return inputs
+    names = ", ".join(metric_label(n) for n in dict.fromkeys(m.name for m in performance.failed_metrics))
+    coverage = performance.coverage
+    labelled = f"{percent(coverage.share)} of {count(coverage.predictions)} predictions labelled"
+    headline, tone = {
+        "final": (f"Model quality past its threshold: {names}", "drift"),
+        "provisional": (f"Model quality may be slipping (provisional): {names}", "violations"),
+        "estimated": (f"Estimated model quality past its threshold: {names}", "violations"),
+    }.get(performance.judged, (f"Model quality past its threshold: {names}", "drift"))
+    if inputs.tone == "drift" and tone != "drift":
+        tone = "drift"
+    detail = f"Judged {performance.judged}, {labelled}. Inputs: {inputs.headline}."
+    return Verdict(headline, detail, tone)
+
+
 def toc_links(result: RunResult) -> tuple[Html | None, Html | None]:
     """The table of contents' links to model quality and to prediction drift (None when absent)."""
     quality = None
@@ -584,5 +608,6 @@ __all__ = [
     "metric_chart",
     "performance_section",
     "prediction_drift_section",
+    "quality_verdict",
     "toc_links",
 ]
