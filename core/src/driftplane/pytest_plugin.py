@@ -24,6 +24,11 @@ Two ways to use it:
           expect: drift_and_violations
           drifted: [day_mins]
 
+A monitor with a model can assert a performance floor in CI, on the fixture's result
+(``driftplane.assert_performance(result, accuracy__min=0.85, judged="final")``) or in a
+case (``performance: {accuracy: {min: 0.85}}``, ``judged: final``); a failure names the
+metric, its value, the bound and how the window was judged (final, provisional, estimated).
+
 Heavy modules (the engine, pyarrow) are imported inside the fixture and the items, so
 loading the plugin costs nothing for suites that do not use it. Turn it off with
 ``-p no:driftplane``.
@@ -31,7 +36,7 @@ loading the plugin costs nothing for suites that do not use it. Turn it off with
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -39,11 +44,13 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 if TYPE_CHECKING:
-    from driftplane.result import RunResult
+    from driftplane.result import Performance, PerformanceMetric, RunResult
     from driftplane.spec.models import Spec
 
 YAML_SUFFIX = ".driftplane.yaml"
 Status = Literal["ok", "drift", "violations", "drift_and_violations", "failed"]
+JudgedWord = Literal["final", "provisional", "estimated"]
+BOUND_SUFFIXES = {"__min": "min", "__max": "max"}
 
 
 class MonitorCheckFailed(AssertionError):
@@ -81,7 +88,107 @@ def describe_result(result: RunResult) -> str:
         lines.append(
             f"  {violation.constraint_check_type} on {violation.feature_name}: {violation.readable_description}"
         )
+    if result.performance is not None:
+        lines.append(f"  model quality: {_judgement_text(result.performance)}")
+        for metric in result.performance.metrics:
+            lines.append(f"    {_metric_text(metric)}")
     return "\n".join(lines)
+
+
+def _judgement_text(performance: Performance) -> str:
+    """'judged provisional, 400 of 800 predictions labelled (50%)'."""
+    coverage = performance.coverage
+    share = f" ({coverage.share:.0%})" if coverage.share is not None else ""
+    return f"judged {performance.judged}, {coverage.labelled:,} of {coverage.predictions:,} predictions labelled{share}"
+
+
+def _metric_text(metric: PerformanceMetric) -> str:
+    """'accuracy 0.647 (spec: min 0.85) -> FAILED' or 'accuracy ~0.917 [0.888, 0.947] (estimate)'."""
+    value = "not computable" if metric.value is None else f"{metric.value:.4g}"
+    text = f"{metric.name} {'~' if metric.estimated else ''}{value}"
+    if metric.estimated and metric.lower is not None and metric.upper is not None:
+        text += f" [{metric.lower:.4g}, {metric.upper:.4g}]"
+    if metric.estimated:
+        text += " (estimate)"
+    if metric.threshold is not None:
+        text += f" (spec: {metric.direction} {metric.threshold:.4g}) -> {'FAILED' if metric.failed else 'ok'}"
+    return text
+
+
+def check_performance(
+    result: RunResult,
+    bounds: Mapping[str, Mapping[str, float]] | None = None,
+    *,
+    judged: JudgedWord | Sequence[JudgedWord] | None = None,
+    estimates: bool = False,
+) -> list[str]:
+    """What breaks the performance expectations, one sentence each (empty when all hold).
+
+    ``bounds`` maps a metric to ``{"min": x}`` and/or ``{"max": y}``; without bounds, every
+    check the spec configured must pass. Realised values are used; an estimate only when
+    ``estimates`` is true and the metric has no realised value yet. ``judged`` requires the
+    window's judgement (e.g. ``final``: a provisional value is not enough).
+    """
+    performance = result.performance
+    if performance is None:
+        return [
+            f"the result of monitor '{result.monitor}' has no model quality: the monitor declares no model "
+            "(add model:, labels: and checks.performance to it), or the run did not judge it"
+            + (f" (the run failed: {result.error})" if result.error else "")
+        ]
+    judgement = _judgement_text(performance)
+    problems: list[str] = []
+    wanted = [judged] if isinstance(judged, str) else list(judged or [])
+    if wanted and performance.judged not in wanted:
+        problems.append(f"expected the window to be judged {' or '.join(wanted)}, but it was {judgement}")
+    if not bounds:
+        for failed in performance.failed_metrics:
+            problems.append(f"{_metric_text(failed)}; {judgement}")
+        return problems
+    names = sorted({m.name for m in performance.metrics})
+    for name, limits in bounds.items():
+        unknown = sorted(set(limits) - {"min", "max"})
+        if unknown or not limits:
+            problems.append(f"the bound of '{name}' must be min and/or max, got {', '.join(unknown) or 'nothing'}")
+            continue
+        realised = next((m for m in performance.metrics if m.name == name and not m.estimated), None)
+        estimate = next((m for m in performance.metrics if m.name == name and m.estimated), None)
+        metric = realised if realised is not None or not estimates else estimate
+        if metric is None:
+            known = ", ".join(names) or "none"
+            hint = (
+                " (only an estimate so far; pass estimates=True to accept it, or wait for the labels)"
+                if estimate is not None
+                else ""
+            )
+            problems.append(f"the result has no realised '{name}'{hint}; its metrics: {known}")
+            continue
+        kind = "estimated " if metric.estimated else ""
+        if metric.value is None:
+            problems.append(f"{kind}{name} could not be computed (no labelled rows, or one class only); {judgement}")
+            continue
+        for side, bound in sorted(limits.items(), reverse=True):
+            if side == "min" and metric.value < bound:
+                problems.append(f"{kind}{name} is {metric.value:.4g}, below the floor of {bound:g}; {judgement}")
+            elif side == "max" and metric.value > bound:
+                problems.append(f"{kind}{name} is {metric.value:.4g}, above the ceiling of {bound:g}; {judgement}")
+    return problems
+
+
+def _bounds_from_keywords(keywords: Mapping[str, float]) -> dict[str, dict[str, float]]:
+    """{"accuracy__min": 0.85, "rmse__max": 3} -> {"accuracy": {"min": 0.85}, "rmse": {"max": 3}}."""
+    bounds: dict[str, dict[str, float]] = {}
+    for key, bound in keywords.items():
+        suffix = next((s for s in BOUND_SUFFIXES if key.endswith(s)), None)
+        if suffix is None or key == suffix:
+            raise TypeError(
+                f"assert_performance() takes bounds as <metric>__min or <metric>__max "
+                f"(e.g. accuracy__min=0.85, rmse__max=2.5), got '{key}'"
+            )
+        if isinstance(bound, bool) or not isinstance(bound, int | float):
+            raise TypeError(f"assert_performance(): the bound {key} must be a number, got {bound!r}")
+        bounds.setdefault(key[: -len(suffix)], {})[BOUND_SUFFIXES[suffix]] = float(bound)
+    return bounds
 
 
 def check_expectations(
@@ -190,6 +297,28 @@ class DriftplaneFixture:
         __tracebackhide__ = True
         self.assert_result(result, expect="ok")
 
+    def assert_performance(
+        self,
+        result: RunResult,
+        *,
+        judged: JudgedWord | Sequence[JudgedWord] | None = None,
+        estimates: bool = False,
+        **bounds: float,
+    ) -> None:
+        """Fail unless the model's quality holds: a performance floor (or ceiling) in CI.
+
+        Bounds are keywords ``<metric>__min`` / ``<metric>__max`` (``accuracy__min=0.85``,
+        ``rmse__max=2.5``); without any, every performance check of the spec must pass.
+        ``judged="final"`` refuses provisional values; ``estimates=True`` accepts an estimate
+        where no label has landed yet. The failure says the metric, its value, the bound and
+        how the window was judged.
+        """
+        __tracebackhide__ = True
+        problems = check_performance(result, _bounds_from_keywords(bounds), judged=judged, estimates=estimates)
+        if problems:
+            heading = "the model's quality is not as expected:"
+            raise MonitorCheckFailed("\n".join([heading, *(f"- {p}" for p in problems), describe_result(result)]))
+
 
 @pytest.fixture
 def driftplane(tmp_path: Path, request: pytest.FixtureRequest) -> DriftplaneFixture:
@@ -200,7 +329,14 @@ def driftplane(tmp_path: Path, request: pytest.FixtureRequest) -> DriftplaneFixt
 # --- test_*.driftplane.yaml files ------------------------------------------------------------
 
 
-EXPECTATION_KEYS = ("expect", "drifted", "not_drifted", "violations")
+EXPECTATION_KEYS = ("expect", "drifted", "not_drifted", "violations", "performance")
+
+
+class _Bound(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min: float | None = Field(default=None, description="The metric must be at least this.")
+    max: float | None = Field(default=None, description="The metric must be at most this.")
 
 
 class _Case(BaseModel):
@@ -213,11 +349,29 @@ class _Case(BaseModel):
     drifted: list[str] = Field(default_factory=list)
     not_drifted: list[str] = Field(default_factory=list)
     violations: list[str] = Field(default_factory=list)
+    performance: dict[str, _Bound] | None = Field(
+        default=None,
+        description="Per metric, min and/or max; {} asks that every performance check of the spec passes.",
+    )
+    judged: JudgedWord | None = Field(default=None, description="The judgement the window must have (final...).")
+    estimates: bool = Field(default=False, description="Accept an estimate where no label has landed yet.")
 
     @property
     def has_expectations(self) -> bool:
         """A case without any can never fail, so it is refused rather than passed."""
-        return self.expect is not None or bool(self.drifted or self.not_drifted or self.violations)
+        return (
+            self.expect is not None
+            or bool(self.drifted or self.not_drifted or self.violations)
+            or self.performance is not None
+            or self.judged is not None
+        )
+
+    @property
+    def bounds(self) -> dict[str, dict[str, float]]:
+        return {
+            name: {side: value for side, value in (("min", b.min), ("max", b.max)) if value is not None}
+            for name, b in (self.performance or {}).items()
+        }
 
 
 class _CaseFile(BaseModel):
@@ -299,6 +453,10 @@ class MonitorCase(pytest.Item):
             not_drifted=self.case.not_drifted,
             violations=self.case.violations,
         )
+        if self.case.performance is not None or self.case.judged is not None:
+            problems += check_performance(
+                result, self.case.bounds, judged=self.case.judged, estimates=self.case.estimates
+            )
         if problems:
             raise MonitorCheckFailed("\n".join([*(f"- {p}" for p in problems), describe_result(result)]))
 

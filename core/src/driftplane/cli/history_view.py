@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,14 @@ from rich.text import Text
 
 from driftplane.cli.output import console, print_json
 from driftplane.errors import SpecError, UsageError
-from driftplane.local.history import FeatureTrend, HistoryStore, MonitorSummary, RunRecord
+from driftplane.local.history import (
+    FeatureTrend,
+    HistoryStore,
+    Judgement,
+    MonitorSummary,
+    PerformanceTrend,
+    RunRecord,
+)
 from driftplane.spec import Spec
 from driftplane.spec.names import require_name
 from driftplane.spec.problems import suggest_then
@@ -226,6 +234,197 @@ def _trends_table(trends: list[FeatureTrend], runs: int, width: int) -> Table:
     return table
 
 
+_JUDGED_STYLE = {"final": "", "provisional": "yellow", "estimated": "cyan", "none": "dim"}
+
+
+def _coverage(judgement: Judgement) -> str:
+    coverage = judgement.coverage
+    if coverage.share is None:
+        return f"none of {coverage.predictions:,}"
+    return f"{coverage.share:.0%} of {coverage.predictions:,}"
+
+
+def _window_text(window: Any, recorded_at: Any) -> str:
+    if window is None:
+        return f"no window, run {recorded_at:%Y-%m-%d %H:%M}"
+    start = window.start
+    text = f"{start:%Y-%m-%d}" if (start.hour, start.minute) == (0, 0) else f"{start:%Y-%m-%d %H:%M}"
+    return f"{text} ({_duration((window.end - window.start).total_seconds())})"
+
+
+def _checked_metrics(judgement: Judgement) -> Text:
+    """The metrics with a check (all when none is checked): realised value, then ~estimate; red when failed."""
+    metrics = judgement.performance.metrics
+    checked = [m for m in metrics if m.threshold is not None] or metrics
+    text = Text()
+    for index, name in enumerate(dict.fromkeys(m.name for m in checked)):
+        text.append(", " if index else "")
+        text.append(name)
+        for metric in (m for m in checked if m.name == name):
+            value = "n/a" if metric.value is None else f"{metric.value:.3g}"
+            text.append(f" ~{value}" if metric.estimated else f" {value}", style="bold red" if metric.failed else "")
+    return text
+
+
+def _judgements_table(judgements: list[Judgement]) -> Table:
+    """Every judgement, a window judged provisional then final showing both (the current one marked)."""
+    table = Table(
+        title="Model quality judgements (newest window first; * the window's current judgement)",
+        title_justify="left",
+        caption="labelled: share of the window's predictions with a label so far; ~: an estimate (CBPE/DLE) "
+        "made before the labels landed.",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    table.add_column("window", no_wrap=True)
+    table.add_column("judged", no_wrap=True)
+    table.add_column("labelled", justify="right", no_wrap=True)
+    table.add_column("checked metrics", overflow="fold", min_width=20)
+    table.add_column("recorded", no_wrap=True)
+    for judgement in judgements:
+        table.add_row(
+            _window_text(judgement.window, judgement.recorded_at),
+            Text(
+                f"{judgement.judged}{' *' if judgement.current else ''}",
+                style=_JUDGED_STYLE.get(judgement.judged, ""),
+            ),
+            _coverage(judgement),
+            _checked_metrics(judgement),
+            f"{judgement.recorded_at:%m-%d %H:%M}",
+        )
+    return table
+
+
+def ranged_sparkline(values: list[float | None], marks: list[float | None]) -> str:
+    """One bar per value, scaled between the smallest and largest of the values and ``marks``
+    (a threshold, the baseline): accuracy moving from 0.93 to 0.65 must show, not two tall bars."""
+    known = [v for v in [*values, *marks] if v is not None and math.isfinite(v)]
+    low, high = min(known, default=0.0), max(known, default=0.0)
+    out = []
+    for value in values:
+        if value is None or not math.isfinite(value):
+            out.append(" ")
+        elif high <= low:
+            out.append(BARS[len(BARS) // 2])
+        else:
+            out.append(BARS[round((value - low) / (high - low) * (len(BARS) - 1))])
+    return "".join(out)
+
+
+def _performance_cell(trend: PerformanceTrend) -> Text:
+    """Bars between the lowest and highest value; red past the threshold, yellow provisional, cyan estimated."""
+    line = ranged_sparkline([p.value for p in trend.points], [trend.threshold])
+    text = Text()
+    for char, point in zip(line, trend.points, strict=True):
+        text.append(char, style="bold red" if point.failed else _JUDGED_STYLE.get(point.judged) or "green")
+    return text
+
+
+# Columns of the quality table beside the metric name and the trend: latest (~0.123), judged
+# (provisional), labelled, threshold (>=0.898), failed (10 of 30), a space after each column,
+# and two to spare (rich's layout rounds).
+_QUALITY_RESERVED = 6 + 11 + 8 + 9 + 8 + 7 + 2
+# Without checks, the metrics a table shows first (the rest are in --json).
+_HEADLINE = ("accuracy", "auc", "f1", "weighted_f1", "macro_f1", "rmse", "mae", "r2")
+
+
+def _shown_trends(trends: list[PerformanceTrend]) -> tuple[list[PerformanceTrend], int]:
+    """The checked metrics (or a few headline ones when none is checked), and how many are left out."""
+    checked = {t.metric for t in trends if t.threshold is not None}
+    if checked:
+        shown = [t for t in trends if t.metric in checked]
+    else:
+        names = [n for n in _HEADLINE if any(t.metric == n for t in trends)] or [t.metric for t in trends][:3]
+        shown = [t for t in trends if t.metric in names[:3]]
+    return shown, len({t.metric for t in trends}) - len({t.metric for t in shown})
+
+
+def _performance_table(trends: list[PerformanceTrend], width: int) -> Table:
+    """One row per checked metric (its estimate on a row of its own, marked ~), the trend whole.
+
+    Like the drift table: the name gets the width of the longest, the sparkline keeps one
+    character per window (the oldest dropped when the terminal is too narrow).
+    """
+    shown, hidden = _shown_trends(trends)
+    names = [f"~{t.metric}" if t.estimated else t.metric for t in shown]
+    name_width = max((len(n) for n in names), default=6)
+    windows = max((len(t.points) for t in shown), default=0)
+    room = max(8, width - name_width - _QUALITY_RESERVED)
+    drawn = min(windows, room)
+    plural_s = "s" if drawn != 1 else ""
+    title = f"Model quality over the last {drawn} judged window{plural_s} (oldest to newest; red: past the threshold)"
+    caption = "~: an estimate made before the labels; labelled: the newest window's share of labelled predictions."
+    if hidden:
+        caption += f" {hidden} unchecked metric{'s' if hidden != 1 else ''} left out: --json has every metric."
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        title=title,
+        title_justify="left",
+        caption=caption,
+        caption_justify="left",
+        padding=(0, 1, 0, 0),
+    )
+    table.add_column("metric", no_wrap=True, min_width=name_width)
+    table.add_column("trend", no_wrap=True)
+    table.add_column("latest", justify="right", no_wrap=True)
+    table.add_column("judged", no_wrap=True)
+    table.add_column("labelled", justify="right", no_wrap=True)
+    table.add_column("threshold", justify="right", no_wrap=True)
+    table.add_column("failed", no_wrap=True)
+    for name, trend in zip(names, shown, strict=True):
+        points = trend.points[-drawn:]
+        last = points[-1]
+        bound = {"min": ">=", "max": "<="}.get(trend.direction or "", "")
+        latest = "n/a" if last.value is None else f"{'~' if trend.estimated else ''}{last.value:.3g}"
+        recent = PerformanceTrend(
+            trend.metric, trend.estimated, trend.direction, trend.threshold, trend.baseline, points
+        )
+        table.add_row(
+            name,
+            _performance_cell(recent),
+            latest,
+            last.judged,
+            "" if last.coverage is None else f"{last.coverage:.0%}",
+            "" if trend.threshold is None else f"{bound}{trend.threshold:.3g}",
+            f"{sum(1 for p in points if p.failed)} of {len(points)}",
+        )
+    return table
+
+
+def _judgement_json(judgement: Judgement) -> dict[str, Any]:
+    return {
+        "window": judgement.window.model_dump(mode="json") if judgement.window else None,
+        "recorded_at": judgement.recorded_at.isoformat(),
+        "current": judgement.current,
+        **judgement.performance.model_dump(mode="json"),
+    }
+
+
+def _performance_trend_json(trend: PerformanceTrend) -> dict[str, Any]:
+    return {
+        "metric": trend.metric,
+        "estimated": trend.estimated,
+        "direction": trend.direction,
+        "threshold": trend.threshold,
+        "baseline": trend.baseline,
+        "points": [
+            {
+                "window_end": p.window_end.isoformat() if p.window_end else None,
+                "value": p.value,
+                "judged": p.judged,
+                "coverage": p.coverage,
+                "lower": p.lower,
+                "upper": p.upper,
+                "failed": p.failed,
+            }
+            for p in trend.points
+        ],
+    }
+
+
 def _as_json(
     state_dir: Path, database: Path, monitor: str | None, records: list[RunRecord], trends: list[FeatureTrend]
 ) -> dict[str, Any]:
@@ -274,6 +473,8 @@ def show_history(monitor: str | None, spec_path: str | None, state_dir: str | No
                     "monitor": monitor,
                     "runs": [],
                     "trends": [],
+                    "judgements": [],
+                    "performance_trends": [],
                     "monitors": [],
                 }
             )
@@ -286,11 +487,17 @@ def show_history(monitor: str | None, spec_path: str | None, state_dir: str | No
     with HistoryStore.open(directory, create=False) as store:
         records = store.records(monitor, limit=limit)
         trends = store.trends(monitor, limit=limit) if monitor and records else []
+        # Judgements: a window judged provisional and then final counts twice here, so the
+        # limit allows for a few judgements per window.
+        judgements = store.judgements(monitor, limit=limit * 4) if monitor else []
+        quality = store.performance_trends(monitor, limit=limit) if monitor and judgements else []
         summaries = store.monitors()
         latest = {s.monitor: store.records(s.monitor, limit=1)[0] for s in summaries}
         database = store.path
     if as_json:
         data = _as_json(directory, database, monitor, records, trends)
+        data["judgements"] = [_judgement_json(j) for j in judgements]
+        data["performance_trends"] = [_performance_trend_json(t) for t in quality]
         data["monitors"] = [
             {"monitor": s.monitor, "runs": s.runs, "last": latest[s.monitor].result.model_dump(mode="json")}
             for s in summaries
@@ -311,3 +518,6 @@ def show_history(monitor: str | None, spec_path: str | None, state_dir: str | No
     title = f"Last {len(records)} run{'s' if len(records) != 1 else ''} of {monitor} (newest first; {database})"
     out.print(_runs_table(records, title), soft_wrap=False)
     out.print(_trends_table(trends, len(records), out.width), soft_wrap=False)
+    if judgements:
+        out.print(_performance_table(quality, out.width), soft_wrap=False)
+        out.print(_judgements_table(judgements), soft_wrap=False)

@@ -2,7 +2,9 @@
 
 The runner records each RunResult here (with its duration and report paths) in one
 transaction; ``driftplane history`` and the HTML report read runs and per-feature trends
-back; ``serve`` asks whether a window has already been run. Alert state and undelivered
+back; ``serve`` asks whether a window has already been run. A run that judged the model's
+quality also adds a judgement: a window is judged again as its labels land (provisional,
+then final), the run of the window is replaced each time, and every judgement is kept. Alert state and undelivered
 notifications live in the same database (see ``driftplane.local.alert_state``).
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,9 +29,22 @@ from driftplane.local.database import (
     iso,
     parse_iso,
 )
-from driftplane.result import RunResult, Window
+from driftplane.result import Judged, LabelCoverage, Performance, RunResult, Window
 
 logger = logging.getLogger(__name__)
+
+
+# SQL true when judgement j is its window's current one: no later judgement of the same window.
+# A judgement without a window (a run of a fixed target) is always current.
+_IS_CURRENT = """j.window_start IS NULL OR NOT EXISTS (
+    SELECT 1 FROM performance_judgements AS later
+    WHERE later.monitor = j.monitor AND later.window_start = j.window_start
+      AND later.window_end = j.window_end AND later.id > j.id)"""
+
+
+def _finite(value: float | None) -> float | None:
+    """NaN and infinities as NULL: what the result's JSON holds for them, and what --json can print."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _required(value: datetime | None) -> datetime:
@@ -58,6 +74,55 @@ class FeatureTrend:
     def drifted_runs(self) -> int:
         """In how many of these runs the feature drifted."""
         return sum(1 for p in self.points if p.drifted)
+
+
+class PerformancePoint(NamedTuple):
+    """One window's value of a model-quality metric, from the window's current judgement."""
+
+    window_end: datetime | None
+    value: float | None
+    judged: str
+    coverage: float | None
+    lower: float | None
+    upper: float | None
+    failed: bool
+
+
+@dataclass(frozen=True)
+class PerformanceTrend:
+    """A model-quality metric over the last windows, oldest first (estimates apart from realised values)."""
+
+    metric: str
+    estimated: bool
+    direction: str | None
+    threshold: float | None
+    baseline: float | None
+    points: list[PerformancePoint]
+
+    @property
+    def failed_windows(self) -> int:
+        """In how many of these windows the metric was past its threshold."""
+        return sum(1 for p in self.points if p.failed)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One judgement of a window's model quality, as recorded (the newest of a window is its current one)."""
+
+    id: int
+    monitor: str
+    window: Window | None
+    recorded_at: datetime
+    performance: Performance
+    current: bool
+
+    @property
+    def judged(self) -> Judged:
+        return self.performance.judged
+
+    @property
+    def coverage(self) -> LabelCoverage:
+        return self.performance.coverage
 
 
 @dataclass(frozen=True)
@@ -213,12 +278,68 @@ class HistoryStore:
                         for feature in result.features
                     ],
                 )
+                if result.performance is not None:
+                    self._record_judgement(conn, result, result.performance, sort_time, recorded)
         except sqlite3.Error as exc:
             raise explain_sqlite_error(
                 exc, self.path, f"record the run of monitor '{result.monitor}' in the history"
             ) from exc
         logger.debug("recorded run %d of monitor %s (%s) in %s", run_id, result.monitor, result.status, self.path)
         return run_id
+
+    @staticmethod
+    def _record_judgement(
+        conn: sqlite3.Connection, result: RunResult, performance: Performance, sort_time: str, recorded: str
+    ) -> None:
+        """Add the run's judgement of the window's model quality; earlier judgements stay."""
+        window_start = iso(result.window.start) if result.window else None
+        window_end = iso(result.window.end) if result.window else None
+        cursor = conn.execute(
+            """INSERT INTO performance_judgements (monitor, window_start, window_end, sort_time, judged,
+                   problem_type, predictions, labelled, coverage, failed_metrics, recorded_at, performance)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                result.monitor,
+                window_start,
+                window_end,
+                sort_time,
+                performance.judged,
+                performance.problem_type,
+                performance.coverage.predictions,
+                performance.coverage.labelled,
+                _finite(performance.coverage.share),
+                len(performance.failed_metrics),
+                recorded,
+                performance.model_dump_json(),
+            ),
+        )
+        judgement_id = int(cursor.lastrowid or 0)
+        # One row per (metric, realised or estimated): a duplicate in the result keeps the last.
+        rows = {
+            (metric.name, metric.estimated): (
+                judgement_id,
+                result.monitor,
+                metric.name,
+                int(metric.estimated),
+                sort_time,
+                window_end,
+                performance.judged,
+                _finite(metric.value),
+                _finite(metric.baseline),
+                _finite(metric.lower),
+                _finite(metric.upper),
+                _finite(metric.threshold),
+                metric.direction,
+                int(metric.failed),
+            )
+            for metric in performance.metrics
+        }
+        conn.executemany(
+            """INSERT INTO performance_metrics (judgement_id, monitor, metric, estimated, sort_time, window_end,
+                   judged, value, baseline, lower, upper, threshold, direction, failed)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            list(rows.values()),
+        )
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -280,6 +401,64 @@ class HistoryStore:
             for name in names
         ]
 
+    def judgements(self, monitor: str, *, limit: int = 20) -> list[Judgement]:
+        """Every recorded judgement of the monitor's model quality, newest window first and, within
+        a window, newest judgement first; ``current`` marks each window's latest one."""
+        rows = self._query(
+            f"""SELECT j.id, j.window_start, j.window_end, j.recorded_at, j.performance, ({_IS_CURRENT}) AS current
+                FROM performance_judgements AS j WHERE j.monitor = ?
+                ORDER BY j.sort_time DESC, j.window_start DESC, j.id DESC LIMIT ?""",
+            (monitor, limit),
+            f"read the model-quality judgements of monitor '{monitor}'",
+        )
+        judgements = []
+        for judgement_id, start, end, recorded_at, performance, current in rows:
+            window = Window(start=_required(parse_iso(start)), end=_required(parse_iso(end))) if start else None
+            judgements.append(
+                Judgement(
+                    id=judgement_id,
+                    monitor=monitor,
+                    window=window,
+                    recorded_at=_required(parse_iso(recorded_at)),
+                    performance=Performance.model_validate_json(performance),
+                    current=bool(current),
+                )
+            )
+        return judgements
+
+    def performance_trends(self, monitor: str, *, limit: int = 30) -> list[PerformanceTrend]:
+        """Each model-quality metric over the monitor's last ``limit`` judged windows, oldest first.
+
+        A window's point comes from its current judgement, so a provisional value is replaced by
+        the final one once recorded. Realised values and estimates are separate trends; metrics
+        are in the order of the newest judgement; direction, threshold and baseline are the newest.
+        """
+        rows = self._query(
+            f"""SELECT m.metric, m.estimated, m.direction, m.threshold, m.baseline, m.window_end, m.value,
+                       m.judged, j.coverage, m.lower, m.upper, m.failed
+                FROM performance_metrics AS m
+                JOIN (SELECT j.id, j.coverage, j.sort_time FROM performance_judgements AS j
+                      WHERE j.monitor = ? AND ({_IS_CURRENT})
+                      ORDER BY j.sort_time DESC, j.id DESC LIMIT ?) AS j
+                  ON m.judgement_id = j.id
+                ORDER BY j.sort_time, j.id""",
+            (monitor, limit),
+            f"read the model-quality trends of monitor '{monitor}'",
+        )
+        points: dict[tuple[str, bool], list[PerformancePoint]] = {}
+        latest: dict[tuple[str, bool], tuple[str | None, float | None, float | None]] = {}
+        for metric, estimated, direction, threshold, baseline, window_end, value, judged, coverage, *rest in rows:
+            key = (metric, bool(estimated))
+            lower, upper, failed = rest
+            points.setdefault(key, []).append(
+                PerformancePoint(parse_iso(window_end), value, judged, coverage, lower, upper, bool(failed))
+            )
+            latest[key] = (direction, threshold, baseline)
+        newest = self.judgements(monitor, limit=1)
+        order = [(m.name, m.estimated) for m in newest[0].performance.metrics] if newest else []
+        keys = list(dict.fromkeys(k for k in order if k in points)) + sorted(k for k in points if k not in order)
+        return [PerformanceTrend(k[0], k[1], *latest[k], points[k]) for k in keys]
+
     def has_run(
         self,
         monitor: str,
@@ -338,4 +517,13 @@ class HistoryStore:
         return problems
 
 
-__all__ = ["FeatureTrend", "HistoryStore", "MonitorSummary", "RunRecord", "TrendPoint"]
+__all__ = [
+    "FeatureTrend",
+    "HistoryStore",
+    "Judgement",
+    "MonitorSummary",
+    "PerformancePoint",
+    "PerformanceTrend",
+    "RunRecord",
+    "TrendPoint",
+]

@@ -31,6 +31,11 @@ from driftplane.local.report_assets.features import (
     order_features,
 )
 from driftplane.local.report_assets.markup import Html, join, tag
+from driftplane.local.report_assets.quality import (
+    performance_section,
+    prediction_drift_section,
+    quality_verdict,
+)
 from driftplane.local.report_assets.sections import (
     about_section,
     banner,
@@ -80,7 +85,7 @@ def render_report(
     schedule to the header. ``title`` replaces the default "<monitor>: driftplane report".
     """
     page_title = title or f"{result.monitor}: driftplane report"
-    said = verdict(result)
+    said = quality_verdict(result, verdict(result))
     views = order_features(result.features, result.violations)
     runs = timeline(result, history)
     cards = []
@@ -104,7 +109,9 @@ def render_report(
             tag(
                 "main",
                 notes,
+                performance_section(result, runs),
                 features,
+                prediction_drift_section(result),
                 violations_section(result, views),
                 trend_section(views, runs, result),
                 about_section(views),

@@ -88,6 +88,69 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX deliveries_by_monitor ON deliveries (monitor, created_at);
     """,
+    # 3: model quality. A window's performance is judged more than once (provisional while
+    # labels land, final once they have), and every judgement is kept: runs holds only the
+    # window's latest result, so judgements live in their own table, not tied to a runs row
+    # (replacing the run must not delete them). The latest judgement of a window (highest
+    # id) is its current one. performance_metrics has one row per metric of a judgement,
+    # realised and estimated apart, so a metric's trend is one indexed scan. Runs recorded
+    # before this version that already carry performance are copied in as their judgement.
+    """
+    CREATE TABLE performance_judgements (
+        id INTEGER PRIMARY KEY,
+        monitor TEXT NOT NULL,
+        window_start TEXT,
+        window_end TEXT,
+        sort_time TEXT NOT NULL,
+        judged TEXT NOT NULL,
+        problem_type TEXT NOT NULL,
+        predictions INTEGER NOT NULL,
+        labelled INTEGER NOT NULL,
+        coverage REAL,
+        failed_metrics INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        performance TEXT NOT NULL
+    );
+    CREATE INDEX performance_by_window ON performance_judgements (monitor, sort_time, window_start, id);
+    CREATE TABLE performance_metrics (
+        judgement_id INTEGER NOT NULL REFERENCES performance_judgements (id) ON DELETE CASCADE,
+        monitor TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        estimated INTEGER NOT NULL,
+        sort_time TEXT NOT NULL,
+        window_end TEXT,
+        judged TEXT NOT NULL,
+        value REAL,
+        baseline REAL,
+        lower REAL,
+        upper REAL,
+        threshold REAL,
+        direction TEXT,
+        failed INTEGER NOT NULL,
+        PRIMARY KEY (judgement_id, metric, estimated)
+    );
+    CREATE INDEX performance_trend ON performance_metrics (monitor, metric, sort_time, judgement_id);
+    INSERT INTO performance_judgements (monitor, window_start, window_end, sort_time, judged, problem_type,
+        predictions, labelled, coverage, failed_metrics, recorded_at, performance)
+    SELECT monitor, window_start, window_end, sort_time,
+        json_extract(result, '$.performance.judged'),
+        json_extract(result, '$.performance.problem_type'),
+        json_extract(result, '$.performance.coverage.predictions'),
+        json_extract(result, '$.performance.coverage.labelled'),
+        json_extract(result, '$.performance.coverage.share'),
+        (SELECT COUNT(*) FROM json_each(runs.result, '$.performance.metrics') AS m
+         WHERE json_extract(m.value, '$.failed')),
+        recorded_at,
+        json_extract(result, '$.performance')
+    FROM runs WHERE json_type(result, '$.performance') = 'object' ORDER BY sort_time, id;
+    INSERT INTO performance_metrics (judgement_id, monitor, metric, estimated, sort_time, window_end, judged,
+        value, baseline, lower, upper, threshold, direction, failed)
+    SELECT j.id, j.monitor, json_extract(m.value, '$.name'), COALESCE(json_extract(m.value, '$.estimated'), 0),
+        j.sort_time, j.window_end, j.judged, json_extract(m.value, '$.value'), json_extract(m.value, '$.baseline'),
+        json_extract(m.value, '$.lower'), json_extract(m.value, '$.upper'), json_extract(m.value, '$.threshold'),
+        json_extract(m.value, '$.direction'), COALESCE(json_extract(m.value, '$.failed'), 0)
+    FROM performance_judgements AS j, json_each(j.performance, '$.metrics') AS m
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

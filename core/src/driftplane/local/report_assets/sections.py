@@ -23,6 +23,7 @@ from driftplane.local.report_assets.formats import (
     timestamp,
 )
 from driftplane.local.report_assets.markup import Html, join, tag
+from driftplane.local.report_assets.quality import toc_links
 from driftplane.local.report_assets.wording import (
     CHECK_EXPLANATIONS,
     CHECK_TITLES,
@@ -213,9 +214,12 @@ def _slug(text: str) -> str:
 
 
 def toc(views: Sequence[FeatureView], result: RunResult, has_notes: bool) -> Html:
+    quality, prediction = toc_links(result)
     links = [
         tag("a", "Notes", href="#notes") if has_notes else None,
+        quality,
         tag("a", f"Features ({len(views):,})", href="#features"),
+        prediction,
         tag("a", f"Violations ({len(result.violations):,})", href="#violations"),
         tag("a", "Trend", href="#trend"),
         tag("a", "How to read this report", href="#about"),
