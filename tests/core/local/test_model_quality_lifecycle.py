@@ -177,3 +177,26 @@ def test_run_prints_the_judgement_and_a_failed_final_check_exits_1(tmp_path: Pat
     accuracy = next(m for m in result["performance"]["metrics"] if m["name"] == "accuracy")
     assert accuracy["failed"] and accuracy["direction"] == "min"
     assert {f["name"] for f in result["prediction_drift"]} == {"pred", "score"}
+
+
+def test_serve_metrics_follow_each_judgement_as_labels_land(tmp_path: Path, http_receiver: HttpReceiver) -> None:
+    """What serve's /metrics shows: the provisional accuracy of a window, then its final one once re-judged."""
+    from driftplane.local.prometheus import PrometheusMetrics
+
+    spec_path, _days, arrivals = make_project(tmp_path, http_receiver.url())
+    metrics = PrometheusMetrics()
+    now = [DAY0 + timedelta(days=1)]
+    runner = LocalRunner(load_spec(spec_path), LocalSettings(), clock=lambda: now[0], metrics=metrics)
+    runner.run_window("churn", now[0])
+
+    def accuracy(judged: str) -> float | None:
+        return metrics.registry.get_sample_value(
+            "driftplane_performance_metric", {"monitor": "churn", "metric": "accuracy", "judged": judged}
+        )
+
+    assert accuracy("final") is None  # no label has landed: nothing final to show
+    for day in range(0, 4):
+        land_labels(tmp_path, arrivals, day)
+    now[0] = DAY0 + timedelta(days=5)
+    runner.rejudge("churn")
+    assert accuracy("final") is not None and 0.0 < accuracy("final") <= 1.0

@@ -197,6 +197,7 @@ class LocalRunner:
                 raise
             if self.metrics is not None:
                 self.metrics.publish(metrics_from_result(result, read_seconds=outcome.read_seconds))
+                self.metrics.publish_result(result)
                 self.metrics.run_finished(name)
             if write_error is not None:
                 if cache_failure is not None:
@@ -269,8 +270,8 @@ class LocalRunner:
                 self._rewrite_result_files(name, result, store)
                 store.record_run(result)
                 process_alerts(self.spec, name, result, store, session_start=self.started, only=("performance",))
-        performance = result.performance
-        assert performance is not None
+        if self.metrics is not None:
+            self.metrics.publish_result(result)
         logger.info("monitor %s: judged again as labels land: %s", name, summary_line(result))
         return result
 
