@@ -22,6 +22,7 @@ from driftplane.provider import Request
 from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
 from driftplane.result import Kind
 from driftplane.spec.models import QualityChecks, Spec
+from driftplane.support import model_quality_problems
 from driftplane_aws import names
 from driftplane_aws.alarms import (
     MAX_ALARM_METRICS,
@@ -182,6 +183,7 @@ def _check_tags(found: _Located, spec: Spec, settings: AwsSettings) -> None:
 def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str) -> None:
     monitor = resolve_monitor(spec, name)
     at: tuple[str | int, ...] = ("monitors", name)
+    found.problems += model_quality_problems(spec, monitor, "aws")
     _check_schedule_and_target(found, monitor, settings, at)
     _check_baseline(found, monitor, settings, at)
     if settings.backend == "model-monitor":

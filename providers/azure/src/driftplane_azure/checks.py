@@ -19,6 +19,7 @@ from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
 from driftplane.result import Kind
 from driftplane.spec.durations import Duration
 from driftplane.spec.models import Monitor, Spec
+from driftplane.support import model_quality_problems
 from driftplane_azure.channels import DELIVERY, alert_emails
 from driftplane_azure.data_refs import DataRefError, parse_data_ref, parse_endpoint
 from driftplane_azure.names import schedule_name
@@ -113,6 +114,7 @@ def _check_schedule_names(found: _Collector, spec: Spec, settings: AzureSettings
 
 def _check_monitor(found: _Collector, settings: AzureSettings, resolved: ResolvedMonitor, monitor: Monitor) -> None:
     base: Path = ("monitors", resolved.name)
+    found.problems += [p for p in model_quality_problems(found.spec, resolved, "azure") if p not in found.problems]
     drift_watches = resolved.drift.enabled and not _drift_watches_no_listed_feature(resolved)
     if not drift_watches and not resolved.quality.enabled:
         found.add(base + ("checks",), "Azure ML needs at least one signal; enable checks.drift or checks.quality")

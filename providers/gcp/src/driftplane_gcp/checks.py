@@ -20,6 +20,7 @@ from driftplane.alerting.delivery import channel_problems
 from driftplane.errors import Problem
 from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.spec.models import Spec
+from driftplane.support import model_quality_problems
 from driftplane_gcp import alerts, names, translate
 from driftplane_gcp.channels import DELIVERY, attempt
 from driftplane_gcp.settings import GcpSettings
@@ -65,6 +66,10 @@ def spec_problems(
     for name in monitors:
         monitor = resolve_monitor(spec, name)
         at: Path = ("monitors", name)
+        unsupported = model_quality_problems(spec, monitor, "gcp")
+        if unsupported:  # its alerts cannot be translated into policies: the rest waits for this fix
+            found.problems += [p for p in unsupported if p not in found.problems]
+            continue
         if settings.scheduled_runs and monitor.windows.fixed is not None:
             found.add(
                 (*at, "target", "window"),
