@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from driftplane.cli.plan_text import plan_lines
 from driftplane.spec import load_spec
 
 from .conftest import BUCKET, REPO, SAGEMAKER_DRIFT, settings_dict
@@ -82,8 +83,15 @@ def test_model_monitor_lifecycle(tmp_path, make_provider, fake, request_log, s3)
     # A schedule-only change is one UpdateMonitoringSchedule, on the same job definition.
     spec = load_spec(write_spec(tmp_path, schedule="0 6 * * *"))
     plan = provider.plan(spec)
-    assert [(c.action, c.kind) for c in plan.changes] == [("update", "sagemaker:MonitoringSchedule")]
-    assert "cron(0 0 ? * * *) -> cron(0 6 ? * * *)" in (plan.changes[0].reason or "")
+    changes = [c for c in plan.changes if c.action != "noop"]
+    assert [(c.action, c.kind) for c in changes] == [("update", "sagemaker:MonitoringSchedule")]
+    assert "cron(0 0 ? * * *) -> cron(0 6 ? * * *)" in (changes[0].reason or "")
+    schedule_path = "MonitoringScheduleConfig.ScheduleConfig.ScheduleExpression"
+    assert [(a.path, a.old, a.new) for a in changes[0].changed] == [(schedule_path, "cron(0 0 ? * * *)", "cron(0 6 ? * * *)")]
+    text = "\n".join(plan_lines(plan))
+    assert f'~ {schedule_path} = "cron(0 0 ? * * *)" -> "cron(0 6 ? * * *)"' in text
+    assert f"{len(plan.changes) - 1} unchanged (" in text and "Plan: 0 to add, 1 to change, 0 to destroy." in text
+    assert "cloudwatch:MetricAlarm \"driftplane/churn/" not in text, "unchanged alarms are a count, not a row each"
     request_log.clear()
     provider.apply(spec)
     assert request_log.mutations() == ["UpdateMonitoringSchedule"]
@@ -136,7 +144,15 @@ def test_processing_lifecycle(tmp_path, make_provider, request_log, s3) -> None:
 
     spec = load_spec(write_spec(tmp_path, backend="processing", schedule="30 6 * * 1-5"))
     plan = provider.plan(spec)
-    assert {(c.action, c.kind) for c in plan.changes} == {("update", "scheduler:Schedule"), ("update", "s3:Object")}
+    changes = [c for c in plan.changes if c.action != "noop"]
+    assert {(c.action, c.kind) for c in changes} == {("update", "scheduler:Schedule"), ("update", "s3:Object")}
+    update = next(c for c in changes if c.kind == "scheduler:Schedule")
+    assert [(a.path, a.old, a.new) for a in update.changed] == [
+        ("ScheduleExpression", "cron(0 0 * * ? *)", "cron(30 6 ? * MON-FRI *)")
+    ]
+    assert '      ~ ScheduleExpression = "cron(0 0 * * ? *)" -> "cron(30 6 ? * MON-FRI *)"' in plan_lines(plan)
+    job_spec = next(c for c in changes if c.kind == "s3:Object")
+    assert [a.path for a in job_spec.changed] == ["Metadata.driftplane-sha256"], "the spec file's digest, old -> new"
     request_log.clear()
     provider.apply(spec)
     assert sorted(request_log.mutations()) == ["PutObject", "UpdateSchedule"]

@@ -49,5 +49,5 @@ def command(
     if as_json:
         print_json(done)
         return
-    render_plan(done, console(), spec_path=spec_path)
+    render_plan(done, console(), spec_path=spec_path, done=True)
     logger.info("applied to %s (%s): %s", done.provider, done.backend, done.summary())

@@ -70,5 +70,5 @@ def command(
     if as_json:
         print_json(done)
         return
-    render_plan(done, console())
+    render_plan(done, console(), done=True)
     logger.info("destroyed on %s: %s", done.provider, done.summary())

@@ -15,21 +15,13 @@ if TYPE_CHECKING:
     from driftplane.result import RunResult
 
 
-def render_plan(plan: Plan, out: Console, *, spec_path: str | None = None) -> None:
-    """A table of changes, a one-line summary, then what is left over from retired monitors."""
-    if not plan.changes:
-        out.print(f"{plan.provider} ({plan.backend}): nothing to do; everything matches the spec.")
-    else:
-        table = Table(title=f"Plan for {plan.provider} ({plan.backend})", title_justify="left")
-        with_reasons = any(change.reason for change in plan.changes)
-        for column in ("action", "kind", "name", "monitor", *(("why",) if with_reasons else ())):
-            table.add_column(column, overflow="fold")
-        symbols = {"create": "+ create", "update": "~ update", "delete": "- delete", "noop": "  no change"}
-        for change in plan.changes:
-            row = [symbols[change.action], change.kind, change.name, change.monitor]
-            table.add_row(*row, *((change.reason or "",) if with_reasons else ()))
-        out.print(table)
-        out.print(f"Plan: {plan.summary()}.")
+def render_plan(
+    plan: Plan, out: Console, *, spec_path: str | None = None, show_bodies: bool = False, done: bool = False
+) -> None:
+    """The changes as Terraform shows them (see plan_text), the summary, then what retired monitors left."""
+    from driftplane.cli.plan_text import plan_lines, print_lines
+
+    print_lines(plan_lines(plan, show_bodies=show_bodies, done=done), out)
     if plan.leftovers:
         render_leftovers(plan, out, spec_path=spec_path)
 

@@ -55,5 +55,5 @@ def register(cli: click.Group) -> None:
         if as_json:
             api.print_json(done)
             return
-        api.render_plan(done, api.console())
+        api.render_plan(done, api.console(), done=True)
         logger.info("purged on gcp: %s", done.summary())
