@@ -87,7 +87,8 @@ def test_model_monitor_lifecycle(tmp_path, make_provider, fake, request_log, s3)
     assert [(c.action, c.kind) for c in changes] == [("update", "sagemaker:MonitoringSchedule")]
     assert "cron(0 0 ? * * *) -> cron(0 6 ? * * *)" in (changes[0].reason or "")
     schedule_path = "MonitoringScheduleConfig.ScheduleConfig.ScheduleExpression"
-    assert [(a.path, a.old, a.new) for a in changes[0].changed] == [(schedule_path, "cron(0 0 ? * * *)", "cron(0 6 ? * * *)")]
+    found = [(a.path, a.old, a.new) for a in changes[0].changed]
+    assert found == [(schedule_path, "cron(0 0 ? * * *)", "cron(0 6 ? * * *)")]
     text = "\n".join(plan_lines(plan))
     assert f'~ {schedule_path} = "cron(0 0 ? * * *)" -> "cron(0 6 ? * * *)"' in text
     assert f"{len(plan.changes) - 1} unchanged (" in text and "Plan: 0 to add, 1 to change, 0 to destroy." in text

@@ -51,7 +51,8 @@ def plan_lines(plan: Plan, *, show_bodies: bool = False, done: bool = False) -> 
             lines.extend(_done_lines(change) if done else _change_lines(change, show_bodies=show_bodies))
     for change in waiting:
         lines.append("")
-        lines.append(f"  # {change.kind} {_quoted(change.shown_name)} (monitor {change.monitor}) waits: {change.reason}")
+        name = _quoted(change.shown_name)
+        lines.append(f"  # {change.kind} {name} (monitor {change.monitor}) waits: {change.reason}")
     if unchanged:
         kinds = Counter(c.kind for c in unchanged)
         detail = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))

@@ -443,13 +443,17 @@ class Planner:
             changed = []
             if now_cron != want_cron:
                 reasons.append(f"schedule {now_cron} -> {want_cron}")
-                changed.append(AttributeChange(path="MonitoringScheduleConfig.ScheduleConfig.ScheduleExpression", old=now_cron, new=want_cron))
+                path = "MonitoringScheduleConfig.ScheduleConfig.ScheduleExpression"
+                changed.append(AttributeChange(path=path, old=now_cron, new=want_cron))
             if now_definition != definition:
                 reasons.append(f"the job changed: definition {now_definition} -> {definition}")
-                changed.append(AttributeChange(path="MonitoringScheduleConfig.MonitoringJobDefinitionName", old=now_definition, new=definition))
+                path = "MonitoringScheduleConfig.MonitoringJobDefinitionName"
+                changed.append(AttributeChange(path=path, old=now_definition, new=definition))
             if reasons:
                 request = t.update_schedule(monitor, definition)
-                changes.append(self._change("update", "sagemaker:MonitoringSchedule", schedule, monitor, request, "; ".join(reasons), changed))
+                reason = "; ".join(reasons)
+                kind = "sagemaker:MonitoringSchedule"
+                changes.append(self._change("update", kind, schedule, monitor, request, reason, changed))
             else:
                 changes.append(self._unchanged("sagemaker:MonitoringSchedule", schedule, monitor))
         deletes = [
@@ -532,7 +536,8 @@ class Planner:
         changed += changed_attributes(desired_target, observed_target, "Target")
         if differs:
             request = t.scheduler_schedule(monitor, update=True)
-            changes.append(self._change("update", "scheduler:Schedule", schedule, monitor, request, "changed: " + ", ".join(differs), changed))
+            reason = "changed: " + ", ".join(differs)
+            changes.append(self._change("update", "scheduler:Schedule", schedule, monitor, request, reason, changed))
         else:
             changes.append(self._unchanged("scheduler:Schedule", schedule, monitor))
         return changes
@@ -588,7 +593,8 @@ class Planner:
             if differs:
                 changed = changed_attributes(_alarm_view(compare), _alarm_view(observed))
                 reason = "changed: " + ", ".join(differs)
-                changes.append(self._change("update", "cloudwatch:MetricAlarm", name, monitor, request, reason, changed))
+                update = self._change("update", "cloudwatch:MetricAlarm", name, monitor, request, reason, changed)
+                changes.append(update)
             else:
                 changes.append(self._unchanged("cloudwatch:MetricAlarm", name, monitor))
         if not translation.pending:  # every alarm is known: the others are no longer asked for

@@ -170,7 +170,9 @@ def _plan_uploads(session: Session, translation: Translation, changes: list[Chan
             changes.append(Change(action="noop", kind=DATA_KIND, name=f"{upload.name}:{upload.version}", monitor=monitor))
             continue
         reason = "; ".join(differences(changed)) + " (the data is already uploaded)"
-        update = upload_change(settings, translation, upload, session.scope, action="update", reason=reason, changed=changed)
+        update = upload_change(
+            settings, translation, upload, session.scope, action="update", reason=reason, changed=changed
+        )
         changes.append(update)
         steps.append(_step(apply.register, session, monitor, upload, tags))
 

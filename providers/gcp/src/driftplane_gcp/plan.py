@@ -174,7 +174,8 @@ def _descriptor_steps(where: Where, existing: Existing, *, purge: bool) -> list[
             missing = [label.key for label in wanted.labels if label.key not in label_keys]
             found += [f"label {key} is missing" for key in missing]
             if missing:
-                changed.append(AttributeChange(path="labels", old=sorted(label_keys), new=sorted(label_keys | set(missing))))
+                keys = sorted(label_keys | set(missing))
+                changed.append(AttributeChange(path="labels", old=sorted(label_keys), new=keys))
             if not found:
                 steps.append(Step(Change(action="noop", kind=names.DESCRIPTOR, name=have.name, monitor=owner)))
                 continue
@@ -242,7 +243,9 @@ def _channel_step(where: Where, resources: MonitorAlerts, identity: Identity, ha
     changed = changed_attributes(to_dict(message), to_dict(have), ignore=ignore)
     found = [item.describe(60) for item in changed]
     if not found:
-        noop = Change(action="noop", kind=names.CHANNEL, name=have.name, monitor=target.monitor, display_name=have.display_name)
+        noop = Change(
+            action="noop", kind=names.CHANNEL, name=have.name, monitor=target.monitor, display_name=have.display_name
+        )
         return Step(noop)
     message.name = shown.name = have.name
     update = m.UpdateNotificationChannelRequest(notification_channel=message)
@@ -320,7 +323,9 @@ def _policy_steps(where: Where, existing: Existing) -> tuple[list[Step], set[Ide
             changed = changed_attributes(to_dict(policy), to_dict(have))
             found = [item.describe(60) for item in changed]
             if not found:
-                noop = Change(action="noop", kind=names.POLICY, name=have.name, monitor=name, display_name=have.display_name)
+                noop = Change(
+                    action="noop", kind=names.POLICY, name=have.name, monitor=name, display_name=have.display_name
+                )
                 steps.append(Step(noop))
                 continue
             policy.name = have.name
