@@ -34,7 +34,8 @@ DONE = {"create": "created", "update": "updated", "delete": "destroyed"}
 
 
 def plan_lines(plan: Plan, *, show_bodies: bool = False, done: bool = False) -> list[str]:
-    """The whole text: each change, what is waiting, the unchanged count and the summary line.
+    """The whole text: each change, notes on what is not changed for a reason, the unchanged count
+    and the summary line.
 
     ``done`` renders what apply or destroy did: one line per change, no bodies.
     """
@@ -52,7 +53,7 @@ def plan_lines(plan: Plan, *, show_bodies: bool = False, done: bool = False) -> 
     for change in waiting:
         lines.append("")
         name = _quoted(change.shown_name)
-        lines.append(f"  # {change.kind} {name} (monitor {change.monitor}) waits: {change.reason}")
+        lines.append(f"  # {change.kind} {name} (monitor {change.monitor}): {change.reason}")
     if unchanged:
         kinds = Counter(c.kind for c in unchanged)
         detail = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
@@ -103,7 +104,7 @@ def _change_lines(change: Change, *, show_bodies: bool) -> list[str]:
         body = list(_block(change.request.body, "+" if action == "create" else "~", 1, show_bodies))
     if not body:
         return [*lines, opening]
-    return [*lines, opening + " {", *(f"  {line}" for line in body), "    }"]
+    return [*lines, opening + " {", *(f"  {line}" if line else "" for line in body), "    }"]
 
 
 def _updated(changed: list[AttributeChange], *, show_bodies: bool) -> Iterator[str]:

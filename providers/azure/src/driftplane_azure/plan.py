@@ -54,6 +54,17 @@ def changed_attributes(desired: Any, existing: Any, path: str = "") -> list[Attr
     return attribute_changes(desired, existing, path=path, subset=False, ignore_keys=IGNORED, per_item=False)
 
 
+def itemised(changed: list[AttributeChange]) -> list[AttributeChange]:
+    """The same changes with lists of equal length compared item by item, as a plan shows them
+    (``metricThresholds[0].threshold.value: 0.1 -> 0.2`` rather than both whole lists)."""
+    out: list[AttributeChange] = []
+    for item in changed:
+        lists = isinstance(item.old, list) and isinstance(item.new, list) and len(item.old) == len(item.new)
+        inner = attribute_changes(item.new, item.old, path=item.path, subset=False) if lists else []
+        out.extend(inner or [item])
+    return out
+
+
 def differences(changed: list[AttributeChange], *, limit: int = 8) -> list[str]:
     """``key.path: existing -> desired`` for each changed attribute, at most ``limit`` of them."""
     found = [item.describe() for item in changed]
@@ -199,7 +210,7 @@ def _plan_schedule(session: Session, translation: Translation, changes: list[Cha
             changes.append(Change(action="noop", kind=SCHEDULE_KIND, name=name, monitor=translation.monitor))
             return
         action, reason = "update", "; ".join(differences(changed))
-    changes.append(schedule_change(translation, session.scope, action, reason, changed))
+    changes.append(schedule_change(translation, session.scope, action, reason, itemised(changed)))
     verb = "creating" if action == "create" else "updating"
     steps.append(lambda: apply.put_schedule(session, schedule, verb))
 
