@@ -163,3 +163,29 @@ def test_processing_lifecycle(tmp_path, make_provider, request_log, s3) -> None:
     provider.destroy(spec)
     assert scheduler.list_schedule_groups()["ScheduleGroups"] == [g for g in scheduler.list_schedule_groups()["ScheduleGroups"] if g["Name"] == "default"]
     assert provider.clients.client("cloudwatch").describe_alarms()["MetricAlarms"] == []
+
+
+def test_a_changed_threshold_is_an_alarm_update_showing_old_and_new(tmp_path, make_provider, fake, s3) -> None:
+    spec = load_spec(write_spec(tmp_path))
+    provider = make_provider(spec)
+    capturing_endpoint(provider)
+    provider.apply(spec)
+
+    drift = {**SAGEMAKER_DRIFT["drift"], "features": {"day_mins": {"threshold": 0.25}}}
+    plan = provider.plan(load_spec(write_spec(tmp_path, checks={**SAGEMAKER_DRIFT, "drift": drift})))
+    alarms = [c for c in plan.changes if c.kind == "cloudwatch:MetricAlarm" and c.action != "noop"]
+    assert [c.name.rsplit("/", 1)[1] for c in alarms] == ["day_mins"]
+    described = "driftplane monitor churn, alert 'inputs drifted': day_mins's linf_robust above"
+    assert [(a.path, a.old, a.new) for a in alarms[0].changed] == [
+        ("AlarmDescription", f"{described} 0.1", f"{described} 0.25"),
+        ("Threshold", 0.1, 0.25),
+    ]
+    lines = plan_lines(plan)
+    opening = lines.index(f'  ~ cloudwatch:MetricAlarm "{alarms[0].name}" {{')
+    assert lines[opening + 1 : opening + 4] == [
+        f'      ~ AlarmDescription = "{described} 0.1" -> "{described} 0.25"',
+        "      ~ Threshold        = 0.1 -> 0.25",
+        "    }",
+    ]
+    (unchanged,) = [line for line in lines if " unchanged (" in line]
+    assert "10 cloudwatch:MetricAlarm" in unchanged, "the other alarms are a count"
