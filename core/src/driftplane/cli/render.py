@@ -28,22 +28,24 @@ def render_plan(
 
 def render_leftovers(plan: Plan, out: Console, *, spec_path: str | None = None) -> None:
     """What driftplane created for monitors the spec no longer runs, and how to remove it."""
-    out.print(
-        f"\nLeft in place on {plan.provider}: driftplane created these for monitors this spec no longer runs. "
-        "apply does not remove them by itself, since another spec deploying here may own them."
-    )
+    from driftplane.cli.plan_text import print_lines
+
+    lines = [
+        "",
+        f"Left in place on {plan.provider}: driftplane created these for monitors this spec no longer runs. "
+        "apply does not remove them by itself, since another spec deploying here may own them.",
+    ]
     for monitor in plan.leftover_monitors:
         items = [item for item in plan.leftovers if item.monitor == monitor]
-        out.print(f"  {monitor} ({items[0].reason}):", markup=False)
-        for item in items:
-            out.print(f"    {item.kind} {item.name}", markup=False)
+        lines.append(f"  {monitor} ({items[0].reason}):")
+        lines.extend(f"    {item.kind} {item.name}" for item in items)
     names = " ".join(f"--monitor {m}" for m in plan.leftover_monitors)
     spec = f"{spec_path} " if spec_path else ""
-    out.print(
+    lines.append(
         f"Remove them with `driftplane apply {spec}--provider {plan.provider} --prune`, "
-        f"or one monitor at a time with `driftplane destroy {spec}--provider {plan.provider} {names}`.",
-        markup=False,
+        f"or one monitor at a time with `driftplane destroy {spec}--provider {plan.provider} {names}`."
     )
+    print_lines(lines, out)  # whole lines: a piped CI log keeps each command in one piece
 
 
 def render_result(result: RunResult, out: Console) -> None:
