@@ -41,7 +41,7 @@ def plan_lines(plan: Plan, *, show_bodies: bool = False, done: bool = False) -> 
     """
     lines: list[str] = []
     changes = [c for c in plan.changes if c.action != "noop"]
-    waiting = [c for c in plan.changes if c.action == "noop" and c.reason]
+    noted = [c for c in plan.changes if c.action == "noop" and c.reason]
     unchanged = plan.unchanged
     if not changes:
         lines.append(f"{plan.provider} ({plan.backend}): nothing to do; everything matches the spec.")
@@ -50,7 +50,7 @@ def plan_lines(plan: Plan, *, show_bodies: bool = False, done: bool = False) -> 
         for change in changes:
             lines.append("")
             lines.extend(_done_lines(change) if done else _change_lines(change, show_bodies=show_bodies))
-    for change in waiting:
+    for change in noted:
         lines.append("")
         name = _quoted(change.shown_name)
         lines.append(f"  # {change.kind} {name} (monitor {change.monitor}): {change.reason}")
