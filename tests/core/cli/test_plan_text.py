@@ -35,6 +35,9 @@ class _ScriptedProvider(dp.Provider):
             raise ProviderError(FAIL[0])
         return dp.Plan(provider=self.name, backend=self.backend, changes=list(PLANNED))
 
+    def apply(self, spec: dp.Spec, *, monitors: Sequence[str] | None = None) -> dp.Plan:
+        return self.plan(spec, monitors=monitors)
+
 
 class _Plugin:
     @dp.hookimpl
@@ -222,3 +225,24 @@ def test_attribute_changes_report_paths_and_both_values() -> None:
     assert union == [("b.c", [1, 3], [1, 2]), ("b.d", "y", "x"), ("f", [1, 2], [1]), ("g", "only there", None)]
     numbers = attribute_changes({"n": 1}, {"n": "1.0"}, same=lambda a, b: float(a) == float(b))
     assert numbers == []
+
+
+def test_apply_says_what_it_did_one_line_each_without_bodies(scripted: str) -> None:
+    a_plan_with_everything()
+    result = invoke("apply", scripted)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Done on scripted (default):",
+        "",
+        '  + test:Object "s3://bucket/churn/statistics.json" created (monitor churn)',
+        "",
+        '  + test:Schedule "churn-daily" created (monitor churn)',
+        "",
+        '  ~ test:AlertPolicy "churn: inputs drifted" updated (monitor churn)',
+        "",
+        '  - test:Topic "churn-old" destroyed (monitor churn)',
+        "",
+        "12 unchanged (12 test:Alarm).",
+        "",
+        "Done: 2 added, 1 changed, 1 destroyed.",
+    ]

@@ -50,4 +50,5 @@ def command(
         print_json(done)
         return
     render_plan(done, console(), spec_path=spec_path, done=True)
-    logger.info("applied to %s (%s): %s", done.provider, done.backend, done.summary())
+    # The console already said it (the Done: line); the log file keeps a record.
+    logger.debug("applied to %s (%s): %s", done.provider, done.backend, done.summary())

@@ -71,4 +71,5 @@ def command(
         print_json(done)
         return
     render_plan(done, console(), done=True)
-    logger.info("destroyed on %s: %s", done.provider, done.summary())
+    # The console already said it (the Done: line); the log file keeps a record.
+    logger.debug("destroyed on %s: %s", done.provider, done.summary())

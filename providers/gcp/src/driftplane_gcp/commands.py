@@ -56,4 +56,5 @@ def register(cli: click.Group) -> None:
             api.print_json(done)
             return
         api.render_plan(done, api.console(), done=True)
-        logger.info("purged on gcp: %s", done.summary())
+        # The console already said it (the Done: line); the log file keeps a record.
+        logger.debug("purged on gcp: %s", done.summary())
