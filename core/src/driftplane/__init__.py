@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from driftplane.hookspecs import hookimpl
     from driftplane.plugins import get_provider, get_providers
     from driftplane.provider import (
+        AttributeChange,
         Change,
         Leftover,
         MonitorStatus,
@@ -74,7 +75,7 @@ _HOMES = {
     "Notification": "driftplane.alerting.notification",
     "profile": "driftplane.engine.api",
     **dict.fromkeys(
-        ("Change", "Leftover", "MonitorStatus", "Plan", "Provider", "ProviderSettings", "Request"),
+        ("AttributeChange", "Change", "Leftover", "MonitorStatus", "Plan", "Provider", "ProviderSettings", "Request"),
         "driftplane.provider",
     ),
     **dict.fromkeys(("Drift", "FeatureResult", "RunResult", "Violation", "Window"), "driftplane.result"),
@@ -127,6 +128,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Alert",
     "AlertChannel",
+    "AttributeChange",
     "Baseline",
     "Change",
     "ChannelSettings",

@@ -8,6 +8,7 @@ does not implement says so plainly instead of pretending.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -36,8 +37,30 @@ class Request(BaseModel):
     body: dict[str, Any] = Field(default_factory=dict)
 
 
+class AttributeChange(BaseModel):
+    """One attribute an update changes: where it is in the request body, its value now and after.
+
+    ``old`` is None when the attribute is not set now, ``new`` when the update unsets it.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str = Field(description="Dotted key path in the request body, with [i] for list items.")
+    old: Any = None
+    new: Any = None
+
+    def describe(self, limit: int = 80) -> str:
+        """``path: old -> new`` in one line, each value as JSON cut to ``limit`` characters."""
+        return f"{self.path}: {_short_json(self.old, limit)} -> {_short_json(self.new, limit)}"
+
+
+def _short_json(value: Any, limit: int) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class Change(BaseModel):
-    """One thing apply would create, change or delete."""
+    """One thing apply would create, change or delete (or finds already as the spec says: noop)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -47,6 +70,20 @@ class Change(BaseModel):
     monitor: str = Field(description="The spec's monitor it belongs to.")
     request: Request | None = None
     reason: str | None = Field(default=None, description="Why an update or delete is needed, in words.")
+    display_name: str | None = Field(
+        default=None,
+        description="The name the cloud's console shows, when ``name`` is an id (a GCP alert policy's "
+        "projects/p/alertPolicies/123 is shown by its display name).",
+    )
+    changed: list[AttributeChange] = Field(
+        default_factory=list,
+        description="For an update: each attribute that differs from what exists, old -> new (only those).",
+    )
+
+    @property
+    def shown_name(self) -> str:
+        """The name people know the resource by: its display name, else its cloud-side name."""
+        return self.display_name or self.name
 
 
 class Leftover(BaseModel):
@@ -100,6 +137,11 @@ class Plan(BaseModel):
         """``2 to create, 1 to update, 0 to delete`` for people."""
         c = self.counts()
         return f"{c['create']} to create, {c['update']} to update, {c['delete']} to delete"
+
+    @property
+    def unchanged(self) -> list[Change]:
+        """What already matches the spec (noop changes that do not wait for anything)."""
+        return [c for c in self.changes if c.action == "noop" and not c.reason]
 
 
 class MonitorStatus(BaseModel):

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from driftplane.cli.plan_text import plan_lines
 from driftplane.spec import load_spec
 
 from .conftest import BUCKET, REPO, SAGEMAKER_DRIFT, settings_dict
@@ -98,8 +99,16 @@ def test_model_monitor_lifecycle(tmp_path, make_provider, fake, request_log, s3)
     # A schedule-only change is one UpdateMonitoringSchedule, on the same job definition.
     spec = load_spec(write_spec(tmp_path, schedule="0 6 * * *"))
     plan = provider.plan(spec)
-    assert [(c.action, c.kind) for c in plan.changes] == [("update", "sagemaker:MonitoringSchedule")]
-    assert "cron(0 0 ? * * *) -> cron(0 6 ? * * *)" in (plan.changes[0].reason or "")
+    changes = [c for c in plan.changes if c.action != "noop"]
+    assert [(c.action, c.kind) for c in changes] == [("update", "sagemaker:MonitoringSchedule")]
+    assert "cron(0 0 ? * * *) -> cron(0 6 ? * * *)" in (changes[0].reason or "")
+    schedule_path = "MonitoringScheduleConfig.ScheduleConfig.ScheduleExpression"
+    found = [(a.path, a.old, a.new) for a in changes[0].changed]
+    assert found == [(schedule_path, "cron(0 0 ? * * *)", "cron(0 6 ? * * *)")]
+    text = "\n".join(plan_lines(plan))
+    assert f'~ {schedule_path} = "cron(0 0 ? * * *)" -> "cron(0 6 ? * * *)"' in text
+    assert f"{len(plan.changes) - 1} unchanged (" in text and "Plan: 0 to add, 1 to change, 0 to destroy." in text
+    assert "cloudwatch:MetricAlarm \"driftplane/churn/" not in text, "unchanged alarms are a count, not a row each"
     request_log.clear()
     provider.apply(spec)
     assert request_log.mutations() == ["UpdateMonitoringSchedule"]
@@ -159,7 +168,15 @@ def test_processing_lifecycle(tmp_path, make_provider, request_log, s3) -> None:
 
     spec = load_spec(write_spec(tmp_path, backend="processing", schedule="30 6 * * 1-5"))
     plan = provider.plan(spec)
-    assert {(c.action, c.kind) for c in plan.changes} == {("update", "scheduler:Schedule"), ("update", "s3:Object")}
+    changes = [c for c in plan.changes if c.action != "noop"]
+    assert {(c.action, c.kind) for c in changes} == {("update", "scheduler:Schedule"), ("update", "s3:Object")}
+    update = next(c for c in changes if c.kind == "scheduler:Schedule")
+    assert [(a.path, a.old, a.new) for a in update.changed] == [
+        ("ScheduleExpression", "cron(0 0 * * ? *)", "cron(30 6 ? * MON-FRI *)")
+    ]
+    assert '      ~ ScheduleExpression = "cron(0 0 * * ? *)" -> "cron(30 6 ? * MON-FRI *)"' in plan_lines(plan)
+    job_spec = next(c for c in changes if c.kind == "s3:Object")
+    assert [a.path for a in job_spec.changed] == ["Metadata.driftplane-sha256"], "the spec file's digest, old -> new"
     request_log.clear()
     provider.apply(spec)
     assert sorted(request_log.mutations()) == ["PutObject", "UpdateSchedule"]
@@ -174,3 +191,29 @@ def test_processing_lifecycle(tmp_path, make_provider, request_log, s3) -> None:
         g for g in scheduler.list_schedule_groups()["ScheduleGroups"] if g["Name"] == "default"
     ]
     assert provider.clients.client("cloudwatch").describe_alarms()["MetricAlarms"] == []
+
+
+def test_a_changed_threshold_is_an_alarm_update_showing_old_and_new(tmp_path, make_provider, fake, s3) -> None:
+    spec = load_spec(write_spec(tmp_path))
+    provider = make_provider(spec)
+    capturing_endpoint(provider)
+    provider.apply(spec)
+
+    drift = {**SAGEMAKER_DRIFT["drift"], "features": {"day_mins": {"threshold": 0.25}}}
+    plan = provider.plan(load_spec(write_spec(tmp_path, checks={**SAGEMAKER_DRIFT, "drift": drift})))
+    alarms = [c for c in plan.changes if c.kind == "cloudwatch:MetricAlarm" and c.action != "noop"]
+    assert [c.name.rsplit("/", 1)[1] for c in alarms] == ["day_mins"]
+    described = "driftplane monitor churn, alert 'inputs drifted': day_mins's linf_robust above"
+    assert [(a.path, a.old, a.new) for a in alarms[0].changed] == [
+        ("AlarmDescription", f"{described} 0.1", f"{described} 0.25"),
+        ("Threshold", 0.1, 0.25),
+    ]
+    lines = plan_lines(plan)
+    opening = lines.index(f'  ~ cloudwatch:MetricAlarm "{alarms[0].name}" {{')
+    assert lines[opening + 1 : opening + 4] == [
+        f'      ~ AlarmDescription = "{described} 0.1" -> "{described} 0.25"',
+        "      ~ Threshold        = 0.1 -> 0.25",
+        "    }",
+    ]
+    (unchanged,) = [line for line in lines if " unchanged (" in line]
+    assert "10 cloudwatch:MetricAlarm" in unchanged, "the other alarms are a count"

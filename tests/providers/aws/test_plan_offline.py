@@ -63,3 +63,34 @@ def test_offline_plan_needs_no_credentials_but_a_region(tmp_path, no_network) ->
     result = CliRunner().invoke(cli, ["plan", str(path), "--offline", "--json"])
     assert result.exit_code == 2
     assert "region" in result.stderr
+
+
+def test_offline_text_plan_shows_the_statistics_by_size_and_digest(no_network) -> None:
+    """The baseline's statistics.json is most of the JSON plan; the text shows its size and sha256."""
+    import re
+
+    example = str(EXAMPLES[0])
+    runner = CliRunner()
+    as_json = runner.invoke(cli, ["plan", example, "--offline", "--json"])
+    changes = json.loads(as_json.stdout)["changes"]
+    statistics = next(c for c in changes if c["name"].endswith("/statistics.json"))["request"]["body"]["Body"]
+
+    text = runner.invoke(cli, ["plan", example, "--offline", "--detailed-exitcode"])
+    assert text.exit_code == 2, text.stderr
+    lines = text.stdout.splitlines()
+    start = lines.index('  + s3:Object "s3://ml-monitoring-123456789012/driftplane/churn/baseline/statistics.json" {')
+    block = lines[start : lines.index("    }", start)]
+    form = r"      \+ Body        = \((\d+\.\d) KiB, sha256 ([0-9a-f]{64}); --show-bodies shows it\)"
+    shown = [re.fullmatch(form, line) for line in block]
+    (body,) = [match for match in shown if match]
+    # the digest is the body's: the same sha256 driftplane stores in the object's metadata
+    assert f'          + driftplane-sha256   = "{body.group(2)}"' in block
+    assert abs(float(body.group(1)) - len(statistics.encode()) / 1024) < 1024 / 10
+    assert len(text.stdout) < len(statistics) / 5, "the text plan is not swamped by the baseline"
+    alarm = lines.index('  + cloudwatch:MetricAlarm "driftplane/churn/churn-inputs-drifted/day_mins" {')
+    assert '      + ComparisonOperator = "GreaterThanThreshold"' in lines[alarm : alarm + 30]
+    assert lines[-1] == f"Plan: {len(changes)} to add, 0 to change, 0 to destroy."
+
+    full = runner.invoke(cli, ["plan", example, "--offline", "--show-bodies"])
+    assert "--show-bodies shows it" not in full.stdout and "+ kll" in full.stdout
+    assert len(full.stdout) > len(statistics) / 5

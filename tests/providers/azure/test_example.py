@@ -31,6 +31,17 @@ def test_the_example_validates(azure_cli: None) -> None:
     assert "valid: 1 monitor (churn) for the azure provider" in result.stdout
 
 
+def test_offline_text_plan_shows_what_is_created_with_its_attributes(azure_cli: None) -> None:
+    result = CliRunner().invoke(cli, ["plan", str(EXAMPLE), "--offline", "--detailed-exitcode"])
+    assert result.exit_code == 2, result.stderr
+    lines = result.stdout.splitlines()
+    assert '  # azureml:Schedule "churn" will be created (monitor churn)' in lines
+    assert '  + azureml:Schedule "churn" {' in lines
+    assert '                      + computeType     = "ServerlessSpark"' in lines, "nested bodies are indented"
+    assert '              + triggerType = "Recurrence"' in lines
+    assert lines[-1] == "Plan: 2 to add, 0 to change, 0 to destroy."
+
+
 def test_offline_plan_json_reads_back_as_the_monitor_the_example_describes(azure_cli: None) -> None:
     result = CliRunner().invoke(cli, ["plan", str(EXAMPLE), "--offline", "--json"])
     assert result.exit_code == 0, result.stderr
@@ -109,11 +120,23 @@ def test_apply_plan_change_destroy(
     again = runner.invoke(cli, ["plan", str(spec_path), "--json"])
     assert again.exit_code == 0, again.stderr
     assert {c["action"] for c in json.loads(again.stdout)["changes"]} == {"noop"}
+    quiet = runner.invoke(cli, ["plan", str(spec_path), "--detailed-exitcode"])
+    assert quiet.exit_code == 0, quiet.stderr
+    assert "nothing to do" in quiet.stdout and "2 unchanged (1 azureml:DataAsset, 1 azureml:Schedule)." in quiet.stdout
 
     text = spec_path.read_text(encoding="utf-8").replace(
         "drift: {noise_correction: false}", "drift: {noise_correction: false, numerical: {metric: psi, threshold: 0.2}}"
     )
     spec_path.write_text(text, encoding="utf-8")
+    review = runner.invoke(cli, ["plan", str(spec_path), "--detailed-exitcode"])
+    assert review.exit_code == 2, review.stderr
+    thresholds = "properties.action.monitorDefinition.signals.data-drift-signal.metricThresholds[0]"
+    assert [line.split(" = ") for line in review.stdout.splitlines() if line.startswith("      ~ ")] == [
+        [f"      ~ {thresholds}.metric         ", '"normalizedWassersteinDistance" -> "populationStabilityIndex"'],
+        [f"      ~ {thresholds}.threshold.value", "0.1 -> 0.2"],
+    ], "only the changed attributes, old -> new"
+    assert '  ~ azureml:Schedule "churn" {' in review.stdout and "1 unchanged (1 azureml:DataAsset)." in review.stdout
+    assert review.stdout.rstrip().endswith("Plan: 0 to add, 1 to change, 0 to destroy.")
     changed = runner.invoke(cli, ["apply", str(spec_path), "--json"])
     assert changed.exit_code == 0, changed.stderr
     (update,) = [c for c in json.loads(changed.stdout)["changes"] if c["action"] != "noop"]

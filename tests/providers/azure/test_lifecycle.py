@@ -60,6 +60,9 @@ def test_apply_is_idempotent_and_a_change_is_an_update_with_a_reason(
     (change,) = plan.changes
     assert change.action == "update"
     assert "trigger.schedule.hours: [0] -> [3]" in (change.reason or "")
+    found = [(a.path, a.old, a.new) for a in change.changed]
+    assert ("properties.trigger.schedule.hours[0]", 0, 3) in found, found
+    assert ("properties.trigger.schedule.minutes[0]", 0, 15) in found, found
     assert "intl_mins" in (change.reason or "")
     provider.apply(changed)
     stored = as_schedule(connected.schedules()["churn"], "churn")

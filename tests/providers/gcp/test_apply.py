@@ -9,6 +9,7 @@ import pytest
 from google.cloud import monitoring_v3 as m
 from google.cloud import run_v2
 
+from driftplane.cli.plan_text import plan_lines
 from driftplane.errors import ProviderError, UsageError
 from driftplane.spec import Spec, load_spec
 from driftplane_gcp.clients import GcpClients
@@ -56,6 +57,23 @@ def test_a_changed_threshold_updates_the_policy_in_place(
     updates = [c for c in plan.changes if c.action != "noop"]
     assert [(c.action, c.kind) for c in updates] == [("update", "monitoring:AlertPolicy")]
     assert "thresholdValue: 0.2 -> 0.35" in (updates[0].reason or "")
+    found = [(a.path, a.old, a.new) for a in updates[0].changed]
+    assert found == [
+        ("conditions[0].conditionThreshold.thresholdValue", 0.2, 0.35),
+        ("conditions[0].displayName", "day_mins drift above 0.2", "day_mins drift above 0.35"),
+    ], "only what changed; the digest label, which changes with anything, is not shown"
+    assert updates[0].display_name == "driftplane churn: day minutes shifted"
+    lines = plan_lines(plan)
+    opening = lines.index('  ~ monitoring:AlertPolicy "driftplane churn: day minutes shifted" {')
+    assert lines[opening - 1].startswith("  #   id projects/my-project/alertPolicies/")
+    assert lines[opening + 1 : opening + 4] == [
+        "      ~ conditions[0].conditionThreshold.thresholdValue = 0.2 -> 0.35",
+        '      ~ conditions[0].displayName                       = '
+        '"day_mins drift above 0.2" -> "day_mins drift above 0.35"',
+        "    }",
+    ]
+    assert f"{len(plan.changes) - 1} unchanged (" in lines[-3]
+    assert lines[-1] == "Plan: 0 to add, 1 to change, 0 to destroy."
     assert updates[0].request is not None and updates[0].request.operation == "UpdateAlertPolicy"
     request = m.UpdateAlertPolicyRequest.from_json(__import__("json").dumps(updates[0].request.body))
     assert request.alert_policy.name in before

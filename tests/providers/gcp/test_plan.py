@@ -143,3 +143,16 @@ def test_plan_for_one_monitor_only(example: Spec) -> None:
     assert {c.monitor for c in plan.changes} == {"churn"}
     with pytest.raises(UsageError, match="no monitor named 'chrun'"):
         provider.plan(example, monitors=["chrun"], offline=True)
+
+
+def test_offline_text_plan_names_policies_by_display_name_with_their_attributes(cli: Any) -> None:
+    result = cli("plan", str(EXAMPLE), "--offline", "--detailed-exitcode")
+    assert result.exit_code == 2, result.output
+    lines = result.stdout.splitlines()
+    policy = lines.index('  + monitoring:AlertPolicy "driftplane churn: day minutes shifted" {')
+    name = '"driftplane churn: day minutes shifted"'
+    assert lines[policy - 1] == f"  # monitoring:AlertPolicy {name} will be created (monitor churn)"
+    body = lines[policy : lines.index("    }", policy)]
+    assert '              + {' in body and any("+ thresholdValue = 0.2" in line for line in body), body
+    assert '              + url = "<redacted>"' in lines, "secrets stay out of the text as out of the JSON"
+    assert lines[-1] == f"Plan: {len(offline_plan(cli)['changes'])} to add, 0 to change, 0 to destroy."

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from driftplane.atomic import storage_error
-from driftplane.cli.exit_codes import ExitCode
+from driftplane.cli.exit_codes import DETAILED_EXIT_CODES, PLAN_HAS_CHANGES, ExitCode, exit_code_for
 from driftplane.cli.options import (
     LOG_FILE_HELP,
     QUIET_HELP,
@@ -126,12 +126,18 @@ class DriftplaneGroup(click.Group):
             sys.stdout.flush()  # a full disk behind a redirection shows here, not at exit
         except StorageError:
             silence_stdout()
-        if code not in (ExitCode.OK, ExitCode.FOUND):
+        changes = bool(ctx.meta.get(DETAILED_EXIT_CODES)) and code == PLAN_HAS_CHANGES  # plan --detailed-exitcode
+        if code not in (ExitCode.OK, ExitCode.FOUND) and not changes:
             return
         if stdout.failure is not None:
             self._fail(ctx, stdout.failure)
         if log_file_failure() is not None:  # already said, as an error, when it happened
-            ctx.exit(ExitCode.FAILURE)
+            self._exit(ctx, ExitCode.FAILURE)
+
+    @staticmethod
+    def _exit(ctx: click.Context, code: int) -> NoReturn:
+        """End with ``code``; under ``plan --detailed-exitcode`` every error is 1 (2 means changes there)."""
+        ctx.exit(exit_code_for(ctx.meta, code))
 
     def _bad_usage(self, ctx: click.Context, exc: click.ClickException) -> NoReturn:
         """click's usage errors (a bad option value, a missing argument) as driftplane says errors:
@@ -142,7 +148,7 @@ class DriftplaneGroup(click.Group):
             if sub.command.get_help_option(sub) is not None:
                 click.echo(f"Try '{sub.command_path} {sub.help_option_names[0]}' for help.", err=True)
         logger.error("%s", exc.format_message(), exc_info=(type(exc), exc, exc.__traceback__))
-        ctx.exit(exc.exit_code)
+        self._exit(ctx, exc.exit_code)
 
     def _fail(self, ctx: click.Context, exc: BaseException) -> NoReturn:
         from driftplane.cli.output import StdoutError, show_problems, silence_stdout
@@ -150,22 +156,22 @@ class DriftplaneGroup(click.Group):
         failed = (type(exc), exc, exc.__traceback__)
         if isinstance(exc, SpecError):
             show_problems(exc.problems, cause=exc)
-            ctx.exit(ExitCode.USAGE)
+            self._exit(ctx, ExitCode.USAGE)
         if isinstance(exc, UsageError):
             logger.error("%s", exc, exc_info=failed)
-            ctx.exit(ExitCode.USAGE)
+            self._exit(ctx, ExitCode.USAGE)
         if isinstance(exc, StdoutError):
             silence_stdout()
         if isinstance(exc, DriftplaneError):  # DataError, ProviderError, StorageError, a busy monitor
             logger.error("%s", exc, exc_info=failed)
-            ctx.exit(ExitCode.FAILURE)
+            self._exit(ctx, ExitCode.FAILURE)
         if isinstance(exc, KeyboardInterrupt):
             logger.error("interrupted; nothing half-written was kept", exc_info=failed)
             ctx.exit(130)
         if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
             # A write outside driftplane's own helpers (a plugin's, a library's): still no "bug".
             logger.error("%s", _refused(exc), exc_info=failed)
-            ctx.exit(ExitCode.FAILURE)
+            self._exit(ctx, ExitCode.FAILURE)
         # the last line of defence: say what and where, never a bare traceback
         logger.error(
             "unexpected %s: %s. This is a bug in driftplane; please report it with the "
@@ -174,7 +180,7 @@ class DriftplaneGroup(click.Group):
             exc,
             exc_info=failed,
         )
-        ctx.exit(ExitCode.FAILURE)
+        self._exit(ctx, ExitCode.FAILURE)
 
 
 def _refused(exc: OSError) -> str:

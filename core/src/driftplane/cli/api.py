@@ -56,11 +56,14 @@ def print_json(data: Any) -> None:
     show(data)
 
 
-def render_plan(plan: Plan, out: Console, *, spec_path: str | None = None) -> None:
-    """A plan as ``driftplane plan`` shows it: a table of changes and a summary line."""
+def render_plan(
+    plan: Plan, out: Console, *, spec_path: str | None = None, show_bodies: bool = False, done: bool = False
+) -> None:
+    """A plan as ``driftplane plan`` shows it: each change with its attributes (updates as old -> new),
+    the unchanged ones as a count, and the summary line; ``done`` shows what apply or destroy did."""
     from driftplane.cli.render import render_plan as render
 
-    render(plan, out, spec_path=spec_path)
+    render(plan, out, spec_path=spec_path, show_bodies=show_bodies, done=done)
 
 
 __all__ = [

@@ -49,5 +49,6 @@ def command(
     if as_json:
         print_json(done)
         return
-    render_plan(done, console(), spec_path=spec_path)
-    logger.info("applied to %s (%s): %s", done.provider, done.backend, done.summary())
+    render_plan(done, console(), spec_path=spec_path, done=True)
+    # The console already said it (the Done: line); the log file keeps a record.
+    logger.debug("applied to %s (%s): %s", done.provider, done.backend, done.summary())

@@ -70,5 +70,6 @@ def command(
     if as_json:
         print_json(done)
         return
-    render_plan(done, console())
-    logger.info("destroyed on %s: %s", done.provider, done.summary())
+    render_plan(done, console(), done=True)
+    # The console already said it (the Done: line); the log file keeps a record.
+    logger.debug("destroyed on %s: %s", done.provider, done.summary())

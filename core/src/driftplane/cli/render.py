@@ -15,43 +15,37 @@ if TYPE_CHECKING:
     from driftplane.result import RunResult
 
 
-def render_plan(plan: Plan, out: Console, *, spec_path: str | None = None) -> None:
-    """A table of changes, a one-line summary, then what is left over from retired monitors."""
-    if not plan.changes:
-        out.print(f"{plan.provider} ({plan.backend}): nothing to do; everything matches the spec.")
-    else:
-        table = Table(title=f"Plan for {plan.provider} ({plan.backend})", title_justify="left")
-        with_reasons = any(change.reason for change in plan.changes)
-        for column in ("action", "kind", "name", "monitor", *(("why",) if with_reasons else ())):
-            table.add_column(column, overflow="fold")
-        symbols = {"create": "+ create", "update": "~ update", "delete": "- delete", "noop": "  no change"}
-        for change in plan.changes:
-            row = [symbols[change.action], change.kind, change.name, change.monitor]
-            table.add_row(*row, *((change.reason or "",) if with_reasons else ()))
-        out.print(table)
-        out.print(f"Plan: {plan.summary()}.")
+def render_plan(
+    plan: Plan, out: Console, *, spec_path: str | None = None, show_bodies: bool = False, done: bool = False
+) -> None:
+    """The changes as Terraform shows them (see plan_text), the summary, then what retired monitors left."""
+    from driftplane.cli.plan_text import plan_lines, print_lines
+
+    print_lines(plan_lines(plan, show_bodies=show_bodies, done=done), out)
     if plan.leftovers:
         render_leftovers(plan, out, spec_path=spec_path)
 
 
 def render_leftovers(plan: Plan, out: Console, *, spec_path: str | None = None) -> None:
     """What driftplane created for monitors the spec no longer runs, and how to remove it."""
-    out.print(
-        f"\nLeft in place on {plan.provider}: driftplane created these for monitors this spec no longer runs. "
-        "apply does not remove them by itself, since another spec deploying here may own them."
-    )
+    from driftplane.cli.plan_text import print_lines
+
+    lines = [
+        "",
+        f"Left in place on {plan.provider}: driftplane created these for monitors this spec no longer runs. "
+        "apply does not remove them by itself, since another spec deploying here may own them.",
+    ]
     for monitor in plan.leftover_monitors:
         items = [item for item in plan.leftovers if item.monitor == monitor]
-        out.print(f"  {monitor} ({items[0].reason}):", markup=False)
-        for item in items:
-            out.print(f"    {item.kind} {item.name}", markup=False)
+        lines.append(f"  {monitor} ({items[0].reason}):")
+        lines.extend(f"    {item.kind} {item.name}" for item in items)
     names = " ".join(f"--monitor {m}" for m in plan.leftover_monitors)
     spec = f"{spec_path} " if spec_path else ""
-    out.print(
+    lines.append(
         f"Remove them with `driftplane apply {spec}--provider {plan.provider} --prune`, "
-        f"or one monitor at a time with `driftplane destroy {spec}--provider {plan.provider} {names}`.",
-        markup=False,
+        f"or one monitor at a time with `driftplane destroy {spec}--provider {plan.provider} {names}`."
     )
+    print_lines(lines, out)  # whole lines: a piped CI log keeps each command in one piece
 
 
 def render_result(result: RunResult, out: Console) -> None:

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from driftplane.errors import ProviderError
-from driftplane.provider import Change, Request
+from driftplane.plan_diff import attribute_changes
+from driftplane.provider import AttributeChange, Change, Request
 from driftplane.resolved import resolve_monitor
 from driftplane.spec.models import Spec
 from driftplane_aws import names
@@ -98,6 +99,27 @@ def _subset_differs(desired: Any, observed: Any) -> list[str]:
     return [] if _normalise(desired) == _normalise(observed) else ["value"]
 
 
+def _same(desired: Any, observed: Any) -> bool:
+    return bool(_normalise(desired) == _normalise(observed))
+
+
+def _sorted_dimensions(value: Any) -> Any:
+    """Name/Value lists (dimensions, tags) in name order, as AWS may answer them in any order."""
+    if isinstance(value, dict):
+        return {k: _sorted_dimensions(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_dimensions(v) for v in value]
+        if items and all(isinstance(i, dict) and set(i) == {"Name", "Value"} for i in items):
+            items.sort(key=lambda d: d["Name"])
+        return items
+    return value
+
+
+def changed_attributes(desired: Any, observed: Any, path: str = "") -> list[AttributeChange]:
+    """Each attribute of ``desired`` that ``observed`` (a Describe or Get answer) holds otherwise, old -> new."""
+    return attribute_changes(_sorted_dimensions(desired), _sorted_dimensions(observed), path=path, same=_same)
+
+
 class Planner:
     """Builds the plan of one spec, online (reading AWS) or offline."""
 
@@ -124,9 +146,22 @@ class Planner:
         return found.get(names.MANAGED_BY_KEY) == names.MANAGED_BY_VALUE and found.get(names.MONITOR_KEY) == monitor
 
     def _change(
-        self, action: str, kind: str, name: str, monitor: str, request: Request | None, reason: str | None = None
+        self,
+        action: str,
+        kind: str,
+        name: str,
+        monitor: str,
+        request: Request | None,
+        reason: str | None = None,
+        changed: list[AttributeChange] | None = None,
     ) -> Change:
-        return Change(action=action, kind=kind, name=name, monitor=monitor, request=request, reason=reason)
+        return Change(
+            action=action, kind=kind, name=name, monitor=monitor, request=request, reason=reason, changed=changed or []
+        )
+
+    def _unchanged(self, kind: str, name: str, monitor: str) -> Change:
+        """What exists as the spec says: counted by the plan, never sent."""
+        return Change(action="noop", kind=kind, name=name, monitor=monitor)
 
     # --- the plan ---------------------------------------------------------------------------------
 
@@ -186,23 +221,32 @@ class Planner:
         statistics_uri, constraints_uri = t.baseline_resources(monitor)
         fingerprint = baseline_fingerprint(self.spec, monitor) if not self.offline else ""
         current = []
+        heads: list[dict[str, Any] | None] = []
         if not self.offline:
             for uri in (statistics_uri, constraints_uri):
                 head = self._head(uri)
+                heads.append(head)
                 current.append(head is not None and head.get("Metadata", {}).get(FINGERPRINT_KEY) == fingerprint)
         if current and all(current):
             text = self._read_s3_text(statistics_uri)
             if text is not None:
-                return [], features_from_statistics(resolved, text)
+                unchanged = [self._unchanged("s3:Object", uri, monitor) for uri in (statistics_uri, constraints_uri)]
+                return unchanged, features_from_statistics(resolved, text)
         files = compute_baseline(self.spec, monitor, fingerprint or None)
         self.baselines[monitor] = files
         changes = []
         for index, (uri, body) in enumerate(((statistics_uri, files.statistics), (constraints_uri, files.constraints))):
             if current and current[index]:
+                changes.append(self._unchanged("s3:Object", uri, monitor))
                 continue
             request = t.put_object(monitor, uri, body, {FINGERPRINT_KEY: files.fingerprint, SHA_KEY: sha256(body)})
-            reason = None if self.offline or self._head(uri) is None else "the baseline data or its settings changed"
-            changes.append(self._change("update" if reason else "create", "s3:Object", uri, monitor, request, reason))
+            head = heads[index] if heads else None
+            if head is None:
+                changes.append(self._change("create", "s3:Object", uri, monitor, request))
+                continue
+            changed = changed_attributes(request.body.get("Metadata", {}), head.get("Metadata", {}), "Metadata")
+            reason = "the baseline data or its settings changed"
+            changes.append(self._change("update", "s3:Object", uri, monitor, request, reason, changed))
         return changes, files.features
 
     def baselining_job_changes(self, monitor: str) -> tuple[list[Change], list[FeatureInfo] | None]:
@@ -281,8 +325,9 @@ class Planner:
         if head is None:
             return [self._change("create", "s3:Object", uri, monitor, request)]
         if head.get("Metadata", {}).get(SHA_KEY) != sha256(body):
-            return [self._change("update", "s3:Object", uri, monitor, request, "the monitor's spec changed")]
-        return []
+            changed = changed_attributes(request.body.get("Metadata", {}), head.get("Metadata", {}), "Metadata")
+            return [self._change("update", "s3:Object", uri, monitor, request, "the monitor's spec changed", changed)]
+        return [self._unchanged("s3:Object", uri, monitor)]
 
     def _head(self, uri: str) -> dict[str, Any] | None:
         bucket, key = names.split_s3_uri(uri)
@@ -327,6 +372,8 @@ class Planner:
             )
             if exists is None:
                 changes.append(self._change("create", "sns:Topic", topic.name, monitor, t.create_topic(monitor, topic)))
+            else:
+                changes.append(self._unchanged("sns:Topic", topic.name, monitor))
             subscribed: dict[tuple[str, str], str] = {}
             if exists is not None:
                 for sub in self._subscriptions(topic.arn):
@@ -342,6 +389,8 @@ class Planner:
                     changes.append(
                         self._change("create", "sns:Subscription", f"{topic.name} -> {endpoint}", monitor, request)
                     )
+                else:
+                    changes.append(self._unchanged("sns:Subscription", f"{topic.name} -> {endpoint}", monitor))
             for (protocol, endpoint), arn in subscribed.items():
                 if (protocol, endpoint) in wanted_pairs:
                     continue
@@ -434,6 +483,8 @@ class Planner:
             changes.append(
                 self._change("create", "sagemaker:DataQualityJobDefinition", definition, monitor, create_definition)
             )
+        else:
+            changes.append(self._unchanged("sagemaker:DataQualityJobDefinition", definition, monitor))
         current = self._client_call(
             "sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}, schedule
         )
@@ -449,21 +500,22 @@ class Planner:
             now_cron = config.get("ScheduleConfig", {}).get("ScheduleExpression")
             want_cron = t.schedule_config(monitor, definition)["ScheduleConfig"]["ScheduleExpression"]
             reasons = []
+            changed = []
             if now_cron != want_cron:
                 reasons.append(f"schedule {now_cron} -> {want_cron}")
+                path = "MonitoringScheduleConfig.ScheduleConfig.ScheduleExpression"
+                changed.append(AttributeChange(path=path, old=now_cron, new=want_cron))
             if now_definition != definition:
                 reasons.append(f"the job changed: definition {now_definition} -> {definition}")
+                path = "MonitoringScheduleConfig.MonitoringJobDefinitionName"
+                changed.append(AttributeChange(path=path, old=now_definition, new=definition))
             if reasons:
-                changes.append(
-                    self._change(
-                        "update",
-                        "sagemaker:MonitoringSchedule",
-                        schedule,
-                        monitor,
-                        t.update_schedule(monitor, definition),
-                        "; ".join(reasons),
-                    )
-                )
+                request = t.update_schedule(monitor, definition)
+                reason = "; ".join(reasons)
+                kind = "sagemaker:MonitoringSchedule"
+                changes.append(self._change("update", kind, schedule, monitor, request, reason, changed))
+            else:
+                changes.append(self._unchanged("sagemaker:MonitoringSchedule", schedule, monitor))
         deletes = [
             self._change(
                 "delete",
@@ -524,6 +576,7 @@ class Planner:
             changes.append(self._change("create", "scheduler:ScheduleGroup", group, monitor, t.schedule_group(monitor)))
             current = None
         else:
+            changes.append(self._unchanged("scheduler:ScheduleGroup", group, monitor))
             current = self._client_call("scheduler", "GetSchedule", {"Name": schedule, "GroupName": group}, schedule)
         if current is None:
             changes.append(self._change("create", "scheduler:Schedule", schedule, monitor, create))
@@ -533,20 +586,20 @@ class Planner:
         desired_target = dict(desired.pop("Target"))
         observed_target = dict(observed.get("Target", {}))
         differs = _subset_differs({k: v for k, v in desired.items() if k != "Name"}, observed)
-        if json.loads(desired_target.pop("Input")) != json.loads(observed_target.pop("Input", "null") or "null"):
+        changed = changed_attributes({k: v for k, v in desired.items() if k != "Name"}, observed)
+        wanted_input = json.loads(desired_target.pop("Input"))
+        found_input = json.loads(observed_target.pop("Input", "null") or "null")
+        if wanted_input != found_input:
             differs.append("Target.Input (the job it starts)")
+            changed += changed_attributes(wanted_input, found_input, "Target.Input")
         differs += [f"Target.{k}" for k in _subset_differs(desired_target, observed_target)]
+        changed += changed_attributes(desired_target, observed_target, "Target")
         if differs:
-            changes.append(
-                self._change(
-                    "update",
-                    "scheduler:Schedule",
-                    schedule,
-                    monitor,
-                    t.scheduler_schedule(monitor, update=True),
-                    "changed: " + ", ".join(differs),
-                )
-            )
+            request = t.scheduler_schedule(monitor, update=True)
+            reason = "changed: " + ", ".join(differs)
+            changes.append(self._change("update", "scheduler:Schedule", schedule, monitor, request, reason, changed))
+        else:
+            changes.append(self._unchanged("scheduler:Schedule", schedule, monitor))
         return changes
 
     # --- CloudWatch alarms --------------------------------------------------------------------------
@@ -604,11 +657,12 @@ class Planner:
             compare = {k: v for k, v in request.body.items() if k != "Tags"}
             differs = _subset_differs(_alarm_view(compare), _alarm_view(observed))
             if differs:
-                changes.append(
-                    self._change(
-                        "update", "cloudwatch:MetricAlarm", name, monitor, request, "changed: " + ", ".join(differs)
-                    )
-                )
+                changed = changed_attributes(_alarm_view(compare), _alarm_view(observed))
+                reason = "changed: " + ", ".join(differs)
+                update = self._change("update", "cloudwatch:MetricAlarm", name, monitor, request, reason, changed)
+                changes.append(update)
+            else:
+                changes.append(self._unchanged("cloudwatch:MetricAlarm", name, monitor))
         if not translation.pending:  # every alarm is known: the others are no longer asked for
             wanted = {r.body["AlarmName"] for r in desired}
             for name, alarm in existing.items():

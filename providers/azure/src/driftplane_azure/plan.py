@@ -10,12 +10,12 @@ channels (removed). An offline plan assumes nothing exists.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from typing import Any
 
 from driftplane.errors import ProviderError
-from driftplane.provider import Action, Change, Request
+from driftplane.plan_diff import attribute_changes
+from driftplane.provider import Action, AttributeChange, Change, Request
 from driftplane.resolved import ResolvedMonitor
 from driftplane_azure import apply
 from driftplane_azure.arm import resolve_references, schedule_body, schedule_operation
@@ -49,37 +49,28 @@ IGNORED = {"provisioningState", "isEnabled", "id", "name", "type", "systemData"}
 # -- differences ---------------------------------------------------------------------------------
 
 
-def differences(desired: Any, existing: Any, path: str = "", *, limit: int = 8) -> list[str]:
-    """``key.path: existing -> desired`` for each difference, at most ``limit`` of them."""
-    found: list[str] = []
-    _walk(desired, existing, path, found)
+def changed_attributes(desired: Any, existing: Any, path: str = "") -> list[AttributeChange]:
+    """Each attribute that differs (keys of either side, service-owned ones left out), existing -> desired."""
+    return attribute_changes(desired, existing, path=path, subset=False, ignore_keys=IGNORED, per_item=False)
+
+
+def itemised(changed: list[AttributeChange]) -> list[AttributeChange]:
+    """The same changes with lists of equal length compared item by item, as a plan shows them
+    (``metricThresholds[0].threshold.value: 0.1 -> 0.2`` rather than both whole lists)."""
+    out: list[AttributeChange] = []
+    for item in changed:
+        lists = isinstance(item.old, list) and isinstance(item.new, list) and len(item.old) == len(item.new)
+        inner = attribute_changes(item.new, item.old, path=item.path, subset=False) if lists else []
+        out.extend(inner or [item])
+    return out
+
+
+def differences(changed: list[AttributeChange], *, limit: int = 8) -> list[str]:
+    """``key.path: existing -> desired`` for each changed attribute, at most ``limit`` of them."""
+    found = [item.describe() for item in changed]
     if len(found) > limit:
         return found[:limit] + [f"and {len(found) - limit} more"]
     return found
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, default=str)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _walk(desired: Any, existing: Any, path: str, found: list[str]) -> None:
-    if isinstance(desired, dict) and isinstance(existing, dict):
-        for key in sorted(set(desired) | set(existing)):
-            if key in IGNORED:
-                continue
-            if key == "properties" and path == "properties" and not desired.get(key) and not existing.get(key):
-                continue
-            _walk(desired.get(key), existing.get(key), f"{path}.{key}" if path else key, found)
-        return
-    if _empty(desired) and _empty(existing):
-        return
-    if desired != existing:
-        found.append(f"{path}: {_short(existing)} -> {_short(desired)}")
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == {} or value == []
 
 
 # -- changes -------------------------------------------------------------------------------------
@@ -93,6 +84,7 @@ def upload_change(
     *,
     action: Action = "create",
     reason: str | None = None,
+    changed: list[AttributeChange] | None = None,
 ) -> Change:
     """Registering (after uploading) a local baseline, as the plan shows it."""
     body = apply.data_body(settings, translation.monitor, upload, translation.tags)
@@ -107,11 +99,16 @@ def upload_change(
             body=body,
         ),
         reason=reason or f"upload {upload.source} to datastore {settings.datastore}, then register it",
+        changed=changed or [],
     )
 
 
 def schedule_change(
-    translation: Translation, scope: WorkspaceScope, action: Action, reason: str | None = None
+    translation: Translation,
+    scope: WorkspaceScope,
+    action: Action,
+    reason: str | None = None,
+    changed: list[AttributeChange] | None = None,
 ) -> Change:
     return Change(
         action=action,
@@ -124,6 +121,7 @@ def schedule_change(
             body=schedule_body(translation.schedule, scope),
         ),
         reason=reason,
+        changed=changed or [],
     )
 
 
@@ -178,14 +176,16 @@ def _plan_uploads(session: Session, translation: Translation, changes: list[Chan
             continue
         # Tags Azure sets itself (azureml.*) are not driftplane's to compare.
         current = {k: v for k, v in (getattr(existing, "tags", None) or {}).items() if not k.startswith("azureml.")}
-        diffs = differences(tags, current, "tags")
-        if not diffs:
-            changes.append(
-                Change(action="noop", kind=DATA_KIND, name=f"{upload.name}:{upload.version}", monitor=monitor)
-            )
+        changed = changed_attributes(tags, current, "tags")
+        if not changed:
+            name = f"{upload.name}:{upload.version}"
+            changes.append(Change(action="noop", kind=DATA_KIND, name=name, monitor=monitor))
             continue
-        reason = "; ".join(diffs) + " (the data is already uploaded)"
-        changes.append(upload_change(settings, translation, upload, session.scope, action="update", reason=reason))
+        reason = "; ".join(differences(changed)) + " (the data is already uploaded)"
+        update = upload_change(
+            settings, translation, upload, session.scope, action="update", reason=reason, changed=changed
+        )
+        changes.append(update)
         steps.append(_step(apply.register, session, monitor, upload, tags))
 
 
@@ -200,17 +200,18 @@ def _plan_schedule(session: Session, translation: Translation, changes: list[Cha
         )
     action: Action = "create"
     reason: str | None = None
+    changed: list[AttributeChange] = []
     if existing is not None:
         current = resolve_references(existing, session.scope)._to_rest_object().as_dict()
-        diffs = differences(schedule_body(schedule, session.scope), current)
+        changed = changed_attributes(schedule_body(schedule, session.scope), current)
         if existing._is_enabled is False:
             schedule._is_enabled = True
-            diffs.append("isEnabled: false -> true")
-        if not diffs:
+            changed.append(AttributeChange(path="isEnabled", old=False, new=True))
+        if not changed:
             changes.append(Change(action="noop", kind=SCHEDULE_KIND, name=name, monitor=translation.monitor))
             return
-        action, reason = "update", "; ".join(diffs)
-    changes.append(schedule_change(translation, session.scope, action, reason))
+        action, reason = "update", "; ".join(differences(changed))
+    changes.append(schedule_change(translation, session.scope, action, reason, itemised(changed)))
     verb = "creating" if action == "create" else "updating"
     steps.append(lambda: apply.put_schedule(session, schedule, verb))
 
@@ -235,6 +236,7 @@ def _plan_disabled(session: Session, resolved: ResolvedMonitor, changes: list[Ch
                 body=schedule_body(existing, session.scope),
             ),
             reason="the monitor is disabled in the spec: isEnabled true -> false",
+            changed=[AttributeChange(path="isEnabled", old=True, new=False)],
         )
     )
     steps.append(lambda: apply.put_schedule(session, existing, "disabling"))

@@ -55,5 +55,6 @@ def register(cli: click.Group) -> None:
         if as_json:
             api.print_json(done)
             return
-        api.render_plan(done, api.console())
-        logger.info("purged on gcp: %s", done.summary())
+        api.render_plan(done, api.console(), done=True)
+        # The console already said it (the Done: line); the log file keeps a record.
+        logger.debug("purged on gcp: %s", done.summary())

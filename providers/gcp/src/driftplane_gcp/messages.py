@@ -9,10 +9,12 @@ Cloud Run's defaults), which are not differences.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable
 from typing import Any
+
+from driftplane.plan_diff import attribute_changes
+from driftplane.provider import AttributeChange
 
 
 def to_dict(message: Any) -> dict[str, Any]:
@@ -37,30 +39,11 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _show(value: Any) -> str:
-    text = json.dumps(value, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
+def changed_attributes(wanted: Any, existing: Any, *, ignore: Iterable[str] = ()) -> list[AttributeChange]:
+    """Where ``existing`` differs from ``wanted``, over the keys ``wanted`` has: each path, old -> new."""
+    return attribute_changes(wanted, existing, same=_same, ignore_paths=frozenset(ignore))
 
 
-def differences(wanted: Any, existing: Any, *, path: str = "", ignore: Iterable[str] = ()) -> list[str]:
-    """Where ``existing`` differs from ``wanted``, over the keys ``wanted`` has, as readable paths."""
-    ignored = set(ignore)
-    if path in ignored:
-        return []
-    if isinstance(wanted, dict):
-        if not isinstance(existing, dict):
-            return [f"{path or 'the whole message'} is missing"]
-        out: list[str] = []
-        for key, value in wanted.items():
-            out += differences(value, existing.get(key), path=f"{path}.{key}" if path else key, ignore=ignored)
-        return out
-    if isinstance(wanted, list):
-        if not isinstance(existing, list) or len(existing) != len(wanted):
-            return [f"{path}: {_show(existing)} -> {_show(wanted)}"]
-        out = []
-        for i, (w, e) in enumerate(zip(wanted, existing, strict=True)):
-            out += differences(w, e, path=f"{path}[{i}]", ignore=ignored)
-        return out
-    if existing is None or not _same(wanted, existing):
-        return [f"{path}: {_show(existing)} -> {_show(wanted)}"]
-    return []
+def differences(wanted: Any, existing: Any, *, ignore: Iterable[str] = ()) -> list[str]:
+    """The same differences as readable ``path: old -> new`` lines."""
+    return [item.describe(60) for item in changed_attributes(wanted, existing, ignore=ignore)]

@@ -17,13 +17,13 @@ from functools import cached_property
 from typing import Any
 
 from driftplane.errors import ProviderError, SpecError
-from driftplane.provider import Change, Request
+from driftplane.provider import AttributeChange, Change, Request
 from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.spec.models import Spec
 from driftplane_gcp import alerts, descriptors, errors, names, schedules, translate
 from driftplane_gcp.apply import Context, Step
 from driftplane_gcp.checks import spec_problems
-from driftplane_gcp.messages import differences, to_dict
+from driftplane_gcp.messages import changed_attributes, to_dict
 from driftplane_gcp.settings import GcpSettings
 from driftplane_gcp.state import Existing
 from driftplane_gcp.translate import Identity, MonitorAlerts
@@ -169,8 +169,13 @@ def _descriptor_steps(where: Where, existing: Existing, *, purge: bool) -> list[
         reason = None
         if have is not None:
             label_keys = {label.key for label in have.labels}
-            found = differences({k: v for k, v in to_dict(wanted).items() if k != "labels"}, to_dict(have))
-            found += [f"label {label.key} is missing" for label in wanted.labels if label.key not in label_keys]
+            changed = changed_attributes({k: v for k, v in to_dict(wanted).items() if k != "labels"}, to_dict(have))
+            found = [item.describe(60) for item in changed]
+            missing = [label.key for label in wanted.labels if label.key not in label_keys]
+            found += [f"label {key} is missing" for key in missing]
+            if missing:
+                keys = sorted(label_keys | set(missing))
+                changed.append(AttributeChange(path="labels", old=sorted(label_keys), new=keys))
             if not found:
                 steps.append(Step(Change(action="noop", kind=names.DESCRIPTOR, name=have.name, monitor=owner)))
                 continue
@@ -192,6 +197,7 @@ def _descriptor_steps(where: Where, existing: Existing, *, purge: bool) -> list[
             monitor=owner,
             request=request(names.METRIC_SERVICE, "CreateMetricDescriptor", create),
             reason=reason,
+            changed=changed if have is not None else [],
         )
         steps.append(Step(change, create_descriptor))
     return steps
@@ -236,9 +242,13 @@ def _channel_step(where: Where, resources: MonitorAlerts, identity: Identity, ha
         return Step(change, create_channel)
     message = resources.channel_message(identity)
     ignore = [f"labels.{k}" for k in target.secret_labels]  # Google never shows them back
-    found = differences(to_dict(message), to_dict(have), ignore=ignore)
+    changed = changed_attributes(to_dict(message), to_dict(have), ignore=ignore)
+    found = [item.describe(60) for item in changed]
     if not found:
-        return Step(Change(action="noop", kind=names.CHANNEL, name=have.name, monitor=target.monitor))
+        noop = Change(
+            action="noop", kind=names.CHANNEL, name=have.name, monitor=target.monitor, display_name=have.display_name
+        )
+        return Step(noop)
     message.name = shown.name = have.name
     update = m.UpdateNotificationChannelRequest(notification_channel=message)
 
@@ -261,6 +271,8 @@ def _channel_step(where: Where, resources: MonitorAlerts, identity: Identity, ha
             m.UpdateNotificationChannelRequest(notification_channel=shown),
         ),
         reason=_reason(found),
+        display_name=target.display_name,
+        changed=_shown_changes(changed),
     )
     return Step(change, update_channel)
 
@@ -314,9 +326,13 @@ def _policy_steps(where: Where, existing: Existing) -> tuple[list[Step], set[Ide
                 steps.append(Step(change, create_policy))
                 continue
             kept.add(found_as)
-            found = differences(to_dict(policy), to_dict(have))
+            changed = changed_attributes(to_dict(policy), to_dict(have))
+            found = [item.describe(60) for item in changed]
             if not found:
-                steps.append(Step(Change(action="noop", kind=names.POLICY, name=have.name, monitor=name)))
+                noop = Change(
+                    action="noop", kind=names.POLICY, name=have.name, monitor=name, display_name=have.display_name
+                )
+                steps.append(Step(noop))
                 continue
             policy.name = have.name
 
@@ -345,6 +361,8 @@ def _policy_steps(where: Where, existing: Existing) -> tuple[list[Step], set[Ide
                     names.ALERT_SERVICE, "UpdateAlertPolicy", m.UpdateAlertPolicyRequest(alert_policy=policy)
                 ),
                 reason=reason,
+                display_name=policy.display_name,
+                changed=_shown_changes(changed),
             )
             steps.append(Step(change, update_policy))
     return steps, kept
@@ -441,6 +459,16 @@ def _reason(found: list[str]) -> str:
     return "; ".join(shown)
 
 
+def _shown_changes(changed: list[AttributeChange]) -> list[AttributeChange]:
+    """The changed attributes a plan shows. The digest label changes with any setting; alone, it
+    means one Google does not show back (a token or URL) changed, which is said in words."""
+    digests = [item for item in changed if item.path.endswith(f"abels.{names.DIGEST_LABEL}")]
+    shown = [item for item in changed if item not in digests]
+    if shown or not digests:
+        return shown
+    return [AttributeChange(path=digests[0].path, old="(a setting Google does not show back)", new="(changed)")]
+
+
 def _monitor_of_job(job_name: str, scope: Sequence[str], project: str, location: str) -> str | None:
     for monitor in scope:
         if schedules.scheduler_job_name(project, location, monitor) == job_name:
@@ -469,6 +497,7 @@ def _delete_policy(have: Any, monitor: str) -> Step:
             monitor=monitor,
             request=request(names.ALERT_SERVICE, "DeleteAlertPolicy", req),
             reason=f"'{have.display_name}' is no longer in the spec for this monitor",
+            display_name=have.display_name,
         ),
         execute,
     )
@@ -494,6 +523,7 @@ def _delete_channel(have: Any, monitor: str) -> Step:
             name=have.name,
             monitor=monitor,
             request=request(names.CHANNEL_SERVICE, "DeleteNotificationChannel", req),
+            display_name=have.display_name or None,
         ),
         execute,
     )
@@ -521,7 +551,8 @@ def _job_step(job: Any, job_name: str, have: Any, monitor: str, regional: str) -
             ),
             create,
         )
-    found = differences(to_dict(job), to_dict(have))
+    changed = changed_attributes(to_dict(job), to_dict(have))
+    found = [item.describe(60) for item in changed]
     if not found:
         return Step(Change(action="noop", kind=names.RUN_JOB, name=job_name, monitor=monitor))
     job.name = job_name
@@ -541,6 +572,7 @@ def _job_step(job: Any, job_name: str, have: Any, monitor: str, regional: str) -
             monitor=monitor,
             request=request(names.RUN_SERVICE, "UpdateJob", req),
             reason=_reason(found),
+            changed=_shown_changes(changed),
         ),
         update,
     )
@@ -570,7 +602,8 @@ def _scheduler_step(job: Any, have: Any, monitor: str, regional: str) -> Step:
             ),
             create,
         )
-    found = differences(to_dict(job), to_dict(have))
+    changed = changed_attributes(to_dict(job), to_dict(have))
+    found = [item.describe(60) for item in changed]
     if not found:
         return Step(Change(action="noop", kind=names.SCHEDULER_JOB, name=job.name, monitor=monitor))
     req = scheduler_v1.UpdateJobRequest(job=job)
@@ -591,6 +624,7 @@ def _scheduler_step(job: Any, have: Any, monitor: str, regional: str) -> Step:
             monitor=monitor,
             request=request(names.SCHEDULER_SERVICE, "UpdateJob", req),
             reason=_reason(found),
+            changed=_shown_changes(changed),
         ),
         update,
     )
