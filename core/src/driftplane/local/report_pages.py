@@ -27,7 +27,7 @@ TEXT = "text/plain; charset=utf-8"
 REPORTS_PREFIX = "/reports/"
 # How many of a monitor's newest runs are looked through for one whose report is on disk.
 LOOK_BACK = 20
-_INDEX_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+_INDEX_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 _STYLE = (
     "body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2933;margin:32px auto;"
     "max-width:860px;padding:0 16px}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 10px;"
