@@ -51,9 +51,14 @@ def test_reports_written_by_runs_hold_no_absolute_path(tmp_path: Path) -> None:
     notes = failed.by_id("notes").text
     assert "Files written by this run (in reports/churn/2026-03-20T0000Z, beside this report):" in notes
     assert "html: report.html" in notes and "result: result.json" in notes
-    # The strip of a later report names the failed window's reason the same way.
-    ok = parse(reports[-2].read_text())
-    assert "data/daily/2026/03/03/*.parquet" not in ok.text
+    # A report written after the failure shows it in its trend, in the same words and without a path.
+    code, _, err = run_cli("run", str(spec), "--at", "2026-03-05")
+    assert code in (0, 1), err
+    later = (tmp_path / "reports" / "churn" / "2026-03-05T0000Z" / "report.html").read_text()
+    assert str(tmp_path) not in later and str(tmp_path.resolve()) not in later
+    titles = [g.find("title").text for g in parse(later).by_id("trend").find("svg", class_="strip").find_all("g")]
+    window = "2026-03-19 00:00 to 2026-03-20 00:00 UTC"
+    assert titles[-1] == f"{window}: Failed: no data for the window {window}"
 
 
 def test_paths_outside_the_spec_folder_and_without_one_are_shown_by_name() -> None:
