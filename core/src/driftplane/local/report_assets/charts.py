@@ -174,7 +174,7 @@ def histogram_chart(chart_id: str, name: str, baseline: dict[str, Any], target: 
     body.append(_text(left + plot_w / 2, height - 4, f"{name} (value)" if len(name) < 40 else "value", css="label"))
     desc = _histogram_desc(sides)
     if missing is not None:
-        body += _missing_bar(missing, x0=width - right + 14, base=base, y=y)
+        body += _missing_bar(missing, x0=width - right + 22, base=base, y=y)  # clear of the last tick's label
         desc += " " + _missing_desc(missing)
     title = f"Distribution of {name}: baseline against target"
     return _svg(chart_id, width, height, title, desc, *body)
@@ -183,7 +183,7 @@ def histogram_chart(chart_id: str, name: str, baseline: dict[str, Any], target: 
 # ---------------------------------------------------------------------------------------
 # Missing values: a bar of their own beside the distribution
 
-MISSING_BAR = 50  # the width kept right of a histogram for the missing values' bar
+MISSING_BAR = 52  # the width kept right of a histogram for the missing values' bar
 
 
 def missing_share(summary: dict[str, Any]) -> float | None:
@@ -473,8 +473,8 @@ def sparkline(chart_id: str, name: str, metric: str, points: Sequence[TrendPoint
             for i, p in enumerate(points)
             if p.threshold is not None
         )
-        if len(points) == 1:
-            line += f"L{_r(width - right)} {_r(y(points[0].threshold or 0.0))}"
+        if "L" not in line:  # one run with a threshold: draw it across, as a level to read against
+            line = f"M{_r(left)} {_r(y(thresholds[-1]))}L{_r(width - right)} {_r(y(thresholds[-1]))}"
         body.append(svg_tag("path", d=line, class_="threshold"))
         body.append(_text(width - right + 4, y(thresholds[-1]) + 4, number(thresholds[-1]), "start", css="v"))
     path, pen_up = [], True
