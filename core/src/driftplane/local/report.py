@@ -92,7 +92,7 @@ def render_report(
     runs = timeline(result, history)
     cards = []
     for view in views:
-        spark = feature_sparkline(view, runs, f"spark-{view.index}")
+        spark = feature_sparkline(view, runs, f"spark-{view.index}", compact=view.status != "drifted")
         cards.append(feature_card(view, spark))
     notes = notes_section(result)
     script = _asset("report.js")

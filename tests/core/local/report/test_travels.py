@@ -117,8 +117,13 @@ def test_every_measured_feature_has_its_trend_in_its_card_and_in_the_trend_table
     names = [r.find("th").text for r in rows]
     assert len(names) == 20
     assert names[:4] == ["support_calls", "monthly charges (€)", "age", "country"]
-    stable = next(r for r in rows if "drifted in 0 of" in r.text)
-    assert stable.find("svg", class_="spark") is not None
+    stable = next(  # a feature every run measured, that never drifted
+        r for r in rows if "drifted in 0 of" in r.text and not r.find("svg", class_="spark").find_all("rect", class_="gap")
+    )
+    assert len(stable.find("svg", class_="spark").find_all("circle")) == 7, "the table: a dot per run"
+    card = page.find("article", data_name=stable.find("th").text)
+    [latest] = card.find("svg", class_="spark").find_all("circle")  # a calm card: the latest run's dot only
+    assert latest.find("title").text.startswith("2024-04-30 00:00 to 2024-05-01 00:00 UTC: ")
     assert page.by_id("trend").find("h3").text == "Drift metric of each feature"
 
 

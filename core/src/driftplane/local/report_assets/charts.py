@@ -449,8 +449,14 @@ class TrendPoint:
     drifted: bool
 
 
-def sparkline(chart_id: str, name: str, metric: str, points: Sequence[TrendPoint]) -> Html | None:
-    """The metric over the last runs with the threshold as a dashed line; drifted runs filled."""
+def sparkline(
+    chart_id: str, name: str, metric: str, points: Sequence[TrendPoint], *, compact: bool = False
+) -> Html | None:
+    """The metric over the last runs with the threshold as a dashed line; drifted runs filled.
+
+    ``compact`` marks only the drifted runs and the latest one with a dot (each dot carries its
+    value as a tooltip): a report with hundreds of calm features stays small.
+    """
     values = [p.value for p in points if p.value is not None and math.isfinite(p.value)]
     if not values:
         return None
@@ -488,6 +494,8 @@ def sparkline(chart_id: str, name: str, metric: str, points: Sequence[TrendPoint
         body.append(svg_tag("path", d="".join(path), class_="trend"))
     for index, point in enumerate(points):
         if point.value is None or not math.isfinite(point.value):
+            continue
+        if compact and not point.drifted and index != len(points) - 1:
             continue
         body.append(
             svg_tag(

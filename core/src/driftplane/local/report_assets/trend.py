@@ -125,12 +125,15 @@ def feature_points(name: str, runs: Sequence[RunResult]) -> list[charts.TrendPoi
     return points
 
 
-def feature_sparkline(view: FeatureView, runs: Sequence[RunResult], chart_id: str) -> Html | None:
+def feature_sparkline(
+    view: FeatureView, runs: Sequence[RunResult], chart_id: str, *, compact: bool = False
+) -> Html | None:
     """A feature's metric over the runs, or None with fewer than two runs to compare."""
     if len(runs) < 2 or view.feature.drift is None:
         return None
     points = feature_points(view.feature.name, runs)
-    return charts.sparkline(chart_id, view.feature.name, metric_name(view.feature.drift.metric), points)
+    name = metric_name(view.feature.drift.metric)
+    return charts.sparkline(chart_id, view.feature.name, name, points, compact=compact)
 
 
 def trend_order(views: Sequence[FeatureView], runs: Sequence[RunResult], current: RunResult) -> list[FeatureView]:
