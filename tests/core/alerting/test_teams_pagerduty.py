@@ -79,19 +79,24 @@ def test_teams_gets_an_adaptive_card_when_the_alert_fires_and_when_it_resolves(
     card = attachment["content"]
     assert (card["type"], card["version"]) == ("AdaptiveCard", "1.4")
     title, reason, facts, *rest = card["body"]
-    assert (title["text"], title["color"]) == ("FIRING churn: drift", "Attention")
-    assert reason["text"] == "1 feature drifted: age (normalized_wasserstein 0.31 > 0.1)"
+    assert (text_of(title), title["inlines"][0]["color"]) == ("FIRING churn: drift", "Attention")
+    assert text_of(reason) == "1 feature drifted: age (normalized_wasserstein 0.31 > 0.1)"
     assert {f["title"]: f["value"] for f in facts["facts"]} == {
         "Status": "drift",
         "Window": "2026-01-01 00:00 to 2026-01-02 00:00 UTC",
         "Rows": "500 target, 1,000 baseline",
     }
-    texts = [block["text"] for block in rest]
-    assert texts[:2] == ["Drifted features", "- age: normalized_wasserstein 0.31 > 0.1"]
+    texts = [text_of(block) for block in rest]
+    assert texts[:2] == ["Drifted features", "• age: normalized_wasserstein 0.31 > 0.1"]
     assert texts[-1].startswith("report: reports/churn/2026-01-01/index.html · driftplane ")
-    assert all(block.get("wrap") for block in card["body"] if block["type"] == "TextBlock")
+    # Names from data are plain TextRuns, never Markdown: no TextBlock holds them.
+    assert {block["type"] for block in card["body"]} == {"RichTextBlock", "FactSet"}
     ended = resolved["attachments"][0]["content"]["body"][0]
-    assert (ended["text"], ended["color"]) == ("RESOLVED churn: drift", "Good")
+    assert (text_of(ended), ended["inlines"][0]["color"]) == ("RESOLVED churn: drift", "Good")
+
+
+def text_of(block: dict[str, Any]) -> str:
+    return "".join(run["text"] for run in block["inlines"])
 
 
 def test_teams_retries_a_500_keeps_a_400_and_a_timeout_pending_and_never_shows_its_signature(

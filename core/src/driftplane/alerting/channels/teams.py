@@ -36,7 +36,16 @@ class TeamsSettings(ChannelSettings):
 
 
 def _text(text: str, **style: Any) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+    """A block of plain text: a RichTextBlock's TextRun, which Teams never reads as Markdown.
+
+    Feature names and reasons come from data; in a TextBlock ``monthly_charges_total`` would
+    lose its underscores to italics, and ``**`` or ``[x](y)`` would turn into formatting.
+    """
+    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, **style}]}
+
+
+def _items(lines: list[str]) -> list[dict[str, Any]]:
+    return [{**_text(f"• {line}"), "spacing": "None"} for line in lines]
 
 
 def teams_card(notification: Notification) -> dict[str, Any]:
@@ -62,12 +71,12 @@ def teams_card(notification: Notification) -> dict[str, Any]:
         shown = features[:LISTED_FEATURES]
         if len(features) > LISTED_FEATURES:
             shown.append(f"and {len(features) - LISTED_FEATURES} more")
-        body += [_text("Drifted features", weight="Bolder"), _text("\n".join(f"- {line}" for line in shown))]
+        body += [_text("Drifted features", weight="Bolder"), *_items(shown)]
     violations = render._violation_lines(notification)
     if violations:
         body += [
             _text(f"Violations ({notification.violations.count})", weight="Bolder"),
-            _text("\n".join(f"- {line}" for line in violations)),
+            *_items(violations),
         ]
     if notification.error:
         body.append(_text(f"Error: {notification.error}"))
