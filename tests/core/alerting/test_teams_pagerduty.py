@@ -325,3 +325,26 @@ def test_every_cloud_refuses_teams_and_pagerduty_at_the_notify_entry(
     assert "s3cret" not in err and ROUTING_KEY not in err
     instead = {"aws": "sns_topic_arn", "azure": "email channel", "gcp": "email channel"}[cloud]
     assert instead in err
+
+
+def test_a_wrong_shorthand_is_refused_without_quoting_its_secret(tmp_path: Path) -> None:
+    spec = tmp_path / "monitors.yaml"
+    spec.write_text(
+        textwrap.dedent(
+            """\
+            monitors:
+              churn:
+                baseline: {data: train.parquet}
+                target: {data: "scores/*.parquet"}
+                alerts:
+                  - {when: drift, notify: ["pagerduty:not-a-key-SECRET1", "teams:ftp://host/SECRET2"]}
+                  - {when: failure, notify: ["webhook:ftp://host/SECRET3"]}
+            """
+        )
+    )
+    code, _, err = invoke("validate", str(spec))
+    assert code == 2
+    assert f"{spec}:6:32: monitors.churn.alerts[0].notify[0]: 'pagerduty:…': must be the 32-character" in err
+    assert f"{spec}:6:63: monitors.churn.alerts[0].notify[1]: 'teams:…': must be an http:// or https:// URL" in err
+    assert "monitors.churn.alerts[1].notify[0]: 'webhook:…': must be an http:// or https:// URL" in err
+    assert "SECRET1" not in err and "SECRET2" not in err and "SECRET3" not in err
