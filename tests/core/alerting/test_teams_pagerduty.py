@@ -348,3 +348,32 @@ def test_a_wrong_shorthand_is_refused_without_quoting_its_secret(tmp_path: Path)
     assert f"{spec}:6:63: monitors.churn.alerts[0].notify[1]: 'teams:…': must be an http:// or https:// URL" in err
     assert "monitors.churn.alerts[1].notify[0]: 'webhook:…': must be an http:// or https:// URL" in err
     assert "SECRET1" not in err and "SECRET2" not in err and "SECRET3" not in err
+
+
+def test_a_backfill_opens_and_closes_one_pagerduty_incident_and_posts_two_teams_cards(
+    tmp_path: Path, http_receiver: HttpReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`driftplane run` over days that start and stop drifting, as a user runs it."""
+    from tests.core.local.test_runner import make_project
+
+    monkeypatch.setenv("PAGERDUTY_ROUTING_KEY", ROUTING_KEY)
+    spec = make_project(tmp_path)
+    pd, teams = http_receiver.url("/pd"), http_receiver.url("/teams")
+    channels = (
+        "channels:\n"
+        f"  oncall: {{type: pagerduty, routing_key: '${{PAGERDUTY_ROUTING_KEY}}', url: '{pd}'}}\n"
+        f"  team: {{type: teams, url: '{teams}'}}\n"
+        "monitors:"
+    )
+    text = spec.read_text().replace("monitors:", channels, 1).replace("notify: [log]}", "notify: [oncall, team]}", 1)
+    spec.write_text(text)
+    code, _, err = invoke("run", str(spec), "--from", "2026-03-01", "--to", "2026-03-07")
+    assert code == 1, err  # drift was found
+    assert ROUTING_KEY not in err
+    sent = [(r.path, r.json()) for r in http_receiver.requests]
+    events = [body["event_action"] for path, body in sent if path == "/pd"]
+    assert events == ["trigger", "resolve"]
+    keys = {body["dedup_key"] for path, body in sent if path == "/pd"}
+    assert keys == {"driftplane/churn/name:inputs drifted"}
+    cards = [text_of(body["attachments"][0]["content"]["body"][0]) for path, body in sent if path == "/teams"]
+    assert cards == ["FIRING churn: inputs drifted", "RESOLVED churn: inputs drifted"]
