@@ -184,3 +184,13 @@ def _bar_height(bar: Node) -> float:
     numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", bar.attrs["d"])]
     base, top = numbers[1], numbers[2]
     return base - top
+
+
+def test_a_spec_folder_reached_through_a_link_still_gives_relative_paths(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    (real / "data").mkdir(parents=True)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    for base, written in ((link, real), (real, link)):  # the folder one way, the paths the other
+        shown = PortablePaths.under(base).text(f"looked at {written}/data/x.parquet.")
+        assert shown == "looked at data/x.parquet.", (base, written)

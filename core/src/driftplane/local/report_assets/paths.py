@@ -27,6 +27,14 @@ _ABSOLUTE = re.compile(
 _TRAILING = ".,:;!?"
 
 
+def _resolved(text: str) -> str:
+    """The path with its links resolved as far as they exist (a glob's pattern is kept as written)."""
+    try:
+        return Path(text).resolve().as_posix()
+    except (OSError, RuntimeError):  # a loop of links, or a path the system refuses
+        return text
+
+
 @dataclass(frozen=True)
 class PortablePaths:
     """Rewrites absolute paths for a page that may be read anywhere.
@@ -39,7 +47,13 @@ class PortablePaths:
 
     @classmethod
     def under(cls, base_dir: str | os.PathLike[str] | None) -> PortablePaths:
-        return cls(Path(base_dir).resolve() if base_dir is not None else None)
+        return cls(Path(os.path.abspath(base_dir)) if base_dir is not None else None)
+
+    def _bases(self) -> list[str]:
+        """The spec's folder as given and with its links resolved: a path may be written either way."""
+        if self.base_dir is None:
+            return []
+        return list(dict.fromkeys([self.base_dir.as_posix(), self.base_dir.resolve().as_posix()]))
 
     def path(self, path: str) -> str:
         """One path as the page shows it; relative paths and URLs are kept as written."""
@@ -47,11 +61,13 @@ class PortablePaths:
         windows = re.match(r"[A-Za-z]:[\\/]", text) is not None
         if not windows and not text.startswith("/"):
             return path
-        if self.base_dir is not None and not windows:
-            try:
-                return PurePosixPath(os.path.normpath(text)).relative_to(self.base_dir.as_posix()).as_posix() or "."
-            except ValueError:
-                pass
+        if not windows and self.base_dir is not None:
+            for candidate in dict.fromkeys([os.path.normpath(text), _resolved(text)]):
+                for base in self._bases():
+                    try:
+                        return PurePosixPath(candidate).relative_to(base).as_posix() or "."
+                    except ValueError:
+                        continue
         name = (PureWindowsPath(text) if windows else PurePosixPath(text)).name
         return name or path
 
