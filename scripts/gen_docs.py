@@ -105,7 +105,9 @@ def cli_block(name: str) -> str:
 def models() -> dict[str, type[BaseModel]]:
     from driftplane.alerting.channels.email import EmailSettings
     from driftplane.alerting.channels.log import LogSettings
+    from driftplane.alerting.channels.pagerduty import PagerDutySettings
     from driftplane.alerting.channels.slack import SlackSettings
+    from driftplane.alerting.channels.teams import TeamsSettings
     from driftplane.alerting.channels.webhook import WebhookSettings
     from driftplane.alerting.context import SmtpSettings
     from driftplane.local.settings import LocalSettings, ServeSettings
@@ -125,6 +127,8 @@ def models() -> dict[str, type[BaseModel]]:
             "SlackSettings": SlackSettings,
             "EmailSettings": EmailSettings,
             "LogSettings": LogSettings,
+            "TeamsSettings": TeamsSettings,
+            "PagerDutySettings": PagerDutySettings,
         }
     )
     return found

@@ -68,6 +68,8 @@ CHANNELS = {
     "team-mail": {"type": "email", "to": ["ml@example.com", "oncall@example.com"]},
     "team-hook": {"type": "webhook", "url": "https://hooks.example.com/driftplane"},
     "team-slack": {"type": "slack", "webhook_url": "https://hooks.slack.com/services/T0/B0/not-a-secret"},
+    "team-teams": {"type": "teams", "url": "https://example.webhook.office.com/workflows/not-a-secret"},
+    "team-pager": {"type": "pagerduty", "routing_key": "0123456789abcdef0123456789abcdef"},
 }
 
 # Checks Azure ML expresses as driftplane means them: fixed thresholds, and of the quality
@@ -239,6 +241,8 @@ ROUTES: dict[str, list[dict[str, Any]]] = {
     "webhook": [{"name": "drifted", "when": "drift", "notify": ["team-hook"]}],
     "webhook-shorthand": [{"name": "drifted", "when": "drift", "notify": ["webhook:https://hooks.example.com/other"]}],
     "slack": [{"name": "drifted", "when": "drift", "notify": ["team-slack"]}],
+    "teams": [{"name": "drifted", "when": "drift", "notify": ["team-teams"]}],
+    "pagerduty": [{"name": "drifted", "when": "drift", "notify": ["team-pager"]}],
     "log": [{"name": "drifted", "when": "drift", "notify": ["log"]}],
     "email-and-log": [{"name": "drifted", "when": "drift", "notify": [EMAIL, "log"]}],
     "two-alerts-two-lists": [

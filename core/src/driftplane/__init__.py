@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from driftplane.alerting.notification import Notification
     from driftplane.engine.api import compare, profile
     from driftplane.hookspecs import hookimpl
+    from driftplane.local.report import render_report, write_report
     from driftplane.plugins import get_provider, get_providers
     from driftplane.provider import (
         AttributeChange,
@@ -74,6 +75,7 @@ _HOMES = {
     "DeliveryError": "driftplane.alerting.errors",
     "Notification": "driftplane.alerting.notification",
     "profile": "driftplane.engine.api",
+    **dict.fromkeys(("render_report", "write_report"), "driftplane.local.report"),
     **dict.fromkeys(
         ("AttributeChange", "Change", "Leftover", "MonitorStatus", "Plan", "Provider", "ProviderSettings", "Request"),
         "driftplane.provider",
@@ -174,4 +176,6 @@ __all__ = [
     "load_spec",
     "load_spec_text",
     "profile",
+    "render_report",
+    "write_report",
 ]

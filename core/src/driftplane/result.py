@@ -269,3 +269,9 @@ class RunResult(_Result):
     def to_json(self, **kwargs: Any) -> str:
         """The result JSON of DESIGN.md (``run --json``)."""
         return self.model_dump_json(indent=kwargs.pop("indent", 2), **kwargs)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a result as its report, inline and self-contained (``driftplane.render_report``)."""
+        from driftplane.local.report import notebook_html
+
+        return notebook_html(self)

@@ -1,4 +1,4 @@
-"""Adding a channel type is one module: a throwaway 'teams' type registered by a test plugin.
+"""Adding a channel type is one module: a throwaway 'mattermost' type registered by a test plugin.
 
 It validates (and its settings are checked, located), resolves like a built-in type, the
 local provider delivers it in a real `driftplane run` to an HTTP server on 127.0.0.1, and a
@@ -32,38 +32,38 @@ from driftplane.resolved import resolve_monitor
 from driftplane.spec import load_spec
 
 
-class TeamsSettings(ChannelSettings):
-    """A Teams incoming webhook (what a real plugin's module would hold)."""
+class MattermostSettings(ChannelSettings):
+    """A Mattermost incoming webhook (what a real plugin's module would hold)."""
 
     url: SecretStr = Field(description="The incoming webhook's URL.")
     timeout: float = Field(default=2.0, gt=0)
 
 
-class TeamsChannel(AlertChannel):
-    channel_type: ClassVar[str] = "teams"
-    description: ClassVar[str] = "Microsoft Teams incoming webhook"
-    settings_model: ClassVar[builtins.type[ChannelSettings]] = TeamsSettings
+class MattermostChannel(AlertChannel):
+    channel_type: ClassVar[str] = "mattermost"
+    description: ClassVar[str] = "Mattermost incoming webhook"
+    settings_model: ClassVar[builtins.type[ChannelSettings]] = MattermostSettings
     shorthand_field: ClassVar[str | None] = "url"
 
     def send(self, notification: Notification) -> None:
         from driftplane.alerting.http import post_json
 
         settings = self.settings
-        assert isinstance(settings, TeamsSettings)
+        assert isinstance(settings, MattermostSettings)
         card = {"title": notification.headline, "text": notification.reason, "id": notification.id}
         post_json(settings.url, json.dumps(card).encode(), timeout=settings.timeout, retries=0, secrets=self.secrets)
 
 
-class TeamsPlugin:
+class MattermostPlugin:
     @hookimpl
     def register_alert_channels(self, register: Callable[[type[AlertChannel]], None]) -> None:
-        register(TeamsChannel)
+        register(MattermostChannel)
 
 
 @pytest.fixture
-def teams() -> Iterator[None]:
-    plugin = TeamsPlugin()
-    pm.register(plugin, name="test-teams")
+def mattermost() -> Iterator[None]:
+    plugin = MattermostPlugin()
+    pm.register(plugin, name="test-mattermost")
     try:
         yield
     finally:
@@ -75,10 +75,10 @@ def invoke(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def teams_project(root: Path, url: str, channel: str | None = None) -> Path:
-    """The runner tests' data (drift on 2026-03-03 and 03-04), alerting a Teams channel."""
+def mattermost_project(root: Path, url: str, channel: str | None = None) -> Path:
+    """The runner tests' data (drift on 2026-03-03 and 03-04), alerting a Mattermost channel."""
     spec = make_project(root)
-    channel = channel or f"{{type: teams, url: '{url}'}}"
+    channel = channel or f"{{type: mattermost, url: '{url}'}}"
     spec.write_text(
         textwrap.dedent(
             f"""\
@@ -102,43 +102,45 @@ def teams_project(root: Path, url: str, channel: str | None = None) -> Path:
 
 
 def test_without_its_plugin_the_type_is_unknown(tmp_path: Path) -> None:
-    spec = teams_project(tmp_path, "http://127.0.0.1:9/hook")
+    spec = mattermost_project(tmp_path, "http://127.0.0.1:9/hook")
     code, _, err = invoke("validate", str(spec))
     assert code == 2
-    assert f"{spec}:2:16: channels.team.type: unknown channel type 'teams'" in err
+    assert f"{spec}:2:16: channels.team.type: unknown channel type 'mattermost'" in err
 
 
-def test_a_plugin_channel_type_validates_and_its_settings_are_checked(tmp_path: Path, teams: None) -> None:
-    spec = teams_project(tmp_path, "http://127.0.0.1:9/hook")
+def test_a_plugin_channel_type_validates_and_its_settings_are_checked(tmp_path: Path, mattermost: None) -> None:
+    spec = mattermost_project(tmp_path, "http://127.0.0.1:9/hook")
     code, out, err = invoke("validate", str(spec))
     assert code == 0, err
-    bad = teams_project(tmp_path / "bad", "", channel="{type: teams, url: 'http://127.0.0.1:9/hook', colour: red}")
+    bad = mattermost_project(
+        tmp_path / "bad", "", channel="{type: mattermost, url: 'http://127.0.0.1:9/hook', colour: red}"
+    )
     code, _, err = invoke("validate", str(bad))
     assert code == 2
     assert f"{bad}:2:" in err and "channels.team.colour" in err
 
 
-def test_a_plugin_channel_type_resolves_like_a_built_in_one(tmp_path: Path, teams: None) -> None:
-    spec = load_spec(teams_project(tmp_path, "http://127.0.0.1:9/secret-path"))
+def test_a_plugin_channel_type_resolves_like_a_built_in_one(tmp_path: Path, mattermost: None) -> None:
+    spec = load_spec(mattermost_project(tmp_path, "http://127.0.0.1:9/secret-path"))
     [rule] = resolve_monitor(spec, "churn").alerts
     [log, team] = rule.channels
-    assert (log.type, team.type) == ("log", "teams")
-    assert isinstance(team.settings, TeamsSettings) and team.notify_index == 1
-    assert (team.id, team.name, team.channel_name) == ("channel:team", "teams 'team'", "team")
+    assert (log.type, team.type) == ("log", "mattermost")
+    assert isinstance(team.settings, MattermostSettings) and team.notify_index == 1
+    assert (team.id, team.name, team.channel_name) == ("channel:team", "mattermost 'team'", "team")
     assert team.value("url") == "http://127.0.0.1:9/secret-path"
-    assert team.channel_class() is TeamsChannel
+    assert team.channel_class() is MattermostChannel
 
 
 def test_the_local_provider_delivers_a_plugin_channel_type(
-    tmp_path: Path, teams: None, http_receiver: HttpReceiver
+    tmp_path: Path, mattermost: None, http_receiver: HttpReceiver
 ) -> None:
-    spec = teams_project(tmp_path, http_receiver.url("/teams"))
+    spec = mattermost_project(tmp_path, http_receiver.url("/mattermost"))
     code, _, err = invoke("run", str(spec), "--from", "2026-03-01", "--to", "2026-03-07")
     assert code == 1, err  # drift was found
     cards = [(r.path, r.json()["title"]) for r in http_receiver.requests]
     assert cards == [
-        ("/teams", "FIRING churn: inputs drifted"),
-        ("/teams", "RESOLVED churn: inputs drifted"),
+        ("/mattermost", "FIRING churn: inputs drifted"),
+        ("/mattermost", "RESOLVED churn: inputs drifted"),
     ]
     assert http_receiver.requests[0].json()["text"].startswith("2 features drifted: age (normalized_wasserstein")
 
@@ -147,7 +149,7 @@ def _deliver(target: ChannelTarget) -> str:
     return f"a subscription for {target.type}"
 
 
-# A cloud's table as a cloud provider's channels.py holds it: this cloud knows nothing of teams.
+# A cloud's table as a cloud provider's channels.py holds it: this cloud knows nothing of mattermost.
 CLOUD_DELIVERY: dict[str, Delivery[Callable[[ChannelTarget], str]] | Refusal] = {
     "email": Delivery(_deliver, "an email subscription per address"),
     "webhook": Delivery(_deliver, "an HTTPS subscription"),
@@ -155,8 +157,8 @@ CLOUD_DELIVERY: dict[str, Delivery[Callable[[ChannelTarget], str]] | Refusal] = 
 }
 
 
-def test_a_cloud_without_a_row_for_the_type_refuses_it_at_its_notify_entry(tmp_path: Path, teams: None) -> None:
-    spec = load_spec(teams_project(tmp_path, "http://127.0.0.1:9/hook"))
+def test_a_cloud_without_a_row_for_the_type_refuses_it_at_its_notify_entry(tmp_path: Path, mattermost: None) -> None:
+    spec = load_spec(mattermost_project(tmp_path, "http://127.0.0.1:9/hook"))
     problems = channel_problems(resolve_monitor(spec, "churn"), CLOUD_DELIVERY, provider="mycloud", source=spec.source)
     located = [(p.key_path, p.line, p.column, p.message) for p in problems]
     assert located == [
@@ -171,7 +173,8 @@ def test_a_cloud_without_a_row_for_the_type_refuses_it_at_its_notify_entry(tmp_p
             "monitors.churn.alerts[0].notify[1]",
             13,
             23,
-            "teams 'team': the mycloud provider cannot deliver 'teams' channels (it delivers email, webhook); "
+            "mattermost 'team': the mycloud provider cannot deliver 'mattermost' channels "
+            "(it delivers email, webhook); "
             "notify one of those instead, or run this monitor with the local provider, which delivers every "
             "installed channel type",
         ),
@@ -192,7 +195,7 @@ providers:
     backend: processing
     image_uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/driftplane:1
 channels:
-  team: {{type: teams, url: "https://teams.example.com/hook/s3cret"}}
+  team: {{type: mattermost, url: "https://mattermost.example.com/hook/s3cret"}}
 monitors:
   churn:
     baseline: {{data: "{TRAIN}"}}
@@ -208,7 +211,7 @@ provider: azure
 providers:
   azure: {subscription_id: 00000000-0000-0000-0000-000000000000, resource_group: rg, workspace: ws, data: as-is}
 channels:
-  team: {type: teams, url: "https://teams.example.com/hook/s3cret"}
+  team: {type: mattermost, url: "https://mattermost.example.com/hook/s3cret"}
 monitors:
   churn:
     baseline: {data: "azureml:churn-train:1"}
@@ -229,7 +232,7 @@ providers:
     image: us-docker.pkg.dev/my-project/driftplane/driftplane:1
     service_account: runner@my-project.iam.gserviceaccount.com
 channels:
-  team: {type: teams, url: "https://teams.example.com/hook/s3cret"}
+  team: {type: mattermost, url: "https://mattermost.example.com/hook/s3cret"}
 monitors:
   churn:
     baseline: {data: train.csv}
@@ -278,33 +281,34 @@ def validate_for(tmp_path: Path, cloud: str) -> tuple[int, str, Path]:
 
 @pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
 def test_every_installed_cloud_refuses_the_new_type_at_its_notify_entry(
-    tmp_path: Path, teams: None, clouds: None, cloud: str
+    tmp_path: Path, mattermost: None, clouds: None, cloud: str
 ) -> None:
     code, err, path = validate_for(tmp_path, cloud)
     assert code == 2, err
     line = CLOUD_SPECS[cloud].splitlines().index(next(t for t in CLOUD_SPECS[cloud].splitlines() if "notify:" in t)) + 1
     column = CLOUD_SPECS[cloud].splitlines()[line - 1].index("team]") + 1
     assert (
-        f"{path}:{line}:{column}: monitors.churn.alerts[0].notify[1]: teams 'team': the {cloud} provider cannot "
-        f"deliver 'teams' channels (it delivers {DELIVERS[cloud]})"
+        f"{path}:{line}:{column}: monitors.churn.alerts[0].notify[1]: mattermost 'team': the {cloud} provider cannot "
+        f"deliver 'mattermost' channels (it delivers {DELIVERS[cloud]})"
     ) in err
     assert err.count("cannot deliver") == 1, "the email entry beside it is delivered"
     assert "s3cret" not in err
 
 
-def _teams_as_https(target: ChannelTarget) -> list[Any]:
-    """The row AWS would get for teams: an SNS HTTPS subscription to the webhook's URL."""
+def _mattermost_as_https(target: ChannelTarget) -> list[Any]:
+    """The row AWS would get for mattermost: an SNS HTTPS subscription to the webhook's URL."""
     from driftplane_aws.channels import Subscription
 
     return [Subscription("https", str(target.value("url")))]
 
 
 def test_a_row_in_one_clouds_table_makes_that_cloud_deliver_it(
-    tmp_path: Path, teams: None, clouds: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, mattermost: None, clouds: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from driftplane_aws import channels as aws_channels
 
-    monkeypatch.setitem(aws_channels.DELIVERY, "teams", Delivery(_teams_as_https, "an SNS HTTPS subscription"))
+    row = Delivery(_mattermost_as_https, "an SNS HTTPS subscription")
+    monkeypatch.setitem(aws_channels.DELIVERY, "mattermost", row)
     code, err, path = validate_for(tmp_path, "aws")
     assert code == 0, err
     code, out, err = invoke("plan", str(path), "--provider", "aws", "--offline", "--json")
@@ -314,7 +318,7 @@ def test_a_row_in_one_clouds_table_makes_that_cloud_deliver_it(
         for c in json.loads(out)["changes"]
         if c["kind"] == "sns:Subscription"
     )
-    assert subscribed == [("email", "ml@example.com"), ("https", "https://teams.example.com/hook/s3cret")]
+    assert subscribed == [("email", "ml@example.com"), ("https", "https://mattermost.example.com/hook/s3cret")]
     for other in ("azure", "gcp"):  # the row is AWS's alone
         code, err, _ = validate_for(tmp_path, other)
-        assert code == 2 and f"the {other} provider cannot deliver 'teams' channels" in err
+        assert code == 2 and f"the {other} provider cannot deliver 'mattermost' channels" in err

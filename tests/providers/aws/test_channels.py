@@ -65,47 +65,50 @@ channels:
     assert "hooks.slack.com/services" not in err  # a channel's secret URL is never shown
 
 
-class _TeamsSettings(ChannelSettings):
+class _MattermostSettings(ChannelSettings):
     url: str
 
 
-class _TeamsChannel(AlertChannel):
-    channel_type: ClassVar[str] = "teams"
-    settings_model: ClassVar[type[ChannelSettings]] = _TeamsSettings
+class _MattermostChannel(AlertChannel):
+    channel_type: ClassVar[str] = "mattermost"
+    settings_model: ClassVar[type[ChannelSettings]] = _MattermostSettings
     shorthand_field: ClassVar[str | None] = "url"
 
 
-class _TeamsPlugin:
+class _MattermostPlugin:
     @hookimpl
     def register_alert_channels(self, register: Callable[[type[AlertChannel]], None]) -> None:
-        register(_TeamsChannel)
+        register(_MattermostChannel)
 
 
 @pytest.fixture
-def teams() -> Iterator[None]:
-    plugin = _TeamsPlugin()
-    pm.register(plugin, name="test-teams")
+def mattermost() -> Iterator[None]:
+    plugin = _MattermostPlugin()
+    pm.register(plugin, name="test-mattermost")
     try:
         yield
     finally:
         pm.unregister(plugin)
 
 
-def test_a_channel_type_aws_has_no_row_for_is_refused_naming_what_it_delivers(tmp_path, teams) -> None:
+def test_a_channel_type_aws_has_no_row_for_is_refused_naming_what_it_delivers(tmp_path, mattermost) -> None:
     from driftplane_aws.channels import DELIVERY
 
-    assert "teams" not in DELIVERY
+    assert "mattermost" not in DELIVERY
     text = MONITOR + """\
     alerts:
-      - {name: drifted, when: drift, features: [day_mins], notify: ["teams:https://teams.example.com/hook", "log"]}
+      - name: drifted
+        when: drift
+        features: [day_mins]
+        notify: ["mattermost:https://mattermost.example.com/hook", "log"]
 """
     code, err = validate(tmp_path, text)
     assert code == 2
-    assert f"F:{line_of(text, 'teams:')}:" in err
+    assert f"F:{line_of(text, 'mattermost:')}:" in err
     assert (
-        "monitors.churn.alerts[0].notify[0]: teams (https://teams.example.com/hook): "
-        "the aws provider cannot deliver 'teams' channels (it delivers email, log)" in err
-    )
+        "monitors.churn.alerts[0].notify[0]: mattermost (https://mattermost.example.com/hook): "
+        "the aws provider cannot deliver 'mattermost' channels (it delivers email, log)"
+    ) in err
     assert "providers.aws.sns_topic_arn" in err, "the alternative AWS offers: a topic of your own"
 
 

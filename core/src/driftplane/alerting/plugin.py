@@ -20,10 +20,12 @@ def builtin_channels() -> tuple[type[AlertChannel], ...]:
     """The channel types driftplane ships, imported when first asked for."""
     from driftplane.alerting.channels.email import EmailChannel
     from driftplane.alerting.channels.log import LogChannel
+    from driftplane.alerting.channels.pagerduty import PagerDutyChannel
     from driftplane.alerting.channels.slack import SlackChannel
+    from driftplane.alerting.channels.teams import TeamsChannel
     from driftplane.alerting.channels.webhook import WebhookChannel
 
-    return (WebhookChannel, SlackChannel, EmailChannel, LogChannel)
+    return (WebhookChannel, SlackChannel, EmailChannel, LogChannel, TeamsChannel, PagerDutyChannel)
 
 
 @hookimpl

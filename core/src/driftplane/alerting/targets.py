@@ -107,8 +107,8 @@ def resolve_target(spec: Spec, ref: ChannelRef) -> ChannelTarget:
     settings = cls.settings_from(raw)
     if written is not None and channel_name is None and ":" in written and cls.shorthand_field:
         shown = getattr(settings, cls.shorthand_field, None)
-        if isinstance(shown, SecretStr):
-            name = f"{kind} ({redact_url(shown)})"
+        if isinstance(shown, SecretStr):  # a URL by its host; a key (a routing key) not at all
+            name = f"{kind} ({redact_url(shown) if '://' in shown.get_secret_value() else 'key hidden'})"
         elif isinstance(shown, list | tuple):
             name = f"{kind} ({', '.join(map(str, shown))})"
         elif shown is not None:

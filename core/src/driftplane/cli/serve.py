@@ -15,6 +15,7 @@ from driftplane.errors import UsageError
 def command(spec_path: str | None, port: int | None, host: str | None) -> None:
     """Run every monitor on its schedule with the local provider; /metrics and /healthz over HTTP.
 
+    Also serves / (the monitors, with links) and /reports/MONITOR (its latest report).
     Stops cleanly on Ctrl-C or SIGTERM, finishing or discarding the run in progress
     without leaving half-written reports.
     """

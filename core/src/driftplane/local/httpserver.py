@@ -1,4 +1,8 @@
-"""The small HTTP server of ``driftplane serve``: Prometheus /metrics and /healthz."""
+"""The small HTTP server of ``driftplane serve``: Prometheus /metrics, /healthz, and the reports.
+
+``/`` lists the monitors and ``/reports/<monitor>`` shows a monitor's latest report
+(``report_pages``), when the server is given the pages.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,31 @@ import socket
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from driftplane.errors import UsageError
 
+if TYPE_CHECKING:
+    from driftplane.local.report_pages import ReportPages
+
 logger = logging.getLogger(__name__)
 
 
 def start_http_server(
-    host: str, port: int, registry: CollectorRegistry, health: Callable[[], tuple[bool, dict[str, Any]]]
+    host: str,
+    port: int,
+    registry: CollectorRegistry,
+    health: Callable[[], tuple[bool, dict[str, Any]]],
+    pages: ReportPages | None = None,
 ) -> ThreadingHTTPServer:
-    """Serve /metrics and /healthz in a daemon thread; returns the server (``server_port``)."""
+    """Serve /metrics and /healthz (and with ``pages``, / and /reports/<monitor>) in a daemon thread.
+
+    Returns the server (``server_port``).
+    """
+    from driftplane.local.report_pages import REPORTS_PREFIX
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -33,13 +49,22 @@ def start_http_server(
                 ok, details = health()
                 body = json.dumps({"status": "ok" if ok else "unhealthy", **details}, default=str, indent=2)
                 self._send(200 if ok else 503, "application/json", body.encode())
+            elif pages is not None and path in ("/", "/index.html"):
+                page = pages.index()
+                self._send(page.code, page.content_type, page.body)
+            elif pages is not None and path.startswith(REPORTS_PREFIX):
+                page = pages.report(unquote(path[len(REPORTS_PREFIX) :].strip("/")))
+                self._send(page.code, page.content_type, page.body)
             else:
-                self._send(404, "text/plain; charset=utf-8", b"not found: try /metrics or /healthz\n")
+                hint = "/, /reports/<monitor>, /metrics or /healthz" if pages is not None else "/metrics or /healthz"
+                self._send(404, "text/plain; charset=utf-8", f"not found: try {hint}\n".encode())
 
         def _send(self, code: int, content_type: str, body: bytes) -> None:
             self.send_response(code)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")  # the latest report changes with every run
+            self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             self.wfile.write(body)
 
@@ -55,10 +80,12 @@ def start_http_server(
     thread.start()
     shown = f"[{host}]" if ":" in host else host
     logger.info("serving /metrics and /healthz on http://%s:%d", shown, server.server_port)
+    if pages is not None:
+        logger.info("the latest report of each monitor: http://%s:%d/", shown, server.server_port)
     if not _loopback(str(server.server_address[0])):
         logger.warning(
             "/metrics and /healthz are open to the network on %s:%d (anyone who can reach this machine "
-            "can read monitor names, statuses and drift values); bind to 127.0.0.1 with --host or "
+            "can read monitor names, statuses, drift values and reports); bind to 127.0.0.1 with --host or "
             "providers.local.serve.host unless that is intended",
             host,
             server.server_port,

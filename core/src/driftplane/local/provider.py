@@ -177,6 +177,7 @@ class LocalProvider(Provider):
         """Run every enabled monitor on its schedule until SIGTERM/SIGINT (or ``stop`` is set)."""
         from driftplane.local.httpserver import start_http_server
         from driftplane.local.prometheus import PrometheusMetrics
+        from driftplane.local.report_pages import ReportPages
         from driftplane.local.scheduler import Scheduler
 
         metrics = PrometheusMetrics()
@@ -211,8 +212,13 @@ class LocalProvider(Provider):
             for sig in (signal.SIGTERM.value, signal.SIGINT.value):
                 previous[sig] = signal.signal(sig, on_signal)
         try:
+            pages = ReportPages(runner.state_dir, names, status=lambda name: scheduler.states[name].last_status)
             server = start_http_server(
-                host or serve_settings.host, serve_settings.port if port is None else port, metrics.registry, health
+                host or serve_settings.host,
+                serve_settings.port if port is None else port,
+                metrics.registry,
+                health,
+                pages=pages,
             )
         except BaseException:
             for sig, handler in previous.items():

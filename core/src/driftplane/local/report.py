@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import logging
 import os
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ from driftplane.local.report_assets.features import (
     order_features,
 )
 from driftplane.local.report_assets.markup import Html, join, tag
+from driftplane.local.report_assets.paths import PortablePaths
 from driftplane.local.report_assets.quality import (
     performance_section,
     prediction_drift_section,
@@ -77,20 +79,25 @@ def render_report(
     history: Sequence[RunResult] = (),
     monitor: Monitor | None = None,
     title: str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
 ) -> str:
     """The report of one run as a complete HTML document.
 
     ``history`` is the last runs of the same monitor, newest first; it may include
     ``result`` itself. ``monitor`` adds the configured thresholds, data sources and
     schedule to the header. ``title`` replaces the default "<monitor>: driftplane report".
+    ``base_dir`` is the spec's folder: paths under it are shown relative to it, and any
+    other absolute path by its file name, so the page reads the same on any machine.
     """
+    paths = PortablePaths.under(base_dir)
+    result, history = paths.result(result), [paths.result(run) for run in history]
     page_title = title or f"{result.monitor}: driftplane report"
     said = quality_verdict(result, verdict(result))
     views = order_features(result.features, result.violations)
     runs = timeline(result, history)
     cards = []
     for view in views:
-        spark = feature_sparkline(view, runs, f"spark-{view.index}") if view.status == "drifted" else None
+        spark = feature_sparkline(view, runs, f"spark-{view.index}", compact=view.status != "drifted")
         cards.append(feature_card(view, spark))
     notes = notes_section(result)
     script = _asset("report.js")
@@ -104,7 +111,7 @@ def render_report(
         charts.PATTERN_DEFS,
         tag(
             "div",
-            banner(result, said, views, monitor, page_title),
+            banner(result, said, views, monitor, page_title, shorten=paths.text),
             toc(views, result, notes is not None),
             tag(
                 "main",
@@ -139,6 +146,33 @@ def render_report(
         f"<body>{body}<script>{script}</script></body></html>\n"
     )
     return str(document)
+
+
+NOTEBOOK_HEIGHT = 720
+
+
+def notebook_html(
+    result: RunResult,
+    *,
+    history: Sequence[RunResult] = (),
+    monitor: Monitor | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    height: int = NOTEBOOK_HEIGHT,
+) -> str:
+    """The report inline in a notebook: the whole page in a sandboxed ``<iframe srcdoc>``.
+
+    The page keeps its own styles, ids and script apart from the notebook's (a report's
+    ``#features`` or ``body`` rule must not restyle the notebook), and keeps its
+    Content-Security-Policy: it loads nothing, so it shows the same offline and in a saved
+    notebook. ``sandbox="allow-scripts"`` runs the page's filter and sort script and
+    nothing else (no same-origin access to the notebook, no forms, no pop-ups).
+    """
+    page = render_report(result, history=history, monitor=monitor, base_dir=base_dir)
+    label = f"driftplane report of monitor {result.monitor}"
+    return (
+        f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" title="{html.escape(label)}" '
+        f'style="width:100%;height:{int(height)}px;border:1px solid #d9dee4;border-radius:6px"></iframe>'
+    )
 
 
 def _features_section(views: Sequence[FeatureView], cards: Sequence[Html]) -> Html:
@@ -191,6 +225,7 @@ def write_report(
     history: Sequence[RunResult] = (),
     monitor: Monitor | None = None,
     title: str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Render the report and write it atomically: a temporary file beside ``path``, then a rename.
 
@@ -198,7 +233,7 @@ def write_report(
     previous report in place. Missing parent directories are created.
     """
     target = Path(path)
-    text = render_report(result, history=history, monitor=monitor, title=title)
+    text = render_report(result, history=history, monitor=monitor, title=title, base_dir=base_dir)
     data = text.encode("utf-8", errors="replace")
     write_atomic(target, data, what=f"the report of monitor '{result.monitor}'")  # StorageError says why not
     logger.debug("wrote the report of monitor '%s' to %s (%d KB).", result.monitor, target, len(data) // 1024)

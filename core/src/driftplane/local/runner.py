@@ -318,6 +318,7 @@ class LocalRunner:
                     result,
                     history=history,
                     monitor=self.spec.monitor(name),
+                    base_dir=self.spec.base_dir,
                 )
                 write_json_atomic(folder / REPORT_FILES["result"], result.model_dump(mode="json"))
         except (OSError, DataError) as exc:

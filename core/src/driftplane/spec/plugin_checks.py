@@ -16,6 +16,7 @@ from driftplane.plugins import get_channel_types, get_providers, missing_provide
 from driftplane.spec.problems import SourceMap, did_you_mean
 
 if TYPE_CHECKING:
+    from driftplane.alerting.channel import AlertChannel
     from driftplane.spec.models import Spec
 
 logger = logging.getLogger(__name__)
@@ -120,5 +121,13 @@ def spec_plugin_problems(spec: Spec) -> list[Problem]:
                         cls.settings_from(raw)
                     except SpecError as exc:
                         for p in exc.problems:
-                            problems.append(locate(path, f"'{ref}': {p.message}"))
+                            problems.append(locate(path, f"'{shown_shorthand(cls, ref)}': {p.message}"))
     return problems
+
+
+def shown_shorthand(cls: type[AlertChannel], ref: str) -> str:
+    """A shorthand as a message may quote it: ``pagerduty:…`` when its target is a secret (a key, a URL)."""
+    field = cls.settings_model.model_fields.get(cls.shorthand_field or "")
+    if field is not None and "SecretStr" in str(field.annotation):
+        return ref.partition(":")[0] + ":…"
+    return ref

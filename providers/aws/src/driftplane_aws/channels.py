@@ -77,6 +77,19 @@ DELIVERY: DeliveryTable[Subscriptions] = {
         f"use AWS Chatbot (Amazon Q Developer in chat applications) on a topic of your own: {OWN_TOPIC}; "
         f"or an email channel, or {LOCAL}",
     ),
+    "teams": Refusal(
+        "SNS posts its own JSON envelope to an HTTPS endpoint (after a subscription confirmation Teams "
+        "cannot answer), not the Adaptive Card a Teams webhook shows",
+        f"use AWS Chatbot (Amazon Q Developer in chat applications), which posts alarms to Teams, on a topic "
+        f"of your own: {OWN_TOPIC}; or an email channel (a Teams channel has an email address), or {LOCAL}",
+    ),
+    "pagerduty": Refusal(
+        "CloudWatch alarms reach PagerDuty only through SNS, which posts the alarm in its own envelope to "
+        "PagerDuty's Amazon CloudWatch integration (its own integration URL), not the Events API v2 "
+        "trigger and resolve (with driftplane's summary and dedup_key) that the routing key is for",
+        "add an Amazon CloudWatch integration to the PagerDuty service and subscribe its integration URL "
+        f"to a topic of your own: {OWN_TOPIC}; or {LOCAL}",
+    ),
 }
 
 

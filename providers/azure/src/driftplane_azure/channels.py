@@ -47,6 +47,16 @@ DELIVERY: DeliveryTable[EmailAddresses] = {
         "which Slack rejects",
         f"notify an email channel (a Slack channel can have an email address), {_LOCAL}",
     ),
+    "teams": Refusal(
+        "Azure ML only emails, and an Azure Monitor action group posts Azure's own alert schema, "
+        "not the Adaptive Card a Teams webhook shows",
+        f"notify an email channel (a Teams channel has an email address), {_LOCAL}",
+    ),
+    "pagerduty": Refusal(
+        "Azure ML only emails, and an Azure Monitor action group posts Azure's own alert schema, not an "
+        "Events API v2 trigger and resolve with driftplane's dedup_key",
+        f"notify an email channel with the address of an email integration on the PagerDuty service, {_LOCAL}",
+    ),
     "log": Refusal(
         "the log channel writes to driftplane's log, but on Azure, Azure ML runs the monitor, not driftplane",
         "remove it (`driftplane status` shows each run), or notify an email channel",

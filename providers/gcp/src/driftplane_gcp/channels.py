@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from driftplane.alerting.delivery import Delivery, DeliveryTable, Undeliverable
+from driftplane.alerting.delivery import Delivery, DeliveryTable, Refusal, Undeliverable
 from driftplane.alerting.redact import redact_url
 from driftplane.alerting.targets import ChannelTarget
 from driftplane_gcp.names import DIGEST_LABEL, digest, managed_labels
@@ -161,6 +161,19 @@ DELIVERY: DeliveryTable[Translate] = {
     ),
     "slack": Delivery(_slack, "a Cloud Monitoring Slack channel, through the Slack app in providers.gcp.slack"),
     "log": Delivery(_log, "no channel: the alert policy's incidents are listed in the console"),
+    "teams": Refusal(
+        "Cloud Monitoring has no Microsoft Teams channel, and its webhooks post Google's incident JSON, "
+        "not the Adaptive Card a Teams webhook shows",
+        "notify an email channel (a Teams channel has an email address) or a slack channel, or run this "
+        "monitor's alerts with the local provider (driftplane serve)",
+    ),
+    "pagerduty": Refusal(
+        "Cloud Monitoring's PagerDuty channels send Google's incidents to PagerDuty's Google Cloud integration "
+        "(a key of its own), not the Events API v2 trigger and resolve with driftplane's summary and dedup_key "
+        "that the routing key is for",
+        "notify an email channel with the address of an email integration on the PagerDuty service, or run "
+        "this monitor's alerts with the local provider (driftplane serve)",
+    ),
 }
 
 

@@ -68,8 +68,8 @@ def test_drifted_features_are_visible_and_listed_first(page: Browser) -> None:
 def test_every_chart_is_laid_out_with_a_size_and_drawn_series(page: Browser) -> None:
     sizes = page.run(
         "return Array.prototype.map.call(document.querySelectorAll('svg.chart, svg.spark, svg.strip'), function(s){"
-        "var r=s.getBoundingClientRect(); "
-        "var drawn=Array.prototype.map.call(s.querySelectorAll('.b,.t,.tb,.trend,rect[class^=s-]'),"
+        "var r=s.getBoundingClientRect();"
+        "var drawn=Array.prototype.map.call(s.querySelectorAll('.b,.t,.tb,.trend,circle,rect[class^=s-]'),"
         "function(e){var b=e.getBBox(); return b.width*b.height + b.width + b.height;});"
         "return [s.getAttribute('class'), r.width, r.height, "
         "drawn.length, Math.min.apply(null, drawn.concat([1e9]))];})"

@@ -1,4 +1,4 @@
-"""The built-in channel types, one module each: webhook, slack, email, log.
+"""The built-in channel types, one module each: webhook, slack, email, log, teams, pagerduty.
 
 A channel type is a settings model (what its entry under ``channels:`` holds) and an
 AlertChannel subclass that sends a Notification with them. ``driftplane.alerting.plugin``

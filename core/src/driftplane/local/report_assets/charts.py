@@ -134,8 +134,11 @@ def histogram_chart(chart_id: str, name: str, baseline: dict[str, Any], target: 
     drawn = [(css, h) for css, h in sides if h is not None and h.total > 0]
     if not drawn:
         return None
+    missing = missing_shares(baseline, target)
+    if missing is not None:  # shares of all rows, present or not, so the missing bar compares
+        drawn = [(css, _present_part(h, missing[css])) for css, h in drawn]
     width, height = 480, 200
-    left, right, top, bottom = 46, 12, 12, 40
+    left, right, top, bottom = 46, 12 + (MISSING_BAR if missing is not None else 0), 12, 40
     low = min(h.edges[0] for _, h in drawn)
     high = max(h.edges[-1] for _, h in drawn)
     if high <= low:
@@ -143,7 +146,10 @@ def histogram_chart(chart_id: str, name: str, baseline: dict[str, Any], target: 
     # Unequal bins are drawn as densities so a wide bin does not look like a peak.
     uneven = any(_uneven(h.edges) for _, h in drawn)
     heights = {css: _heights(h, uneven) for css, h in drawn}
-    peak = nice_ceiling(max(max(v) for v in heights.values()) or 1.0)
+    tallest = max(max(v) for v in heights.values())
+    if missing is not None:
+        tallest = max(tallest, *missing.values())
+    peak = nice_ceiling(tallest or 1.0)
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x(value: float) -> float:
@@ -168,8 +174,53 @@ def histogram_chart(chart_id: str, name: str, baseline: dict[str, Any], target: 
     for value in ticks:
         body.append(_text(x(value), base + 16, number(value)))
     body.append(_text(left + plot_w / 2, height - 4, f"{name} (value)" if len(name) < 40 else "value", css="label"))
+    desc = _histogram_desc(sides)
+    if missing is not None:
+        body += _missing_bar(missing, x0=width - right + 22, base=base, y=y)  # clear of the last tick's label
+        desc += " " + _missing_desc(missing)
     title = f"Distribution of {name}: baseline against target"
-    return _svg(chart_id, width, height, title, _histogram_desc(sides), *body)
+    return _svg(chart_id, width, height, title, desc, *body)
+
+
+# ---------------------------------------------------------------------------------------
+# Missing values: a bar of their own beside the distribution
+
+MISSING_BAR = 52  # the width kept right of a histogram for the missing values' bar
+
+
+def missing_share(summary: dict[str, Any]) -> float | None:
+    """The share of rows without a value (missing / (present + missing)), when both are known."""
+    present, missing = as_float(summary.get("count")), as_float(summary.get("missing"))
+    if present is None or missing is None or present < 0 or missing < 0 or present + missing <= 0:
+        return None
+    return missing / (present + missing)
+
+
+def missing_shares(baseline: dict[str, Any], target: dict[str, Any]) -> dict[str, float] | None:
+    """{"b": share, "t": share} of missing values when either side has some; None when neither does."""
+    shares = {css: missing_share(summary) or 0.0 for css, summary in (("b", baseline), ("t", target))}
+    return shares if any(share > 0 for share in shares.values()) else None
+
+
+def _present_part(histogram: Histogram, missing: float) -> Histogram:
+    """The histogram's shares as shares of all rows: the present values' part of them."""
+    return Histogram(histogram.edges, [share * (1 - missing) for share in histogram.shares], histogram.total)
+
+
+def _missing_bar(missing: dict[str, float], *, x0: float, base: float, y: Any) -> list[Html]:
+    """Both sides' missing share as two side-by-side bars, labelled, right of the plot."""
+    parts: list[Html] = []
+    for offset, css in ((0, "b"), (14, "t")):
+        top = y(missing[css])
+        parts.append(svg_tag("path", d=f"M{_r(x0 + offset)} {_r(base)}V{_r(top)}h14V{_r(base)}Z", class_=f"{css} m"))
+    parts.append(svg_tag("path", d=f"M{_r(x0 - 4)} {_r(base)}h36", class_="axis"))
+    parts.append(_text(x0 + 14, base + 16, "missing", css="label"))
+    return parts
+
+
+def _missing_desc(missing: dict[str, float]) -> str:
+    target, baseline = percent(missing["t"]), percent(missing["b"])
+    return f"Missing values: {target} of the target rows against {baseline} of the baseline rows."
 
 
 def _uneven(edges: list[float]) -> bool:
@@ -289,6 +340,14 @@ def quantile_chart(chart_id: str, name: str, baseline: dict[str, Any], target: d
         body.append(_text(x(value), axis_y + 15, number(value)))
     medians = ", ".join(f"{label} median {number(_nearest(q, 0.5))}" for label, _, q in rows)
     desc = f"Middle half of the values (box), 5% to 95% (whiskers) and the median (line): {medians}."
+    missing = missing_shares(baseline, target)
+    if missing is not None:
+        height += 18
+        body.append(
+            _text(left, height - 4, f"missing: {percent(missing['b'])} of baseline rows, "
+                  f"{percent(missing['t'])} of target rows", "start", css="label")
+        )
+        desc += " " + _missing_desc(missing)
     return _svg(chart_id, width, height, f"Value ranges of {name}: baseline against target", desc, *body)
 
 
@@ -342,7 +401,17 @@ def category_rows(baseline: dict[str, Any], target: dict[str, Any], limit: int =
     other_t = share_t.get(OTHER, 0.0) + sum(share_t.get(k, 0.0) for k in rest)
     if other_b > 0 or other_t > 0:
         rows.append(CategoryRow("(all other values)", other_b, other_t, grouped=True))
+    missing = missing_shares(baseline, target)
+    if missing is not None and rows:  # shares of all rows, so the missing row compares
+        kept_b, kept_t = 1 - missing["b"], 1 - missing["t"]
+        rows = [
+            CategoryRow(r.label, r.baseline * kept_b, r.target * kept_t, new=r.new, grouped=r.grouped) for r in rows
+        ]
+        rows.append(CategoryRow(MISSING_ROW, missing["b"], missing["t"], grouped=True))
     return rows
+
+
+MISSING_ROW = "(missing values)"
 
 
 def _short(label: str, limit: int = 22) -> str:
@@ -400,8 +469,14 @@ class TrendPoint:
     drifted: bool
 
 
-def sparkline(chart_id: str, name: str, metric: str, points: Sequence[TrendPoint]) -> Html | None:
-    """The metric over the last runs with the threshold as a dashed line; drifted runs filled."""
+def sparkline(
+    chart_id: str, name: str, metric: str, points: Sequence[TrendPoint], *, compact: bool = False
+) -> Html | None:
+    """The metric over the last runs with the threshold as a dashed line; drifted runs filled.
+
+    ``compact`` marks only the drifted runs and the latest one with a dot (each dot carries its
+    value as a tooltip): a report with hundreds of calm features stays small.
+    """
     values = [p.value for p in points if p.value is not None and math.isfinite(p.value)]
     if not values:
         return None
@@ -424,8 +499,8 @@ def sparkline(chart_id: str, name: str, metric: str, points: Sequence[TrendPoint
             for i, p in enumerate(points)
             if p.threshold is not None
         )
-        if len(points) == 1:
-            line += f"L{_r(width - right)} {_r(y(points[0].threshold or 0.0))}"
+        if "L" not in line:  # one run with a threshold: draw it across, as a level to read against
+            line = f"M{_r(left)} {_r(y(thresholds[-1]))}L{_r(width - right)} {_r(y(thresholds[-1]))}"
         body.append(svg_tag("path", d=line, class_="threshold"))
         body.append(_text(width - right + 4, y(thresholds[-1]) + 4, number(thresholds[-1]), "start", css="v"))
     path, pen_up = [], True
@@ -435,9 +510,12 @@ def sparkline(chart_id: str, name: str, metric: str, points: Sequence[TrendPoint
             continue
         path.append(f"{'M' if pen_up else 'L'}{_r(x(index))} {_r(y(point.value))}")
         pen_up = False
-    body.append(svg_tag("path", d="".join(path), class_="trend"))
+    if any(step.startswith("L") for step in path):  # a lone point is its dot alone
+        body.append(svg_tag("path", d="".join(path), class_="trend"))
     for index, point in enumerate(points):
         if point.value is None or not math.isfinite(point.value):
+            continue
+        if compact and not point.drifted and index != len(points) - 1:
             continue
         body.append(
             svg_tag(
@@ -449,12 +527,33 @@ def sparkline(chart_id: str, name: str, metric: str, points: Sequence[TrendPoint
                 class_="hit" if point.drifted else "miss",
             )
         )
+    body += _unmeasured_marks(points, x, height - bottom)
     drifted_runs = sum(1 for p in points if p.drifted)
     desc = (
         f"{metric} over the last {len(points)} runs, from {number(values[0])} to {number(values[-1])}; "
         f"above the threshold in {drifted_runs} of them."
     )
+    unmeasured = sum(1 for p in points if p.value is None or not math.isfinite(p.value))
+    if unmeasured:
+        desc += f" Not measured in {unmeasured} (hollow squares on the axis)."
     return _svg(chart_id, width, height, f"Trend of {name}", desc, *body, css="spark")
+
+
+def _unmeasured_marks(points: Sequence[TrendPoint], x: Any, bottom: float) -> list[Html]:
+    """A hollow square on the axis for each run without a value (failed, or the feature absent)."""
+    return [
+        svg_tag(
+            "rect",
+            svg_tag("title", f"{point.label}: not measured"),
+            x=_r(x(index) - 2.5),
+            y=_r(bottom - 5),
+            width=5,
+            height=5,
+            class_="gap",
+        )
+        for index, point in enumerate(points)
+        if point.value is None or not math.isfinite(point.value)
+    ]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ chart: the status in words, what was compared, how many rows, when, and by which
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import PurePath
 from typing import Any
 
@@ -41,8 +41,16 @@ ICONS = {"ok": "✓", "drift": "▲", "violations": "!", "failed": "✗"}
 QUICK_LIMIT = 12
 
 
-def banner(result: RunResult, said: Verdict, views: Sequence[FeatureView], monitor: Monitor | None, title: str) -> Html:
-    """The verdict first, then the facts that frame it."""
+def banner(
+    result: RunResult,
+    said: Verdict,
+    views: Sequence[FeatureView],
+    monitor: Monitor | None,
+    title: str,
+    *,
+    shorten: Callable[[str], str] = str,
+) -> Html:
+    """The verdict first, then the facts that frame it; ``shorten`` makes the data sources' paths portable."""
     facts: list[tuple[str, Any]] = [("Monitor", _monitor_text(result, monitor))]
     facts.append(("Window", _window_text(result, monitor)))
     facts.append(
@@ -61,7 +69,7 @@ def banner(result: RunResult, said: Verdict, views: Sequence[FeatureView], monit
         ran += f", took {seconds(result.duration_seconds)}"
     facts.append(("Ran", f"{ran} (provider {result.provider})"))
     if monitor is not None:
-        facts.append(("Data", _sources_text(monitor)))
+        facts.append(("Data", _sources_text(monitor, shorten)))
     thresholds = _thresholds(views, monitor)
     if thresholds is not None:
         facts.append(("Thresholds", thresholds))
@@ -109,15 +117,15 @@ def _source(data: Any) -> str:
     return str(data) if data is not None else "—"
 
 
-def _sources_text(monitor: Monitor) -> Html:
+def _sources_text(monitor: Monitor, shorten: Callable[[str], str] = str) -> Html:
     baseline = monitor.baseline
     if baseline.statistics:
-        base = f"SageMaker statistics {baseline.statistics}"
+        base = f"SageMaker statistics {shorten(str(baseline.statistics))}"
     elif baseline.lag is not None:
         base = f"the target itself, {baseline.lag.text or baseline.lag} earlier"
     else:
-        base = _source(baseline.data)
-    target = _source(monitor.target.data or monitor.target.endpoint)
+        base = shorten(_source(baseline.data))
+    target = shorten(_source(monitor.target.data or monitor.target.endpoint))
     return join("baseline ", tag("code", base), ", target ", tag("code", target))
 
 
@@ -237,17 +245,24 @@ def notes_section(result: RunResult) -> Html | None:
     if result.messages:
         parts.append(tag("ul", [tag("li", m) for m in result.messages], class_="notes"))
     if result.reports:
-        files = [
-            tag(
-                "li",
-                f"{kind.replace('_', ' ')}: ",
-                tag("code", PurePath(path).name),
-                tag("span", f" ({path})", class_="muted"),
-            )
-            for kind, path in result.reports.items()
-        ]
-        parts += [tag("p", "Files written by this run:"), tag("ul", files)]
+        parts += files_written(result.reports)
     return tag("section", *parts, id="notes", aria_labelledby="notes-heading")
+
+
+def files_written(reports: dict[str, str]) -> list[Html]:
+    """The run's files by name, and the folder they are in (relative to the spec when known).
+
+    The paths come portable (see ``paths.py``): relative to the spec's folder, or a bare name.
+    """
+    folders = {str(PurePath(path).parent) for path in reports.values()}
+    where = ""
+    if len(folders) == 1 and (folder := folders.pop()) not in ("", "."):
+        where = f" (in {folder}, beside this report)" if "html" in reports else f" (in {folder})"
+    files = [
+        tag("li", f"{kind.replace('_', ' ')}: ", tag("code", PurePath(path).name if where else path))
+        for kind, path in reports.items()
+    ]
+    return [tag("p", f"Files written by this run{where}:"), tag("ul", files)]
 
 
 def violations_section(result: RunResult, views: Sequence[FeatureView]) -> Html:

@@ -1,4 +1,4 @@
-"""The trend over past runs: run statuses over time and each drifted feature's metric.
+"""The trend over past runs: run statuses over time and each feature's drift metric.
 
 One drifted run is news; the fifth in a row is a pattern. The trend is about the data, so
 it is ordered and labelled by each run's window, not by when the run happened: after a
@@ -127,16 +127,35 @@ def feature_points(name: str, runs: Sequence[RunResult]) -> list[charts.TrendPoi
     return points
 
 
-def feature_sparkline(view: FeatureView, runs: Sequence[RunResult], chart_id: str) -> Html | None:
+def feature_sparkline(
+    view: FeatureView, runs: Sequence[RunResult], chart_id: str, *, compact: bool = False
+) -> Html | None:
     """A feature's metric over the runs, or None with fewer than two runs to compare."""
     if len(runs) < 2 or view.feature.drift is None:
         return None
     points = feature_points(view.feature.name, runs)
-    return charts.sparkline(chart_id, view.feature.name, metric_name(view.feature.drift.metric), points)
+    name = metric_name(view.feature.drift.metric)
+    return charts.sparkline(chart_id, view.feature.name, name, points, compact=compact)
+
+
+def trend_order(views: Sequence[FeatureView], runs: Sequence[RunResult], current: RunResult) -> list[FeatureView]:
+    """Every feature with a drift metric: drifted now first, then drifted in an earlier run, then the rest.
+
+    Within each group the report's own order holds (furthest above, or closest to, the threshold first).
+    """
+    drifted_before = {f.name for run in runs if run is not current for f in run.drifted_features}
+    measured = [v for v in views if v.feature.drift is not None]
+
+    def group(view: FeatureView) -> int:
+        if view.status == "drifted":
+            return 0
+        return 1 if view.feature.name in drifted_before else 2
+
+    return sorted(measured, key=group)  # stable: the report's order within a group
 
 
 def trend_section(views: Sequence[FeatureView], runs: Sequence[RunResult], current: RunResult | None = None) -> Html:
-    """The section: the status strip, then a sparkline per drifted (or recently drifted) feature."""
+    """The section: the status strip, then a sparkline per feature, drifted (now or lately) first."""
     heading = tag("h2", "Trend over the last runs", id="trend-heading")
     if len(runs) < 2:
         return tag(
@@ -158,8 +177,7 @@ def trend_section(views: Sequence[FeatureView], runs: Sequence[RunResult], curre
         class_="muted",
     )
     current = current if current is not None else runs[-1]
-    drifted_before = {f.name for run in runs if run is not current for f in run.drifted_features}
-    chosen = [v for v in views if v.status == "drifted" or v.feature.name in drifted_before]
+    chosen = trend_order(views, runs, current)
     rows = []
     for view in chosen[:MAX_FEATURES]:
         spark = feature_sparkline(view, runs, f"trend-{view.index}")
@@ -183,7 +201,7 @@ def trend_section(views: Sequence[FeatureView], runs: Sequence[RunResult], curre
     if rows:
         more = len(chosen) - MAX_FEATURES
         table = join(
-            tag("h3", "Drift metric of the drifted features"),
+            tag("h3", "Drift metric of each feature"),
             tag(
                 "p",
                 "The line is the metric in each run; the dashed line the "
@@ -204,7 +222,7 @@ def trend_section(views: Sequence[FeatureView], runs: Sequence[RunResult], curre
                 tag("tbody", rows),
                 class_="trendtable",
             ),
-            tag("p", f"… and {more:,} more features that drifted; see their cards.", class_="muted")
+            tag("p", f"… and {more:,} more features; each feature's card shows its trend.", class_="muted")
             if more > 0
             else None,
         )

@@ -91,12 +91,8 @@ def verdict(result: RunResult) -> Verdict:
         f"Drift on {len(drifted):,} of {plural(len(checked), 'feature')}" if drifted else "Drift found"
     )
     if result.status == "failed":
-        first_line = (result.error or "the run did not finish").strip().splitlines() or ["the run did not finish"]
-        summary = first_line[0]
-        if len(summary) > 160:
-            summary = summary[:157] + "…"
         return Verdict(
-            f"Failed: {summary}",
+            f"Failed: {failure_reason(result)}",
             "The run stopped before it could compare the data; nothing below is a complete result.",
             "failed",
         )
@@ -112,6 +108,27 @@ def verdict(result: RunResult) -> Verdict:
     if not result.features:
         return Verdict("No drift, no violations", "No features were compared.", "ok")
     return Verdict("No drift, no violations", _checked_text(checked, result), "ok")
+
+
+HEADLINE_LIMIT = 120
+
+
+def failure_reason(result: RunResult) -> str:
+    """Why a run failed, in the words of its error's first clause: 'no data for the window ...'.
+
+    The monitor's name and window are in the banner already, and the advice and the places
+    looked at (after the first ';') are in the Notes: the headline keeps the reason. A long
+    reason is cut between words, never inside a path.
+    """
+    lines = (result.error or "").strip().splitlines()
+    text = lines[0].strip() if lines else ""
+    text = text.removeprefix(f"monitor {result.monitor}: ")
+    text = re.sub(r"^the run for .+? failed: ", "", text)
+    reason = text.split("; ", 1)[0].strip().rstrip(".:") or "the run did not finish"
+    if len(reason) > HEADLINE_LIMIT:
+        cut = reason.rfind(" ", 0, HEADLINE_LIMIT)
+        reason = reason[: cut if cut > 0 else HEADLINE_LIMIT].rstrip(" ,:;") + " …"
+    return reason
 
 
 def _checked_text(checked: list[FeatureResult], result: RunResult) -> str:
