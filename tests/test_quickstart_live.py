@@ -206,6 +206,28 @@ def test_live_once_writes_yesterday_and_today_and_never_overwrites_a_day(tmp_pat
     assert yesterday.stat().st_mtime_ns == stamp
 
 
+def test_run_helps_first_example_works_on_the_generated_data(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from driftplane.cli import cli
+
+    help_text = CliRunner().invoke(cli, ["run", "--help"]).output
+    first = help_text.split("Examples:", 1)[1].strip().splitlines()[0].split()
+    assert first == ["driftplane", "run", "examples/quickstart/monitors.yaml"]
+    folder = _copy_quickstart(tmp_path / "examples")
+    subprocess.run([sys.executable, "generate.py", "--live", "--once"], cwd=folder, capture_output=True, check=True)
+    env = {**os.environ, "QUICKSTART_WEBHOOK_URL": "http://127.0.0.1:9/closed"}  # nothing listens: fails fast
+    before = datetime.now(UTC)
+    done = subprocess.run(
+        [sys.executable, "-m", *first, "--json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    after = datetime.now(UTC)
+    assert done.returncode == 1, done.stderr  # drift found; 3 would be a failed window
+    result = json.loads(done.stdout.splitlines()[0])
+    assert result["status"] == "drift_and_violations"
+    assert result["window"]["end"] in {f"{_midnight(t):%Y-%m-%dT%H:%M:%SZ}" for t in (before, after)}
+
+
 def test_the_committed_january_data_is_what_generate_writes(tmp_path: Path) -> None:
     folder = _copy_quickstart(tmp_path)
     subprocess.run([sys.executable, "generate.py"], cwd=folder, capture_output=True, text=True, check=True)
