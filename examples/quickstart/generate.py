@@ -15,7 +15,7 @@ so the quickstart runs on a fresh clone; the seed makes them reproducible.
 
 ``--live`` makes the quickstart work on any day: it writes yesterday's partition (a whole day
 of traffic, UTC) and today's, then keeps adding a batch to the current day's partition every
-few seconds, rolling over to a new partition at midnight UTC, as scoring traffic arrives. Its
+minute (``--every``), rolling over to a new partition at midnight UTC, as scoring traffic arrives. Its
 traffic has the drift and the new state code above, so `driftplane serve monitors.yaml` in
 another terminal catches up yesterday's window at once, finds the drift and fires the alerts,
 and runs again at each midnight on the day just written. Its files are named ``live-*.parquet``
@@ -157,7 +157,7 @@ def live(data: Path, *, every: float, rows: int, once: bool) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--live", action="store_true", help="write today's traffic and keep writing it")
-    parser.add_argument("--every", type=float, default=10.0, help="seconds between live batches (default 10)")
+    parser.add_argument("--every", type=float, default=60.0, help="seconds between live batches (default 60)")
     parser.add_argument("--rows", type=int, default=200, help="rows per live batch (default 200)")
     parser.add_argument("--once", action="store_true", help="with --live: write yesterday and one batch, then stop")
     args = parser.parse_args(argv)
