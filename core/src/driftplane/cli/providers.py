@@ -56,7 +56,8 @@ def command(as_json: bool) -> None:
     out.print(table)
     missing = [n for n in KNOWN_PROVIDERS if n not in {r["name"] for r in rows}]
     for name in missing:
-        out.print(f"not installed: {name} (pip install 'driftplane[{name}]')")
+        # Not markup: rich would take [aws] for a style and print "pip install 'driftplane'".
+        out.print(f"not installed: {name} (pip install 'driftplane[{name}]')", markup=False)
     channel_table = Table(title="Alert channels", title_justify="left")
     for column in ("type", "distribution", "description"):
         channel_table.add_column(column)

@@ -479,14 +479,19 @@ class HistoryStore:
         )
         return bool(rows)
 
-    def latest_window_end(self, monitor: str, *, not_after: datetime) -> datetime | None:
+    def latest_window_end(
+        self, monitor: str, *, not_after: datetime, include_failed: bool = True
+    ) -> datetime | None:
         """When the latest recorded window of ``monitor`` that ends by ``not_after`` ended.
 
         ``serve`` catches up from here; a window recorded in the future (an older driftplane
-        allowed ``run --at`` in the future) must not make it skip the real ones.
+        allowed ``run --at`` in the future) must not make it skip the real ones. Without
+        ``include_failed``, only runs that did not fail count: a window that failed (its data
+        had not arrived) is caught up again.
         """
+        status_filter = "" if include_failed else "AND status != 'failed'"
         rows = self._query(
-            "SELECT MAX(window_end) FROM runs WHERE monitor = ? AND window_end <= ?",
+            f"SELECT MAX(window_end) FROM runs WHERE monitor = ? AND window_end <= ? {status_filter}",
             (monitor, iso(not_after)),
             f"read the latest run of monitor '{monitor}'",
         )

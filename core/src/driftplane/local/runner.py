@@ -143,11 +143,13 @@ class LocalRunner:
         return resolve_monitor(self.spec, name).windows.for_tick(tick)
 
     def last_window_end(self, name: str) -> datetime | None:
-        """When the latest recorded window of ``name`` ended (for serve's catch-up)."""
+        """When the latest window of ``name`` that did not fail ended (for serve's catch-up)."""
         if not HistoryStore.exists(self.state_dir):
             return None
         with HistoryStore.open(self.state_dir) as store:
-            return store.latest_window_end(name, not_after=datetime.now(UTC) + FUTURE_ALLOWANCE)
+            return store.latest_window_end(
+                name, not_after=datetime.now(UTC) + FUTURE_ALLOWANCE, include_failed=False
+            )
 
     def run(self, name: str, window: Window, *, defer_alerts: list[Callable[[], None]] | None = None) -> RunResult:
         """Run one monitor over one window: reports, history, alerts, metrics.

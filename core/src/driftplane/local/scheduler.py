@@ -2,8 +2,8 @@
 
 Each monitor has its own worker thread, so a slow monitor never delays another, and a
 monitor never runs twice at once. On start each monitor catches up at most one missed
-window (the latest scheduled one, if history has no run for it); older gaps are left to an
-explicit ``driftplane run --from --to`` backfill. Stopping waits for runs in progress: their
+window (the latest scheduled one, if history has no run for it that did not fail); older gaps
+are left to an explicit ``driftplane run --from --to`` backfill. Stopping waits for runs in progress: their
 reports are written atomically, so nothing is ever half-written.
 """
 
@@ -91,7 +91,7 @@ class Scheduler:
         return bool(self._threads) and all(t.is_alive() for t in self._threads)
 
     def _missed_window(self, name: str) -> datetime | None:
-        """The latest tick, when its window is newer than the last one recorded."""
+        """The latest tick, when its window is newer than the last one recorded that did not fail."""
         schedule = self.monitors[name]
         latest = schedule.previous_at_or_before(self.clock())
         last = self.runner.last_window_end(name)
