@@ -322,6 +322,7 @@ def test_the_fitted_estimator_is_cached_beside_the_baseline_profile(
     first = run_monitor(resolved, WINDOW, cache=cache, now=DAY + timedelta(hours=1)).result.performance
     stored = sorted(p.name for p in (tmp_path / "cache" / "churn").iterdir())
     assert len(stored) == 2 and stored[1].startswith("quality-")  # the profile, then the quality
+    caplog.clear()  # only the second run's lines: the first one's may be captured too, at the level earlier tests left
     with caplog.at_level("DEBUG", logger="driftplane"):
         second = run_monitor(resolved, WINDOW, cache=cache, now=DAY + timedelta(hours=1)).result.performance
     assert "using the cached baseline quality" in caplog.text
