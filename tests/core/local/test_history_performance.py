@@ -130,7 +130,9 @@ def test_a_long_history_keeps_the_trend_whole_at_80_columns(tmp_path: Path) -> N
                 }
             )
             store.record_run(result, recorded_at=RECORDED)
-    out = CliRunner().invoke(cli, ["history", "churn", "--state-dir", str(tmp_path), "--limit", "30"]).output
+    # An 80-column terminal (piped output takes the width of its content instead).
+    args = ["history", "churn", "--state-dir", str(tmp_path), "--limit", "30"]
+    out = CliRunner().invoke(cli, args, env={"COLUMNS": "80"}).output
     lines = out.splitlines()
     accuracy = next(line for line in lines if line.lstrip().startswith("accuracy "))
     assert "…" not in accuracy and all(len(line) <= 80 for line in lines)
