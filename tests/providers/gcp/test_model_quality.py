@@ -182,3 +182,44 @@ def test_a_wait_spanning_more_windows_than_a_run_judges_again_is_refused(cli: An
     assert "monitors.churn-quality.labels.wait" in line and "local provider" in line
     row = int(line.split("model-quality.yaml:")[1].split(":")[0])
     assert spec.read_text().splitlines()[row - 1].strip().startswith("wait: 30d")
+
+
+def test_status_reads_back_each_window_judged_in_the_latest_run(
+    tmp_path: Path, clients: GcpClients, fake: GoogleCloudEmulator
+) -> None:
+    spec_path, _, arrivals = make_project(tmp_path, "http://127.0.0.1:9/unused")
+    spec_path.write_text(spec_path.read_text().replace("notify: [hook]", "notify: [log]"))
+    spec = load_spec(spec_path)
+    settings = {**SETTINGS, "scheduled_runs": False}
+    now = [DAY0]
+    local = LocalRunner(spec, LocalSettings(), clock=lambda: now[0])
+    for tick in range(1, 5):
+        land_labels(tmp_path, arrivals, tick - 1)
+        now[0] = DAY0 + timedelta(days=tick)
+        local.run_window("churn", now[0])
+        (newest,) = run_monitors(
+            spec,
+            clients,
+            settings=GcpProvider.validate_settings(settings),
+            project="my-project",
+            at=now[0],
+            clock=lambda: now[0],
+        )
+    (status,) = GcpProvider(settings, clients=clients).status(spec)
+    runs = status.runs
+    assert runs[0].window == newest.window and runs[0].prediction_drift
+    assert [(f.name, f.drift.value) for f in runs[0].prediction_drift] == [  # type: ignore[union-attr]
+        (f.name, pytest.approx(f.drift.value))
+        for f in sorted(newest.prediction_drift, key=lambda f: f.name)  # type: ignore[union-attr]
+    ]
+    expected = judgements(tmp_path)
+    latest = [r for r in runs if r.started_at == runs[0].started_at]  # the latest run's: its own window, then the rest
+    rejudged = [r for r in latest if r.messages and r.messages[0].startswith("judged again")]
+    assert [f"{r.window.start:%m-%d}" for r in rejudged] == ["03-03", "03-02", "03-01"]  # type: ignore[union-attr]
+    for back in rejudged:
+        performance = back.performance
+        assert performance is not None
+        judged, share, accuracy, failed = expected[f"{back.window.start:%m-%d}"]  # type: ignore[union-attr]
+        (metric,) = [m for m in performance.realised if m.name == "accuracy"]
+        assert (performance.judged, performance.coverage.share) == (judged, pytest.approx(share))
+        assert (metric.value, metric.failed, metric.direction) == (pytest.approx(accuracy), failed, "min")
