@@ -223,3 +223,23 @@ def test_status_reads_back_each_window_judged_in_the_latest_run(
         (metric,) = [m for m in performance.realised if m.name == "accuracy"]
         assert (performance.judged, performance.coverage.share) == (judged, pytest.approx(share))
         assert (metric.value, metric.failed, metric.direction) == (pytest.approx(accuracy), failed, "min")
+
+
+def test_a_disabled_model_quality_monitor_is_a_leftover_and_purge_removes_its_descriptors(
+    quality_example: Spec, clients: GcpClients, fake: GoogleCloudEmulator
+) -> None:
+    provider = provider_for(quality_example, clients)
+    provider.apply(quality_example)
+    assert len(fake.policies) == 4 and len(fake.descriptors) == len(metric_infos())
+    path = quality_example.base_dir / EXAMPLE.name
+    path.write_text(path.read_text().replace("    schedule: daily\n", "    schedule: daily\n    enabled: false\n"))
+    disabled = load_spec(path)
+    plan = provider.plan(disabled)
+    assert plan.leftover_monitors == ["churn-quality"]
+    kinds = sorted(item.kind for item in plan.leftovers)
+    assert kinds.count("monitoring:AlertPolicy") == 4  # the performance and prediction-drift policies too
+    provider.destroy(disabled, monitors=plan.leftover_monitors)  # what `apply --prune` does
+    assert not fake.policies and not fake.channels and not fake.run_jobs
+    assert len(fake.descriptors) == len(metric_infos()), "descriptors (and their data) stay without --purge"
+    provider.destroy(disabled, purge=True)
+    assert not fake.descriptors, "a purge deletes the model-quality descriptors with the others"
