@@ -243,3 +243,22 @@ def test_a_disabled_model_quality_monitor_is_a_leftover_and_purge_removes_its_de
     assert len(fake.descriptors) == len(metric_infos()), "descriptors (and their data) stay without --purge"
     provider.destroy(disabled, purge=True)
     assert not fake.descriptors, "a purge deletes the model-quality descriptors with the others"
+
+
+def test_cli_run_judges_the_example_and_reads_the_labelled_baseline_once(
+    cli: Any, quality_example: Spec, fake: GoogleCloudEmulator
+) -> None:
+    spec = str(quality_example.base_dir / EXAMPLE.name)
+    ran = cli("run", spec, "--at", "2026-02-16")
+    assert ran.exit_code == 1, ran.output  # the window of 02-15 fails its accuracy check on a final judgement
+    assert "PERFORMANCE accuracy" in ran.output and "(final, 100% labelled)" in ran.output
+    assert ran.output.count("judged again as labels land") == 3  # 02-12, 02-13 and 02-14: within the 3d wait
+    assert ran.output.count("reading the labelled baseline") == 1, "windows judged again reuse the run's"
+    failed = {
+        (s.metric_labels["metric"], s.metric_labels["judged"]): s.points[-1].value.int64_value
+        for s in fake.series.values()
+        if s.metric_type == PREFIX + "performance_checks_failed"
+    }
+    assert failed[("accuracy", "final")] == 4 and failed[("accuracy", "provisional")] == 0
+    shown = cli("status", spec)
+    assert shown.exit_code == 0, shown.output

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 
 from driftplane.engine.profile import Profile
 from driftplane.errors import DataError
@@ -54,10 +55,13 @@ def windows_due(monitor: ResolvedMonitor, newest: Window, *, limit: int = MAX_RE
     return list(reversed(due))
 
 
-def rejudge(monitor: ResolvedMonitor, newest: Window, *, profile: Profile, now: datetime) -> list[RunResult]:
+def rejudge(
+    monitor: ResolvedMonitor, newest: Window, *, profile: Profile, now: datetime, cache_dir: Path | None = None
+) -> list[RunResult]:
     """The judgement as of ``now`` of each earlier window whose labels may have landed since the last run.
 
-    ``profile`` is the baseline's, as the newest window's run loaded it. A window whose data
+    ``profile`` is the baseline's, as the newest window's run loaded it; ``cache_dir`` the run's
+    baseline cache, where that run kept the labelled baseline's quality. A window whose data
     cannot be read any more is logged as an error naming it and left out; the others are judged.
     """
     from driftplane.engine.performance.judge import judge_window
@@ -66,7 +70,7 @@ def rejudge(monitor: ResolvedMonitor, newest: Window, *, profile: Profile, now: 
     windows = windows_due(monitor, newest)[:MAX_REJUDGED]
     if not windows:
         return []
-    quality = monitor_baseline_quality(monitor, profile, None)
+    quality = monitor_baseline_quality(monitor, profile, cache_dir)
     results = []
     for window in windows:
         try:

@@ -12,8 +12,10 @@ the previous run (``rejudge``), and writes each judgement in its own series.
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from driftplane.errors import ProviderError
 from driftplane.resolved import ResolvedMonitor
@@ -45,7 +47,7 @@ def run_monitors(
     clock: the time windows are judged at (labels landed by then; default now); tests replay days with it.
     """
     from driftplane.engine.loop import RunRequest, run_windows
-    from driftplane.engine.monitor import run_monitor
+    from driftplane.engine.monitor import BaselineCache, run_monitor
     from driftplane_gcp.publish import finished_at, publish
 
     failures: list[ProviderError] = []
@@ -60,13 +62,22 @@ def run_monitors(
                 monitor.name,
             )
         now = clock() if clock is not None else datetime.now(UTC)
-        outcome = run_monitor(monitor, window, cache=None, provider="gcp", now=now)
-        result = outcome.result
-        if not newest:
-            return result
-        rejudged: list[RunResult] = []
-        if outcome.baseline is not None:  # labels of earlier windows land even when today's data is late
-            rejudged = rejudge(monitor, window, profile=outcome.baseline.profile, now=now)
+        with tempfile.TemporaryDirectory(prefix="driftplane-") as scratch:
+            # A model's run keeps the labelled baseline's quality here, so windows judged again reuse it.
+            cache = BaselineCache(Path(scratch)) if newest and monitor.performance is not None else None
+            outcome = run_monitor(monitor, window, cache=cache, provider="gcp", now=now)
+            result = outcome.result
+            if not newest:
+                return result
+            rejudged: list[RunResult] = []
+            if outcome.baseline is not None:  # labels of earlier windows land even when today's data is late
+                rejudged = rejudge(
+                    monitor,
+                    window,
+                    profile=outcome.baseline.profile,
+                    now=now,
+                    cache_dir=cache.directory if cache is not None else None,
+                )
         try:
             publish(
                 clients,
