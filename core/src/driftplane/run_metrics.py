@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from driftplane.result import RunResult
+from driftplane.result import PerformanceMetric, RunResult
 
 MetricKind = Literal["counter", "timer", "value"]
 
@@ -30,6 +30,44 @@ CATALOGUE: dict[str, tuple[MetricKind, tuple[str, ...], str]] = {
 }
 
 
+# The series of model quality: name -> (label names, help text). Each carries monitor and
+# judged (final | provisional | estimated) unless said otherwise. Realised metrics are under the
+# window's judgement (final or provisional), estimates under ``estimated``. Published by the
+# local provider to Prometheus and by the clouds that run driftplane themselves (gcp).
+PERFORMANCE_METRICS: dict[str, tuple[tuple[str, ...], str]] = {
+    "performance_metric": (
+        ("monitor", "metric", "judged"),
+        "A model-quality metric realised from labels, of the newest window judged final or provisional.",
+    ),
+    "performance_metric_failed": (
+        ("monitor", "metric", "judged"),
+        "1 when the metric (realised or estimated) is past its threshold, else 0.",
+    ),
+    "performance_threshold": (
+        ("monitor", "metric", "judged"),
+        "The absolute threshold the metric's check applied (relative checks resolved against the baseline).",
+    ),
+    "performance_estimate": (
+        ("monitor", "metric", "judged"),
+        "A metric estimated before labels (CBPE/DLE), of the newest window with an estimate.",
+    ),
+    "performance_estimate_lower": (("monitor", "metric", "judged"), "The lower end of the estimate's band."),
+    "performance_estimate_upper": (("monitor", "metric", "judged"), "The upper end of the estimate's band."),
+    "label_coverage_ratio": (("monitor", "judged"), "Share of the window's predictions with a label so far."),
+    "labelled_predictions": (("monitor", "judged"), "Predictions of the window with a label so far."),
+    "predictions": (("monitor", "judged"), "Predictions of the window."),
+    "performance_window_end_timestamp_seconds": (
+        ("monitor", "judged"),
+        "Unix time at which the window these series describe ended.",
+    ),
+    "prediction_drift": (
+        ("monitor", "output", "metric"),
+        "The latest drift metric of a model output column (apart from input features).",
+    ),
+    "prediction_drifted": (("monitor", "output"), "1 when the model output drifted in the latest run, else 0."),
+}
+
+
 @dataclass(frozen=True)
 class MetricPoint:
     """One measurement: add ``value`` to a counter, observe it on a timer, or set a value."""
@@ -40,12 +78,10 @@ class MetricPoint:
 
     @property
     def kind(self) -> MetricKind:
-        return CATALOGUE[self.name][0]
+        return CATALOGUE[self.name][0] if self.name in CATALOGUE else "value"
 
 
-def metrics_from_result(
-    result: RunResult, *, read_seconds: Mapping[str, float] | None = None
-) -> list[MetricPoint]:
+def metrics_from_result(result: RunResult, *, read_seconds: Mapping[str, float] | None = None) -> list[MetricPoint]:
     """The metric points one run produces. ``read_seconds`` maps side -> seconds, if measured."""
     monitor = result.monitor
     points = [MetricPoint("runs", 1, {"monitor": monitor, "status": result.status})]
@@ -78,4 +114,58 @@ def metrics_from_result(
         points.append(
             MetricPoint("last_window_end_timestamp_seconds", result.window.end.timestamp(), {"monitor": monitor})
         )
+    return points
+
+
+def performance_points(result: RunResult) -> list[MetricPoint]:
+    """The model-quality points of one judgement of ``result``'s window (``PERFORMANCE_METRICS``).
+
+    Realised metrics are under the window's judgement (final or provisional), estimates under
+    ``estimated`` (a provisional window has both); coverage and the window's end under each.
+    Nothing for a window with nothing to judge (``none``).
+    """
+    performance = result.performance
+    if performance is None or performance.judged == "none":
+        return []
+    monitor = result.monitor
+    kinds: list[tuple[str, list[PerformanceMetric]]] = []
+    if performance.realised and performance.judged in ("final", "provisional"):
+        kinds.append((performance.judged, performance.realised))
+    if performance.estimates:
+        kinds.append(("estimated", performance.estimates))
+    points: list[MetricPoint] = []
+    for judged, metrics in kinds:
+        for metric in metrics:
+            labels = {"monitor": monitor, "metric": metric.name, "judged": judged}
+            if metric.value is not None:
+                name = "performance_estimate" if metric.estimated else "performance_metric"
+                points.append(MetricPoint(name, metric.value, labels))
+            if metric.estimated and metric.lower is not None and metric.upper is not None:
+                points.append(MetricPoint("performance_estimate_lower", metric.lower, labels))
+                points.append(MetricPoint("performance_estimate_upper", metric.upper, labels))
+            if metric.threshold is not None:
+                points.append(MetricPoint("performance_threshold", metric.threshold, labels))
+                points.append(MetricPoint("performance_metric_failed", float(metric.failed), labels))
+        window_labels = {"monitor": monitor, "judged": judged}
+        coverage = performance.coverage
+        if coverage.share is not None:
+            points.append(MetricPoint("label_coverage_ratio", coverage.share, window_labels))
+        points.append(MetricPoint("labelled_predictions", coverage.labelled, window_labels))
+        points.append(MetricPoint("predictions", coverage.predictions, window_labels))
+        if result.window is not None:
+            end = result.window.end.timestamp()
+            points.append(MetricPoint("performance_window_end_timestamp_seconds", end, window_labels))
+    return points
+
+
+def prediction_drift_points(result: RunResult) -> list[MetricPoint]:
+    """Each model output's drift metric and whether it drifted (apart from the input features)."""
+    points: list[MetricPoint] = []
+    for output in result.prediction_drift:
+        drift = output.drift
+        if drift is None or drift.value is None:
+            continue
+        labels = {"monitor": result.monitor, "output": output.name}
+        points.append(MetricPoint("prediction_drift", drift.value, {**labels, "metric": drift.metric}))
+        points.append(MetricPoint("prediction_drifted", float(drift.drifted), labels))
     return points

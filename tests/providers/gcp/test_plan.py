@@ -82,10 +82,10 @@ def test_alert_policies_watch_the_right_metric_for_the_monitor(cli: Any) -> None
     assert len(drift.notification_channels) == 3  # webhook, slack and email, known after apply
 
     metric = policies["driftplane churn: day minutes shifted"].conditions[0].condition_threshold
-    assert 'metric.label.feature = "day_mins"' in metric.filter and "/feature_drift\"" in metric.filter
+    assert 'metric.label.feature = "day_mins"' in metric.filter and '/feature_drift"' in metric.filter
     assert metric.threshold_value == pytest.approx(0.2)
     quality = policies["driftplane churn: churn data quality"].conditions[0].condition_threshold
-    assert "/violations\"" in quality.filter
+    assert '/violations"' in quality.filter
     failed = policies["driftplane churn: churn run failed"].conditions[0].condition_threshold
     assert 'metric.label.status = "failed"' in failed.filter
     for policy in policies.values():
@@ -153,6 +153,26 @@ def test_offline_text_plan_names_policies_by_display_name_with_their_attributes(
     name = '"driftplane churn: day minutes shifted"'
     assert lines[policy - 1] == f"  # monitoring:AlertPolicy {name} will be created (monitor churn)"
     body = lines[policy : lines.index("    }", policy)]
-    assert '              + {' in body and any("+ thresholdValue = 0.2" in line for line in body), body
+    assert "              + {" in body and any("+ thresholdValue = 0.2" in line for line in body), body
     assert '              + url = "<redacted>"' in lines, "secrets stay out of the text as out of the JSON"
     assert lines[-1] == f"Plan: {len(offline_plan(cli)['changes'])} to add, 0 to change, 0 to destroy."
+
+
+def test_every_model_quality_request_is_a_real_message_google_accepts(cli: Any) -> None:
+    from driftplane.run_metrics import PERFORMANCE_METRICS
+    from driftplane_gcp.alerts import policy_problems
+
+    result = cli("plan", str(EXAMPLE.with_name("model-quality.yaml")), "--offline", "--json")
+    assert result.exit_code == 0, result.output
+    changes = json.loads(result.stdout)["changes"]
+    messages = [parsed(change) for change in changes]
+    for message in messages:
+        assert type(message).to_json(message)
+    requests = [msg for msg in messages if isinstance(msg, m.CreateMetricDescriptorRequest)]
+    by_type = {msg.metric_descriptor.type: msg.metric_descriptor for msg in requests}
+    for name, (labels, _) in PERFORMANCE_METRICS.items():
+        descriptor = by_type[f"custom.googleapis.com/driftplane/{name}"]
+        assert {label.key for label in descriptor.labels} >= set(labels)
+    assert by_type["custom.googleapis.com/driftplane/predictions"].value_type == descriptor.ValueType.INT64
+    policies = [msg.alert_policy for msg in messages if isinstance(msg, m.CreateAlertPolicyRequest)]
+    assert len(policies) == 4 and all(policy_problems(policy) == [] for policy in policies)

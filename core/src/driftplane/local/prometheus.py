@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from driftplane.result import PerformanceMetric, RunResult
-from driftplane.run_metrics import CATALOGUE, MetricPoint
+from driftplane.run_metrics import CATALOGUE, PERFORMANCE_METRICS, MetricPoint
 
 PREFIX = "driftplane_"
 FINISHED = "last_run_finished_timestamp_seconds"
@@ -25,40 +25,8 @@ FINISHED = "last_run_finished_timestamp_seconds"
 _BUCKETS = (0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 
 
-# The series of model quality: name -> (label names, help text). Each carries monitor and
-# judged (final | provisional | estimated) unless said otherwise.
-PERFORMANCE_GAUGES: dict[str, tuple[tuple[str, ...], str]] = {
-    "performance_metric": (
-        ("monitor", "metric", "judged"),
-        "A model-quality metric realised from labels, of the newest window judged final or provisional.",
-    ),
-    "performance_metric_failed": (
-        ("monitor", "metric", "judged"),
-        "1 when the metric (realised or estimated) is past its threshold, else 0.",
-    ),
-    "performance_threshold": (
-        ("monitor", "metric", "judged"),
-        "The absolute threshold the metric's check applied (relative checks resolved against the baseline).",
-    ),
-    "performance_estimate": (
-        ("monitor", "metric", "judged"),
-        "A metric estimated before labels (CBPE/DLE), of the newest window with an estimate.",
-    ),
-    "performance_estimate_lower": (("monitor", "metric", "judged"), "The lower end of the estimate's band."),
-    "performance_estimate_upper": (("monitor", "metric", "judged"), "The upper end of the estimate's band."),
-    "label_coverage_ratio": (("monitor", "judged"), "Share of the window's predictions with a label so far."),
-    "labelled_predictions": (("monitor", "judged"), "Predictions of the window with a label so far."),
-    "predictions": (("monitor", "judged"), "Predictions of the window."),
-    "performance_window_end_timestamp_seconds": (
-        ("monitor", "judged"),
-        "Unix time at which the window these series describe ended.",
-    ),
-    "prediction_drift": (
-        ("monitor", "output", "metric"),
-        "The latest drift metric of a model output column (apart from input features).",
-    ),
-    "prediction_drifted": (("monitor", "output"), "1 when the model output drifted in the latest run, else 0."),
-}
+# The series of model quality (names shared with the clouds that run driftplane: run_metrics).
+PERFORMANCE_GAUGES = PERFORMANCE_METRICS
 
 
 @dataclass

@@ -2,10 +2,12 @@
 
 Each ``AlertRule`` becomes one alert policy whose MetricThreshold conditions watch the
 metric that answers it (``feature_drifted`` summed per monitor for drift, ``violations`` for
-data quality, ``feature_drift`` for a metric, ``runs`` with status failed for failures),
-filtered to the monitor's label. Google rejects some conditions only when they arrive (a
-filter over 2,048 characters, a comparison other than GT/LT, a duration that is not whole
-minutes); ``policy_problems`` finds those before anything is sent.
+data quality, ``feature_drift`` for a metric, ``runs`` with status failed for failures,
+``performance_checks_failed`` per metric at the alert's judgements for model quality,
+``prediction_drifted`` for the model's output), filtered to the monitor's label.
+Google rejects some conditions only when they arrive (a filter over 2,048 characters, a
+comparison other than GT/LT, a duration that is not whole minutes);
+``policy_problems`` finds those before anything is sent.
 
 A policy is found again by its ``driftplane-key`` label: the alert's ``AlertRule.key`` (its
 name, or a digest of its condition), the same identity every provider uses.
@@ -17,6 +19,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from driftplane.alerting.conditions import JUDGEMENTS_FOR
 from driftplane.resolved import AlertRule
 from driftplane.windows import WindowRule
 from driftplane_gcp import descriptors
@@ -70,12 +73,19 @@ def conditions_for(
     from google.cloud import monitoring_v3 as m
 
     def condition(
-        name: str, title: str, labels: dict[str, str | list[str]], comparison: Any, threshold: float, *, reduce: bool
+        name: str,
+        title: str,
+        labels: dict[str, str | list[str]],
+        comparison: Any,
+        threshold: float,
+        *,
+        reduce: bool,
+        by: tuple[str, ...] = ("monitor",),
     ) -> m.AlertPolicy.Condition:
-        # reduce: sum the per-feature (or per-check) series of the monitor into one value.
+        # reduce: sum the per-feature (or per-check) series of the monitor into one value per ``by``.
         reducer = {
             "cross_series_reducer": m.Aggregation.Reducer.REDUCE_SUM,
-            "group_by_fields": ["metric.label.monitor"],
+            "group_by_fields": [f"metric.label.{label}" for label in by],
         }
         aggregation = m.Aggregation(
             alignment_period={"seconds": alignment},
@@ -108,6 +118,18 @@ def conditions_for(
         return [condition("violations", "data-quality violations", labels, gt, 0, reduce=True)]
     if alert.when == "failure":
         return [condition("runs", "failed runs", {"status": "failed"}, gt, 0, reduce=True)]
+    if alert.when == "performance":
+        # Windows judged in a run whose check failed, per metric (each metric its own incident), at the
+        # judgements the alert fires on (final; or final and provisional; or any, estimates included).
+        judged = list(JUDGEMENTS_FOR[alert.judged])
+        labels = {"judged": judged}
+        if alert.metrics:
+            labels["metric"] = list(alert.metrics)
+        scope = f" of {', '.join(alert.metrics)}" if alert.metrics else ""
+        title = f"failed performance checks{scope} ({' or '.join(judged)})"
+        return [condition("performance_checks_failed", title, labels, gt, 0, reduce=True, by=("monitor", "metric"))]
+    if alert.when == "prediction_drift":
+        return [condition("prediction_drifted", "the model's output drifted", {}, gt, 0, reduce=True)]
     assert alert.feature is not None
     labels = {"feature": fit_label(alert.feature)}
     if alert.metric:

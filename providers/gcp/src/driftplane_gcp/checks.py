@@ -8,24 +8,30 @@ means, with why and what to do instead:
 - a channel ``channels.DELIVERY`` cannot deliver (at its ``notify`` entry);
 - two alerts with one identity (``AlertRule.key``), which would share one policy;
 - tags that Google's label rules cannot hold (``names.tag_label`` maps the rest);
-- an alert policy Google would reject (a filter over 2,048 characters ...).
+- an alert policy Google would reject (a filter over 2,048 characters ...);
+- a labels ``wait`` spanning more windows than one run judges again (``rejudge.MAX_REJUDGED``).
+
+Model quality is otherwise translated: the job computes it as it computes drift.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from driftplane.alerting.delivery import channel_problems
 from driftplane.errors import Problem
 from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.spec.models import Spec
-from driftplane.support import model_quality_problems
 from driftplane_gcp import alerts, names, translate
 from driftplane_gcp.channels import DELIVERY, attempt
+from driftplane_gcp.rejudge import MAX_REJUDGED, windows_due
 from driftplane_gcp.settings import GcpSettings
 
 Path = tuple[Any, ...]
+# A fixed time to count a schedule's windows at, so validate says the same whenever it runs.
+REFERENCE = datetime(2026, 1, 5, tzinfo=UTC)
 
 
 class Found:
@@ -66,10 +72,7 @@ def spec_problems(
     for name in monitors:
         monitor = resolve_monitor(spec, name)
         at: Path = ("monitors", name)
-        unsupported = model_quality_problems(spec, monitor, "gcp")
-        if unsupported:  # its alerts cannot be translated into policies: the rest waits for this fix
-            found.problems += [p for p in unsupported if p not in found.problems]
-            continue
+        _rejudging(found, monitor)
         if settings.scheduled_runs and monitor.windows.fixed is not None:
             found.add(
                 (*at, "target", "window"),
@@ -94,6 +97,26 @@ def spec_problems(
             for message in alerts.policy_problems(request.build({})):
                 found.add((*at, "alerts", request.alert.index), f"Cloud Monitoring would reject this alert: {message}")
     return found.problems
+
+
+def _rejudging(found: Found, monitor: ResolvedMonitor) -> None:
+    """A wait so long against the schedule that one run would judge again more windows than it may.
+
+    The job keeps no history, so each run judges again every window whose labels may still have
+    landed since the previous run (``rejudge``), at most ``MAX_REJUDGED``.
+    """
+    policy = monitor.performance
+    if policy is None or policy.labels is None or monitor.windows.fixed is not None:
+        return
+    due = windows_due(monitor, monitor.windows.latest(REFERENCE))
+    if len(due) <= MAX_REJUDGED:
+        return
+    found.add(
+        ("monitors", monitor.name, "labels", "wait"),
+        f"labels.wait ({policy.wait}) spans more than {MAX_REJUDGED} of this monitor's windows: each run on "
+        "Google Cloud judges again every window whose labels may still land, and keeps no history to do fewer. "
+        "Shorten wait, make the windows longer (schedule), or run this monitor with the local provider",
+    )
 
 
 def _alert_identities(found: Found, monitor: ResolvedMonitor) -> None:

@@ -11,10 +11,11 @@ the latest run"); totals over time are one ALIGN_SUM away.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from driftplane.run_metrics import CATALOGUE, MetricKind
+from driftplane.run_metrics import CATALOGUE, PERFORMANCE_METRICS, MetricKind
 
 if TYPE_CHECKING:
     from google.api import metric_pb2
@@ -39,6 +40,29 @@ EXTRA: dict[str, tuple[MetricKind, tuple[str, ...], str]] = {
         "Data-quality violations of one feature in the latest run, by check type (only those found).",
     ),
 }
+# Model quality (written only for monitors with a model): the shared names of
+# ``run_metrics.PERFORMANCE_METRICS``, each judgement of a window in its own series (the
+# ``window_end`` label), plus what the gcp provider adds for alerts and read-back.
+PERFORMANCE_EXTRA: dict[str, tuple[MetricKind, tuple[str, ...], str]] = {
+    "performance_checks_failed": (
+        "counter",
+        ("monitor", "metric", "judged"),
+        "Windows judged in the latest run (the newest and those re-judged as labels land) whose check of the "
+        "metric failed, by the judgement alerts read (realised metrics when final or provisional, estimates "
+        "when estimated); 0 when none did.",
+    ),
+    "prediction_drift_threshold": (
+        "value",
+        ("monitor", "output"),
+        "The applied drift threshold of a model output in the latest run.",
+    ),
+}
+# Prediction drift describes the newest window only; every other model-quality series one
+# judgement of one window, which ``window_end`` names (several windows are judged in one run).
+NOT_PER_WINDOW = frozenset({"prediction_drift", "prediction_drifted", "performance_checks_failed"})
+WINDOW_LABEL = "window_end"
+PREDICTION_SERIES = ("prediction_drift", "prediction_drifted", "prediction_drift_threshold")
+
 # Labels the gcp provider adds to catalogue metrics (the feature's kind, to read results back).
 EXTRA_LABELS: dict[str, tuple[str, ...]] = {"feature_drift": ("kind",)}
 
@@ -50,8 +74,18 @@ LABEL_HELP = {
     "feature": "The feature (column).",
     "metric": "The drift metric, e.g. normalized_wasserstein.",
     "kind": "numerical or categorical.",
+    "judged": "How the window was judged: final, provisional or estimated (estimates).",
+    "output": "The model output column (prediction or probability).",
+    WINDOW_LABEL: "The end of the judged window (ISO 8601, UTC): one series per window and judgement.",
 }
-UNITS = {"run_duration_seconds": "s", "read_duration_seconds": "s", "last_window_end_timestamp_seconds": "s"}
+UNITS = {
+    "run_duration_seconds": "s",
+    "read_duration_seconds": "s",
+    "last_window_end_timestamp_seconds": "s",
+    "performance_window_end_timestamp_seconds": "s",
+}
+# Whole counts among the model-quality series.
+COUNTS = frozenset({"labelled_predictions", "predictions", "performance_checks_failed"})
 
 
 @dataclass(frozen=True)
@@ -66,28 +100,46 @@ class MetricInfo:
     @property
     def value_type(self) -> str:
         """INT64 for counts, DOUBLE for everything else."""
-        return "INT64" if self.kind == "counter" else "DOUBLE"
+        return "INT64" if self.kind == "counter" or self.name in COUNTS else "DOUBLE"
 
     @property
     def unit(self) -> str:
         return UNITS.get(self.name, "1")
 
 
-def metric_infos() -> list[MetricInfo]:
-    """Every metric the gcp provider writes, catalogue first."""
+def metric_infos(*, performance: bool = True) -> list[MetricInfo]:
+    """Every metric the gcp provider writes, catalogue first; performance=False leaves out model quality."""
     infos = [
         MetricInfo(name, kind, labels + EXTRA_LABELS.get(name, ()), help)
         for name, (kind, labels, help) in CATALOGUE.items()
     ]
     infos += [MetricInfo(name, kind, labels, help) for name, (kind, labels, help) in EXTRA.items()]
+    if performance:
+        infos += performance_infos()
     return infos
 
 
+def performance_infos() -> list[MetricInfo]:
+    """The model-quality metrics: written only by monitors that declare a model."""
+    out = []
+    for name, (labels, help) in PERFORMANCE_METRICS.items():
+        per_window = () if name in NOT_PER_WINDOW else (WINDOW_LABEL,)
+        out.append(MetricInfo(name, "value", labels + per_window, help.replace("the newest window", "a window")))
+    out += [MetricInfo(name, kind, labels, help) for name, (kind, labels, help) in PERFORMANCE_EXTRA.items()]
+    return out
+
+
+def is_performance(name: str) -> bool:
+    return name in PERFORMANCE_METRICS or name in PERFORMANCE_EXTRA
+
+
+@functools.cache
+def _by_name() -> dict[str, MetricInfo]:
+    return {i.name: i for i in metric_infos()}
+
+
 def info(name: str) -> MetricInfo:
-    for candidate in metric_infos():
-        if candidate.name == name:
-            return candidate
-    raise KeyError(name)
+    return _by_name()[name]
 
 
 def metric_type(prefix: str, name: str) -> str:

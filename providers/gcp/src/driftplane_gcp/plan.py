@@ -129,7 +129,10 @@ def build_steps(
 
 
 def _descriptor_steps(where: Where, existing: Existing, *, purge: bool) -> list[Step]:
-    """Metric descriptors: shared by all monitors, created with the first, deleted only by a purge."""
+    """Metric descriptors: shared by all monitors, created with the first, deleted only by a purge.
+
+    The model-quality ones are created with the first monitor that declares a model.
+    """
     from google.cloud import monitoring_v3 as m
 
     steps: list[Step] = []
@@ -162,7 +165,9 @@ def _descriptor_steps(where: Where, existing: Existing, *, purge: bool) -> list[
             steps.append(Step(change, delete_descriptor))
         return steps
     owner = where.enabled[0]
-    for info in descriptors.metric_infos():
+    # Model-quality descriptors only once a monitor in scope declares a model (never deleted but by a purge).
+    performance = any(monitor.performance is not None for monitor in where.monitors)
+    for info in descriptors.metric_infos(performance=performance):
         wanted = descriptors.descriptor(prefix, info)
         have = existing.descriptors.get(wanted.type)
         create = m.CreateMetricDescriptorRequest(name=where.parent, metric_descriptor=wanted)

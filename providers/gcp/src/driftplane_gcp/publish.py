@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
+from driftplane.resolved import ResolvedMonitor
 from driftplane.result import RunResult
 from driftplane_gcp import errors, series
 from driftplane_gcp.clients import GcpClients, write_retry
@@ -82,8 +83,14 @@ def publish(
     project: str,
     at: datetime,
     read_seconds: Mapping[str, float] | None = None,
+    monitor: ResolvedMonitor | None = None,
+    rejudged: Sequence[RunResult] = (),
 ) -> int:
-    """Write one run's points, ending at ``at``; returns how many series were written."""
+    """Write one run's points, ending at ``at``; returns how many series were written.
+
+    With the resolved ``monitor``, its model quality too: the newest window's judgement and those
+    of the earlier windows judged again in this run (``rejudged``), see ``series.model_quality_points``.
+    """
     from google.api_core import exceptions as gexc
     from google.cloud import monitoring_v3
 
@@ -95,6 +102,8 @@ def publish(
         monitor=result.monitor,
     )
     points = series.points_for(result, read_seconds)
+    if monitor is not None:
+        points += series.model_quality_points(monitor, result, rejudged)
     all_series = series.time_series(points, prefix=settings.metric_prefix, resource=resource, at=at)
     batches = series.chunks(all_series)
     doing = f"writing {len(all_series)} time series for monitor {result.monitor}"
@@ -142,4 +151,3 @@ def publish(
         settings.metric_prefix,
     )
     return len(all_series)
-

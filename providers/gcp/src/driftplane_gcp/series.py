@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from driftplane.resolved import ResolvedMonitor
 from driftplane.result import RunResult
-from driftplane.run_metrics import MetricPoint, metrics_from_result
+from driftplane.run_metrics import MetricPoint, metrics_from_result, performance_points, prediction_drift_points
 from driftplane.spec.models import CHECK_TYPES
+from driftplane.windows import iso_z
 from driftplane_gcp import descriptors
 from driftplane_gcp.names import short_hash
 from driftplane_gcp.resources import defaulted_labels
@@ -119,6 +121,59 @@ def points_for(result: RunResult, read_seconds: Mapping[str, float] | None = Non
         out.append(MetricPoint("feature_drift_threshold", applied, labels))
         out.append(MetricPoint("feature_drift_configured_threshold", drift.threshold, dict(labels)))
     return out
+
+
+def model_quality_points(
+    monitor: ResolvedMonitor, newest: RunResult, rejudged: Sequence[RunResult] = ()
+) -> list[MetricPoint]:
+    """The model-quality points of a run: each judgement of a window in its own series, prediction drift
+    of the newest window, and per checked metric how many judged windows failed it (what alerts watch).
+
+    ``newest`` is the run's own window; ``rejudged`` the earlier windows judged again as labels land.
+    Every (metric, judgement) count is written, zeros included, so an alert's incident closes once
+    no judged window fails any more.
+    """
+    policy = monitor.performance
+    if policy is None:
+        return []
+    from driftplane.alerting.conditions import JUDGEMENTS_FOR
+
+    points: list[MetricPoint] = []
+    # A failed newest window (its data has not arrived) judges nothing; earlier windows still are.
+    judgements = [*([newest] if newest.status != "failed" else []), *rejudged]
+    for result in judgements:
+        if result.window is None:
+            continue
+        window_end = iso_z(result.window.end)
+        points += [
+            MetricPoint(p.name, p.value, {**p.labels, descriptors.WINDOW_LABEL: window_end})
+            for p in performance_points(result)
+        ]
+    points += prediction_drift_points(newest)
+    for output in newest.prediction_drift:
+        drift = output.drift
+        if drift is None or drift.value is None:
+            continue
+        applied = drift.effective_threshold if drift.effective_threshold is not None else drift.threshold
+        points.append(
+            MetricPoint("prediction_drift_threshold", applied, {"monitor": newest.monitor, "output": output.name})
+        )
+    kinds = JUDGEMENTS_FOR["estimate" if policy.estimate else "provisional"]
+    failed = {(check.metric, judged): 0 for check in policy.checks for judged in kinds}
+    for result in judgements:
+        performance = result.performance
+        if performance is None or performance.judged == "none":
+            continue
+        metrics = performance.realised if performance.judged in ("final", "provisional") else performance.estimates
+        for metric in metrics:
+            key = (metric.name, performance.judged)
+            if key in failed:
+                failed[key] += int(metric.failed)
+    points += [
+        MetricPoint("performance_checks_failed", count, {"monitor": newest.monitor, "metric": metric, "judged": judged})
+        for (metric, judged), count in failed.items()
+    ]
+    return points
 
 
 def time_series(

@@ -4,9 +4,10 @@ Every point of one run ends at the same time, so points grouped by end time are 
 Cloud Monitoring keeps is numbers: status, rows, per-feature drift with the configured and
 the applied threshold the run published, violations by check type and feature, duration and
 the window's end. Nothing is re-decided from the spec: the thresholds are the run's own, and
-the window is the resolved window rule's for that end. Summaries, violation texts, the run's
-messages and the domain classifier stay in the run's own output; the results say so in
-``messages``.
+the window is the resolved window rule's for that end. A monitor with a model also reads its
+window's judgement and its prediction drift, and each earlier window the run judged again.
+Summaries, violation texts, the run's messages and the domain classifier stay in the run's
+own output; the results say so in ``messages``.
 """
 
 from __future__ import annotations
@@ -19,10 +20,22 @@ from typing import Any
 
 from driftplane.provider import MonitorStatus, selected_monitors
 from driftplane.resolved import ResolvedMonitor, resolve_monitor
-from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Violation
+from driftplane.result import (
+    Drift,
+    FeatureResult,
+    Kind,
+    LabelCoverage,
+    Performance,
+    PerformanceMetric,
+    Rows,
+    RunResult,
+    Violation,
+)
 from driftplane.spec.models import Spec
+from driftplane.windows import iso_z
 from driftplane_gcp import descriptors, errors
 from driftplane_gcp.clients import GcpClients, call
+from driftplane_gcp.descriptors import WINDOW_LABEL
 from driftplane_gcp.names import quote
 from driftplane_gcp.series import fit_label
 from driftplane_gcp.settings import GcpSettings
@@ -40,6 +53,22 @@ READ_METRICS = (
     "last_window_end_timestamp_seconds",
     "feature_violations",
 )
+# Read only for monitors that declare a model.
+READ_PERFORMANCE = (
+    "performance_metric",
+    "performance_metric_failed",
+    "performance_threshold",
+    "performance_estimate",
+    "performance_estimate_lower",
+    "performance_estimate_upper",
+    "label_coverage_ratio",
+    "labelled_predictions",
+    "predictions",
+    "prediction_drift",
+    "prediction_drifted",
+    "prediction_drift_threshold",
+)
+REJUDGED_NOTE = "judged again as labels land; input drift and data quality are those of the window's own run"
 NOTE = (
     "read back from Cloud Monitoring, which keeps the numbers of a run: per-feature summaries, "
     "violation descriptions, the run's messages and the domain classifier's result are in the "
@@ -75,16 +104,24 @@ def _value(point: Any) -> float:
 
 
 def read_points(
-    clients: GcpClients, monitor_name: str, *, prefix: str, project: str, start: datetime, end: datetime
+    clients: GcpClients,
+    monitor_name: str,
+    *,
+    prefix: str,
+    project: str,
+    start: datetime,
+    end: datetime,
+    performance: bool = False,
 ) -> dict[datetime, _Run]:
-    """Every point of the monitor's series in [start, end], grouped by end time."""
+    """Every point of the monitor's series in [start, end], grouped by end time (model quality's too
+    when ``performance``)."""
     from google.cloud import monitoring_v3 as m
 
     runs: dict[datetime, _Run] = {}
     interval = m.TimeInterval(
         start_time={"seconds": int(start.timestamp())}, end_time={"seconds": int(end.timestamp()) + 1}
     )
-    for name in READ_METRICS:
+    for name in READ_METRICS + (READ_PERFORMANCE if performance else ()):
         text = (
             f"metric.type = {quote(descriptors.metric_type(prefix, name))} "
             f"AND metric.label.monitor = {quote(fit_label(monitor_name))}"
@@ -173,9 +210,14 @@ def result_from_points(run: _Run, monitor: ResolvedMonitor) -> RunResult | None:
         if status != "failed"
         else None
     )
+    performance = None
+    if window is not None and status != "failed":
+        performance = _performance(run, monitor, window.end)
     return RunResult(
         monitor=monitor.name,
         window=window,
+        performance=performance,
+        prediction_drift=_prediction_drift(run),
         rows=Rows(
             baseline=int(run.one("rows_read", side="baseline") or 0),
             target=int(run.one("rows_read", side="target") or 0),
@@ -197,6 +239,114 @@ def result_from_points(run: _Run, monitor: ResolvedMonitor) -> RunResult | None:
     )
 
 
+def _performance(run: _Run, monitor: ResolvedMonitor, window_end: datetime) -> Performance | None:
+    """The judgement of the window ending at ``window_end`` that the run wrote, if any.
+
+    Its realised metrics are under the judgement (final or provisional), its estimates under
+    ``estimated``; a window with estimates only was judged ``estimated``. The labelled baseline's
+    values are not written, so ``baseline`` stays empty; a check's direction is the monitor's.
+    """
+    policy = monitor.performance
+    if policy is None:
+        return None
+    end = iso_z(window_end)
+
+    def of(name: str, judged: str | None = None) -> list[tuple[dict[str, str], float]]:
+        return [
+            (labels, value)
+            for labels, value in run.values(name)
+            if labels.get(WINDOW_LABEL) == end and (judged is None or labels.get("judged") == judged)
+        ]
+
+    kinds = {labels.get("judged", "") for labels, _ in of("predictions")}
+    judged = next((k for k in ("final", "provisional") if k in kinds), "estimated" if "estimated" in kinds else None)
+    if judged is None:
+        return None
+
+    def one(name: str, kind: str, metric: str) -> float | None:
+        return next((v for labels, v in of(name, kind) if labels.get("metric") == metric), None)
+
+    metrics = []
+    for kind, name in ((judged, "performance_metric"), ("estimated", "performance_estimate")):
+        if kind == "estimated" and name == "performance_metric":
+            continue
+        for labels, value in of(name, kind):
+            metric = labels.get("metric", "")
+            check = policy.check(metric)
+            threshold = one("performance_threshold", kind, metric)
+            metrics.append(
+                PerformanceMetric(
+                    name=metric,
+                    value=value,
+                    estimated=name == "performance_estimate",
+                    lower=one("performance_estimate_lower", kind, metric),
+                    upper=one("performance_estimate_upper", kind, metric),
+                    threshold=threshold,
+                    direction=check.direction if check is not None and threshold is not None else None,
+                    failed=bool(one("performance_metric_failed", kind, metric)),
+                )
+            )
+    predictions = next((v for _, v in of("predictions", judged)), 0.0)
+    labelled = next((v for _, v in of("labelled_predictions", judged)), 0.0)
+    share = next((v for _, v in of("label_coverage_ratio", judged)), None)
+    return Performance(
+        problem_type=policy.problem_type,
+        judged=judged,
+        coverage=LabelCoverage(predictions=int(predictions), labelled=int(labelled), share=share),
+        metrics=metrics,
+    )
+
+
+def _prediction_drift(run: _Run) -> list[FeatureResult]:
+    """The model outputs' drift the run wrote (apart from the input features)."""
+    out = []
+    for labels, value in sorted(run.values("prediction_drift"), key=lambda item: item[0].get("output", "")):
+        output = labels.get("output", "")
+        threshold = run.one("prediction_drift_threshold", output=output)
+        out.append(
+            FeatureResult(
+                name=output,
+                kind="numerical",
+                drift=Drift(
+                    metric=labels.get("metric", ""),
+                    value=value,
+                    threshold=threshold if threshold is not None else 0.0,
+                    drifted=bool(run.one("prediction_drifted", output=output)),
+                ),
+            )
+        )
+    return out
+
+
+def rejudged_from_points(run: _Run, monitor: ResolvedMonitor, newest: RunResult) -> list[RunResult]:
+    """The earlier windows the run judged again as labels landed, newest first, each as a result."""
+    ends = {
+        labels[WINDOW_LABEL] for name in ("predictions",) for labels, _ in run.values(name) if WINDOW_LABEL in labels
+    }
+    own = iso_z(newest.window.end) if newest.window is not None else None
+    out = []
+    for end_text in sorted(ends - {own}, reverse=True):
+        end = datetime.fromisoformat(end_text.replace("Z", "+00:00"))
+        rule = monitor.windows
+        window = rule.for_tick(rule.latency.after(end) if rule.latency is not None else end)
+        performance = _performance(run, monitor, end)
+        if performance is None:
+            continue
+        out.append(
+            RunResult(
+                monitor=monitor.name,
+                window=window,
+                rows=Rows(baseline=newest.rows.baseline, target=performance.coverage.predictions),
+                status="ok",
+                provider="gcp",
+                started_at=newest.started_at,
+                performance=performance,
+                messages=[REJUDGED_NOTE, NOTE],
+            )
+        )
+    return out
+
+
 def _violations(run: _Run) -> list[Violation]:
     """The run's violations: per feature where ``feature_violations`` says, the rest by check type.
 
@@ -216,8 +366,7 @@ def _violations(run: _Run) -> list[Violation]:
                 feature_name=feature,
                 constraint_check_type=check,
                 description=(
-                    f"{check} failed{f' for {feature}' if feature else ''} "
-                    "(the description is in the run's own output)"
+                    f"{check} failed{f' for {feature}' if feature else ''} (the description is in the run's own output)"
                 ),
             )
             for feature in features
@@ -236,15 +385,25 @@ def latest_runs(
 ) -> list[RunResult]:
     """The monitor's latest runs, most recent first."""
     now = now or datetime.now(UTC)
-    runs = read_points(clients, monitor.name, prefix=prefix, project=project, start=now - lookback(monitor), end=now)
+    runs = read_points(
+        clients,
+        monitor.name,
+        prefix=prefix,
+        project=project,
+        start=now - lookback(monitor),
+        end=now,
+        performance=monitor.performance is not None,
+    )
     results = []
     for at in sorted(runs, reverse=True):
         result = result_from_points(runs[at], monitor)
         if result is not None:
             results.append(result)
+            if monitor.performance is not None:
+                results += rejudged_from_points(runs[at], monitor, result)
         if len(results) >= limit:
             break
-    return results
+    return results[:limit] if monitor.performance is None else results
 
 
 def _scheduler_state(clients: GcpClients, settings: GcpSettings, project: str, monitor: str) -> tuple[str, str]:
