@@ -9,6 +9,11 @@ import pytest
 pytest_plugins = ["pytester"]
 
 
+# Set on import, not only in pytest_configure: a conftest given on the command line (pytest
+# tests/equivalence) is imported before pytest_configure runs, and may load the plugins then.
+sys._called_from_test = True  # type: ignore[attr-defined]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     sys._called_from_test = True  # type: ignore[attr-defined]
 

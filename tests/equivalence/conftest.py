@@ -35,8 +35,10 @@ def clouds() -> Iterator[None]:
     import driftplane_aws.plugin
     import driftplane_azure.plugin
     import driftplane_gcp.plugin
+    from driftplane.cli import cli
     from driftplane.plugins import load_plugins, pm
 
+    commands, plugins_added = dict(cli.commands), cli._plugins_added
     load_plugins()
     added = []
     for name, module in (
@@ -50,6 +52,10 @@ def clouds() -> Iterator[None]:
     yield
     for name in added:
         pm.unregister(name=name)
+    # The CLI adds plugin commands once; without the plugins, their commands go too.
+    cli.commands.clear()
+    cli.commands.update(commands)
+    cli._plugins_added = plugins_added
 
 
 @pytest.fixture(autouse=True)
