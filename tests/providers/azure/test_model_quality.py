@@ -302,3 +302,15 @@ def test_apply_says_when_the_deployment_does_not_collect_its_outputs(
     spec = load(write_spec, quality_monitor())
     with pytest.raises(ProviderError, match="does not collect its model outputs.*collections.model_outputs"):
         AzureProvider.from_spec(spec).apply(spec)
+
+
+def test_a_lagged_baseline_compares_the_outputs_with_the_outputs_of_earlier(write_spec: Callable[..., Path]) -> None:
+    text = quality_monitor(alerts=f"      - {{when: prediction_drift, notify: {EMAIL}}}\n").replace(
+        'baseline: {data: "azureml:churn-train:1", label: churned}', "baseline: {lag: 7d}"
+    )
+    signals = signals_of(load(write_spec, text))
+    reference = signals["prediction-drift-signal"]["referenceData"]
+    assert reference["dataContext"] == "model_outputs"
+    assert reference["uri"].endswith("/data/churn-blue-model_outputs/versions/1")
+    assert (reference["windowSize"], reference["windowOffset"]) == ("P1D", "P7D")
+    assert signals["data-drift-signal"]["referenceData"]["uri"].endswith("/data/churn-blue-model_inputs/versions/1")

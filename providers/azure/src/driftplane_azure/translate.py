@@ -409,15 +409,23 @@ def translate(
     baseline = resolved.baseline
     upload = local_upload(resolved, settings) if baseline.kind == "data" else None
 
-    def reference(with_label: bool) -> Any:
+    # The model's outputs: the deployment's model_outputs collection, else the target itself.
+    if deployment is not None and target.data is None and resolved.performance is not None:
+        outputs_path, outputs_type = collector(*deployment, "model_outputs")
+    else:
+        outputs_path, outputs_type = target_path, target_type
+
+    def reference(with_label: bool, outputs: bool = False) -> Any:
         label_column = target_column(resolved, settings)
         label = {"target_column": label_column} if (with_label and label_column) else None
         if baseline.kind == "lag":
             assert baseline.lag is not None
             length = Duration.parse(azure.reference_window) if azure.reference_window else window
             return ReferenceData(
-                input_data=Input(path=target_path, type=target_type),
-                data_context=MonitorDatasetContext.MODEL_INPUTS,
+                input_data=Input(path=outputs_path, type=outputs_type)
+                if outputs
+                else Input(path=target_path, type=target_type),
+                data_context=MonitorDatasetContext.MODEL_OUTPUTS if outputs else MonitorDatasetContext.MODEL_INPUTS,
                 pre_processing_component=preprocessing,
                 data_window=BaselineDataRange(
                     lookback_window_size=iso(length), lookback_window_offset=iso(plus(baseline.lag, latency))
@@ -480,11 +488,6 @@ def translate(
         )
 
     if resolved.performance is not None:
-        # The model's outputs: the deployment's model_outputs collection, else the target itself.
-        if deployment is not None and target.data is None:
-            outputs_path, outputs_type = collector(*deployment, "model_outputs")
-        else:
-            outputs_path, outputs_type = target_path, target_type
 
         def outputs(offset: Duration | None, columns: dict[str, str] | None = None) -> Any:
             return ProductionData(
@@ -501,7 +504,7 @@ def translate(
         if prediction_drift_wanted(resolved, deployment is not None and target.data is None):
             signals[PREDICTION_DRIFT_SIGNAL] = PredictionDriftSignal(
                 production_data=outputs(latency),
-                reference_data=reference(with_label=False),
+                reference_data=reference(with_label=False, outputs=True),
                 metric_thresholds=PredictionDriftMetricThreshold(
                     numerical=NumericalDriftMetrics(**numerical_thresholds(resolved)),
                     categorical=CategoricalDriftMetrics(**categorical_thresholds(resolved)),
