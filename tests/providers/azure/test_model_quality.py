@@ -314,3 +314,86 @@ def test_a_lagged_baseline_compares_the_outputs_with_the_outputs_of_earlier(writ
     assert reference["uri"].endswith("/data/churn-blue-model_outputs/versions/1")
     assert (reference["windowSize"], reference["windowOffset"]) == ("P1D", "P7D")
     assert signals["data-drift-signal"]["referenceData"]["uri"].endswith("/data/churn-blue-model_inputs/versions/1")
+
+
+REPO = Path(__file__).parents[3]
+EXAMPLE = REPO / "examples" / "azure" / "model-quality.yaml"
+
+
+@pytest.fixture
+def workspace_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.providers.azure.fake_arm import RG, SUB, WS
+
+    monkeypatch.setenv("AZURE_SUBSCRIPTION_ID", SUB)
+    monkeypatch.setenv("AZURE_RESOURCE_GROUP", RG)
+    monkeypatch.setenv("AZURE_ML_WORKSPACE", WS)
+
+
+def test_the_example_validates_and_its_offline_plan_shows_all_four_signals(azure_cli: None) -> None:
+    validated = CliRunner().invoke(cli, ["validate", str(EXAMPLE)])
+    assert validated.exit_code == 0, validated.stderr
+    result = CliRunner().invoke(cli, ["plan", str(EXAMPLE), "--offline", "--json"])
+    assert result.exit_code == 0, result.stderr
+    changes = json.loads(result.stdout)["changes"]
+    assert [c["kind"] for c in changes] == ["azureml:DataAsset", "azureml:Schedule"]
+    signals = changes[1]["request"]["body"]["properties"]["action"]["monitorDefinition"]["signals"]
+    assert set(signals) == {
+        "data-drift-signal",
+        "data-quality-signal",
+        "model-performance-signal",
+        "prediction-drift-signal",
+    }
+    assert all(signal["mode"] == "Enabled" for signal in signals.values())
+    performance = signals["model-performance-signal"]
+    assert thresholds(performance) == [
+        {"modelType": "classification", "metric": "Accuracy", "threshold": {"value": 0.8}}
+    ]
+    assert performance["productionData"][0]["windowOffset"] == "P3D"
+    # The model's id, outputs and label are not input features on Azure either.
+    assert signals["data-drift-signal"]["features"]["features"] == [
+        "tenure_months",
+        "monthly_charges",
+        "support_calls",
+        "contract",
+        "region",
+    ]
+
+
+def test_the_example_applies_through_the_real_client(
+    azure_cli: None, workspace_env: None, connected: FakeARM, tmp_path: Path
+) -> None:
+    import shutil
+
+    root = tmp_path / "examples"
+    (root / "model-quality" / "data").mkdir(parents=True)
+    shutil.copy(REPO / "examples" / "model-quality" / "data" / "validation.parquet", root / "model-quality" / "data")
+    spec_path = root / "azure" / "model-quality.yaml"
+    spec_path.parent.mkdir(parents=True)
+    shutil.copy(EXAMPLE, spec_path)
+    connected.add_datastore()
+    connected.add_data_asset("churn-ground-truth", "1")
+    connected.add_deployment("churn", "blue", inputs_asset=("churn-blue-model_inputs", "1"))
+    connected.add_data_asset("churn-blue-model_inputs", "1", data_type="uri_folder")
+    connected.add_data_asset("churn-blue-model_outputs", "1", data_type="uri_folder")
+    runner = CliRunner()
+    applied = runner.invoke(cli, ["apply", str(spec_path), "--json"])
+    assert applied.exit_code == 0, applied.stderr
+    (stored,) = connected.schedules().values()
+    signals = stored["properties"]["action"]["monitorDefinition"]["signals"]
+    assert signals["prediction-drift-signal"]["productionData"]["uri"].endswith(
+        "/data/churn-blue-model_outputs/versions/1"
+    )
+    again = runner.invoke(cli, ["plan", str(spec_path), "--json"])
+    assert again.exit_code == 0, again.stderr
+    changes = json.loads(again.stdout)["changes"]
+    assert {c["action"] for c in changes} == {"noop"}, [c["reason"] for c in changes]
+    text = spec_path.read_text(encoding="utf-8").replace("accuracy: {min: 0.8}", "accuracy: {min: 0.75}")
+    spec_path.write_text(text, encoding="utf-8")
+    review = runner.invoke(cli, ["plan", str(spec_path), "--json"])
+    (update,) = [c for c in json.loads(review.stdout)["changes"] if c["action"] != "noop"]
+    assert update["kind"] == "azureml:Schedule"
+    (changed,) = update["changed"]
+    assert changed["path"].endswith(
+        ".model-performance-signal.properties.azureml.modelmonitor.model_performance_thresholds"
+    )
+    assert '"value":0.8}' in changed["old"] and '"value":0.75}' in changed["new"]

@@ -11,7 +11,7 @@ with the reason and the metrics Azure has.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 ProblemType = Literal["binary", "multiclass", "regression"]
 Direction = Literal["min", "max"]
@@ -80,3 +80,64 @@ def azure_metric(problem_type: ProblemType, metric: str) -> AzureMetric | None:
 def ml_task(problem_type: ProblemType) -> Literal["classification", "regression"]:
     """Azure's ML task for a driftplane problem type."""
     return "regression" if problem_type == "regression" else "classification"
+
+
+THRESHOLDS_PROPERTY = "azureml.modelmonitor.model_performance_thresholds"
+
+
+def thresholds_from_wire(text: str) -> dict[str, dict[str, float]]:
+    """The thresholds azure-ai-ml wrote into a performance signal's properties, as the keyword
+    arguments of its classification and regression threshold classes.
+
+    azure-ai-ml reads a model-performance signal back as accuracy 0.9 whatever was sent (it reads
+    the hard-coded metricThreshold field, not the properties string that carries the real ones);
+    this reads the real ones, so a schedule read back compares equal to the one that was sent.
+    """
+    import json
+
+    keywords = {
+        metric.name: (task, metric.keyword)
+        for problem, table in AZURE_PERFORMANCE.items()
+        for metric in table.values()
+        for task in (ml_task(problem),)
+    }
+    keywords.setdefault("Precision", ("classification", "precision"))
+    keywords.setdefault("MeanSquaredError", ("regression", "mean_squared_error"))
+    found: dict[str, dict[str, float]] = {}
+    for entry in json.loads(text):
+        task, keyword = keywords[str(entry["metric"])]
+        found.setdefault(task, {})[keyword] = float(entry["threshold"]["value"])
+    return found
+
+
+def with_performance_thresholds(schedule: Any, raw: Any) -> Any:
+    """``schedule`` (azure-ai-ml's entity of ``raw``, the REST body) with each model-performance
+    signal's thresholds as ``raw`` carries them, instead of the accuracy 0.9 azure-ai-ml reads."""
+    from azure.ai.ml.entities import (
+        ModelPerformanceClassificationThresholds,
+        ModelPerformanceMetricThreshold,
+        ModelPerformanceRegressionThresholds,
+        ModelPerformanceSignal,
+    )
+
+    definition = getattr(schedule, "create_monitor", None)
+    signals = getattr(definition, "monitoring_signals", None) or {}
+    body = raw.as_dict() if hasattr(raw, "as_dict") else dict(raw)
+    sent = body.get("properties", {}).get("action", {}).get("monitorDefinition", {}).get("signals", {}) or {}
+    for name, signal in signals.items():
+        text = ((sent.get(name) or {}).get("properties") or {}).get(THRESHOLDS_PROPERTY)
+        if not isinstance(signal, ModelPerformanceSignal) or not text:
+            continue
+        found = thresholds_from_wire(text)
+        signal.metric_thresholds = ModelPerformanceMetricThreshold(
+            classification=(
+                ModelPerformanceClassificationThresholds(**found["classification"])
+                if "classification" in found
+                else None
+            ),
+            regression=(
+                ModelPerformanceRegressionThresholds(**found["regression"]) if "regression" in found else None
+            ),
+        )
+        signal.properties = {k: v for k, v in sent[name]["properties"].items() if k != THRESHOLDS_PROPERTY} or None
+    return schedule

@@ -18,6 +18,7 @@ from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.spec.models import Spec
 from driftplane_azure.clients import ml_client, monitor_client, resolve_scope
 from driftplane_azure.errors import azure_errors
+from driftplane_azure.performance import with_performance_thresholds
 from driftplane_azure.settings import AzureSettings
 
 logger = logging.getLogger(__name__)
@@ -145,7 +146,18 @@ class Session:
 
         try:
             with self.errors(f"reading schedule '{name}'"):
-                return self.ml.schedules.get(name)
+                # The REST body as well as the entity: azure-ai-ml's entity loses a performance
+                # signal's thresholds, which the body still has.
+                operations = self.ml.schedules
+                raw = operations.service_client.get(
+                    resource_group_name=self.scope.resource_group,
+                    workspace_name=self.scope.workspace,
+                    name=name,
+                    cls=lambda _, obj, __: obj,
+                )
+                from azure.ai.ml.entities import Schedule
+
+                return with_performance_thresholds(Schedule._from_rest_object(raw), raw)
         except ProviderError as exc:
             if isinstance(exc.__cause__, ResourceNotFoundError):
                 return None
