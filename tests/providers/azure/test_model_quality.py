@@ -397,3 +397,60 @@ def test_the_example_applies_through_the_real_client(
         ".model-performance-signal.properties.azureml.modelmonitor.model_performance_thresholds"
     )
     assert '"value":0.8}' in changed["old"] and '"value":0.75}' in changed["new"]
+
+
+def test_status_reads_a_performance_breach_as_a_final_failed_check_and_output_drift_apart(
+    write_spec: Callable[..., Path], connected: FakeARM
+) -> None:
+    from tests.providers.azure.fake_arm import WS_ID
+    from tests.providers.azure.test_lifecycle import breach_text
+
+    connected.add_data_asset("churn-labels", "1")
+    connected.add_deployment("churn", "blue", inputs_asset=("churn-blue-model_inputs", "1"))
+    connected.add_data_asset("churn-blue-model_inputs", "1", data_type="uri_folder")
+    connected.add_data_asset("churn-blue-model_outputs", "1", data_type="uri_folder")
+    alerts = f"      - {{when: performance, notify: {EMAIL}}}\n      - {{when: prediction_drift, notify: {EMAIL}}}\n"
+    spec = load(write_spec, quality_monitor(alerts=alerts))
+    provider = AzureProvider.from_spec(spec)
+    provider.apply(spec)
+    performance_rows = [  # Azure writes the threshold as text
+        {"group": "churn_pred", "metric_value": 0.71, "metric_name": "Accuracy", "threshold_value": "0.85"}
+    ]
+    output_rows = [
+        {"group": "churn_pred", "metric_value": 0.3, "metric_name": "JensenShannonDistance", "threshold_value": 0.1}
+    ]
+    tags = {
+        "azureml.modelmonitor.threshold.breached.model-performance-signal": breach_text(
+            "model-performance-signal", performance_rows
+        ),
+        "azureml.modelmonitor.threshold.breached.prediction-drift-signal": breach_text(
+            "prediction-drift-signal", output_rows
+        ),
+    }
+    connected.jobs.append({
+        "id": f"{WS_ID}/jobs/run-7", "name": "run-7", "type": "Microsoft.MachineLearningServices/workspaces/jobs",
+        "scheduleName": "m", "systemData": {"createdAt": "2026-11-19T00:04:00Z"},
+        "properties": {"jobType": "Pipeline", "status": "Failed", "properties": {}, "experimentName": "m",
+                       "tags": tags, "jobs": {}, "inputs": {}, "outputs": {}, "settings": {}},
+    })
+    (run,) = provider.status(spec)[0].runs
+    assert run.status == "ok", "input drift and data quality held"
+    assert run.features == [] and run.violations == []
+    assert run.performance is not None and run.performance.judged == "final"
+    (metric,) = run.performance.metrics
+    assert (metric.name, metric.value, metric.threshold, metric.direction, metric.failed) == (
+        "accuracy",
+        0.71,
+        0.85,
+        "min",
+        True,
+    )
+    assert run.found_something, "a failed final performance check counts as a finding"
+    assert any("2026-11-15T00:00:00Z to 2026-11-16T00:00:00Z" in m for m in run.performance.messages)
+    (output,) = run.prediction_drift
+    assert (output.name, output.kind, output.drift.metric, output.drift.drifted) == (
+        "churn_pred",
+        "categorical",
+        "jensen_shannon",
+        True,
+    )
