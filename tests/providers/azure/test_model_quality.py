@@ -454,3 +454,60 @@ def test_status_reads_a_performance_breach_as_a_final_failed_check_and_output_dr
         "jensen_shannon",
         True,
     )
+
+
+AZURE_YAML = """\
+$schema: http://azureml/sdk-2-0/Schedule.json
+name: m
+trigger: {type: recurrence, frequency: day, interval: 1, schedule: {hours: 0, minutes: 0}}
+create_monitor:
+  compute: {instance_type: standard_e4s_v3, runtime_version: "3.4"}
+  monitoring_target: {ml_task: classification, endpoint_deployment_id: "azureml:churn:blue"}
+  monitoring_signals:
+    model-performance-signal:
+      type: model_performance
+      production_data:
+        input_data: {path: "azureml:churn-blue-model_outputs:1", type: uri_folder}
+        data_context: model_outputs
+        data_window: {lookback_window_size: P1D, lookback_window_offset: P3D}
+        data_column_names: {prediction: churn_pred, correlation_id: inference_id}
+      reference_data:
+        input_data: {path: "azureml:churn-labels:1", type: mltable}
+        data_context: ground_truth
+        data_column_names: {actual: churned, correlation_id: inference_id}
+      metric_thresholds:
+        classification: {accuracy: 0.85}
+      alert_enabled: true
+"""
+
+
+def test_the_signal_is_the_one_azure_ai_ml_loads_from_azures_own_yaml(
+    write_spec: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Azure's YAML schema (azure-ai-ml's load_schedule) accepts the signal driftplane describes,
+    and both serialize to the same body."""
+    from azure.ai.ml.entities._load_functions import load_schedule
+
+    from driftplane.resolved import resolve_monitor
+    from driftplane_azure.translate import translate
+
+    yaml_path = tmp_path / "azure.yaml"
+    yaml_path.write_text(AZURE_YAML, encoding="utf-8")
+    theirs = load_schedule(yaml_path).create_monitor.monitoring_signals["model-performance-signal"]
+    spec = load(write_spec, quality_monitor())
+    settings = AzureProvider.from_spec(spec).settings
+    ours = translate(resolve_monitor(spec, "m"), settings).schedule.create_monitor.monitoring_signals[
+        "model-performance-signal"
+    ]
+
+    def body(signal: Any) -> Any:
+        # The YAML loader drops the azureml: prefix; MLClient resolves both to the same ARM id.
+        rest = signal._to_rest_object()
+        rest["productionData"] = [data.as_dict() for data in rest["productionData"]]
+        rest["referenceData"] = rest["referenceData"].as_dict()
+        return json.loads(json.dumps(rest).replace('"azureml:', '"'))
+
+    assert body(ours) == body(theirs)
+    assert thresholds(body(ours)) == [
+        {"modelType": "classification", "metric": "Accuracy", "threshold": {"value": 0.85}}
+    ]
