@@ -511,3 +511,15 @@ def test_the_signal_is_the_one_azure_ai_ml_loads_from_azures_own_yaml(
     assert thresholds(body(ours)) == [
         {"modelType": "classification", "metric": "Accuracy", "threshold": {"value": 0.85}}
     ]
+
+
+def test_a_monitor_of_model_quality_alone_is_one_performance_signal(write_spec: Callable[..., Path]) -> None:
+    text = quality_monitor().replace(
+        "      drift: {noise_correction: false}\n      quality: {completeness: false, columns: false, "
+        "comparison_threshold: 1, categorical_comparison_threshold: 1}\n",
+        "      drift: {enabled: false}\n      quality: {enabled: false}\n",
+    )
+    assert "drift: {enabled: false}" in text
+    spec = load(write_spec, text)
+    assert problems(spec) == {}
+    assert set(signals_of(spec)) == {"model-performance-signal"}

@@ -29,6 +29,7 @@ from driftplane_azure.translate import (
     azure_metrics,
     feature_lists,
     needs_columns,
+    performance_signal_wanted,
     quality_rates,
 )
 
@@ -115,8 +116,12 @@ def _check_schedule_names(found: _Collector, spec: Spec, settings: AzureSettings
 def _check_monitor(found: _Collector, settings: AzureSettings, resolved: ResolvedMonitor, monitor: Monitor) -> None:
     base: Path = ("monitors", resolved.name)
     drift_watches = resolved.drift.enabled and not _drift_watches_no_listed_feature(resolved)
-    if not drift_watches and not resolved.quality.enabled:
-        found.add(base + ("checks",), "Azure ML needs at least one signal; enable checks.drift or checks.quality")
+    if not drift_watches and not resolved.quality.enabled and not performance_signal_wanted(resolved):
+        found.add(
+            base + ("checks",),
+            "Azure ML needs at least one signal; enable checks.drift or checks.quality (or check the model's "
+            "quality under checks.performance)",
+        )
     uploaded = _check_data(found, settings, resolved, monitor)
     _check_windows(found, resolved)
     _check_features(found, resolved, uploaded)
