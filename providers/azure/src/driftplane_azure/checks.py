@@ -124,7 +124,7 @@ def _check_monitor(found: _Collector, settings: AzureSettings, resolved: Resolve
         )
     uploaded = _check_data(found, settings, resolved, monitor)
     _check_windows(found, resolved)
-    _check_features(found, resolved, uploaded)
+    _check_features(found, resolved, monitor, uploaded)
     _check_drift(found, resolved, monitor)
     _check_quality(found, settings, resolved)
     _check_performance(found, settings, resolved, monitor)
@@ -287,7 +287,7 @@ def _check_windows(found: _Collector, resolved: ResolvedMonitor) -> None:
 # -- features ------------------------------------------------------------------------------------------
 
 
-def _check_features(found: _Collector, resolved: ResolvedMonitor, uploaded: bool) -> None:
+def _check_features(found: _Collector, resolved: ResolvedMonitor, monitor: Monitor, uploaded: bool) -> None:
     """Azure watches all features or a list: leaving some out needs the list."""
     if not needs_columns(resolved) or uploaded:
         return
@@ -301,8 +301,16 @@ def _check_features(found: _Collector, resolved: ResolvedMonitor, uploaded: bool
         "lists the features from the baseline's columns when it uploads a local baseline, but this "
         f"baseline is {whose}. List the features to watch under features.include"
     )
-    if resolved.features.exclude:
+    written = set(monitor.features.exclude)
+    if written:
         found.add(base + ("features", "exclude"), why)
+    model_columns = sorted(set(resolved.features.exclude) - written)
+    if model_columns and not written:
+        found.add(
+            base + ("model",),
+            f"the model's id, output and label columns ({', '.join(model_columns)}) are not input features, "
+            f"and {why}",
+        )
     for feature, (on, _, _) in resolved.drift.overrides.items():
         if not on:
             found.add(base + ("checks", "drift", "features", feature, "enabled"), why)
