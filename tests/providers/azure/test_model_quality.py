@@ -528,7 +528,8 @@ def test_a_monitor_of_model_quality_alone_is_one_performance_signal(write_spec: 
 def test_the_models_columns_left_out_of_an_unlisted_asset_baseline_are_named_at_model(
     write_spec: Callable[..., Path],
 ) -> None:
-    found = problems(load(write_spec, quality_monitor().replace("    features: {include: [account_length, state]}\n", "")))
+    text = quality_monitor().replace("    features: {include: [account_length, state]}\n", "")
+    found = problems(load(write_spec, text))
     message = found["monitors.m.model"]
     assert "(churn_pred, churn_score, churned, inference_id) are not input features" in message
     assert "features.include" in message
