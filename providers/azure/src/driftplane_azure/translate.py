@@ -2,7 +2,8 @@
 
 Every decision comes from ``driftplane.resolved``: the window each run reads (length and
 latency), the features and their kinds, the metric and threshold of each kind, the quality
-checks, the channels, the tags. This module only says them in Azure's words. ``checks``
+checks, the model's quality checks and labels' wait (``driftplane_azure.performance`` has the
+metric table), the channels, the tags. This module only says them in Azure's words. ``checks``
 refuses what Azure cannot say before anything is built.
 
 The SDK serializes the entities (``_to_rest_object``), so the body driftplane plans is the
@@ -489,13 +490,13 @@ def translate(
 
     if resolved.performance is not None:
 
-        def outputs(offset: Duration | None, columns: dict[str, str] | None = None) -> Any:
+        def outputs(offset: Duration | None) -> Any:
+            """The model's outputs of the window ending ``offset`` before each run."""
             return ProductionData(
                 input_data=Input(path=outputs_path, type=outputs_type),
                 data_context=MonitorDatasetContext.MODEL_OUTPUTS,
                 pre_processing_component=preprocessing,
                 data_window=BaselineDataRange(lookback_window_size=iso(window), lookback_window_offset=iso(offset)),
-                data_column_names=columns,
             )
 
         policy = resolved.performance
