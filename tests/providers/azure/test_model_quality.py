@@ -534,3 +534,19 @@ def test_the_models_columns_left_out_of_an_unlisted_asset_baseline_are_named_at_
     assert "(churn_pred, churn_score, churned, inference_id) are not input features" in message
     assert "features.include" in message
     assert list(found) == ["monitors.m.model"]
+
+
+def test_leaving_one_output_column_out_of_prediction_drift_is_refused_there(write_spec: Callable[..., Path]) -> None:
+    text = quality_monitor().replace(
+        "      drift: {noise_correction: false}\n",
+        "      drift:\n        noise_correction: false\n        features: {churn_score: {enabled: false}}\n",
+    )
+    found = problems(load(write_spec, text))
+    message = found["monitors.m.checks.drift.features.churn_score.enabled"]
+    assert "cannot leave churn_score out" in message and "(churn_pred, churn_score)" in message
+    both_off = text.replace(
+        "{churn_score: {enabled: false}}", "{churn_score: {enabled: false}, churn_pred: {enabled: false}}"
+    )
+    spec = load(write_spec, both_off)
+    assert problems(spec) == {}
+    assert "prediction-drift-signal" not in signals_of(spec)

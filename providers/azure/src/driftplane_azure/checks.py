@@ -466,6 +466,16 @@ def _check_performance(found: _Collector, settings: AzureSettings, resolved: Res
             resolved.name,
             ", ".join(policy.output_columns),
         )
+    watched = {rule.feature for rule in resolved.prediction_drift_rules()}
+    if watched:
+        for column in policy.output_columns:
+            if column not in watched:
+                found.add(
+                    base + ("checks", "drift", "features", column, "enabled"),
+                    "Azure ML's prediction-drift signal measures every output column of the model and cannot "
+                    f"leave {column} out; remove this line, or turn drift off for every output column "
+                    f"({', '.join(policy.output_columns)})",
+                )
     if not policy.enabled or not policy.checks:
         return
     table = AZURE_PERFORMANCE[policy.problem_type]
