@@ -550,3 +550,35 @@ def test_leaving_one_output_column_out_of_prediction_drift_is_refused_there(writ
     spec = load(write_spec, both_off)
     assert problems(spec) == {}
     assert "prediction-drift-signal" not in signals_of(spec)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "wait", "latency", "offset"),
+    [
+        ("daily", "3d", None, "P3D"),
+        ("daily", "36h", None, "P2D"),  # judged final at the second daily run after the window ends
+        ("daily", "1d", "6h", "P1DT6H"),  # windows end 6h before their run; final 18h later: the next run
+        ("daily", "2h", "6h", "PT6H"),  # final before the next run: the run whose window it is
+        ("hourly", "90m", None, "PT2H"),
+        ("weekly", "3d", None, "P7D"),
+    ],
+)
+def test_the_judged_window_is_one_of_the_monitors_windows_at_the_run_that_judges_it_final(
+    write_spec: Callable[..., Path], schedule: str, wait: str, latency: str | None, offset: str
+) -> None:
+    late = f", latency: {latency}" if latency else ""
+    window = {"daily": "1d", "hourly": "1h", "weekly": "7d"}[schedule]
+    text = quality_monitor(
+        labels=f'{{data: "azureml:churn-labels:1", label: churned, wait: {wait}}}',
+        target=f'{{endpoint: "churn:blue", window: {window}{late}}}',
+    ).replace("schedule: daily", f"schedule: {schedule}")
+    spec = load(write_spec, text)
+    assert problems(spec) == {}
+    production = signals_of(spec)["model-performance-signal"]["productionData"][0]
+    assert production["windowOffset"] == offset
+
+
+def test_an_unevenly_spaced_schedule_is_refused_for_model_performance(write_spec: Callable[..., Path]) -> None:
+    text = quality_monitor().replace("schedule: daily", 'schedule: "0 6 * * mon-fri"')
+    found = problems(load(write_spec, text))
+    assert "not evenly spaced" in found["monitors.m.schedule"] and "--provider local" in found["monitors.m.schedule"]

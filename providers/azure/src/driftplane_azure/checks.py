@@ -512,6 +512,15 @@ def _check_performance(found: _Collector, settings: AzureSettings, resolved: Res
                 f"azure-ai-ml drops a threshold of 0, so Azure ML would not check {check.metric} at all; "
                 "give a bound above 0",
             )
+    windows = resolved.windows
+    if not windows.regular and windows.window_length is not None:
+        found.add(
+            base + ("schedule",),
+            f"the runs of '{resolved.schedule}' are not evenly spaced, and Azure ML judges the window that ended "
+            f"a fixed time (labels.wait, {policy.wait}) before each run, which is then not always one of this "
+            "monitor's windows nor the run that judges it final locally; use an evenly spaced schedule (hourly, "
+            f"daily, weekly, or a cron with one gap), {LOCAL_INSTEAD}",
+        )
     if policy.prediction is None:
         found.add(
             base + ("model",),

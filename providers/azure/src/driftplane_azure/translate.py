@@ -14,9 +14,11 @@ explicit windows (so the SDK's trigger-based defaults never apply).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from driftplane import drift_metrics
@@ -250,6 +252,25 @@ def prediction_drift_wanted(resolved: ResolvedMonitor, outputs_apart: bool) -> b
     if not resolved.prediction_drift_rules():
         return False
     return outputs_apart or any(alert.when == "prediction_drift" for alert in resolved.alerts)
+
+
+def judged_offset(resolved: ResolvedMonitor) -> Duration:
+    """How long before each run the window Azure's performance signal judges ends.
+
+    driftplane judges a window final at the first run at or after its end plus ``labels.wait``;
+    windows end ``latency`` before their run. So the offset is the latency plus the wait less the
+    latency rounded up to whole schedule periods (``checks`` requires evenly spaced runs): the
+    window is then one of the monitor's windows, judged at the run that judges it final locally.
+    """
+    policy = resolved.performance
+    assert policy is not None
+    windows = resolved.windows
+    latency = windows.latency
+    if policy.wait.months or (latency is not None and latency.months):
+        return plus(policy.wait, latency)
+    late = latency.fixed if latency is not None else timedelta(0)
+    periods = max(0, math.ceil((policy.wait.fixed - late) / windows.period))
+    return Duration.parse(late + periods * windows.period)
 
 
 def performance_thresholds(resolved: ResolvedMonitor) -> dict[str, dict[str, float]]:
@@ -499,9 +520,8 @@ def translate(
                 data_window=BaselineDataRange(lookback_window_size=iso(window), lookback_window_offset=iso(offset)),
             )
 
-        policy = resolved.performance
         if performance_signal_wanted(resolved):
-            signals[PERFORMANCE_SIGNAL] = performance_signal(resolved, outputs(plus(policy.wait, latency)))
+            signals[PERFORMANCE_SIGNAL] = performance_signal(resolved, outputs(judged_offset(resolved)))
         if prediction_drift_wanted(resolved, deployment is not None and target.data is None):
             signals[PREDICTION_DRIFT_SIGNAL] = PredictionDriftSignal(
                 production_data=outputs(latency),
