@@ -46,6 +46,7 @@ from driftplane_azure.translate import (
     AZURE_P_VALUE_METRICS,
     azure_key,
     feature_lists,
+    judged_offset,
     metric_from_azure,
     needs_columns,
     performance_signal_wanted,
@@ -205,10 +206,13 @@ def _performance(resolved: ResolvedMonitor, rows: list[Breach], window: Window |
         )
     messages = ["Azure ML reports only the metrics that breached their thresholds, and no label coverage"]
     if window is not None:
-        start, end = policy.wait.before(window.start), policy.wait.before(window.end)
+        latency = resolved.windows.latency
+        tick = latency.after(window.end) if latency is not None else window.end
+        end = judged_offset(resolved).before(tick)
+        start = end - (window.end - window.start)
         messages.append(
-            f"Azure ML judged the predictions of {iso_z(start)} to {iso_z(end)}, labels.wait ({policy.wait}) "
-            "before the run's window, with the labels landed by then"
+            f"Azure ML judged the predictions of {iso_z(start)} to {iso_z(end)} (labels.wait {policy.wait}), "
+            "with the labels landed by the run"
         )
     return Performance(
         problem_type=policy.problem_type,
