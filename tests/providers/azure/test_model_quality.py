@@ -582,3 +582,50 @@ def test_an_unevenly_spaced_schedule_is_refused_for_model_performance(write_spec
     text = quality_monitor().replace("schedule: daily", 'schedule: "0 6 * * mon-fri"')
     found = problems(load(write_spec, text))
     assert "not evenly spaced" in found["monitors.m.schedule"] and "--provider local" in found["monitors.m.schedule"]
+
+
+@pytest.mark.parametrize(
+    ("schedule", "window", "wait", "latency"),
+    [
+        ("daily", "1d", "3d", None),
+        ("daily", "1d", "30h", "2h"),
+        ("daily", "2d", "1d", None),
+        ("hourly", "1h", "150m", "10m"),
+        ("0 */6 * * *", "6h", "13h", "1h"),
+        ("weekly", "7d", "10d", "12h"),
+        ("daily", "1d", "1h", "3h"),
+    ],
+)
+def test_azure_judges_the_window_driftplane_judges_final_at_that_run(
+    write_spec: Callable[..., Path], schedule: str, window: str, wait: str, latency: str | None
+) -> None:
+    """For runs of the schedule, the window Azure's offset reads is one of the monitor's windows, and
+    the first of the monitor's runs at or after that window's end + wait (core's PerformancePolicy)
+    is this run."""
+    from datetime import UTC, datetime, timedelta
+
+    from driftplane.resolved import resolve_monitor
+    from driftplane.spec.durations import Duration
+
+    late = f", latency: {latency}" if latency else ""
+    text = quality_monitor(
+        labels=f'{{data: "azureml:churn-labels:1", label: churned, wait: {wait}}}',
+        target=f'{{endpoint: "churn:blue", window: {window}{late}}}',
+    ).replace("schedule: daily", f'schedule: "{schedule}"')
+    spec = load(write_spec, text)
+    assert problems(spec) == {}
+    production = signals_of(spec)["model-performance-signal"]["productionData"][0]
+    offset, size = Duration.parse(production["windowOffset"]), Duration.parse(production["windowSize"])
+    resolved = resolve_monitor(spec, "m")
+    rule, policy = resolved.windows, resolved.performance
+    assert policy is not None
+    runs = rule.ticks(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC), limit=12)
+    earlier = rule.ticks(datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC))
+    for run in runs:
+        end = offset.before(run)
+        judged = (size.before(end), end)
+        windows = {(w.start, w.end) for w in map(rule.for_tick, earlier)}
+        assert judged in windows, "Azure judges one of the monitor's windows"
+        # driftplane judges it final at the first run at or after its end + wait.
+        first = rule.schedule.next_after(policy.final_at(end) - timedelta(microseconds=1))
+        assert first == run, (run, judged)
