@@ -94,11 +94,13 @@ def test_import_says_what_it_could_not_carry_over(connected: FakeARM, azure_cli:
     ml.schedules.begin_create_or_update(schedule).result()
     result = CliRunner().invoke(cli, ["azure", "import", *WORKSPACE])
     assert result.exit_code == 0, result.stderr
-    assert "signal 'advanced_prediction_drift' (PredictionDriftSignal) has no driftplane equivalent" in result.stdout
+    assert "signal 'advanced_prediction_drift' (PredictionDriftSignal) was not imported: it is model quality" in (
+        result.stdout
+    )
     spec_text = result.stdout
     assert "preprocessing_component: azureml:production_data_preprocessing:1.0.0" in spec_text
     assert "top_n_features: 20" in spec_text and "target_column: is_fraud" in spec_text
-    assert "has no driftplane equivalent" in result.stderr  # and in the log
+    assert "was not imported: it is model quality" in result.stderr  # and in the log
     # Azure's chi-squared test is a p-value (drift below 0.02): not carried over as a distance of 0.02
     assert "categorical pearsons_chi_squared_test 0.02 was not imported: Azure reads it as a p-value" in result.stdout
     drift = load_spec_text_of(spec_text).monitors["fraud_detection_model_monitoring"].checks.drift

@@ -19,16 +19,17 @@ from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
 from driftplane.result import Kind
 from driftplane.spec.durations import Duration
 from driftplane.spec.models import Monitor, Spec
-from driftplane.support import model_quality_problems
 from driftplane_azure.channels import DELIVERY, alert_emails
 from driftplane_azure.data_refs import DataRefError, parse_data_ref, parse_endpoint
 from driftplane_azure.names import schedule_name
+from driftplane_azure.performance import AZURE_PERFORMANCE, NEAR_MISSES, azure_metric, ml_task
 from driftplane_azure.settings import AzureSettings
 from driftplane_azure.translate import (
     P_VALUE_NAMESAKES,
     azure_metrics,
     feature_lists,
     needs_columns,
+    performance_signal_wanted,
     quality_rates,
 )
 
@@ -114,15 +115,19 @@ def _check_schedule_names(found: _Collector, spec: Spec, settings: AzureSettings
 
 def _check_monitor(found: _Collector, settings: AzureSettings, resolved: ResolvedMonitor, monitor: Monitor) -> None:
     base: Path = ("monitors", resolved.name)
-    found.problems += [p for p in model_quality_problems(found.spec, resolved, "azure") if p not in found.problems]
     drift_watches = resolved.drift.enabled and not _drift_watches_no_listed_feature(resolved)
-    if not drift_watches and not resolved.quality.enabled:
-        found.add(base + ("checks",), "Azure ML needs at least one signal; enable checks.drift or checks.quality")
+    if not drift_watches and not resolved.quality.enabled and not performance_signal_wanted(resolved):
+        found.add(
+            base + ("checks",),
+            "Azure ML needs at least one signal; enable checks.drift or checks.quality (or check the model's "
+            "quality under checks.performance)",
+        )
     uploaded = _check_data(found, settings, resolved, monitor)
     _check_windows(found, resolved)
-    _check_features(found, resolved, uploaded)
+    _check_features(found, resolved, monitor, uploaded)
     _check_drift(found, resolved, monitor)
     _check_quality(found, settings, resolved)
+    _check_performance(found, settings, resolved, monitor)
     for alert in resolved.alerts:
         _check_alert(found, resolved, alert)
     for problem in channel_problems(resolved, DELIVERY, provider="azure", source=found.spec.source):
@@ -282,7 +287,7 @@ def _check_windows(found: _Collector, resolved: ResolvedMonitor) -> None:
 # -- features ------------------------------------------------------------------------------------------
 
 
-def _check_features(found: _Collector, resolved: ResolvedMonitor, uploaded: bool) -> None:
+def _check_features(found: _Collector, resolved: ResolvedMonitor, monitor: Monitor, uploaded: bool) -> None:
     """Azure watches all features or a list: leaving some out needs the list."""
     if not needs_columns(resolved) or uploaded:
         return
@@ -296,8 +301,16 @@ def _check_features(found: _Collector, resolved: ResolvedMonitor, uploaded: bool
         "lists the features from the baseline's columns when it uploads a local baseline, but this "
         f"baseline is {whose}. List the features to watch under features.include"
     )
-    if resolved.features.exclude:
+    written = set(monitor.features.exclude)
+    if written:
         found.add(base + ("features", "exclude"), why)
+    model_columns = sorted(set(resolved.features.exclude) - written)
+    if model_columns and not written:
+        found.add(
+            base + ("model",),
+            f"the model's id, output and label columns ({', '.join(model_columns)}) are not input features, "
+            f"and {why}",
+        )
     for feature, (on, _, _) in resolved.drift.overrides.items():
         if not on:
             found.add(base + ("checks", "drift", "features", feature, "enabled"), why)
@@ -400,6 +413,175 @@ def _check_quality(found: _Collector, settings: AzureSettings, resolved: Resolve
         )
 
 
+# -- model quality -------------------------------------------------------------------------------------
+
+LOCAL_INSTEAD = (
+    "or run this monitor on the local provider (`driftplane run SPEC --provider local`, or on a schedule "
+    "with `driftplane serve`)"
+)
+_BOUND_KEYS = {
+    ("min", False): "min",
+    ("max", False): "max",
+    ("min", True): "below_baseline_by",
+    ("max", True): "above_baseline_by",
+}
+
+
+def _check_performance(found: _Collector, settings: AzureSettings, resolved: ResolvedMonitor, monitor: Monitor) -> None:
+    """Azure's model-performance signal: a predicted-label column joined on a correlation id with
+    ground truth in an mltable, judged once, ``wait`` after each window, against fixed thresholds
+    of the metrics it computes."""
+    policy = resolved.performance
+    if policy is None:
+        return
+    base: Path = ("monitors", resolved.name)
+    azure = settings.for_monitor(resolved.name)
+    task = ml_task(policy.problem_type)
+    if "ml_task" in azure.model_fields_set and azure.ml_task != task:
+        found.add(
+            ("providers", "azure", "monitors", resolved.name, "ml_task"),
+            f"the model is a {policy.problem_type} model (model.problem_type), which Azure ML calls {task}, "
+            f"not {azure.ml_task}; remove ml_task",
+        )
+    own_label = azure.target_column
+    if own_label is not None and policy.baseline_label is not None and own_label != policy.baseline_label:
+        found.add(
+            ("providers", "azure", "monitors", resolved.name, "target_column"),
+            f"baseline.label already names the baseline's label column ({policy.baseline_label}); remove "
+            "target_column",
+        )
+    performance = monitor.checks.performance
+    if performance is not None and performance.estimate:
+        found.add(
+            base + ("checks", "performance", "estimate"),
+            "Azure ML judges model performance only from ground truth; it has no estimate before labels "
+            f"land. Remove estimate, {LOCAL_INSTEAD}",
+        )
+    asked = any(alert.when == "prediction_drift" for alert in resolved.alerts)
+    if resolved.target.data is not None and resolved.prediction_drift_rules() and not asked:
+        logger.warning(
+            "monitor %s: on Azure, the drift of the model's outputs (%s) is not watched: Azure ML's prediction-drift "
+            "signal measures every column of its data, and target.data holds the inputs too; point target.endpoint "
+            "at a deployment that collects model_outputs apart to watch it",
+            resolved.name,
+            ", ".join(policy.output_columns),
+        )
+    watched = {rule.feature for rule in resolved.prediction_drift_rules()}
+    if watched:
+        for column in policy.output_columns:
+            if column not in watched:
+                found.add(
+                    base + ("checks", "drift", "features", column, "enabled"),
+                    "Azure ML's prediction-drift signal measures every output column of the model and cannot "
+                    f"leave {column} out; remove this line, or turn drift off for every output column "
+                    f"({', '.join(policy.output_columns)})",
+                )
+    if not policy.enabled or not policy.checks:
+        return
+    table = AZURE_PERFORMANCE[policy.problem_type]
+    offered = ", ".join(f"{name} ({'min' if m.direction == 'min' else 'max'})" for name, m in table.items())
+    for check in policy.checks:
+        at: Path = base + ("checks", "performance", "metrics", check.metric)
+        metric = azure_metric(policy.problem_type, check.metric)
+        if metric is None:
+            why = NEAR_MISSES[policy.problem_type].get(check.metric)
+            found.add(
+                at,
+                f"Azure ML's model-performance signal has no {check.metric} for {policy.problem_type} models"
+                f"{f' ({why})' if why else ''}; it checks {offered}. Check one of those instead, {LOCAL_INSTEAD}",
+            )
+            continue
+        key = _BOUND_KEYS[(check.direction, check.relative)]
+        if check.relative:
+            found.add(
+                at + (key,),
+                f"Azure ML compares {check.metric} with a fixed threshold, not with the baseline's value; "
+                f"write {metric.direction}: <the threshold> (the baseline's value "
+                f"{'minus' if check.direction == 'min' else 'plus'} {check.bound:g}), {LOCAL_INSTEAD}",
+            )
+        elif check.direction != metric.direction:
+            side = "falls below" if metric.direction == "min" else "rises above"
+            found.add(
+                at + (key,),
+                f"Azure ML alerts only when {check.metric} {side} its threshold; write {metric.direction}: "
+                f"instead of {key}, {LOCAL_INSTEAD}",
+            )
+        elif check.bound == 0 and metric.direction == "max":
+            found.add(
+                at + (key,),
+                f"azure-ai-ml drops a threshold of 0, so Azure ML would not check {check.metric} at all; "
+                "give a bound above 0",
+            )
+    windows = resolved.windows
+    if not windows.regular and windows.window_length is not None:
+        found.add(
+            base + ("schedule",),
+            f"the runs of '{resolved.schedule}' are not evenly spaced, and Azure ML judges the window that ended "
+            f"a fixed time (labels.wait, {policy.wait}) before each run, which is then not always one of this "
+            "monitor's windows nor the run that judges it final locally; use an evenly spaced schedule (hourly, "
+            f"daily, weekly, or a cron with one gap), {LOCAL_INSTEAD}",
+        )
+    if policy.prediction is None:
+        found.add(
+            base + ("model",),
+            "Azure ML's model-performance signal reads a column of predicted labels and cannot threshold a "
+            "probability; add model.prediction (the predicted label's column)",
+        )
+    if policy.id is None:
+        found.add(
+            base + ("model",),
+            "Azure ML joins predictions to ground truth on a correlation id column; add model.id (a deployment's "
+            "data collector writes it as correlationid)",
+        )
+    _check_labels(found, resolved, monitor)
+
+
+def _check_labels(found: _Collector, resolved: ResolvedMonitor, monitor: Monitor) -> None:
+    """Azure reads the ground truth landed by each run as an mltable and judges each window once."""
+    policy = resolved.performance
+    assert policy is not None
+    base: Path = ("monitors", resolved.name, "labels")
+    labels = monitor.labels
+    if labels is None or labels.data is None:
+        found.add(
+            ("monitors", resolved.name, "model"),
+            "Azure ML's model-performance signal needs ground truth; add labels: {data: azureml:NAME:VERSION, "
+            "label: COLUMN}",
+        )
+        return
+    try:
+        parse_data_ref(labels.data, local_allowed=False)
+    except DataRefError as exc:
+        found.add(
+            base + ("data",),
+            f"{exc}; Azure ML reads ground truth that keeps arriving from a registered mltable data asset "
+            "(or a folder with an MLTable file), so register the labels as one",
+        )
+    if labels.format == "sagemaker-ground-truth":
+        found.add(
+            base + ("format",),
+            "Azure ML reads ground truth from an mltable with an id and a label column, not SageMaker's "
+            "groundTruthData records; write them as rows (id, label) and set labels.id and labels.label",
+        )
+    if policy.label is None:
+        found.add(base, "Azure ML needs the ground truth's label column; add labels.label")
+    for key in ("timestamp_column", "columns", "storage_options"):
+        if _explicit(labels, key) and getattr(labels, key):
+            found.add(
+                base + (key,),
+                "Azure ML reads the ground truth as the mltable asset defines it (its columns, its timestamp, "
+                f"the workspace's datastore credentials); remove {key}",
+            )
+    if policy.min_coverage < 1:
+        found.add(
+            base + ("min_coverage",),
+            f"Azure ML judges each window once, labels.wait ({policy.wait}) after it ends, with the ground "
+            f"truth landed by then; it cannot judge a window early once {policy.min_coverage:g} of it is "
+            f"labelled. Remove min_coverage (1.0: final when every prediction is labelled or wait has passed), "
+            f"{LOCAL_INSTEAD}",
+        )
+
+
 # -- alerts --------------------------------------------------------------------------------------------
 
 
@@ -422,6 +604,10 @@ def _check_alert(found: _Collector, resolved: ResolvedMonitor, alert: AlertRule)
                 path + ("features",),
                 "Azure ML alerts on any monitored feature; narrow features.include instead",
             )
+    if alert.when == "performance":
+        _check_performance_alert(found, resolved, alert)
+    if alert.when == "prediction_drift":
+        _check_prediction_drift_alert(found, resolved, alert)
     if alert.when == "violation":
         if not resolved.quality.enabled:
             found.add(path + ("when",), "alerts on violations but checks.quality is disabled")
@@ -430,6 +616,51 @@ def _check_alert(found: _Collector, resolved: ResolvedMonitor, alert: AlertRule)
                 path + ("check_types",),
                 "Azure ML alerts on any breached data-quality metric of the signal; remove check_types",
             )
+
+
+def _check_performance_alert(found: _Collector, resolved: ResolvedMonitor, alert: AlertRule) -> None:
+    """Azure alerts on a window once, wait after its end, when any checked metric breaches."""
+    path: Path = ("monitors", resolved.name, "alerts", alert.index)
+    policy = resolved.performance
+    if policy is None or not policy.enabled or not policy.checks:
+        return  # core refuses a performance alert without performance checks
+    if alert.judged != "final":
+        what = (
+            "on an estimate before labels land (Azure ML has no estimate)"
+            if alert.judged == "estimate"
+            else "on a provisional judgement while labels are still landing"
+        )
+        found.add(
+            path + ("judged",),
+            f"Azure ML judges each window once, labels.wait ({policy.wait}) after it ends, and cannot alert {what}; "
+            f"remove judged (final), {LOCAL_INSTEAD}",
+        )
+    checked = {check.metric for check in policy.checks}
+    if alert.metrics is not None and not checked <= set(alert.metrics):
+        found.add(
+            path + ("metrics",),
+            "Azure ML alerts when any metric of the model-performance signal breaches its threshold "
+            f"({', '.join(sorted(checked))}), not on some of them; remove metrics, or check only "
+            f"{', '.join(alert.metrics)}",
+        )
+
+
+def _check_prediction_drift_alert(found: _Collector, resolved: ResolvedMonitor, alert: AlertRule) -> None:
+    """Azure's prediction-drift signal measures every column of the model's outputs data."""
+    path: Path = ("monitors", resolved.name, "alerts", alert.index, "when")
+    if resolved.performance is None:
+        return  # core refuses prediction drift without a model
+    if not resolved.prediction_drift_rules():
+        found.add(path, "alerts on prediction drift but drift is off for every output column of the model")
+        return
+    if resolved.target.data is not None:
+        found.add(
+            path,
+            "Azure ML's prediction-drift signal measures every column of the model's outputs data, and "
+            "target.data holds the model's inputs too, so their drift would count as prediction drift; point "
+            "target.endpoint at a deployment whose data collector keeps model_outputs apart, "
+            f"{LOCAL_INSTEAD}",
+        )
 
 
 def _check_routing(found: _Collector, resolved: ResolvedMonitor) -> None:

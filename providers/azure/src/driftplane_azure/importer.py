@@ -20,6 +20,9 @@ from driftplane_azure.data_refs import ASSET
 from driftplane_azure.names import MONITOR_TAG
 from driftplane_azure.translate import AZURE_P_VALUE_METRICS, metric_from_azure
 
+# azure-ai-ml signal classes driftplane makes from a monitor's model, not from imported settings.
+MODEL_QUALITY_SIGNALS = ("ModelPerformanceSignal", "PredictionDriftSignal")
+
 _ARM_DATA = re.compile(r"/data/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$")
 _ARM_COMPONENT = re.compile(r"/components/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$")
 _ARM_DEPLOYMENT = re.compile(r"onlineEndpoints/(?P<e>[^/]+)/deployments/(?P<d>[^/]+)$")
@@ -205,11 +208,18 @@ def _import_schedule(out: Imported, name: str, schedule: Any) -> None:
     drift = next((s for s in signals.values() if isinstance(s, DataDriftSignal)), None)
     quality = next((s for s in signals.values() if isinstance(s, DataQualitySignal)), None)
     for signal_name, signal in signals.items():
-        if signal is not drift and signal is not quality:
+        if signal is drift or signal is quality:
+            continue
+        kind = type(signal).__name__
+        if kind in MODEL_QUALITY_SIGNALS:
             notes.append(
-                f"{name}: signal '{signal_name}' ({type(signal).__name__}) "
-                "has no driftplane equivalent and was not imported"
+                f"{name}: signal '{signal_name}' ({kind}) was not imported: it is model quality, and Azure does "
+                "not record what driftplane needs to know of the model (problem_type, its prediction and id "
+                "columns); declare model, labels and checks.performance (docs/providers/azure.md, Model quality) "
+                "and driftplane makes the signal"
             )
+            continue
+        notes.append(f"{name}: signal '{signal_name}' ({kind}) has no driftplane equivalent and was not imported")
     extra = [
         s
         for s in signals.values()

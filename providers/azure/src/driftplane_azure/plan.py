@@ -156,7 +156,12 @@ def plan_monitors(session: Session, names: list[str]) -> tuple[list[Change], lis
 def _check_assets(session: Session, resolved: ResolvedMonitor) -> None:
     """Every data asset the monitor names exists (else a ProviderError saying how to register it)."""
     baseline = resolved.baseline.source
-    sides = (("baseline", baseline.data if baseline is not None else None), ("target", resolved.target.data))
+    labels = resolved.performance.labels if resolved.performance is not None else None
+    sides = (
+        ("baseline", baseline.data if baseline is not None else None),
+        ("target", resolved.target.data),
+        ("labels", labels.data if labels is not None else None),
+    )
     for side, text in sides:
         if text is None:
             continue

@@ -7,7 +7,9 @@ notifies by email, ``azureml.modelmonitor.threshold.breached.<signal>`` on the p
 that ``jobs.list`` returns. Both hold the same text: "The signal '<signal>' has failed due to
 one or more features violating metric thresholds", then one JSON row per feature
 (``group`` = feature, ``metric_name``, ``metric_value``, ``threshold_value``). Those rows
-become FeatureResults (drift signal) and Violations (quality signal). A job that completed
+become FeatureResults (drift signal), Violations (quality signal), the model's output drift
+(prediction-drift signal) and failed metrics of a final performance judgement (model-performance
+signal, whose rows name Azure's metric: Accuracy, Recall, ...). A job that completed
 breached nothing. Row counts and the metrics of features within their thresholds live only in
 the job's output files, which status does not download: rows stay 0 and features list only
 what the breach text names.
@@ -24,14 +26,31 @@ from typing import TYPE_CHECKING, Any
 
 from driftplane.provider import MonitorStatus
 from driftplane.resolved import ResolvedMonitor
-from driftplane.result import Drift, FeatureResult, Kind, Rows, RunResult, Status, Violation
+from driftplane.result import (
+    Drift,
+    FeatureResult,
+    Kind,
+    LabelCoverage,
+    Performance,
+    PerformanceMetric,
+    Rows,
+    RunResult,
+    Status,
+    Violation,
+    Window,
+)
+from driftplane.windows import iso_z
 from driftplane_azure.names import DRIFT_SIGNAL, QUALITY_SIGNAL, schedule_name
+from driftplane_azure.performance import AZURE_PERFORMANCE, PERFORMANCE_SIGNAL, PREDICTION_DRIFT_SIGNAL
 from driftplane_azure.translate import (
     AZURE_P_VALUE_METRICS,
     azure_key,
     feature_lists,
+    judged_offset,
     metric_from_azure,
     needs_columns,
+    performance_signal_wanted,
+    prediction_drift_wanted,
 )
 
 if TYPE_CHECKING:
@@ -161,6 +180,49 @@ def _feature(resolved: ResolvedMonitor, breach: Breach) -> FeatureResult:
     )
 
 
+def _output_drift(resolved: ResolvedMonitor, breach: Breach) -> FeatureResult:
+    """A prediction-drift row as a FeatureResult, with the output column's kind as core decides it."""
+    result = _feature(resolved, breach)
+    rule = next((r for r in resolved.prediction_drift_rules() if r.feature == breach.feature), None)
+    return result if rule is None else result.model_copy(update={"kind": rule.kind})
+
+
+def _performance(resolved: ResolvedMonitor, rows: list[Breach], window: Window | None) -> Performance | None:
+    """The performance signal's breached rows as a final judgement of the window ``labels.wait``
+    before the run's; Azure reports no label coverage and no values within their thresholds."""
+    policy = resolved.performance
+    if policy is None or not rows:
+        return None
+    by_azure = {azure_key(m.name): (name, m) for name, m in AZURE_PERFORMANCE[policy.problem_type].items()}
+    metrics = []
+    for row in rows:
+        name, metric = by_azure.get(azure_key(row.metric), (row.metric, None))
+        direction = metric.direction if metric is not None else None
+        failed = row.value is not None and row.threshold is not None and (
+            row.value < row.threshold if direction == "min" else row.value > row.threshold
+        )
+        metrics.append(
+            PerformanceMetric(name=name, value=row.value, threshold=row.threshold, direction=direction, failed=failed)
+        )
+    messages = ["Azure ML reports only the metrics that breached their thresholds, and no label coverage"]
+    if window is not None:
+        latency = resolved.windows.latency
+        tick = latency.after(window.end) if latency is not None else window.end
+        end = judged_offset(resolved).before(tick)
+        start = end - (window.end - window.start)
+        messages.append(
+            f"Azure ML judged the predictions of {iso_z(start)} to {iso_z(end)} (labels.wait {policy.wait}), "
+            "with the labels landed by the run"
+        )
+    return Performance(
+        problem_type=policy.problem_type,
+        judged="final",
+        coverage=LabelCoverage(predictions=0, labelled=0),
+        metrics=metrics,
+        messages=messages,
+    )
+
+
 def _violation(breach: Breach) -> Violation | None:
     """A quality row as a Violation, when its value is above its threshold."""
     if breach.value is None or breach.threshold is None or breach.value <= breach.threshold:
@@ -193,6 +255,8 @@ def run_result(session: Session, resolved: ResolvedMonitor, job: Any) -> RunResu
     breached, rows = breaches(tags)
     features = [_feature(resolved, b) for b in rows if b.signal == DRIFT_SIGNAL]
     violations = [v for b in rows if b.signal == QUALITY_SIGNAL and (v := _violation(b)) is not None]
+    outputs = [_output_drift(resolved, b) for b in rows if b.signal == PREDICTION_DRIFT_SIGNAL]
+    performance = _performance(resolved, [b for b in rows if b.signal == PERFORMANCE_SIGNAL], window)
     error: str | None = None
     if status == "Completed":
         messages.extend(f"{signal}: within thresholds" for signal in signals)
@@ -220,6 +284,8 @@ def run_result(session: Session, resolved: ResolvedMonitor, job: Any) -> RunResu
         started_at=created,
         messages=messages,
         error=error,
+        performance=performance,
+        prediction_drift=outputs,
     )
 
 
@@ -235,11 +301,19 @@ def _drift_share(resolved: ResolvedMonitor, checked: list[FeatureResult]) -> flo
 
 
 def monitor_signals(resolved: ResolvedMonitor) -> list[str]:
+    """The signals the monitor's schedule has (as ``translate`` builds them)."""
     out = []
     if resolved.drift.enabled:
         out.append(DRIFT_SIGNAL)
     if resolved.quality.enabled:
         out.append(QUALITY_SIGNAL)
+    if performance_signal_wanted(resolved):
+        out.append(PERFORMANCE_SIGNAL)
+    target = resolved.target
+    if resolved.performance is not None and prediction_drift_wanted(
+        resolved, target.endpoint is not None and target.data is None
+    ):
+        out.append(PREDICTION_DRIFT_SIGNAL)
     return out
 
 

@@ -2,7 +2,8 @@
 
 Every decision comes from ``driftplane.resolved``: the window each run reads (length and
 latency), the features and their kinds, the metric and threshold of each kind, the quality
-checks, the channels, the tags. This module only says them in Azure's words. ``checks``
+checks, the model's quality checks and labels' wait (``driftplane_azure.performance`` has the
+metric table), the channels, the tags. This module only says them in Azure's words. ``checks``
 refuses what Azure cannot say before anything is built.
 
 The SDK serializes the entities (``_to_rest_object``), so the body driftplane plans is the
@@ -13,9 +14,11 @@ explicit windows (so the SDK's trigger-based defaults never apply).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from driftplane import drift_metrics
@@ -25,6 +28,13 @@ from driftplane.spec.durations import Duration
 from driftplane_azure.channels import monitor_emails
 from driftplane_azure.data_refs import parse_data_ref, parse_endpoint
 from driftplane_azure.names import DRIFT_SIGNAL, QUALITY_SIGNAL, schedule_name, tags_for
+from driftplane_azure.performance import (
+    PERFORMANCE_SIGNAL,
+    PREDICTION_DRIFT_SIGNAL,
+    AzureMetric,
+    azure_metric,
+    ml_task,
+)
 from driftplane_azure.schedules import azure_trigger
 from driftplane_azure.settings import AzureSettings
 from driftplane_azure.upload import Upload, baseline_columns, local_upload
@@ -90,8 +100,9 @@ P_VALUE_NAMESAKES = {
 }
 ALL_FEATURES: Literal["all_features"] = "all_features"
 
-# (endpoint, deployment) -> (azureml:NAME:VERSION of its collected model inputs, input type)
-CollectorLookup = Callable[[str, str], tuple[str, str]]
+# (endpoint, deployment, collection) -> (azureml:NAME:VERSION of what its data collector keeps of
+# the collection, model_inputs or model_outputs; input type)
+CollectorLookup = Callable[[str, str, str], tuple[str, str]]
 ColumnsLookup = Callable[[ResolvedMonitor], list[str]]
 
 
@@ -205,6 +216,119 @@ def quality_rates(resolved: ResolvedMonitor, settings: AzureSettings) -> dict[st
     return rates
 
 
+# -- model quality ---------------------------------------------------------------------------------
+
+
+def numerical_thresholds(resolved: ResolvedMonitor) -> dict[str, Any]:
+    """Azure's one numerical drift metric and threshold (data drift and prediction drift alike)."""
+    metric, threshold = resolved.drift.defaults["numerical"]
+    return {azure_metrics("numerical")[metric]: threshold}
+
+
+def categorical_thresholds(resolved: ResolvedMonitor) -> dict[str, Any]:
+    """Azure's one categorical drift metric and threshold."""
+    metric, threshold = resolved.drift.defaults["categorical"]
+    return {azure_metrics("categorical")[metric]: threshold}
+
+
+def target_column(resolved: ResolvedMonitor, settings: AzureSettings) -> str | None:
+    """The baseline's label column: the Azure setting, else the model's baseline.label."""
+    own = settings.for_monitor(resolved.name).target_column
+    if own is not None:
+        return own
+    return resolved.performance.baseline_label if resolved.performance is not None else None
+
+
+def performance_signal_wanted(resolved: ResolvedMonitor) -> bool:
+    """Whether the monitor checks its model's quality (``checks`` refuses what Azure cannot check)."""
+    policy = resolved.performance
+    return policy is not None and policy.enabled and bool(policy.checks)
+
+
+def prediction_drift_wanted(resolved: ResolvedMonitor, outputs_apart: bool) -> bool:
+    """Whether the model's outputs drift is watched: drift is on for an output column, and the outputs
+    are kept apart from the inputs (a deployment's model_outputs collection) or an alert asks for it
+    (``checks`` refuses that alert when they are not)."""
+    if not resolved.prediction_drift_rules():
+        return False
+    return outputs_apart or any(alert.when == "prediction_drift" for alert in resolved.alerts)
+
+
+def judged_offset(resolved: ResolvedMonitor) -> Duration:
+    """How long before each run the window Azure's performance signal judges ends.
+
+    driftplane judges a window final at the first run at or after its end plus ``labels.wait``;
+    windows end ``latency`` before their run. So the offset is the latency plus the wait less the
+    latency rounded up to whole schedule periods (``checks`` requires evenly spaced runs): the
+    window is then one of the monitor's windows, judged at the run that judges it final locally.
+    """
+    policy = resolved.performance
+    assert policy is not None
+    windows = resolved.windows
+    latency = windows.latency
+    if policy.wait.months or (latency is not None and latency.months):
+        return plus(policy.wait, latency)
+    late = latency.fixed if latency is not None else timedelta(0)
+    periods = max(0, math.ceil((policy.wait.fixed - late) / windows.period))
+    return Duration.parse(late + periods * windows.period)
+
+
+def performance_thresholds(resolved: ResolvedMonitor) -> dict[str, dict[str, float]]:
+    """The keyword arguments of Azure's classification or regression thresholds, from the checks."""
+    policy = resolved.performance
+    assert policy is not None
+    chosen: dict[str, float] = {}
+    for check in policy.checks:
+        found: AzureMetric | None = azure_metric(policy.problem_type, check.metric)
+        if found is None or check.relative or found.direction != check.direction:
+            raise ValueError(f"monitor {resolved.name}: Azure cannot check {check.metric}; `validate` refuses it")
+        chosen[found.keyword] = check.bound
+    return {ml_task(policy.problem_type): chosen}
+
+
+def performance_signal(resolved: ResolvedMonitor, production: Any) -> Any:
+    """Azure's model-performance signal: the window's outputs, ``wait`` after its end, joined on the
+    correlation id with the ground truth landed by then, against the metric thresholds."""
+    from azure.ai.ml import Input
+    from azure.ai.ml.constants import MonitorDatasetContext
+    from azure.ai.ml.entities import (
+        ModelPerformanceClassificationThresholds,
+        ModelPerformanceMetricThreshold,
+        ModelPerformanceRegressionThresholds,
+        ModelPerformanceSignal,
+        ReferenceData,
+    )
+
+    policy = resolved.performance
+    assert policy is not None and policy.labels is not None and policy.labels.data is not None
+    assert policy.prediction is not None and policy.id is not None and policy.label is not None
+    production.data_column_names = {"prediction": policy.prediction, "correlation_id": policy.id}
+    labels = parse_data_ref(policy.labels.data, local_allowed=False)
+    ground_truth = ReferenceData(
+        # Azure's model-performance pipeline reads its ground truth as an mltable.
+        input_data=Input(path=labels.azureml, type="mltable"),
+        data_context=MonitorDatasetContext.GROUND_TRUTH_DATA,
+        data_column_names={"actual": policy.label, "correlation_id": policy.label_id or policy.id},
+    )
+    thresholds = performance_thresholds(resolved)
+    metric_thresholds = ModelPerformanceMetricThreshold(
+        classification=(
+            ModelPerformanceClassificationThresholds(**thresholds["classification"])
+            if "classification" in thresholds
+            else None
+        ),
+        regression=(
+            ModelPerformanceRegressionThresholds(**thresholds["regression"]) if "regression" in thresholds else None
+        ),
+    )
+    return ModelPerformanceSignal(
+        production_data=production,
+        reference_data=ground_truth,
+        metric_thresholds=metric_thresholds,
+        alert_enabled=any(alert.when == "performance" for alert in resolved.alerts),
+    )
+
+
 # -- the schedule ----------------------------------------------------------------------------------
 
 
@@ -221,12 +345,12 @@ class Translation:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-def default_collector_asset(endpoint: str, deployment: str) -> tuple[str, str]:
-    """Where Azure's data collector registers a deployment's inputs unless told otherwise.
+def default_collector_asset(endpoint: str, deployment: str, collection: str = "model_inputs") -> tuple[str, str]:
+    """Where Azure's data collector registers a deployment's inputs (or outputs) unless told otherwise.
 
     Used by offline plans; online plans read the deployment's data_collector instead.
     """
-    return f"azureml:{endpoint}-{deployment}-model_inputs:1", "uri_folder"
+    return f"azureml:{endpoint}-{deployment}-{collection}:1", "uri_folder"
 
 
 def _input_type(kind: str, text: str, explicit: str | None, *, uploaded: Upload | None) -> str:
@@ -264,6 +388,8 @@ def translate(
         MonitoringTarget,
         MonitorSchedule,
         NumericalDriftMetrics,
+        PredictionDriftMetricThreshold,
+        PredictionDriftSignal,
         ProductionData,
         ReferenceData,
         ServerlessSparkCompute,
@@ -280,8 +406,9 @@ def translate(
     monitoring_target = None
     if target.endpoint is not None:
         deployment = parse_endpoint(target.endpoint)
+        task = ml_task(resolved.performance.problem_type) if resolved.performance is not None else azure.ml_task
         monitoring_target = MonitoringTarget(
-            ml_task=azure.ml_task, endpoint_deployment_id=f"azureml:{deployment[0]}:{deployment[1]}"
+            ml_task=task, endpoint_deployment_id=f"azureml:{deployment[0]}:{deployment[1]}"
         )
     if target.data is not None:
         target_path = parse_data_ref(target.data, local_allowed=False).azureml
@@ -289,7 +416,7 @@ def translate(
         preprocessing = azure.preprocessing_component
     else:
         assert deployment is not None
-        target_path, target_type = collector(*deployment)
+        target_path, target_type = collector(*deployment, "model_inputs")
         preprocessing = None
 
     def production() -> Any:
@@ -304,14 +431,23 @@ def translate(
     baseline = resolved.baseline
     upload = local_upload(resolved, settings) if baseline.kind == "data" else None
 
-    def reference(with_label: bool) -> Any:
-        label = {"target_column": azure.target_column} if (with_label and azure.target_column) else None
+    # The model's outputs: the deployment's model_outputs collection, else the target itself.
+    if deployment is not None and target.data is None and resolved.performance is not None:
+        outputs_path, outputs_type = collector(*deployment, "model_outputs")
+    else:
+        outputs_path, outputs_type = target_path, target_type
+
+    def reference(with_label: bool, outputs: bool = False) -> Any:
+        label_column = target_column(resolved, settings)
+        label = {"target_column": label_column} if (with_label and label_column) else None
         if baseline.kind == "lag":
             assert baseline.lag is not None
             length = Duration.parse(azure.reference_window) if azure.reference_window else window
             return ReferenceData(
-                input_data=Input(path=target_path, type=target_type),
-                data_context=MonitorDatasetContext.MODEL_INPUTS,
+                input_data=Input(path=outputs_path, type=outputs_type)
+                if outputs
+                else Input(path=target_path, type=target_type),
+                data_context=MonitorDatasetContext.MODEL_OUTPUTS if outputs else MonitorDatasetContext.MODEL_INPUTS,
                 pre_processing_component=preprocessing,
                 data_window=BaselineDataRange(
                     lookback_window_size=iso(length), lookback_window_offset=iso(plus(baseline.lag, latency))
@@ -343,10 +479,8 @@ def translate(
     signals: dict[str, Any] = {}
     drift = resolved.drift
     if drift.enabled and features.drift != []:
-        numerical_metric, numerical_threshold = drift.defaults["numerical"]
-        categorical_metric, categorical_threshold = drift.defaults["categorical"]
-        numerical: dict[str, Any] = {azure_metrics("numerical")[numerical_metric]: numerical_threshold}
-        categorical: dict[str, Any] = {azure_metrics("categorical")[categorical_metric]: categorical_threshold}
+        numerical = numerical_thresholds(resolved)
+        categorical = categorical_thresholds(resolved)
         drift_features: Any = features.drift
         if azure.top_n_features is not None:
             drift_features = MonitorFeatureFilter(top_n_feature_importance=azure.top_n_features)
@@ -375,6 +509,31 @@ def translate(
             alert_enabled="violation" in alerting,
         )
 
+    if resolved.performance is not None:
+
+        def outputs(offset: Duration | None) -> Any:
+            """The model's outputs of the window ending ``offset`` before each run."""
+            return ProductionData(
+                input_data=Input(path=outputs_path, type=outputs_type),
+                data_context=MonitorDatasetContext.MODEL_OUTPUTS,
+                pre_processing_component=preprocessing,
+                data_window=BaselineDataRange(lookback_window_size=iso(window), lookback_window_offset=iso(offset)),
+            )
+
+        if performance_signal_wanted(resolved):
+            signals[PERFORMANCE_SIGNAL] = performance_signal(resolved, outputs(judged_offset(resolved)))
+        if prediction_drift_wanted(resolved, deployment is not None and target.data is None):
+            signals[PREDICTION_DRIFT_SIGNAL] = PredictionDriftSignal(
+                production_data=outputs(latency),
+                reference_data=reference(with_label=False, outputs=True),
+                metric_thresholds=PredictionDriftMetricThreshold(
+                    numerical=NumericalDriftMetrics(**numerical_thresholds(resolved)),
+                    categorical=CategoricalDriftMetrics(**categorical_thresholds(resolved)),
+                ),
+                alert_enabled="prediction_drift" in alerting,
+            )
+    if resolved.performance is not None and monitoring_target is None:
+        monitoring_target = MonitoringTarget(ml_task=ml_task(resolved.performance.problem_type))
     emails = monitor_emails(resolved)
     definition = MonitorDefinition(
         compute=ServerlessSparkCompute(instance_type=settings.instance_type, runtime_version=settings.spark_runtime),

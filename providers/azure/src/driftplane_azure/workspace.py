@@ -18,6 +18,7 @@ from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.spec.models import Spec
 from driftplane_azure.clients import ml_client, monitor_client, resolve_scope
 from driftplane_azure.errors import azure_errors
+from driftplane_azure.performance import with_performance_thresholds
 from driftplane_azure.settings import AzureSettings
 
 logger = logging.getLogger(__name__)
@@ -87,8 +88,8 @@ class Session:
 
     # --- reads -------------------------------------------------------------------------------
 
-    def collector(self, endpoint: str, deployment: str) -> tuple[str, str]:
-        """The data asset a deployment's data collector registers its model inputs as."""
+    def collector(self, endpoint: str, deployment: str, collection: str = "model_inputs") -> tuple[str, str]:
+        """The data asset a deployment's data collector registers its model inputs (or outputs) as."""
         from azure.ai.ml._utils._arm_id_utils import AMLVersionedArmId
 
         with self.errors(
@@ -100,16 +101,25 @@ class Session:
         ):
             found = self.ml.online_deployments.get(name=deployment, endpoint_name=endpoint)
         collections = getattr(getattr(found, "data_collector", None), "collections", None) or {}
-        inputs = collections.get("model_inputs")
-        enabled = str(getattr(inputs, "enabled", "true")).lower() == "true"
-        if inputs is None or not getattr(inputs, "data", None) or not enabled:
-            raise ProviderError(
-                f"deployment '{endpoint}:{deployment}' does not collect its model inputs, so Azure ML has "
-                "no production data to monitor; enable data_collector.collections.model_inputs on the "
-                "deployment, or give target.data"
+        collected = collections.get(collection)
+        enabled = str(getattr(collected, "enabled", "true")).lower() == "true"
+        if collected is None or not getattr(collected, "data", None) or not enabled:
+            what = "inputs" if collection == "model_inputs" else "outputs"
+            needs = (
+                "no production data to monitor"
+                if collection == "model_inputs"
+                else "no predictions to judge model performance or prediction drift on"
             )
-        arm = AMLVersionedArmId(inputs.data)
-        asset = self.data_asset(arm.asset_name, arm.asset_version, why=f"the model inputs of {endpoint}:{deployment}")
+            raise ProviderError(
+                f"deployment '{endpoint}:{deployment}' does not collect its model {what}, so Azure ML has "
+                f"{needs}; enable data_collector.collections.{collection} on the deployment, or give target.data"
+            )
+        arm = AMLVersionedArmId(collected.data)
+        asset = self.data_asset(
+            arm.asset_name,
+            arm.asset_version,
+            why=f"the model {collection.removeprefix('model_')} of {endpoint}:{deployment}",
+        )
         return f"azureml:{arm.asset_name}:{arm.asset_version}", str(asset.type)
 
     def data_asset(self, name: str, version: str, *, why: str, missing_ok: bool = False) -> Any:
@@ -136,7 +146,18 @@ class Session:
 
         try:
             with self.errors(f"reading schedule '{name}'"):
-                return self.ml.schedules.get(name)
+                # The REST body as well as the entity: azure-ai-ml's entity loses a performance
+                # signal's thresholds, which the body still has.
+                operations = self.ml.schedules
+                raw = operations.service_client.get(
+                    resource_group_name=self.scope.resource_group,
+                    workspace_name=self.scope.workspace,
+                    name=name,
+                    cls=lambda _, obj, __: obj,
+                )
+                from azure.ai.ml.entities import Schedule
+
+                return with_performance_thresholds(Schedule._from_rest_object(raw), raw)
         except ProviderError as exc:
             if isinstance(exc.__cause__, ResourceNotFoundError):
                 return None
