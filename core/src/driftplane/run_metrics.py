@@ -30,6 +30,22 @@ CATALOGUE: dict[str, tuple[MetricKind, tuple[str, ...], str]] = {
 }
 
 
+# Model quality, published by the clouds that run driftplane themselves: each realised or estimated
+# metric under its own name (accuracy, auc, rmse, ...: SageMaker's names where SageMaker has the metric)
+# with labels (monitor, judged), judged being final | provisional | estimated; and these.
+PERFORMANCE_FAILED = "performance_failed"
+PERFORMANCE_CATALOGUE: dict[str, tuple[MetricKind, tuple[str, ...], str]] = {
+    PERFORMANCE_FAILED: (
+        "value",
+        ("monitor", "metric", "judged"),
+        "1 when the checked metric is past its threshold (relative bounds resolved against the baseline), else 0.",
+    ),
+    "label_coverage_ratio": ("value", ("monitor", "judged"), "Share of the window's predictions with a label so far."),
+    "prediction_drift": ("value", ("monitor", "feature", "metric"), "The latest drift metric of a model output."),
+    "prediction_drifted": ("value", ("monitor", "feature"), "1 when the model output drifted in the latest run."),
+}
+
+
 @dataclass(frozen=True)
 class MetricPoint:
     """One measurement: add ``value`` to a counter, observe it on a timer, or set a value."""
@@ -40,7 +56,9 @@ class MetricPoint:
 
     @property
     def kind(self) -> MetricKind:
-        return CATALOGUE[self.name][0]
+        """The catalogue's kind; a model-quality metric named after itself (accuracy, ...) is a value."""
+        known = CATALOGUE.get(self.name) or PERFORMANCE_CATALOGUE.get(self.name)
+        return known[0] if known is not None else "value"
 
 
 def metrics_from_result(
@@ -78,4 +96,40 @@ def metrics_from_result(
         points.append(
             MetricPoint("last_window_end_timestamp_seconds", result.window.end.timestamp(), {"monitor": monitor})
         )
+    return points
+
+
+def performance_points(result: RunResult) -> list[MetricPoint]:
+    """The model-quality points of one judgement: each metric's value under its own name, whether each
+    checked metric failed, the label coverage, and the drift of the model's outputs.
+
+    Estimated metrics carry judged=estimated whatever the window's judgement, so an alarm on
+    final values never hears an estimate.
+    """
+    monitor = result.monitor
+    points: list[MetricPoint] = []
+    performance = result.performance
+    if performance is not None and performance.judged != "none":
+        for metric in performance.metrics:
+            if metric.value is None:
+                continue
+            judged = "estimated" if metric.estimated else performance.judged
+            labels = {"monitor": monitor, "judged": judged}
+            points.append(MetricPoint(metric.name, metric.value, labels))
+            if metric.threshold is not None:
+                points.append(MetricPoint(PERFORMANCE_FAILED, float(metric.failed), {**labels, "metric": metric.name}))
+        if performance.judged != "estimated" and performance.coverage.share is not None:
+            points.append(
+                MetricPoint(
+                    "label_coverage_ratio",
+                    performance.coverage.share,
+                    {"monitor": monitor, "judged": performance.judged},
+                )
+            )
+    for output in result.prediction_drift:
+        if output.drift is None or output.drift.value is None:
+            continue
+        labels = {"monitor": monitor, "feature": output.name}
+        points.append(MetricPoint("prediction_drift", output.drift.value, {**labels, "metric": output.drift.metric}))
+        points.append(MetricPoint("prediction_drifted", float(output.drift.drifted), labels))
     return points

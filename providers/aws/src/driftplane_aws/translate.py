@@ -108,6 +108,8 @@ class Translation:
     monitor: str
     notes: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
+    # The labelled baseline's model-quality metric values (relative bounds resolve against them); None: not read.
+    quality_baseline: dict[str, float | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -473,7 +475,7 @@ class Translator:
         SageMaker Model Monitor publishes no metric for failed runs or violations (validate
         refuses such alerts there); an alert without alarms gets no topic.
         """
-        return self.settings.backend == "processing" or alert.when in ("drift", "metric")
+        return self.settings.backend == "processing" or alert.when in ("drift", "metric", "performance")
 
     def topics(self, monitor: str, translation: Translation | None = None) -> list[AlertTopic]:
         """The topic each alert's alarms notify: one per alert whose channels need SNS subscriptions."""

@@ -1,0 +1,374 @@
+"""Model quality on AWS: SageMaker's model-quality job, its baseline files, schedule and alarms (model-monitor),
+refusals of what SageMaker cannot judge, and the lifecycle against moto and the fake monitoring schedules."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from botocore.stub import Stubber
+from click.testing import CliRunner
+from sklearn.metrics import accuracy_score, roc_auc_score
+
+from driftplane.cli import cli
+from driftplane.spec import load_spec
+from driftplane_aws.servicemodel import request_problems
+
+from .conftest import BUCKET, REPO, SAGEMAKER_DRIFT, settings_dict
+from .specs import line_of, validate
+from .test_lifecycle import capturing_endpoint
+
+VALIDATION = REPO / "examples/model-quality/data/validation.parquet"
+GROUND_TRUTH = (
+    f"s3://{BUCKET}/ground-truth/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/{{timestamp:HH}}/*.jsonl"
+)
+SCORES = f"s3://{BUCKET}/scores/{{timestamp:yyyy}}/{{timestamp:MM}}/{{timestamp:dd}}/*.parquet"
+
+
+def outputs_first(tmp_path: Path) -> Path:
+    """The labelled validation set with the model's outputs first, as an endpoint's capture lays them out."""
+    table = pq.read_table(VALIDATION)
+    order = ["churn_pred", "churn_score"] + [c for c in table.schema.names if c not in ("churn_pred", "churn_score")]
+    path = tmp_path / "validation.parquet"
+    pq.write_table(table.select(order), path)
+    return path
+
+
+def monitor_body(baseline_data: Path, **over: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "model": {"problem_type": "binary", "prediction": "churn_pred", "probability": "churn_score"},
+        "labels": {"data": GROUND_TRUTH, "format": "sagemaker-ground-truth", "wait": "3d"},
+        "baseline": {"data": str(baseline_data), "label": "churned"},
+        "target": {"endpoint": "churn-prod", "window": "1d"},
+        "features": {"exclude": ["inference_id", "churned"]},
+        "schedule": "daily",
+        "checks": {
+            **SAGEMAKER_DRIFT,
+            "performance": {"metrics": {"accuracy": {"min": 0.8}, "auc": {"below_baseline_by": 0.05}}},
+        },
+        "alerts": [{"name": "quality fell", "when": "performance", "notify": ["team"]}],
+    }
+    body.update(over)
+    return body
+
+
+def write_spec(tmp_path: Path, body: dict[str, Any], **settings: Any) -> Path:
+    data = {
+        "provider": "aws",
+        "providers": {"aws": settings_dict(backend="model-monitor", **settings)},
+        "channels": {"team": {"type": "email", "to": ["ml@example.com"]}},
+        "monitors": {"churn": body},
+    }
+    path = tmp_path / "monitors.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def offline_plan(path: Path) -> list[dict[str, Any]]:
+    result = CliRunner().invoke(cli, ["plan", str(path), "--offline", "--json"])
+    assert result.exit_code == 0, result.stderr
+    return list(json.loads(result.stdout)["changes"])
+
+
+def by_operation(changes: list[dict[str, Any]], operation: str) -> list[dict[str, Any]]:
+    return [c["request"]["body"] for c in changes if c["request"]["operation"] == operation]
+
+
+# --- translation ------------------------------------------------------------------------------------------
+
+
+def test_offline_plan_has_sagemakers_model_quality_job_schedule_files_and_alarms(tmp_path: Path) -> None:
+    baseline = outputs_first(tmp_path)
+    changes = offline_plan(write_spec(tmp_path, monitor_body(baseline)))
+    for change in changes:
+        request = change["request"]
+        assert request_problems(request["api"], request["operation"], request["body"]) == [], change["name"]
+    names = [c["name"] for c in changes]
+    assert names.index("driftplane-churn-mq") > next(
+        i for i, c in enumerate(changes) if c["request"]["operation"] == "CreateModelQualityJobDefinition"
+    ), "the job definition exists before the schedule that runs it"
+
+    [definition] = by_operation(changes, "CreateModelQualityJobDefinition")
+    assert definition["ModelQualityAppSpecification"]["ProblemType"] == "BinaryClassification"
+    assert definition["ModelQualityAppSpecification"]["Environment"] == {"publish_cloudwatch_metrics": "Enabled"}
+    job_input = definition["ModelQualityJobInput"]
+    endpoint = job_input["EndpointInput"]
+    # Captured CSV is matched by position with the output first: the prediction is column 0, the score 1.
+    assert (endpoint["InferenceAttribute"], endpoint["ProbabilityAttribute"]) == ("0", "1")
+    assert endpoint["ProbabilityThresholdAttribute"] == 0.5
+    # A run at tick T judges the day that ended wait (3 days) before T: [T - 4d, T - 3d).
+    assert (endpoint["StartTimeOffset"], endpoint["EndTimeOffset"]) == ("-P4D", "-P3D")
+    assert job_input["GroundTruthS3Input"] == {"S3Uri": f"s3://{BUCKET}/ground-truth"}
+    constraints_uri = f"s3://{BUCKET}/driftplane/churn/baseline/model-quality/constraints.json"
+    assert definition["ModelQualityBaselineConfig"] == {"ConstraintsResource": {"S3Uri": constraints_uri}}
+
+    schedules = {s["MonitoringScheduleName"]: s for s in by_operation(changes, "CreateMonitoringSchedule")}
+    quality = schedules["driftplane-churn-mq"]["MonitoringScheduleConfig"]
+    assert quality["MonitoringType"] == "ModelQuality"
+    assert quality["MonitoringJobDefinitionName"] == definition["JobDefinitionName"]
+    assert quality["ScheduleConfig"] == {"ScheduleExpression": "cron(0 0 ? * * *)"}
+    assert schedules["driftplane-churn"]["MonitoringScheduleConfig"]["MonitoringType"] == "DataQuality"
+
+    # The files: statistics from the labelled rows, constraints at the checks' thresholds (auc's resolved in core).
+    table = pq.read_table(VALIDATION).to_pydict()
+    auc = roc_auc_score(table["churned"], table["churn_score"])
+    files = {
+        b["Key"].rsplit("/", 2)[-2] + "/" + b["Key"].rsplit("/", 1)[-1]: b for b in by_operation(changes, "PutObject")
+    }
+    statistics = json.loads(files["model-quality/statistics.json"]["Body"])["binary_classification_metrics"]
+    assert statistics["accuracy"]["value"] == pytest.approx(accuracy_score(table["churned"], table["churn_pred"]))
+    assert statistics["auc"]["value"] == pytest.approx(auc, abs=2e-3)
+    constraints = json.loads(files["model-quality/constraints.json"]["Body"])["binary_classification_constraints"]
+    assert constraints["accuracy"] == {"threshold": 0.8, "comparison_operator": "LessThanThreshold"}
+    assert constraints["auc"]["comparison_operator"] == "LessThanThreshold"
+    assert constraints["auc"]["threshold"] == pytest.approx(statistics["auc"]["value"] - 0.05)
+
+    alarms = {a["MetricName"]: a for a in by_operation(changes, "PutMetricAlarm")}
+    assert set(alarms) == {"accuracy", "auc"}
+    for metric, alarm in alarms.items():
+        assert alarm["Namespace"] == "aws/sagemaker/Endpoints/model-metrics"
+        assert alarm["Dimensions"] == [
+            {"Name": "Endpoint", "Value": "churn-prod"},
+            {"Name": "MonitoringSchedule", "Value": "driftplane-churn-mq"},
+        ]
+        assert alarm["ComparisonOperator"] == "LessThanThreshold"
+        assert alarm["Threshold"] == constraints[metric]["threshold"]
+        assert alarm["AlarmActions"] == ["arn:aws:sns:us-east-1:123456789012:driftplane-churn-quality-fell"]
+
+
+def test_errors_alarm_above_and_hours_make_hour_offsets_on_batch_transform_output(tmp_path: Path) -> None:
+    body = monitor_body(
+        VALIDATION,
+        model={"problem_type": "regression", "prediction": "churn_score", "id": "inference_id"},
+        labels={"data": GROUND_TRUTH, "format": "sagemaker-ground-truth", "wait": "36h"},
+        baseline={"data": str(VALIDATION), "label": "monthly_charges"},
+        target={"data": SCORES, "window": "1h"},
+        schedule="hourly",
+        checks={
+            **SAGEMAKER_DRIFT,
+            "performance": {"metrics": {"rmse": {"max": 40.0}, "mae": {"above_baseline_by": 2}}},
+        },
+        alerts=[{"name": "errors grew", "when": "performance", "metrics": ["rmse"], "notify": ["team"]}],
+    )
+    changes = offline_plan(write_spec(tmp_path, body, max_runtime_seconds=1800))
+    for change in changes:
+        request = change["request"]
+        assert request_problems(request["api"], request["operation"], request["body"]) == [], change["name"]
+    [definition] = by_operation(changes, "CreateModelQualityJobDefinition")
+    batch = definition["ModelQualityJobInput"]["BatchTransformInput"]
+    assert definition["ModelQualityAppSpecification"]["ProblemType"] == "Regression"
+    assert (batch["StartTimeOffset"], batch["EndTimeOffset"]) == ("-PT37H", "-PT36H")
+    assert batch["InferenceAttribute"] == "churn_score"  # by name: batch output is not matched by position
+    assert "ProbabilityAttribute" not in batch and batch["DatasetFormat"] == {"Parquet": {}}
+    constraints = next(
+        json.loads(b["Body"])
+        for b in by_operation(changes, "PutObject")
+        if b["Key"].endswith("model-quality/constraints.json")
+    )["regression_constraints"]
+    assert constraints["rmse"] == {"threshold": 40.0, "comparison_operator": "GreaterThanThreshold"}
+    assert constraints["mae"]["comparison_operator"] == "GreaterThanThreshold"
+    [alarm] = by_operation(changes, "PutMetricAlarm")  # the alert watches rmse only
+    assert (alarm["MetricName"], alarm["ComparisonOperator"], alarm["Threshold"]) == (
+        "rmse",
+        "GreaterThanThreshold",
+        40.0,
+    )
+    assert alarm["Namespace"] == "aws/sagemaker/ModelMonitoring/model-metrics"
+    assert alarm["Dimensions"] == [{"Name": "MonitoringSchedule", "Value": "driftplane-churn-mq"}]
+
+
+def test_plan_refuses_an_endpoint_baseline_whose_outputs_are_not_first(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["plan", str(write_spec(tmp_path, monitor_body(VALIDATION))), "--offline"])
+    assert result.exit_code != 0
+    assert "the baseline's first columns are inference_id, tenure_months" in result.stderr
+    assert "put them first in baseline.data" in result.stderr
+
+
+def test_the_stubber_accepts_the_model_quality_requests(tmp_path: Path) -> None:
+    """botocore's own parameter validation (the Stubber) on the job definition and schedule as sent."""
+    changes = offline_plan(write_spec(tmp_path, monitor_body(outputs_first(tmp_path))))
+    client = boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:model-quality-job-definition/x"
+    with Stubber(client) as stubber:
+        for body in by_operation(changes, "CreateModelQualityJobDefinition"):
+            stubber.add_response("create_model_quality_job_definition", {"JobDefinitionArn": arn}, body)
+            client.create_model_quality_job_definition(**body)
+        for body in by_operation(changes, "CreateMonitoringSchedule"):
+            stubber.add_response("create_monitoring_schedule", {"MonitoringScheduleArn": arn}, body)
+            client.create_monitoring_schedule(**body)
+        stubber.assert_no_pending_responses()
+
+
+# --- validate --------------------------------------------------------------------------------------------
+
+REFUSED = """\
+provider: aws
+providers:
+  aws:
+    region: us-east-1
+    role_arn: arn:aws:iam::123456789012:role/SageMaker
+    output_s3_uri: s3://bucket/driftplane
+channels:
+  team: {type: email, to: ml@example.com}
+monitors:
+  churn:
+    model:
+      problem_type: binary
+      prediction: churn_pred
+      probability: churn_score
+      id: inference_id
+    labels:
+      data: labels/*.jsonl
+      format: jsonl
+      label: churned
+      wait: 90m
+      min_coverage: 0.9
+      search: 5d
+    baseline:
+      data: BASELINE
+      label: churned
+    target:
+      endpoint: churn-prod
+    checks:
+      drift:
+        numerical: {metric: linf_robust, threshold: 0.1}
+        categorical: {metric: linf_robust, threshold: 0.1}
+        noise_correction: false
+      performance:
+        metrics:
+          accuracy: {min: 0.8}
+          pr_auc: {min: 0.5}
+        estimate: true
+    schedule: daily
+    alerts:
+      - name: slipping
+        when: performance
+        judged: provisional
+        notify: [team]
+      - name: outputs moved
+        when: prediction_drift
+        notify: [team]
+"""
+
+
+def test_validate_refuses_what_sagemaker_cannot_judge_at_each_key(tmp_path: Path) -> None:
+    text = REFUSED.replace("BASELINE", str(VALIDATION))
+    code, errors = validate(tmp_path, text)
+    assert code == 2, errors
+    expected = {
+        "model.id": "inferenceId",
+        "labels.format": "set format: sagemaker-ground-truth",
+        "labels.data": "s3:// URI",
+        "labels.min_coverage": "remove min_coverage",
+        "labels.search": "remove search",
+        "labels.wait": "whole hours or days",
+        "checks.performance.metrics.pr_auc": "computes no pr_auc",
+        "checks.performance.estimate": "estimates nothing",
+        "alerts[0].judged": "no provisional judgement",
+        "alerts[1].when": "no prediction-drift metric",
+    }
+    lines = errors.splitlines()
+    for key, says in expected.items():
+        found = [line for line in lines if f"monitors.churn.{key}:" in line]
+        assert found, (key, errors)
+        assert says in found[0], found[0]
+        needle = {"alerts[0].judged": "judged: provisional", "alerts[1].when": "when: prediction_drift"}.get(
+            key, key.rsplit(".", 1)[-1] + ":"
+        )
+        assert f"F:{line_of(text, needle)}:" in found[0], (found[0], needle)
+        if key != "labels.data":
+            assert "backend: processing" in found[0], found[0]
+    assert not [line for line in lines if "checks.performance.metrics.accuracy" in line]
+    assert "does not translate yet" not in errors
+
+
+def test_a_multiclass_probability_per_class_is_refused(tmp_path: Path) -> None:
+    text = textwrap.dedent(REFUSED.replace("BASELINE", str(VALIDATION)))
+    text = (
+        text.replace("problem_type: binary", "problem_type: multiclass")
+        .replace("probability: churn_score", "probability: {'0': p0, '1': p1}")
+        .replace("pr_auc: {min: 0.5}", "weighted_f1: {min: 0.5}")
+    )
+    code, errors = validate(tmp_path, text)
+    assert code == 2
+    assert "monitors.churn.model.probability: SageMaker's model-quality job reads one probability attribute" in errors
+    assert "metrics.weighted_f1" not in errors
+
+
+def test_a_valid_model_quality_spec_validates(tmp_path: Path) -> None:
+    path = write_spec(tmp_path, monitor_body(outputs_first(tmp_path)))
+    result = CliRunner().invoke(cli, ["validate", str(path), "--provider", "aws"])
+    assert result.exit_code == 0, result.stderr
+
+
+# --- lifecycle: moto (model-quality job definitions) and the fake schedules ------------------------------
+
+
+def test_model_quality_lifecycle(tmp_path, make_provider, fake, request_log, s3) -> None:
+    # moto keeps model-quality job definitions of endpoints (its handler reads EndpointInput only).
+    baseline = outputs_first(tmp_path)
+    body = monitor_body(baseline)
+    spec = load_spec(write_spec(tmp_path, body))
+    provider = make_provider(spec)
+    capturing_endpoint(provider)
+    assert provider.check(spec) == []
+    done = provider.apply(spec)
+    kinds = [c.kind for c in done.changes]
+    assert kinds.count("sagemaker:ModelQualityJobDefinition") == 1
+    assert kinds.count("sagemaker:MonitoringSchedule") == 2
+    mutations = request_log.mutations()
+    assert mutations.index("CreateModelQualityJobDefinition") < max(
+        i for i, m in enumerate(mutations) if m == "CreateMonitoringSchedule"
+    )
+    assert fake.schedules["driftplane-churn-mq"]["MonitoringType"] == "ModelQuality"
+    sagemaker = provider.clients.client("sagemaker")
+    [summary] = sagemaker.list_model_quality_job_definitions()["JobDefinitionSummaries"]
+    described = sagemaker.describe_model_quality_job_definition(
+        JobDefinitionName=summary["MonitoringJobDefinitionName"]
+    )
+    assert described["ModelQualityJobInput"]["GroundTruthS3Input"] == {"S3Uri": f"s3://{BUCKET}/ground-truth"}
+    stored = s3.get_object(Bucket=BUCKET, Key="driftplane/churn/baseline/model-quality/constraints.json")
+    assert "binary_classification_constraints" in json.loads(stored["Body"].read())
+    alarms = provider.clients.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    assert {a["MetricName"] for a in alarms} == {"accuracy", "auc"}
+
+    # Planned again: nothing to do, nothing sent.
+    request_log.clear()
+    again = provider.plan(spec)
+    assert not again.has_changes, [(c.action, c.kind, c.name, c.reason) for c in again.changes]
+    assert request_log.mutations() == []
+
+    # A tighter check: new constraints, and the alarm's threshold; the job definition stays.
+    body["checks"]["performance"]["metrics"]["accuracy"] = {"min": 0.85}
+    spec = load_spec(write_spec(tmp_path, body))
+    changed = [(c.action, c.kind, c.name) for c in provider.plan(spec).changes if c.action != "noop"]
+    assert changed == [
+        ("update", "s3:Object", f"s3://{BUCKET}/driftplane/churn/baseline/model-quality/constraints.json"),
+        ("update", "cloudwatch:MetricAlarm", "driftplane/churn/quality-fell/accuracy"),
+    ]
+    provider.apply(spec)
+
+    # Model quality taken out of the spec: its schedule, then its job definition, and its alarms go.
+    body["checks"].pop("performance")
+    body["alerts"] = []
+    spec = load_spec(write_spec(tmp_path, body))
+    request_log.clear()
+    provider.apply(spec)
+    assert "driftplane-churn-mq" not in fake.schedules and "driftplane-churn" in fake.schedules
+    mutations = request_log.mutations()
+    assert mutations.index("DeleteMonitoringSchedule") < mutations.index("DeleteModelQualityJobDefinition")
+    assert sagemaker.list_model_quality_job_definitions()["JobDefinitionSummaries"] == []
+
+    # destroy after a fresh apply removes both schedules and both job definitions.
+    spec = load_spec(write_spec(tmp_path, monitor_body(baseline)))
+    provider.apply(spec)
+    provider.destroy(spec)
+    assert fake.schedules == {}
+    assert sagemaker.list_model_quality_job_definitions()["JobDefinitionSummaries"] == []
+    assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET, Prefix="driftplane/churn/baseline/")
