@@ -372,3 +372,124 @@ def test_model_quality_lifecycle(tmp_path, make_provider, fake, request_log, s3)
     assert fake.schedules == {}
     assert sagemaker.list_model_quality_job_definitions()["JobDefinitionSummaries"] == []
     assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET, Prefix="driftplane/churn/baseline/")
+
+
+# --- processing: the job runs driftplane's own model quality and publishes it -----------------------------
+
+EXAMPLE = REPO / "examples/model-quality"
+
+
+def processing_spec() -> Any:
+    """The model-quality example's monitor run by a processing job, its alerts as CloudWatch alarms."""
+    data = yaml.safe_load((EXAMPLE / "monitors.yaml").read_text())
+    body = data["monitors"]["churn-quality"]
+    body["labels"]["data"] = str(EXAMPLE / body["labels"]["data"])
+    body["baseline"]["data"] = str(EXAMPLE / body["baseline"]["data"])
+    body["target"]["data"] = str(EXAMPLE / body["target"]["data"])
+    for alert in body["alerts"]:
+        alert["notify"] = ["team"]
+    from driftplane.spec import Spec
+
+    return Spec.model_validate(
+        {
+            "provider": "aws",
+            "providers": {
+                "aws": settings_dict(
+                    backend="processing", image_uri="123456789012.dkr.ecr.us-east-1.amazonaws.com/driftplane:1"
+                )
+            },
+            "channels": {"team": {"type": "email", "to": ["ml@example.com"]}},
+            "monitors": {"churn-quality": body},
+        }
+    )
+
+
+def statistic(cloudwatch: Any, metric: dict[str, Any], stat: str) -> float | None:
+    from datetime import UTC, datetime
+
+    found = cloudwatch.get_metric_statistics(
+        **metric,
+        StartTime=datetime(2020, 1, 1, tzinfo=UTC),
+        EndTime=datetime(2100, 1, 1, tzinfo=UTC),
+        Period=86400 * 366,
+        Statistics=[stat],
+    )["Datapoints"]
+    return max(p[stat] for p in found) if found else None
+
+
+def test_a_processing_job_judges_the_settled_window_final_and_its_alarms_hear_it(
+    tmp_path, make_provider, monkeypatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from driftplane_aws.translate import DRIFTPLANE_NAMESPACE
+
+    from .alarm_check import alarm_fires
+
+    monkeypatch.setenv("DRIFTPLANE_AWS_JOB", "1")
+    monkeypatch.setenv("DRIFTPLANE_OUTPUT_PATH", str(tmp_path / "output"))
+    spec = processing_spec()
+    provider = make_provider(spec)
+    # The tick of 2026-02-16 reads the day before; the day that ended 3 days (labels.wait) earlier,
+    # 2026-02-12..13 (after the model's accuracy fell), is judged again, final now.
+    (result,) = list(provider.run(spec, at=datetime(2026, 2, 16, tzinfo=UTC)))
+    assert result.window is not None and result.window.end == datetime(2026, 2, 16, tzinfo=UTC)
+    settled = tmp_path / "output/churn-quality/driftplane-churn-quality/2026/02/13/00/result.json"
+    judged = json.loads(settled.read_text())["performance"]
+    assert judged["judged"] == "final"
+    accuracy = next(m for m in judged["metrics"] if m["name"] == "accuracy" and not m["estimated"])
+    assert accuracy["failed"] and accuracy["value"] < 0.8
+
+    cloudwatch = provider.clients.client("cloudwatch")
+    monitor = {"Name": "monitor", "Value": "churn-quality"}
+    published = statistic(
+        cloudwatch,
+        {
+            "Namespace": DRIFTPLANE_NAMESPACE,
+            "MetricName": "accuracy",  # SageMaker's name for it
+            "Dimensions": [{"Name": "judged", "Value": "final"}, monitor],
+        },
+        "Minimum",
+    )
+    assert published == pytest.approx(accuracy["value"])
+
+    plan = provider.plan(spec, offline=True)
+    alarms = {
+        c.request.body["AlarmName"]: c.request.body
+        for c in plan.changes
+        if c.kind == "cloudwatch:MetricAlarm" and c.request is not None
+    }
+    final = alarms["driftplane/churn-quality/churn-model-accuracy-fell/accuracy"]
+    assert final["MetricName"] == "performance_failed"
+    assert alarm_fires(cloudwatch, final) is True  # the final judgement failed accuracy: the alarm fires
+    # The provisional alert hears final and provisional judgements (metric math over both).
+    provisional = next(a for n, a in alarms.items() if "slipping" in n and n.endswith("/accuracy"))
+    heard = [q["MetricStat"] for q in provisional["Metrics"] if "MetricStat" in q]
+    assert {dict((d["Name"], d["Value"]) for d in q["Metric"]["Dimensions"])["judged"] for q in heard} == {
+        "final",
+        "provisional",
+    }
+    # Prediction drift: one alarm per model output on prediction_drifted, which the job published.
+    outputs = [a for n, a in alarms.items() if "outputs-drifted" in n]
+    assert {dict((d["Name"], d["Value"]) for d in a["Dimensions"])["feature"] for a in outputs} == {
+        "churn_pred",
+        "churn_score",
+    }
+    for alarm in outputs:
+        assert alarm["MetricName"] == "prediction_drifted"
+        assert alarm_fires(cloudwatch, alarm) is not None, "the job published the output's drift"
+
+
+def test_processing_validates_model_quality_with_labels_on_s3(tmp_path: Path) -> None:
+    text = REFUSED.replace("BASELINE", "s3://bucket/validation.parquet").replace(
+        "    output_s3_uri: s3://bucket/driftplane\n",
+        "    output_s3_uri: s3://bucket/driftplane\n    backend: processing\n"
+        "    image_uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/driftplane:1\n",
+    )
+    code, errors = validate(tmp_path, text)
+    assert code == 2
+    # Everything SageMaker could not judge runs in driftplane's job; only the labels' place is refused.
+    problems = [line for line in errors.splitlines() if "monitors.churn." in line]
+    assert len(problems) == 1 and "monitors.churn.labels.data: the processing job reads labels from S3" in problems[0]
+    code, errors = validate(tmp_path, text.replace("data: labels/*.jsonl", "data: s3://bucket/labels/*.jsonl"))
+    assert code == 0, errors

@@ -410,6 +410,28 @@ class Alarms:
         estimate adds estimated too)."""
         rule = alert.rule
         judged = JUDGEMENTS[rule.judged]
+        common = {
+            **alert.base,
+            "AlarmName": names.alarm_name(self.t.prefix, self.name, rule.slug, check.metric),
+            "AlarmDescription": f"driftplane monitor {self.name}, alert '{rule.name}': {check.metric} past its "
+            f"threshold, as the run judged it ({', '.join(judged)})",
+            "EvaluationPeriods": 1,
+            "DatapointsToAlarm": 1,
+            "Threshold": 0.0,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "TreatMissingData": "ignore",
+        }
+        if len(judged) == 1:
+            return _alarm(
+                {
+                    **common,
+                    "Namespace": DRIFTPLANE_NAMESPACE,
+                    "MetricName": PERFORMANCE_FAILED,
+                    "Dimensions": _dimensions(monitor=self.name, metric=check.metric, judged=judged[0]),
+                    "Statistic": "Maximum",
+                    "Period": alert.period,
+                }
+            )
         queries: list[dict[str, Any]] = [
             {
                 "Id": f"j{i}",
@@ -431,20 +453,7 @@ class Alarms:
         queries.append(
             {"Id": "failed", "Expression": f"MAX([{ids}])", "Label": f"{check.metric} failed", "ReturnData": True}
         )
-        return _alarm(
-            {
-                **alert.base,
-                "AlarmName": names.alarm_name(self.t.prefix, self.name, rule.slug, check.metric),
-                "AlarmDescription": f"driftplane monitor {self.name}, alert '{rule.name}': {check.metric} past its "
-                f"threshold, as the run judged it ({', '.join(judged)})",
-                "Metrics": queries,
-                "EvaluationPeriods": 1,
-                "DatapointsToAlarm": 1,
-                "Threshold": 0.0,
-                "ComparisonOperator": "GreaterThanThreshold",
-                "TreatMissingData": "ignore",
-            }
-        )
+        return _alarm({**common, "Metrics": queries})
 
     def _prediction_drift(self, alert: _Alert) -> list[Request]:
         """processing: one alarm per model output column, on ``prediction_drifted`` as the run decided it."""

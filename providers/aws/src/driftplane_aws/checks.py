@@ -22,7 +22,6 @@ from driftplane.provider import Request
 from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
 from driftplane.result import Kind
 from driftplane.spec.models import QualityChecks, Spec
-from driftplane.support import model_quality_problems
 from driftplane_aws import names, quality
 from driftplane_aws.alarms import (
     MAX_ALARM_METRICS,
@@ -186,7 +185,7 @@ def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str
     if settings.backend == "model-monitor":
         _check_model_quality(found, monitor, at)
     else:
-        found.problems += model_quality_problems(spec, monitor, "aws")
+        _check_processing_model_quality(found, monitor, at)
     _check_schedule_and_target(found, monitor, settings, at)
     _check_baseline(found, monitor, settings, at)
     if settings.backend == "model-monitor":
@@ -315,6 +314,33 @@ def _check_model_quality(found: _Located, monitor: ResolvedMonitor, at: tuple[st
             (*where, "wait"),
             f"SageMaker's StartTimeOffset and EndTimeOffset are whole hours or days, and {exc}: give labels.wait "
             f"(and the schedule's period) in whole hours or days, {PROCESSING}",
+            key=True,
+        )
+
+
+def _check_processing_model_quality(found: _Located, monitor: ResolvedMonitor, at: tuple[str | int, ...]) -> None:
+    """processing: the job runs driftplane's own model quality; it reads labels and a labelled baseline from S3."""
+    policy = monitor.performance
+    if policy is None:
+        return
+    labels = policy.labels
+    if labels is not None and labels.data is not None:
+        if not labels.data.startswith("s3://"):
+            found.add(
+                (*at, "labels", "data"),
+                "the processing job reads labels from S3: give labels.data as an s3:// URI",
+                key=True,
+            )
+        elif s3_uri_problem(labels.data):
+            found.add((*at, "labels", "data"), str(s3_uri_problem(labels.data)), key=True)
+    source = monitor.baseline.source
+    labelled = policy.baseline_label is not None and source is not None and source.data is not None
+    if labelled and source is not None and not str(source.data).startswith("s3://"):
+        found.add(
+            (*at, "baseline", "label"),
+            "with baseline.label the processing job computes the model's quality on the baseline's rows, so "
+            "it reads them where they are: give baseline.data as an s3:// URI (or remove baseline.label and "
+            "check with min/max only)",
             key=True,
         )
 
