@@ -493,3 +493,16 @@ def test_processing_validates_model_quality_with_labels_on_s3(tmp_path: Path) ->
     assert len(problems) == 1 and "monitors.churn.labels.data: the processing job reads labels from S3" in problems[0]
     code, errors = validate(tmp_path, text.replace("data: labels/*.jsonl", "data: s3://bucket/labels/*.jsonl"))
     assert code == 0, errors
+
+
+def test_the_model_quality_example_plans_valid_requests_offline() -> None:
+    changes = offline_plan(REPO / "examples/aws/model-quality.yaml")
+    for change in changes:
+        request = change["request"]
+        assert request_problems(request["api"], request["operation"], request["body"]) == [], change["name"]
+    [definition] = by_operation(changes, "CreateModelQualityJobDefinition")
+    batch = definition["ModelQualityJobInput"]["BatchTransformInput"]
+    assert (batch["StartTimeOffset"], batch["EndTimeOffset"]) == ("-P4D", "-P3D")
+    types = {s["MonitoringScheduleConfig"]["MonitoringType"] for s in by_operation(changes, "CreateMonitoringSchedule")}
+    assert types == {"DataQuality", "ModelQuality"}
+    assert {a["MetricName"] for a in by_operation(changes, "PutMetricAlarm")} >= {"accuracy", "auc"}
