@@ -342,6 +342,7 @@ def test_model_quality_lifecycle(tmp_path, make_provider, fake, request_log, s3)
     request_log.clear()
     again = provider.plan(spec)
     assert not again.has_changes, [(c.action, c.kind, c.name, c.reason) for c in again.changes]
+    assert again.leftovers == [], "the model-quality schedule and job definition are the monitor's own"
     assert request_log.mutations() == []
 
     # A tighter check: new constraints, and the alarm's threshold; the job definition stays.
@@ -355,7 +356,10 @@ def test_model_quality_lifecycle(tmp_path, make_provider, fake, request_log, s3)
     provider.apply(spec)
 
     # Model quality taken out of the spec: its schedule, then its job definition, and its alarms go.
+    for key in ("model", "labels"):
+        body.pop(key)
     body["checks"].pop("performance")
+    body["baseline"].pop("label")
     body["alerts"] = []
     spec = load_spec(write_spec(tmp_path, body))
     request_log.clear()
@@ -364,10 +368,19 @@ def test_model_quality_lifecycle(tmp_path, make_provider, fake, request_log, s3)
     mutations = request_log.mutations()
     assert mutations.index("DeleteMonitoringSchedule") < mutations.index("DeleteModelQualityJobDefinition")
     assert sagemaker.list_model_quality_job_definitions()["JobDefinitionSummaries"] == []
+    left = s3.list_objects_v2(Bucket=BUCKET, Prefix="driftplane/churn/baseline/model-quality/")
+    assert "Contents" not in left, "its baseline files went with it"
+    assert not provider.plan(spec).has_changes
 
     # destroy after a fresh apply removes both schedules and both job definitions.
     spec = load_spec(write_spec(tmp_path, monitor_body(baseline)))
     provider.apply(spec)
+    # Disabled, the monitor's model-quality resources are leftovers too, listed for --prune.
+    disabled = load_spec(write_spec(tmp_path, monitor_body(baseline, enabled=False)))
+    kinds = sorted(item.kind for item in provider.plan(disabled).leftovers)
+    assert kinds.count("sagemaker:MonitoringSchedule") == 2
+    assert kinds.count("sagemaker:ModelQualityJobDefinition") == 1
+    assert kinds.count("s3:Object") == 4  # both baselines' statistics.json and constraints.json
     provider.destroy(spec)
     assert fake.schedules == {}
     assert sagemaker.list_model_quality_job_definitions()["JobDefinitionSummaries"] == []
@@ -506,3 +519,17 @@ def test_the_model_quality_example_plans_valid_requests_offline() -> None:
     types = {s["MonitoringScheduleConfig"]["MonitoringType"] for s in by_operation(changes, "CreateMonitoringSchedule")}
     assert types == {"DataQuality", "ModelQuality"}
     assert {a["MetricName"] for a in by_operation(changes, "PutMetricAlarm")} >= {"accuracy", "auc"}
+
+
+def test_labels_without_checks_still_run_sagemakers_job_with_no_constraint(tmp_path: Path) -> None:
+    """As a local run reports the metrics of a labelled model, SageMaker computes and publishes them."""
+    body = monitor_body(outputs_first(tmp_path), alerts=[])
+    body["checks"].pop("performance")
+    changes = offline_plan(write_spec(tmp_path, body))
+    assert len(by_operation(changes, "CreateModelQualityJobDefinition")) == 1
+    constraints = next(
+        json.loads(b["Body"])
+        for b in by_operation(changes, "PutObject")
+        if b["Key"].endswith("model-quality/constraints.json")
+    )
+    assert constraints == {"version": 0.0, "binary_classification_constraints": {}}

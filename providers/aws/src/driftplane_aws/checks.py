@@ -224,8 +224,8 @@ def _check_model_quality(found: _Located, monitor: ResolvedMonitor, at: tuple[st
                 f"landed; it has no {alert.judged} judgement to alarm on: remove judged (final), {PROCESSING}",
                 key=True,
             )
-    if policy is None or not policy.enabled or not policy.checks:
-        return
+    if policy is None or not policy.enabled or (policy.labels is None and not policy.checks):
+        return  # nothing judged: a model declared for its outputs' drift only
     model = (*at, "model")
     checks = (*at, "checks", "performance")
     offered = quality.SAGEMAKER_METRICS[policy.problem_type]

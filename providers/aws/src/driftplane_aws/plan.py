@@ -261,10 +261,10 @@ class Planner:
         for the same baseline and checks: their digest decides whether they are uploaded again.
         """
         resolved = resolve_monitor(self.spec, monitor)
-        if not has_model_quality(resolved):
-            return []
         t = self.translator
         q = QualityTranslator(t)
+        if not has_model_quality(resolved):
+            return [] if self.offline else self._stale_quality_files(monitor, q)
         files = quality_files(resolved)
         translation.quality_baseline = files.baseline
         changes = []
@@ -284,6 +284,19 @@ class Planner:
                 changes.append(self._change("update", "s3:Object", uri, monitor, request, reason, changed))
             else:
                 changes.append(self._unchanged("s3:Object", uri, monitor))
+        return changes
+
+    def _stale_quality_files(self, monitor: str, q: QualityTranslator) -> list[Change]:
+        """The model-quality files of a monitor that no longer judges model quality: deleted with its job."""
+        changes = []
+        for uri in (q.statistics_uri(monitor), q.constraints_uri(monitor)):
+            head = self._head(uri)
+            if head is None or head.get("Metadata", {}).get("driftplane-monitor") != monitor:
+                continue
+            bucket, key = names.split_s3_uri(uri)
+            request = Request(api="s3", operation="DeleteObject", body={"Bucket": bucket, "Key": key})
+            reason = "the monitor no longer checks model quality"
+            changes.append(self._change("delete", "s3:Object", uri, monitor, request, reason))
         return changes
 
     def baselining_job_changes(self, monitor: str) -> tuple[list[Change], list[FeatureInfo] | None]:

@@ -57,9 +57,10 @@ OPERATORS = {"min": "LessThanThreshold", "max": "GreaterThanThreshold"}
 
 
 def has_model_quality(monitor: ResolvedMonitor) -> bool:
-    """Whether the monitor's model quality becomes SageMaker's model-quality job (a model with checks on)."""
+    """Whether the monitor's model quality becomes SageMaker's model-quality job: a model whose labels land
+    (with checks or not: SageMaker publishes every metric it computes, as a local run reports them)."""
     policy = monitor.performance
-    return policy is not None and policy.enabled and bool(policy.checks)
+    return policy is not None and policy.enabled and policy.labels is not None
 
 
 def iso_offset(span: timedelta) -> str:
