@@ -190,9 +190,16 @@ def test_plan_refuses_an_endpoint_baseline_whose_outputs_are_not_first(tmp_path:
     assert "put them first in baseline.data" in result.stderr
 
 
-def test_the_stubber_accepts_the_model_quality_requests(tmp_path: Path) -> None:
+@pytest.mark.parametrize("target", ["endpoint", "batch"])
+def test_the_stubber_accepts_the_model_quality_requests(tmp_path: Path, target: str) -> None:
     """botocore's own parameter validation (the Stubber) on the job definition and schedule as sent."""
-    changes = offline_plan(write_spec(tmp_path, monitor_body(outputs_first(tmp_path))))
+    body = monitor_body(outputs_first(tmp_path))
+    if target == "batch":
+        body["target"] = {"data": SCORES, "window": "1d"}
+        body["model"]["id"] = "inference_id"
+    changes = offline_plan(write_spec(tmp_path, body))
+    [definition] = by_operation(changes, "CreateModelQualityJobDefinition")
+    assert ("EndpointInput" if target == "endpoint" else "BatchTransformInput") in definition["ModelQualityJobInput"]
     client = boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     arn = "arn:aws:sagemaker:us-east-1:123456789012:model-quality-job-definition/x"
     with Stubber(client) as stubber:
