@@ -540,3 +540,57 @@ def test_labels_without_checks_still_run_sagemakers_job_with_no_constraint(tmp_p
         if b["Key"].endswith("model-quality/constraints.json")
     )
     assert constraints == {"version": 0.0, "binary_classification_constraints": {}}
+
+
+def test_status_lists_sagemakers_model_quality_judgements(tmp_path, make_provider, fake, s3) -> None:
+    from datetime import UTC, datetime
+
+    from driftplane.engine.performance.accumulators import new_accumulator
+    from driftplane.engine.performance.sagemaker_quality import statistics_document, statistics_from_accumulator
+
+    from .test_status import processing_job
+
+    baseline = outputs_first(tmp_path)
+    spec = load_spec(write_spec(tmp_path, monitor_body(baseline)))
+    provider = make_provider(spec)
+    capturing_endpoint(provider)
+    provider.apply(spec)
+    # What SageMaker's analysis job wrote for one execution: its statistics.json and a violated accuracy.
+    accumulator = new_accumulator("binary", positive_label="1", threshold=0.5)
+    accumulator.update(
+        pa_array([1, 0, 1, 1, 0, 0]), pa_array([0, 0, 1, 0, 1, 0]), pa_array([0.4, 0.2, 0.9, 0.3, 0.7, 0.1])
+    )
+    output = "driftplane/churn/model-quality-reports/run1"
+    statistics = statistics_document(statistics_from_accumulator(accumulator))
+    s3.put_object(Bucket=BUCKET, Key=f"{output}/statistics.json", Body=json.dumps(statistics).encode())
+    violation = {"metric_name": "accuracy", "constraint_check_type": "LessThanThreshold", "description": "low"}
+    s3.put_object(
+        Bucket=BUCKET, Key=f"{output}/constraint_violations.json", Body=json.dumps({"violations": [violation]})
+    )
+    arn = processing_job(provider, "model-quality-monitoring-1", f"s3://{BUCKET}/{output}")
+    now = datetime(2026, 1, 10, tzinfo=UTC)
+    fake.executions["driftplane-churn-mq"] = [
+        {
+            "MonitoringScheduleName": "driftplane-churn-mq",
+            "ScheduledTime": now,
+            "CreationTime": now,
+            "LastModifiedTime": now,
+            "MonitoringExecutionStatus": "CompletedWithViolations",
+            "ProcessingJobArn": arn,
+        }
+    ]
+    (status,) = provider.status(spec)
+    quality = status.details["model_quality"]
+    assert quality["schedule"] == "driftplane-churn-mq" and quality["state"] == "scheduled"
+    [judgement] = quality["judgements"]
+    # The execution at 2026-01-10 judged the day that ended labels.wait (3 days) before it.
+    assert judgement["window"] == "[2026-01-06T00:00:00Z, 2026-01-07T00:00:00Z)"
+    assert judgement["failed"] == ["accuracy"]
+    assert judgement["metrics"]["accuracy"] == pytest.approx(0.5)
+    assert set(judgement["metrics"]) == {"accuracy", "auc"}
+
+
+def pa_array(values: list[Any]) -> Any:
+    import pyarrow as pa
+
+    return pa.chunked_array([pa.array(values)])
