@@ -594,3 +594,25 @@ def pa_array(values: list[Any]) -> Any:
     import pyarrow as pa
 
     return pa.chunked_array([pa.array(values)])
+
+
+def test_an_endpoints_data_quality_files_leave_the_true_label_out_and_need_it_last(tmp_path: Path) -> None:
+    """Captured rows hold the outputs and the request, never the label: it is the baseline's last column,
+    left out of statistics.json, so no captured column is matched to another's place."""
+    baseline = outputs_first(tmp_path)
+    changes = offline_plan(write_spec(tmp_path, monitor_body(baseline)))
+    statistics = next(
+        json.loads(b["Body"])
+        for b in by_operation(changes, "PutObject")
+        if b["Key"].endswith("churn/baseline/statistics.json")
+    )
+    names = [f["name"] for f in statistics["features"]]
+    assert names[:2] == ["churn_pred", "churn_score"] and "churned" not in names
+
+    table = pq.read_table(baseline)
+    order = [c for c in table.schema.names if c != "churned"]
+    order.insert(3, "churned")
+    pq.write_table(table.select(order), baseline)
+    result = CliRunner().invoke(cli, ["plan", str(write_spec(tmp_path, monitor_body(baseline))), "--offline"])
+    assert result.exit_code != 0
+    assert "baseline.label 'churned' is not the baseline's last column" in result.stderr
