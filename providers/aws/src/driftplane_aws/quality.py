@@ -26,10 +26,10 @@ from driftplane.engine.performance.sagemaker_quality import (
     statistics_from_accumulator,
 )
 from driftplane.provider import Request
-from driftplane.resolved import PerformancePolicy, ResolvedMonitor
+from driftplane.resolved import ResolvedMonitor
 from driftplane_aws import names
 from driftplane_aws.analyzer import analyzer_image
-from driftplane_aws.translate import INPUT_BATCH, INPUT_ENDPOINT, OUTPUT, Translator, fixed_prefix
+from driftplane_aws.translate import OUTPUT, Translator, fixed_prefix
 
 ENDPOINT_NAMESPACE = "aws/sagemaker/Endpoints/model-metrics"
 BATCH_NAMESPACE = "aws/sagemaker/ModelMonitoring/model-metrics"
@@ -110,11 +110,6 @@ class QualityFiles:
     unresolved: list[str] = field(default_factory=list)  # checks whose relative threshold has no baseline value
 
 
-def thresholds(policy: PerformancePolicy, baseline: dict[str, float | None]) -> dict[str, float | None]:
-    """Each checked metric's absolute threshold, decided by core from the baseline's values."""
-    return {check.metric: check.threshold(baseline.get(check.metric)) for check in policy.checks}
-
-
 def quality_files(monitor: ResolvedMonitor) -> QualityFiles:
     """Render the model-quality files from the labelled baseline's rows (read with driftplane's engine)."""
     from driftplane.engine.performance.baseline import labelled_baseline_accumulator
@@ -184,8 +179,6 @@ class QualityTranslator:
         start, end = offsets(resolved)
         body["StartTimeOffset"] = start
         body["EndTimeOffset"] = end
-        assert kind in ("EndpointInput", "BatchTransformInput")
-        assert body["LocalPath"] in (INPUT_ENDPOINT, INPUT_BATCH)
         labels = policy.labels
         assert labels is not None and labels.data is not None
         return {kind: body, "GroundTruthS3Input": {"S3Uri": fixed_prefix(labels.data)}}
