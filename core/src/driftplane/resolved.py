@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from driftplane import drift_metrics
 from driftplane.columns import NUMERIC_TYPES, TEXT_TYPES, TIMESTAMP_COLUMN
 from driftplane.errors import SpecError
-from driftplane.result import Kind
+from driftplane.result import Kind, Window
 from driftplane.spec.durations import Duration
 from driftplane.spec.models import (
     Alert,
@@ -482,6 +482,20 @@ class ResolvedMonitor:
     # The rules the engine profiles with when there is a model: ``rules`` with the model's output
     # columns measured too (a classifier's prediction as categorical), reported as prediction drift.
     output_rules: Rules | None = None
+
+    def settled_window(self, window: Window) -> Window | None:
+        """The newest window whose model-quality judgement is final by the tick that reads ``window``
+        (its end + labels.wait has passed): what a run that keeps no history judges final at each tick,
+        so each window of a regular schedule is judged final once. None without labels, for a fixed
+        window, or when that window is ``window`` itself (a wait of zero)."""
+        policy = self.performance
+        if policy is None or policy.labels is None or not policy.enabled or self.windows.fixed is not None:
+            return None
+        latency = self.windows.latency
+        tick = latency.after(window.end) if latency is not None else window.end
+        point = policy.wait.before(tick)
+        settled = self.windows.latest(latency.after(point) if latency is not None else point)
+        return None if settled == window or settled.end > window.end else settled
 
     def prediction_drift_rules(self) -> tuple[DriftRule, ...]:
         """The drift rule of each model output column: the prediction of a classifier is categorical,

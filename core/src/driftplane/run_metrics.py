@@ -68,6 +68,21 @@ PERFORMANCE_METRICS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+# Model quality under SageMaker's names (the aws provider, whose processing backend publishes what its
+# model-monitor backend's alarms read): each realised or estimated
+# metric under its own name (accuracy, auc, rmse, ...: SageMaker's names where SageMaker has the metric)
+# with labels (monitor, judged), judged being final | provisional | estimated; and these.
+PERFORMANCE_FAILED = "performance_failed"
+PERFORMANCE_CATALOGUE: dict[str, tuple[MetricKind, tuple[str, ...], str]] = {
+    PERFORMANCE_FAILED: (
+        "value",
+        ("monitor", "metric", "judged"),
+        "1 when the checked metric is past its threshold (relative bounds resolved against the baseline), else 0.",
+    ),
+    "label_coverage_ratio": ("value", ("monitor", "judged"), "Share of the window's predictions with a label so far."),
+}
+
+
 @dataclass(frozen=True)
 class MetricPoint:
     """One measurement: add ``value`` to a counter, observe it on a timer, or set a value."""
@@ -78,7 +93,9 @@ class MetricPoint:
 
     @property
     def kind(self) -> MetricKind:
-        return CATALOGUE[self.name][0] if self.name in CATALOGUE else "value"
+        """The catalogue's kind; a model-quality metric named after itself (accuracy, ...) is a value."""
+        known = CATALOGUE.get(self.name) or PERFORMANCE_CATALOGUE.get(self.name)
+        return known[0] if known is not None else "value"
 
 
 def metrics_from_result(result: RunResult, *, read_seconds: Mapping[str, float] | None = None) -> list[MetricPoint]:
@@ -168,4 +185,34 @@ def prediction_drift_points(result: RunResult) -> list[MetricPoint]:
         labels = {"monitor": result.monitor, "output": output.name}
         points.append(MetricPoint("prediction_drift", drift.value, {**labels, "metric": drift.metric}))
         points.append(MetricPoint("prediction_drifted", float(drift.drifted), labels))
+    return points
+
+
+def sagemaker_performance_points(result: RunResult) -> list[MetricPoint]:
+    """SageMaker-named model-quality points of one judgement (aws): each metric's value under its own name, whether each
+    checked metric failed, and the label coverage (the outputs' drift: ``prediction_drift_points``).
+
+    Estimated metrics carry judged=estimated whatever the window's judgement, so an alarm on
+    final values never hears an estimate.
+    """
+    monitor = result.monitor
+    points: list[MetricPoint] = []
+    performance = result.performance
+    if performance is not None and performance.judged != "none":
+        for metric in performance.metrics:
+            if metric.value is None:
+                continue
+            judged = "estimated" if metric.estimated else performance.judged
+            labels = {"monitor": monitor, "judged": judged}
+            points.append(MetricPoint(metric.name, metric.value, labels))
+            if metric.threshold is not None:
+                points.append(MetricPoint(PERFORMANCE_FAILED, float(metric.failed), {**labels, "metric": metric.name}))
+        if performance.judged != "estimated" and performance.coverage.share is not None:
+            points.append(
+                MetricPoint(
+                    "label_coverage_ratio",
+                    performance.coverage.share,
+                    {"monitor": monitor, "judged": performance.judged},
+                )
+            )
     return points

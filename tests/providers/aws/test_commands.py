@@ -186,6 +186,7 @@ def test_iam_policy_grants_on_star_only_what_iam_cannot_scope() -> None:
             "cloudwatch:DescribeAlarms",
             "cloudwatch:ListMetrics",
             "sagemaker:ListDataQualityJobDefinitions",
+            "sagemaker:ListModelQualityJobDefinitions",
             "sagemaker:ListMonitoringSchedules",
             "sagemaker:ListMonitoringExecutions",
             "scheduler:ListScheduleGroups",

@@ -34,7 +34,11 @@ def validate(tmp_path: Path, text: str) -> tuple[int, str]:
 
 
 def test_the_examples_are_valid() -> None:
-    for example in ("examples/aws/monitors.yaml", "examples/aws/processing/monitors.yaml"):
+    for example in (
+        "examples/aws/monitors.yaml",
+        "examples/aws/processing/monitors.yaml",
+        "examples/aws/model-quality.yaml",
+    ):
         result = CliRunner().invoke(cli, ["validate", str(REPO / example)])
         assert result.exit_code == 0, result.stderr
         assert "for the aws provider" in result.stdout

@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from driftplane.provider import Request
-from driftplane.resolved import AlertRule, ResolvedMonitor
+from driftplane.resolved import AlertRule, MetricCheck, ResolvedMonitor
+from driftplane.run_metrics import PERFORMANCE_FAILED
 from driftplane.spec.models import CHECK_TYPES
 from driftplane_aws import names
 from driftplane_aws.baseline import FeatureInfo, declared_features
+from driftplane_aws.quality import OPERATORS, QualityTranslator
 from driftplane_aws.translate import (
     DRIFT_METRIC,
     DRIFTPLANE_NAMESPACE,
@@ -32,7 +34,13 @@ from driftplane_aws.translate import (
     alarm_period,
 )
 
-MAX_ALARM_METRICS = 10  # CloudWatch: at most 10 metrics in a metric-math alarm
+MAX_ALARM_METRICS = 10
+# The judgements a performance alert hears, by its judged: final alone, or with the less settled ones.
+JUDGEMENTS = {
+    "final": ("final",),
+    "provisional": ("final", "provisional"),
+    "estimate": ("final", "provisional", "estimated"),
+}  # CloudWatch: at most 10 metrics in a metric-math alarm
 
 
 class AlarmNotExpressible(ValueError):
@@ -114,6 +122,12 @@ class Alarms:
                 if not self.processing:
                     continue  # validate refuses it; topics() noted it
                 requests.append(self._runs_failed(alert))
+            elif rule.when == "performance":
+                requests += self._performance(alert)
+            elif rule.when == "prediction_drift":
+                if not self.processing:
+                    continue  # validate refuses it: SageMaker publishes no prediction-drift metric of its own
+                requests += self._prediction_drift(alert)
             elif rule.when == "violation":
                 if not self.processing:
                     raise AlarmNotExpressible(violation_not_alarmable(rule.name))
@@ -339,6 +353,136 @@ class Alarms:
         known = next((f for f in features or [] if f.name == rule.feature and f.kind is not None), None)
         kind = known.kind if known is not None else self.monitor.features.kind(rule.feature)
         return self.monitor.drift.metrics_possible(rule.feature, kind)
+
+    # --- model quality ------------------------------------------------------------------------
+
+    def _performance(self, alert: _Alert) -> list[Request]:
+        """One alarm per checked metric the alert watches, past the threshold core resolved for it.
+
+        model-monitor: SageMaker's published metric of the same name; a relative bound needs the
+        labelled baseline's value (known once its model-quality statistics are computed).
+        """
+        rule = alert.rule
+        policy = self.monitor.performance
+        if policy is None or not policy.enabled:
+            return []
+        baseline = self.translation.quality_baseline
+        out = []
+        for check in policy.checks:
+            if rule.metrics is not None and check.metric not in rule.metrics:
+                continue
+            if self.processing:
+                out.append(self._failed(alert, check))
+                continue
+            threshold = check.threshold(baseline.get(check.metric) if baseline is not None else None)
+            if threshold is None:
+                self.translation.pending.append(
+                    f"alert '{rule.name}': {check.metric}'s threshold is relative to the labelled baseline's value, "
+                    "known once the baseline's model-quality statistics are computed (plan reads the baseline)"
+                )
+                continue
+            namespace, dims = QualityTranslator(self.t).dimensions(self.name)
+            out.append(
+                _alarm(
+                    {
+                        **alert.base,
+                        "AlarmName": names.alarm_name(self.t.prefix, self.name, rule.slug, check.metric),
+                        "AlarmDescription": f"driftplane monitor {self.name}, alert '{rule.name}': {check.metric} "
+                        f"{'below' if check.direction == 'min' else 'above'} {threshold:g}",
+                        "Namespace": namespace,
+                        "MetricName": check.metric,
+                        "Dimensions": dims,
+                        "Statistic": "Minimum" if check.direction == "min" else "Maximum",
+                        "Period": alert.period,
+                        "EvaluationPeriods": 1,
+                        "DatapointsToAlarm": 1,
+                        "Threshold": float(threshold),
+                        "ComparisonOperator": OPERATORS[check.direction],
+                        "TreatMissingData": "ignore",
+                    }
+                )
+            )
+        return out
+
+    def _failed(self, alert: _Alert, check: MetricCheck) -> Request:
+        """processing: the run decided whether the metric failed (its threshold resolved in core); the alarm
+        hears ``performance_failed`` of every judgement the alert accepts (final; provisional adds provisional;
+        estimate adds estimated too)."""
+        rule = alert.rule
+        judged = JUDGEMENTS[rule.judged]
+        common = {
+            **alert.base,
+            "AlarmName": names.alarm_name(self.t.prefix, self.name, rule.slug, check.metric),
+            "AlarmDescription": f"driftplane monitor {self.name}, alert '{rule.name}': {check.metric} past its "
+            f"threshold, as the run judged it ({', '.join(judged)})",
+            "EvaluationPeriods": 1,
+            "DatapointsToAlarm": 1,
+            "Threshold": 0.0,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "TreatMissingData": "ignore",
+        }
+        if len(judged) == 1:
+            return _alarm(
+                {
+                    **common,
+                    "Namespace": DRIFTPLANE_NAMESPACE,
+                    "MetricName": PERFORMANCE_FAILED,
+                    "Dimensions": _dimensions(monitor=self.name, metric=check.metric, judged=judged[0]),
+                    "Statistic": "Maximum",
+                    "Period": alert.period,
+                }
+            )
+        queries: list[dict[str, Any]] = [
+            {
+                "Id": f"j{i}",
+                "Label": judgement,
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": DRIFTPLANE_NAMESPACE,
+                        "MetricName": PERFORMANCE_FAILED,
+                        "Dimensions": _dimensions(monitor=self.name, metric=check.metric, judged=judgement),
+                    },
+                    "Period": alert.period,
+                    "Stat": "Maximum",
+                },
+                "ReturnData": False,
+            }
+            for i, judgement in enumerate(judged)
+        ]
+        ids = ", ".join(q["Id"] for q in queries)
+        queries.append(
+            {"Id": "failed", "Expression": f"MAX([{ids}])", "Label": f"{check.metric} failed", "ReturnData": True}
+        )
+        return _alarm({**common, "Metrics": queries})
+
+    def _prediction_drift(self, alert: _Alert) -> list[Request]:
+        """processing: one alarm per model output column, on ``prediction_drifted`` as the run decided it."""
+        policy = self.monitor.performance
+        rule = alert.rule
+        out = []
+        for output in self.monitor.prediction_drift_rules():
+            out.append(
+                _alarm(
+                    {
+                        **alert.base,
+                        "AlarmName": names.alarm_name(self.t.prefix, self.name, rule.slug, output.feature),
+                        "AlarmDescription": f"driftplane monitor {self.name}, alert '{rule.name}': the model's "
+                        f"output {output.feature} drifted, as the run decided it",
+                        "Namespace": DRIFTPLANE_NAMESPACE,
+                        "MetricName": "prediction_drifted",
+                        "Dimensions": _dimensions(monitor=self.name, output=output.feature),
+                        "Statistic": "Maximum",
+                        "Period": alert.period,
+                        "EvaluationPeriods": 1,
+                        "DatapointsToAlarm": 1,
+                        "Threshold": 0.0,
+                        "ComparisonOperator": "GreaterThanThreshold",
+                        "TreatMissingData": "ignore",
+                    }
+                )
+            )
+        assert policy is not None or not out
+        return out
 
     # --- runs and violations (processing) ----------------------------------------------------
 

@@ -25,6 +25,7 @@ from driftplane.engine.evaluate import identifier_distinct
 from driftplane.engine.monitor import data_fingerprint, load_monitor_baseline
 from driftplane.engine.profile import Profile
 from driftplane.engine.sagemaker import profile_from_statistics, write_constraints, write_statistics
+from driftplane.errors import ProviderError
 from driftplane.resolved import DriftRule, ResolvedMonitor, resolve_monitor
 from driftplane.result import Kind, Window
 from driftplane.spec.models import DataSource, QualityChecks, Spec
@@ -197,9 +198,29 @@ def positional(monitor: ResolvedMonitor) -> bool:
 
 
 def _profile_every_column(monitor: ResolvedMonitor) -> ResolvedMonitor:
-    """The monitor profiling every column of its baseline, in the data's order (kinds as declared)."""
-    every = replace(monitor.features, include=None, exclude=frozenset())
+    """The monitor profiling every column of its baseline, in the data's order (kinds as declared),
+    less a labelled baseline's label (``labelled_last`` makes sure it is the last column): captured
+    traffic carries the model's outputs and the request, never the true label."""
+    label = monitor.performance.baseline_label if monitor.performance is not None else None
+    every = replace(monitor.features, include=None, exclude=frozenset({label} if label else ()))
     return replace(monitor, rules=replace(monitor.rules, features=every))
+
+
+def labelled_last(spec: Spec, monitor: ResolvedMonitor) -> None:
+    """An endpoint's labelled baseline keeps its label as the last column, so leaving it out of the
+    data-quality files shifts no captured column onto another's place; ProviderError otherwise."""
+    from driftplane_aws.run import baseline_columns
+
+    label = monitor.performance.baseline_label if monitor.performance is not None else None
+    if label is None:
+        return
+    columns = baseline_columns(spec, monitor.name) or []
+    if columns and columns[-1] != label:
+        raise ProviderError(
+            f"monitor {monitor.name}: SageMaker matches captured rows to the baseline's columns by position, and a "
+            f"captured row has no true label, but baseline.label '{label}' is not the baseline's last column: "
+            "move it last in baseline.data (after the model's outputs and the request's fields)"
+        )
 
 
 def _switch_off_unselected(constraints: Constraints, monitor: ResolvedMonitor) -> Constraints:
@@ -240,6 +261,8 @@ def compute_baseline(spec: Spec, name: str, fingerprint: str | None = None) -> B
     monitor = resolve_monitor(spec, name)
     now = datetime.now(UTC)
     by_position = positional(monitor)
+    if by_position:
+        labelled_last(spec, monitor)
     with engine_progress_as_debug():
         profiled = _profile_every_column(monitor) if by_position else monitor
         data = load_monitor_baseline(profiled, window=Window(start=now, end=now))

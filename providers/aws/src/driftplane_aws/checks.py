@@ -22,8 +22,7 @@ from driftplane.provider import Request
 from driftplane.resolved import AlertRule, ResolvedMonitor, resolve_monitor
 from driftplane.result import Kind
 from driftplane.spec.models import QualityChecks, Spec
-from driftplane.support import model_quality_problems
-from driftplane_aws import names
+from driftplane_aws import names, quality
 from driftplane_aws.alarms import (
     MAX_ALARM_METRICS,
     AlarmNotExpressible,
@@ -77,9 +76,9 @@ class _Located:
         self.spec = spec
         self.problems: list[Problem] = []
 
-    def add(self, path: tuple[str | int, ...], message: str) -> None:
+    def add(self, path: tuple[str | int, ...], message: str, *, key: bool = False) -> None:
         source = self.spec.source
-        self.problems.append(source.problem(path, message) if source is not None else Problem(path, message))
+        self.problems.append(source.problem(path, message, key=key) if source is not None else Problem(path, message))
 
 
 def _region(settings: AwsSettings) -> str | None:
@@ -183,7 +182,10 @@ def _check_tags(found: _Located, spec: Spec, settings: AwsSettings) -> None:
 def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str) -> None:
     monitor = resolve_monitor(spec, name)
     at: tuple[str | int, ...] = ("monitors", name)
-    found.problems += model_quality_problems(spec, monitor, "aws")
+    if settings.backend == "model-monitor":
+        _check_model_quality(found, monitor, at)
+    else:
+        _check_processing_model_quality(found, monitor, at)
     _check_schedule_and_target(found, monitor, settings, at)
     _check_baseline(found, monitor, settings, at)
     if settings.backend == "model-monitor":
@@ -197,6 +199,150 @@ def _check_monitor(found: _Located, spec: Spec, settings: AwsSettings, name: str
             "larger instance_type or volume_size_gb for more data), or profile with Spark outside AWS's job",
         )
     _check_alerts(found, spec, monitor, settings, at)
+
+
+PROCESSING = "or use backend: processing, whose jobs run driftplane's own model quality"
+
+
+def _check_model_quality(found: _Located, monitor: ResolvedMonitor, at: tuple[str | int, ...]) -> None:
+    """model-monitor: what SageMaker's model-quality job cannot say as driftplane means it, refused at its key."""
+    policy = monitor.performance
+    for alert in monitor.alerts:
+        where = (*at, "alerts", alert.index)
+        if alert.when == "prediction_drift":
+            found.add(
+                (*where, "when"),
+                f"alert '{alert.name}': SageMaker Model Monitor publishes no prediction-drift metric apart from the "
+                "inputs' drift: use `when: drift` with the model's output columns in the alert's features (a "
+                f"data-quality job measures captured outputs as columns), {PROCESSING}",
+                key=True,
+            )
+        elif alert.when == "performance" and alert.judged != "final":
+            found.add(
+                (*where, "judged"),
+                f"alert '{alert.name}': SageMaker judges a window once, after labels.wait, on the labels that have "
+                f"landed; it has no {alert.judged} judgement to alarm on: remove judged (final), {PROCESSING}",
+                key=True,
+            )
+    if policy is None or not policy.enabled or (policy.labels is None and not policy.checks):
+        return  # nothing judged: a model declared for its outputs' drift only
+    model = (*at, "model")
+    checks = (*at, "checks", "performance")
+    offered = quality.SAGEMAKER_METRICS[policy.problem_type]
+    for check in policy.checks:
+        if check.metric not in offered:
+            found.add(
+                (*checks, "metrics", check.metric),
+                f"SageMaker's model-quality job computes no {check.metric} for a {policy.problem_type} model (it "
+                f"publishes {', '.join(offered)}): check one of those, {PROCESSING}",
+                key=True,
+            )
+    if policy.estimate:
+        found.add(
+            (*checks, "estimate"),
+            "SageMaker judges model quality only on labels that have landed; it estimates nothing before they do: "
+            f"remove estimate, {PROCESSING}",
+            key=True,
+        )
+    if policy.problem_type == "multiclass" and isinstance(policy.probability, dict):
+        found.add(
+            (*model, "probability"),
+            "SageMaker's model-quality job reads one probability attribute (a binary model's positive class), not "
+            f"one column per class: remove model.probability (the prediction is enough), {PROCESSING}",
+            key=True,
+        )
+    if policy.id is not None and monitor.target.endpoint is not None and monitor.target.data is None:
+        found.add(
+            (*model, "id"),
+            "SageMaker joins captured inferences to ground truth by the capture's inferenceId (else eventId), not "
+            "by a column: remove model.id and send InferenceId with each request (or turn on GenerateInferenceId "
+            f"for batch transform), {PROCESSING}",
+            key=True,
+        )
+    labels = policy.labels
+    if labels is None:
+        found.add(
+            model,
+            "SageMaker's model-quality job needs ground truth: add labels with format: sagemaker-ground-truth and "
+            "data on S3",
+            key=True,
+        )
+        return
+    where = (*at, "labels")
+    if labels.format != "sagemaker-ground-truth":
+        found.add(
+            (*where, "format"),
+            f"SageMaker's model-quality job reads ground truth only as its own JSONL records (groundTruthData, "
+            f"eventMetadata.eventId) under yyyy/MM/dd/HH folders; labels are {labels.format}: write them in that "
+            f"form and set format: sagemaker-ground-truth, {PROCESSING}",
+            key=True,
+        )
+    if labels.data is None or not labels.data.startswith("s3://"):
+        found.add(
+            (*where, "data"),
+            "SageMaker's model-quality job reads ground truth from S3: give labels.data as an s3:// URI (the folder "
+            "SageMaker reads is the part before the first partition field or wildcard)",
+            key=True,
+        )
+    elif s3_uri_problem(labels.data):
+        found.add((*where, "data"), str(s3_uri_problem(labels.data)), key=True)
+    if labels.id is not None:
+        found.add(
+            (*where, "id"),
+            "SageMaker reads each ground-truth record's eventMetadata.eventId as its id: remove labels.id, "
+            + PROCESSING,
+            key=True,
+        )
+    if policy.min_coverage < 1:
+        found.add(
+            (*where, "min_coverage"),
+            f"SageMaker judges a window once, labels.wait after its end; it cannot judge earlier when "
+            f"{policy.min_coverage:g} of the predictions are labelled: remove min_coverage, {PROCESSING}",
+            key=True,
+        )
+    if labels.search is not None:
+        found.add(
+            (*where, "search"),
+            "SageMaker decides which ground-truth folders its merge job reads; how far past a window it looks cannot "
+            f"be set: remove search, {PROCESSING}",
+            key=True,
+        )
+    try:
+        quality.offsets(monitor)
+    except ValueError as exc:
+        found.add(
+            (*where, "wait"),
+            f"SageMaker's StartTimeOffset and EndTimeOffset are whole hours or days, and {exc}: give labels.wait "
+            f"(and the schedule's period) in whole hours or days, {PROCESSING}",
+            key=True,
+        )
+
+
+def _check_processing_model_quality(found: _Located, monitor: ResolvedMonitor, at: tuple[str | int, ...]) -> None:
+    """processing: the job runs driftplane's own model quality; it reads labels and a labelled baseline from S3."""
+    policy = monitor.performance
+    if policy is None:
+        return
+    labels = policy.labels
+    if labels is not None and labels.data is not None:
+        if not labels.data.startswith("s3://"):
+            found.add(
+                (*at, "labels", "data"),
+                "the processing job reads labels from S3: give labels.data as an s3:// URI",
+                key=True,
+            )
+        elif s3_uri_problem(labels.data):
+            found.add((*at, "labels", "data"), str(s3_uri_problem(labels.data)), key=True)
+    source = monitor.baseline.source
+    labelled = policy.baseline_label is not None and source is not None and source.data is not None
+    if labelled and source is not None and not str(source.data).startswith("s3://"):
+        found.add(
+            (*at, "baseline", "label"),
+            "with baseline.label the processing job computes the model's quality on the baseline's rows, so "
+            "it reads them where they are: give baseline.data as an s3:// URI (or remove baseline.label and "
+            "check with min/max only)",
+            key=True,
+        )
 
 
 def _check_schedule_and_target(
@@ -540,6 +686,8 @@ def _check_requests(found: _Located, spec: Spec, settings: AwsSettings, account:
                 )
             )
         translation = Translation(name)
+        if monitor.performance is not None:  # sample baseline values, so relative checks' alarms are checked too
+            translation.quality_baseline = {check.metric: 0.5 for check in monitor.performance.checks}
         try:
             requests += [translator.create_topic(name, t) for t in translator.topics(name, translation) if t.name]
             requests += alarms(translator, name, _sample_features(monitor), translation)
@@ -552,6 +700,15 @@ def _check_requests(found: _Located, spec: Spec, settings: AwsSettings, account:
                 translator.create_schedule(name, definition),
                 translator.update_schedule(name, definition),
             ]
+            if quality.has_model_quality(monitor):
+                q = quality.QualityTranslator(translator)
+                definition, create = q.job_definition(name, None)
+                requests += [
+                    translator.put_object(name, q.constraints_uri(name), sample, {}),
+                    create,
+                    q.create_schedule(name, definition),
+                    q.update_schedule(name, definition),
+                ]
         else:
             requests += [
                 translator.schedule_group(name),

@@ -69,8 +69,9 @@ def policies(
     monitors = list(spec.monitors.values())
     baselining = any(m.baseline.job == "sagemaker" for m in monitors)
     model_monitor = settings.backend == "model-monitor"
-    # Data the jobs read (target and baseline datasets), and SageMaker files the runner reads back.
-    data_uris = sorted({fixed_prefix(d) for m in monitors for d in (m.target.data, m.baseline.data) if d and d.startswith("s3://")})
+    # Data the jobs read (target and baseline datasets, labels), and SageMaker files the runner reads back.
+    read = [(m.target.data, m.baseline.data, m.labels.data if m.labels is not None else None) for m in monitors]
+    data_uris = sorted({fixed_prefix(d) for uris in read for d in uris if d and d.startswith("s3://")})
     baseline_files = sorted({f for m in monitors for f in (m.baseline.statistics, m.baseline.constraints) if f and f.startswith("s3://")})
     endpoints = sorted({m.target.endpoint for m in monitors if m.target.endpoint and not m.target.data})
     capture_uris = {e: (captures or {}).get(e) or CAPTURE_PLACEHOLDER for e in endpoints}
@@ -165,10 +166,17 @@ def policies(
                     "sagemaker:CreateDataQualityJobDefinition",
                     "sagemaker:DescribeDataQualityJobDefinition",
                     "sagemaker:DeleteDataQualityJobDefinition",
+                    "sagemaker:CreateModelQualityJobDefinition",
+                    "sagemaker:DescribeModelQualityJobDefinition",
+                    "sagemaker:DeleteModelQualityJobDefinition",
                     "sagemaker:AddTags",
                     "sagemaker:ListTags",
                 ],
-                [f"{sm}:monitoring-schedule/{sm_prefix}-*", f"{sm}:data-quality-job-definition/{sm_prefix}-*"],
+                [
+                    f"{sm}:monitoring-schedule/{sm_prefix}-*",
+                    f"{sm}:data-quality-job-definition/{sm_prefix}-*",
+                    f"{sm}:model-quality-job-definition/{sm_prefix}-*",
+                ],
             )
         )
         # List calls take no resource in IAM (ListMonitoringExecutions included): status lists a
@@ -178,6 +186,7 @@ def policies(
                 "ListMonitoring",
                 [
                     "sagemaker:ListDataQualityJobDefinitions",
+                    "sagemaker:ListModelQualityJobDefinitions",
                     "sagemaker:ListMonitoringSchedules",
                     "sagemaker:ListMonitoringExecutions",
                 ],
@@ -300,8 +309,16 @@ def _namespaces(spec: Spec, settings: AwsSettings, region: str, account: str) ->
     """
     if settings.backend == "processing":
         return [DRIFTPLANE_NAMESPACE]
+    from driftplane_aws.quality import QualityTranslator, has_model_quality
+
     translator = Translator(spec, settings, Account(region, account))
-    return sorted({translator.dimensions(name)[0] for name in spec.monitors})
+    found = {translator.dimensions(name)[0] for name in spec.monitors}
+    found |= {
+        QualityTranslator(translator).dimensions(name)[0]
+        for name in spec.monitors
+        if has_model_quality(translator.monitor(name))
+    }
+    return sorted(found)
 
 
 def _repositories(settings: AwsSettings, region: str, partition: str, *, analyzer: bool) -> list[str]:

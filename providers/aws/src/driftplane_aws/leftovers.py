@@ -29,6 +29,7 @@ KIND_ORDER = (
     "cloudwatch:MetricAlarm",
     "sagemaker:MonitoringSchedule",
     "sagemaker:DataQualityJobDefinition",
+    "sagemaker:ModelQualityJobDefinition",
     "scheduler:Schedule",
     "scheduler:ScheduleGroup",
     "sns:Topic",
@@ -123,6 +124,7 @@ class LeftoverFinder:
 
     def monitoring_schedules(self) -> list[Leftover]:
         running = {names.schedule_name(self.prefix, m) for m in self.running}
+        running |= {names.quality_schedule_name(self.prefix, m) for m in self.running}
         out = []
         body = {"NameContains": self.prefix, "MaxResults": 100}
         for summary in _items(
@@ -137,19 +139,23 @@ class LeftoverFinder:
         return out
 
     def job_definitions(self) -> list[Leftover]:
-        form = re.compile(rf"^{re.escape(self.prefix)}-.+-dq-[0-9a-f]{{8}}$")
-        running = [names.monitor_base(self.prefix, m, 63 - 12) + "-dq-" for m in self.running]
+        """Data-quality (``-dq-``) and model-quality (``-mq-``) job definitions of monitors the spec does not run."""
         out = []
-        body = {"NameContains": self.prefix, "MaxResults": 100}
-        for summary in _items(
-            self.clients, "sagemaker", "ListDataQualityJobDefinitions", body, "JobDefinitionSummaries"
-        ):
-            name = summary["MonitoringJobDefinitionName"]
-            if not form.match(name) or any(name.startswith(base) and len(name) == len(base) + 8 for base in running):
-                continue
-            tags = self._sagemaker_tags(summary["MonitoringJobDefinitionArn"])
-            if (item := self._leftover(tags, "sagemaker:DataQualityJobDefinition", name)) is not None:
-                out.append(item)
+        for tag, kind in (("dq", "DataQuality"), ("mq", "ModelQuality")):
+            form = re.compile(rf"^{re.escape(self.prefix)}-.+-{tag}-[0-9a-f]{{8}}$")
+            running = [names.monitor_base(self.prefix, m, 63 - 12) + f"-{tag}-" for m in self.running]
+            body = {"NameContains": self.prefix, "MaxResults": 100}
+            for summary in _items(
+                self.clients, "sagemaker", f"List{kind}JobDefinitions", body, "JobDefinitionSummaries"
+            ):
+                name = summary["MonitoringJobDefinitionName"]
+                if not form.match(name) or any(
+                    name.startswith(base) and len(name) == len(base) + 8 for base in running
+                ):
+                    continue
+                tags = self._sagemaker_tags(summary["MonitoringJobDefinitionArn"])
+                if (item := self._leftover(tags, f"sagemaker:{kind}JobDefinition", name)) is not None:
+                    out.append(item)
         return out
 
     # --- EventBridge Scheduler (processing) ----------------------------------------------------

@@ -51,6 +51,16 @@ def job_definition_name(prefix: str, monitor: str, content: str) -> str:
     return f"{monitor_base(prefix, monitor, 63 - 12)}-dq-{short_hash(content)}"
 
 
+def quality_schedule_name(prefix: str, monitor: str) -> str:
+    """The model-quality monitoring schedule (an endpoint or batch job has one schedule per monitoring type)."""
+    return f"{monitor_base(prefix, monitor, 63 - 3)}-mq"
+
+
+def quality_job_definition_name(prefix: str, monitor: str, content: str) -> str:
+    """Model-quality job definitions are immutable too: the name carries a hash of the content."""
+    return f"{monitor_base(prefix, monitor, 63 - 12)}-mq-{short_hash(content)}"
+
+
 def baselining_job_name(prefix: str, monitor: str, content: str) -> str:
     return f"{monitor_base(prefix, monitor, 63 - 12)}-bl-{short_hash(content)}"
 

@@ -27,8 +27,10 @@ from driftplane_aws.baseline import (
     compute_baseline,
     declared_features,
     features_from_statistics,
+    positional,
 )
 from driftplane_aws.clients import AwsClients
+from driftplane_aws.quality import QualityTranslator, has_model_quality, quality_files
 from driftplane_aws.settings import AwsSettings
 from driftplane_aws.translate import (
     Account,
@@ -189,8 +191,11 @@ class Planner:
             changes += self.scheduler_changes(monitor)
             job_definition_deletes: list[Change] = []
         else:
+            changes += self.quality_baseline_changes(monitor, translation)
             schedule_changes, job_definition_deletes = self.model_monitor_changes(monitor)
-            changes += schedule_changes
+            quality_changes, quality_deletes = self.model_quality_changes(monitor)
+            changes += schedule_changes + quality_changes
+            job_definition_deletes += quality_deletes
         changes += job_definition_deletes
         changes += self.alarm_changes(monitor, features, translation)
         return changes
@@ -248,6 +253,51 @@ class Planner:
             reason = "the baseline data or its settings changed"
             changes.append(self._change("update", "s3:Object", uri, monitor, request, reason, changed))
         return changes, files.features
+
+    def quality_baseline_changes(self, monitor: str, translation: Translation) -> list[Change]:
+        """model-monitor: the model-quality statistics.json and constraints.json written from the labelled baseline.
+
+        The metrics are exact sums of the baseline's rows (no sketch), so the files come out the same
+        for the same baseline and checks: their digest decides whether they are uploaded again.
+        """
+        resolved = resolve_monitor(self.spec, monitor)
+        t = self.translator
+        q = QualityTranslator(t)
+        if not has_model_quality(resolved):
+            return [] if self.offline else self._stale_quality_files(monitor, q)
+        files = quality_files(resolved)
+        translation.quality_baseline = files.baseline
+        changes = []
+        for uri, body in (
+            (q.statistics_uri(monitor), files.statistics),
+            (q.constraints_uri(monitor), files.constraints),
+        ):
+            if body is None:
+                continue
+            request = t.put_object(monitor, uri, body, {SHA_KEY: sha256(body)})
+            head = None if self.offline else self._head(uri)
+            if head is None:
+                changes.append(self._change("create", "s3:Object", uri, monitor, request))
+            elif head.get("Metadata", {}).get(SHA_KEY) != sha256(body):
+                changed = changed_attributes(request.body.get("Metadata", {}), head.get("Metadata", {}), "Metadata")
+                reason = "the labelled baseline or the performance checks changed"
+                changes.append(self._change("update", "s3:Object", uri, monitor, request, reason, changed))
+            else:
+                changes.append(self._unchanged("s3:Object", uri, monitor))
+        return changes
+
+    def _stale_quality_files(self, monitor: str, q: QualityTranslator) -> list[Change]:
+        """The model-quality files of a monitor that no longer judges model quality: deleted with its job."""
+        changes = []
+        for uri in (q.statistics_uri(monitor), q.constraints_uri(monitor)):
+            head = self._head(uri)
+            if head is None or head.get("Metadata", {}).get("driftplane-monitor") != monitor:
+                continue
+            bucket, key = names.split_s3_uri(uri)
+            request = Request(api="s3", operation="DeleteObject", body={"Bucket": bucket, "Key": key})
+            reason = "the monitor no longer checks model quality"
+            changes.append(self._change("delete", "s3:Object", uri, monitor, request, reason))
+        return changes
 
     def baselining_job_changes(self, monitor: str) -> tuple[list[Change], list[FeatureInfo] | None]:
         name, request = self.translator.baselining_job(monitor)
@@ -343,6 +393,8 @@ class Planner:
         for uri in (
             t.baseline_uri(monitor, "statistics.json"),
             t.baseline_uri(monitor, "constraints.json"),
+            QualityTranslator(t).statistics_uri(monitor),
+            QualityTranslator(t).constraints_uri(monitor),
             t.output_uri(monitor, "job", "monitors.yaml"),
         ):
             head = self._head(uri)
@@ -530,15 +582,127 @@ class Planner:
         ]
         return changes, deletes
 
-    def owned_job_definitions(self, monitor: str) -> list[str]:
-        """Data-quality job definitions driftplane made for this monitor (exact name form, tags when readable)."""
+    def model_quality_changes(self, monitor: str) -> tuple[list[Change], list[Change]]:
+        """model-monitor: the model-quality job definition and its ``ModelQuality`` schedule (both deleted,
+        schedule first, when the monitor no longer judges model quality)."""
+        t = self.translator
+        q = QualityTranslator(t)
+        schedule = q.schedule_name(monitor)
+        resolved = resolve_monitor(self.spec, monitor)
+        if not has_model_quality(resolved):
+            if self.offline:
+                return [], []
+            current = self._client_call(
+                "sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}, schedule
+            )
+            changes = []
+            if current is not None and self._sagemaker_ours(current.get("MonitoringScheduleArn"), monitor):
+                request = Request(
+                    api="sagemaker", operation="DeleteMonitoringSchedule", body={"MonitoringScheduleName": schedule}
+                )
+                reason = "the monitor no longer checks model quality"
+                changes.append(
+                    self._change("delete", "sagemaker:MonitoringSchedule", schedule, monitor, request, reason)
+                )
+            return changes, self._quality_definition_deletes(monitor, None)
+        definition, create_definition = q.job_definition(monitor, self._quality_columns(monitor))
+        kind = "sagemaker:ModelQualityJobDefinition"
+        if self.offline:
+            return [
+                self._change("create", kind, definition, monitor, create_definition),
+                self._change(
+                    "create", "sagemaker:MonitoringSchedule", schedule, monitor, q.create_schedule(monitor, definition)
+                ),
+            ], []
+        changes = []
+        existing = self._client_call(
+            "sagemaker", "DescribeModelQualityJobDefinition", {"JobDefinitionName": definition}, definition
+        )
+        if existing is None:
+            changes.append(self._change("create", kind, definition, monitor, create_definition))
+        else:
+            changes.append(self._unchanged(kind, definition, monitor))
+        current = self._client_call(
+            "sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}, schedule
+        )
+        if current is None:
+            request = q.create_schedule(monitor, definition)
+            changes.append(self._change("create", "sagemaker:MonitoringSchedule", schedule, monitor, request))
+        else:
+            config = current.get("MonitoringScheduleConfig", {})
+            want = q.schedule_config(monitor, definition)
+            changed = [
+                AttributeChange(path=f"MonitoringScheduleConfig.{path}", old=old, new=new)
+                for path, old, new in (
+                    (
+                        "ScheduleConfig.ScheduleExpression",
+                        config.get("ScheduleConfig", {}).get("ScheduleExpression"),
+                        want["ScheduleConfig"]["ScheduleExpression"],
+                    ),
+                    ("MonitoringJobDefinitionName", config.get("MonitoringJobDefinitionName"), definition),
+                )
+                if old != new
+            ]
+            if changed:
+                reason = "; ".join(f"{c.path.rsplit('.', 1)[1]} {c.old} -> {c.new}" for c in changed)
+                request = q.update_schedule(monitor, definition)
+                changes.append(
+                    self._change("update", "sagemaker:MonitoringSchedule", schedule, monitor, request, reason, changed)
+                )
+            else:
+                changes.append(self._unchanged("sagemaker:MonitoringSchedule", schedule, monitor))
+        return changes, self._quality_definition_deletes(monitor, definition)
+
+    def _quality_definition_deletes(self, monitor: str, keep: str | None) -> list[Change]:
+        return [
+            self._change(
+                "delete",
+                "sagemaker:ModelQualityJobDefinition",
+                name,
+                monitor,
+                Request(api="sagemaker", operation="DeleteModelQualityJobDefinition", body={"JobDefinitionName": name}),
+                "replaced by " + keep if keep else "the monitor no longer checks model quality",
+            )
+            for name in self.owned_job_definitions(monitor, quality=True)
+            if name != keep
+        ]
+
+    def _quality_columns(self, monitor: str) -> list[str] | None:
+        """The baseline's columns when captured rows are matched to them by position (an endpoint's capture)."""
+        resolved = resolve_monitor(self.spec, monitor)
+        if not positional(resolved):
+            return None
+        from driftplane_aws.run import baseline_columns
+
+        columns = baseline_columns(self.spec, monitor)
+        if columns is None:
+            raise ProviderError(
+                f"monitor {monitor}: SageMaker finds the model's outputs in captured CSV by position, and the "
+                "baseline has no rows to tell the columns' order: give baseline.data with the outputs first"
+            )
+        policy = resolved.performance
+        assert policy is not None
+        outputs = policy.output_columns
+        if set(columns[: len(outputs)]) != set(outputs):
+            raise ProviderError(
+                f"monitor {monitor}: SageMaker captures the endpoint's output first and finds the model's outputs "
+                f"there by position, but the baseline's first columns are {', '.join(columns[: len(outputs)])}, not "
+                f"the model's outputs ({', '.join(outputs)}): put them first in baseline.data, in the order the "
+                "endpoint returns them"
+            )
+        return columns
+
+    def owned_job_definitions(self, monitor: str, *, quality: bool = False) -> list[str]:
+        """Data-quality (or model-quality) job definitions driftplane made for this monitor (exact name form,
+        tags when readable)."""
         assert self.clients is not None
         base = names.monitor_base(self.translator.prefix, monitor, 63 - 12)
-        form = re.compile(rf"^{re.escape(base)}-dq-[0-9a-f]{{8}}$")
+        form = re.compile(rf"^{re.escape(base)}-{'mq' if quality else 'dq'}-[0-9a-f]{{8}}$")
         found = []
         body: dict[str, Any] = {"NameContains": base, "MaxResults": 100}
+        operation = "ListModelQualityJobDefinitions" if quality else "ListDataQualityJobDefinitions"
         while True:
-            page = self.clients.call("sagemaker", "ListDataQualityJobDefinitions", body)
+            page = self.clients.call("sagemaker", operation, body)
             for summary in page.get("JobDefinitionSummaries", []):
                 name = summary["MonitoringJobDefinitionName"]
                 if form.match(name) and self._sagemaker_ours(summary.get("MonitoringJobDefinitionArn"), monitor):
@@ -787,6 +951,25 @@ def destroy_changes(planner: Planner, monitor: str) -> list[Change]:
                     monitor,
                     schedule,
                 )
+        quality_schedule = QualityTranslator(t).schedule_name(monitor)
+        current = clients.try_call(
+            "sagemaker",
+            "DescribeMonitoringSchedule",
+            {"MonitoringScheduleName": quality_schedule},
+            resource=quality_schedule,
+        )
+        if current is not None and planner._sagemaker_ours(current.get("MonitoringScheduleArn"), monitor):
+            request = Request(
+                api="sagemaker", operation="DeleteMonitoringSchedule", body={"MonitoringScheduleName": quality_schedule}
+            )
+            changes.append(
+                planner._change("delete", "sagemaker:MonitoringSchedule", quality_schedule, monitor, request)
+            )
+        for name in planner.owned_job_definitions(monitor, quality=True):
+            request = Request(
+                api="sagemaker", operation="DeleteModelQualityJobDefinition", body={"JobDefinitionName": name}
+            )
+            changes.append(planner._change("delete", "sagemaker:ModelQualityJobDefinition", name, monitor, request))
         for name in planner.owned_job_definitions(monitor):
             changes.append(
                 planner._change(

@@ -30,6 +30,7 @@ from driftplane.errors import ProviderError
 from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.result import RunResult, Window
 from driftplane.spec.models import Spec
+from driftplane.windows import describe_window
 from driftplane_aws import names
 from driftplane_aws.errors import credentials_for
 from driftplane_aws.publish import metric_data, publish
@@ -172,7 +173,34 @@ def run_monitors(
             logger.info("monitor %s: %s; reports in %s", monitor.name, result.status, folder)
             if publishing and clients is not None and newest:
                 publish(clients, metric_data(result, read_seconds=run.read_seconds, when=datetime.now(UTC)))
+                settled = monitor.settled_window(window)
+                if settled is not None:
+                    judge_settled(monitor, settled)
             return result
+
+        def judge_settled(monitor: ResolvedMonitor, window: Window) -> None:
+            """The window whose labels' wait has just passed, judged final and published (model quality only).
+
+            The job keeps no history, so each tick judges once more the window that became final by it.
+            """
+            assert clients is not None
+            with credentials_for(f"monitor {monitor.name} could not read {_sources(monitor)} or its labels"):
+                run = run_monitor(monitor, window, provider="aws")
+            result = run.result
+            folder = result_folder(root, spec, settings, monitor.name, window)
+            if run.target is not None and run.baseline is not None:
+                result = write_reports(folder, result, run.target, run.baseline.constraints)
+            else:
+                write_json_atomic(folder / RESULT_FILE, result.model_dump(mode="json"))
+            judged = result.performance.judged if result.performance is not None else "none"
+            logger.info(
+                "monitor %s: the window %s judged again now its labels' wait has passed: %s; reports in %s",
+                monitor.name,
+                describe_window(window),
+                judged,
+                folder,
+            )
+            publish(clients, metric_data(result, when=datetime.now(UTC), performance_only=True))
 
         yield from run_windows(run_spec, [name], RunRequest(at=at, start=start, end=end), execute)
 

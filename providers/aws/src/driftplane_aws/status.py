@@ -5,7 +5,9 @@ output on S3 holds SageMaker's statistics.json and constraint_violations.json, w
 the same RunResult the local provider writes: drift per feature decided from the two
 statistics files with the monitor's rules (validate keeps them SageMaker's: its L-infinity
 metric, the configured threshold), violations as SageMaker wrote them, less the checks the
-spec turns off. processing: each job's result.json is already one.
+spec turns off. With model quality, the model-quality schedule's last judgements are listed
+under ``details["model_quality"]``. processing: each job's result.json is already one (its
+``performance`` included).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from driftplane.engine.constraints import Constraints
 from driftplane.engine.evaluate import evaluate
+from driftplane.engine.performance.sagemaker_quality import parse_statistics, parse_violations
 from driftplane.engine.profile import Profile
 from driftplane.engine.sagemaker import profile_from_statistics
 from driftplane.errors import DataError, ProviderError
@@ -24,8 +27,10 @@ from driftplane.provider import MonitorStatus
 from driftplane.resolved import ResolvedMonitor, resolve_monitor
 from driftplane.result import RunResult, Violation
 from driftplane.spec.models import Spec
+from driftplane.windows import describe_window
 from driftplane_aws import names
 from driftplane_aws.clients import AwsClients
+from driftplane_aws.quality import QualityTranslator, has_model_quality
 from driftplane_aws.run import result_folder
 from driftplane_aws.settings import AwsSettings
 from driftplane_aws.translate import Account, Translator
@@ -101,6 +106,9 @@ class StatusReader:
             runs.append(self.execution_result(monitor, summary, baseline))
         if in_progress:
             details["in_progress"] = in_progress
+        quality = self.model_quality(monitor)
+        if quality is not None:
+            details["model_quality"] = quality
         return MonitorStatus(
             monitor=monitor,
             provider="aws",
@@ -110,6 +118,67 @@ class StatusReader:
             runs=runs,
             details=details,
         )
+
+    def model_quality(self, monitor: str) -> dict[str, Any] | None:
+        """The model-quality schedule's state and its last judgements, each of the window that ended
+        labels.wait before the execution (as the offsets say): SageMaker's metric values and the
+        checks its constraint_violations.json says failed."""
+        resolved = resolve_monitor(self.spec, monitor)
+        if not has_model_quality(resolved):
+            return None
+        schedule = QualityTranslator(self.translator).schedule_name(monitor)
+        found = self.clients.try_call(
+            "sagemaker", "DescribeMonitoringSchedule", {"MonitoringScheduleName": schedule}, resource=schedule
+        )
+        if found is None:
+            return {"schedule": schedule, "state": "not deployed"}
+        status = str(found.get("MonitoringScheduleStatus", "unknown"))
+        summaries = self.clients.call(
+            "sagemaker",
+            "ListMonitoringExecutions",
+            {
+                "MonitoringScheduleName": schedule,
+                "SortBy": "ScheduledTime",
+                "SortOrder": "Descending",
+                "MaxResults": self.limit,
+            },
+            resource=schedule,
+        ).get("MonitoringExecutionSummaries", [])
+        return {
+            "schedule": schedule,
+            "state": STATES.get(status, status.lower()),
+            "judgements": [self.quality_judgement(resolved, summary) for summary in summaries],
+        }
+
+    def quality_judgement(self, monitor: ResolvedMonitor, summary: dict[str, Any]) -> dict[str, Any]:
+        scheduled = summary["ScheduledTime"]
+        scheduled = scheduled if isinstance(scheduled, datetime) else datetime.fromisoformat(str(scheduled))
+        current = monitor.windows.for_tick(scheduled)
+        judged = monitor.settled_window(current) or current
+        status = str(summary.get("MonitoringExecutionStatus"))
+        out: dict[str, Any] = {"window": describe_window(judged), "status": status}
+        if status in ("Failed", "Stopped"):
+            out["error"] = summary.get("FailureReason") or f"the execution {status.lower()} without a reason"
+            return out
+        if status not in FINISHED:
+            return out
+        output = self.execution_output(summary)
+        if output is None:
+            out["error"] = "the execution has no processing job output to read"
+            return out
+        statistics_uri = names.join_s3(output, "statistics.json")
+        violations_uri = names.join_s3(output, "constraint_violations.json")
+        statistics = self.read_json(statistics_uri)
+        if statistics is not None:
+            values = parse_statistics(statistics, statistics_uri).values()
+            policy = monitor.performance
+            checked = [c.metric for c in policy.checks] if policy is not None else []
+            out["metrics"] = {name: values.get(name) for name in checked or values}
+        violations = self.read_json(violations_uri)
+        out["failed"] = sorted(
+            {v.metric_name for v in parse_violations(violations, violations_uri)} if violations else set()
+        )
+        return out
 
     def baseline(self, monitor: str) -> tuple[Profile, Constraints | None] | None:
         statistics_uri, constraints_uri = self.translator.baseline_resources(monitor)

@@ -71,6 +71,12 @@ def remote_baseline(monitor: ResolvedMonitor) -> tuple[str, str] | None:
     return None
 
 
+def labelled_baseline(monitor: ResolvedMonitor) -> bool:
+    """Whether the baseline's rows carry labels the model's quality is computed from (baseline.label)."""
+    policy = monitor.performance
+    return policy is not None and policy.baseline_label is not None and monitor.baseline.kind == "data"
+
+
 def data_format(data: str | None, fmt: str) -> str | None:
     """The format of a dataset as its ``format`` or its path's suffix says; None when neither tells."""
     if fmt != "auto":
@@ -108,6 +114,8 @@ class Translation:
     monitor: str
     notes: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
+    # The labelled baseline's model-quality metric values (relative bounds resolve against them); None: not read.
+    quality_baseline: dict[str, float | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -351,14 +359,15 @@ class Translator:
         """True when the job reads baseline files driftplane (or SageMaker's baselining job) wrote
         under the output prefix, mounted as an input; a lagged or remote baseline is read where it is."""
         resolved = self.monitor(monitor)
-        return resolved.baseline.kind != "lag" and remote_baseline(resolved) is None
+        return resolved.baseline.kind != "lag" and remote_baseline(resolved) is None and not labelled_baseline(resolved)
 
     def job_spec(self, monitor: str) -> str:
         """The spec a processing job runs: this monitor only, its baseline files, no alerts.
 
         Alerts are CloudWatch alarms on what the job publishes, so channels (and any secrets
         in them) never leave this machine. The baseline files are the ones the job's inputs
-        mount, or the user's own files on S3, which the job reads where they are.
+        mount, or the user's own files on S3, which the job reads where they are; a labelled
+        baseline (baseline.label) stays its rows on S3, whose model quality the checks compare with.
         """
         resolved = self.monitor(monitor)
         data = self.spec.monitor(monitor).model_dump(mode="json", exclude_unset=True)
@@ -370,6 +379,8 @@ class Translator:
             if original.get("storage_options"):
                 baseline["storage_options"] = original["storage_options"]
             data["baseline"] = baseline
+        elif labelled_baseline(resolved):
+            pass  # the job reads the labelled rows itself: the model's quality on them is what checks compare with
         elif resolved.baseline.kind != "lag":
             data["baseline"] = {
                 "statistics": f"{INPUT_BASELINE}/statistics.json",
@@ -473,7 +484,7 @@ class Translator:
         SageMaker Model Monitor publishes no metric for failed runs or violations (validate
         refuses such alerts there); an alert without alarms gets no topic.
         """
-        return self.settings.backend == "processing" or alert.when in ("drift", "metric")
+        return self.settings.backend == "processing" or alert.when in ("drift", "metric", "performance")
 
     def topics(self, monitor: str, translation: Translation | None = None) -> list[AlertTopic]:
         """The topic each alert's alarms notify: one per alert whose channels need SNS subscriptions."""

@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from driftplane.engine.jsonfiles import write_json_atomic
-from driftplane.engine.performance.accumulators import new_accumulator
+from driftplane.engine.performance.accumulators import Accumulator, new_accumulator
 from driftplane.engine.performance.estimate import (
     CbpeModel,
     DleModel,
@@ -121,15 +121,46 @@ def baseline_quality(monitor: ResolvedMonitor, features: list[str]) -> BaselineQ
     policy = monitor.performance
     assert policy is not None
     quality = BaselineQuality(features=features)
+    table = _labelled_table(monitor, features, quality.messages)
+    if table is None:
+        return quality
+    accumulator = _accumulate(policy, table)
+    quality.metrics = accumulator.metrics()
+    quality.rows = accumulator.rows
+    if policy.problem_type != "regression":
+        assert policy.baseline_label is not None
+        classes = set(_texts(table.column(policy.baseline_label)))
+        if policy.prediction is not None:
+            classes |= set(_texts(table.column(policy.prediction)))
+        quality.classes = sorted(classes)
+    if policy.estimate:
+        quality.estimator = _fit(policy, table, features, quality)
+    return quality
+
+
+def labelled_baseline_accumulator(monitor: ResolvedMonitor) -> tuple[Accumulator | None, list[str]]:
+    """The labelled baseline's rows accumulated (what SageMaker's model-quality statistics.json is written
+    from), with messages saying why there is none (no baseline.label, a baseline that is not rows, no rows)."""
+    policy = monitor.performance
+    assert policy is not None
+    messages: list[str] = []
+    table = _labelled_table(monitor, [], messages)
+    return (_accumulate(policy, table) if table is not None else None), messages
+
+
+def _labelled_table(monitor: ResolvedMonitor, features: list[str], messages: list[str]) -> pa.Table | None:
+    """The baseline's label, model output and ``features`` columns; None (with a message) when it has none."""
+    policy = monitor.performance
+    assert policy is not None
     baseline = monitor.baseline
     if policy.baseline_label is None:
-        return quality
+        return None
     if baseline.kind != "data" or baseline.source is None:
-        quality.messages.append(
+        messages.append(
             f"baseline.label is set but the baseline is {baseline.kind}, not rows: it has no labels to compute "
             "the baseline's model quality from"
         )
-        return quality
+        return None
     window = Window(start=baseline.window.start, end=baseline.window.end) if baseline.window else None
     stream = read(baseline.source, base_dir=monitor.base_dir, window=window)
     needed = [policy.baseline_label, *policy.output_columns]
@@ -147,9 +178,13 @@ def baseline_quality(monitor: ResolvedMonitor, features: list[str]) -> BaselineQ
             )
         tables.append(pa.table({c: batch.column(c) for c in wanted if c in batch.schema.names}))
     if not tables:
-        quality.messages.append("the baseline has no rows to compute its model quality from")
-        return quality
-    table = pa.concat_tables(tables, promote_options="permissive")
+        messages.append("the baseline has no rows to compute its model quality from")
+        return None
+    return pa.concat_tables(tables, promote_options="permissive")
+
+
+def _accumulate(policy: PerformancePolicy, table: pa.Table) -> Accumulator:
+    assert policy.baseline_label is not None
     accumulator = new_accumulator(
         policy.problem_type,
         positive_label=policy.positive_label,
@@ -164,16 +199,7 @@ def baseline_quality(monitor: ResolvedMonitor, features: list[str]) -> BaselineQ
     y_pred = table.column(policy.prediction) if policy.prediction is not None else None
     y_score = table.column(policy.probability) if isinstance(policy.probability, str) else None
     accumulator.update(y_true, y_pred, y_score if policy.problem_type == "binary" else None)
-    quality.metrics = accumulator.metrics()
-    quality.rows = accumulator.rows
-    if policy.problem_type != "regression":
-        classes = set(_texts(y_true))
-        if y_pred is not None:
-            classes |= set(_texts(y_pred))
-        quality.classes = sorted(classes)
-    if policy.estimate:
-        quality.estimator = _fit(policy, table, features, quality)
-    return quality
+    return accumulator
 
 
 def _texts(values: pa.ChunkedArray) -> list[str]:
