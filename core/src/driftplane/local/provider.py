@@ -26,7 +26,7 @@ from driftplane.provider import (
 from driftplane.resolved import ResolvedMonitor
 from driftplane.result import RunResult, Window
 from driftplane.spec.models import Spec
-from driftplane.windows import iso_z
+from driftplane.windows import FUTURE_ALLOWANCE, iso_z
 
 logger = logging.getLogger(__name__)
 
@@ -147,12 +147,16 @@ class LocalProvider(Provider):
         """Each monitor's latest runs from history and when its schedule fires next."""
         runner = self.runner(spec)
         now = datetime.now(UTC)
+        # A run recorded for a window in the future (an older driftplane allowed it) is not the
+        # latest: the runs are the windows that ended by now, and details say how many are beyond.
+        horizon = now + FUTURE_ALLOWANCE
         statuses = []
         store = HistoryStore.open(runner.state_dir) if HistoryStore.exists(runner.state_dir) else None
         try:
             for name in selected_monitors(spec, monitors):
                 monitor = spec.monitor(name)
-                runs = store.list_runs(name, limit=5) if store is not None else []
+                runs = store.list_runs(name, limit=5, not_after=horizon) if store is not None else []
+                future = store.future_runs(name, after=horizon) if store is not None else 0
                 statuses.append(
                     MonitorStatus(
                         monitor=name,
@@ -161,7 +165,11 @@ class LocalProvider(Provider):
                         schedule=str(monitor.schedule),
                         next_run=monitor.schedule.next_after(now),
                         runs=runs,
-                        details={"state_dir": str(runner.state_dir), "reports_dir": str(runner.reports_dir)},
+                        details={
+                            "state_dir": str(runner.state_dir),
+                            "reports_dir": str(runner.reports_dir),
+                            "future_runs": future,
+                        },
                     )
                 )
         finally:
