@@ -211,10 +211,15 @@ class LocalProvider(Provider):
 
         stop = stop or threading.Event()
         previous: dict[int, Any] = {}
+        received: list[int] = []
         # Signals are handled from the start, so a SIGTERM while starting up stops cleanly too.
         if threading.current_thread() is threading.main_thread():
             def on_signal(number: int, frame: Any) -> None:
-                logger.info("received %s: stopping after the runs in progress finish", signal.Signals(number).name)
+                if not received:
+                    logger.info(
+                        "received %s: stopping after the runs in progress finish", signal.Signals(number).name
+                    )
+                received.append(number)
                 stop.set()
 
             for sig in (signal.SIGTERM.value, signal.SIGINT.value):
@@ -243,6 +248,9 @@ class LocalProvider(Provider):
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             logger.info("stopped; every finished run is in history and its reports are complete")
+        if signal.SIGINT.value in received[:1]:
+            # Ctrl-C: stopped cleanly, and the command ends as every interrupted one does (exit 130).
+            raise KeyboardInterrupt
 
 
 def _iso(moment: datetime | None) -> str | None:
