@@ -8,9 +8,11 @@ import hashlib
 import logging
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from report_dom import Node, parse
 from report_samples import (
     PAYLOADS,
@@ -21,6 +23,7 @@ from report_samples import (
     numerical_feature,
 )
 
+from driftplane.cli import cli
 from driftplane.local.report import render_report
 from driftplane.result import Drift, FeatureResult, Rows, RunResult, Violation
 from driftplane.result_summary import verdict_words
@@ -594,3 +597,17 @@ def test_the_counts_are_the_features_whose_drift_was_measured_as_run_and_compare
     calm_result = run_with(identifier, empty, calm)
     lede = render(calm_result).find("header", class_="verdict").find("p", class_="lede").text
     assert lede == "1 feature checked for drift; 2 features not checked."
+
+
+def test_compare_on_the_quickstart_data_says_the_same_count_in_its_text_and_its_report(tmp_path: Path) -> None:
+    """customer_id is an identifier (no drift value): `compare` says 'of 11', and so does its report."""
+    data = Path(__file__).resolve().parents[4] / "examples" / "quickstart" / "data"
+    done = CliRunner().invoke(
+        cli, ["compare", str(data / "train.parquet"), str(data / "daily" / "2026" / "01" / "12"), "--out", str(tmp_path)]
+    )
+    assert done.exit_code == 1, done.output
+    said = re.search(r"on (\d+) of (\d+) features", done.stdout)
+    assert said is not None, done.stdout
+    page = parse((tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert page.find("h1").text.endswith(f"Drift on {said[1]} of {said[2]} features and 3 data-quality violations")
+    assert page.by_id("features").find("p").text.startswith(f"{said[1]} of {said[2]} drifted; 1 feature not checked")
