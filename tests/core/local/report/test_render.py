@@ -602,9 +602,8 @@ def test_the_counts_are_the_features_whose_drift_was_measured_as_run_and_compare
 def test_compare_on_the_quickstart_data_says_the_same_count_in_its_text_and_its_report(tmp_path: Path) -> None:
     """customer_id is an identifier (no drift value): `compare` says 'of 11', and so does its report."""
     data = Path(__file__).resolve().parents[4] / "examples" / "quickstart" / "data"
-    done = CliRunner().invoke(
-        cli, ["compare", str(data / "train.parquet"), str(data / "daily" / "2026" / "01" / "12"), "--out", str(tmp_path)]
-    )
+    day = data / "daily" / "2026" / "01" / "12"
+    done = CliRunner().invoke(cli, ["compare", str(data / "train.parquet"), str(day), "--out", str(tmp_path)])
     assert done.exit_code == 1, done.output
     said = re.search(r"on (\d+) of (\d+) features", done.stdout)
     assert said is not None, done.stdout
