@@ -175,3 +175,58 @@ def test_a_misspelt_bound_in_a_case_file_points_at_its_line(pytester: pytest.Pyt
     text = outcome.stdout.str()
     assert "invalid driftplane test file" in text
     assert ":7:" in text and "minimum" in text
+
+
+MODEL_QUALITY = Path(__file__).resolve().parents[2] / "examples" / "model-quality"
+
+
+def test_the_fixture_judges_a_monitors_model_quality_with_its_labels(pytester: pytest.Pytester) -> None:
+    """A monitor whose labels land apart from the predictions (model:, labels:) is judged as a
+    local run judges it: the predictions joined to the labels that have landed, so a floor on the
+    fixture's result passes on a good day and fails, naming the metric, on the day accuracy fell."""
+    spec = MODEL_QUALITY / "monitors.yaml"
+    days = MODEL_QUALITY / "data" / "predictions" / "2026" / "02"
+    pytester.makepyfile(
+        f"""
+        from datetime import datetime, UTC
+
+        SPEC = {str(spec)!r}
+        DAYS = {str(days)!r}
+
+        def test_a_good_day(driftplane):
+            result = driftplane.run(SPEC, "churn-quality", DAYS + "/05/predictions.parquet")
+            assert result.performance is not None and result.performance.judged == "final"
+            assert result.performance.coverage.labelled == result.performance.coverage.predictions > 0
+            driftplane.assert_performance(result, accuracy__min=0.8, judged="final")
+
+        def test_the_day_accuracy_fell(driftplane):
+            result = driftplane.run(SPEC, "churn-quality", DAYS + "/14/predictions.parquet")
+            driftplane.assert_performance(result, accuracy__min=0.8, judged="final")
+        """
+    )
+    pytester.path.joinpath("test_quality.driftplane.yaml").write_text(
+        textwrap.dedent(
+            f"""\
+            spec: {spec}
+            cases:
+              - name: a good day holds the floor
+                monitor: churn-quality
+                data: {days / "05" / "predictions.parquet"}
+                judged: final
+                performance:
+                  accuracy: {{min: 0.8}}
+              - name: the spec's own checks fail once accuracy fell
+                monitor: churn-quality
+                data: {days / "14" / "predictions.parquet"}
+                performance: {{}}
+            """
+        )
+    )
+    outcome = pytester.runpytest("-p", "no:cacheprovider")
+    outcome.assert_outcomes(passed=2, failed=2)
+    text = outcome.stdout.str()
+    assert "test_the_day_accuracy_fell" in text
+    assert "MonitorCheckFailed: the model's quality is not as expected:" in text
+    assert "- accuracy is 0." in text and "below the floor of 0.8; judged final" in text
+    assert "case 'the spec's own checks fail once accuracy fell'" in text
+    assert "has no model quality" not in text

@@ -175,9 +175,9 @@ def problem_check(problem: Callable[[str], str | None]) -> Any:
 
 
 class ProviderSettings(BaseModel):
-    """Base of each provider's settings model (the spec's ``providers.<name>`` section)."""
+    """Base of each provider's settings model (the spec's ``providers.<name>`` section); numbers are finite."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Provider:

@@ -333,7 +333,7 @@ EXPECTATION_KEYS = ("expect", "drifted", "not_drifted", "violations", "performan
 
 
 class _Bound(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     min: float | None = Field(default=None, description="The metric must be at least this.")
     max: float | None = Field(default=None, description="The metric must be at most this.")

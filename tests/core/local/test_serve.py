@@ -232,3 +232,43 @@ def test_serve_on_every_interface_warns_that_metrics_are_open_to_the_network(tmp
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_serve_says_a_log_alert_once_after_the_summary_of_its_window(tmp_path: Path, no_proxy: None) -> None:
+    """As `driftplane run` does: the window's summary line first, then each alert it raised, said
+    once (the log channel's line, not also the alert's own record), in one combined output."""
+    spec = _project(tmp_path)
+    yesterday = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    folder = tmp_path / "data" / f"{yesterday:%Y}" / f"{yesterday:%m}" / f"{yesterday:%d}"
+    rng = np.random.default_rng(5)
+    pq.write_table(pa.table({"x": rng.normal(3, 1, 800), "c": rng.choice(["a", "b"], 800)}), folder / "p.parquet")
+    spec.write_text(
+        spec.read_text()
+        + "    alerts:\n"
+        + "      - {name: x moved, when: drift, notify: [log]}\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "driftplane", "serve", str(spec)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any("x moved" in line for line in lines):
+            lines.append(process.stdout.readline())
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        output = "".join(lines) + process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    summary = [i for i, line in enumerate(output.splitlines()) if line.startswith("daily [")]
+    assert len(summary) == 1, output
+    moved = [i for i, line in enumerate(output.splitlines()) if "x moved" in line]
+    assert len(moved) == 1, output
+    assert output.splitlines()[moved[0]].startswith("warning: alert FIRING for monitor daily: x moved: 1 feature")
+    assert moved[0] > summary[0], output

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 
 class ChannelSettings(BaseModel):
-    """Base of each channel type's settings model."""
+    """Base of each channel type's settings model; numbers are finite (a timeout of .inf never ends)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class AlertChannel:

@@ -107,8 +107,9 @@ class DriftplaneGroup(click.Group):
                 value, code = exit_, exit_.exit_code
             except click.ClickException as exc:
                 self._bad_usage(ctx, exc)
-            except click.Abort:
-                raise
+            except click.Abort as exc:  # Ctrl-C (or end of input) at a prompt: interrupted, as anywhere else
+                cause = exc.__context__
+                self._fail(ctx, cause if isinstance(cause, KeyboardInterrupt | EOFError) else KeyboardInterrupt())
             except (DriftplaneError, OSError, KeyboardInterrupt) as exc:
                 self._fail(ctx, exc)
             except Exception as exc:  # noqa: BLE001 - the last line of defence: logged with its traceback
@@ -165,8 +166,10 @@ class DriftplaneGroup(click.Group):
         if isinstance(exc, DriftplaneError):  # DataError, ProviderError, StorageError, a busy monitor
             logger.error("%s", exc, exc_info=failed)
             self._exit(ctx, ExitCode.FAILURE)
-        if isinstance(exc, KeyboardInterrupt):
-            logger.error("interrupted; nothing half-written was kept", exc_info=failed)
+        if isinstance(exc, KeyboardInterrupt | EOFError):
+            # One line on the console; reports and state are written atomically, so nothing
+            # half-written is left. The log file keeps where it stopped (the traceback).
+            logger.error("interrupted", exc_info=failed)
             ctx.exit(130)
         if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
             # A write outside driftplane's own helpers (a plugin's, a library's): still no "bug".

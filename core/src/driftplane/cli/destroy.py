@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from driftplane.cli.exit_codes import ExitCode
 from driftplane.cli.options import json_option, monitor_option, provider_option, spec_argument
 from driftplane.errors import UsageError
 
@@ -59,10 +60,10 @@ def command(
         if not sys.stdin.isatty():
             raise UsageError("destroy needs --yes when not run from a terminal")
         also = f", and also {provider.purges} (all their data)" if purge else ""
-        click.confirm(
-            f"Remove everything driftplane created on {provider.name} for {', '.join(names)}{also}?",
-            abort=True,
-        )
+        # Ctrl-C at the prompt ends the command as interrupted (130); "no" is an answer, not an interrupt.
+        if not click.confirm(f"Remove everything driftplane created on {provider.name} for {', '.join(names)}{also}?"):
+            logger.info("nothing was removed: the answer was no")
+            raise click.exceptions.Exit(ExitCode.FAILURE)
     if purge:
         done = provider.purge(spec, monitors=list(monitor_names) or None)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from driftplane.local.history import (
 from driftplane.spec import Spec
 from driftplane.spec.names import require_name
 from driftplane.spec.problems import suggest_then
+from driftplane.windows import FUTURE_ALLOWANCE
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -107,7 +109,10 @@ def _window(record: RunRecord) -> str:
         if (window.start.hour, window.start.minute) == (0, 0)
         else f"{window.start:%Y-%m-%d %H:%M}"
     )
-    return f"{start} ({_duration((window.end - window.start).total_seconds())})"
+    text = f"{start} ({_duration((window.end - window.start).total_seconds())})"
+    if window.end > datetime.now(UTC) + FUTURE_ALLOWANCE:
+        text += ", in the future"
+    return text
 
 
 _STATUS_STYLE = {
@@ -491,8 +496,14 @@ def show_history(monitor: str | None, spec_path: str | None, state_dir: str | No
         # limit allows for a few judgements per window.
         judgements = store.judgements(monitor, limit=limit * 4) if monitor else []
         quality = store.performance_trends(monitor, limit=limit) if monitor and judgements else []
-        summaries = store.monitors()
-        latest = {s.monitor: store.records(s.monitor, limit=1)[0] for s in summaries}
+        # The latest run is the newest window that ended by now: a run recorded for a window in
+        # the future (an older driftplane allowed it) is listed, marked, but never the latest.
+        horizon = datetime.now(UTC) + FUTURE_ALLOWANCE
+        summaries = store.monitors(not_after=horizon)
+        latest = {
+            s.monitor: (store.records(s.monitor, limit=1, not_after=horizon) or store.records(s.monitor, limit=1))[0]
+            for s in summaries
+        }
         database = store.path
     if as_json:
         data = _as_json(directory, database, monitor, records, trends)

@@ -89,7 +89,8 @@ PIPED_WIDTH = 1000
 
 
 def console(stderr: bool = False) -> Console:
-    """A rich console on stdout (or stderr) that degrades to plain text when piped.
+    """A rich console on stdout (or stderr) that degrades to plain text when piped, and prints
+    text as it is (no rich markup).
 
     Piped, a table is as wide as its content (up to PIPED_WIDTH) instead of being folded into
     80 columns, where a log reader would see a feature name split over two lines. COLUMNS,
@@ -101,7 +102,9 @@ def console(stderr: bool = False) -> Console:
     except (AttributeError, ValueError):  # a closed or unusual stream: treat it as not a terminal
         terminal = False
     width = None if terminal or os.environ.get("COLUMNS") else PIPED_WIDTH
-    return _console_class()(stderr=stderr, soft_wrap=True, highlight=False, width=width)
+    # No markup and no emoji codes: what is printed is paths, names and values a user wrote, and
+    # '[draft]' or ':smile:' in one of them is text (rich would drop or replace it).
+    return _console_class()(stderr=stderr, soft_wrap=True, highlight=False, width=width, markup=False, emoji=False)
 
 
 def show_problems(

@@ -20,7 +20,7 @@ class DelayedProgress:
     """
 
     def __init__(self, enabled: bool, delay: float = PROGRESS_DELAY_SECONDS) -> None:
-        self.stderr = Console(stderr=True)
+        self.stderr = Console(stderr=True, markup=False, emoji=False)
         self.enabled = enabled and self.stderr.is_terminal
         self.delay = delay
         self.started = time.monotonic()
@@ -35,7 +35,7 @@ class DelayedProgress:
                 return
             self.progress = Progress(
                 SpinnerColumn(),
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 TextColumn("{task.completed:,} rows"),
                 TimeElapsedColumn(),
                 console=self.stderr,

@@ -37,4 +37,12 @@ def command(spec_path: str | None, provider_name: str | None, monitor_names: tup
             f"{last.window.end:%Y-%m-%d %H:%M}" if last and last.window else "",
             last.status if last else "never run",
         )
-    console().print(table)
+    out = console()
+    out.print(table)
+    for status in statuses:
+        future = status.details.get("future_runs") or 0
+        if future:
+            out.print(
+                f"{status.monitor}: {future} run{'s' if future != 1 else ''} recorded for a window in the future "
+                f"(not the latest; driftplane history {status.monitor} lists {'them' if future != 1 else 'it'})"
+            )

@@ -435,12 +435,15 @@ def check_data(
     window: Window | None = None,
     settings: ProfileSettings | None = None,
     engine: Engine | None = None,
+    now: datetime | None = None,
 ) -> RunResult:
     """Run monitor ``name``'s checks, with its baseline, against ``data`` instead of its target.
 
     For tests of monitors (the pytest plugin) and one-off checks: no history, no alerts. With a
     model, data that holds the label column (labels.label, else baseline.label) beside the
-    model's outputs is judged on its own labels (``RunResult.performance``, final).
+    model's outputs is judged on its own labels (``RunResult.performance``, final); data without
+    it is judged as a local run judges a window: its predictions joined by id to the monitor's
+    ``labels:`` that landed by ``now`` (default: now), final, provisional or estimated.
     ``data`` is read whole unless ``window`` is given; it keeps the target's format options.
     engine: where to compute the profiles (default: the monitor's ``engine``).
     """
@@ -467,21 +470,28 @@ def check_data(
     )
     if quality_monitor.performance is None:
         return result
-    from driftplane.engine.performance.judge import judge_labelled_rows
+    from driftplane.engine.performance.judge import judge_labelled_rows, judge_window
     from driftplane.engine.performance.monitor_quality import (
         monitor_baseline_quality,
         split_prediction_drift,
     )
 
     result = split_prediction_drift(quality_monitor, result)
+    quality = monitor_baseline_quality(quality_monitor, baseline.profile, None)
     # Data that carries its own labels (a scored validation set in CI) is judged on them.
     performance = judge_labelled_rows(
-        quality_monitor,
-        source,
-        baseline=monitor_baseline_quality(quality_monitor, baseline.profile, None),
-        window=window,
-        column_names=baseline.profile.layout,
+        quality_monitor, source, baseline=quality, window=window, column_names=baseline.profile.layout
     )
+    if performance is None and quality_monitor.performance.labels is not None:
+        # Else its predictions meet the labels that landed, as a run of a window meets them.
+        performance = judge_window(
+            quality_monitor,
+            reference_window,
+            baseline=quality,
+            now=now or datetime.now(UTC),
+            column_names=baseline.profile.layout,
+            predictions_from=source,
+        )
     return result if performance is None else result.model_copy(update={"performance": performance})
 
 

@@ -350,9 +350,19 @@ class HistoryStore:
         except sqlite3.Error as exc:
             raise explain_sqlite_error(exc, self.path, what) from exc
 
-    def records(self, monitor: str | None = None, *, limit: int = 20) -> list[RunRecord]:
-        """Recorded runs, newest window first; of one monitor, or of all monitors."""
-        where, params = ("WHERE monitor = ?", (monitor,)) if monitor else ("", ())
+    def records(
+        self, monitor: str | None = None, *, limit: int = 20, not_after: datetime | None = None
+    ) -> list[RunRecord]:
+        """Recorded runs, newest window first; of one monitor, or of all monitors. ``not_after``:
+        only windows that end by then (a window recorded in the future is not a latest run)."""
+        conditions, params = [], []
+        if monitor:
+            conditions.append("monitor = ?")
+            params.append(monitor)
+        if not_after is not None:
+            conditions.append("sort_time <= ?")
+            params.append(iso(not_after))
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self._query(
             f"SELECT id, recorded_at, result FROM runs {where} ORDER BY sort_time DESC, id DESC LIMIT ?",
             (*params, limit),
@@ -362,9 +372,18 @@ class HistoryStore:
             for row in rows
         ]
 
-    def list_runs(self, monitor: str, *, limit: int = 20) -> list[RunResult]:
-        """The monitor's last ``limit`` runs as RunResults, newest window first."""
-        return [record.result for record in self.records(monitor, limit=limit)]
+    def list_runs(self, monitor: str, *, limit: int = 20, not_after: datetime | None = None) -> list[RunResult]:
+        """The monitor's last ``limit`` runs as RunResults, newest window first (``not_after``: as in records)."""
+        return [record.result for record in self.records(monitor, limit=limit, not_after=not_after)]
+
+    def future_runs(self, monitor: str, *, after: datetime) -> int:
+        """How many runs of ``monitor`` have a window ending after ``after`` (recorded in the future)."""
+        rows = self._query(
+            "SELECT COUNT(*) FROM runs WHERE monitor = ? AND window_end > ?",
+            (monitor, iso(after)),
+            f"count the future runs of monitor '{monitor}'",
+        )
+        return int(rows[0][0]) if rows else 0
 
     def feature_trend(self, monitor: str, feature: str, *, limit: int = 30) -> list[TrendPoint]:
         """One feature's drift metric over its last ``limit`` runs, oldest first."""
@@ -497,13 +516,19 @@ class HistoryStore:
         )
         return parse_iso(rows[0][0]) if rows else None
 
-    def monitors(self) -> list[MonitorSummary]:
-        """Every monitor with recorded runs, with its run count and latest run."""
+    def monitors(self, *, not_after: datetime | None = None) -> list[MonitorSummary]:
+        """Every monitor with recorded runs, with its run count (all runs) and latest run: with
+        ``not_after``, the newest window that ends by then (else the newest there is)."""
+        horizon = iso(not_after) if not_after is not None else None
         rows = self._query(
             """SELECT r.monitor, c.runs, r.window_end, r.status FROM runs AS r
-               JOIN (SELECT monitor, COUNT(*) AS runs, MAX(sort_time) AS last FROM runs GROUP BY monitor) AS c
+               JOIN (SELECT monitor, COUNT(*) AS runs,
+                            COALESCE(MAX(CASE WHEN ? IS NULL OR sort_time <= ? THEN sort_time END),
+                                     MAX(sort_time)) AS last
+                     FROM runs GROUP BY monitor) AS c
                  ON r.monitor = c.monitor AND r.sort_time = c.last
-               GROUP BY r.monitor ORDER BY r.monitor"""
+               GROUP BY r.monitor ORDER BY r.monitor""",
+            (horizon, horizon),
         )
         return [MonitorSummary(r[0], r[1], parse_iso(r[2]), r[3]) for r in rows]
 

@@ -26,7 +26,7 @@ from driftplane.provider import (
 from driftplane.resolved import ResolvedMonitor
 from driftplane.result import RunResult, Window
 from driftplane.spec.models import Spec
-from driftplane.windows import iso_z
+from driftplane.windows import FUTURE_ALLOWANCE, iso_z
 
 logger = logging.getLogger(__name__)
 
@@ -147,12 +147,16 @@ class LocalProvider(Provider):
         """Each monitor's latest runs from history and when its schedule fires next."""
         runner = self.runner(spec)
         now = datetime.now(UTC)
+        # A run recorded for a window in the future (an older driftplane allowed it) is not the
+        # latest: the runs are the windows that ended by now, and details say how many are beyond.
+        horizon = now + FUTURE_ALLOWANCE
         statuses = []
         store = HistoryStore.open(runner.state_dir) if HistoryStore.exists(runner.state_dir) else None
         try:
             for name in selected_monitors(spec, monitors):
                 monitor = spec.monitor(name)
-                runs = store.list_runs(name, limit=5) if store is not None else []
+                runs = store.list_runs(name, limit=5, not_after=horizon) if store is not None else []
+                future = store.future_runs(name, after=horizon) if store is not None else 0
                 statuses.append(
                     MonitorStatus(
                         monitor=name,
@@ -161,7 +165,11 @@ class LocalProvider(Provider):
                         schedule=str(monitor.schedule),
                         next_run=monitor.schedule.next_after(now),
                         runs=runs,
-                        details={"state_dir": str(runner.state_dir), "reports_dir": str(runner.reports_dir)},
+                        details={
+                            "state_dir": str(runner.state_dir),
+                            "reports_dir": str(runner.reports_dir),
+                            "future_runs": future,
+                        },
                     )
                 )
         finally:
@@ -203,10 +211,15 @@ class LocalProvider(Provider):
 
         stop = stop or threading.Event()
         previous: dict[int, Any] = {}
+        received: list[int] = []
         # Signals are handled from the start, so a SIGTERM while starting up stops cleanly too.
         if threading.current_thread() is threading.main_thread():
             def on_signal(number: int, frame: Any) -> None:
-                logger.info("received %s: stopping after the runs in progress finish", signal.Signals(number).name)
+                if not received:
+                    logger.info(
+                        "received %s: stopping after the runs in progress finish", signal.Signals(number).name
+                    )
+                received.append(number)
                 stop.set()
 
             for sig in (signal.SIGTERM.value, signal.SIGINT.value):
@@ -235,6 +248,9 @@ class LocalProvider(Provider):
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             logger.info("stopped; every finished run is in history and its reports are complete")
+        if signal.SIGINT.value in received[:1]:
+            # Ctrl-C: stopped cleanly, and the command ends as every interrupted one does (exit 130).
+            raise KeyboardInterrupt
 
 
 def _iso(moment: datetime | None) -> str | None:

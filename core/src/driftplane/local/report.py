@@ -31,6 +31,7 @@ from driftplane.local.report_assets.features import (
     glance_table,
     order_features,
 )
+from driftplane.local.report_assets.formats import plural
 from driftplane.local.report_assets.markup import Html, join, tag
 from driftplane.local.report_assets.paths import PortablePaths
 from driftplane.local.report_assets.quality import (
@@ -181,6 +182,9 @@ def _features_section(views: Sequence[FeatureView], cards: Sequence[Html]) -> Ht
         return tag("section", heading, tag("p", "No features were compared in this run."), id="features",
                    aria_labelledby="features-heading")
     drifted = sum(1 for v in views if v.status == "drifted")
+    measured = sum(1 for v in views if v.feature.drift is not None and v.feature.drift.value is not None)
+    unmeasured = len(views) - measured
+    not_checked = f"; {plural(unmeasured, 'feature')} not checked for drift" if unmeasured else ""
     controls = tag(
         "div",
         tag("label", tag("input", type="checkbox", id="only-drifted"), " Show only drifted features"),
@@ -207,7 +211,7 @@ def _features_section(views: Sequence[FeatureView], cards: Sequence[Html]) -> Ht
         heading,
         tag(
             "p",
-            f"{drifted:,} of {len(views):,} drifted. Drifted features come first, the furthest above "
+            f"{drifted:,} of {measured:,} drifted{not_checked}. Drifted features come first, the furthest above "
             "their threshold first; then the others, closest to their threshold first.",
         ),
         tag("details", summary, glance, open=len(views) <= GLANCE_OPEN_LIMIT),

@@ -131,10 +131,12 @@ class LocalRunner:
     def reports_dir(self) -> Path:
         return self.spec.base_dir / self.settings.reports_dir
 
-    def run_window(self, name: str, end: datetime) -> RunResult:
+    def run_window(
+        self, name: str, end: datetime, *, defer_alerts: list[Callable[[], None]] | None = None
+    ) -> RunResult:
         """Run ``name`` over the window of a tick at ``end`` (the scheduler's entry point), then
-        judge again the earlier windows whose labels may have landed since."""
-        result = self.run(name, self.window_of(name, end))
+        judge again the earlier windows whose labels may have landed since. defer_alerts: as in ``run``."""
+        result = self.run(name, self.window_of(name, end), defer_alerts=defer_alerts)
         self.rejudge(name, skip=[result.window] if result.window is not None else [])
         return result
 
@@ -271,10 +273,11 @@ class LocalRunner:
             with HistoryStore.open(self.state_dir) as store:
                 self._rewrite_result_files(name, result, store)
                 store.record_run(result)
+                # The new judgement first, then the alerts it raises (as a run says them).
+                logger.info("monitor %s: judged again as labels land: %s", name, summary_line(result))
                 process_alerts(self.spec, name, result, store, session_start=self.started, only=("performance",))
         if self.metrics is not None:
             self.metrics.publish_result(result)
-        logger.info("monitor %s: judged again as labels land: %s", name, summary_line(result))
         return result
 
     def _rewrite_result_files(self, name: str, result: RunResult, store: HistoryStore) -> None:

@@ -26,7 +26,9 @@ logger = logging.getLogger(__name__)
 class WindowRunner(Protocol):
     """What the scheduler needs from the local runner."""
 
-    def run_window(self, monitor: str, end: datetime) -> RunResult: ...
+    def run_window(
+        self, monitor: str, end: datetime, *, defer_alerts: list[Callable[[], None]] | None = None
+    ) -> RunResult: ...
 
     def last_window_end(self, monitor: str) -> datetime | None: ...
 
@@ -103,8 +105,11 @@ class Scheduler:
         state = self.states[name]
         state.running_window = end
         logger.info("monitor %s: running the window ending %s", name, _moment(end))
+        # The window's alerts are sent after its summary line, as `driftplane run` says them:
+        # a person reads what the window found first, then the alerts it raised.
+        pending: list[Callable[[], None]] = []
         try:
-            result = self.runner.run_window(name, end)
+            result = self.runner.run_window(name, end, defer_alerts=pending)
         except Exception as exc:  # a worker must survive any failure of one run and say why
             state.last_status, state.last_error = "failed", f"{type(exc).__name__}: {exc}"
             logger.error(
@@ -115,19 +120,24 @@ class Scheduler:
             if result.status == "failed":
                 # The runner logged it as an error, with its traceback and report: said once.
                 logger.debug("monitor %s: the run for the window ending %s failed", name, _moment(end))
-                return
-            # The same words as `driftplane run` prints: verdict, drifted features, report.
-            line = summary_line(result)
-            if result.drifted_features:
-                line += f"; drifted: {drifted_words(result)}"
-            report = report_path(result)
-            if report is not None:
-                line += f"; report {report}"
-            logger.info("%s", line)
+            else:
+                logger.info("%s", _summary(result))
+            self._send_alerts(name, end, pending)
         finally:
             state.running_window = None
             state.last_window = end
             state.runs += 1
+
+    def _send_alerts(self, name: str, end: datetime, pending: list[Callable[[], None]]) -> None:
+        """Send a window's deferred alerts; a failure is said and the worker goes on."""
+        for send in pending:
+            try:
+                send()
+            except Exception as exc:  # a worker must survive any failure of one run and say why
+                logger.error(
+                    "monitor %s: the alerts of the window ending %s could not be sent: %s",
+                    name, _moment(end), exc, exc_info=True,
+                )
 
     def _work(self, name: str) -> None:
         schedule = self.monitors[name]
@@ -148,6 +158,17 @@ class Scheduler:
             if self._stop.is_set():
                 break
             self._run(name, due)
+
+
+def _summary(result: RunResult) -> str:
+    """The same words as `driftplane run` prints: verdict, drifted features, report."""
+    line = summary_line(result)
+    if result.drifted_features:
+        line += f"; drifted: {drifted_words(result)}"
+    report = report_path(result)
+    if report is not None:
+        line += f"; report {report}"
+    return line
 
 
 def _moment(when: datetime) -> str:

@@ -8,6 +8,7 @@ fixed part and applies both to a datetime.
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -78,6 +79,8 @@ class Duration:
             return cls(fixed=value, text=_format_timedelta(value))
         if isinstance(value, bool):
             raise ValueError(f"{quoted(value)} is not {DURATION_HELP}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"expected a finite number of seconds or {DURATION_HELP}, got {value}")
         if isinstance(value, int | float):
             return cls(fixed=timedelta(seconds=value), text=f"{value}s")
         text = str(value).strip()

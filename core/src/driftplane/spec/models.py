@@ -92,9 +92,13 @@ class _SpecModelMeta(ModelMetaclass):
 
 
 class SpecModel(BaseModel, metaclass=_SpecModelMeta):
-    """Base of every spec model: frozen, strict about keys, SpecError on bad input."""
+    """Base of every spec model: frozen, strict about keys, SpecError on bad input.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
+    Numbers must be finite: YAML reads .inf and .nan as floats, and a threshold of .inf never
+    fires while a bound of .nan compares false with everything, so either would turn a check off.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False, allow_inf_nan=False)
 
     def _check_built(self) -> None:
         """Checks that need the whole object, run after building in code (none by default)."""

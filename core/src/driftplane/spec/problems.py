@@ -221,6 +221,11 @@ def _message(error: Mapping[str, Any], value: Any, parent_model: type[BaseModel]
             if msg.startswith(prefix):
                 msg = msg[len(prefix):]
         return msg
+    if kind == "finite_number":
+        return (
+            f"expected a finite number, got {_describe(value)} (.inf, -.inf and .nan are not accepted: a bound "
+            "of them never holds or never fails); write a number, or remove the key for its default"
+        )
     if kind in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[kind]}, got {_describe(value)}"
     bounds = {

@@ -8,9 +8,11 @@ import hashlib
 import logging
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from report_dom import Node, parse
 from report_samples import (
     PAYLOADS,
@@ -21,8 +23,10 @@ from report_samples import (
     numerical_feature,
 )
 
+from driftplane.cli import cli
 from driftplane.local.report import render_report
 from driftplane.result import Drift, FeatureResult, Rows, RunResult, Violation
+from driftplane.result_summary import verdict_words
 from driftplane.spec.models import Baseline, Checks, DriftChecks, Monitor, Target
 
 
@@ -571,3 +575,38 @@ def test_sketched_category_counts_read_as_estimates() -> None:
     assert "Most frequent“basic” (62.5%)“gold” (60%)" in card_of(render(run_with(exact)), "plan").text
     # the baseline's counts are sketch estimates, the target's are exact
     assert "Most frequent“basic” (≈62.5%)“gold” (60%)" in card_of(render(run_with(sketched)), "plan").text
+
+
+def test_the_counts_are_the_features_whose_drift_was_measured_as_run_and_compare_say() -> None:
+    """An identifier (no drift check) and a column without target values (no drift value) are not
+    'of N': the report says the same count as run's and compare's summary line for the same result."""
+    rng = np.random.default_rng(3)
+    moved = numerical_feature("moved", rng.normal(0, 1, 500), rng.normal(3, 1, 500))
+    calm = numerical_feature("calm", rng.normal(0, 1, 5000), rng.normal(0, 1, 5000), threshold=0.5)
+    identifier = FeatureResult(name="id", kind="numerical", drift=None, baseline={"count": 500}, target={"count": 50})
+    empty = FeatureResult(name="empty", kind="numerical", drift=drift(None), baseline={"count": 500, "missing": 0},
+                          target={"count": 0, "missing": 50})
+    result = run_with(identifier, empty, moved, calm)
+    assert result.status == "drift"
+    assert "DRIFT on 1 of 2 features" in verdict_words(result)
+    page = render(result)
+    assert page.find("h1").text.endswith("Drift on 1 of 2 features")
+    assert page.find("title").text.startswith("Drift on 1 of 2 features")
+    features = page.by_id("features").find("p").text
+    assert features.startswith("1 of 2 drifted; 2 features not checked for drift.")
+    calm_result = run_with(identifier, empty, calm)
+    lede = render(calm_result).find("header", class_="verdict").find("p", class_="lede").text
+    assert lede == "1 feature checked for drift; 2 features not checked."
+
+
+def test_compare_on_the_quickstart_data_says_the_same_count_in_its_text_and_its_report(tmp_path: Path) -> None:
+    """customer_id is an identifier (no drift value): `compare` says 'of 11', and so does its report."""
+    data = Path(__file__).resolve().parents[4] / "examples" / "quickstart" / "data"
+    day = data / "daily" / "2026" / "01" / "12"
+    done = CliRunner().invoke(cli, ["compare", str(data / "train.parquet"), str(day), "--out", str(tmp_path)])
+    assert done.exit_code == 1, done.output
+    said = re.search(r"on (\d+) of (\d+) features", done.stdout)
+    assert said is not None, done.stdout
+    page = parse((tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert page.find("h1").text.endswith(f"Drift on {said[1]} of {said[2]} features and 3 data-quality violations")
+    assert page.by_id("features").find("p").text.startswith(f"{said[1]} of {said[2]} drifted; 1 feature not checked")

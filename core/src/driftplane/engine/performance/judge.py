@@ -62,14 +62,19 @@ def judge_window(
     now: datetime,
     column_names: list[str] | None = None,
     base_dir: Path | None = None,
+    predictions_from: DataSource | None = None,
 ) -> Performance:
-    """The model quality of ``window`` as of ``now`` (labels landed by then)."""
+    """The model quality of ``window`` as of ``now`` (labels landed by then).
+
+    predictions_from: where the predictions are instead of the monitor's target (data given to
+    the pytest plugin), joined to the monitor's labels all the same.
+    """
     policy = monitor.performance
     assert policy is not None, "judge_window needs a monitor with a model"
     base_dir = base_dir or monitor.base_dir
     predictions = read_predictions(
         policy,
-        monitor.target,
+        monitor.target if predictions_from is None else predictions_from,
         base_dir=base_dir,
         window=window,
         column_names=column_names,

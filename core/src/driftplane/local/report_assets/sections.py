@@ -130,7 +130,7 @@ def _sources_text(monitor: Monitor, shorten: Callable[[str], str] = str) -> Html
 
 
 def _thresholds(views: Sequence[FeatureView], monitor: Monitor | None) -> Html | None:
-    checked = [v for v in views if v.feature.drift is not None]
+    checked = [v for v in views if v.feature.drift is not None and v.feature.drift.value is not None]
     rules: list[str] = []
     if monitor is not None:
         drift_checks = monitor.checks.drift

@@ -80,7 +80,7 @@ class Verdict:
 
 def verdict(result: RunResult) -> Verdict:
     """The status in words, with the counts a reader wants first."""
-    checked = [f for f in result.features if f.drift is not None]
+    checked = result.measured_features  # 'of N' as run's and compare's summary line say it
     drifted = result.drifted_features
     violated = {v.feature_name for v in result.violations}
     violations_text = (
