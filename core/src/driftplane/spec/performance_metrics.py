@@ -1,7 +1,7 @@
-"""The model-quality metric names per problem type, for the spec (kept free of numpy and pyarrow).
+"""The model-quality metric names per problem type, decided once (kept free of numpy and pyarrow).
 
-The engine's ``driftplane.engine.performance.definitions`` computes them; a test keeps the two
-lists equal.
+The spec validates against them and the engine (``driftplane.engine.performance.definitions``)
+computes exactly these.
 """
 
 from __future__ import annotations

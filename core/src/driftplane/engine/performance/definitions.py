@@ -11,44 +11,19 @@ from __future__ import annotations
 
 import numpy as np
 
-# The metric names of each problem type (issue 14's contract). confusion_matrix is reported
-# beside them, never checked against a threshold.
-BINARY_METRICS = (
-    "accuracy",
-    "precision",
-    "recall",
-    "f1",
-    "f0_5",
-    "f2",
-    "auc",
-    "pr_auc",
-    "log_loss",
-    "true_positive_rate",
-    "true_negative_rate",
-    "false_positive_rate",
-    "false_negative_rate",
-)
-MULTICLASS_METRICS = (
-    "accuracy",
-    "weighted_precision",
-    "weighted_recall",
-    "weighted_f1",
-    "macro_precision",
-    "macro_recall",
-    "macro_f1",
-)
+# The metric names of each problem type and their direction are decided once, with the spec
+# (numpy-free): confusion_matrix is reported beside them, never checked against a threshold.
+from driftplane.spec.performance_metrics import BINARY as BINARY_METRICS
+from driftplane.spec.performance_metrics import LOWER_IS_BETTER as LOWER_IS_BETTER
+from driftplane.spec.performance_metrics import MULTICLASS as MULTICLASS_METRICS
+from driftplane.spec.performance_metrics import PERFORMANCE_METRICS as METRIC_NAMES
+from driftplane.spec.performance_metrics import REGRESSION as REGRESSION_METRICS
+
+__all__ = ["BINARY_METRICS", "LOWER_IS_BETTER", "METRIC_NAMES", "MULTICLASS_EXTRA", "MULTICLASS_METRICS",
+           "REGRESSION_METRICS", "UNIT_INTERVAL"]
+
 # SageMaker's multiclass statistics also carry these two; computed on the same counts.
 MULTICLASS_EXTRA = ("weighted_f0_5", "weighted_f2")
-REGRESSION_METRICS = ("mae", "mse", "rmse", "r2", "mape")
-METRIC_NAMES: dict[str, tuple[str, ...]] = {
-    "binary": BINARY_METRICS,
-    "multiclass": MULTICLASS_METRICS,
-    "regression": REGRESSION_METRICS,
-}
-# Lower is better for these; a higher value is better for every other metric.
-LOWER_IS_BETTER = frozenset(
-    {"log_loss", "false_positive_rate", "false_negative_rate", "mae", "mse", "rmse", "mape"}
-)
 # Metrics bounded to [0, 1] (bands of estimates are clipped to them); the errors are >= 0.
 UNIT_INTERVAL = frozenset(BINARY_METRICS + MULTICLASS_METRICS + MULTICLASS_EXTRA) - {"log_loss"}
 
