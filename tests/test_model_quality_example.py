@@ -160,3 +160,25 @@ def test_the_monitor_declares_the_contracts_model_quality_keys() -> None:
     assert monitor["target"]["data"].startswith("data/predictions/{timestamp:yyyy}/")
     assert monitor["labels"]["data"].startswith("data/labels/{timestamp:yyyy}/")
     assert {a["when"] for a in monitor["alerts"]} == {"performance", "prediction_drift", "drift"}
+
+
+def test_the_backfill_finds_the_drop_once_labels_have_landed_and_says_so(tmp_path: Path) -> None:
+    """The README's backfill: no input drift, and the ten windows from the drop day on fail their
+    accuracy floor on a final judgement; the summary counts them instead of calling them ok."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from driftplane.cli import cli
+
+    example = tmp_path / "model-quality"
+    shutil.copytree(EXAMPLE, example, ignore=shutil.ignore_patterns(".driftplane", "reports"))
+    args = ["run", str(example / "monitors.yaml"), "--from", "2026-02-01", "--to", "2026-02-22"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert (
+        "Backfill of 21 windows: 11 ok, 0 with drift, 0 with violations, "
+        "10 below a performance check (final), 0 failed." in result.stdout
+    )
+    assert "[2026-02-12 00:00 to 2026-02-13 00:00 UTC]: no drift, no violations" in result.stdout
+    assert "PERFORMANCE accuracy 0.704 < 0.8" in result.stdout

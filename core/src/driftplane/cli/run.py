@@ -141,15 +141,22 @@ def _is_terminal(stream: Any) -> bool:
 
 
 def backfill_summary(results: list[RunResult]) -> str:
-    """'Backfill of 12 windows: 8 ok, 3 with drift, 2 with violations, 1 failed.'"""
-    ok = sum(1 for r in results if r.status == "ok")
+    """'Backfill of 12 windows: 8 ok, 3 with drift, 2 with violations, 1 failed.'
+
+    With model quality, windows whose final judgement failed a check are counted too, and are
+    not 'ok': '... 2 with violations, 4 below a performance check (final), 1 failed.'
+    """
+    judged = [r for r in results if r.performance is not None]
+    below = {id(r) for r in judged if r.performance is not None and r.performance.failed_final}
+    ok = sum(1 for r in results if r.status == "ok" and id(r) not in below)
     drifted = sum(1 for r in results if r.status in ("drift", "drift_and_violations"))
     violated = sum(1 for r in results if r.status in ("violations", "drift_and_violations"))
     failed = sum(1 for r in results if r.status == "failed")
     count = len(results)
+    quality = f"{len(below)} below a performance check (final), " if judged else ""
     return (
         f"Backfill of {count} window{'s' if count != 1 else ''}: {ok} ok, {drifted} with drift, "
-        f"{violated} with violations, {failed} failed."
+        f"{violated} with violations, {quality}{failed} failed."
     )
 
 
