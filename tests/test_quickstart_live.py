@@ -125,6 +125,12 @@ def _stop(process: subprocess.Popen[str]) -> int:
         raise
 
 
+def _batches(folder: Path) -> list[Path]:
+    """The generator's minute batches (not the whole day it writes first)."""
+    live = sorted((folder / "data" / "daily").rglob("live-*.parquet"))
+    return [p for p in live if p.name != "live-day.parquet"]
+
+
 def test_generator_and_serve_give_a_successful_run_and_a_drift_alert_within_a_minute(
     tmp_path: Path, webhook: list[dict]
 ) -> None:
@@ -146,6 +152,10 @@ def test_generator_and_serve_give_a_successful_run_and_a_drift_alert_within_a_mi
         after = datetime.now(UTC)
         assert summary is not None, f"no run found drift within a minute:\n{served.text()}"
         assert webhook, f"no alert reached the webhook within a minute:\n{served.text()}"
+        # Serve may be done within the generator's first second: let it write a second batch.
+        until = time.monotonic() + 30
+        while len(_batches(folder)) < 2 and time.monotonic() < until:
+            time.sleep(0.1)
     finally:
         generator_code = _stop(generator)
         serve_code = _stop(serve) if serve is not None else None
@@ -174,9 +184,8 @@ def test_generator_and_serve_give_a_successful_run_and_a_drift_alert_within_a_mi
     assert "churn inputs drifted" in output.replace(summary.group(0), "")
 
     # The generator kept writing today's traffic while serve ran, each file complete.
-    live = sorted((folder / "data" / "daily").rglob("live-*.parquet"))
-    batches = [p for p in live if p.name != "live-day.parquet"]
-    assert len(batches) >= 2, live
+    batches = _batches(folder)
+    assert len(batches) >= 2, batches
     assert all(pq.read_metadata(p).num_rows == 200 for p in batches)
     assert not list((folder / "data").rglob("*.tmp"))
 

@@ -341,6 +341,12 @@ class MetricCheck:
         return value < threshold if self.direction == "min" else value > threshold
 
 
+# How many earlier windows of a monitor are judged again as labels land, at most: the local runner
+# looks at this many of its latest recorded runs, and a cloud job that re-judges without history
+# refuses (at validate) a wait that covers more windows.
+REJUDGE_LOOKBACK = 500
+
+
 @dataclass(frozen=True)
 class PerformancePolicy:
     """What a monitor's model quality means, decided once: the model's columns, where labels

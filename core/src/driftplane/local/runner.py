@@ -33,7 +33,7 @@ from driftplane.local.locks import monitor_lock
 from driftplane.local.prometheus import PrometheusMetrics
 from driftplane.local.report import write_report
 from driftplane.local.settings import STATE_ELSEWHERE, LocalSettings
-from driftplane.resolved import ResolvedMonitor, resolve_monitor
+from driftplane.resolved import REJUDGE_LOOKBACK, ResolvedMonitor, resolve_monitor
 from driftplane.result import RunResult, Window
 from driftplane.result_summary import report_path, summary_line
 from driftplane.run_metrics import metrics_from_result
@@ -50,8 +50,6 @@ REPORT_FILES = {
     "result": "result.json",
 }
 Progress = Callable[[str, int], None]
-# How many of a monitor's latest recorded runs are looked at for windows whose labels may still land.
-REJUDGE_LOOKBACK = 500
 
 
 def _utcnow() -> datetime:

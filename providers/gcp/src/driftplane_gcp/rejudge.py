@@ -17,8 +17,7 @@ from pathlib import Path
 
 from driftplane.engine.profile import Profile
 from driftplane.errors import DataError
-from driftplane.local.runner import REJUDGE_LOOKBACK
-from driftplane.resolved import ResolvedMonitor
+from driftplane.resolved import REJUDGE_LOOKBACK, ResolvedMonitor
 from driftplane.result import Rows, RunResult, Window
 from driftplane.result_summary import summary_line
 from driftplane.windows import describe_window
