@@ -83,7 +83,8 @@ def test_a_window_ending_in_the_future_is_refused_and_todays_drift_still_fires(
     assert "alerts could not fire" in err
     assert not HistoryStore.exists(tmp_path / ".driftplane")  # nothing ran, nothing recorded
     write_target(tmp_path, drifted=True)
-    code, out, err = invoke("run", str(spec))
+    # Today's window, named: the latest one would move on if the test crossed midnight UTC.
+    code, out, err = invoke("run", str(spec), "--at", f"{TODAY:%Y-%m-%d}")
     assert code == 1, out + err
     assert events(http_receiver) == [("firing", f"{TODAY:%Y-%m-%d}")]
 
