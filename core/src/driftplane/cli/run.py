@@ -146,14 +146,16 @@ def backfill_summary(results: list[RunResult]) -> str:
     With model quality, windows whose final judgement failed a check are counted too, and are
     not 'ok': '... 2 with violations, 4 below a performance check (final), 1 failed.'
     """
-    judged = [r for r in results if r.performance is not None]
-    below = {id(r) for r in judged if r.performance is not None and r.performance.failed_final}
-    ok = sum(1 for r in results if r.status == "ok" and id(r) not in below)
+    def below(result: RunResult) -> bool:
+        return result.performance is not None and result.performance.failed_final
+
+    ok = sum(1 for r in results if r.status == "ok" and not below(r))
     drifted = sum(1 for r in results if r.status in ("drift", "drift_and_violations"))
     violated = sum(1 for r in results if r.status in ("violations", "drift_and_violations"))
     failed = sum(1 for r in results if r.status == "failed")
     count = len(results)
-    quality = f"{len(below)} below a performance check (final), " if judged else ""
+    judged = any(r.performance is not None for r in results)
+    quality = f"{sum(map(below, results))} below a performance check (final), " if judged else ""
     return (
         f"Backfill of {count} window{'s' if count != 1 else ''}: {ok} ok, {drifted} with drift, "
         f"{violated} with violations, {quality}{failed} failed."
